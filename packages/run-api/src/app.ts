@@ -1,0 +1,66 @@
+import cors from '@fastify/cors';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { refuseTokenInUrl } from './auth/hooks.ts';
+import { EndUserTokenVerifier } from './auth/end-user-token.ts';
+import type { RunApiConfig } from './config.ts';
+import type { SecretBox } from './crypto/secret-box.ts';
+import type { Db } from './db/pool.ts';
+import { installErrorHandler } from './error-handler.ts';
+import { marketplaceRoutes } from './routes/marketplace/index.ts';
+import { hostRoutes } from './routes/v2/index.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Db;
+    box: SecretBox;
+    tokens: EndUserTokenVerifier;
+    config: RunApiConfig;
+  }
+}
+
+export interface AppOptions {
+  db: Db;
+  box: SecretBox;
+  config: RunApiConfig;
+  /** Where JSON log lines go (stdout when unset); tests pass a stream to read them back. */
+  logStream?: NodeJS.WritableStream;
+}
+
+/** Builds the run API. `server.ts` listens; tests use `inject` or listen on port 0. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { db, box, config } = options;
+  const app = Fastify({
+    bodyLimit: config.bodyLimit,
+    logger: {
+      level: config.logLevel,
+      ...(options.logStream ? { stream: options.logStream } : {}),
+      // Never log a query string or a header: they are where a careless client puts secrets.
+      serializers: { req: serializeRequest },
+    },
+    requestIdHeader: false,
+  });
+  app.decorate('db', db);
+  app.decorate('box', box);
+  app.decorate('config', config);
+  app.decorate('tokens', new EndUserTokenVerifier(db, box));
+  app.decorateRequest('endUser', null as never);
+  app.decorateRequest('hostAccount', null as never);
+
+  installErrorHandler(app);
+  await app.register(cors, {
+    origin: config.corsOrigins.length === 0 ? false : config.corsOrigins.includes('*') ? true : config.corsOrigins,
+    allowedHeaders: ['Authorization', 'Content-Type'],
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    maxAge: 600,
+  });
+  app.addHook('onRequest', refuseTokenInUrl);
+
+  app.get('/health', async () => ({ ok: true }));
+  await app.register(marketplaceRoutes, { prefix: '/marketplace' });
+  await app.register(hostRoutes, { prefix: '/v2' });
+  return app;
+}
+
+function serializeRequest(request: { method: string; url: string; ip?: string }) {
+  return { method: request.method, path: request.url.split('?')[0], ip: request.ip };
+}

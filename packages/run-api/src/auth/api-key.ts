@@ -1,0 +1,33 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../db/pool.ts';
+import { authError } from '../errors.ts';
+
+const PREFIX = 'pan_';
+
+/** A new key: shown once to its creator, stored only as a hash. */
+export function generateApiKey(): string {
+  return PREFIX + randomBytes(32).toString('base64url');
+}
+
+/** Keys are 256 random bits, so a plain SHA-256 is enough (no slow hash needed). */
+export const hashApiKey = (key: string): Buffer => createHash('sha256').update(key).digest();
+
+export async function createApiKey(db: Db, accountId: string, name: string, key = generateApiKey()): Promise<string> {
+  await db.query(
+    `INSERT INTO api_keys (account_id, name, key_prefix, key_hash) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (key_hash) DO NOTHING`,
+    [accountId, name, key.slice(0, PREFIX.length + 6), hashApiKey(key)],
+  );
+  return key;
+}
+
+/** The account a key belongs to, or a 401. */
+export async function authenticateApiKey(db: Db, key: string | undefined): Promise<{ accountId: string }> {
+  if (!key) throw authError('PAN_ERR_AUTH_API_KEY_INVALID', 'An X-API-KEY header is required');
+  const { rows } = await db.query<{ account_id: string }>(
+    'SELECT account_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
+    [hashApiKey(key)],
+  );
+  if (!rows[0]) throw authError('PAN_ERR_AUTH_API_KEY_INVALID', 'The API key is not valid');
+  return { accountId: rows[0].account_id };
+}

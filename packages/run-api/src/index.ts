@@ -1,0 +1,11 @@
+export { buildApp, type AppOptions } from './app.ts';
+export { readConfig, type RunApiConfig } from './config.ts';
+export { startServer, stopOnSignals, ensureDatabase, type RunningServer } from './server.ts';
+export { startEmbeddedDatabase, freePort, type EmbeddedDatabase } from './db/embedded.ts';
+export { migrate } from './db/migrate.ts';
+export { createPool, type Db } from './db/pool.ts';
+export { SecretBox, loadSecretBox } from './crypto/secret-box.ts';
+export { upsertAccount, type AccountSettings } from './storage/accounts.ts';
+export { createApiKey, generateApiKey } from './auth/api-key.ts';
+export { EndUserTokenVerifier, type EndUser, type ExtraTenantInfo } from './auth/end-user-token.ts';
+export type * from './contract/marketplace.ts';

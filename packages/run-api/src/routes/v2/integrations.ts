@@ -1,0 +1,133 @@
+import type { FastifyInstance } from 'fastify';
+import { formatDiagnostic, parsePandiumYaml } from '@pan/pandium-yaml';
+import { notFound, PanError, unprocessable } from '../../errors.ts';
+import { ArchiveError, readReleaseArchive } from '../../releases/archive.ts';
+import { findIntegrationId, upsertIntegration, type IntegrationListing } from '../../storage/catalog.ts';
+import { createRelease } from '../../storage/releases.ts';
+import { slugPattern } from '../marketplace/schemas.ts';
+
+const listingBodySchema = {
+  type: 'object',
+  required: ['name', 'type'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 200 },
+    type: { type: 'string', enum: ['internal', 'external'] },
+    external_url: { type: ['string', 'null'], format: 'uri', pattern: '^https?://', maxLength: 2000 },
+    // Logos may be inline SVG/PNG data URLs; keep them small.
+    logo_url: { type: ['string', 'null'], pattern: '^(https?://|data:image/)', maxLength: 200_000 },
+    short_description: { type: 'string', maxLength: 300 },
+    long_description: { type: 'string', maxLength: 20_000 },
+    categories: { type: 'array', maxItems: 20, uniqueItems: true, items: { type: 'string', pattern: slugPattern } },
+    tags: { type: 'array', maxItems: 30, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 50 } },
+    flag: {
+      anyOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          required: ['name', 'color'],
+          additionalProperties: false,
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 40 },
+            // A CSS colour the element can safely put in a style: hex, rgb()/hsl() or a keyword.
+            color: { type: 'string', pattern: '^(#[0-9a-fA-F]{3,8}|(rgb|hsl)a?\\([0-9., %]+\\)|[a-zA-Z]{3,20})$' },
+          },
+        },
+      ],
+    },
+    connectors: { type: 'array', maxItems: 20, uniqueItems: true, items: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' } },
+    visible_to_groups: { type: 'array', maxItems: 50, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 100 } },
+  },
+} as const;
+
+export async function integrationRoutes(app: FastifyInstance): Promise<void> {
+  /** Creates or replaces an integration's marketplace listing. */
+  app.put<{ Params: { slug: string }; Body: Omit<IntegrationListing, 'slug'> }>(
+    '/integrations/:slug',
+    {
+      schema: {
+        params: { type: 'object', required: ['slug'], properties: { slug: { type: 'string', pattern: slugPattern } } },
+        body: listingBodySchema,
+      },
+    },
+    async (request) => {
+      const listing: IntegrationListing = { ...request.body, slug: request.params.slug };
+      if (listing.type === 'external' && !listing.external_url) {
+        throw unprocessable('PAN_ERR_INTEGRATION_EXTERNAL_URL_REQUIRED', 'An external integration needs an external_url');
+      }
+      const { id, unknownCategories } = await upsertIntegration(app.db, request.hostAccount.accountId, listing);
+      if (unknownCategories.length > 0) {
+        throw unprocessable('PAN_ERR_INTEGRATION_UNKNOWN_CATEGORY', `Unknown categories: ${unknownCategories.join(', ')}`, {
+          unknown_categories: unknownCategories,
+        });
+      }
+      return { id, slug: listing.slug };
+    },
+  );
+
+  /** Uploads a release: the script directory as a tar.gz with PANDIUM.yaml at its root. */
+  app.register(async (releases) => {
+    releases.addContentTypeParser(
+      ['application/gzip', 'application/x-gzip', 'application/octet-stream', 'application/x-tar'],
+      { parseAs: 'buffer', bodyLimit: app.config.releaseBodyLimit },
+      (_request, body, done) => done(null, body),
+    );
+    releases.post<{ Params: { integration: string }; Querystring: { version?: string; make_default?: boolean }; Body: Buffer }>(
+      '/integrations/:integration/releases',
+      {
+        bodyLimit: app.config.releaseBodyLimit,
+        schema: {
+          params: { type: 'object', required: ['integration'], properties: { integration: { type: 'string', maxLength: 100 } } },
+          querystring: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              version: { type: 'string', pattern: '^[\\w.+-]{1,64}$' },
+              make_default: { type: 'boolean', default: true },
+            },
+          },
+        },
+      },
+      async (request, reply) => {
+        const { accountId } = request.hostAccount;
+        const integrationId = await findIntegrationId(app.db, accountId, request.params.integration);
+        if (!integrationId) throw notFound('Integration');
+        if (!Buffer.isBuffer(request.body) || request.body.length === 0) {
+          throw new PanError(400, 'PAN_ERR_RELEASE_EMPTY', 'Send the release as a tar.gz body (Content-Type: application/gzip)');
+        }
+        let archive;
+        try {
+          archive = await readReleaseArchive(request.body);
+        } catch (error) {
+          if (error instanceof ArchiveError) throw unprocessable('PAN_ERR_RELEASE_BAD_ARCHIVE', error.message);
+          throw error;
+        }
+        const parsed = parsePandiumYaml(archive.pandiumYaml);
+        if (!parsed.ok || !parsed.spec) {
+          throw unprocessable('PAN_ERR_RELEASE_INVALID_PANDIUM_YAML', parsed.errors.map((e) => formatDiagnostic('PANDIUM.yaml', e)).join('\n'), {
+            errors: parsed.errors,
+          });
+        }
+        try {
+          const release = await createRelease(app.db, {
+            accountId,
+            integrationId,
+            version: request.query.version,
+            pandiumYaml: archive.pandiumYaml,
+            spec: parsed.spec,
+            warnings: parsed.warnings,
+            archive: request.body,
+            makeDefault: request.query.make_default ?? true,
+          });
+          reply.status(release.created ? 201 : 200);
+          return { ...release, warnings: parsed.warnings.map((w) => formatDiagnostic('PANDIUM.yaml', w)) };
+        } catch (error) {
+          if ((error as { code?: string }).code === '23505') {
+            throw new PanError(409, 'PAN_ERR_RELEASE_VERSION_EXISTS', `Release version "${request.query.version}" already exists with other content`);
+          }
+          throw error;
+        }
+      },
+    );
+  });
+}

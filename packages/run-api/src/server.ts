@@ -1,0 +1,87 @@
+import { buildApp } from './app.ts';
+import { readConfig, type RunApiConfig } from './config.ts';
+import { loadSecretBox } from './crypto/secret-box.ts';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.ts';
+import { migrate } from './db/migrate.ts';
+import { createPool } from './db/pool.ts';
+
+export interface RunningServer {
+  url: string;
+  config: RunApiConfig;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the run API: the embedded PostgreSQL in `PAN_DATA_DIR` unless `DATABASE_URL` is set,
+ * migrations, then the HTTP server. `close()` stops all of it in order.
+ */
+export async function startServer(config: RunApiConfig = readConfig(), log = (line: string) => console.log(line)): Promise<RunningServer> {
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedDatabase({ dir: config.dataDir, persistent: true });
+    databaseUrl = await ensureDatabase(embedded.url, 'pan');
+    log(`Embedded PostgreSQL in ${config.dataDir} on port ${embedded.port}`);
+  }
+  try {
+    await migrate(databaseUrl);
+    const db = createPool(databaseUrl);
+    const box = await loadSecretBox(config.secretKey, config.dataDir);
+    const app = await buildApp({ db, box, config });
+    const url = await app.listen({ host: config.host, port: config.port });
+    return {
+      url,
+      config,
+      async close() {
+        await app.close();
+        await db.end();
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}
+
+/** Creates `name` on the cluster when missing; returns its URL. */
+export async function ensureDatabase(clusterUrl: string, name: string): Promise<string> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: clusterUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(clusterUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Stops cleanly on SIGINT/SIGTERM; a second signal forces the exit. */
+export function stopOnSignals(server: { close(): Promise<void> }, log = (line: string) => console.log(line)): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    log(`${signal}: stopping`);
+    server.close().then(
+      () => process.exit(0),
+      (error) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+// `tsx packages/run-api/src/server.ts` runs the API on its own.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const server = await startServer();
+  console.log(`Run API listening on ${server.url}`);
+  stopOnSignals(server);
+}

@@ -1,0 +1,3 @@
+export { startTestStack, seedFixtureCatalog, type TestStack, type TestStackOptions } from './stack.ts';
+export { createTestDatabase, startThrowawayCluster } from './test-database.ts';
+export * from './catalog-fixture.ts';

@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import { createApiKey } from '../../src/auth/api-key.ts';
+import { readConfig, type RunApiConfig } from '../../src/config.ts';
+import { SecretBox } from '../../src/crypto/secret-box.ts';
+import { createPool, type Db } from '../../src/db/pool.ts';
+import { upsertAccount, type AccountSettings } from '../../src/storage/accounts.ts';
+import { setCategories, upsertIntegration } from '../../src/storage/catalog.ts';
+import { fixtureCategories, fixtureIntegrations } from './catalog-fixture.ts';
+import { createTestDatabase, startThrowawayCluster } from './test-database.ts';
+
+export interface TestStack {
+  app: FastifyInstance;
+  db: Db;
+  box: SecretBox;
+  /** `http://127.0.0.1:<port>` once listening. */
+  apiBase: string;
+  accountId: string;
+  issuer: string;
+  audience: string;
+  /** The account's HS256 secret, base64url. */
+  hs256Secret: string;
+  apiKey: string;
+  /** Every log line the app wrote, for assertions that nothing leaks. */
+  logLines: string[];
+  stop(): Promise<void>;
+}
+
+export interface TestStackOptions {
+  /** A cluster to create the database on; when unset, a throwaway cluster is started. */
+  clusterUrl?: string;
+  seedCatalog?: boolean;
+  /** Overrides for the account's JWT settings. */
+  account?: Partial<AccountSettings>;
+  config?: Partial<RunApiConfig>;
+  /** Listen on a port (default true); `inject` works either way. */
+  listen?: boolean;
+}
+
+/** A real run API on a fresh PostgreSQL database with one account (and optionally the fixture catalog). */
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
+  const cluster = options.clusterUrl ? undefined : await startThrowawayCluster();
+  const database = await createTestDatabase(options.clusterUrl ?? cluster!.url);
+  const db = createPool(database.url, 5);
+  const box = new SecretBox(randomBytes(32));
+  const hs256Secret = randomBytes(32);
+  const suffix = randomBytes(4).toString('hex');
+  const issuer = `test-account-${suffix}`;
+  const audience = 'pan-marketplace';
+  const accountId = await upsertAccount(db, box, {
+    slug: `test-${suffix}`,
+    name: 'Test Account',
+    jwtIssuer: issuer,
+    jwtAudience: audience,
+    jwtAlgorithms: ['HS256'],
+    hs256Secret,
+    ...options.account,
+  });
+  const apiKey = await createApiKey(db, accountId, 'test');
+  if (options.seedCatalog) await seedFixtureCatalog(db, accountId);
+
+  const logLines: string[] = [];
+  const logStream = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      callback();
+    },
+  });
+  const config: RunApiConfig = { ...readConfig({}), corsOrigins: ['*'], logLevel: 'debug', ...options.config };
+  const app = await buildApp({ db, box, config, logStream });
+  const apiBase = options.listen === false ? '' : await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    app,
+    db,
+    box,
+    apiBase,
+    accountId,
+    issuer,
+    audience,
+    hs256Secret: hs256Secret.toString('base64url'),
+    apiKey,
+    logLines,
+    async stop() {
+      await app.close();
+      await db.end();
+      await database.drop();
+      await cluster?.stop();
+    },
+  };
+}
+
+export async function seedFixtureCatalog(db: Db, accountId: string): Promise<void> {
+  await setCategories(db, accountId, fixtureCategories);
+  for (const integration of fixtureIntegrations) await upsertIntegration(db, accountId, integration);
+}
