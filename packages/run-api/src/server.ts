@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { readConfig, type RunApiConfig } from './config.ts';
 import { loadSecretBox } from './crypto/secret-box.ts';
@@ -7,6 +8,8 @@ import { createPool } from './db/pool.ts';
 
 export interface RunningServer {
   url: string;
+  /** The Fastify app, with `app.db` and `app.box`, for whoever embeds the server (the demo, tests). */
+  app: FastifyInstance;
   config: RunApiConfig;
   close(): Promise<void>;
 }
@@ -31,6 +34,7 @@ export async function startServer(config: RunApiConfig = readConfig(), log = (li
     const url = await app.listen({ host: config.host, port: config.port });
     return {
       url,
+      app,
       config,
       async close() {
         await app.close();
