@@ -1,0 +1,25 @@
+import { Command } from 'commander';
+import { registerReleasePush } from './commands/release-push.ts';
+import { registerValidate } from './commands/validate.ts';
+import { EXIT_CODES_HELP } from './exit-codes.ts';
+
+/** The `pan` command tree. Each command lives in `commands/<name>.ts` and registers itself here. */
+export function buildProgram(): Command {
+  const program = new Command('pan')
+    .description('Work with integrations for the pan marketplace: validate PANDIUM.yaml, push releases.')
+    // Throw instead of exiting, so main.ts can turn usage errors into exit code 2.
+    // Set before adding commands: subcommands inherit it.
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', EXIT_CODES_HELP);
+
+  registerValidate(program);
+
+  const release = program
+    .command('release')
+    .description('Manage the releases of an integration')
+    .addHelpText('after', EXIT_CODES_HELP);
+  registerReleasePush(release);
+
+  return program;
+}
