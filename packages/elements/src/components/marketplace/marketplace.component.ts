@@ -1,0 +1,712 @@
+import { ContextProvider } from '@lit/context';
+import { initialState, Task, TaskStatus } from '@lit/task';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import type {
+  Catalog,
+  Flag,
+  IntegrationCard,
+  IntegrationDetail,
+} from '@pan/run-api/src/contract/marketplace.ts';
+import type {} from '../../events/events.ts';
+import type { PanIntegrationRef } from '../../events/pan-install-request.ts';
+import { PanApiError, RunApiClient, runApiContext } from '../../internal/api-client.ts';
+import { PanElement } from '../../internal/pan-element.ts';
+import styles from './marketplace.styles.ts';
+
+/** Delay between the last keystroke in the search box and the catalog request. */
+const SEARCH_DELAY_MS = 250;
+const SKELETON_CARDS = 6;
+
+type FocusTarget = { kind: 'heading' } | { kind: 'search' } | { kind: 'card'; slug: string };
+
+/**
+ * @summary An embedded integration marketplace: a searchable, filterable catalog of the account's
+ * integrations and a page per integration, loaded from the run API with the end user's token.
+ *
+ * @event {PanInstallRequestEvent} pan-install-request - The user pressed Install. Cancelable;
+ *   `detail: {integration: {id, slug, name}}`. If not canceled, the element continues the install
+ *   itself (for now: a notice that the install flow is not available yet).
+ * @event {PanExternalOpenEvent} pan-external-open - The user pressed Visit on an external
+ *   integration. Cancelable (prevents opening the tab); `detail: {integration: {id, slug, name}, url}`.
+ * @event {PanNavigateEvent} pan-navigate - The user opened an integration page or went back;
+ *   `detail: {view: 'catalog' | 'detail', slug: string | null}`.
+ * @event {PanTokenExpiredEvent} pan-token-expired - The token expired and could not be renewed
+ *   through `tokenProvider`; `detail: {reason: 'no-provider' | 'provider-failed' | 'still-expired'}`.
+ *   Set a new `token` to reload.
+ *
+ * @csspart base - The wrapper of everything (a labelled region).
+ * @csspart heading - The catalog's title.
+ * @csspart search - The search `<input type="search">`.
+ * @csspart nav - The category navigation.
+ * @csspart category - A category button (also `category-current` when selected).
+ * @csspart tags - The group of tag filters.
+ * @csspart tag - A tag filter toggle (also `tag-pressed` when on).
+ * @csspart results - The area that holds the cards, or the loading, empty or error state.
+ * @csspart card - An integration card.
+ * @csspart card-logo - A card's logo image, or its initials when there is none.
+ * @csspart card-title - A card's heading.
+ * @csspart card-button - The button in a card's heading that opens its page (covers the card).
+ * @csspart card-description - A card's short description.
+ * @csspart flag - A flag badge (its colour is the flag's).
+ * @csspart installed-badge - The "Installed" marker.
+ * @csspart visit-button - Visit, on external integrations.
+ * @csspart empty - The state shown when no integration matches.
+ * @csspart clear-filters-button - Clears the search and filters (in the empty state).
+ * @csspart error - The error state.
+ * @csspart retry-button - Retries the failed request.
+ * @csspart detail - An integration page.
+ * @csspart back-button - Goes back from an integration page to the catalog.
+ * @csspart detail-logo - The integration page's logo.
+ * @csspart detail-title - The integration page's heading.
+ * @csspart description - The integration page's long description.
+ * @csspart meta - Categories, tags, connectors and version on an integration page.
+ * @csspart install-button - Install, on an integration page.
+ * @csspart notice - A short message about the last action (e.g. the install flow is unavailable).
+ *
+ * @cssproperty --pan-font-family - Global token: the font stack.
+ * @cssproperty --pan-color-primary-50 - Global token: the lightest primary tint (also -100, -600, -700).
+ * @cssproperty --pan-color-primary-600 - Global token: the primary colour (buttons, selection, focus).
+ * @cssproperty --pan-color-neutral-0 - Global token: the surface colour (also -50 ... -900 for greys and text).
+ * @cssproperty --pan-color-danger-600 - Global token: errors.
+ * @cssproperty --pan-color-success-700 - Global token: the "Installed" marker (with -50).
+ * @cssproperty --pan-radius-s - Global token: small radius (also -m, -l, -pill).
+ * @cssproperty --pan-space-s - Global token: spacing (also -2xs, -xs, -m, -l, -xl).
+ * @cssproperty --pan-shadow-s - Global token: resting shadow (also -m for hover).
+ * @cssproperty --pan-focus-ring - Global token: the focus outline.
+ * @cssproperty --pan-marketplace-card-gap - The gap between cards.
+ * @cssproperty --pan-marketplace-card-min-width - The narrowest a card gets before the grid drops a column.
+ * @cssproperty --pan-marketplace-card-background - The cards' background.
+ * @cssproperty --pan-marketplace-card-radius - The cards' corner radius.
+ * @cssproperty --pan-marketplace-card-padding - The space inside a card.
+ * @cssproperty --pan-marketplace-logo-size - The size of the logos on cards.
+ * @cssproperty --pan-marketplace-nav-width - The width of the category column on wide layouts.
+ *
+ * @cssstate loading - A request for the current view is in progress.
+ * @cssstate error - The current view failed to load.
+ * @cssstate empty - The catalog loaded and nothing matches.
+ */
+export class PanMarketplace extends PanElement {
+  static override styles = styles;
+
+  /** The run API's base URL, e.g. `https://marketplace.example.com/api`. */
+  @property({ attribute: 'api-base' }) apiBase?: string;
+
+  /**
+   * The end user's JWT, signed by the host's backend. A property only: it is never read from or
+   * reflected to an attribute, and it is only sent in the `Authorization` header. Nothing is
+   * requested until it is set; setting a new token reloads.
+   */
+  @property({ attribute: false })
+  get token(): string | undefined {
+    return this.#token;
+  }
+  set token(value: string | undefined) {
+    if (value !== this.#token) this.#authEpoch++;
+    this.#token = value;
+  }
+
+  /**
+   * Called when the API answers that the token expired: resolve with a fresh token and the request
+   * is retried once. Without it (or if it fails), `pan-token-expired` is emitted.
+   */
+  @property({ attribute: false }) tokenProvider?: () => Promise<string>;
+
+  /** The integration page shown, by slug; `null` shows the catalog. Set it to open a page directly. */
+  @property({ attribute: 'integration' }) slug: string | null = null;
+
+  /** The marketplace's title and accessible name. */
+  @property() label = 'Integrations';
+
+  @state() private query = '';
+  @state() private searchTerm = '';
+  @state() private category = '';
+  @state() private selectedTags: readonly string[] = [];
+  @state() private notice = '';
+
+  #token: string | undefined;
+  /** Bumped when the host sets a new token (not when `tokenProvider` renews it): reloads. */
+  #authEpoch = 0;
+  #searchTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The last catalog received: its facets stay on screen while a new request is pending. */
+  #lastCatalog: Catalog | undefined;
+  #totalCount: number | undefined;
+  /** The card that opened the page, shown until the full detail arrives. */
+  #preview: IntegrationCard | undefined;
+  #focusTarget: FocusTarget | undefined;
+  readonly #brokenLogos = new Set<string>();
+  readonly #internals: ElementInternals | undefined =
+    typeof this.attachInternals === 'function' ? this.attachInternals() : undefined;
+
+  readonly #api = new RunApiClient({
+    baseUrl: () => this.apiBase,
+    token: () => this.#token,
+    tokenProvider: () => this.tokenProvider,
+    onTokenRefreshed: (token) => {
+      this.#token = token;
+    },
+    onTokenExpired: (reason) => {
+      this.emit('pan-token-expired', { detail: { reason } });
+    },
+  });
+
+  constructor() {
+    super();
+    // Nested elements (the install flow, later) reuse this client and its token handling.
+    new ContextProvider(this, { context: runApiContext, initialValue: this.#api });
+  }
+
+  readonly #catalog = new Task(this, {
+    args: () => [this.apiBase, this.#authEpoch, this.searchTerm, this.category, this.selectedTags] as const,
+    task: async ([, , q, category, tags], { signal }) => {
+      if (!this.#api.ready) return initialState;
+      const catalog = await this.#api.get<Catalog>(
+        '/marketplace/catalog',
+        { q, category, tag: [...tags] },
+        signal,
+      );
+      if (!q && !category && tags.length === 0) this.#totalCount = catalog.integrations.length;
+      this.#lastCatalog = catalog;
+      return catalog;
+    },
+  });
+
+  readonly #detail = new Task(this, {
+    args: () => [this.apiBase, this.#authEpoch, this.slug] as const,
+    task: async ([, , slug], { signal }) => {
+      if (!slug || !this.#api.ready) return initialState;
+      return this.#api.get<IntegrationDetail>(
+        `/marketplace/integrations/${encodeURIComponent(slug)}`,
+        {},
+        signal,
+      );
+    },
+  });
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.#searchTimer);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('slug')) this.notice = '';
+  }
+
+  protected override updated(): void {
+    const task = this.slug ? this.#detail : this.#catalog;
+    const pending = task.status === TaskStatus.PENDING;
+    this.#setState('loading', pending);
+    this.#setState('error', task.status === TaskStatus.ERROR);
+    this.#setState(
+      'empty',
+      !this.slug && task.status === TaskStatus.COMPLETE && !this.#catalog.value?.integrations.length,
+    );
+    this.#moveFocus(pending);
+  }
+
+  /**
+   * Starts installing an integration once the host let `pan-install-request` through.
+   * The install flow (connect, settings, schedule, enable) is not built yet: this is its hook point.
+   */
+  protected startInstall(_integration: PanIntegrationRef): void {
+    this.notice = 'Installing from here is not available yet.';
+  }
+
+  override render(): TemplateResult {
+    return html`<section class="marketplace" part="base" aria-label=${this.label}>
+      ${this.slug ? this.#renderDetail(this.slug) : this.#renderCatalog()}
+    </section>`;
+  }
+
+  // ---- catalog -----------------------------------------------------------------------------------
+
+  #renderCatalog(): TemplateResult {
+    const status = this.#catalog.status;
+    const catalog = this.#lastCatalog;
+    const busy = status === TaskStatus.PENDING || status === TaskStatus.INITIAL;
+    return html`
+      <header class="header">
+        <h2 class="header__title" part="heading">${this.label}</h2>
+        <form class="search" role="search" @submit=${this.#onSearchSubmit}>
+          <label class="sr-only" for="search">Search integrations</label>
+          <svg class="search__icon" viewBox="0 0 20 20" aria-hidden="true">
+            <circle cx="8.5" cy="8.5" r="5.5" /><path d="m13 13 4.5 4.5" />
+          </svg>
+          <input
+            id="search"
+            class="search__input"
+            part="search"
+            type="search"
+            placeholder="Search integrations"
+            autocomplete="off"
+            .value=${this.query}
+            @input=${this.#onSearchInput}
+          />
+        </form>
+      </header>
+      <div class="layout">
+        ${catalog ? this.#renderNav(catalog) : nothing}
+        <div class="main">
+          ${catalog?.tags.length ? this.#renderTags(catalog) : nothing}
+          <div class="results" part="results" aria-busy=${busy ? 'true' : 'false'}>
+            <p class="results__summary" role="status">${this.#summary(status)}</p>
+            ${this.#catalog.render({
+              initial: () => this.#renderSkeleton(),
+              pending: () =>
+                this.#catalog.value ? this.#renderGrid(this.#catalog.value, true) : this.#renderSkeleton(),
+              complete: (value) => this.#renderGrid(value, false),
+              error: (error) =>
+                this.#renderError(error, "Couldn't load integrations", () => this.#catalog.run()),
+            })}
+          </div>
+        </div>
+      </div>
+    `;
+  }
+
+  #summary(status: TaskStatus): string {
+    if (status === TaskStatus.ERROR) return '';
+    if (status !== TaskStatus.COMPLETE) return 'Loading integrations…';
+    const count = this.#catalog.value?.integrations.length ?? 0;
+    return `${count} ${count === 1 ? 'integration' : 'integrations'}`;
+  }
+
+  #renderNav(catalog: Catalog): TemplateResult {
+    const item = (slug: string, name: string, count: number | undefined) => {
+      const current = this.category === slug;
+      return html`<li>
+        <button
+          type="button"
+          class="nav__item"
+          part=${current ? 'category category-current' : 'category'}
+          aria-current=${current ? 'true' : 'false'}
+          data-category=${slug}
+          @click=${this.#onCategoryClick}
+        >
+          <span class="nav__name">${name}</span>
+          ${count === undefined
+            ? nothing
+            : html`<span class="count"><span class="sr-only">, </span>${count}</span>`}
+        </button>
+      </li>`;
+    };
+    return html`<nav class="nav" part="nav" aria-label="Categories">
+      <ul class="nav__list" role="list">
+        ${item('', 'All', this.#totalCount)}
+        ${catalog.categories.map((c) => item(c.slug, c.name, c.count))}
+      </ul>
+    </nav>`;
+  }
+
+  #renderTags(catalog: Catalog): TemplateResult {
+    return html`<div class="tags" part="tags" role="group" aria-label="Filter by tag">
+      ${catalog.tags.map((tag) => {
+        const pressed = this.selectedTags.includes(tag.name);
+        return html`<button
+          type="button"
+          class="tag"
+          part=${pressed ? 'tag tag-pressed' : 'tag'}
+          aria-pressed=${pressed ? 'true' : 'false'}
+          data-tag=${tag.name}
+          @click=${this.#onTagClick}
+        >
+          ${tag.name}<span class="count"><span class="sr-only">, </span>${tag.count}</span>
+        </button>`;
+      })}
+    </div>`;
+  }
+
+  #renderGrid(catalog: Catalog, stale: boolean): TemplateResult {
+    if (!catalog.integrations.length) return this.#renderEmpty();
+    return html`<ul class=${stale ? 'grid grid--stale' : 'grid'} role="list">
+      ${catalog.integrations.map((i) => html`<li class="grid__item">${this.#renderCard(i)}</li>`)}
+    </ul>`;
+  }
+
+  #renderCard(i: IntegrationCard): TemplateResult {
+    const url = safeUrl(i);
+    return html`<article class="card" part="card">
+      <div class="card__top">${this.#renderLogo(i, 'card-logo')} ${renderFlag(i.flag)}</div>
+      <h3 class="card__title" part="card-title">
+        <button
+          type="button"
+          class="card__open"
+          part="card-button"
+          data-slug=${i.slug}
+          aria-describedby=${`card-desc-${i.slug}`}
+          @click=${this.#onCardClick}
+        >
+          ${i.name}
+        </button>
+      </h3>
+      <p class="card__description" part="card-description" id=${`card-desc-${i.slug}`}>
+        ${i.short_description}
+      </p>
+      ${i.installed || url
+        ? html`<div class="card__footer">
+            ${i.installed ? renderInstalled() : nothing}
+            ${url ? this.#renderVisit(i, url, 'button button--small card__visit') : nothing}
+          </div>`
+        : nothing}
+    </article>`;
+  }
+
+  #renderSkeleton(): TemplateResult {
+    return html`<ul class="grid" role="list" aria-hidden="true">
+      ${Array.from(
+        { length: SKELETON_CARDS },
+        () => html`<li class="card card--skeleton">
+          <span class="skeleton skeleton--logo"></span>
+          <span class="skeleton skeleton--title"></span>
+          <span class="skeleton skeleton--line"></span>
+          <span class="skeleton skeleton--line skeleton--short"></span>
+        </li>`,
+      )}
+    </ul>`;
+  }
+
+  #renderEmpty(): TemplateResult {
+    const filtered = Boolean(this.searchTerm || this.category || this.selectedTags.length);
+    return html`<div class="state" part="empty">
+      <p class="state__title">${filtered ? 'No integrations match' : 'No integrations yet'}</p>
+      <p class="state__text">
+        ${filtered
+          ? 'Try another search, or clear the filters to see everything.'
+          : 'Integrations will appear here once they are published.'}
+      </p>
+      ${filtered
+        ? html`<button
+            type="button"
+            class="button"
+            part="clear-filters-button"
+            @click=${this.#clearFilters}
+          >
+            Clear filters
+          </button>`
+        : nothing}
+    </div>`;
+  }
+
+  #renderError(error: unknown, title: string, retry: () => void): TemplateResult {
+    return html`<div class="state state--error" part="error" role="alert">
+      <p class="state__title">${title}</p>
+      <p class="state__text">${errorMessage(error)}</p>
+      <button type="button" class="button" part="retry-button" @click=${retry}>Retry</button>
+    </div>`;
+  }
+
+  // ---- detail ------------------------------------------------------------------------------------
+
+  #renderDetail(slug: string): TemplateResult {
+    const status = this.#detail.status;
+    const value = this.#detail.value;
+    const detail = status !== TaskStatus.ERROR && value?.slug === slug ? value : undefined;
+    const head = detail ?? (this.#preview?.slug === slug ? this.#preview : undefined);
+    const busy = !detail && status !== TaskStatus.ERROR;
+    return html`
+      <div class="detail-bar">
+        <button type="button" class="button button--ghost" part="back-button" @click=${this.#onBack}>
+          <svg class="icon" viewBox="0 0 20 20" aria-hidden="true"><path d="M12.5 4.5 7 10l5.5 5.5" /></svg>
+          All integrations
+        </button>
+      </div>
+      <article
+        class="detail"
+        part="detail"
+        aria-labelledby=${head ? 'detail-title' : nothing}
+        aria-label=${head ? nothing : 'Integration'}
+        aria-busy=${busy ? 'true' : 'false'}
+      >
+        ${head ? this.#renderDetailHeader(head) : nothing}
+        <p class="notice" part="notice" role="status">${this.notice}</p>
+        ${status === TaskStatus.ERROR
+          ? this.#renderError(this.#detail.error, "Couldn't load this integration", () =>
+              this.#detail.run(),
+            )
+          : detail
+            ? this.#renderDetailBody(detail)
+            : html`<div class="detail__loading" aria-hidden="true">
+                ${head ? nothing : html`<span class="skeleton skeleton--logo"></span>`}
+                <span class="skeleton skeleton--title"></span>
+                <span class="skeleton skeleton--line"></span>
+                <span class="skeleton skeleton--line"></span>
+                <span class="skeleton skeleton--line skeleton--short"></span>
+              </div>`}
+      </article>
+    `;
+  }
+
+  #renderDetailHeader(i: IntegrationCard): TemplateResult {
+    return html`<header class="detail__header">
+      ${this.#renderLogo(i, 'detail-logo', 'logo logo--large')}
+      <div class="detail__intro">
+        <h2 id="detail-title" class="detail__title" part="detail-title" tabindex="-1">${i.name}</h2>
+        <p class="detail__summary">${i.short_description}</p>
+        ${i.flag ? html`<div class="detail__badges">${renderFlag(i.flag)}</div>` : nothing}
+      </div>
+      <div class="detail__actions">${this.#renderAction(i)}</div>
+    </header>`;
+  }
+
+  #renderAction(i: IntegrationCard): TemplateResult | typeof nothing {
+    const url = safeUrl(i);
+    if (url) return this.#renderVisit(i, url, 'button button--primary');
+    if (i.type === 'external') return nothing;
+    if (i.installed) return renderInstalled();
+    return html`<button
+      type="button"
+      class="button button--primary"
+      part="install-button"
+      @click=${() => this.#onInstall(i)}
+    >
+      Install
+    </button>`;
+  }
+
+  #renderDetailBody(i: IntegrationDetail): TemplateResult {
+    const names = new Map(this.#lastCatalog?.categories.map((c) => [c.slug, c.name]));
+    const row = (term: string, items: readonly string[]) =>
+      items.length
+        ? html`<div class="meta__row">
+            <dt>${term}</dt>
+            <dd>
+              <ul class="meta__list" role="list">
+                ${items.map((item) => html`<li class="chip">${item}</li>`)}
+              </ul>
+            </dd>
+          </div>`
+        : nothing;
+    return html`<div class="detail__body">
+      <div class="detail__description" part="description">
+        ${paragraphs(i.long_description).map((p) => html`<p>${p}</p>`)}
+      </div>
+      <dl class="meta" part="meta">
+        ${row('Categories', i.categories.map((slug) => names.get(slug) ?? slug))}
+        ${row('Tags', i.tags)} ${row('Connects to', i.connectors)}
+        ${i.default_release
+          ? html`<div class="meta__row">
+              <dt>Version</dt>
+              <dd>${i.default_release.version}</dd>
+            </div>`
+          : nothing}
+      </dl>
+    </div>`;
+  }
+
+  // ---- shared pieces -----------------------------------------------------------------------------
+
+  #renderLogo(i: IntegrationCard, part: string, className = 'logo'): TemplateResult {
+    if (i.logo_url && !this.#brokenLogos.has(i.logo_url)) {
+      return html`<img
+        class=${className}
+        part=${part}
+        src=${i.logo_url}
+        alt=""
+        loading="lazy"
+        @error=${this.#onLogoError}
+      />`;
+    }
+    return html`<span class=${`${className} logo--initials`} part=${part} aria-hidden="true"
+      >${initials(i.name)}</span
+    >`;
+  }
+
+  #renderVisit(i: IntegrationCard, url: string, className: string): TemplateResult {
+    return html`<button
+      type="button"
+      class=${className}
+      part="visit-button"
+      @click=${() => this.#onVisit(i, url)}
+    >
+      Visit<span class="sr-only"> ${i.name} (opens in a new tab)</span>
+      <svg class="icon" viewBox="0 0 20 20" aria-hidden="true">
+        <path d="M8 4.5H4.5v11h11V12M11 4.5h4.5V9M15.5 4.5 9 11" />
+      </svg>
+    </button>`;
+  }
+
+  // ---- behaviour ---------------------------------------------------------------------------------
+
+  #onSearchInput = (event: Event): void => {
+    this.query = (event.target as HTMLInputElement).value;
+    clearTimeout(this.#searchTimer);
+    this.#searchTimer = setTimeout(() => {
+      this.searchTerm = this.query.trim();
+    }, SEARCH_DELAY_MS);
+  };
+
+  #onSearchSubmit = (event: Event): void => {
+    event.preventDefault();
+    clearTimeout(this.#searchTimer);
+    this.searchTerm = this.query.trim();
+  };
+
+  #onCategoryClick = (event: Event): void => {
+    this.category = (event.currentTarget as HTMLElement).dataset.category ?? '';
+  };
+
+  #onTagClick = (event: Event): void => {
+    const tag = (event.currentTarget as HTMLElement).dataset.tag ?? '';
+    this.selectedTags = this.selectedTags.includes(tag)
+      ? this.selectedTags.filter((t) => t !== tag)
+      : [...this.selectedTags, tag];
+  };
+
+  #clearFilters = (): void => {
+    clearTimeout(this.#searchTimer);
+    this.query = '';
+    this.searchTerm = '';
+    this.category = '';
+    this.selectedTags = [];
+    this.#focusTarget = { kind: 'search' };
+  };
+
+  #onCardClick = (event: Event): void => {
+    const slug = (event.currentTarget as HTMLElement).dataset.slug;
+    const card = this.#lastCatalog?.integrations.find((i) => i.slug === slug);
+    if (!card) return;
+    this.#preview = card;
+    this.slug = card.slug;
+    this.#focusTarget = { kind: 'heading' };
+    this.emit('pan-navigate', { detail: { view: 'detail', slug: card.slug } });
+  };
+
+  #onBack = (): void => {
+    const slug = this.slug;
+    this.slug = null;
+    this.#focusTarget = slug ? { kind: 'card', slug } : { kind: 'search' };
+    this.emit('pan-navigate', { detail: { view: 'catalog', slug: null } });
+  };
+
+  #onInstall(i: IntegrationCard): void {
+    const integration = ref(i);
+    const event = this.emit('pan-install-request', { detail: { integration }, cancelable: true });
+    if (!event.defaultPrevented) this.startInstall(integration);
+  }
+
+  #onVisit(i: IntegrationCard, url: string): void {
+    const event = this.emit('pan-external-open', {
+      detail: { integration: ref(i), url },
+      cancelable: true,
+    });
+    if (!event.defaultPrevented) window.open(url, '_blank', 'noopener');
+  }
+
+  #onLogoError = (event: Event): void => {
+    this.#brokenLogos.add((event.target as HTMLImageElement).getAttribute('src') ?? '');
+    this.requestUpdate();
+  };
+
+  #moveFocus(pending: boolean): void {
+    const target = this.#focusTarget;
+    if (!target) return;
+    const root = this.renderRoot;
+    let element: HTMLElement | null = null;
+    if (target.kind === 'heading') {
+      element = root.querySelector<HTMLElement>('#detail-title');
+    } else if (target.kind === 'card') {
+      element = root.querySelector<HTMLElement>(`.card__open[data-slug="${CSS.escape(target.slug)}"]`);
+      // The card is gone (filtered out, or the page was opened directly): fall back to the search.
+      if (!element && !pending) element = root.querySelector<HTMLElement>('#search');
+    } else {
+      element = root.querySelector<HTMLElement>('#search');
+    }
+    if (element) {
+      this.#focusTarget = undefined;
+      element.focus();
+    } else if (!pending && target.kind === 'heading' && this.#detail.status === TaskStatus.ERROR) {
+      this.#focusTarget = undefined;
+      root.querySelector<HTMLElement>('[part="retry-button"]')?.focus();
+    }
+  }
+
+  #setState(name: string, on: boolean): void {
+    const states = this.#internals?.states;
+    if (!states) return;
+    try {
+      if (on) states.add(name);
+      else states.delete(name);
+    } catch {
+      // Browsers that only accept `--dashed` state names: no custom states there.
+    }
+  }
+}
+
+// ---- helpers (pure) ------------------------------------------------------------------------------
+
+function ref(i: IntegrationCard): PanIntegrationRef {
+  return { id: i.id, slug: i.slug, name: i.name };
+}
+
+/** The external URL of an external integration if it is http(s); anything else is not opened. */
+function safeUrl(i: IntegrationCard): string | undefined {
+  if (i.type !== 'external' || !i.external_url) return undefined;
+  try {
+    const { protocol } = new URL(i.external_url);
+    return protocol === 'https:' || protocol === 'http:' ? i.external_url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function initials(name: string): string {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((word) => word[0]!.toUpperCase())
+    .join('');
+}
+
+/** Plain-text paragraphs: split on blank lines, never parsed as HTML. */
+export function paragraphs(text: string): string[] {
+  return text
+    .split(/\r?\n\s*\r?\n/)
+    .map((p) => p.trim())
+    .filter(Boolean);
+}
+
+/** Black or white, whichever contrasts more with a `#rgb`/`#rrggbb` colour (always >= 4.5:1). */
+export function readableTextOn(color: string): string | undefined {
+  const match = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color.trim());
+  if (!match) return undefined;
+  const hex = match[1]!.length === 3 ? [...match[1]!].map((c) => c + c).join('') : match[1]!;
+  const [r, g, b] = [0, 2, 4].map((i) => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  }) as [number, number, number];
+  const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  return 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 ? '#fff' : '#000';
+}
+
+function renderFlag(flag: Flag | null): TemplateResult | typeof nothing {
+  if (!flag) return nothing;
+  const valid = typeof CSS !== 'undefined' && CSS.supports('color', flag.color);
+  const text = valid ? readableTextOn(flag.color) : undefined;
+  // A hex colour fills the badge (with black or white text); any other valid colour outlines it.
+  const style = text
+    ? { '--pan-flag-color': flag.color, '--pan-flag-text': text }
+    : valid
+      ? { '--pan-flag-color': flag.color }
+      : {};
+  return html`<span class=${text ? 'flag' : 'flag flag--outline'} part="flag" style=${styleMap(style)}
+    >${flag.name}</span
+  >`;
+}
+
+function renderInstalled(): TemplateResult {
+  return html`<span class="installed" part="installed-badge">
+    <svg class="icon" viewBox="0 0 20 20" aria-hidden="true"><path d="m4.5 10.5 3.5 3.5 7.5-8" /></svg>
+    Installed
+  </span>`;
+}
+
+function errorMessage(error: unknown): string {
+  if (!(error instanceof PanApiError)) return 'Something went wrong. Please try again.';
+  if (error.tokenExpired || error.status === 401) return 'Your session has expired. Please sign in again.';
+  if (error.status === 403) return "You don't have access to this.";
+  if (error.status === 404) return 'This integration is not available.';
+  if (error.status === 0) return 'The marketplace could not be reached. Check your connection and retry.';
+  return 'Something went wrong on our side. Please try again.';
+}

@@ -1,0 +1,794 @@
+import { css } from 'lit';
+
+export default css`
+  :host {
+    /* Global tokens: set them on the element (or override them per part) to theme it. */
+    --pan-font-family: ui-sans-serif, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue',
+      Arial, sans-serif;
+    --pan-font-size-xs: 0.75rem;
+    --pan-font-size-s: 0.875rem;
+    --pan-font-size-m: 1rem;
+    --pan-font-size-l: 1.25rem;
+    --pan-font-size-xl: 1.75rem;
+    --pan-color-primary-50: #eef2ff;
+    --pan-color-primary-100: #e0e7ff;
+    --pan-color-primary-600: #4f46e5;
+    --pan-color-primary-700: #4338ca;
+    --pan-color-neutral-0: #ffffff;
+    --pan-color-neutral-50: #f9fafb;
+    --pan-color-neutral-100: #f3f4f6;
+    --pan-color-neutral-200: #e5e7eb;
+    --pan-color-neutral-300: #d1d5db;
+    --pan-color-neutral-500: #6b7280;
+    --pan-color-neutral-600: #4b5563;
+    --pan-color-neutral-700: #374151;
+    --pan-color-neutral-900: #111827;
+    --pan-color-danger-50: #fef2f2;
+    --pan-color-danger-600: #dc2626;
+    --pan-color-danger-700: #b91c1c;
+    --pan-color-success-50: #f0fdf4;
+    --pan-color-success-700: #166534;
+    --pan-radius-s: 0.375rem;
+    --pan-radius-m: 0.5rem;
+    --pan-radius-l: 0.875rem;
+    --pan-radius-pill: 999px;
+    --pan-space-2xs: 0.25rem;
+    --pan-space-xs: 0.5rem;
+    --pan-space-s: 0.75rem;
+    --pan-space-m: 1rem;
+    --pan-space-l: 1.5rem;
+    --pan-space-xl: 2.5rem;
+    --pan-shadow-s: 0 1px 2px rgb(17 24 39 / 0.06), 0 1px 3px rgb(17 24 39 / 0.08);
+    --pan-shadow-m: 0 4px 8px -2px rgb(17 24 39 / 0.08), 0 12px 24px -6px rgb(17 24 39 / 0.12);
+    --pan-focus-ring: 2px solid var(--pan-color-primary-600);
+    --pan-transition: 150ms ease;
+
+    /* Component knobs. */
+    --pan-marketplace-card-gap: var(--pan-space-m);
+    --pan-marketplace-card-min-width: 15rem;
+    --pan-marketplace-card-background: var(--pan-color-neutral-0);
+    --pan-marketplace-card-radius: var(--pan-radius-l);
+    --pan-marketplace-card-padding: var(--pan-space-l);
+    --pan-marketplace-logo-size: 2.75rem;
+    --pan-marketplace-nav-width: 13rem;
+
+    display: block;
+    container-type: inline-size;
+    font-family: var(--pan-font-family);
+    font-size: var(--pan-font-size-m);
+    line-height: 1.5;
+    color: var(--pan-color-neutral-900);
+  }
+
+  :host([hidden]) {
+    display: none;
+  }
+
+  *,
+  *::before,
+  *::after {
+    box-sizing: border-box;
+  }
+
+  p,
+  h2,
+  h3,
+  ul,
+  dl,
+  dd {
+    margin: 0;
+  }
+
+  ul {
+    padding: 0;
+    list-style: none;
+  }
+
+  button {
+    font: inherit;
+    color: inherit;
+  }
+
+  :focus-visible {
+    outline: var(--pan-focus-ring);
+    outline-offset: 2px;
+  }
+
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    padding: 0;
+    margin: -1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+    border: 0;
+  }
+
+  .icon {
+    width: 1em;
+    height: 1em;
+    flex: none;
+    fill: none;
+    stroke: currentColor;
+    stroke-width: 2;
+    stroke-linecap: round;
+    stroke-linejoin: round;
+  }
+
+  /* ---- header & search ---- */
+
+  .header {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    justify-content: space-between;
+    gap: var(--pan-space-m);
+    margin-block-end: var(--pan-space-l);
+  }
+
+  .header__title {
+    font-size: var(--pan-font-size-xl);
+    font-weight: 700;
+    letter-spacing: -0.02em;
+    line-height: 1.2;
+  }
+
+  .search {
+    position: relative;
+    flex: 0 1 22rem;
+    min-width: min(100%, 14rem);
+  }
+
+  .search__icon {
+    position: absolute;
+    inset-block-start: 50%;
+    inset-inline-start: var(--pan-space-s);
+    width: 1.125rem;
+    height: 1.125rem;
+    transform: translateY(-50%);
+    fill: none;
+    stroke: var(--pan-color-neutral-500);
+    stroke-width: 2;
+    stroke-linecap: round;
+    pointer-events: none;
+  }
+
+  .search__input {
+    width: 100%;
+    padding: var(--pan-space-xs) var(--pan-space-s) var(--pan-space-xs) 2.5rem;
+    font: inherit;
+    font-size: var(--pan-font-size-s);
+    line-height: 1.5rem;
+    color: var(--pan-color-neutral-900);
+    background: var(--pan-color-neutral-0);
+    border: 1px solid var(--pan-color-neutral-300);
+    border-radius: var(--pan-radius-m);
+    box-shadow: var(--pan-shadow-s);
+    transition: border-color var(--pan-transition), box-shadow var(--pan-transition);
+  }
+
+  .search__input::placeholder {
+    color: var(--pan-color-neutral-500);
+  }
+
+  .search__input:focus-visible {
+    outline: none;
+    border-color: var(--pan-color-primary-600);
+    box-shadow: 0 0 0 3px var(--pan-color-primary-100);
+  }
+
+  /* ---- layout ---- */
+
+  .layout {
+    display: grid;
+    gap: var(--pan-space-l);
+  }
+
+  @container (min-width: 48rem) {
+    .layout {
+      grid-template-columns: var(--pan-marketplace-nav-width) minmax(0, 1fr);
+      align-items: start;
+    }
+
+    .nav {
+      position: sticky;
+      top: var(--pan-space-m);
+    }
+
+    .nav__list {
+      flex-direction: column;
+      overflow: visible;
+    }
+
+    .nav__item {
+      width: 100%;
+    }
+  }
+
+  .main {
+    display: grid;
+    gap: var(--pan-space-m);
+    min-width: 0;
+  }
+
+  /* ---- categories ---- */
+
+  .nav__list {
+    display: flex;
+    gap: var(--pan-space-2xs);
+    overflow-x: auto;
+    padding: 2px;
+  }
+
+  .nav__item {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: var(--pan-space-xs);
+    padding: var(--pan-space-xs) var(--pan-space-s);
+    font-size: var(--pan-font-size-s);
+    font-weight: 500;
+    white-space: nowrap;
+    text-align: start;
+    color: var(--pan-color-neutral-700);
+    background: transparent;
+    border: 0;
+    border-radius: var(--pan-radius-m);
+    cursor: pointer;
+    transition: background var(--pan-transition), color var(--pan-transition);
+  }
+
+  .nav__item:hover {
+    background: var(--pan-color-neutral-100);
+    color: var(--pan-color-neutral-900);
+  }
+
+  .nav__item[aria-current='true'] {
+    background: var(--pan-color-primary-50);
+    color: var(--pan-color-primary-700);
+    font-weight: 600;
+  }
+
+  .count {
+    min-width: 1.5rem;
+    padding: 0 var(--pan-space-2xs);
+    font-size: var(--pan-font-size-xs);
+    font-weight: 600;
+    line-height: 1.25rem;
+    text-align: center;
+    color: var(--pan-color-neutral-600);
+    background: var(--pan-color-neutral-100);
+    border-radius: var(--pan-radius-pill);
+  }
+
+  [aria-current='true'] > .count {
+    color: var(--pan-color-primary-700);
+    background: var(--pan-color-neutral-0);
+  }
+
+  /* ---- tags ---- */
+
+  .tags {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--pan-space-xs);
+  }
+
+  .tag {
+    display: inline-flex;
+    align-items: center;
+    gap: var(--pan-space-2xs);
+    padding: var(--pan-space-2xs) var(--pan-space-2xs) var(--pan-space-2xs) var(--pan-space-s);
+    font-size: var(--pan-font-size-s);
+    line-height: 1.25rem;
+    color: var(--pan-color-neutral-700);
+    background: var(--pan-color-neutral-0);
+    border: 1px solid var(--pan-color-neutral-300);
+    border-radius: var(--pan-radius-pill);
+    cursor: pointer;
+    transition: background var(--pan-transition), border-color var(--pan-transition);
+  }
+
+  .tag:hover {
+    border-color: var(--pan-color-neutral-500);
+  }
+
+  .tag[aria-pressed='true'] {
+    color: var(--pan-color-neutral-0);
+    background: var(--pan-color-primary-600);
+    border-color: var(--pan-color-primary-600);
+  }
+
+  .tag[aria-pressed='true'] > .count {
+    color: var(--pan-color-primary-700);
+    background: var(--pan-color-neutral-0);
+  }
+
+  /* ---- results ---- */
+
+  .results {
+    display: grid;
+    gap: var(--pan-space-s);
+  }
+
+  .results__summary {
+    font-size: var(--pan-font-size-s);
+    color: var(--pan-color-neutral-600);
+  }
+
+  .grid {
+    display: grid;
+    grid-template-columns: repeat(auto-fill, minmax(min(100%, var(--pan-marketplace-card-min-width)), 1fr));
+    gap: var(--pan-marketplace-card-gap);
+  }
+
+  .grid--stale {
+    opacity: 0.6;
+    transition: opacity var(--pan-transition);
+  }
+
+  .grid__item {
+    display: flex;
+  }
+
+  /* ---- cards ---- */
+
+  .card {
+    position: relative;
+    display: flex;
+    flex: 1;
+    flex-direction: column;
+    gap: var(--pan-space-xs);
+    padding: var(--pan-marketplace-card-padding);
+    background: var(--pan-marketplace-card-background);
+    border: 1px solid var(--pan-color-neutral-200);
+    border-radius: var(--pan-marketplace-card-radius);
+    box-shadow: var(--pan-shadow-s);
+    transition: box-shadow var(--pan-transition), border-color var(--pan-transition),
+      transform var(--pan-transition);
+  }
+
+  .card:not(.card--skeleton):hover {
+    border-color: var(--pan-color-neutral-300);
+    box-shadow: var(--pan-shadow-m);
+    transform: translateY(-2px);
+  }
+
+  .card:has(.card__open:focus-visible) {
+    outline: var(--pan-focus-ring);
+    outline-offset: 2px;
+  }
+
+  .card__top {
+    display: flex;
+    align-items: flex-start;
+    justify-content: space-between;
+    gap: var(--pan-space-xs);
+    margin-block-end: var(--pan-space-2xs);
+  }
+
+  .card__title {
+    font-size: var(--pan-font-size-m);
+    font-weight: 600;
+    line-height: 1.4;
+  }
+
+  .card__open {
+    padding: 0;
+    font-weight: inherit;
+    text-align: start;
+    background: none;
+    border: 0;
+    cursor: pointer;
+  }
+
+  /* The title button covers the whole card, so the card is one big target. */
+  .card__open::after {
+    content: '';
+    position: absolute;
+    inset: 0;
+    border-radius: inherit;
+  }
+
+  .card__open:focus-visible {
+    outline: none;
+  }
+
+  .card__description {
+    flex: 1;
+    font-size: var(--pan-font-size-s);
+    color: var(--pan-color-neutral-600);
+  }
+
+  .card__footer {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: var(--pan-space-xs);
+    margin-block-start: var(--pan-space-xs);
+  }
+
+  .card__visit {
+    position: relative;
+    z-index: 1;
+    margin-inline-start: auto;
+  }
+
+  .logo {
+    display: grid;
+    place-items: center;
+    flex: none;
+    width: var(--pan-marketplace-logo-size);
+    height: var(--pan-marketplace-logo-size);
+    object-fit: contain;
+    background: var(--pan-color-neutral-0);
+    border: 1px solid var(--pan-color-neutral-200);
+    border-radius: var(--pan-radius-m);
+  }
+
+  .logo--large {
+    --pan-marketplace-logo-size: 4.5rem;
+    border-radius: var(--pan-radius-l);
+  }
+
+  .logo--initials {
+    font-weight: 700;
+    font-size: calc(var(--pan-marketplace-logo-size) * 0.36);
+    letter-spacing: 0.02em;
+    color: var(--pan-color-primary-700);
+    background: linear-gradient(135deg, var(--pan-color-primary-50), var(--pan-color-primary-100));
+    border-color: var(--pan-color-primary-100);
+  }
+
+  .flag {
+    display: inline-flex;
+    align-items: center;
+    gap: var(--pan-space-2xs);
+    padding: 0 var(--pan-space-xs);
+    font-size: var(--pan-font-size-xs);
+    font-weight: 600;
+    line-height: 1.375rem;
+    white-space: nowrap;
+    color: var(--pan-flag-text, var(--pan-color-neutral-0));
+    background: var(--pan-flag-color, var(--pan-color-primary-600));
+    border: 1px solid var(--pan-flag-color, var(--pan-color-primary-600));
+    border-radius: var(--pan-radius-pill);
+  }
+
+  .flag--outline {
+    color: var(--pan-color-neutral-900);
+    background: var(--pan-color-neutral-0);
+  }
+
+  .flag--outline::before {
+    content: '';
+    width: 0.5rem;
+    height: 0.5rem;
+    border-radius: 50%;
+    background: var(--pan-flag-color, var(--pan-color-neutral-500));
+  }
+
+  .installed {
+    display: inline-flex;
+    align-items: center;
+    gap: var(--pan-space-2xs);
+    padding: 0 var(--pan-space-xs);
+    font-size: var(--pan-font-size-xs);
+    font-weight: 600;
+    line-height: 1.5rem;
+    color: var(--pan-color-success-700);
+    background: var(--pan-color-success-50);
+    border-radius: var(--pan-radius-pill);
+  }
+
+  /* ---- buttons ---- */
+
+  .button {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    gap: var(--pan-space-xs);
+    padding: var(--pan-space-xs) var(--pan-space-m);
+    font-size: var(--pan-font-size-s);
+    font-weight: 600;
+    line-height: 1.25rem;
+    color: var(--pan-color-neutral-900);
+    background: var(--pan-color-neutral-0);
+    border: 1px solid var(--pan-color-neutral-300);
+    border-radius: var(--pan-radius-m);
+    box-shadow: var(--pan-shadow-s);
+    cursor: pointer;
+    transition: background var(--pan-transition), border-color var(--pan-transition);
+  }
+
+  .button:hover {
+    background: var(--pan-color-neutral-50);
+    border-color: var(--pan-color-neutral-500);
+  }
+
+  .button--primary {
+    color: var(--pan-color-neutral-0);
+    background: var(--pan-color-primary-600);
+    border-color: var(--pan-color-primary-600);
+  }
+
+  .button--primary:hover {
+    background: var(--pan-color-primary-700);
+    border-color: var(--pan-color-primary-700);
+  }
+
+  .button--ghost {
+    padding-inline: var(--pan-space-xs);
+    color: var(--pan-color-neutral-700);
+    background: transparent;
+    border-color: transparent;
+    box-shadow: none;
+  }
+
+  .button--ghost:hover {
+    color: var(--pan-color-neutral-900);
+    background: var(--pan-color-neutral-100);
+    border-color: transparent;
+  }
+
+  .button--small {
+    padding: var(--pan-space-2xs) var(--pan-space-s);
+    font-size: var(--pan-font-size-xs);
+  }
+
+  /* ---- empty & error ---- */
+
+  .state {
+    display: grid;
+    justify-items: center;
+    gap: var(--pan-space-xs);
+    padding: var(--pan-space-xl) var(--pan-space-l);
+    text-align: center;
+    background: var(--pan-color-neutral-50);
+    border: 1px dashed var(--pan-color-neutral-300);
+    border-radius: var(--pan-marketplace-card-radius);
+  }
+
+  .state__title {
+    font-size: var(--pan-font-size-l);
+    font-weight: 600;
+  }
+
+  .state__text {
+    max-width: 32rem;
+    color: var(--pan-color-neutral-600);
+  }
+
+  .state .button {
+    margin-block-start: var(--pan-space-xs);
+  }
+
+  .state--error {
+    background: var(--pan-color-danger-50);
+    border: 1px solid var(--pan-color-danger-600);
+  }
+
+  .state--error .state__title {
+    color: var(--pan-color-danger-700);
+  }
+
+  /* ---- skeletons ---- */
+
+  .card--skeleton {
+    min-height: 11rem;
+    box-shadow: none;
+  }
+
+  .skeleton {
+    display: block;
+    height: 0.875rem;
+    border-radius: var(--pan-radius-s);
+    background: linear-gradient(
+      90deg,
+      var(--pan-color-neutral-100) 25%,
+      var(--pan-color-neutral-200) 50%,
+      var(--pan-color-neutral-100) 75%
+    );
+    background-size: 200% 100%;
+    animation: shimmer 1.4s ease-in-out infinite;
+  }
+
+  .skeleton--logo {
+    width: var(--pan-marketplace-logo-size);
+    height: var(--pan-marketplace-logo-size);
+    border-radius: var(--pan-radius-m);
+    margin-block-end: var(--pan-space-2xs);
+  }
+
+  .skeleton--title {
+    width: 55%;
+    height: 1.125rem;
+  }
+
+  .skeleton--short {
+    width: 70%;
+  }
+
+  @keyframes shimmer {
+    from {
+      background-position: 100% 0;
+    }
+    to {
+      background-position: -100% 0;
+    }
+  }
+
+  @media (prefers-reduced-motion: reduce) {
+    .skeleton {
+      animation: none;
+    }
+
+    .card,
+    .card:not(.card--skeleton):hover {
+      transition: none;
+      transform: none;
+    }
+  }
+
+  /* ---- integration page ---- */
+
+  .detail-bar {
+    margin-block-end: var(--pan-space-m);
+  }
+
+  .detail {
+    display: grid;
+    gap: var(--pan-space-l);
+    padding: var(--pan-space-l);
+    background: var(--pan-marketplace-card-background);
+    border: 1px solid var(--pan-color-neutral-200);
+    border-radius: var(--pan-marketplace-card-radius);
+    box-shadow: var(--pan-shadow-s);
+  }
+
+  @container (min-width: 40rem) {
+    .detail {
+      padding: var(--pan-space-xl);
+    }
+  }
+
+  .detail__header {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: flex-start;
+    gap: var(--pan-space-l);
+    padding-block-end: var(--pan-space-l);
+    border-block-end: 1px solid var(--pan-color-neutral-200);
+  }
+
+  .detail__intro {
+    display: grid;
+    gap: var(--pan-space-xs);
+    flex: 1 1 16rem;
+  }
+
+  .detail__title {
+    font-size: var(--pan-font-size-xl);
+    font-weight: 700;
+    letter-spacing: -0.02em;
+    line-height: 1.2;
+  }
+
+  .detail__title:focus {
+    outline: none;
+  }
+
+  .detail__title:focus-visible {
+    outline: var(--pan-focus-ring);
+    outline-offset: 4px;
+    border-radius: var(--pan-radius-s);
+  }
+
+  .detail__summary {
+    color: var(--pan-color-neutral-600);
+  }
+
+  .detail__badges {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--pan-space-xs);
+  }
+
+  .detail__actions {
+    display: flex;
+    align-items: center;
+    gap: var(--pan-space-xs);
+  }
+
+  .detail__actions .button {
+    padding: var(--pan-space-xs) var(--pan-space-l);
+    font-size: var(--pan-font-size-m);
+  }
+
+  .detail__actions .installed {
+    padding: var(--pan-space-2xs) var(--pan-space-s);
+    font-size: var(--pan-font-size-s);
+  }
+
+  .detail__body {
+    display: grid;
+    gap: var(--pan-space-xl);
+  }
+
+  @container (min-width: 48rem) {
+    .detail__body {
+      grid-template-columns: minmax(0, 1fr) 16rem;
+    }
+  }
+
+  .detail__description {
+    display: grid;
+    gap: var(--pan-space-m);
+    max-width: 65ch;
+    color: var(--pan-color-neutral-700);
+  }
+
+  .detail__description p {
+    white-space: pre-line;
+  }
+
+  .detail__loading {
+    display: grid;
+    gap: var(--pan-space-s);
+  }
+
+  .meta {
+    display: grid;
+    gap: var(--pan-space-m);
+    align-content: start;
+  }
+
+  .meta__row {
+    display: grid;
+    gap: var(--pan-space-2xs);
+  }
+
+  .meta dt {
+    font-size: var(--pan-font-size-xs);
+    font-weight: 600;
+    letter-spacing: 0.06em;
+    text-transform: uppercase;
+    color: var(--pan-color-neutral-600);
+  }
+
+  .meta dd {
+    font-size: var(--pan-font-size-s);
+  }
+
+  .meta__list {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--pan-space-2xs);
+  }
+
+  .chip {
+    padding: 0 var(--pan-space-xs);
+    line-height: 1.5rem;
+    color: var(--pan-color-neutral-700);
+    background: var(--pan-color-neutral-100);
+    border-radius: var(--pan-radius-s);
+  }
+
+
+  .notice {
+    padding: var(--pan-space-s) var(--pan-space-m);
+    font-size: var(--pan-font-size-s);
+    color: var(--pan-color-primary-700);
+    background: var(--pan-color-primary-50);
+    border: 1px solid var(--pan-color-primary-100);
+    border-radius: var(--pan-radius-m);
+  }
+
+  /* Kept in the tree while empty, so screen readers announce the message when it appears. */
+  .notice:empty {
+    padding: 0;
+    border: 0;
+  }
+`;

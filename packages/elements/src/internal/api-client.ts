@@ -1,0 +1,140 @@
+import { createContext } from '@lit/context';
+import type { ApiError } from '@pan/run-api/src/contract/marketplace.ts';
+import type { PanTokenExpiredDetail } from '../events/pan-token-expired.ts';
+
+export const TOKEN_EXPIRED = 'PAN_ERR_AUTH_TOKEN_EXPIRED';
+
+/** An error answer of the run API (or a network failure: `status` 0, code `PAN_ERR_NETWORK`). */
+export class PanApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PanApiError';
+  }
+
+  get tokenExpired(): boolean {
+    return this.code === TOKEN_EXPIRED;
+  }
+}
+
+export interface RunApiClientOptions {
+  /** The API's base URL, read at each request. */
+  baseUrl(): string | undefined;
+  /** The current token, read at each request. */
+  token(): string | undefined;
+  /** The host's token provider, if any, read when a token expired. */
+  tokenProvider(): (() => Promise<string>) | undefined;
+  /** A renewed token from `tokenProvider`: keep it for later requests. */
+  onTokenRefreshed(token: string): void;
+  /** The token expired and could not be renewed (reported once per token). */
+  onTokenExpired(reason: PanTokenExpiredDetail['reason']): void;
+}
+
+type Query = Record<string, string | string[] | undefined>;
+
+/**
+ * The end-user marketplace API client. The token only ever travels in the `Authorization: Bearer`
+ * header, never in a URL. An expired token is renewed once through `tokenProvider` and the
+ * request retried; concurrent requests share one renewal.
+ */
+export class RunApiClient {
+  readonly #options: RunApiClientOptions;
+  #refreshing: Promise<string> | undefined;
+  #expiredReportedFor: string | undefined;
+
+  constructor(options: RunApiClientOptions) {
+    this.#options = options;
+  }
+
+  /** Whether requests can be made (a base URL and a token are set). */
+  get ready(): boolean {
+    return Boolean(this.#options.baseUrl() && this.#options.token());
+  }
+
+  async get<T>(path: string, query: Query = {}, signal?: AbortSignal): Promise<T> {
+    const token = this.#options.token() ?? '';
+    try {
+      return await this.#send<T>(path, query, token, signal);
+    } catch (error) {
+      if (!(error instanceof PanApiError && error.tokenExpired)) throw error;
+      const renewed = await this.#renew(token, error);
+      try {
+        return await this.#send<T>(path, query, renewed, signal);
+      } catch (retryError) {
+        if (retryError instanceof PanApiError && retryError.tokenExpired) {
+          this.#reportExpired(renewed, 'still-expired');
+        }
+        throw retryError;
+      }
+    }
+  }
+
+  async #send<T>(path: string, query: Query, token: string, signal?: AbortSignal): Promise<T> {
+    const base = (this.#options.baseUrl() ?? '').replace(/\/+$/, '');
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      for (const item of [value ?? []].flat()) if (item !== '') params.append(key, item);
+    }
+    const search = `${params}` ? `?${params}` : '';
+    let response: Response;
+    try {
+      response = await fetch(`${base}${path}${search}`, {
+        headers: { Accept: 'application/json', Authorization: `Bearer ${token}` },
+        signal: signal ?? null,
+      });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      throw new PanApiError(0, 'PAN_ERR_NETWORK', 'The marketplace could not be reached.');
+    }
+    const body: unknown = await response.json().catch(() => undefined);
+    if (!response.ok) {
+      const apiError = (body ?? {}) as Partial<ApiError>;
+      throw new PanApiError(
+        response.status,
+        apiError.code ?? `HTTP_${response.status}`,
+        apiError.message ?? response.statusText,
+      );
+    }
+    return body as T;
+  }
+
+  /** A fresh token after `expired` was refused, or throws (and reports it) if there is none. */
+  #renew(expired: string, error: PanApiError): Promise<string> {
+    const current = this.#options.token();
+    // The host (or a concurrent request) already replaced the token: just use the new one.
+    if (current && current !== expired) return Promise.resolve(current);
+    if (this.#refreshing) return this.#refreshing;
+    const provider = this.#options.tokenProvider();
+    if (!provider) {
+      this.#reportExpired(expired, 'no-provider');
+      return Promise.reject(error);
+    }
+    this.#refreshing = (async () => {
+      let token: string;
+      try {
+        token = await provider();
+        if (typeof token !== 'string' || !token) throw new TypeError('tokenProvider returned no token');
+      } catch {
+        this.#reportExpired(expired, 'provider-failed');
+        throw error;
+      }
+      this.#options.onTokenRefreshed(token);
+      return token;
+    })().finally(() => {
+      this.#refreshing = undefined;
+    });
+    return this.#refreshing;
+  }
+
+  #reportExpired(token: string, reason: PanTokenExpiredDetail['reason']): void {
+    if (this.#expiredReportedFor === token) return;
+    this.#expiredReportedFor = token;
+    this.#options.onTokenExpired(reason);
+  }
+}
+
+/** The marketplace's API client, provided to nested elements (such as the future install flow). */
+export const runApiContext = createContext<RunApiClient | undefined>(Symbol('pan-run-api'));

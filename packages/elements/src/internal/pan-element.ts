@@ -1,0 +1,53 @@
+import { LitElement } from 'lit';
+
+/** Names of the `pan-*` events declared in `GlobalEventHandlersEventMap` (see `src/events/`). */
+export type PanEventName = {
+  [K in keyof GlobalEventHandlersEventMap]: K extends `pan-${string}` ? K : never;
+}[keyof GlobalEventHandlersEventMap];
+
+/** The `detail` type of a `pan-*` event. */
+export type PanEventDetail<K extends PanEventName> =
+  GlobalEventHandlersEventMap[K] extends CustomEvent<infer D> ? D : never;
+
+export interface PanEmitOptions<K extends PanEventName> {
+  detail: PanEventDetail<K>;
+  /** Only for requests the host may veto. Default `false`. */
+  cancelable?: boolean;
+  /** Default `true`. */
+  bubbles?: boolean;
+  /** Default `true`: the event crosses shadow roots up to the host page. */
+  composed?: boolean;
+}
+
+/** The base class of every `pan-*` element. */
+export class PanElement extends LitElement {
+  /**
+   * Dispatches a `pan-*` CustomEvent from the element (`bubbles` and `composed` by default) and
+   * returns it, so the caller can check `defaultPrevented` after a cancelable request.
+   */
+  emit<K extends PanEventName>(name: K, options: PanEmitOptions<K>): GlobalEventHandlersEventMap[K] {
+    const event = new CustomEvent(name, {
+      bubbles: true,
+      composed: true,
+      cancelable: false,
+      ...options,
+    });
+    this.dispatchEvent(event);
+    return event as GlobalEventHandlersEventMap[K];
+  }
+
+  /**
+   * Registers the element under `tag`. Safe to call more than once, and when the tag is already
+   * registered (by this class, another copy of it, or something else): the first definition wins.
+   */
+  static define(tag: string): void {
+    const registry = globalThis.customElements;
+    if (!registry || registry.get(tag)) return;
+    try {
+      registry.define(tag, this);
+    } catch {
+      // This constructor is already registered under another tag: register a subclass instead.
+      registry.define(tag, class extends this {});
+    }
+  }
+}
