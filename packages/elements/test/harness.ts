@@ -1,0 +1,187 @@
+/**
+ * The one place the component tests reach into shadow DOM, sign tokens and create fixtures.
+ */
+import axe from 'axe-core';
+import { base64url, SignJWT } from 'jose';
+import { expect, inject, vi } from 'vitest';
+import { fixtureUsers } from '../../run-api/test/support/catalog-fixture.ts';
+import '../src/define.ts';
+import type { PanMarketplace } from '../src/index.ts';
+
+export const stack = inject('panStack');
+export type UserKey = keyof typeof fixtureUsers;
+
+// ---- tokens --------------------------------------------------------------------------------------
+
+/** An HS256 JWT for a fixture user, as the host's backend would sign it. */
+export async function signToken(user: UserKey = 'sales', { expired = false } = {}): Promise<string> {
+  const { sub, xti } = fixtureUsers[user];
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ xti: { ...xti } })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuer(stack.issuer)
+    .setAudience(stack.audience)
+    .setSubject(sub)
+    .setIssuedAt(expired ? now - 3600 : now)
+    .setExpirationTime(expired ? now - 1800 : '5m')
+    .sign(base64url.decode(stack.hs256Secret));
+}
+
+// ---- fixtures ------------------------------------------------------------------------------------
+
+const mounted: HTMLElement[] = [];
+
+export interface FixtureOptions {
+  user?: UserKey;
+  /** A token to use instead of a fresh one for `user`; `null` sets none. */
+  token?: string | null;
+  tokenProvider?: () => Promise<string>;
+  /** Open this integration's page directly (the `integration` attribute). */
+  integration?: string;
+  /** Do not wait for the first load to finish. */
+  noWait?: boolean;
+}
+
+/** Creates a `<pan-marketplace>` pointed at the test API, appends it and awaits its first load. */
+export async function fixture(options: FixtureOptions = {}): Promise<PanMarketplace> {
+  const el = document.createElement('pan-marketplace');
+  el.apiBase = stack.apiBase;
+  if (options.integration) el.setAttribute('integration', options.integration);
+  if (options.tokenProvider) el.tokenProvider = options.tokenProvider;
+  const token = options.token === undefined ? await signToken(options.user) : options.token;
+  if (token) el.token = token;
+  document.body.append(el);
+  mounted.push(el);
+  await el.updateComplete;
+  if (!options.noWait) await settled(el);
+  return el;
+}
+
+/** Removes every fixture and restores spies (call it in `afterEach`). */
+export function cleanup(): void {
+  for (const el of mounted.splice(0)) el.remove();
+  for (const remove of listeners.splice(0)) remove();
+  vi.restoreAllMocks();
+}
+
+/** Waits until no request of the current view is pending and the result is rendered. */
+export async function settled(el: PanMarketplace): Promise<void> {
+  await el.updateComplete;
+  await expect.poll(() => el.matches(':state(loading)'), { timeout: 10_000 }).toBe(false);
+  await el.updateComplete;
+}
+
+// ---- shadow DOM queries --------------------------------------------------------------------------
+
+export function root(el: PanMarketplace): ShadowRoot {
+  if (!el.shadowRoot) throw new Error('no shadow root');
+  return el.shadowRoot;
+}
+
+/** The first element with this part name. */
+export function part<T extends HTMLElement = HTMLElement>(el: PanMarketplace, name: string): T | null {
+  return root(el).querySelector<T>(`[part~="${name}"]`);
+}
+
+/** Every element with this part name. */
+export function parts<T extends HTMLElement = HTMLElement>(el: PanMarketplace, name: string): T[] {
+  return [...root(el).querySelectorAll<T>(`[part~="${name}"]`)];
+}
+
+const text = (node: Element | null | undefined) => node?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+
+/** The names on the cards, in order. */
+export function cardNames(el: PanMarketplace): string[] {
+  return parts(el, 'card-title').map(text);
+}
+
+/** The button that opens a card, by integration name. */
+export function cardButton(el: PanMarketplace, name: string): HTMLButtonElement {
+  const button = parts<HTMLButtonElement>(el, 'card-button').find((b) => text(b) === name);
+  if (!button) throw new Error(`no card named ${name}; cards: ${cardNames(el).join(', ')}`);
+  return button;
+}
+
+/** The card (article) of an integration, by name. */
+export function card(el: PanMarketplace, name: string): HTMLElement {
+  return cardButton(el, name).closest<HTMLElement>('[part~="card"]')!;
+}
+
+/** A category button or tag chip by its visible name (without the count). */
+export function filterButton(el: PanMarketplace, kind: 'category' | 'tag', name: string): HTMLButtonElement {
+  const button = parts<HTMLButtonElement>(el, kind).find(
+    (b) => (b.dataset.category !== undefined ? text(b.querySelector('.nav__name')) : b.dataset.tag) === name,
+  );
+  if (!button) throw new Error(`no ${kind} ${name}`);
+  return button;
+}
+
+/** The search input. */
+export function searchInput(el: PanMarketplace): HTMLInputElement {
+  return part<HTMLInputElement>(el, 'search')!;
+}
+
+/** The element focused inside the shadow root, if any. */
+export function focused(el: PanMarketplace): Element | null {
+  return root(el).activeElement;
+}
+
+export { text };
+
+// ---- network & accessibility ---------------------------------------------------------------------
+
+/** Counts the element's requests to the API paths containing `fragment` (and lets them through). */
+export function countRequests(fragment: string): { readonly count: number; readonly urls: string[] } {
+  const urls: string[] = [];
+  const original = globalThis.fetch.bind(globalThis);
+  vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (url.includes(fragment)) urls.push(url);
+    return original(input, init);
+  });
+  return {
+    get count() {
+      return urls.length;
+    },
+    urls,
+  };
+}
+
+/** Rewrites the JSON answers of requests whose URL contains `fragment`. */
+export function rewriteResponses(fragment: string, rewrite: (body: any) => unknown): void {
+  const original = globalThis.fetch.bind(globalThis);
+  vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+    const response = await original(input, init);
+    const url = input instanceof Request ? input.url : String(input);
+    if (!url.includes(fragment) || !response.ok) return response;
+    const body = rewrite(await response.json());
+    return new Response(JSON.stringify(body), { status: response.status, headers: response.headers });
+  });
+}
+
+/** axe-core's violations for the element and its shadow root, as readable lines. */
+export async function axeViolations(el: PanMarketplace): Promise<string[]> {
+  const results = await axe.run(el, { resultTypes: ['violations'] });
+  return results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} -> ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`,
+  );
+}
+
+// ---- events --------------------------------------------------------------------------------------
+
+const listeners: Array<() => void> = [];
+
+/** Records every `name` event that reaches the document (they are composed) until `cleanup()`. */
+export function listen<K extends keyof GlobalEventHandlersEventMap>(
+  name: K,
+  handler?: (event: GlobalEventHandlersEventMap[K]) => void,
+): GlobalEventHandlersEventMap[K][] {
+  const events: GlobalEventHandlersEventMap[K][] = [];
+  const listener = (event: GlobalEventHandlersEventMap[K]) => {
+    events.push(event);
+    handler?.(event);
+  };
+  document.addEventListener(name, listener);
+  listeners.push(() => document.removeEventListener(name, listener));
+  return events;
+}
