@@ -38,6 +38,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       serializers: { req: serializeRequest },
     },
     requestIdHeader: false,
+    // Fastify strips unknown properties by default; with `additionalProperties: false` they must be refused.
+    ajv: { customOptions: { removeAdditional: false } },
   });
   app.decorate('db', db);
   app.decorate('box', box);
