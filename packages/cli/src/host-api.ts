@@ -26,7 +26,7 @@ async function call<T>(options: HostApiOptions, method: string, pathname: string
     payload = JSON.stringify(body.json);
   } else if (body?.gzip) {
     headers['content-type'] = 'application/gzip';
-    payload = body.gzip;
+    payload = new Uint8Array(body.gzip);
   }
   const response = await fetch(new URL(pathname, options.apiBase), { method, headers, body: payload });
   const text = await response.text();
