@@ -1,0 +1,76 @@
+/**
+ * First-load JavaScript of the catalog: what a host page downloads before <pan-marketplace>
+ * can render (the entry chunk and its static imports, minified, gzip). Lazy chunks (dynamic
+ * imports, e.g. the settings form) are listed but not counted. Baseline: lit + a bare element.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build, type Rolldown } from 'vite';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const GOAL_BYTES = 15 * 1024;
+
+interface Measured {
+  firstLoad: number;
+  firstLoadRaw: number;
+  lazy: number;
+  files: string[];
+}
+
+async function measure(entry: string): Promise<Measured> {
+  const outDir = mkdtempSync(path.join(os.tmpdir(), 'pan-size-'));
+  try {
+    const result = (await build({
+      configFile: false,
+      logLevel: 'silent',
+      root,
+      build: {
+        outDir,
+        emptyOutDir: true,
+        target: 'es2022',
+        minify: true,
+        modulePreload: { polyfill: false },
+        rollupOptions: { input: { entry }, output: { format: 'es', entryFileNames: '[name].js' } },
+        write: true,
+      },
+    })) as Rolldown.RolldownOutput | Rolldown.RolldownOutput[];
+    const output = (Array.isArray(result) ? result[0]! : result).output;
+    const chunks = new Map(output.filter((o): o is Rolldown.OutputChunk => o.type === 'chunk').map((c) => [c.fileName, c]));
+    // Follow static imports from the entry: that is what loads before first render.
+    const firstLoad = new Set<string>();
+    const visit = (fileName: string) => {
+      if (firstLoad.has(fileName)) return;
+      firstLoad.add(fileName);
+      for (const imported of chunks.get(fileName)?.imports ?? []) visit(imported);
+    };
+    visit('entry.js');
+    const gz = (file: string) => gzipSync(readFileSync(path.join(outDir, file)), { level: 9 }).length;
+    const raw = (file: string) => readFileSync(path.join(outDir, file)).length;
+    let size = 0;
+    let sizeRaw = 0;
+    let lazy = 0;
+    for (const file of chunks.keys()) {
+      if (firstLoad.has(file)) {
+        size += gz(file);
+        sizeRaw += raw(file);
+      } else lazy += gz(file);
+    }
+    return { firstLoad: size, firstLoadRaw: sizeRaw, lazy, files: [...firstLoad] };
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+const kB = (n: number) => `${(n / 1024).toFixed(2)} kB`;
+const baseline = await measure(path.join(root, 'bench/fixtures/bare-lit-element.ts'));
+const catalog = await measure(path.join(root, 'packages/elements/src/define.ts'));
+
+console.log('size: first-load JavaScript, minified + gzip -9');
+console.log(`  baseline (lit + bare element):  ${kB(baseline.firstLoad)} gzip (${kB(baseline.firstLoadRaw)} raw)`);
+console.log(`  catalog (@pan/elements/define): ${kB(catalog.firstLoad)} gzip (${kB(catalog.firstLoadRaw)} raw), ${catalog.files.length} file(s)`);
+console.log(`  lazy chunks (not in first load): ${kB(catalog.lazy)} gzip`);
+console.log(`  ours over the baseline:         ${kB(catalog.firstLoad - baseline.firstLoad)}`);
+console.log(`  goal <= ${kB(GOAL_BYTES)}: ${catalog.firstLoad <= GOAL_BYTES ? 'met' : 'NOT met'}`);
