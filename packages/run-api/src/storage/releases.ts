@@ -37,8 +37,15 @@ export async function createRelease(db: Db, release: NewRelease): Promise<Stored
     let row = existing.rows[0];
     const created = !row;
     if (!row) {
+      // The next `rN` after both the count and any `rN` already taken (an explicit `?version=r3` must not block it).
       const version = release.version
-        ?? `r${(await client.query<{ n: number }>('SELECT count(*)::int + 1 AS n FROM releases WHERE integration_id = $1', [release.integrationId])).rows[0]!.n}`;
+        ?? (
+          await client.query<{ version: string }>(
+            `SELECT 'r' || (greatest(count(*)::numeric, max(substring(version from '^r([0-9]+)$')::numeric)) + 1) AS version
+               FROM releases WHERE integration_id = $1`,
+            [release.integrationId],
+          )
+        ).rows[0]!.version;
       row = (
         await client.query<{ id: string; version: string; created_at: string }>(
           `INSERT INTO releases (account_id, integration_id, version, pandium_yaml, spec, warnings, archive, archive_sha256)
