@@ -1,4 +1,3 @@
-import { createContext } from '@lit/context';
 import type { ApiError } from '@pan/run-api/src/contract/marketplace.ts';
 import type { PanTokenExpiredDetail } from '../events/pan-token-expired.ts';
 
@@ -136,5 +135,3 @@ export class RunApiClient {
   }
 }
 
-/** The marketplace's API client, provided to nested elements (such as the future install flow). */
-export const runApiContext = createContext<RunApiClient | undefined>(Symbol('pan-run-api'));

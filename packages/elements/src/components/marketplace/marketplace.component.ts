@@ -1,8 +1,6 @@
-import { ContextProvider } from '@lit/context';
 import { initialState, Task, TaskStatus } from '@lit/task';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import type {
   Catalog,
   Flag,
@@ -11,7 +9,7 @@ import type {
 } from '@pan/run-api/src/contract/marketplace.ts';
 import type {} from '../../events/events.ts';
 import type { PanIntegrationRef } from '../../events/pan-install-request.ts';
-import { PanApiError, RunApiClient, runApiContext } from '../../internal/api-client.ts';
+import { PanApiError, RunApiClient } from '../../internal/api-client.ts';
 import { PanElement } from '../../internal/pan-element.ts';
 import styles from './marketplace.styles.ts';
 
@@ -150,12 +148,6 @@ export class PanMarketplace extends PanElement {
       this.emit('pan-token-expired', { detail: { reason } });
     },
   });
-
-  constructor() {
-    super();
-    // Nested elements (the install flow, later) reuse this client and its token handling.
-    new ContextProvider(this, { context: runApiContext, initialValue: this.#api });
-  }
 
   readonly #catalog = new Task(this, {
     args: () => [this.apiBase, this.#authEpoch, this.searchTerm, this.category, this.selectedTags] as const,
@@ -685,12 +677,9 @@ function renderFlag(flag: Flag | null): TemplateResult | typeof nothing {
   const valid = typeof CSS !== 'undefined' && CSS.supports('color', flag.color);
   const text = valid ? readableTextOn(flag.color) : undefined;
   // A hex colour fills the badge (with black or white text); any other valid colour outlines it.
-  const style = text
-    ? { '--pan-flag-color': flag.color, '--pan-flag-text': text }
-    : valid
-      ? { '--pan-flag-color': flag.color }
-      : {};
-  return html`<span class=${text ? 'flag' : 'flag flag--outline'} part="flag" style=${styleMap(style)}
+  // Set through the CSSOM (a property binding), which a strict style-src CSP allows.
+  const style = valid ? `--pan-flag-color:${flag.color};${text ? `--pan-flag-text:${text}` : ''}` : '';
+  return html`<span class=${text ? 'flag' : 'flag flag--outline'} part="flag" .style=${style}
     >${flag.name}</span
   >`;
 }
@@ -705,7 +694,6 @@ function renderInstalled(): TemplateResult {
 function errorMessage(error: unknown): string {
   if (!(error instanceof PanApiError)) return 'Something went wrong. Please try again.';
   if (error.tokenExpired || error.status === 401) return 'Your session has expired. Please sign in again.';
-  if (error.status === 403) return "You don't have access to this.";
   if (error.status === 404) return 'This integration is not available.';
   if (error.status === 0) return 'The marketplace could not be reached. Check your connection and retry.';
   return 'Something went wrong on our side. Please try again.';

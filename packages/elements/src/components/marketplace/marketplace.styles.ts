@@ -1,8 +1,16 @@
 import { css } from 'lit';
 
+/*
+ * Global tokens (--pan-*) first, then the component knobs (--pan-marketplace-*): set either on the
+ * element to theme it. Notes kept out of the template so they do not ship:
+ * - .card__open::after stretches the title button over the whole card (one big target);
+ * - .main sits in the last column, also before the categories have loaded;
+ * - .notice stays in the tree while empty (taking no room), so screen readers announce the message
+ *   when it appears.
+ */
+
 export default css`
   :host {
-    /* Global tokens: set them on the element (or override them per part) to theme it. */
     --pan-font-family: ui-sans-serif, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue',
       Arial, sans-serif;
     --pan-font-size-xs: 0.75rem;
@@ -41,9 +49,7 @@ export default css`
     --pan-shadow-s: 0 1px 2px rgb(17 24 39 / 0.06), 0 1px 3px rgb(17 24 39 / 0.08);
     --pan-shadow-m: 0 4px 8px -2px rgb(17 24 39 / 0.08), 0 12px 24px -6px rgb(17 24 39 / 0.12);
     --pan-focus-ring: 2px solid var(--pan-color-primary-600);
-    --pan-transition: 150ms ease;
 
-    /* Component knobs. */
     --pan-marketplace-card-gap: var(--pan-space-m);
     --pan-marketplace-card-min-width: 15rem;
     --pan-marketplace-card-background: var(--pan-color-neutral-0);
@@ -94,6 +100,15 @@ export default css`
     outline-offset: 2px;
   }
 
+  .search__input,
+  .nav__item,
+  .tag,
+  .card,
+  .button {
+    transition: 150ms ease;
+    transition-property: background, border-color, box-shadow, color, transform;
+  }
+
   .sr-only {
     position: absolute;
     width: 1px;
@@ -117,7 +132,6 @@ export default css`
     stroke-linejoin: round;
   }
 
-  /* ---- header & search ---- */
 
   .header {
     display: flex;
@@ -166,7 +180,6 @@ export default css`
     border: 1px solid var(--pan-color-neutral-300);
     border-radius: var(--pan-radius-m);
     box-shadow: var(--pan-shadow-s);
-    transition: border-color var(--pan-transition), box-shadow var(--pan-transition);
   }
 
   .search__input::placeholder {
@@ -179,7 +192,6 @@ export default css`
     box-shadow: 0 0 0 3px var(--pan-color-primary-100);
   }
 
-  /* ---- layout ---- */
 
   .layout {
     display: grid;
@@ -208,12 +220,12 @@ export default css`
   }
 
   .main {
+    grid-column: -2;
     display: grid;
     gap: var(--pan-space-m);
     min-width: 0;
   }
 
-  /* ---- categories ---- */
 
   .nav__list {
     display: flex;
@@ -237,7 +249,6 @@ export default css`
     border: 0;
     border-radius: var(--pan-radius-m);
     cursor: pointer;
-    transition: background var(--pan-transition), color var(--pan-transition);
   }
 
   .nav__item:hover {
@@ -268,7 +279,6 @@ export default css`
     background: var(--pan-color-neutral-0);
   }
 
-  /* ---- tags ---- */
 
   .tags {
     display: flex;
@@ -288,7 +298,6 @@ export default css`
     border: 1px solid var(--pan-color-neutral-300);
     border-radius: var(--pan-radius-pill);
     cursor: pointer;
-    transition: background var(--pan-transition), border-color var(--pan-transition);
   }
 
   .tag:hover {
@@ -306,7 +315,6 @@ export default css`
     background: var(--pan-color-neutral-0);
   }
 
-  /* ---- results ---- */
 
   .results {
     display: grid;
@@ -326,14 +334,12 @@ export default css`
 
   .grid--stale {
     opacity: 0.6;
-    transition: opacity var(--pan-transition);
   }
 
   .grid__item {
     display: flex;
   }
 
-  /* ---- cards ---- */
 
   .card {
     position: relative;
@@ -346,8 +352,6 @@ export default css`
     border: 1px solid var(--pan-color-neutral-200);
     border-radius: var(--pan-marketplace-card-radius);
     box-shadow: var(--pan-shadow-s);
-    transition: box-shadow var(--pan-transition), border-color var(--pan-transition),
-      transform var(--pan-transition);
   }
 
   .card:not(.card--skeleton):hover {
@@ -384,7 +388,6 @@ export default css`
     cursor: pointer;
   }
 
-  /* The title button covers the whole card, so the card is one big target. */
   .card__open::after {
     content: '';
     position: absolute;
@@ -483,7 +486,6 @@ export default css`
     border-radius: var(--pan-radius-pill);
   }
 
-  /* ---- buttons ---- */
 
   .button {
     display: inline-flex;
@@ -500,7 +502,6 @@ export default css`
     border-radius: var(--pan-radius-m);
     box-shadow: var(--pan-shadow-s);
     cursor: pointer;
-    transition: background var(--pan-transition), border-color var(--pan-transition);
   }
 
   .button:hover {
@@ -538,7 +539,6 @@ export default css`
     font-size: var(--pan-font-size-xs);
   }
 
-  /* ---- empty & error ---- */
 
   .state {
     display: grid;
@@ -574,7 +574,6 @@ export default css`
     color: var(--pan-color-danger-700);
   }
 
-  /* ---- skeletons ---- */
 
   .card--skeleton {
     min-height: 11rem;
@@ -632,7 +631,6 @@ export default css`
     }
   }
 
-  /* ---- integration page ---- */
 
   .detail-bar {
     margin-block-end: var(--pan-space-m);
@@ -670,6 +668,7 @@ export default css`
   }
 
   .detail__title {
+    justify-self: start;
     font-size: var(--pan-font-size-xl);
     font-weight: 700;
     letter-spacing: -0.02em;
@@ -725,6 +724,7 @@ export default css`
 
   .detail__description {
     display: grid;
+    align-content: start;
     gap: var(--pan-space-m);
     max-width: 65ch;
     color: var(--pan-color-neutral-700);
@@ -786,8 +786,8 @@ export default css`
     border-radius: var(--pan-radius-m);
   }
 
-  /* Kept in the tree while empty, so screen readers announce the message when it appears. */
   .notice:empty {
+    margin-block-start: calc(-1 * var(--pan-space-l));
     padding: 0;
     border: 0;
   }
