@@ -153,14 +153,12 @@ export class PanMarketplace extends PanElement {
     args: () => [this.apiBase, this.#authEpoch, this.searchTerm, this.category, this.selectedTags] as const,
     task: async ([, , q, category, tags], { signal }) => {
       if (!this.#api.ready) return initialState;
-      const catalog = await this.#api.get<Catalog>(
-        '/marketplace/catalog',
-        { q, category, tag: [...tags] },
-        signal,
-      );
-      if (!q && !category && tags.length === 0) this.#totalCount = catalog.integrations.length;
+      return this.#api.get<Catalog>('/marketplace/catalog', { q, category, tag: [...tags] }, signal);
+    },
+    // Only the latest request completes here (superseded ones are ignored by the task).
+    onComplete: (catalog) => {
       this.#lastCatalog = catalog;
-      return catalog;
+      if (!this.#filtered) this.#totalCount = catalog.integrations.length;
     },
   });
 
@@ -232,6 +230,7 @@ export class PanMarketplace extends PanElement {
             type="search"
             placeholder="Search integrations"
             autocomplete="off"
+            maxlength="200"
             .value=${this.query}
             @input=${this.#onSearchInput}
           />
@@ -358,8 +357,12 @@ export class PanMarketplace extends PanElement {
     </ul>`;
   }
 
+  get #filtered(): boolean {
+    return Boolean(this.searchTerm || this.category || this.selectedTags.length);
+  }
+
   #renderEmpty(): TemplateResult {
-    const filtered = Boolean(this.searchTerm || this.category || this.selectedTags.length);
+    const filtered = this.#filtered;
     return html`<div class="state" part="empty">
       <p class="state__title">${filtered ? 'No integrations match' : 'No integrations yet'}</p>
       <p class="state__text">

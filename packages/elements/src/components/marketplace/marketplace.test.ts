@@ -20,7 +20,7 @@ import {
   stack,
   text,
 } from '../../../test/harness.ts';
-import type { PanMarketplace } from './marketplace.component.ts';
+import { PanMarketplace } from './marketplace.component.ts';
 
 const SALES_CATALOG = ['HubSpot Contacts', 'Salesforce Leads', 'Slack Alerts', 'Zapier'];
 const ENG_CATALOG = ['HubSpot Contacts', 'S3 Export', 'Slack Alerts', 'Zapier'];
@@ -75,6 +75,24 @@ describe('<pan-marketplace>', () => {
       const el = await fixture({ token: await signToken('sales', { expired: true }) });
       expect(part(el, 'error')).not.toBeNull();
       expect(await axeViolations(el)).toEqual([]);
+    });
+  });
+
+  describe('registration', () => {
+    it('registers once and tolerates being defined again', async () => {
+      expect(customElements.get('pan-marketplace')).toBeDefined();
+      expect(() => PanMarketplace.define('pan-marketplace')).not.toThrow();
+      // A second copy of the module (two bundles on one page) defines nothing and does not throw.
+      const copy = `./marketplace.component.ts?copy=${Date.now()}`;
+      type Module = typeof import('./marketplace.component.ts');
+      const { PanMarketplace: Copy } = (await import(/* @vite-ignore */ copy)) as Module;
+      expect(Copy).not.toBe(PanMarketplace);
+      expect(() => Copy.define('pan-marketplace')).not.toThrow();
+      expect(customElements.get('pan-marketplace')).not.toBe(Copy);
+      await expect(import('../../define.ts')).resolves.toBeDefined();
+      // The same class under a second tag works too (through a subclass).
+      PanMarketplace.define('pan-marketplace-again');
+      expect(document.createElement('pan-marketplace-again')).toBeInstanceOf(PanMarketplace);
     });
   });
 
@@ -424,6 +442,29 @@ describe('<pan-marketplace>', () => {
       expect(cardNames(el)).toEqual(SALES_CATALOG);
       expect(searchInput(el).value).toBe('');
       expect(focused(el)).toBe(searchInput(el));
+    });
+  });
+
+  describe('logos', () => {
+    it('shows the logo image, and initials when it is missing or fails to load', async () => {
+      const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>';
+      const logo = `data:image/svg+xml,${encodeURIComponent(svg)}`;
+      const logos: Record<string, string> = {
+        'hubspot-contacts': logo,
+        'slack-alerts': `${stack.apiBase}/no-such-logo.png`,
+      };
+      rewriteResponses('/marketplace/catalog', (body) => ({
+        ...body,
+        integrations: body.integrations.map((i: { slug: string }) => ({ ...i, logo_url: logos[i.slug] ?? null })),
+      }));
+      const el = await fixture();
+      const hubspotLogo = card(el, 'HubSpot Contacts').querySelector('[part~="card-logo"]')!;
+      expect(hubspotLogo.tagName).toBe('IMG');
+      expect(hubspotLogo.getAttribute('alt')).toBe('');
+      await expect
+        .poll(() => text(card(el, 'Slack Alerts').querySelector('[part~="card-logo"]')))
+        .toBe('SA');
+      expect(text(card(el, 'Zapier').querySelector('[part~="card-logo"]'))).toBe('Z');
     });
   });
 
