@@ -426,6 +426,20 @@ describe('<pan-marketplace>', () => {
       expect(cardNames(el)).toEqual(SALES_CATALOG);
     });
 
+    it('combines tags (every selected tag must match)', async () => {
+      const el = await fixture();
+      const requests = countRequests('/marketplace/catalog');
+      filterButton(el, 'tag', 'contacts').click();
+      await settled(el);
+      filterButton(el, 'tag', 'two-way').click();
+      await settled(el);
+      expect(new URL(requests.urls.at(-1)!).searchParams.getAll('tag')).toEqual(['contacts', 'two-way']);
+      expect(cardNames(el)).toEqual(['HubSpot Contacts']);
+      filterButton(el, 'tag', 'leads').click();
+      await settled(el);
+      expect(part(el, 'empty')).not.toBeNull();
+    });
+
     it('shows the empty state, and Clear filters brings everything back', async () => {
       const el = await fixture();
       filterButton(el, 'category', 'Messaging').click();
