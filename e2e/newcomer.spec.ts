@@ -20,6 +20,7 @@ test.describe('a newcomer opens the demo', () => {
     expect(names).not.toContain('Amazon S3 Export');
     expect(names).not.toContain('GitHub Issues');
     await expect(marketplace.getByText('Popular')).toBeVisible();
+    await page.setViewportSize({ width: 1280, height: 820 });
     await page.screenshot({ path: 'docs/demo-catalog.png' });
 
     // Search (debounced, answered by the server).
