@@ -1,7 +1,7 @@
 import type { JWK } from 'jose';
 import type { JwtAlgorithm } from '../auth/end-user-token.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
-import type { Db } from '../db/pool.ts';
+import { withTransaction, type Db } from '../db/pool.ts';
 
 export interface AccountSettings {
   slug: string;
@@ -19,9 +19,7 @@ export interface AccountSettings {
 
 /** Creates the account, or updates its settings when the slug exists. Returns its id. */
 export async function upsertAccount(db: Db, box: SecretBox, settings: AccountSettings): Promise<string> {
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(db, async (client) => {
     const { rows } = await client.query<{ id: string }>(
       `INSERT INTO accounts (slug, name, jwt_issuer, jwt_audience, jwt_algorithms, jwt_hs256_secret, jwt_jwks_url)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -52,12 +50,6 @@ export async function upsertAccount(db: Db, box: SecretBox, settings: AccountSet
         publicJwk,
       ]);
     }
-    await client.query('COMMIT');
     return id;
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

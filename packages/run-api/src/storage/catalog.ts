@@ -1,4 +1,4 @@
-import type { Db } from '../db/pool.ts';
+import { withTransaction, type Db } from '../db/pool.ts';
 import type { Catalog, IntegrationCard, IntegrationDetail } from '../contract/marketplace.ts';
 import type { EndUser } from '../auth/end-user-token.ts';
 
@@ -20,9 +20,7 @@ export interface IntegrationListing {
 }
 
 export async function setCategories(db: Db, accountId: string, categories: { slug: string; name: string }[]): Promise<void> {
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN');
+  await withTransaction(db, async (client) => {
     await client.query('DELETE FROM categories WHERE account_id = $1 AND NOT (slug = ANY($2))', [
       accountId,
       categories.map((c) => c.slug),
@@ -34,24 +32,28 @@ export async function setCategories(db: Db, accountId: string, categories: { slu
         [accountId, c.slug, c.name, position],
       );
     }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
-/** Creates or replaces the listing; returns its id and the category slugs that do not exist. */
+/**
+ * Creates or replaces the listing and its categories in one transaction. When a category does
+ * not exist, nothing is written and the unknown slugs are returned instead.
+ */
 export async function upsertIntegration(
   db: Db,
   accountId: string,
   listing: IntegrationListing,
-): Promise<{ id: string; unknownCategories: string[] }> {
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN');
+): Promise<{ id: string } | { unknownCategories: string[] }> {
+  return withTransaction(db, async (client) => {
+    const wanted = listing.categories ?? [];
+    const categories = await client.query<{ id: string; slug: string }>(
+      // FOR SHARE: a concurrent setCategories cannot delete them before we link them.
+      'SELECT id, slug FROM categories WHERE account_id = $1 AND slug = ANY($2) FOR SHARE',
+      [accountId, wanted],
+    );
+    const unknownCategories = wanted.filter((slug) => !categories.rows.some((r) => r.slug === slug));
+    if (unknownCategories.length > 0) return { unknownCategories };
+
     const { rows } = await client.query<{ id: string }>(
       `INSERT INTO integrations (account_id, slug, name, type, external_url, logo_url, short_description,
          long_description, tags, flag_name, flag_color, connectors, visible_to_groups)
@@ -80,28 +82,13 @@ export async function upsertIntegration(
       ],
     );
     const id = rows[0]!.id;
-    const wanted = listing.categories ?? [];
-    const found = await client.query<{ id: string; slug: string }>(
-      'SELECT id, slug FROM categories WHERE account_id = $1 AND slug = ANY($2)',
-      [accountId, wanted],
-    );
-    const unknownCategories = wanted.filter((slug) => !found.rows.some((r) => r.slug === slug));
-    if (unknownCategories.length > 0) {
-      await client.query('ROLLBACK');
-      return { id, unknownCategories };
-    }
     await client.query('DELETE FROM integration_categories WHERE integration_id = $1', [id]);
-    for (const row of found.rows) {
-      await client.query('INSERT INTO integration_categories (integration_id, category_id) VALUES ($1, $2)', [id, row.id]);
-    }
-    await client.query('COMMIT');
-    return { id, unknownCategories };
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
+    await client.query(
+      'INSERT INTO integration_categories (integration_id, category_id) SELECT $1, unnest($2::uuid[])',
+      [id, categories.rows.map((r) => r.id)],
+    );
+    return { id };
+  });
 }
 
 interface IntegrationRow {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Db } from '../db/pool.ts';
+import { withTransaction, type Db } from '../db/pool.ts';
 
 export interface NewRelease {
   accountId: string;
@@ -25,9 +25,7 @@ export interface StoredRelease {
 /** Stores a release (idempotent per archive content) and optionally makes it the default, in one transaction. */
 export async function createRelease(db: Db, release: NewRelease): Promise<StoredRelease> {
   const sha = createHash('sha256').update(release.archive).digest('hex');
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(db, async (client) => {
     // Serialise pushes of one integration so `rN` numbering cannot race.
     await client.query('SELECT 1 FROM integrations WHERE id = $1 FOR UPDATE', [release.integrationId]);
     const existing = await client.query<{ id: string; version: string; created_at: string }>(
@@ -61,12 +59,6 @@ export async function createRelease(db: Db, release: NewRelease): Promise<Stored
         WHERE id = $1 RETURNING default_release_id`,
       [release.integrationId, release.makeDefault, row.id],
     );
-    await client.query('COMMIT');
     return { ...row, created, is_default: rows[0]!.default_release_id === row.id };
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -55,13 +55,13 @@ export async function integrationRoutes(app: FastifyInstance): Promise<void> {
       if (listing.type === 'external' && !listing.external_url) {
         throw unprocessable('PAN_ERR_INTEGRATION_EXTERNAL_URL_REQUIRED', 'An external integration needs an external_url');
       }
-      const { id, unknownCategories } = await upsertIntegration(app.db, request.hostAccount.accountId, listing);
-      if (unknownCategories.length > 0) {
-        throw unprocessable('PAN_ERR_INTEGRATION_UNKNOWN_CATEGORY', `Unknown categories: ${unknownCategories.join(', ')}`, {
-          unknown_categories: unknownCategories,
+      const stored = await upsertIntegration(app.db, request.hostAccount.accountId, listing);
+      if ('unknownCategories' in stored) {
+        throw unprocessable('PAN_ERR_INTEGRATION_UNKNOWN_CATEGORY', `Unknown categories: ${stored.unknownCategories.join(', ')}`, {
+          unknown_categories: stored.unknownCategories,
         });
       }
-      return { id, slug: listing.slug };
+      return { id: stored.id, slug: listing.slug };
     },
   );
 
