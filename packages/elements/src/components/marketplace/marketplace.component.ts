@@ -6,7 +6,7 @@ import type {
   Flag,
   IntegrationCard,
   IntegrationDetail,
-} from '@pan/run-api/src/contract/marketplace.ts';
+} from '@pan/run-api/contract';
 import type {} from '../../events/events.ts';
 import type { PanIntegrationRef } from '../../events/pan-install-request.ts';
 import { PanApiError, RunApiClient } from '../../internal/api-client.ts';
