@@ -66,3 +66,81 @@ export interface ApiError {
   error: string;
   message: string;
 }
+
+// ---- Tenants: one installation of one integration for this user ------------------------------
+//
+//   GET    /marketplace/integrations/:slug/install   -> InstallPlan (what the install flow needs)
+//   GET    /marketplace/tenants                      -> { tenants: Tenant[] } (this user's, not archived)
+//   POST   /marketplace/tenants                      InstallRequest -> 201 Tenant
+//   GET    /marketplace/tenants/:id                  -> Tenant
+//   PATCH  /marketplace/tenants/:id                  TenantUpdate -> Tenant
+//   POST   /marketplace/tenants/:id/pause            -> Tenant
+//   POST   /marketplace/tenants/:id/resume           -> Tenant
+//   DELETE /marketplace/tenants/:id                  -> 204 (archived: history kept, can install again)
+//
+// Invalid settings answer 422 `{code: 'PAN_ERR_SETTINGS_INVALID', errors: SettingsError[]}` and
+// nothing is saved. A second install: 409 `PAN_ERR_TENANT_ALREADY_INSTALLED`. Over
+// `xti.allowed_installs`: 403 `PAN_ERR_TENANT_INSTALL_LIMIT`. Another user's tenant: 404.
+
+import type { SettingsForm, SettingsError } from '@pan/pandium-yaml';
+export type { SettingsForm, SettingsError };
+
+/** Every N units, or a 5-field cron expression (UTC). */
+export type Schedule =
+  | { type: 'interval'; every: number; unit: 'minutes' | 'hours' | 'days' | 'weeks' }
+  | { type: 'cron'; expression: string };
+
+export type ReleaseChannel = { type: 'default' } | { type: 'latest' } | { type: 'pinned'; release_id: string };
+
+export interface ReleaseRef {
+  id: string;
+  version: string;
+  created_at: string;
+}
+
+export interface InstallPlan {
+  integration: IntegrationDetail;
+  /** The release an install would run (the integration's default). */
+  release: ReleaseRef;
+  /** Connectors the release needs (connect buttons come with the connections issue). */
+  connectors: string[];
+  /** The settings form before any init run (dynamic selectors not loaded). */
+  settings_form: SettingsForm;
+  /** The integration's default schedule; null: runs only when triggered. */
+  default_schedule: Schedule | null;
+  /** Releases a user may pin to, newest first. */
+  releases: ReleaseRef[];
+}
+
+export interface InstallRequest {
+  integration: string;
+  configs?: Record<string, unknown>;
+  /** Absent: the integration's default schedule. null: no schedule. */
+  schedule?: Schedule | null;
+  release_channel?: ReleaseChannel;
+}
+
+export interface TenantUpdate {
+  configs?: Record<string, unknown>;
+  schedule?: Schedule | null;
+  release_channel?: ReleaseChannel;
+}
+
+export interface Tenant {
+  id: string;
+  integration: Pick<IntegrationCard, 'id' | 'slug' | 'name' | 'logo_url'>;
+  status: 'active' | 'paused';
+  configs: Record<string, unknown>;
+  /** The tenant's own schedule, or the integration's default when it has none. */
+  schedule: Schedule | null;
+  schedule_is_default: boolean;
+  release_channel: ReleaseChannel;
+  /** The release the channel resolves to now. */
+  release: ReleaseRef;
+  /** Whether an init run has published options for the dynamic selectors. */
+  dynamic_configs_loaded: boolean;
+  /** The settings form for this tenant, with its dynamic options applied. */
+  settings_form: SettingsForm;
+  created_at: string;
+  updated_at: string;
+}
