@@ -2,3 +2,8 @@ export type * from './pan-external-open.ts';
 export type * from './pan-install-request.ts';
 export type * from './pan-navigate.ts';
 export type * from './pan-token-expired.ts';
+export type * from './pan-installed.ts';
+export type * from './pan-install-cancel.ts';
+export type * from './pan-settings-saved.ts';
+export type * from './pan-uninstalled.ts';
+export type * from './pan-schedule-change.ts';

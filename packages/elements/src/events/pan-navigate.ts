@@ -1,10 +1,16 @@
 export interface PanNavigateDetail {
-  view: 'catalog' | 'detail';
-  /** The integration shown by the detail view; `null` for the catalog. */
+  /**
+   * `catalog`, `detail` (an integration page), `install` (its install flow), `my-integrations`
+   * (the user's installed integrations) or `tenant` (one installed integration's page).
+   */
+  view: 'catalog' | 'detail' | 'install' | 'my-integrations' | 'tenant';
+  /** The integration shown, when the view is about one; `null` otherwise. */
   slug: string | null;
+  /** The installed integration (tenant) shown by the `tenant` view. */
+  tenantId?: string;
 }
 
-/** The user moved between the catalog and an integration page (so a host can sync its URL). */
+/** The user moved to another view (so a host can sync its URL). */
 export type PanNavigateEvent = CustomEvent<PanNavigateDetail>;
 
 declare global {

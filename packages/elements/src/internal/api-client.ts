@@ -1,4 +1,4 @@
-import type { ApiError } from '@pan/run-api/contract';
+import type { ApiError, SettingsError } from '@pan/run-api/contract';
 import type { PanTokenExpiredDetail } from '../events/pan-token-expired.ts';
 
 export const TOKEN_EXPIRED = 'PAN_ERR_AUTH_TOKEN_EXPIRED';
@@ -9,6 +9,8 @@ export class PanApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Field errors of a 422 (e.g. invalid settings). */
+    readonly errors: SettingsError[] = [],
   ) {
     super(message);
     this.name = 'PanApiError';
@@ -34,6 +36,13 @@ export interface RunApiClientOptions {
 
 type Query = Record<string, string | string[] | undefined>;
 
+export interface RequestOptions {
+  query?: Query;
+  /** Sent as JSON. */
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
 /**
  * The end-user marketplace API client. The token only ever travels in the `Authorization: Bearer`
  * header, never in a URL. An expired token is renewed once through `tokenProvider` and the
@@ -53,15 +62,20 @@ export class RunApiClient {
     return Boolean(this.#options.baseUrl() && this.#options.token());
   }
 
-  async get<T>(path: string, query: Query = {}, signal?: AbortSignal): Promise<T> {
+  get<T>(path: string, query: Query = {}, signal?: AbortSignal): Promise<T> {
+    return this.request<T>('GET', path, { query, signal });
+  }
+
+  /** Any call: `body` is sent as JSON. A 204 resolves to `undefined`. */
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const token = this.#options.token() ?? '';
     try {
-      return await this.#send<T>(path, query, token, signal);
+      return await this.#send<T>(method, path, options, token);
     } catch (error) {
       if (!(error instanceof PanApiError && error.tokenExpired)) throw error;
       const renewed = await this.#renew(token, error);
       try {
-        return await this.#send<T>(path, query, renewed, signal);
+        return await this.#send<T>(method, path, options, renewed);
       } catch (retryError) {
         if (retryError instanceof PanApiError && retryError.tokenExpired) {
           this.#reportExpired(renewed, 'still-expired');
@@ -71,7 +85,8 @@ export class RunApiClient {
     }
   }
 
-  async #send<T>(path: string, query: Query, token: string, signal?: AbortSignal): Promise<T> {
+  async #send<T>(method: string, path: string, options: RequestOptions, token: string): Promise<T> {
+    const { query = {}, body, signal } = options;
     const base = (this.#options.baseUrl() ?? '').replace(/\/+$/, '');
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) {
@@ -80,24 +95,29 @@ export class RunApiClient {
     const search = `${params}` ? `?${params}` : '';
     let response: Response;
     try {
+      const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${token}` };
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
       response = await fetch(`${base}${path}${search}`, {
-        headers: { Accept: 'application/json', Authorization: `Bearer ${token}` },
+        method,
+        headers,
+        body: body === undefined ? null : JSON.stringify(body),
         signal: signal ?? null,
       });
     } catch (error) {
       if (signal?.aborted) throw error;
       throw new PanApiError(0, 'PAN_ERR_NETWORK', 'The marketplace could not be reached.');
     }
-    const body: unknown = await response.json().catch(() => undefined);
+    const payload: unknown = response.status === 204 ? undefined : await response.json().catch(() => undefined);
     if (!response.ok) {
-      const apiError = (body ?? {}) as Partial<ApiError>;
+      const apiError = (payload ?? {}) as Partial<ApiError>;
       throw new PanApiError(
         response.status,
         apiError.code ?? `HTTP_${response.status}`,
         apiError.message ?? response.statusText,
+        (payload as { errors?: SettingsError[] } | undefined)?.errors ?? [],
       );
     }
-    return body as T;
+    return payload as T;
   }
 
   /** A fresh token after `expired` was refused, or throws (and reports it) if there is none. */

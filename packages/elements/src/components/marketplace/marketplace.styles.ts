@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.styles.ts';
 
 /*
  * Global tokens (--pan-*) first, then the component knobs (--pan-marketplace-*): set either on the
@@ -9,7 +10,11 @@ import { css } from 'lit';
  *   when it appears.
  */
 
-export default css`
+export default [
+  baseStyles,
+  buttonStyles,
+  stateStyles,
+  css`
   :host {
     --pan-font-family: ui-sans-serif, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue',
       Arial, sans-serif;
@@ -70,35 +75,6 @@ export default css`
     display: none;
   }
 
-  *,
-  *::before,
-  *::after {
-    box-sizing: border-box;
-  }
-
-  p,
-  h2,
-  h3,
-  ul,
-  dl,
-  dd {
-    margin: 0;
-  }
-
-  ul {
-    padding: 0;
-    list-style: none;
-  }
-
-  button {
-    font: inherit;
-    color: inherit;
-  }
-
-  :focus-visible {
-    outline: var(--pan-focus-ring);
-    outline-offset: 2px;
-  }
 
   .search__input,
   .nav__item,
@@ -109,28 +85,7 @@ export default css`
     transition-property: background, border-color, box-shadow, color, transform;
   }
 
-  .sr-only {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    padding: 0;
-    margin: -1px;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
-    border: 0;
-  }
 
-  .icon {
-    width: 1em;
-    height: 1em;
-    flex: none;
-    fill: none;
-    stroke: currentColor;
-    stroke-width: 2;
-    stroke-linecap: round;
-    stroke-linejoin: round;
-  }
 
 
   .header {
@@ -487,92 +442,8 @@ export default css`
   }
 
 
-  .button {
-    display: inline-flex;
-    align-items: center;
-    justify-content: center;
-    gap: var(--pan-space-xs);
-    padding: var(--pan-space-xs) var(--pan-space-m);
-    font-size: var(--pan-font-size-s);
-    font-weight: 600;
-    line-height: 1.25rem;
-    color: var(--pan-color-neutral-900);
-    background: var(--pan-color-neutral-0);
-    border: 1px solid var(--pan-color-neutral-300);
-    border-radius: var(--pan-radius-m);
-    box-shadow: var(--pan-shadow-s);
-    cursor: pointer;
-  }
-
-  .button:hover {
-    background: var(--pan-color-neutral-50);
-    border-color: var(--pan-color-neutral-500);
-  }
-
-  .button--primary {
-    color: var(--pan-color-neutral-0);
-    background: var(--pan-color-primary-600);
-    border-color: var(--pan-color-primary-600);
-  }
-
-  .button--primary:hover {
-    background: var(--pan-color-primary-700);
-    border-color: var(--pan-color-primary-700);
-  }
-
-  .button--ghost {
-    padding-inline: var(--pan-space-xs);
-    color: var(--pan-color-neutral-700);
-    background: transparent;
-    border-color: transparent;
-    box-shadow: none;
-  }
-
-  .button--ghost:hover {
-    color: var(--pan-color-neutral-900);
-    background: var(--pan-color-neutral-100);
-    border-color: transparent;
-  }
-
-  .button--small {
-    padding: var(--pan-space-2xs) var(--pan-space-s);
-    font-size: var(--pan-font-size-xs);
-  }
 
 
-  .state {
-    display: grid;
-    justify-items: center;
-    gap: var(--pan-space-xs);
-    padding: var(--pan-space-xl) var(--pan-space-l);
-    text-align: center;
-    background: var(--pan-color-neutral-50);
-    border: 1px dashed var(--pan-color-neutral-300);
-    border-radius: var(--pan-marketplace-card-radius);
-  }
-
-  .state__title {
-    font-size: var(--pan-font-size-l);
-    font-weight: 600;
-  }
-
-  .state__text {
-    max-width: 32rem;
-    color: var(--pan-color-neutral-600);
-  }
-
-  .state .button {
-    margin-block-start: var(--pan-space-xs);
-  }
-
-  .state--error {
-    background: var(--pan-color-danger-50);
-    border: 1px solid var(--pan-color-danger-600);
-  }
-
-  .state--error .state__title {
-    color: var(--pan-color-danger-700);
-  }
 
 
   .card--skeleton {
@@ -791,4 +662,5 @@ export default css`
     padding: 0;
     border: 0;
   }
-`;
+`,
+];

@@ -1,0 +1,17 @@
+import type { Schedule } from '@pan/run-api/contract';
+
+export interface PanScheduleChangeDetail {
+  /** `undefined`: the integration's default; `null`: only when triggered. */
+  schedule: Schedule | null | undefined;
+  /** False while the cron expression or interval does not parse. */
+  valid: boolean;
+}
+
+/** The schedule editor's value changed (nothing is saved by the editor itself). */
+export type PanScheduleChangeEvent = CustomEvent<PanScheduleChangeDetail>;
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'pan-schedule-change': PanScheduleChangeEvent;
+  }
+}
