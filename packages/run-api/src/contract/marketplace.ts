@@ -122,7 +122,8 @@ export interface InstallRequest {
 
 export interface TenantUpdate {
   configs?: Record<string, unknown>;
-  schedule?: Schedule | null;
+  /** `'default'`: follow the integration's default again; null: no schedule. */
+  schedule?: Schedule | null | 'default';
   release_channel?: ReleaseChannel;
 }
 
@@ -134,6 +135,8 @@ export interface Tenant {
   /** The tenant's own schedule, or the integration's default when it has none. */
   schedule: Schedule | null;
   schedule_is_default: boolean;
+  /** The integration's default schedule (null: it has none). */
+  default_schedule: Schedule | null;
   release_channel: ReleaseChannel;
   /** The release the channel resolves to now. */
   release: ReleaseRef;
