@@ -1,14 +1,11 @@
 import { initialState, Task, TaskStatus } from '@lit/task';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type {
-  Catalog,
-  Flag,
-  IntegrationCard,
-  IntegrationDetail,
-} from '@pan/run-api/contract';
+import type { Catalog, Flag, IntegrationCard, IntegrationDetail, Tenant } from '@pan/run-api/contract';
 import type {} from '../../events/events.ts';
 import type { PanIntegrationRef } from '../../events/pan-install-request.ts';
+import type { PanInstalledEvent } from '../../events/pan-installed.ts';
+import type { PanNavigateDetail, PanNavigateEvent } from '../../events/pan-navigate.ts';
 import { PanApiError, RunApiClient } from '../../internal/api-client.ts';
 import { PanElement } from '../../internal/pan-element.ts';
 import styles from './marketplace.styles.ts';
@@ -117,11 +114,24 @@ export class PanMarketplace extends PanElement {
   /** The marketplace's title and accessible name. */
   @property() label = 'Integrations';
 
+  /**
+   * `full`: catalog, integration pages, install flow and My integrations. `install`: only the install
+   * flow of the `integration` attribute's integration, then its settings page.
+   */
+  @property({ reflect: true }) mode: 'full' | 'install' = 'full';
+
   @state() private query = '';
   @state() private searchTerm = '';
   @state() private category = '';
   @state() private selectedTags: readonly string[] = [];
   @state() private notice = '';
+  /** Which part of the marketplace is shown; `browse` is the catalog or an integration page. */
+  @state() private view: 'browse' | 'install' | 'my-integrations' | 'tenant' = 'browse';
+  @state() private installSlug = '';
+  @state() private tenantId = '';
+  /** Bumped after an install or uninstall so the catalog's Installed markers follow. */
+  @state() private refreshEpoch = 0;
+  @state() private viewsLoaded = false;
 
   #token: string | undefined;
   /** Bumped when the host sets a new token (not when `tokenProvider` renews it): reloads. */
@@ -150,7 +160,8 @@ export class PanMarketplace extends PanElement {
   });
 
   readonly #catalog = new Task(this, {
-    args: () => [this.apiBase, this.#authEpoch, this.searchTerm, this.category, this.selectedTags] as const,
+    args: () =>
+      [this.apiBase, this.#authEpoch + this.refreshEpoch, this.searchTerm, this.category, this.selectedTags] as const,
     task: async ([, , q, category, tags], { signal }) => {
       if (!this.#api.ready) return initialState;
       return this.#api.get<Catalog>('/marketplace/catalog', { q, category, tag: [...tags] }, signal);
@@ -163,9 +174,9 @@ export class PanMarketplace extends PanElement {
   });
 
   readonly #detail = new Task(this, {
-    args: () => [this.apiBase, this.#authEpoch, this.slug] as const,
-    task: async ([, , slug], { signal }) => {
-      if (!slug || !this.#api.ready) return initialState;
+    args: () => [this.apiBase, this.#authEpoch + this.refreshEpoch, this.slug, this.mode] as const,
+    task: async ([, , slug, mode], { signal }) => {
+      if (!slug || !this.#api.ready || mode === 'install') return initialState;
       return this.#api.get<IntegrationDetail>(
         `/marketplace/integrations/${encodeURIComponent(slug)}`,
         {},
@@ -173,6 +184,29 @@ export class PanMarketplace extends PanElement {
       );
     },
   });
+
+  /** Install-only mode: the user's existing installation of the integration, if any. */
+  readonly #existingTenant = new Task(this, {
+    args: () => [this.mode, this.apiBase, this.#authEpoch + this.refreshEpoch, this.slug] as const,
+    task: async ([mode, , , slug], { signal }) => {
+      if (mode !== 'install' || !slug || !this.#api.ready) return initialState;
+      await this.#loadViews();
+      const { tenants } = await this.#api.get<{ tenants: Tenant[] }>('/marketplace/tenants', {}, signal);
+      return tenants.find((t) => t.integration.slug === slug)?.id ?? '';
+    },
+    onComplete: (tenantId) => {
+      this.tenantId = tenantId;
+    },
+  });
+
+  #viewsLoading: Promise<unknown> | undefined;
+
+  #loadViews(): Promise<unknown> {
+    this.#viewsLoading ??= import('./marketplace-views.ts').then(() => {
+      this.viewsLoaded = true;
+    });
+    return this.#viewsLoading;
+  }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -183,7 +217,13 @@ export class PanMarketplace extends PanElement {
     if (changed.has('slug')) this.notice = '';
   }
 
+  #focusView = false;
+
   protected override updated(): void {
+    if (this.#focusView && this.viewsLoaded) {
+      this.#focusView = false;
+      this.renderRoot.querySelector<HTMLElement>('#view')?.focus();
+    }
     const task = this.slug ? this.#detail : this.#catalog;
     const pending = task.status === TaskStatus.PENDING;
     this.#setState('loading', pending);
@@ -195,19 +235,125 @@ export class PanMarketplace extends PanElement {
     this.#moveFocus(pending);
   }
 
-  /**
-   * Starts installing an integration once the host let `pan-install-request` through.
-   * The install flow (connect, settings, schedule, enable) is not built yet: this is its hook point.
-   */
-  protected startInstall(_integration: PanIntegrationRef): void {
-    this.notice = 'Installing from here is not available yet.';
+  /** Opens the install flow (connect, settings, schedule, enable) once the host let `pan-install-request` through. */
+  protected startInstall(integration: PanIntegrationRef): void {
+    this.installSlug = integration.slug;
+    this.#show('install', { view: 'install', slug: integration.slug });
   }
 
   override render(): TemplateResult {
     return html`<section class="marketplace" part="base" aria-label=${this.label}>
-      ${this.slug ? this.#renderDetail(this.slug) : this.#renderCatalog()}
+      ${this.mode === 'install' ? this.#renderInstallMode() : html`${this.#renderTabs()}${this.#renderFullMode()}`}
     </section>`;
   }
+
+  #renderFullMode(): TemplateResult {
+    if (this.view === 'browse') return this.slug ? this.#renderDetail(this.slug) : this.#renderCatalog();
+    if (!this.viewsLoaded) return this.#renderViewLoading();
+    const view =
+      this.view === 'install'
+        ? html`<pan-install-flow
+            .api=${this.#api}
+            slug=${this.installSlug}
+            @pan-installed=${this.#onInstalled}
+            @pan-install-cancel=${this.#onInstallCancel}
+            @pan-navigate=${this.#onChildNavigate}
+          ></pan-install-flow>`
+        : this.view === 'my-integrations'
+          ? html`<pan-my-integrations .api=${this.#api} @pan-navigate=${this.#onChildNavigate}></pan-my-integrations>`
+          : html`<div class="detail-bar">
+                <button type="button" class="button button--ghost" part="back-button" @click=${this.#showMine}>
+                  <svg class="icon" viewBox="0 0 20 20" aria-hidden="true"><path d="M12.5 4.5 7 10l5.5 5.5" /></svg>
+                  My integrations
+                </button>
+              </div>
+              <pan-tenant-page .api=${this.#api} tenant-id=${this.tenantId} @pan-uninstalled=${this.#onUninstalled}></pan-tenant-page>`;
+    return html`<div class="view" id="view" tabindex="-1">${view}</div>`;
+  }
+
+  #renderInstallMode(): TemplateResult {
+    if (!this.slug) return html`<p class="state" part="error" role="alert">Set the integration attribute to the integration to install.</p>`;
+    return this.#existingTenant.render({
+      initial: () => this.#renderViewLoading(),
+      pending: () => this.#renderViewLoading(),
+      error: (error) => this.#renderError(error, "Couldn't load this integration", () => this.#existingTenant.run()),
+      complete: () =>
+        this.tenantId
+          ? html`<pan-tenant-page .api=${this.#api} tenant-id=${this.tenantId} @pan-uninstalled=${this.#onUninstalled}></pan-tenant-page>`
+          : html`<pan-install-flow
+              .api=${this.#api}
+              slug=${this.slug!}
+              @pan-installed=${this.#onInstalled}
+              @pan-navigate=${this.#onChildNavigate}
+            ></pan-install-flow>`,
+    });
+  }
+
+  #renderTabs(): TemplateResult {
+    const mine = this.view === 'my-integrations' || this.view === 'tenant';
+    return html`<nav class="tabs" part="tabs" aria-label="Marketplace sections">
+      <button type="button" class="tab" part="tab" aria-current=${mine ? 'false' : 'page'} @click=${this.#showBrowse}>
+        Browse
+      </button>
+      <button type="button" class="tab" part="tab" aria-current=${mine ? 'page' : 'false'} @click=${this.#showMine}>
+        My integrations
+      </button>
+    </nav>`;
+  }
+
+  #renderViewLoading(): TemplateResult {
+    return html`<div class="state" aria-busy="true"><p class="state__title">Loading…</p></div>`;
+  }
+
+  #show(view: 'browse' | 'install' | 'my-integrations' | 'tenant', detail: PanNavigateDetail): void {
+    if (view !== 'browse') void this.#loadViews();
+    this.view = view;
+    this.notice = '';
+    this.#focusView = view !== 'browse';
+    this.emit('pan-navigate', { detail });
+  }
+
+  #showBrowse = (): void => {
+    this.slug = null;
+    this.#show('browse', { view: 'catalog', slug: null });
+  };
+
+  #showMine = (): void => {
+    this.#show('my-integrations', { view: 'my-integrations', slug: null });
+  };
+
+  #onInstalled = (event: PanInstalledEvent): void => {
+    this.refreshEpoch++;
+    this.tenantId = event.detail.tenant.id;
+    if (this.mode === 'full') {
+      this.#show('tenant', { view: 'tenant', slug: event.detail.tenant.integration.slug, tenantId: this.tenantId });
+    }
+  };
+
+  #onInstallCancel = (): void => {
+    // Back to the integration page the flow started from.
+    this.#show('browse', { view: 'detail', slug: this.slug });
+  };
+
+  #onUninstalled = (): void => {
+    this.refreshEpoch++;
+    this.tenantId = '';
+    if (this.mode === 'full') this.#showMine();
+  };
+
+  /** Navigation asked for by a view (open an installation, or the catalog). */
+  #onChildNavigate = (event: PanNavigateEvent): void => {
+    // Re-emitted from here with the marketplace as its target.
+    event.stopPropagation();
+    const { view, tenantId } = event.detail;
+    if (view === 'tenant' && tenantId) {
+      this.tenantId = tenantId;
+      if (this.mode === 'install') return;
+      this.#show('tenant', event.detail);
+    } else if (view === 'catalog') {
+      this.#showBrowse();
+    }
+  };
 
   // ---- catalog -----------------------------------------------------------------------------------
 

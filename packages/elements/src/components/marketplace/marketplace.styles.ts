@@ -662,5 +662,36 @@ export default [
     padding: 0;
     border: 0;
   }
+
+  .tabs {
+    display: flex;
+    gap: var(--pan-space-2xs);
+    margin-block-end: var(--pan-space-l);
+    border-block-end: 1px solid var(--pan-color-neutral-200);
+  }
+
+  .tab {
+    padding: var(--pan-space-xs) var(--pan-space-m);
+    margin-block-end: -1px;
+    font-weight: 600;
+    color: var(--pan-color-neutral-600);
+    background: none;
+    border: 0;
+    border-block-end: 2px solid transparent;
+    cursor: pointer;
+  }
+
+  .tab:hover {
+    color: var(--pan-color-neutral-900);
+  }
+
+  .tab[aria-current='page'] {
+    color: var(--pan-color-primary-700);
+    border-block-end-color: var(--pan-color-primary-600);
+  }
+
+  .view:focus {
+    outline: none;
+  }
 `,
 ];

@@ -1,0 +1,277 @@
+import { Task } from '@lit/task';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type { InstallPlan, Schedule, SettingsError, Tenant } from '@pan/run-api/contract';
+import type {} from '../../events/events.ts';
+import { PanApiError, type RunApiClient } from '../../internal/api-client.ts';
+import { PanElement } from '../../internal/pan-element.ts';
+import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.styles.ts';
+import { describeSchedule } from '../schedule-editor/schedule.ts';
+import { describeError, displayValue, fieldLabel } from '../../internal/views.ts';
+import styles from './install-flow.styles.ts';
+
+type Step = 'connect' | 'settings' | 'schedule' | 'review';
+
+const STEP_TITLES: Record<Step, string> = {
+  connect: 'Connect',
+  settings: 'Settings',
+  schedule: 'Schedule',
+  review: 'Review and enable',
+};
+
+/**
+ * @summary Installs one integration: connect, settings, schedule, then review and enable.
+ * Nothing is saved until Enable.
+ *
+ * @event {PanInstalledEvent} pan-installed - The tenant was created; `detail: {tenant: {id, integration}}`.
+ * @event {PanInstallCancelEvent} pan-install-cancel - The user cancelled; nothing was saved.
+ * @event {PanNavigateEvent} pan-navigate - The user asked to open an existing installation (`view: 'tenant'`).
+ *
+ * @csspart steps - The step indicator.
+ * @csspart step - One step in the indicator (also `step-current`, `step-done`).
+ * @csspart back-button - Goes to the previous step.
+ * @csspart cancel-button - Leaves the flow.
+ * @csspart next-button - Goes to the next step.
+ * @csspart enable-button - Enables the integration (last step).
+ */
+export class PanInstallFlow extends PanElement {
+  static override styles = [baseStyles, buttonStyles, stateStyles, styles];
+
+  /** The marketplace's API client (shares its token handling). */
+  @property({ attribute: false }) api?: RunApiClient;
+
+  /** The integration to install. */
+  @property() slug = '';
+
+  @state() private step: Step = 'connect';
+  @state() private configs: Record<string, unknown> = {};
+  @state() private schedule: Schedule | null | undefined = undefined;
+  @state() private scheduleValid = true;
+  @state() private serverErrors: SettingsError[] = [];
+  @state() private enabling = false;
+  @state() private problem: { message: string; tenantId?: string } | undefined;
+
+  #focusStep = false;
+
+  readonly #plan = new Task(this, {
+    args: () => [this.api, this.slug] as const,
+    task: async ([api, slug], { signal }) => {
+      if (!api || !slug) throw new Error('No integration');
+      return api.get<InstallPlan>(`/marketplace/integrations/${encodeURIComponent(slug)}/install`, {}, signal);
+    },
+    onComplete: (plan) => {
+      this.step = this.#steps(plan)[0]!;
+      this.configs = {};
+      this.schedule = undefined;
+      this.serverErrors = [];
+      this.problem = undefined;
+    },
+  });
+
+  protected override updated(changed: PropertyValues): void {
+    if (changed.has('step') && this.#focusStep) {
+      this.#focusStep = false;
+      this.renderRoot.querySelector<HTMLElement>('#step-title')?.focus();
+    }
+  }
+
+  override render() {
+    return this.#plan.render({
+      pending: () => html`<div class="state" aria-busy="true"><p class="state__title">Loading…</p></div>`,
+      error: (error) => html`<div class="state state--error" role="alert">
+        <p class="state__title">This integration can't be installed</p>
+        <p class="state__text">${describeError(error)}</p>
+        <button type="button" class="button" @click=${() => this.#plan.run()}>Retry</button>
+      </div>`,
+      complete: (plan) => this.#renderFlow(plan),
+    });
+  }
+
+  #steps(plan: InstallPlan): Step[] {
+    return plan.connectors.length > 0 ? ['connect', 'settings', 'schedule', 'review'] : ['settings', 'schedule', 'review'];
+  }
+
+  #renderFlow(plan: InstallPlan): TemplateResult {
+    const steps = this.#steps(plan);
+    const index = steps.indexOf(this.step);
+    const last = index === steps.length - 1;
+    return html`<section class="flow" aria-labelledby="flow-title">
+      <h2 id="flow-title" class="flow__title">Install ${plan.integration.name}</h2>
+      <ol class="steps" part="steps">
+        ${steps.map((step, i) => {
+          const current = i === index;
+          const done = i < index;
+          return html`<li
+            class=${current ? 'step step--current' : done ? 'step step--done' : 'step'}
+            part=${current ? 'step step-current' : done ? 'step step-done' : 'step'}
+            aria-current=${current ? 'step' : 'false'}
+          >
+            <span class="step__number" aria-hidden="true">${i + 1}</span>
+            <span class="step__title"><span class="sr-only">Step ${i + 1} of ${steps.length}: </span>${STEP_TITLES[step]}</span>
+          </li>`;
+        })}
+      </ol>
+      <div class="panel">
+        <h3 id="step-title" class="panel__title" tabindex="-1">${STEP_TITLES[this.step]}</h3>
+        ${this.#renderStep(plan)}
+        ${this.problem
+          ? html`<div class="problem" role="alert">
+              <p>${this.problem.message}</p>
+              ${this.problem.tenantId
+                ? html`<button type="button" class="button button--small" @click=${() => this.#openTenant(this.problem!.tenantId!)}>
+                    Open it
+                  </button>`
+                : nothing}
+            </div>`
+          : nothing}
+      </div>
+      <div class="actions">
+        <button type="button" class="button button--ghost" part="cancel-button" @click=${() => this.#cancel(plan)}>Cancel</button>
+        <span class="actions__spacer"></span>
+        ${index > 0
+          ? html`<button type="button" class="button" part="back-button" ?disabled=${this.enabling} @click=${() => this.#go(steps[index - 1]!)}>
+              Back
+            </button>`
+          : nothing}
+        ${last
+          ? html`<button
+              type="button"
+              class="button button--primary"
+              part="enable-button"
+              ?disabled=${this.enabling}
+              @click=${() => this.#enable(plan)}
+            >
+              ${this.enabling ? 'Enabling…' : 'Enable'}
+            </button>`
+          : html`<button type="button" class="button button--primary" part="next-button" @click=${() => this.#next(steps)}>
+              Next
+            </button>`}
+      </div>
+    </section>`;
+  }
+
+  #renderStep(plan: InstallPlan): TemplateResult {
+    switch (this.step) {
+      case 'connect':
+        return html`<p class="panel__text">${plan.integration.name} works with your accounts in these systems:</p>
+          <ul class="connectors">
+            ${plan.connectors.map((c) => html`<li class="connector"><span class="connector__name">${c}</span></li>`)}
+          </ul>
+          <p class="panel__hint">You will connect them on the integration's page once it is enabled.</p>`;
+      case 'settings':
+        return plan.settings_form.fields.length === 0
+          ? html`<p class="panel__text">${plan.integration.name} needs no settings.</p>`
+          : html`<pan-settings-form
+              nested
+              no-submit
+              .form=${plan.settings_form}
+              .value=${this.configs}
+              .serverErrors=${this.serverErrors}
+              @pan-settings-change=${(e: CustomEvent<{ value: Record<string, unknown> }>) => {
+                this.configs = e.detail.value;
+              }}
+            ></pan-settings-form>`;
+      case 'schedule':
+        return html`<pan-schedule-editor
+          legend="When should it run?"
+          .value=${this.schedule}
+          .defaultSchedule=${plan.default_schedule}
+          @pan-schedule-change=${(e: CustomEvent<{ schedule: Schedule | null | undefined; valid: boolean }>) => {
+            this.schedule = e.detail.schedule;
+            this.scheduleValid = e.detail.valid;
+          }}
+        ></pan-schedule-editor>`;
+      case 'review':
+        return this.#renderReview(plan);
+    }
+  }
+
+  #renderReview(plan: InstallPlan): TemplateResult {
+    const form = plan.settings_form;
+    const schedule = this.schedule === undefined ? plan.default_schedule : this.schedule;
+    return html`<dl class="review">
+      ${form.fields.length
+        ? html`<div class="review__row">
+            <dt>Settings</dt>
+            <dd>
+              <dl class="review__settings">
+                ${form.fields.map(
+                  (field) => html`<div>
+                    <dt>${fieldLabel(form, field)}</dt>
+                    <dd>${displayValue(form, field, this.configs[field])}</dd>
+                  </div>`,
+                )}
+              </dl>
+            </dd>
+          </div>`
+        : nothing}
+      <div class="review__row"><dt>Schedule</dt><dd>${describeSchedule(schedule)}</dd></div>
+      ${plan.connectors.length
+        ? html`<div class="review__row"><dt>Connects to</dt><dd>${plan.connectors.join(', ')}</dd></div>`
+        : nothing}
+      <div class="review__row"><dt>Version</dt><dd>${plan.release.version}</dd></div>
+    </dl>`;
+  }
+
+  #next(steps: Step[]): void {
+    if (this.step === 'settings') {
+      const form = this.renderRoot.querySelector('pan-settings-form');
+      if (form && !form.reportValidity()) return;
+    }
+    if (this.step === 'schedule' && !this.scheduleValid) {
+      this.renderRoot.querySelector<HTMLElement>('pan-schedule-editor')?.focus();
+      return;
+    }
+    this.#go(steps[steps.indexOf(this.step) + 1]!);
+  }
+
+  #go(step: Step): void {
+    this.problem = undefined;
+    this.#focusStep = true;
+    this.step = step;
+  }
+
+  async #enable(plan: InstallPlan): Promise<void> {
+    if (!this.api || this.enabling) return;
+    this.enabling = true;
+    this.problem = undefined;
+    try {
+      const tenant = await this.api.request<Tenant>('POST', '/marketplace/tenants', {
+        body: {
+          integration: plan.integration.slug,
+          configs: this.configs,
+          ...(this.schedule === undefined ? {} : { schedule: this.schedule }),
+        },
+      });
+      this.emit('pan-installed', { detail: { tenant: { id: tenant.id, integration: integrationRef(plan) } } });
+    } catch (error) {
+      if (error instanceof PanApiError && error.code === 'PAN_ERR_SETTINGS_INVALID') {
+        this.serverErrors = error.errors;
+        this.#go('settings');
+        this.problem = { message: 'Some settings need attention.' };
+      } else if (error instanceof PanApiError && error.code === 'PAN_ERR_TENANT_ALREADY_INSTALLED') {
+        const tenants = await this.api.get<{ tenants: Tenant[] }>('/marketplace/tenants').catch(() => ({ tenants: [] }));
+        const existing = tenants.tenants.find((t) => t.integration.slug === plan.integration.slug);
+        this.problem = { message: error.message, ...(existing ? { tenantId: existing.id } : {}) };
+      } else {
+        this.problem = { message: describeError(error) };
+      }
+    } finally {
+      this.enabling = false;
+    }
+  }
+
+  #cancel(plan: InstallPlan): void {
+    this.emit('pan-install-cancel', { detail: { integration: integrationRef(plan) } });
+  }
+
+  #openTenant(tenantId: string): void {
+    this.emit('pan-navigate', { detail: { view: 'tenant', slug: this.slug, tenantId } });
+  }
+}
+
+function integrationRef(plan: InstallPlan) {
+  const { id, slug, name } = plan.integration;
+  return { id, slug, name };
+}
+

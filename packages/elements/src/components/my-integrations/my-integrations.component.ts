@@ -1,0 +1,124 @@
+import { Task } from '@lit/task';
+import { html, nothing, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type { Tenant } from '@pan/run-api/contract';
+import type {} from '../../events/events.ts';
+import type { RunApiClient } from '../../internal/api-client.ts';
+import { PanElement } from '../../internal/pan-element.ts';
+import { baseStyles, buttonStyles, stateStyles, statusStyles } from '../../internal/shared.styles.ts';
+import { describeError } from '../../internal/views.ts';
+import { describeSchedule } from '../schedule-editor/schedule.ts';
+import styles from './my-integrations.styles.ts';
+
+/**
+ * @summary The integrations this user installed: status, schedule, and a way into each one's page;
+ * pause or resume in place.
+ *
+ * @event {PanNavigateEvent} pan-navigate - Open an installation (`view: 'tenant'`) or the catalog (`view: 'catalog'`).
+ * @event {PanSettingsSavedEvent} pan-settings-saved - An installation was paused or resumed.
+ *
+ * @csspart tenant - One installed integration.
+ * @csspart status - Its Active/Paused badge.
+ * @csspart manage-button - Opens its page (settings, schedule, uninstall).
+ * @csspart pause-button - Pause or Resume.
+ */
+export class PanMyIntegrations extends PanElement {
+  static override styles = [baseStyles, buttonStyles, stateStyles, statusStyles, styles];
+
+  @property({ attribute: false }) api?: RunApiClient;
+
+  @state() private busy = '';
+  @state() private problem = '';
+
+  readonly #tenants = new Task(this, {
+    args: () => [this.api] as const,
+    task: async ([api], { signal }) => {
+      if (!api) throw new Error('No API');
+      return (await api.get<{ tenants: Tenant[] }>('/marketplace/tenants', {}, signal)).tenants;
+    },
+  });
+
+  override render() {
+    return html`<section class="mine" aria-labelledby="mine-title">
+      <h2 id="mine-title" class="mine__title" tabindex="-1">My integrations</h2>
+      <p class="problem" role="alert">${this.problem || nothing}</p>
+      ${this.#tenants.render({
+        pending: () =>
+          this.#tenants.value
+            ? this.#renderList(this.#tenants.value)
+            : html`<div class="state" aria-busy="true"><p class="state__title">Loading…</p></div>`,
+        error: (error) => html`<div class="state state--error" role="alert">
+          <p class="state__title">Your integrations could not be loaded</p>
+          <p class="state__text">${describeError(error)}</p>
+          <button type="button" class="button" @click=${() => this.#tenants.run()}>Retry</button>
+        </div>`,
+        complete: (tenants) => this.#renderList(tenants),
+      })}
+    </section>`;
+  }
+
+  #renderList(tenants: Tenant[]): TemplateResult {
+    if (tenants.length === 0) {
+      return html`<div class="state">
+        <p class="state__title">Nothing installed yet</p>
+        <p class="state__text">Browse the integrations and install one to see it here.</p>
+        <button type="button" class="button button--primary" @click=${this.#browse}>Browse integrations</button>
+      </div>`;
+    }
+    return html`<ul class="list" role="list">
+      ${tenants.map((t) => {
+        const paused = t.status === 'paused';
+        return html`<li class="tenant" part="tenant">
+          <div class="tenant__main">
+            <h3 class="tenant__name">${t.integration.name}</h3>
+            <p class="tenant__meta">
+              <span class=${paused ? 'status status--paused' : 'status'} part="status">${paused ? 'Paused' : 'Active'}</span>
+              <span>${describeSchedule(t.schedule)}</span>
+            </p>
+          </div>
+          <div class="tenant__actions">
+            <button
+              type="button"
+              class="button"
+              part="pause-button"
+              ?disabled=${this.busy === t.id}
+              @click=${() => this.#setPaused(t, !paused)}
+            >
+              ${paused ? 'Resume' : 'Pause'}<span class="sr-only"> ${t.integration.name}</span>
+            </button>
+            <button type="button" class="button button--primary" part="manage-button" @click=${() => this.#open(t)}>
+              Manage<span class="sr-only"> ${t.integration.name}</span>
+            </button>
+          </div>
+        </li>`;
+      })}
+    </ul>`;
+  }
+
+  #browse = (): void => {
+    this.emit('pan-navigate', { detail: { view: 'catalog', slug: null } });
+  };
+
+  #open(tenant: Tenant): void {
+    this.emit('pan-navigate', { detail: { view: 'tenant', slug: tenant.integration.slug, tenantId: tenant.id } });
+  }
+
+  async #setPaused(tenant: Tenant, paused: boolean): Promise<void> {
+    if (!this.api) return;
+    this.busy = tenant.id;
+    this.problem = '';
+    try {
+      const saved = await this.api.request<Tenant>(
+        'POST',
+        `/marketplace/tenants/${encodeURIComponent(tenant.id)}/${paused ? 'pause' : 'resume'}`,
+      );
+      const { id, slug, name } = saved.integration;
+      this.emit('pan-settings-saved', { detail: { tenant: { id: saved.id, integration: { id, slug, name } }, changed: ['status'] } });
+      await this.#tenants.run();
+    } catch (error) {
+      this.problem = describeError(error);
+    } finally {
+      this.busy = '';
+    }
+  }
+}

@@ -1,0 +1,190 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type { Schedule } from '@pan/run-api/contract';
+import type {} from '../../events/events.ts';
+import { PanElement } from '../../internal/pan-element.ts';
+import { baseStyles } from '../../internal/shared.styles.ts';
+import {
+  describeSchedule,
+  INTERVAL_MINIMUM,
+  INTERVAL_UNITS,
+  nextRuns,
+  scheduleProblem,
+  type IntervalUnit,
+} from './schedule.ts';
+import styles from './schedule-editor.styles.ts';
+
+type Mode = 'default' | 'interval' | 'cron' | 'none';
+
+const dateFormat = new Intl.DateTimeFormat(undefined, {
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/**
+ * @summary Picks when an integration runs: its default, every N minutes/hours/days/weeks, a cron
+ * expression (UTC), or only when triggered; with a plain-language preview and the next run times.
+ *
+ * @event {PanScheduleChangeEvent} pan-schedule-change - The choice changed;
+ *   `detail: {schedule, valid}` (`schedule` is `undefined` for the default, `null` for none).
+ *
+ * @csspart preview - The plain-language summary and the next run times.
+ */
+export class PanScheduleEditor extends PanElement {
+  static override styles = [baseStyles, styles];
+
+  /** The chosen schedule: `undefined` = the integration's default, `null` = only when triggered. */
+  @property({ attribute: false }) value: Schedule | null | undefined = undefined;
+
+  /** The integration's default schedule (`null`: it has none). */
+  @property({ attribute: false }) defaultSchedule: Schedule | null = null;
+
+  @property() legend = 'Schedule';
+
+  @state() private mode: Mode = 'default';
+  @state() private every = 1;
+  @state() private unit: IntervalUnit = 'hours';
+  @state() private expression = '0 9 * * 1-5';
+
+  /** The schedule the current choice stands for (`undefined`: the default). */
+  get schedule(): Schedule | null | undefined {
+    switch (this.mode) {
+      case 'default':
+        return undefined;
+      case 'none':
+        return null;
+      case 'interval':
+        return { type: 'interval', every: this.every, unit: this.unit };
+      case 'cron':
+        return { type: 'cron', expression: this.expression.trim() };
+    }
+  }
+
+  checkValidity(): boolean {
+    return !this.#problem;
+  }
+
+  get #problem(): string | undefined {
+    const schedule = this.schedule;
+    return schedule === undefined ? undefined : scheduleProblem(schedule);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (!changed.has('value')) return;
+    const value = this.value;
+    if (value === undefined) this.mode = 'default';
+    else if (value === null) this.mode = 'none';
+    else if (value.type === 'interval') {
+      this.mode = 'interval';
+      this.every = value.every;
+      this.unit = value.unit;
+    } else {
+      this.mode = 'cron';
+      this.expression = value.expression;
+    }
+  }
+
+  override render() {
+    const problem = this.#problem;
+    const schedule = this.schedule;
+    const effective = schedule === undefined ? this.defaultSchedule : schedule;
+    const runs = problem ? [] : nextRuns(effective, 3);
+    return html`<fieldset>
+      <legend>${this.legend}</legend>
+      ${this.#option(
+        'default',
+        'The integration\'s default',
+        html`<span class="option__hint">${describeSchedule(this.defaultSchedule)}</span>`,
+      )}
+      ${this.#option(
+        'interval',
+        'Repeat',
+        html`<span class="option__controls">
+          <label for="every">Every</label>
+          <input
+            id="every"
+            type="number"
+            inputmode="numeric"
+            min=${INTERVAL_MINIMUM[this.unit]}
+            step="1"
+            .value=${String(this.every)}
+            ?disabled=${this.mode !== 'interval'}
+            aria-invalid=${this.mode === 'interval' && problem ? 'true' : 'false'}
+            aria-describedby="schedule-error"
+            @input=${(e: Event) => this.#set({ every: Number((e.target as HTMLInputElement).value) })}
+          />
+          <label class="sr-only" for="unit">Unit</label>
+          <select
+            id="unit"
+            ?disabled=${this.mode !== 'interval'}
+            @change=${(e: Event) => this.#set({ unit: (e.target as HTMLSelectElement).value as IntervalUnit })}
+          >
+            ${INTERVAL_UNITS.map((u) => html`<option value=${u} ?selected=${u === this.unit}>${u}</option>`)}
+          </select>
+        </span>`,
+      )}
+      ${this.#option(
+        'cron',
+        'Custom (cron expression, UTC)',
+        html`<span class="option__controls">
+          <label class="sr-only" for="cron">Cron expression</label>
+          <input
+            id="cron"
+            type="text"
+            spellcheck="false"
+            autocomplete="off"
+            placeholder="*/15 8-17 * * 1-5"
+            .value=${this.expression}
+            ?disabled=${this.mode !== 'cron'}
+            aria-invalid=${this.mode === 'cron' && problem ? 'true' : 'false'}
+            aria-describedby="schedule-error schedule-preview"
+            @input=${(e: Event) => this.#set({ expression: (e.target as HTMLInputElement).value })}
+          />
+        </span>`,
+      )}
+      ${this.#option(
+        'none',
+        'Only when triggered',
+        html`<span class="option__hint">Runs when you press Run now, or on webhooks and events.</span>`,
+      )}
+      <p id="schedule-error" class="error" role="alert">${problem ?? nothing}</p>
+      <div id="schedule-preview" class="preview" part="preview" aria-live="polite">
+        <p class="preview__summary">${problem ? 'Fix the schedule to see when it runs.' : describeSchedule(effective)}</p>
+        ${runs.length
+          ? html`<p>Next runs:</p>
+              <ol>
+                ${runs.map((d) => html`<li><time datetime=${d.toISOString()}>${dateFormat.format(d)}</time></li>`)}
+              </ol>`
+          : nothing}
+      </div>
+    </fieldset>`;
+  }
+
+  #option(mode: Mode, label: string, extra: unknown) {
+    return html`<div class="option">
+      <input
+        type="radio"
+        name="mode"
+        id=${`mode-${mode}`}
+        .checked=${this.mode === mode}
+        @change=${() => this.#set({ mode })}
+      />
+      <label for=${`mode-${mode}`}>${label}</label>
+      ${extra}
+    </div>`;
+  }
+
+  #set(patch: { mode?: Mode; every?: number; unit?: IntervalUnit; expression?: string }): void {
+    if (patch.mode !== undefined) this.mode = patch.mode;
+    if (patch.every !== undefined) this.every = patch.every;
+    if (patch.expression !== undefined) this.expression = patch.expression;
+    if (patch.unit !== undefined) {
+      this.unit = patch.unit;
+      if (this.every < INTERVAL_MINIMUM[patch.unit]) this.every = INTERVAL_MINIMUM[patch.unit];
+    }
+    this.emit('pan-schedule-change', { detail: { schedule: this.schedule, valid: this.checkValidity() } });
+  }
+}

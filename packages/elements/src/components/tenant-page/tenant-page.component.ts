@@ -1,0 +1,231 @@
+import { Task } from '@lit/task';
+import { html, nothing, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type { Schedule, SettingsError, Tenant, TenantUpdate } from '@pan/run-api/contract';
+import type {} from '../../events/events.ts';
+import type { PanSettingsSavedDetail } from '../../events/pan-settings-saved.ts';
+import { PanApiError, type RunApiClient } from '../../internal/api-client.ts';
+import { PanElement } from '../../internal/pan-element.ts';
+import { baseStyles, buttonStyles, stateStyles, statusStyles } from '../../internal/shared.styles.ts';
+import { describeError } from '../../internal/views.ts';
+import styles from './tenant-page.styles.ts';
+
+/**
+ * @summary One installed integration: its settings, schedule and status, and uninstalling it.
+ *
+ * @event {PanSettingsSavedEvent} pan-settings-saved - Settings, schedule or status were saved.
+ * @event {PanUninstalledEvent} pan-uninstalled - The user confirmed Uninstall and it was done.
+ *
+ * @csspart header - Name, status and the pause/resume action.
+ * @csspart status - The Active/Paused badge.
+ * @csspart pause-button - Pause or Resume.
+ * @csspart save-schedule-button - Saves the schedule.
+ * @csspart uninstall-button - Opens the confirmation.
+ * @csspart confirm-dialog - The uninstall confirmation.
+ * @csspart notice - The outcome of the last action.
+ */
+export class PanTenantPage extends PanElement {
+  static override styles = [baseStyles, buttonStyles, stateStyles, statusStyles, styles];
+
+  @property({ attribute: false }) api?: RunApiClient;
+
+  @property({ attribute: 'tenant-id' }) tenantId = '';
+
+  @state() private serverErrors: SettingsError[] = [];
+  @state() private schedule: Schedule | null | 'default' | undefined;
+  @state() private scheduleValid = true;
+  @state() private busy: '' | 'configs' | 'schedule' | 'status' | 'uninstall' = '';
+  @state() private notice: { text: string; error?: boolean } | undefined;
+  /** The tenant as last loaded or saved (saves answer with the new state: no reload needed). */
+  @state() private current: Tenant | undefined;
+
+  readonly #tenant = new Task(this, {
+    args: () => [this.api, this.tenantId] as const,
+    task: async ([api, id], { signal }) => {
+      if (!api || !id) throw new Error('No tenant');
+      return api.get<Tenant>(`/marketplace/tenants/${encodeURIComponent(id)}`, {}, signal);
+    },
+    onComplete: (tenant) => {
+      this.current = tenant;
+      this.schedule = undefined;
+      this.serverErrors = [];
+    },
+  });
+
+  override render() {
+    return this.#tenant.render({
+      pending: () =>
+        this.current
+          ? this.#renderTenant(this.current)
+          : html`<div class="state" aria-busy="true"><p class="state__title">Loading…</p></div>`,
+      error: (error) => html`<div class="state state--error" role="alert">
+        <p class="state__title">This integration could not be loaded</p>
+        <p class="state__text">${describeError(error)}</p>
+        <button type="button" class="button" @click=${() => this.#tenant.run()}>Retry</button>
+      </div>`,
+      complete: (tenant) => this.#renderTenant(this.current ?? tenant),
+    });
+  }
+
+  #renderTenant(tenant: Tenant): TemplateResult {
+    const paused = tenant.status === 'paused';
+    return html`<article class="tenant" aria-labelledby="tenant-title">
+      <header class="tenant__header" part="header">
+        <div class="tenant__intro">
+          <h2 id="tenant-title" class="tenant__title" tabindex="-1">${tenant.integration.name}</h2>
+          <span class=${paused ? 'status status--paused' : 'status'} part="status">${paused ? 'Paused' : 'Active'}</span>
+        </div>
+        <button
+          type="button"
+          class="button"
+          part="pause-button"
+          ?disabled=${this.busy !== ''}
+          @click=${() => this.#setPaused(tenant, !paused)}
+        >
+          ${paused ? 'Resume' : 'Pause'}
+        </button>
+      </header>
+      <p class="notice" part="notice" role="status">
+        ${this.notice ? html`<span class=${this.notice.error ? 'notice--error' : ''}>${this.notice.text}</span>` : nothing}
+      </p>
+
+      <section class="section" aria-labelledby="settings-title">
+        <h3 id="settings-title" class="section__title">Settings</h3>
+        ${tenant.settings_form.fields.length
+          ? html`<pan-settings-form
+              nested
+              .form=${tenant.settings_form}
+              .value=${tenant.configs}
+              .serverErrors=${this.serverErrors}
+              ?disabled=${this.busy === 'configs'}
+              submit-label="Save settings"
+              @pan-settings-submit=${(e: CustomEvent<{ value: Record<string, unknown> }>) => {
+                e.preventDefault();
+                void this.#save(tenant, { configs: e.detail.value }, 'configs');
+              }}
+            ></pan-settings-form>`
+          : html`<p class="section__text">This integration has no settings.</p>`}
+      </section>
+
+      <section class="section" aria-labelledby="schedule-title">
+        <h3 id="schedule-title" class="section__title">Schedule</h3>
+        <pan-schedule-editor
+          legend="When it runs"
+          .value=${tenant.schedule_is_default ? undefined : tenant.schedule}
+          .defaultSchedule=${tenant.default_schedule}
+          @pan-schedule-change=${(e: CustomEvent<{ schedule: Schedule | null | undefined; valid: boolean }>) => {
+            this.schedule = e.detail.schedule === undefined ? 'default' : e.detail.schedule;
+            this.scheduleValid = e.detail.valid;
+          }}
+        ></pan-schedule-editor>
+        <div class="section__actions">
+          <button
+            type="button"
+            class="button button--primary"
+            part="save-schedule-button"
+            ?disabled=${this.schedule === undefined || !this.scheduleValid || this.busy !== ''}
+            @click=${() => this.#save(tenant, { schedule: this.schedule! }, 'schedule')}
+          >
+            Save schedule
+          </button>
+        </div>
+      </section>
+
+      <section class="section section--danger" aria-labelledby="uninstall-title">
+        <h3 id="uninstall-title" class="section__title">Uninstall</h3>
+        <p class="section__text">Stops ${tenant.integration.name} for your account. Its run history is kept.</p>
+        <div class="section__actions">
+          <button type="button" class="button button--danger" part="uninstall-button" @click=${this.#confirmUninstall}>
+            Uninstall…
+          </button>
+        </div>
+      </section>
+
+      <dialog part="confirm-dialog" aria-labelledby="confirm-title" aria-describedby="confirm-text" @close=${this.#onDialogClose}>
+        <form method="dialog" class="dialog">
+          <h3 id="confirm-title" class="section__title">Uninstall ${tenant.integration.name}?</h3>
+          <p id="confirm-text">It will stop running and its settings will no longer apply. You can install it again later.</p>
+          <div class="section__actions">
+            <button class="button" value="cancel" autofocus>Cancel</button>
+            <button class="button button--danger" value="uninstall">Uninstall</button>
+          </div>
+        </form>
+      </dialog>
+    </article>`;
+  }
+
+  #confirmUninstall = (): void => {
+    this.renderRoot.querySelector('dialog')?.showModal();
+  };
+
+  #onDialogClose = (event: Event): void => {
+    const dialog = event.currentTarget as HTMLDialogElement;
+    const tenant = this.current;
+    if (dialog.returnValue === 'uninstall' && tenant) void this.#uninstall(tenant);
+    dialog.returnValue = '';
+  };
+
+  async #save(tenant: Tenant, update: TenantUpdate, what: 'configs' | 'schedule'): Promise<void> {
+    if (!this.api) return;
+    this.busy = what;
+    this.notice = undefined;
+    try {
+      const saved = await this.api.request<Tenant>('PATCH', `/marketplace/tenants/${encodeURIComponent(tenant.id)}`, { body: update });
+      this.serverErrors = [];
+      this.#replace(saved);
+      this.notice = { text: what === 'configs' ? 'Settings saved.' : 'Schedule saved.' };
+      this.#emitSaved(saved, [what]);
+    } catch (error) {
+      if (error instanceof PanApiError && error.errors.length && what === 'configs') this.serverErrors = error.errors;
+      this.notice = { text: describeError(error), error: true };
+    } finally {
+      this.busy = '';
+    }
+  }
+
+  async #setPaused(tenant: Tenant, paused: boolean): Promise<void> {
+    if (!this.api) return;
+    this.busy = 'status';
+    this.notice = undefined;
+    try {
+      const saved = await this.api.request<Tenant>(
+        'POST',
+        `/marketplace/tenants/${encodeURIComponent(tenant.id)}/${paused ? 'pause' : 'resume'}`,
+      );
+      this.#replace(saved);
+      this.notice = { text: paused ? 'Paused: it will not run until you resume it.' : 'Resumed.' };
+      this.#emitSaved(saved, ['status']);
+    } catch (error) {
+      this.notice = { text: describeError(error), error: true };
+    } finally {
+      this.busy = '';
+    }
+  }
+
+  async #uninstall(tenant: Tenant): Promise<void> {
+    if (!this.api) return;
+    this.busy = 'uninstall';
+    try {
+      await this.api.request<void>('DELETE', `/marketplace/tenants/${encodeURIComponent(tenant.id)}`);
+      this.emit('pan-uninstalled', { detail: { tenant: { id: tenant.id, integration: integrationRef(tenant) } } });
+    } catch (error) {
+      this.notice = { text: describeError(error), error: true };
+    } finally {
+      this.busy = '';
+    }
+  }
+
+  #replace(tenant: Tenant): void {
+    this.current = tenant;
+    this.schedule = undefined;
+  }
+
+  #emitSaved(tenant: Tenant, changed: PanSettingsSavedDetail['changed']): void {
+    this.emit('pan-settings-saved', { detail: { tenant: { id: tenant.id, integration: integrationRef(tenant) }, changed } });
+  }
+}
+
+function integrationRef(tenant: Tenant) {
+  const { id, slug, name } = tenant.integration;
+  return { id, slug, name };
+}
