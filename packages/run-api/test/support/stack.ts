@@ -9,6 +9,7 @@ import { createPool, type Db } from '../../src/db/pool.ts';
 import { upsertAccount, type AccountSettings } from '../../src/storage/accounts.ts';
 import { setCategories, upsertIntegration } from '../../src/storage/catalog.ts';
 import { fixtureCategories, fixtureIntegrations } from './catalog-fixture.ts';
+import { seedFixtureReleases } from './seed-releases.ts';
 import { createTestDatabase, startThrowawayCluster } from './test-database.ts';
 
 export interface TestStack {
@@ -32,6 +33,8 @@ export interface TestStackOptions {
   /** A cluster to create the database on; when unset, a throwaway cluster is started. */
   clusterUrl?: string;
   seedCatalog?: boolean;
+  /** Also give some fixture integrations a release (see seed-releases.ts); implies `seedCatalog`. */
+  seedReleases?: boolean;
   /** Overrides for the account's JWT settings. */
   account?: Partial<AccountSettings>;
   config?: Partial<RunApiConfig>;
@@ -59,7 +62,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     ...options.account,
   });
   const apiKey = await createApiKey(db, accountId, 'test');
-  if (options.seedCatalog) await seedFixtureCatalog(db, accountId);
+  if (options.seedCatalog || options.seedReleases) await seedFixtureCatalog(db, accountId);
+  if (options.seedReleases) await seedFixtureReleases(db, accountId);
 
   const logLines: string[] = [];
   const logStream = new Writable({

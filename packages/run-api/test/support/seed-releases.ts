@@ -1,0 +1,84 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { create } from 'tar';
+import { parsePandiumYaml } from '@pan/pandium-yaml';
+import type { Db } from '../../src/db/pool.ts';
+import { findIntegrationId } from '../../src/storage/catalog.ts';
+import { createRelease } from '../../src/storage/releases.ts';
+
+/** PANDIUM.yaml of the fixture integrations that get a release (`seedReleases: true`). */
+export const fixtureReleases: Record<string, string> = {
+  'hubspot-contacts': `version: 0.4
+base: node:20
+run: node index.mjs
+connectors: [hubspot]
+configs:
+  schema:
+    type: object
+    required: [direction]
+    properties:
+      direction:
+        type: string
+        oneOf:
+          - { title: To HubSpot, const: to_hubspot }
+          - { title: From HubSpot, const: from_hubspot }
+          - { title: Both ways, const: both }
+        default: both
+      records_per_page: { type: integer, min: 1, max: 100, default: 20 }
+      note: { type: string }
+  uischema:
+    type: VerticalLayout
+    elements:
+      - { type: Control, label: Sync direction, scope: '#/properties/direction' }
+      - { type: Control, label: Records per page, scope: '#/properties/records_per_page' }
+      - { type: Control, label: Note, scope: '#/properties/note', options: { multi: true } }
+`,
+  'slack-alerts': `version: 0.4
+base: node:20
+run: node index.mjs
+configs:
+  schema:
+    type: object
+    definitions:
+      channels: { enum: [placeholder] }
+    properties:
+      channel: { type: string, $ref: '#/definitions/channels' }
+      mention_here: { type: boolean, default: false }
+  uischema:
+    type: VerticalLayout
+    elements:
+      - { type: Control, label: Channel, scope: '#/properties/channel' }
+      - { type: Control, label: Mention @here, scope: '#/properties/mention_here' }
+`,
+};
+
+/** Stores one release per entry of `fixtureReleases`, as `pan release push` would. */
+export async function seedFixtureReleases(db: Db, accountId: string): Promise<void> {
+  for (const [slug, yaml] of Object.entries(fixtureReleases)) {
+    const integrationId = await findIntegrationId(db, accountId, slug);
+    if (!integrationId) throw new Error(`No fixture integration ${slug}`);
+    const parsed = parsePandiumYaml(yaml);
+    if (!parsed.ok) throw new Error(`Fixture PANDIUM.yaml of ${slug} is invalid: ${JSON.stringify(parsed.errors)}`);
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'pan-fixture-release-'));
+    try {
+      await writeFile(path.join(dir, 'PANDIUM.yaml'), yaml);
+      await writeFile(path.join(dir, 'index.mjs'), 'console.log(JSON.stringify({ ok: true }));\n');
+      const chunks: Buffer[] = [];
+      for await (const chunk of create({ gzip: true, cwd: dir, portable: true }, ['PANDIUM.yaml', 'index.mjs'])) {
+        chunks.push(chunk as Buffer);
+      }
+      await createRelease(db, {
+        accountId,
+        integrationId,
+        pandiumYaml: yaml,
+        spec: parsed.spec,
+        warnings: parsed.warnings,
+        archive: Buffer.concat(chunks),
+        makeDefault: true,
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+}
