@@ -43,3 +43,9 @@ export const badRequest = (code: string, message: string, details?: Record<strin
 
 export const unprocessable = (code: string, message: string, details?: Record<string, unknown>) =>
   new PanError(422, code, message, details);
+
+export const forbidden = (code: string, message: string, details?: Record<string, unknown>) =>
+  new PanError(403, code, message, details);
+
+export const conflict = (code: string, message: string, details?: Record<string, unknown>) =>
+  new PanError(409, code, message, details);

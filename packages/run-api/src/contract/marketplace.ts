@@ -147,3 +147,27 @@ export interface Tenant {
   created_at: string;
   updated_at: string;
 }
+
+/**
+ * Codes of the tenant routes' refusals. 422s that concern a field carry
+ * `errors: SettingsError[]` (field `schedule`, `release_channel` or a settings field).
+ */
+export type TenantErrorCode =
+  /** 404: no such tenant for this user (another user's and archived ones included). */
+  | 'PAN_ERR_NOT_FOUND'
+  /** 422 on install (404 on the install plan): no integration with that slug is visible to this user. */
+  | 'PAN_ERR_TENANT_INTEGRATION_NOT_FOUND'
+  /** 422: an external integration is set up on its own site; it cannot be installed. */
+  | 'PAN_ERR_TENANT_INTEGRATION_EXTERNAL'
+  /** 422: the integration has no release yet. */
+  | 'PAN_ERR_TENANT_NO_RELEASE'
+  /** 409: this user already has an active tenant of the integration. */
+  | 'PAN_ERR_TENANT_ALREADY_INSTALLED'
+  /** 403: `xti.allowed_installs` reached; `limit` says how many. */
+  | 'PAN_ERR_TENANT_INSTALL_LIMIT'
+  /** 422: settings do not pass the form; `errors` names each field. */
+  | 'PAN_ERR_SETTINGS_INVALID'
+  /** 422: `errors: [{field: 'schedule', message}]`. */
+  | 'PAN_ERR_SCHEDULE_INVALID'
+  /** 422: a pinned release that is not a release of this integration. */
+  | 'PAN_ERR_TENANT_RELEASE_INVALID';

@@ -1,5 +1,5 @@
 import { withTransaction, type Db } from '../db/pool.ts';
-import type { Catalog, IntegrationCard, IntegrationDetail } from '../contract/marketplace.ts';
+import type { Catalog, IntegrationCard, IntegrationDetail, Schedule } from '../contract/marketplace.ts';
 import type { EndUser } from '../auth/end-user-token.ts';
 
 /** What an account says about one integration in its marketplace. */
@@ -17,6 +17,8 @@ export interface IntegrationListing {
   flag?: { name: string; color: string } | null;
   connectors?: string[];
   visible_to_groups?: string[];
+  /** How often a tenant runs unless it sets its own schedule; null/absent: only when triggered. */
+  default_schedule?: Schedule | null;
 }
 
 export async function setCategories(db: Db, accountId: string, categories: { slug: string; name: string }[]): Promise<void> {
@@ -56,13 +58,14 @@ export async function upsertIntegration(
 
     const { rows } = await client.query<{ id: string }>(
       `INSERT INTO integrations (account_id, slug, name, type, external_url, logo_url, short_description,
-         long_description, tags, flag_name, flag_color, connectors, visible_to_groups)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         long_description, tags, flag_name, flag_color, connectors, visible_to_groups, default_schedule)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
        ON CONFLICT (account_id, slug) DO UPDATE SET name = EXCLUDED.name, type = EXCLUDED.type,
          external_url = EXCLUDED.external_url, logo_url = EXCLUDED.logo_url,
          short_description = EXCLUDED.short_description, long_description = EXCLUDED.long_description,
          tags = EXCLUDED.tags, flag_name = EXCLUDED.flag_name, flag_color = EXCLUDED.flag_color,
          connectors = EXCLUDED.connectors, visible_to_groups = EXCLUDED.visible_to_groups,
+         default_schedule = EXCLUDED.default_schedule,
          archived_at = NULL, updated_at = now()
        RETURNING id`,
       [
@@ -79,6 +82,7 @@ export async function upsertIntegration(
         listing.flag?.color ?? null,
         listing.connectors ?? [],
         listing.visible_to_groups ?? [],
+        listing.default_schedule ?? null,
       ],
     );
     const id = rows[0]!.id;

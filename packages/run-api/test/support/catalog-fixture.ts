@@ -1,3 +1,5 @@
+import type { Schedule } from '../../src/contract/marketplace.ts';
+
 /**
  * A small catalog seeded by `startTestStack()` for server, component and e2e-style tests.
  * Two end users: `user-sales` (xti.user_group "sales") and `user-eng` (xti.user_group "engineering").
@@ -15,6 +17,7 @@ export interface FixtureIntegration {
   connectors?: string[];
   /** Empty or absent: visible to every group. */
   visible_to_groups?: string[];
+  default_schedule?: Schedule;
 }
 
 export const fixtureCategories = [
@@ -34,6 +37,7 @@ export const fixtureIntegrations: FixtureIntegration[] = [
     tags: ['contacts', 'two-way'],
     flag: { name: 'Popular', color: '#b45309' },
     connectors: ['hubspot'],
+    default_schedule: { type: 'interval', every: 1, unit: 'hours' },
   },
   {
     slug: 'slack-alerts',

@@ -3,6 +3,7 @@ import { requireEndUser } from '../../auth/hooks.ts';
 import { notFound } from '../../errors.ts';
 import { readCatalog, readIntegration } from '../../storage/catalog.ts';
 import { catalogQuerySchema, catalogResponseSchema, integrationDetailSchema, slugParamsSchema } from './schemas.ts';
+import { tenantRoutes } from './tenants/index.ts';
 
 /** The end-user marketplace, called by the elements with the host-signed token. */
 export async function marketplaceRoutes(app: FastifyInstance): Promise<void> {
@@ -32,4 +33,6 @@ export async function marketplaceRoutes(app: FastifyInstance): Promise<void> {
       return detail;
     },
   );
+
+  await app.register(tenantRoutes);
 }

@@ -4,6 +4,7 @@ import { notFound, PanError, unprocessable } from '../../errors.ts';
 import { ArchiveError, readReleaseArchive } from '../../releases/archive.ts';
 import { findIntegrationId, upsertIntegration, type IntegrationListing } from '../../storage/catalog.ts';
 import { createRelease } from '../../storage/releases.ts';
+import { checkSchedule } from '../../schedules/schedule.ts';
 import { slugPattern } from '../marketplace/schemas.ts';
 
 const listingBodySchema = {
@@ -37,6 +38,8 @@ const listingBodySchema = {
     },
     connectors: { type: 'array', maxItems: 20, uniqueItems: true, items: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' } },
     visible_to_groups: { type: 'array', maxItems: 50, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 100 } },
+    // Shape only here; `checkSchedule` answers 422 with the reason.
+    default_schedule: { type: ['object', 'null'], maxProperties: 10 },
   },
 } as const;
 
@@ -54,6 +57,15 @@ export async function integrationRoutes(app: FastifyInstance): Promise<void> {
       const listing: IntegrationListing = { ...request.body, slug: request.params.slug };
       if (listing.type === 'external' && !listing.external_url) {
         throw unprocessable('PAN_ERR_INTEGRATION_EXTERNAL_URL_REQUIRED', 'An external integration needs an external_url');
+      }
+      if (listing.default_schedule) {
+        const checked = checkSchedule(listing.default_schedule);
+        if (!checked.ok) {
+          throw unprocessable('PAN_ERR_SCHEDULE_INVALID', `default_schedule is not valid: ${checked.message}`, {
+            errors: [{ field: 'default_schedule', message: checked.message }],
+          });
+        }
+        listing.default_schedule = checked.schedule;
       }
       const stored = await upsertIntegration(app.db, request.hostAccount.accountId, listing);
       if ('unknownCategories' in stored) {
