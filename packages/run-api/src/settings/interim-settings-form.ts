@@ -58,7 +58,10 @@ export function buildSettingsForm(configs: ConfigsSection | undefined, options: 
       if (parent) {
         dependents[name] = parent;
         const map = options.dynamicOptions?.[defName];
-        if (!map || Array.isArray(map)) unloaded.add(name);
+        if (!map || Array.isArray(map)) {
+          unloaded.add(name);
+          out.not = {};
+        }
         else {
           for (const [value, list] of Object.entries(map)) {
             allOf.push({
@@ -75,7 +78,7 @@ export function buildSettingsForm(configs: ConfigsSection | undefined, options: 
         out.enum = values(list);
       } else {
         unloaded.add(name);
-        out.enum = [];
+        out.not = {};
       }
       uiSchema[name] = { 'ui:options': { dynamic: { definition: defName, loaded: !unloaded.has(name), ...(parent ? { dependsOn: parent } : {}) } } };
     } else {
