@@ -1,0 +1,122 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { packReleaseDirectory } from '../../../cli/src/release-archive.ts';
+import { startTestStack, type TestStack } from '../support/index.ts';
+
+/**
+ * Issue 4 "Bad input", release side: a PANDIUM.yaml whose settings form cannot be built (a Control
+ * pointing at a missing property, a `$ref` to a missing definition, `dependsOn` a missing parent)
+ * is refused when the release is pushed, with the line, and nothing is stored.
+ */
+
+let stack: TestStack;
+let tmp: string;
+
+beforeAll(async () => {
+  stack = await startTestStack({ clusterUrl: inject('pgClusterUrl'), listen: false });
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'pan-release-bad-input-'));
+  const put = await stack.app.inject({
+    method: 'PUT',
+    url: '/v2/integrations/bad-input',
+    headers: { 'x-api-key': stack.apiKey },
+    payload: { name: 'Bad Input', type: 'internal' },
+  });
+  expect(put.statusCode).toBe(200);
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+let count = 0;
+async function push(yaml: string) {
+  const dir = path.join(tmp, `r${(count += 1)}`);
+  await mkdir(dir);
+  await writeFile(path.join(dir, 'PANDIUM.yaml'), yaml);
+  await writeFile(path.join(dir, 'index.js'), 'console.log("{}")\n');
+  return stack.app.inject({
+    method: 'POST',
+    url: '/v2/integrations/bad-input/releases',
+    headers: { 'x-api-key': stack.apiKey, 'content-type': 'application/gzip' },
+    payload: await packReleaseDirectory(dir),
+  });
+}
+
+const releaseCount = async () =>
+  Number((await stack.db.query("SELECT count(*) FROM releases r JOIN integrations i ON i.id = r.integration_id WHERE i.slug = 'bad-input'")).rows[0].count);
+
+const cases: [string, string, number, RegExp][] = [
+  [
+    'a Control scope to a missing property',
+    `version: 1.0
+run: node index.js
+configs:
+  schema:
+    type: object
+    properties:
+      channel: { type: string }
+  uischema:
+    type: VerticalLayout
+    elements:
+      - type: Control
+        scope: '#/properties/chanel'
+`,
+    12,
+    /missing property `chanel`.*did you mean `channel`/,
+  ],
+  [
+    'a $ref to a missing definition',
+    `version: 1.0
+run: node index.js
+configs:
+  schema:
+    type: object
+    definitions:
+      channels: { enum: [placeholder] }
+    properties:
+      channel: { type: string, $ref: '#/definitions/chanels' }
+  uischema:
+    type: VerticalLayout
+    elements:
+      - { type: Control, scope: '#/properties/channel' }
+`,
+    9,
+    /chanels/,
+  ],
+  [
+    'dependsOn a missing parent',
+    `version: 1.0
+run: node index.js
+configs:
+  schema:
+    type: object
+    definitions:
+      foods: { enum: [placeholder], dependsOn: food_kind }
+    properties:
+      food: { type: string, $ref: '#/definitions/foods' }
+  uischema:
+    type: VerticalLayout
+    elements:
+      - { type: Control, scope: '#/properties/food' }
+`,
+    7,
+    /food_kind/,
+  ],
+];
+
+describe('a release whose settings form cannot be built is refused with the line', () => {
+  for (const [what, yaml, line, message] of cases) {
+    it(what, async () => {
+      const response = await push(yaml);
+      expect(response.statusCode, response.body).toBe(422);
+      const body = response.json<{ code: string; message: string; errors: { line: number; message: string }[] }>();
+      expect(body.code).toBe('PAN_ERR_RELEASE_INVALID_PANDIUM_YAML');
+      expect(body.errors).toContainEqual(expect.objectContaining({ line, message: expect.stringMatching(message) }));
+      expect(body.message).toContain(`PANDIUM.yaml:${line}:`);
+      expect(await releaseCount()).toBe(0);
+    });
+  }
+});
