@@ -4,3 +4,18 @@ export { definitionNameFromRef, propertyNameFromScope } from './refs.ts';
 export { TOP_LEVEL_KEYS } from './validate-document.ts';
 export * from './types.ts';
 export type * from './settings-form/contract.ts';
+export { buildSettingsForm, clearInvalidDependents, dependentOptions } from './settings-form/translate.ts';
+export {
+  chooseParentFirstMessage,
+  DATE_TIME_ZONE_PATTERN,
+  ERROR_MESSAGE_KEYWORD,
+  formatMessage,
+  NO_OPTIONS_MESSAGE,
+  noOptionsForParentMessage,
+  NOT_LOADED_MESSAGE,
+  REQUIRED_MESSAGE,
+  settingsErrorMessage,
+  TIME_PATTERN,
+  UNKNOWN_FIELD_MESSAGE,
+  WRAPPER_KEYWORDS,
+} from './settings-form/messages.ts';

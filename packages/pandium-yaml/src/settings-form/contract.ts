@@ -23,7 +23,12 @@ export interface BuildSettingsFormOptions {
   dynamicOptions?: DynamicOptions | null;
 }
 
-/** A JSON Schema object (draft 2019-09 keywords only; no `$ref`, everything inlined). */
+/**
+ * A JSON Schema object (draft 2019-09 keywords only; no `$ref`, everything inlined). One non-standard
+ * keyword: `errorMessage` (a string, as ajv-errors spells it) beside a rule whose failure needs a
+ * sentence of its own, e.g. a dynamic field whose options are not loaded. Validators ignore it; error
+ * mappers show it instead of the failing keyword's generic message (see `settingsErrorMessage`).
+ */
 export type JsonSchema = { [keyword: string]: unknown };
 
 /**
@@ -45,6 +50,17 @@ export interface DynamicFieldInfo {
   loaded: boolean;
   /** Dependent selector: the property whose value picks this field's options. */
   dependsOn?: string;
+}
+
+/** `uiSchema[prop]['ui:options']`: only the keys that apply are present. */
+export interface FieldUiOptions {
+  /** `label: false` on the Control, and every MultiSelectControl: draw no visible label. */
+  label?: false;
+  /** `options.trim: false` on the Control. */
+  fullWidth?: true;
+  /** An `admin: true` Control, in the admin audience's form (never in the user's). */
+  adminOnly?: true;
+  dynamic?: DynamicFieldInfo;
 }
 
 export interface SettingsForm {
