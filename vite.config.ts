@@ -1,8 +1,11 @@
 import { defineConfig } from 'vite';
+import { formsAliases } from './packages/forms/vite.aliases.ts';
 
 /** Builds the demo host page, which bundles the elements (`@pan/elements/define`). */
 export default defineConfig({
   root: 'demo/web',
+  // The settings form's lazy chunk without rjsf's markdown renderer (see the file).
+  resolve: { alias: formsAliases },
   build: {
     outDir: '../dist',
     emptyOutDir: true,

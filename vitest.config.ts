@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
+import { formsAliases } from './packages/forms/vite.aliases.ts';
 
 /** Flags that keep Debian's Chromium quiet on a machine with no internet. */
 export const chromiumArgs = [
@@ -26,6 +27,21 @@ export default defineConfig({
         },
       },
       {
+        resolve: { alias: formsAliases },
+        // React and rjsf are found late (the settings form imports them lazily): pre-bundle them up
+        // front, or Vite re-optimizes mid-run and the page ends up with two copies of React.
+        optimizeDeps: {
+          include: [
+            'react',
+            'react/jsx-runtime',
+            'react/jsx-dev-runtime',
+            'react-dom',
+            'react-dom/client',
+            '@rjsf/core',
+            '@rjsf/utils',
+            '@cfworker/json-schema',
+          ],
+        },
         test: {
           name: 'browser',
           include: ['packages/elements/src/**/*.test.ts', 'packages/forms/src/**/*.test.{ts,tsx}'],

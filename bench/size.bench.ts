@@ -2,6 +2,7 @@
  * First-load JavaScript of the catalog: what a host page downloads before <pan-marketplace>
  * can render (the entry chunk and its static imports, minified, gzip). Lazy chunks (dynamic
  * imports, e.g. the settings form) are listed but not counted. Baseline: lit + a bare element.
+ * Also: the settings chunk (React + rjsf + the validator, loaded when a settings form opens).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -9,16 +10,25 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Rolldown } from 'vite';
+import { formsAliases } from '../packages/forms/vite.aliases.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const GOAL_BYTES = 15 * 1024;
+const SETTINGS_GOAL_BYTES = 160 * 1024;
 
 interface Measured {
   firstLoad: number;
   firstLoadRaw: number;
   lazy: number;
   files: string[];
+  /** What opening a settings form downloads: the @pan/forms chunk and its imports not loaded yet. */
+  settings: number;
+  settingsFiles: string[];
+  /** React or rjsf modules in the first load (must be none). */
+  reactInFirstLoad: string[];
 }
+
+const SETTINGS_ENTRY = path.join('packages', 'forms', 'src', 'index.ts');
 
 async function measure(entry: string): Promise<Measured> {
   const outDir = mkdtempSync(path.join(os.tmpdir(), 'pan-size-'));
@@ -27,6 +37,8 @@ async function measure(entry: string): Promise<Measured> {
       configFile: false,
       logLevel: 'silent',
       root,
+      // As the demo's build (vite.config.ts) does.
+      resolve: { alias: formsAliases },
       build: {
         outDir,
         emptyOutDir: true,
@@ -58,7 +70,26 @@ async function measure(entry: string): Promise<Measured> {
         sizeRaw += raw(file);
       } else lazy += gz(file);
     }
-    return { firstLoad: size, firstLoadRaw: sizeRaw, lazy, files: [...firstLoad] };
+    const settingsFiles = new Set<string>();
+    const visitLazy = (fileName: string) => {
+      if (firstLoad.has(fileName) || settingsFiles.has(fileName)) return;
+      settingsFiles.add(fileName);
+      for (const imported of chunks.get(fileName)?.imports ?? []) visitLazy(imported);
+    };
+    for (const chunk of chunks.values()) if (chunk.facadeModuleId?.endsWith(SETTINGS_ENTRY)) visitLazy(chunk.fileName);
+    const settings = [...settingsFiles].reduce((sum, file) => sum + gz(file), 0);
+    const reactInFirstLoad = [...firstLoad]
+      .flatMap((file) => chunks.get(file)?.moduleIds ?? [])
+      .filter((id) => /node_modules\/(react|react-dom|@rjsf)\//.test(id));
+    return {
+      firstLoad: size,
+      firstLoadRaw: sizeRaw,
+      lazy,
+      files: [...firstLoad],
+      settings,
+      settingsFiles: [...settingsFiles],
+      reactInFirstLoad,
+    };
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
@@ -74,3 +105,8 @@ console.log(`  catalog (@pan/elements/define): ${kB(catalog.firstLoad)} gzip (${
 console.log(`  lazy chunks (not in first load): ${kB(catalog.lazy)} gzip`);
 console.log(`  ours over the baseline:         ${kB(catalog.firstLoad - baseline.firstLoad)}`);
 console.log(`  goal <= ${kB(GOAL_BYTES)}: ${catalog.firstLoad <= GOAL_BYTES ? 'met' : 'NOT met'}`);
+console.log(`  React/rjsf in the first load:   ${catalog.reactInFirstLoad.length ? catalog.reactInFirstLoad.join(', ') : 'none'}`);
+console.log(
+  `settings chunk (opening a <pan-settings-form>): ${kB(catalog.settings)} gzip, ${catalog.settingsFiles.length} file(s)`,
+);
+console.log(`  goal <= ${kB(SETTINGS_GOAL_BYTES)}: ${catalog.settings <= SETTINGS_GOAL_BYTES ? 'met' : 'NOT met'}`);

@@ -1,0 +1,247 @@
+/**
+ * The settings form: rjsf with this theme and the no-eval validator, wired the way
+ * `<pan-settings-form>` needs it. rjsf keeps the data while the user types (the host's `value` only
+ * seeds it); errors show once a field was left or the user tried to submit; dependent values the
+ * parent no longer allows are cleared; server errors show on their fields until those change.
+ */
+import { useCallback, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
+import { flushSync } from 'react-dom';
+import { withTheme, type IChangeEvent } from '@rjsf/core';
+import type Form from '@rjsf/core';
+import {
+  deepEquals,
+  ErrorSchemaBuilder,
+  toPath,
+  type ErrorSchema,
+  type RJSFValidationError,
+  type UiSchema,
+} from '@rjsf/utils';
+import { clearInvalidDependents, type SettingsError, type SettingsForm } from '@pan/pandium-yaml';
+import type { SettingsFormContext } from './context.ts';
+import { generateTheme } from './Theme/Theme.ts';
+import validator, { cleanData, displayMessage, fieldLabel } from './validator/validator.ts';
+
+export type SettingsValue = Record<string, unknown>;
+
+export interface SettingsFormProps {
+  form: SettingsForm;
+  /** The initial value. A new object (by identity) replaces what the user typed. Never mutated. */
+  value: SettingsValue;
+  /** Errors from the server (a 422), shown on their fields until the user changes those fields. */
+  serverErrors?: readonly SettingsError[];
+  disabled?: boolean;
+  /** The submit button's text. Default "Save". */
+  submitLabel?: string;
+  /** No submit button (a wizard drives the form with `reportValidity()`). */
+  noSubmit?: boolean;
+  /** Definitions whose options are loading (an init run in progress). */
+  loadingOptions?: readonly string[];
+  /** The prefix of every field id. Default `pan-settings`. */
+  idPrefix?: string;
+  /** Every change the user makes (after dependent values were cleared), with its validity. */
+  onChange?: (value: SettingsValue, valid: boolean) => void;
+  /** A submit with a valid value. */
+  onSubmit?: (value: SettingsValue) => void;
+  /** "Load options" on a dynamic selector with no options yet. */
+  onLoadOptions?: (definition: string, field: string) => void;
+}
+
+export interface SettingsFormHandle {
+  /** Validates, shows every error, focuses the first invalid field; true when valid. */
+  reportValidity(): boolean;
+  /** Whether the current value is valid (nothing shown). */
+  checkValidity(): boolean;
+  /** The current value (a plain copy). */
+  readonly value: SettingsValue;
+}
+
+const ThemedForm = withTheme<SettingsValue, any, SettingsFormContext>(generateTheme());
+const DEFAULT_ID_PREFIX = 'pan-settings';
+/** No select is pre-filled with its first option: only `default` fills a field in. */
+const DEFAULT_BEHAVIOR = { constAsDefaults: 'never' } as const;
+
+/** Only the properties the form has: a stale key (an old release's, or an admin's) is dropped. */
+function seedFor(form: SettingsForm, value: SettingsValue | null | undefined): SettingsValue {
+  const properties = (form.schema.properties ?? {}) as Record<string, unknown>;
+  const seed: SettingsValue = {};
+  for (const [key, item] of Object.entries(value ?? {})) {
+    if (Object.hasOwn(properties, key) && item !== undefined) seed[key] = structuredClone(item);
+  }
+  return seed;
+}
+
+/** Server errors as rjsf `extraErrors`, worded like the browser's own. */
+function serverErrorSchema(form: SettingsForm, errors: readonly SettingsError[]): ErrorSchema<SettingsValue> {
+  const builder = new ErrorSchemaBuilder<SettingsValue>();
+  for (const { field, message } of errors) {
+    const path = toPath(field);
+    const segments = path.map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    builder.addErrors(displayMessage(fieldLabel(segments, form.schema, form.uiSchema), message), path);
+  }
+  return builder.ErrorSchema;
+}
+
+function sameField(a: SettingsValue, b: SettingsValue, field: string): boolean {
+  const top = toPath(field)[0] ?? '';
+  return deepEquals(a[top], b[top]);
+}
+
+export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<SettingsFormHandle> }) {
+  const { form, value, serverErrors, disabled, submitLabel = 'Save', noSubmit, loadingOptions, ref } = props;
+  const idPrefix = props.idPrefix ?? DEFAULT_ID_PREFIX;
+  const formRef = useRef<Form<SettingsValue, any, SettingsFormContext>>(null);
+  const callbacks = useRef(props);
+  callbacks.current = props;
+
+  // The data rjsf starts from; replaced when the host sets a new value or form.
+  const [seeded, setSeeded] = useState({ form, value, data: seedFor(form, value) });
+  const touched = useRef(new Set<string>());
+  const showAll = useRef(false);
+  const current = useRef<SettingsValue>(seeded.data);
+  const lastReported = useRef<SettingsValue | undefined>(undefined);
+  if (seeded.form !== form || seeded.value !== value) {
+    const data = seedFor(form, value);
+    setSeeded({ form, value, data });
+    touched.current = new Set();
+    showAll.current = false;
+    current.current = data;
+    lastReported.current = undefined;
+  }
+
+  // Server errors stay on a field until its value changes.
+  const [server, setServer] = useState({ errors: serverErrors, baseline: current.current, shown: serverErrors ?? [] });
+  if (server.errors !== serverErrors) {
+    setServer({ errors: serverErrors, baseline: current.current, shown: serverErrors ?? [] });
+  }
+  const extraErrors = useMemo(
+    () => (server.shown.length ? serverErrorSchema(form, server.shown) : undefined),
+    [form, server.shown],
+  );
+
+  const labels = useMemo(() => {
+    const out: Record<string, string> = {};
+    for (const field of form.fields) out[field] = fieldLabel([field], form.schema, form.uiSchema);
+    return out;
+  }, [form]);
+  const formContext = useMemo<SettingsFormContext>(
+    () => ({
+      labels,
+      loadingOptions: loadingOptions ?? [],
+      onLoadOptions: (definition, field) => callbacks.current.onLoadOptions?.(definition, field),
+    }),
+    [labels, loadingOptions],
+  );
+
+  const idOf = useCallback((property: string | undefined) => [idPrefix, ...toPath(property ?? '')].join('_'), [idPrefix]);
+  const transformErrors = useCallback(
+    (errors: RJSFValidationError[]) =>
+      showAll.current ? errors : errors.filter((error) => touched.current.has(idOf(error.property))),
+    [idOf],
+  );
+
+  const focusFirstInvalid = useCallback(() => {
+    const invalid = formRef.current?.formElement.current?.querySelector('.field--invalid') as HTMLElement | null;
+    invalid?.querySelector<HTMLElement>('input, select, textarea, button')?.focus();
+  }, []);
+
+  const check = useCallback(
+    (data: SettingsValue) => validator.isValid(form.schema, data, form.schema),
+    [form],
+  );
+
+  const onChange = useCallback(
+    (event: IChangeEvent<SettingsValue>) => {
+      const data = cleanData(event.formData ?? {}) as SettingsValue;
+      const cleared = clearInvalidDependents(form, data);
+      if (cleared !== data) {
+        // Clear the children in rjsf too; its next change reports the cleared value.
+        for (const key of Object.keys(data)) {
+          if (!deepEquals(data[key], cleared[key])) formRef.current?.setFieldValue([key], cleared[key] as any);
+        }
+      }
+      current.current = cleared;
+      setServer((s) => {
+        const shown = s.shown.filter((e) => sameField(cleared, s.baseline, e.field));
+        return shown.length === s.shown.length ? s : { ...s, shown };
+      });
+      if (lastReported.current !== undefined && deepEquals(lastReported.current, cleared)) return;
+      const initial = lastReported.current === undefined;
+      lastReported.current = cleared;
+      // rjsf's first report only fills in defaults: the value changes, but the user did nothing.
+      if (initial && deepEquals(cleared, seeded.data)) return;
+      callbacks.current.onChange?.(cleared, check(cleared));
+    },
+    [form, check, seeded.data],
+  );
+
+  const onSubmit = useCallback((event: IChangeEvent<SettingsValue>) => {
+    const data = cleanData(event.formData ?? {}) as SettingsValue;
+    current.current = data;
+    callbacks.current.onSubmit?.(data);
+  }, []);
+
+  useImperativeHandle(
+    ref,
+    () => ({
+      reportValidity() {
+        showAll.current = true;
+        let valid = true;
+        flushSync(() => {
+          valid = formRef.current?.validateForm() ?? check(current.current);
+        });
+        if (!valid) focusFirstInvalid();
+        return valid;
+      },
+      checkValidity() {
+        return check(current.current);
+      },
+      get value() {
+        return structuredClone(current.current);
+      },
+    }),
+    [check, focusFirstInvalid],
+  );
+
+  const uiSchema = form.uiSchema as UiSchema<SettingsValue, any, SettingsFormContext>;
+  return (
+    <div
+      className="settings-form__wrapper"
+      onSubmitCapture={() => {
+        showAll.current = true;
+      }}
+    >
+      <ThemedForm
+        ref={formRef}
+        className="settings-form"
+        schema={form.schema as any}
+        uiSchema={uiSchema}
+        formData={seeded.data}
+        formContext={formContext}
+        validator={validator}
+        idPrefix={idPrefix}
+        disabled={disabled}
+        noHtml5Validate
+        showErrorList={false}
+        liveValidate="onBlur"
+        focusOnFirstError={false}
+        experimental_defaultFormStateBehavior={DEFAULT_BEHAVIOR}
+        extraErrors={extraErrors}
+        transformErrors={transformErrors}
+        onBlur={(id) => touched.current.add(id)}
+        onChange={onChange}
+        onSubmit={onSubmit}
+        onError={focusFirstInvalid}
+      >
+        {noSubmit ? (
+          <></>
+        ) : (
+          <div className="form__actions">
+            <button type="submit" className="button button--primary" part="submit-button" disabled={disabled}>
+              {submitLabel}
+            </button>
+          </div>
+        )}
+      </ThemedForm>
+    </div>
+  );
+}

@@ -1,0 +1,165 @@
+import {
+  ariaDescribedByIds,
+  getUiOptions,
+  titleId,
+  type FieldTemplateProps,
+  type FormContextType,
+  type RJSFSchema,
+  type StrictRJSFSchema,
+} from '@rjsf/utils';
+import { dynamicInfo, type SettingsFormContext } from '../context.ts';
+
+/**
+ * The required marker after a label. The control itself carries `required`, so the asterisk is
+ * hidden from screen readers; a group (legend) has no such control and says "(required)" instead.
+ */
+export function RequiredMarker({ group = false }: { group?: boolean }) {
+  return (
+    <span className="field__required">
+      <span aria-hidden="true">*</span>
+      {group && <span className="sr-only"> (required)</span>}
+    </span>
+  );
+}
+
+/** A small spinner (decorative: the text next to it says what is happening). */
+export function Spinner() {
+  return <span className="spinner" aria-hidden="true" />;
+}
+
+/** Widgets that draw their own label: a single checkbox (label after it) and checkbox groups (legend). */
+function ownsLabel(props: FieldTemplateProps<any, any, any>, widget: unknown): boolean {
+  const { schema, registry } = props;
+  if (schema.type === 'boolean') return widget === undefined || widget === 'checkbox';
+  if (widget === 'checkboxes') return true;
+  return schema.type === 'array' && widget === undefined && registry.schemaUtils.isMultiSelect(schema);
+}
+
+/**
+ * Every field: label (tied to the control with `for`), hint, the control, a status line for
+ * dynamic selectors whose options are loading, errors and help. A dynamic selector with no
+ * options yet shows that, with a "Load options" button, instead of its control.
+ */
+export default function FieldTemplate<
+  T = any,
+  S extends StrictRJSFSchema = RJSFSchema,
+  F extends FormContextType = any,
+>(props: FieldTemplateProps<T, S, F>) {
+  const {
+    id,
+    fieldPathId,
+    label,
+    children,
+    errors,
+    help,
+    description,
+    rawDescription,
+    rawHelp,
+    rawErrors,
+    hidden,
+    required,
+    displayLabel,
+    disabled,
+    readonly,
+    registry,
+    uiSchema,
+    schema,
+    classNames,
+  } = props;
+  if (hidden) return <div className="field field--hidden">{children}</div>;
+  // The root object: its layout is drawn by ObjectFieldTemplate; form-level errors go after it.
+  if (fieldPathId.path.length === 0) {
+    return (
+      <div className="form__body">
+        {children}
+        {errors}
+      </div>
+    );
+  }
+
+  const options = getUiOptions<T, S, F>(uiSchema);
+  const context = (registry.formContext ?? {}) as SettingsFormContext;
+  const dynamic = dynamicInfo(options as Record<string, unknown>);
+  const loading = Boolean(dynamic && context.loadingOptions?.includes(dynamic.definition));
+  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
+  const className = ['field', type ? `field--${type}` : '', rawErrors?.length ? 'field--invalid' : '', classNames ?? '']
+    .filter(Boolean)
+    .join(' ');
+
+  if (dynamic && !dynamic.loaded) {
+    const name = String(fieldPathId.path.at(-1) ?? '');
+    const [errorRef, descriptionRef, helpRef] = ariaDescribedByIds(id).split(' ');
+    const noticeId = `${id}__dynamic`;
+    const described = [
+      noticeId,
+      rawErrors?.length ? errorRef : '',
+      rawDescription ? descriptionRef : '',
+      rawHelp ? helpRef : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    const busy = loading || disabled || readonly;
+    return (
+      <div className={`${className} field--dynamic`} role="group" aria-labelledby={titleId(id)}>
+        <span className="field__label" id={titleId(id)}>
+          {label}
+          {required && <RequiredMarker group />}
+        </span>
+        {rawDescription ? description : null}
+        <div className="dynamic">
+          <p className="dynamic__text" id={noticeId}>
+            The options for this field are not loaded yet.
+          </p>
+          <button
+            type="button"
+            id={id}
+            className="button button--small dynamic__load"
+            aria-describedby={described}
+            aria-disabled={busy ? 'true' : undefined}
+            onClick={() => {
+              if (!busy) context.onLoadOptions?.(dynamic.definition, name);
+            }}
+          >
+            Load options
+          </button>
+          <p className="field__status" role="status">
+            {loading && (
+              <>
+                <Spinner />
+                Loading options…
+              </>
+            )}
+          </p>
+        </div>
+        {errors}
+        {help}
+      </div>
+    );
+  }
+
+  const labelled = ownsLabel(props, options.widget);
+  return (
+    <div className={className}>
+      {displayLabel && !labelled && label && (
+        <label className="field__label" htmlFor={id}>
+          {label}
+          {required && <RequiredMarker />}
+        </label>
+      )}
+      {(displayLabel || labelled) && rawDescription ? description : null}
+      {children}
+      {dynamic && (
+        <p className="field__status" role="status">
+          {loading && (
+            <>
+              <Spinner />
+              Loading options…
+            </>
+          )}
+        </p>
+      )}
+      {errors}
+      {help}
+    </div>
+  );
+}

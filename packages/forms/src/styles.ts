@@ -1,0 +1,360 @@
+/**
+ * The theme's CSS, for the shadow root the form renders in (adopted as a constructable style sheet:
+ * nothing goes to `document.head`, no inline `style` attribute, so `style-src 'self'` holds).
+ * It reads the `--pan-*` tokens the host element declares (see `@pan/elements`), and the knobs
+ * `--pan-settings-form-*`.
+ */
+export const settingsFormCss = `
+.settings-form {
+  display: grid;
+  gap: var(--pan-settings-form-gap, var(--pan-space-l));
+}
+
+.settings-form fieldset {
+  min-width: 0;
+  margin: 0;
+  padding: 0;
+  border: 0;
+}
+
+.settings-form legend {
+  padding: 0;
+}
+
+.settings-form p,
+.settings-form h3,
+.settings-form ol {
+  margin: 0;
+}
+
+.settings-form .sr-only {
+  position: absolute;
+  width: 1px;
+  height: 1px;
+  padding: 0;
+  margin: -1px;
+  overflow: hidden;
+  clip: rect(0 0 0 0);
+  white-space: nowrap;
+  border: 0;
+}
+
+.layout {
+  display: grid;
+  gap: var(--pan-settings-form-gap, var(--pan-space-l));
+  min-width: 0;
+}
+
+.layout--horizontal {
+  grid-template-columns: repeat(auto-fit, minmax(min(100%, 12rem), 1fr));
+  align-items: start;
+  gap: var(--pan-space-m);
+}
+
+.layout--section {
+  padding-block-start: var(--pan-space-m);
+  border-block-start: 1px solid var(--pan-color-neutral-200);
+}
+
+.layout--root > .layout--section:first-child {
+  padding-block-start: 0;
+  border-block-start: 0;
+}
+
+.layout--group {
+  padding: var(--pan-space-m);
+  border: 1px solid var(--pan-color-neutral-200);
+  border-radius: var(--pan-radius-m);
+  background: var(--pan-settings-form-group-background, var(--pan-color-neutral-50));
+}
+
+.layout__title {
+  font-size: var(--pan-font-size-m);
+  font-weight: 600;
+  line-height: 1.4;
+  color: var(--pan-color-neutral-900);
+}
+
+.layout__hint,
+.layout__label {
+  font-size: var(--pan-font-size-s);
+  color: var(--pan-color-neutral-600);
+}
+
+.layout__label {
+  font-weight: 500;
+  color: var(--pan-color-neutral-700);
+}
+
+.layout__divider {
+  width: 100%;
+  margin: 0;
+  border: 0;
+  border-block-start: 1px solid var(--pan-color-neutral-200);
+}
+
+.field {
+  display: grid;
+  gap: var(--pan-space-2xs);
+  min-width: 0;
+}
+
+.field__label {
+  font-size: var(--pan-font-size-s);
+  font-weight: 600;
+  color: var(--pan-color-neutral-900);
+}
+
+.field__required {
+  margin-inline-start: 0.2em;
+  color: var(--pan-color-danger-700);
+}
+
+.field__hint,
+.field__help {
+  font-size: var(--pan-font-size-s);
+  color: var(--pan-color-neutral-600);
+}
+
+.field__error {
+  display: grid;
+  gap: var(--pan-space-2xs);
+}
+
+.field__error-message {
+  display: flex;
+  align-items: flex-start;
+  gap: var(--pan-space-2xs);
+  font-size: var(--pan-font-size-s);
+  font-weight: 500;
+  color: var(--pan-color-danger-700);
+}
+
+.field__error-icon {
+  width: 1.125em;
+  height: 1.125em;
+  flex: none;
+  margin-block-start: 0.1em;
+  fill: none;
+  stroke: currentColor;
+  stroke-width: 2;
+  stroke-linecap: round;
+}
+
+.field__status {
+  display: flex;
+  align-items: center;
+  gap: var(--pan-space-xs);
+  font-size: var(--pan-font-size-s);
+  color: var(--pan-color-neutral-600);
+}
+
+.field__status:empty {
+  display: none;
+}
+
+.input,
+.select {
+  width: 100%;
+  min-height: 2.5rem;
+  padding: var(--pan-space-xs) var(--pan-space-s);
+  font: inherit;
+  font-size: var(--pan-font-size-s);
+  line-height: 1.5;
+  color: var(--pan-color-neutral-900);
+  background: var(--pan-settings-form-input-background, var(--pan-color-neutral-0));
+  border: 1px solid var(--pan-color-neutral-300);
+  border-radius: var(--pan-settings-form-input-radius, var(--pan-radius-m));
+  box-shadow: var(--pan-shadow-s);
+  transition: 150ms ease;
+  transition-property: border-color, box-shadow;
+}
+
+.input--multiline {
+  min-height: 5rem;
+  resize: vertical;
+}
+
+.input:focus-visible,
+.select:focus-visible {
+  outline: none;
+  border-color: var(--pan-color-primary-600);
+  box-shadow: 0 0 0 3px var(--pan-color-primary-100);
+}
+
+.input[aria-invalid='true'],
+.select[aria-invalid='true'] {
+  border-color: var(--pan-color-danger-600);
+}
+
+.input[aria-invalid='true']:focus-visible,
+.select[aria-invalid='true']:focus-visible {
+  box-shadow: 0 0 0 3px var(--pan-color-danger-50);
+}
+
+.input:disabled,
+.select:disabled {
+  color: var(--pan-color-neutral-600);
+  background: var(--pan-color-neutral-100);
+  cursor: not-allowed;
+  box-shadow: none;
+}
+
+.choices {
+  display: grid;
+  gap: var(--pan-space-xs);
+}
+
+.choices > legend {
+  margin-block-end: var(--pan-space-xs);
+}
+
+.choice {
+  display: flex;
+  align-items: flex-start;
+  gap: var(--pan-space-xs);
+}
+
+.choice__input {
+  flex: none;
+  width: 1.125rem;
+  height: 1.125rem;
+  margin: 0.15rem 0 0;
+  accent-color: var(--pan-color-primary-600);
+}
+
+.choice__label {
+  font-size: var(--pan-font-size-s);
+  color: var(--pan-color-neutral-900);
+}
+
+.group {
+  display: grid;
+  gap: var(--pan-space-s);
+}
+
+.group__title {
+  font-size: var(--pan-font-size-s);
+  font-weight: 600;
+  margin-block-end: var(--pan-space-xs);
+}
+
+.array__items {
+  display: grid;
+  gap: var(--pan-space-s);
+  padding: 0;
+  list-style: none;
+}
+
+.array__item {
+  display: flex;
+  align-items: flex-end;
+  gap: var(--pan-space-xs);
+  padding: var(--pan-space-s);
+  border: 1px solid var(--pan-color-neutral-200);
+  border-radius: var(--pan-radius-m);
+}
+
+.array__item-body {
+  flex: 1;
+  min-width: 0;
+}
+
+.array__toolbar {
+  display: flex;
+  gap: var(--pan-space-2xs);
+}
+
+.array__add {
+  justify-self: start;
+}
+
+.button--icon {
+  padding: var(--pan-space-2xs);
+}
+
+.button--danger-ghost:hover {
+  color: var(--pan-color-danger-700);
+  border-color: var(--pan-color-danger-600);
+}
+
+.dynamic {
+  display: flex;
+  flex-wrap: wrap;
+  align-items: center;
+  gap: var(--pan-space-xs) var(--pan-space-s);
+  padding: var(--pan-space-s) var(--pan-space-m);
+  background: var(--pan-color-neutral-50);
+  border: 1px dashed var(--pan-color-neutral-300);
+  border-radius: var(--pan-radius-m);
+}
+
+.dynamic__text {
+  flex: 1 1 12rem;
+  font-size: var(--pan-font-size-s);
+  color: var(--pan-color-neutral-700);
+}
+
+.dynamic__load[aria-disabled='true'] {
+  cursor: progress;
+  opacity: 0.55;
+}
+
+.field--dynamic.field--invalid .dynamic {
+  border-color: var(--pan-color-danger-600);
+}
+
+.spinner {
+  width: 1rem;
+  height: 1rem;
+  flex: none;
+  border: 2px solid var(--pan-color-neutral-200);
+  border-block-start-color: var(--pan-color-primary-600);
+  border-radius: 50%;
+  animation: pan-spin 0.8s linear infinite;
+}
+
+@keyframes pan-spin {
+  to {
+    transform: rotate(1turn);
+  }
+}
+
+@media (prefers-reduced-motion: reduce) {
+  .spinner {
+    animation-duration: 2.4s;
+  }
+}
+
+.form__actions {
+  display: flex;
+  flex-wrap: wrap;
+  justify-content: flex-end;
+  gap: var(--pan-space-xs);
+}
+
+.error-summary {
+  padding: var(--pan-space-s) var(--pan-space-m);
+  color: var(--pan-color-danger-700);
+  background: var(--pan-color-danger-50);
+  border: 1px solid var(--pan-color-danger-600);
+  border-radius: var(--pan-radius-m);
+}
+`;
+
+let sheet: CSSStyleSheet | undefined;
+
+/** The theme's style sheet, created once, to adopt into a shadow root. */
+export function settingsFormStyles(): CSSStyleSheet {
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(settingsFormCss);
+  }
+  return sheet;
+}
+
+/** Adopts the theme's style sheet into `root` unless it is there already. */
+export function adoptSettingsFormStyles(root: ShadowRoot): void {
+  const styles = settingsFormStyles();
+  if (!root.adoptedStyleSheets.includes(styles)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, styles];
+}
