@@ -7,3 +7,6 @@ export type * from './pan-install-cancel.ts';
 export type * from './pan-settings-saved.ts';
 export type * from './pan-uninstalled.ts';
 export type * from './pan-schedule-change.ts';
+export type * from './pan-settings-change.ts';
+export type * from './pan-settings-submit.ts';
+export type * from './pan-load-options.ts';
