@@ -3,8 +3,8 @@
  * from the release's `configs` and the tenant's dynamic options, server-side validation, and
  * how a save merges into what is stored (admin-only values stay).
  */
-import type { DynamicOptions, PandiumSpec, SettingsError, SettingsForm } from '@pan/pandium-yaml';
-import { buildSettingsForm, validateSettings } from './interim-settings-form.ts';
+import { buildSettingsForm, type DynamicOptions, type PandiumSpec, type SettingsError, type SettingsForm } from '@pan/pandium-yaml';
+import { validateSettings } from './validate-settings.ts';
 
 export type Configs = Record<string, unknown>;
 
@@ -24,7 +24,8 @@ export function visibleConfigs(form: SettingsForm, stored: Configs): Configs {
  * Settings of a new tenant: the defaults of the user's form (which keeps only defaults that fit
  * their field), the PANDIUM.yaml defaults of properties the user does not see (admin-only ones;
  * dynamic selectors excluded, their options are not loaded yet), then the user's values, which
- * must pass the user form.
+ * must pass the user form. A dynamic selector without options is never required (see
+ * `buildSettingsForm`), so a tenant can be installed before the init run that loads them.
  */
 export function settingsOnInstall(spec: PandiumSpec, form: SettingsForm, submitted: Configs): SettingsOutcome {
   const hiddenDefaults: Configs = {};
@@ -39,7 +40,7 @@ export function settingsOnInstall(spec: PandiumSpec, form: SettingsForm, submitt
     if (fallback !== undefined) userDefaults[name] = fallback;
   }
   const userValue: Configs = { ...userDefaults, ...submitted };
-  const errors = validate(form, userValue);
+  const errors = validateSettings(form, userValue);
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, configs: { ...hiddenDefaults, ...userValue } };
 }
@@ -49,26 +50,9 @@ export function settingsOnInstall(spec: PandiumSpec, form: SettingsForm, submitt
  * a field left out is cleared); whatever the user cannot see (admin-only values) is kept.
  */
 export function settingsOnSave(form: SettingsForm, stored: Configs, submitted: Configs): SettingsOutcome {
-  const errors = validate(form, submitted);
+  const errors = validateSettings(form, submitted);
   if (errors.length > 0) return { ok: false, errors };
   const kept = Object.fromEntries(Object.entries(stored).filter(([name]) => !form.fields.includes(name)));
   return { ok: true, configs: { ...kept, ...submitted } };
 }
 
-/**
- * The form's own validation, except that a required dynamic selector whose options are not loaded
- * yet may stay empty: the install queues the init run that loads them, and the user picks later.
- */
-function validate(form: SettingsForm, value: Configs): SettingsError[] {
-  const unloaded = form.fields.filter((f) => dynamicInfo(form, f)?.loaded === false);
-  const required = Array.isArray(form.schema.required) ? (form.schema.required as string[]) : [];
-  const schema = unloaded.some((f) => required.includes(f))
-    ? { ...form.schema, required: required.filter((f) => !unloaded.includes(f)) }
-    : form.schema;
-  return validateSettings(schema === form.schema ? form : { ...form, schema }, value);
-}
-
-function dynamicInfo(form: SettingsForm, field: string): { loaded?: boolean } | undefined {
-  const ui = form.uiSchema[field] as { 'ui:options'?: { dynamic?: { loaded?: boolean } } } | undefined;
-  return ui?.['ui:options']?.dynamic;
-}
