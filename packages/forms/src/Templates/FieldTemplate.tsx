@@ -7,7 +7,9 @@ import {
   type RJSFSchema,
   type StrictRJSFSchema,
 } from '@rjsf/utils';
-import { dynamicInfo, type SettingsFormContext } from '../context.ts';
+import { noOptionsForParentMessage } from '@pan/pandium-yaml';
+import { dynamicInfo, hasValue, useRootData, type SettingsFormContext } from '../context.ts';
+import { describedBy } from './aria.ts';
 
 /**
  * The required marker after a label. The control itself carries `required`, so the asterisk is
@@ -25,6 +27,12 @@ export function RequiredMarker({ group = false }: { group?: boolean }) {
 /** A small spinner (decorative: the text next to it says what is happening). */
 export function Spinner() {
   return <span className="spinner" aria-hidden="true" />;
+}
+
+/** Whether a (resolved) field schema offers options: `enum`/`oneOf`, on itself or its items. */
+function hasOptions(schema: Record<string, any>): boolean {
+  const holder = schema.type === 'array' ? (schema.items ?? {}) : schema;
+  return Array.isArray(holder.enum) || Array.isArray(holder.oneOf);
 }
 
 /** Widgets that draw their own label: a single checkbox (label after it) and checkbox groups (legend). */
@@ -66,6 +74,7 @@ export default function FieldTemplate<
     schema,
     classNames,
   } = props;
+  const rootData = useRootData();
   if (hidden) return <div className="field field--hidden">{children}</div>;
   // The root object: its layout is drawn by ObjectFieldTemplate; form-level errors go after it.
   if (fieldPathId.path.length === 0) {
@@ -135,6 +144,42 @@ export default function FieldTemplate<
         {help}
       </div>
     );
+  }
+
+  // A dependent selector whose parent has no value yet, or a value without options for it: a
+  // disabled select that says why (its own widget would be a bare text box or list editor).
+  const parent = dynamic?.dependsOn;
+  if (dynamic && parent !== undefined) {
+    const parentLabel = context.labels?.[parent] ?? parent;
+    const reason = !hasValue(rootData[parent])
+      ? `Choose ${parentLabel} first`
+      : hasOptions(schema)
+        ? undefined
+        : noOptionsForParentMessage(parentLabel);
+    if (reason) {
+      return (
+        <div className={`${className} field--waiting`}>
+          <label className="field__label" htmlFor={id}>
+            {label}
+            {required && <RequiredMarker />}
+          </label>
+          {rawDescription ? description : null}
+          <select
+            id={id}
+            className="select"
+            disabled
+            value=""
+            aria-invalid={rawErrors?.length ? true : undefined}
+            aria-describedby={describedBy({ id, schema, options, rawErrors })}
+            onChange={() => undefined}
+          >
+            <option value="">{reason}</option>
+          </select>
+          {errors}
+          {help}
+        </div>
+      );
+    }
   }
 
   const labelled = ownsLabel(props, options.widget);

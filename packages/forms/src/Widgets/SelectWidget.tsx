@@ -9,14 +9,13 @@ import {
   type StrictRJSFSchema,
   type WidgetProps,
 } from '@rjsf/utils';
-import { dynamicInfo, hasValue, useRootData, type SettingsFormContext } from '../context.ts';
+import { hasValue } from '../context.ts';
 import { describedBy, invalid } from '../Templates/aria.ts';
 import CheckboxesWidget from './CheckboxesWidget.tsx';
 
 /**
  * A single choice (`enum`, or `oneOf` of `{const, title}`): a native `<select>` (arrow keys change
- * it). A multiple choice renders as checkboxes. A dependent selector whose parent has no value yet
- * is disabled and says "Choose <parent> first".
+ * it). A multiple choice renders as checkboxes.
  */
 export default function SelectWidget<
   T = any,
@@ -25,8 +24,7 @@ export default function SelectWidget<
 >(props: WidgetProps<T, S, F>) {
   const { schema, id, htmlName, options, value, required, disabled, readonly, multiple, autofocus, placeholder } =
     props;
-  const { onChange, onBlur, onFocus, registry, rawErrors } = props;
-  const root = useRootData();
+  const { onChange, onBlur, onFocus, rawErrors } = props;
   const { enumOptions = [], enumDisabled, emptyValue } = options;
   const format = getOptionValueFormat(options);
   const decode = useCallback(
@@ -50,7 +48,6 @@ export default function SelectWidget<
 
   if (multiple) return <CheckboxesWidget<T, S, F> {...props} />;
 
-  const parent = dynamicInfo(options as Record<string, unknown>)?.dependsOn;
   const common = {
     id,
     name: htmlName || id,
@@ -59,15 +56,6 @@ export default function SelectWidget<
     'aria-invalid': invalid(rawErrors),
     'aria-describedby': describedBy(props),
   };
-  if (parent && !hasValue(root[parent])) {
-    const labels = (registry.formContext as SettingsFormContext | undefined)?.labels;
-    return (
-      <select {...common} value="" disabled onChange={handleChange}>
-        <option value="">Choose {labels?.[parent] ?? parent} first</option>
-      </select>
-    );
-  }
-
   const selected = enumOptionSelectedValue<S>(value, enumOptions, false, format, '');
   return (
     <select
