@@ -12,5 +12,6 @@ export default defineConfig({
     target: 'es2022',
     // Every browser we target supports modulepreload; the polyfill only adds bytes.
     modulePreload: { polyfill: false },
+    rollupOptions: { input: { index: 'demo/web/index.html', install: 'demo/web/install.html' } },
   },
 });

@@ -33,6 +33,7 @@ export async function buildHostApp(options: HostAppOptions): Promise<FastifyInst
   const lifetime = options.tokenLifetimeSeconds ?? 5 * 60;
   const csp = contentSecurityPolicy(new URL(options.apiBase).origin);
   const indexHtml = await readFile(path.join(options.distDir, 'index.html'), 'utf8');
+  const installHtml = await readFile(path.join(options.distDir, 'install.html'), 'utf8');
 
   await app.register(cookie, { secret: options.cookieSecret });
   await app.register(formbody);
@@ -94,6 +95,11 @@ export async function buildHostApp(options: HostAppOptions): Promise<FastifyInst
   app.get('/', async (request, reply) => {
     if (!currentUser(request)) return reply.redirect('/login', 303);
     return reply.type('text/html').header('cache-control', 'no-store').send(indexHtml);
+  });
+  /** The host's own page for one integration, embedding only its install flow. */
+  app.get('/install/:slug', async (request, reply) => {
+    if (!currentUser(request)) return reply.redirect('/login', 303);
+    return reply.type('text/html').header('cache-control', 'no-store').send(installHtml);
   });
   await app.register(fastifyStatic, { root: options.distDir, index: false, wildcard: true });
   return app;

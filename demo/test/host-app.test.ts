@@ -16,6 +16,7 @@ beforeAll(async () => {
   stack = await startTestStack({ clusterUrl: inject('pgClusterUrl'), seedCatalog: true, listen: false });
   distDir = mkdtempSync(path.join(os.tmpdir(), 'pan-demo-dist-'));
   writeFileSync(path.join(distDir, 'index.html'), '<!doctype html><title>demo</title>');
+  writeFileSync(path.join(distDir, 'install.html'), '<!doctype html><title>demo install</title>');
   host = await buildHostApp({
     apiBase: 'http://127.0.0.1:3100',
     jwtSecret: stack.hs256Secret,

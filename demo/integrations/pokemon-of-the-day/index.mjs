@@ -16,7 +16,9 @@ if (mode === 'init') {
     console.error('Settings are incomplete: run init and pick a type and a user');
     process.exit(1);
   }
-  const pick = choices[new Date().getUTCDate() % choices.length];
-  console.error(`Sending ${pick.name} to ${user.name}`);
-  console.log(JSON.stringify({ sent: pick.name, to: user.id }));
+  const count = Number(process.env.PAN_CFG_POKEMON_PER_MESSAGE ?? 1);
+  const day = new Date().getUTCDate();
+  const picks = Array.from({ length: count }, (_, i) => choices[(day + i) % choices.length].name);
+  console.error(`${process.env.PAN_CFG_GREETING ?? ''} Sending ${picks.join(', ')} to ${user.name}`.trim());
+  console.log(JSON.stringify({ sent: picks, to: user.id }));
 }
