@@ -94,14 +94,17 @@ export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<Settings
   callbacks.current = props;
 
   // The data rjsf starts from; replaced when the host sets a new value or form.
-  const [seeded, setSeeded] = useState({ form, value, data: seedFor(form, value) });
+  const [seeded, setSeeded] = useState({ form, value, data: seedFor(form, value), generation: 0 });
   const touched = useRef(new Set<string>());
   const showAll = useRef(false);
   const current = useRef<SettingsValue>(seeded.data);
   const lastReported = useRef<SettingsValue | undefined>(undefined);
   if (seeded.form !== form || seeded.value !== value) {
     const data = seedFor(form, value);
-    setSeeded({ form, value, data });
+    // A new value from the host starts the fields afresh (rjsf's number fields keep what was typed
+    // while it reads as the same number: '500' stays on screen for 5). A new form keeps them.
+    const generation = seeded.value !== value ? seeded.generation + 1 : seeded.generation;
+    setSeeded({ form, value, data, generation });
     touched.current = new Set();
     showAll.current = false;
     current.current = data;
@@ -211,6 +214,7 @@ export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<Settings
       }}
     >
       <ThemedForm
+        key={seeded.generation}
         ref={formRef}
         className="settings-form"
         schema={form.schema as any}
