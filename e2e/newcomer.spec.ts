@@ -39,9 +39,11 @@ test.describe('a newcomer opens the demo', () => {
     await expect(marketplace.getByText(/only looks at what changed since the last successful run/)).toBeVisible();
     await expect(marketplace.getByText('r1')).toBeVisible();
 
-    // Install: the host page receives `pan-install-request`.
+    // Install: the host page receives `pan-install-request`, the install flow opens; cancel it.
     await marketplace.getByRole('button', { name: 'Install' }).click();
     await expect(page.getByRole('status').filter({ hasText: 'Install requested' })).toHaveText('Install requested: HubSpot Contacts');
+    await expect(marketplace.getByRole('heading', { name: 'Install HubSpot Contacts' })).toBeVisible();
+    await marketplace.getByRole('button', { name: 'Cancel' }).click();
 
     // Back to the catalog, focus returns to the card.
     await marketplace.getByRole('button', { name: 'All integrations' }).click();
