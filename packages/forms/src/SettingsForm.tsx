@@ -17,7 +17,7 @@ import {
   type UiSchema,
 } from '@rjsf/utils';
 import { clearInvalidDependents, type SettingsError, type SettingsForm } from '@pan/pandium-yaml';
-import type { SettingsFormContext } from './context.ts';
+import { createRootDataStore, type SettingsFormContext } from './context.ts';
 import { generateTheme } from './Theme/Theme.ts';
 import validator, { cleanData, displayMessage, fieldLabel } from './validator/validator.ts';
 
@@ -126,13 +126,15 @@ export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<Settings
     for (const field of form.fields) out[field] = fieldLabel([field], form.schema, form.uiSchema);
     return out;
   }, [form]);
+  const [rootData] = useState(createRootDataStore);
   const formContext = useMemo<SettingsFormContext>(
     () => ({
+      rootData,
       labels,
       loadingOptions: loadingOptions ?? [],
       onLoadOptions: (definition, field) => callbacks.current.onLoadOptions?.(definition, field),
     }),
-    [labels, loadingOptions],
+    [rootData, labels, loadingOptions],
   );
 
   const idOf = useCallback((property: string | undefined) => [idPrefix, ...toPath(property ?? '')].join('_'), [idPrefix]);
@@ -163,10 +165,10 @@ export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<Settings
         }
       }
       current.current = cleared;
-      setServer((s) => {
-        const shown = s.shown.filter((e) => sameField(cleared, s.baseline, e.field));
-        return shown.length === s.shown.length ? s : { ...s, shown };
-      });
+      if (server.shown.length) {
+        const shown = server.shown.filter((e) => sameField(cleared, server.baseline, e.field));
+        if (shown.length !== server.shown.length) setServer({ ...server, shown });
+      }
       if (lastReported.current !== undefined && deepEquals(lastReported.current, cleared)) return;
       const initial = lastReported.current === undefined;
       lastReported.current = cleared;
@@ -174,7 +176,7 @@ export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<Settings
       if (initial && deepEquals(cleared, seeded.data)) return;
       callbacks.current.onChange?.(cleared, check(cleared));
     },
-    [form, check, seeded.data],
+    [form, check, seeded.data, server],
   );
 
   const onSubmit = useCallback((event: IChangeEvent<SettingsValue>) => {

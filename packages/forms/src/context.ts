@@ -1,9 +1,11 @@
 /**
  * What the theme's templates and widgets read besides rjsf's own props: the form context passed
- * through rjsf (`formContext`), and the root form data (a React context the root
- * ObjectFieldTemplate provides, so a dependent selector sees its parent's value).
+ * through rjsf (`formContext`), and the root form data, which the root ObjectFieldTemplate keeps
+ * in a small store so that a dependent selector sees its parent's value. (A React context would
+ * make React walk every field on every keystroke looking for its readers.)
  */
-import { createContext, useContext } from 'react';
+import { useLayoutEffect, useSyncExternalStore } from 'react';
+import type { Registry } from '@rjsf/utils';
 import type { DynamicFieldInfo } from '@pan/pandium-yaml';
 
 /** rjsf `formContext` for this theme. */
@@ -14,15 +16,55 @@ export interface SettingsFormContext {
   loadingOptions?: readonly string[];
   /** The label of each top-level property (for "Choose <parent> first"). */
   labels?: Readonly<Record<string, string>>;
+  /** The root data store (one per form); without it, one per root schema is made. */
+  rootData?: RootDataStore;
 }
 
-const RootData = createContext<Readonly<Record<string, unknown>>>({});
+/** The form's root data, and who wants to know when it changes. */
+export interface RootDataStore {
+  value: Readonly<Record<string, unknown>>;
+  subscribe(listener: () => void): () => void;
+  notify(): void;
+}
 
-export const RootDataProvider = RootData.Provider;
+export function createRootDataStore(): RootDataStore {
+  const listeners = new Set<() => void>();
+  return {
+    value: {},
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    notify() {
+      for (const listener of listeners) listener();
+    },
+  };
+}
 
-/** The whole form's current data (the root object). */
-export function useRootData(): Readonly<Record<string, unknown>> {
-  return useContext(RootData);
+const storesBySchema = new WeakMap<object, RootDataStore>();
+
+function storeOf(registry: Registry<any, any, any>): RootDataStore {
+  const own = (registry.formContext as SettingsFormContext | undefined)?.rootData;
+  if (own) return own;
+  let store = storesBySchema.get(registry.rootSchema);
+  if (!store) storesBySchema.set(registry.rootSchema, (store = createRootDataStore()));
+  return store;
+}
+
+/** For the root object's template: keeps the store's value current, and tells the readers. */
+export function usePublishRootData(registry: Registry<any, any, any>, isRoot: boolean, data: unknown): void {
+  const store = storeOf(registry);
+  // Set during render so the fields rendered below read this render's data.
+  if (isRoot) store.value = (data ?? {}) as Record<string, unknown>;
+  useLayoutEffect(() => {
+    if (isRoot) store.notify();
+  });
+}
+
+/** One property of the root data; the component re-renders when it changes. */
+export function useRootValue(registry: Registry<any, any, any>, property: string): unknown {
+  const store = storeOf(registry);
+  return useSyncExternalStore(store.subscribe, () => store.value[property]);
 }
 
 /** The `dynamic` ui option of a field, if it is a dynamic selector. */

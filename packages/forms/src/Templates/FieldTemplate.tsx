@@ -1,3 +1,4 @@
+import type { ReactElement } from 'react';
 import {
   ariaDescribedByIds,
   getUiOptions,
@@ -8,7 +9,7 @@ import {
   type StrictRJSFSchema,
 } from '@rjsf/utils';
 import { noOptionsForParentMessage } from '@pan/pandium-yaml';
-import { dynamicInfo, hasValue, useRootData, type SettingsFormContext } from '../context.ts';
+import { dynamicInfo, hasValue, useRootValue, type SettingsFormContext } from '../context.ts';
 import { describedBy } from './aria.ts';
 
 /**
@@ -74,7 +75,6 @@ export default function FieldTemplate<
     schema,
     classNames,
   } = props;
-  const rootData = useRootData();
   if (hidden) return <div className="field field--hidden">{children}</div>;
   // The root object: its layout is drawn by ObjectFieldTemplate; form-level errors go after it.
   if (fieldPathId.path.length === 0) {
@@ -146,44 +146,8 @@ export default function FieldTemplate<
     );
   }
 
-  // A dependent selector whose parent has no value yet, or a value without options for it: a
-  // disabled select that says why (its own widget would be a bare text box or list editor).
-  const parent = dynamic?.dependsOn;
-  if (dynamic && parent !== undefined) {
-    const parentLabel = context.labels?.[parent] ?? parent;
-    const reason = !hasValue(rootData[parent])
-      ? `Choose ${parentLabel} first`
-      : hasOptions(schema)
-        ? undefined
-        : noOptionsForParentMessage(parentLabel);
-    if (reason) {
-      return (
-        <div className={`${className} field--waiting`}>
-          <label className="field__label" htmlFor={id}>
-            {label}
-            {required && <RequiredMarker />}
-          </label>
-          {rawDescription ? description : null}
-          <select
-            id={id}
-            className="select"
-            disabled
-            value=""
-            aria-invalid={rawErrors?.length ? true : undefined}
-            aria-describedby={describedBy({ id, schema, options, rawErrors })}
-            onChange={() => undefined}
-          >
-            <option value="">{reason}</option>
-          </select>
-          {errors}
-          {help}
-        </div>
-      );
-    }
-  }
-
   const labelled = ownsLabel(props, options.widget);
-  return (
+  const field = (
     <div className={className}>
       {displayLabel && !labelled && label && (
         <label className="field__label" htmlFor={id}>
@@ -203,6 +167,55 @@ export default function FieldTemplate<
           )}
         </p>
       )}
+      {errors}
+      {help}
+    </div>
+  );
+  // Only dependent selectors read the root data.
+  return dynamic?.dependsOn === undefined ? (
+    field
+  ) : (
+    <DependentField {...props} parent={dynamic.dependsOn} className={className}>
+      {field}
+    </DependentField>
+  );
+}
+
+/**
+ * A dependent selector whose parent has no value yet, or a value without options for it: a
+ * disabled select that says why (its own widget would be a bare text box or a list editor).
+ */
+function DependentField(
+  props: Omit<FieldTemplateProps<any, any, any>, 'children'> & { parent: string; className: string; children: ReactElement },
+) {
+  const { id, label, required, description, rawDescription, rawErrors, errors, help, schema, registry, parent } = props;
+  const parentValue = useRootValue(registry, parent);
+  const labels = (registry.formContext as SettingsFormContext | undefined)?.labels;
+  const parentLabel = labels?.[parent] ?? parent;
+  const reason = !hasValue(parentValue)
+    ? `Choose ${parentLabel} first`
+    : hasOptions(schema)
+      ? undefined
+      : noOptionsForParentMessage(parentLabel);
+  if (!reason) return props.children;
+  return (
+    <div className={`${props.className} field--waiting`}>
+      <label className="field__label" htmlFor={id}>
+        {label}
+        {required && <RequiredMarker />}
+      </label>
+      {rawDescription ? description : null}
+      <select
+        id={id}
+        className="select"
+        disabled
+        value=""
+        aria-invalid={rawErrors?.length ? true : undefined}
+        aria-describedby={describedBy({ id, schema, options: getUiOptions(props.uiSchema), rawErrors })}
+        onChange={() => undefined}
+      >
+        <option value="">{reason}</option>
+      </select>
       {errors}
       {help}
     </div>

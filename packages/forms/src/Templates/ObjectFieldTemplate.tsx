@@ -10,7 +10,7 @@ import {
   type StrictRJSFSchema,
 } from '@rjsf/utils';
 import type { LayoutNode } from '@pan/pandium-yaml';
-import { RootDataProvider } from '../context.ts';
+import { usePublishRootData } from '../context.ts';
 import { RequiredMarker } from './FieldTemplate.tsx';
 
 type Properties = ReadonlyMap<string, ObjectFieldTemplatePropertyType>;
@@ -78,8 +78,8 @@ function renderNode(node: LayoutNode, properties: Properties, key: string, baseI
 
 /**
  * Objects. The root object draws `uiSchema['ui:options'].layout` (Sections, Groups, horizontal
- * rows, labels, dividers, and each Control's field) and shares the root data with the widgets
- * (dependent selectors read their parent's value from it). Without a layout, or for a nested
+ * rows, labels, dividers, and each Control's field) and publishes the root data (dependent
+ * selectors read their parent's value from it). Without a layout, or for a nested
  * object, the properties go one under the other inside a `<fieldset>`.
  */
 export default function ObjectFieldTemplate<
@@ -87,9 +87,12 @@ export default function ObjectFieldTemplate<
   S extends StrictRJSFSchema = RJSFSchema,
   F extends FormContextType = any,
 >(props: ObjectFieldTemplateProps<T, S, F>) {
-  const { fieldPathId, properties, uiSchema, title, description, required, formData, optionalDataControl } = props;
+  const { fieldPathId, properties, uiSchema, title, description, required, formData, optionalDataControl, registry } =
+    props;
   const options = getUiOptions<T, S, F>(uiSchema);
-  if (fieldPathId.path.length === 0) {
+  const isRoot = fieldPathId.path.length === 0;
+  usePublishRootData(registry, isRoot, formData);
+  if (isRoot) {
     const layout = options.layout as LayoutNode | undefined;
     const byName = new Map(properties.map((p) => [p.name, p]));
     const content = layout
@@ -99,11 +102,7 @@ export default function ObjectFieldTemplate<
             {p.content}
           </div>
         ));
-    return (
-      <RootDataProvider value={(formData ?? {}) as Record<string, unknown>}>
-        <div className="layout layout--root">{content}</div>
-      </RootDataProvider>
-    );
+    return <div className="layout layout--root">{content}</div>;
   }
   const label = options.title ?? title;
   return (

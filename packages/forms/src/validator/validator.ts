@@ -64,14 +64,25 @@ const SWALLOWING: ReadonlySet<string> = new Set(['not', 'contains']);
 // ---- data and schema helpers ---------------------------------------------------------------------
 
 /**
- * A copy of rjsf's form data that cfworker accepts: `undefined` properties dropped, `undefined` array
- * items as `null` (cfworker throws on `undefined`; ajv reports such an item as the wrong type too).
+ * rjsf's form data as cfworker accepts it: `undefined` properties dropped, `undefined` array items
+ * as `null` (cfworker throws on `undefined`; ajv reports such an item as the wrong type too). The
+ * value itself when it holds no `undefined` (rjsf validates often: no copy then).
  */
 export function cleanData(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : cleanData(item)));
+  return holdsUndefined(value) ? withoutUndefined(value) : value;
+}
+
+function holdsUndefined(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return value === undefined;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) if (holdsUndefined(item)) return true;
+  return false;
+}
+
+function withoutUndefined(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : withoutUndefined(item)));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) if (item !== undefined) out[key] = cleanData(item);
+    for (const [key, item] of Object.entries(value)) if (item !== undefined) out[key] = withoutUndefined(item);
     return out;
   }
   return value;
@@ -245,8 +256,11 @@ export class CfworkerValidator<T = any, S extends StrictRJSFSchema = RJSFSchema,
   }
 
   #compile(schema: S, rootSchema?: S): Compiled {
-    const refs = rootSchema !== undefined && rootSchema !== schema && hasRef(schema);
-    if (!refs) {
+    // Without references there is nothing to look up, and cfworker writes nothing into the schema:
+    // validate the schema itself (rjsf builds many short-lived sub-schemas; copying each is costly).
+    if (!hasRef(schema)) return { schema: schema as Schema, lookup: NO_LOOKUP };
+    const root = rootSchema !== undefined && rootSchema !== schema ? rootSchema : undefined;
+    if (root === undefined) {
       let compiled = this.#plain.get(schema);
       if (!compiled) {
         const copy = structuredClone(schema) as Schema;
@@ -257,13 +271,13 @@ export class CfworkerValidator<T = any, S extends StrictRJSFSchema = RJSFSchema,
     }
     let byRoot = this.#withRoot.get(schema);
     if (!byRoot) this.#withRoot.set(schema, (byRoot = new WeakMap()));
-    let compiled = byRoot.get(rootSchema);
+    let compiled = byRoot.get(root);
     if (!compiled) {
       const copy = structuredClone(withIdRefPrefix<S>(schema)) as Schema;
       const lookup = dereference(copy);
-      dereference({ ...(structuredClone(rootSchema) as Schema), $id: ROOT_SCHEMA_PREFIX }, lookup);
+      dereference({ ...(structuredClone(root) as Schema), $id: ROOT_SCHEMA_PREFIX }, lookup);
       compiled = { schema: copy, lookup };
-      byRoot.set(rootSchema, compiled);
+      byRoot.set(root, compiled);
     }
     return compiled;
   }
@@ -319,11 +333,21 @@ export class CfworkerValidator<T = any, S extends StrictRJSFSchema = RJSFSchema,
   }
 }
 
+const NO_LOOKUP: Compiled['lookup'] = Object.freeze(Object.create(null));
 const refCache = new WeakMap<object, boolean>();
-function hasRef(schema: object): boolean {
+
+/** Whether a schema holds a `$ref`/`$recursiveRef` (an `$id` alone needs no lookup: rjsf's "junk option" has one). */
+function hasRef(schema: unknown): boolean {
+  if (schema === null || typeof schema !== 'object') return false;
   let found = refCache.get(schema);
   if (found === undefined) {
-    found = JSON.stringify(schema).includes('"$ref"');
+    found = false;
+    for (const [key, item] of Object.entries(schema)) {
+      if (key === '$ref' || key === '$recursiveRef' || hasRef(item)) {
+        found = true;
+        break;
+      }
+    }
     refCache.set(schema, found);
   }
   return found;
