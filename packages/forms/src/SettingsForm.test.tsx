@@ -309,7 +309,7 @@ describe('renderSettingsForm', () => {
       expect(document.head.innerHTML).toBe(before);
       // The theme's styles are in the shadow root's adopted sheets.
       expect(r.root.adoptedStyleSheets.length).toBe(1);
-      expect(getComputedStyle(r.root.querySelector('.settings-form')!).display).toBe('grid');
+      expect(getComputedStyle(r.root.querySelector('.field__label')!).display).toBe('block');
     });
 
     it('validates and renders with eval and Function unavailable', async () => {

@@ -19,7 +19,7 @@ import {
 import { clearInvalidDependents, type SettingsError, type SettingsForm } from '@pan/pandium-yaml';
 import { createRootDataStore, type SettingsFormContext } from './context.ts';
 import { generateTheme } from './Theme/Theme.ts';
-import validator, { cleanData, displayMessage, fieldLabel } from './validator/validator.ts';
+import validator, { cleanData, displayMessage, fieldLabel, validityChecker } from './validator/validator.ts';
 
 export type SettingsValue = Record<string, unknown>;
 
@@ -149,10 +149,7 @@ export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<Settings
     invalid?.querySelector<HTMLElement>('input, select, textarea, button')?.focus();
   }, []);
 
-  const check = useCallback(
-    (data: SettingsValue) => validator.isValid(form.schema, data, form.schema),
-    [form],
-  );
+  const check = useMemo(() => validityChecker(form.schema), [form]);
 
   const onChange = useCallback(
     (event: IChangeEvent<SettingsValue>) => {

@@ -6,8 +6,13 @@
  */
 export const settingsFormCss = `
 .settings-form {
-  display: grid;
-  gap: var(--pan-settings-form-gap, var(--pan-space-l));
+  display: block;
+}
+
+/* Flow layout with margins rather than grid gaps: a long form lays out much faster. */
+.settings-form > * + *,
+.layout > * + * {
+  margin-block-start: var(--pan-settings-form-gap, var(--pan-space-l));
 }
 
 .settings-form fieldset {
@@ -40,15 +45,19 @@ export const settingsFormCss = `
 }
 
 .layout {
-  display: grid;
-  gap: var(--pan-settings-form-gap, var(--pan-space-l));
+  display: block;
   min-width: 0;
 }
 
 .layout--horizontal {
+  display: grid;
   grid-template-columns: repeat(auto-fit, minmax(min(100%, 12rem), 1fr));
   align-items: start;
   gap: var(--pan-space-m);
+}
+
+.layout--horizontal > * + * {
+  margin-block-start: 0;
 }
 
 .layout--section {
@@ -94,12 +103,16 @@ export const settingsFormCss = `
 }
 
 .field {
-  display: grid;
-  gap: var(--pan-space-2xs);
+  display: block;
   min-width: 0;
 }
 
+.field > * + * {
+  margin-block-start: var(--pan-space-2xs);
+}
+
 .field__label {
+  display: block;
   font-size: var(--pan-font-size-s);
   font-weight: 600;
   color: var(--pan-color-neutral-900);
@@ -116,9 +129,8 @@ export const settingsFormCss = `
   color: var(--pan-color-neutral-600);
 }
 
-.field__error {
-  display: grid;
-  gap: var(--pan-space-2xs);
+.field__error > * + * {
+  margin-block-start: var(--pan-space-2xs);
 }
 
 .field__error-message {
@@ -200,13 +212,12 @@ export const settingsFormCss = `
   box-shadow: none;
 }
 
-.choices {
-  display: grid;
-  gap: var(--pan-space-xs);
-}
-
 .choices > legend {
   margin-block-end: var(--pan-space-xs);
+}
+
+.choice + .choice {
+  margin-block-start: var(--pan-space-xs);
 }
 
 .choice {
@@ -228,9 +239,8 @@ export const settingsFormCss = `
   color: var(--pan-color-neutral-900);
 }
 
-.group {
-  display: grid;
-  gap: var(--pan-space-s);
+.group > * + * {
+  margin-block-start: var(--pan-space-s);
 }
 
 .group__title {
@@ -240,10 +250,12 @@ export const settingsFormCss = `
 }
 
 .array__items {
-  display: grid;
-  gap: var(--pan-space-s);
   padding: 0;
   list-style: none;
+}
+
+.array__items > * + * {
+  margin-block-start: var(--pan-space-s);
 }
 
 .array__item {
@@ -265,9 +277,6 @@ export const settingsFormCss = `
   gap: var(--pan-space-2xs);
 }
 
-.array__add {
-  justify-self: start;
-}
 
 .button--icon {
   padding: var(--pan-space-2xs);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildSettingsForm } from '@pan/pandium-yaml';
 import { settingsCorpus } from '../../../pandium-yaml/test/settings-corpus.ts';
-import validator, { validateSettings } from './validator.ts';
+import validator, { validateSettings, validityChecker } from './validator.ts';
 
 /**
  * The shared corpus through the browser's validator (@cfworker/json-schema, in Chromium). The run
@@ -16,7 +16,10 @@ describe('the settings corpus, validated in the browser', () => {
   it.each(settingsCorpus.map((c) => [c.name, c] as const))('%s', (_, c) => {
     const form = buildSettingsForm(c.configs, { audience: c.audience ?? 'user', dynamicOptions: c.dynamicOptions });
     const errors = validateSettings(form, c.value);
-    // rjsf's own entry point agrees with it.
+    // The per-keystroke check agrees, also from its cache; so does rjsf's own entry point.
+    const check = validityChecker(form.schema);
+    expect(check(c.value), 'validityChecker').toBe(c.valid);
+    expect(check(structuredClone(c.value)), 'validityChecker, cached').toBe(c.valid);
     expect(validator.isValid(form.schema, c.value, form.schema), 'isValid').toBe(c.valid);
     expect(validator.validateFormData(c.value as any, form.schema, undefined, undefined, form.uiSchema).errors.length === 0).toBe(
       c.valid,

@@ -413,3 +413,51 @@ export function validateSettings(form: SettingsForm, value: unknown): SettingsEr
     .schemaErrors(form.schema as RJSFSchema, value, form.fields)
     .map((error) => ({ field: fieldName(error.path), message: error.message }));
 }
+
+/**
+ * A fast `isValid` for one form's schema, for validity after every keystroke: each top-level
+ * property is validated against its own schema only when its value changed, the root's other
+ * keywords (`required`, `allOf`, `dependencies`, ...) on every call, and unknown keys are checked
+ * directly. The same answer as validating the whole value (JSON Schema keywords are independent);
+ * schemas where that does not hold (`$ref`, `patternProperties`, `unevaluated*`) are validated whole.
+ */
+export function validityChecker(schema: object): (value: unknown) => boolean {
+  const root = schema as Record<string, unknown>;
+  const whole = () => (value: unknown) => defaultValidator.isValid(schema as RJSFSchema, value, schema as RJSFSchema);
+  if (
+    hasRef(schema) ||
+    'patternProperties' in root ||
+    'unevaluatedProperties' in root ||
+    root.type !== 'object' ||
+    root.properties === null ||
+    typeof root.properties !== 'object'
+  ) {
+    return whole();
+  }
+  const properties = root.properties as Record<string, Schema>;
+  const closed = root.additionalProperties === false;
+  if (!closed && root.additionalProperties !== undefined) return whole();
+  const { properties: _, additionalProperties: __, ...rest } = root;
+  const rules = rest as Schema;
+  const known = new Map<string, { value: unknown; valid: boolean }>();
+  return (value: unknown) => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+    const data = cleanData(value) as Record<string, unknown>;
+    for (const key of Object.keys(data)) {
+      if (!Object.hasOwn(properties, key)) {
+        if (closed) return false;
+        continue;
+      }
+      const item = data[key];
+      const last = known.get(key);
+      let valid: boolean;
+      if (last && last.value === item) valid = last.valid;
+      else {
+        valid = validate(item, properties[key]!, DRAFT, NO_LOOKUP, true).valid;
+        known.set(key, { value: item, valid });
+      }
+      if (!valid) return false;
+    }
+    return validate(data, rules, DRAFT, NO_LOOKUP, true).valid;
+  };
+}
