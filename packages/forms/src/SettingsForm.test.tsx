@@ -98,6 +98,28 @@ describe('renderSettingsForm', () => {
       expect(await axeViolations(r)).toEqual([]);
     });
 
+    it('keeps a label for screen readers on a Control with label: false, and widens trim: false fields', async () => {
+      const form = user({
+        schema: { type: 'object', properties: { query: { type: 'string' }, note: { type: 'string' } } },
+        uischema: {
+          type: 'VerticalLayout',
+          elements: [
+            { type: 'Label', text: 'Search query' },
+            { type: 'Control', scope: '#/properties/query', label: false, hintText: 'Any words.' },
+            { type: 'Control', scope: '#/properties/note', options: { trim: false } },
+          ],
+        },
+      });
+      const r = render({ form });
+      const query = control(r, 'query') as HTMLInputElement;
+      expect(query.labels?.[0]?.className).toBe('sr-only');
+      expect(query.labels?.[0]?.textContent).toBe('Query');
+      expect(query.getAttribute('aria-describedby')).toBe('pan-settings_query__description');
+      expect(text(r.root.getElementById('pan-settings_query__description'))).toBe('Any words.');
+      expect(control(r, 'note').closest('.field')!.classList.contains('field--full')).toBe(true);
+      expect(await axeViolations(r)).toEqual([]);
+    });
+
     it('draws every field one under the other when there is no layout', () => {
       const form = user(LAYOUT);
       delete (form.uiSchema['ui:options'] as Record<string, unknown>).layout;

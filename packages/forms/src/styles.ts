@@ -182,6 +182,18 @@ export const settingsFormCss = `
   transition-property: border-color, box-shadow;
 }
 
+.field .input,
+.field .select {
+  max-width: var(--pan-settings-form-field-width, 32rem);
+}
+
+.field--full .input,
+.field--full .select,
+.layout--horizontal .input,
+.layout--horizontal .select {
+  max-width: none;
+}
+
 .input--multiline {
   min-height: 5rem;
   resize: vertical;

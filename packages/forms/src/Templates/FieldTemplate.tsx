@@ -30,17 +30,24 @@ export function Spinner() {
   return <span className="spinner" aria-hidden="true" />;
 }
 
+/** A single control (not an object or a list of items, which title their own fieldset). */
+function isControl(props: FieldTemplateProps<any, any, any>): boolean {
+  const { schema, registry } = props;
+  if (schema.type === 'object') return false;
+  return schema.type !== 'array' || registry.schemaUtils.isMultiSelect(schema);
+}
+
 /** Whether a (resolved) field schema offers options: `enum`/`oneOf`, on itself or its items. */
 function hasOptions(schema: Record<string, any>): boolean {
   const holder = schema.type === 'array' ? (schema.items ?? {}) : schema;
   return Array.isArray(holder.enum) || Array.isArray(holder.oneOf);
 }
 
-/** Widgets that draw their own label: a single checkbox (label after it) and checkbox groups (legend). */
+/** Widgets that draw their own label: a single checkbox (label after it), checkbox and radio groups (legend). */
 function ownsLabel(props: FieldTemplateProps<any, any, any>, widget: unknown): boolean {
   const { schema, registry } = props;
   if (schema.type === 'boolean') return widget === undefined || widget === 'checkbox';
-  if (widget === 'checkboxes') return true;
+  if (widget === 'checkboxes' || widget === 'radio') return true;
   return schema.type === 'array' && widget === undefined && registry.schemaUtils.isMultiSelect(schema);
 }
 
@@ -91,7 +98,13 @@ export default function FieldTemplate<
   const dynamic = dynamicInfo(options as Record<string, unknown>);
   const loading = Boolean(dynamic && context.loadingOptions?.includes(dynamic.definition));
   const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
-  const className = ['field', type ? `field--${type}` : '', rawErrors?.length ? 'field--invalid' : '', classNames ?? '']
+  const className = [
+    'field',
+    type ? `field--${type}` : '',
+    rawErrors?.length ? 'field--invalid' : '',
+    options.fullWidth ? 'field--full' : '',
+    classNames ?? '',
+  ]
     .filter(Boolean)
     .join(' ');
 
@@ -147,15 +160,17 @@ export default function FieldTemplate<
   }
 
   const labelled = ownsLabel(props, options.widget);
+  const control = isControl(props);
   const field = (
     <div className={className}>
-      {displayLabel && !labelled && label && (
-        <label className="field__label" htmlFor={id}>
+      {!labelled && label && (displayLabel || control) && (
+        // `label: false` (a Control that a Label names): still a label, for screen readers only.
+        <label className={displayLabel ? 'field__label' : 'sr-only'} htmlFor={id}>
           {label}
           {required && <RequiredMarker />}
         </label>
       )}
-      {(displayLabel || labelled) && rawDescription ? description : null}
+      {(displayLabel || labelled || control) && rawDescription ? description : null}
       {children}
       {dynamic && (
         <p className="field__status" role="status">

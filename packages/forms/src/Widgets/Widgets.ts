@@ -1,6 +1,7 @@
 import type { FormContextType, RegistryWidgetsType, RJSFSchema, StrictRJSFSchema } from '@rjsf/utils';
 import CheckboxesWidget from './CheckboxesWidget.tsx';
 import CheckboxWidget from './CheckboxWidget.tsx';
+import RadioWidget from './RadioWidget.tsx';
 import SelectWidget from './SelectWidget.tsx';
 import TextareaWidget from './TextareaWidget.tsx';
 
@@ -16,6 +17,7 @@ export function generateWidgets<
   return {
     CheckboxWidget,
     CheckboxesWidget,
+    RadioWidget,
     SelectWidget,
     TextareaWidget,
   } as RegistryWidgetsType<T, S, F>;

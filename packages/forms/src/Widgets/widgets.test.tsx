@@ -79,6 +79,16 @@ const cases: WidgetCase[] = [
     value: 'free',
   },
   {
+    name: 'radio',
+    control: 'input[type=radio]',
+    property: { type: 'string', enum: ['red', 'green', 'blue'] },
+    rjsf: { 'ui:widget': 'radio' },
+    invalidKeys: '',
+    error: `${LABEL} is required`,
+    keys: '{ArrowDown}',
+    value: 'green',
+  },
+  {
     name: 'checkboxes (multi-select)',
     control: 'input[type=checkbox]',
     property: { type: 'array', uniqueItems: true, items: { type: 'string', enum: ['email', 'sms', 'push'] } },

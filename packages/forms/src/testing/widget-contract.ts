@@ -16,6 +16,8 @@ export interface WidgetCase {
   property: PropertySchema & Record<string, unknown>;
   /** The Control's `options` (e.g. `{multi: true}` for a textarea). */
   options?: Record<string, unknown>;
+  /** rjsf keys on the Control, as real PANDIUM.yaml files have them (`ui:widget: radio`). */
+  rjsf?: Record<`ui:${string}`, unknown>;
   /** A rule the translation does not make, set on the field's schema (e.g. `const: true`). */
   adjust?: (field: JsonSchema) => void;
   /** Keys typed into the control to make its value invalid (then focus leaves the field). */
@@ -41,7 +43,16 @@ export function widgetForm(c: WidgetCase): SettingsForm {
       schema: { type: 'object', required: ['field'], properties: { field: c.property } },
       uischema: {
         type: 'VerticalLayout',
-        elements: [{ type: 'Control', scope: '#/properties/field', label: LABEL, hintText: HINT, ...(c.options ? { options: c.options } : {}) }],
+        elements: [
+          {
+            type: 'Control',
+            scope: '#/properties/field',
+            label: LABEL,
+            hintText: HINT,
+            ...(c.options ? { options: c.options } : {}),
+            ...c.rjsf,
+          },
+        ],
       },
     },
     { audience: 'user' },
