@@ -178,11 +178,11 @@ export class PanSettingsForm extends PanElement {
     const props: SettingsFormProps = {
       form: this.form,
       value: this.#seed,
-      serverErrors: this.serverErrors,
+      serverErrors: this.serverErrors ?? [],
       disabled: this.disabled,
       submitLabel: this.submitLabel,
       noSubmit: this.noSubmit,
-      loadingOptions: this.loadingOptions,
+      loadingOptions: this.loadingOptions ?? [],
       onChange: this.#onChange,
       onSubmit: this.#onSubmit,
       onLoadOptions: this.#onLoadOptions,
@@ -253,7 +253,7 @@ export class PanSettingsForm extends PanElement {
     if (event.defaultPrevented) return;
     this.#pristine = value;
     this.#setState('dirty', false);
-    if (this.serverErrors.length) this.serverErrors = [];
+    if (this.serverErrors?.length) this.serverErrors = [];
   };
 
   #onLoadOptions = (definition: string, field: string): void => {
