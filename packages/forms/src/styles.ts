@@ -291,7 +291,13 @@ export const settingsFormCss = `
 
 
 .button--icon {
+  min-width: 2rem;
   padding: var(--pan-space-2xs);
+}
+
+.button__glyph {
+  font-size: var(--pan-font-size-m);
+  line-height: 1;
 }
 
 .button--danger-ghost:hover {

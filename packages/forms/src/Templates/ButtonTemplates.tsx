@@ -24,12 +24,13 @@ export function SubmitButton<T = any, S extends StrictRJSFSchema = RJSFSchema, F
   );
 }
 
-const PATHS: Record<string, string> = {
-  'arrow-up': 'M10 15.5v-11M5.5 9 10 4.5 14.5 9',
-  'arrow-down': 'M10 4.5v11M5.5 11l4.5 4.5 4.5-4.5',
-  copy: 'M7.5 7.5h8v8h-8zM4.5 12.5v-8h8',
-  remove: 'M5.5 5.5l9 9M14.5 5.5l-9 9',
-  plus: 'M10 4.5v11M4.5 10h11',
+/** Text glyphs, not SVG: a list of 100 items has 300 of these buttons, and glyphs paint cheaply. */
+const GLYPHS: Record<string, string> = {
+  'arrow-up': '↑',
+  'arrow-down': '↓',
+  copy: '⧉',
+  remove: '✕',
+  plus: '+',
 };
 
 /** A small button with an icon; its accessible name is the `title` (also shown as a tooltip). */
@@ -46,9 +47,9 @@ function IconButton<T = any, S extends StrictRJSFSchema = RJSFSchema, F extends 
       title={title ?? label}
       aria-label={title ?? label}
     >
-      <svg className="icon" viewBox="0 0 20 20" aria-hidden="true">
-        <path d={PATHS[typeof icon === 'string' ? icon : ''] ?? ''} />
-      </svg>
+      <span className="button__glyph" aria-hidden="true">
+        {GLYPHS[typeof icon === 'string' ? icon : ''] ?? ''}
+      </span>
     </button>
   );
 }
@@ -76,9 +77,9 @@ export function AddButton<T = any, S extends StrictRJSFSchema = RJSFSchema, F ex
   void style;
   return (
     <button type="button" {...rest} className={`button button--small ${className ?? ''}`}>
-      <svg className="icon" viewBox="0 0 20 20" aria-hidden="true">
-        <path d={PATHS.plus} />
-      </svg>
+      <span className="button__glyph" aria-hidden="true">
+        {GLYPHS.plus}
+      </span>
       {registry.translateString(TranslatableString.AddItemButton)}
     </button>
   );
