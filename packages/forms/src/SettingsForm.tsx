@@ -95,8 +95,12 @@ export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<Settings
 
   // The data rjsf starts from; replaced when the host sets a new value or form.
   const [seeded, setSeeded] = useState({ form, value, data: seedFor(form, value), generation: 0 });
-  const touched = useRef(new Set<string>());
-  const showAll = useRef(false);
+  // Errors first show when the user submits (Save, or a wizard's Next through reportValidity), then
+  // follow every change. Never on blur: an error appearing or clearing as a field loses focus moves
+  // the layout under a pointer already pressed on a button, and the click is lost.
+  const submitted = useRef(false);
+  /** A re-validation after a change is under way: its errors are shown, focus stays put. */
+  const quiet = useRef(false);
   const current = useRef<SettingsValue>(seeded.data);
   const lastReported = useRef<SettingsValue | undefined>(undefined);
   if (seeded.form !== form || seeded.value !== value) {
@@ -105,8 +109,7 @@ export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<Settings
     // while it reads as the same number: '500' stays on screen for 5). A new form keeps them.
     const generation = seeded.value !== value ? seeded.generation + 1 : seeded.generation;
     setSeeded({ form, value, data, generation });
-    touched.current = new Set();
-    showAll.current = false;
+    submitted.current = false;
     current.current = data;
     lastReported.current = undefined;
   }
@@ -137,12 +140,6 @@ export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<Settings
     [rootData, labels, loadingOptions],
   );
 
-  const idOf = useCallback((property: string | undefined) => [idPrefix, ...toPath(property ?? '')].join('_'), [idPrefix]);
-  const transformErrors = useCallback(
-    (errors: RJSFValidationError[]) =>
-      showAll.current ? errors : errors.filter((error) => touched.current.has(idOf(error.property))),
-    [idOf],
-  );
 
   const focusFirstInvalid = useCallback(() => {
     const invalid = formRef.current?.formElement.current?.querySelector('.field--invalid') as HTMLElement | null;
@@ -162,6 +159,11 @@ export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<Settings
         }
       }
       current.current = cleared;
+      if (submitted.current) {
+        // After a submit, errors follow the data as it changes (an onError follows only when invalid).
+        quiet.current = true;
+        if (formRef.current?.validateForm() !== false) quiet.current = false;
+      }
       if (server.shown.length) {
         const shown = server.shown.filter((e) => sameField(cleared, server.baseline, e.field));
         if (shown.length !== server.shown.length) setServer({ ...server, shown });
@@ -186,7 +188,7 @@ export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<Settings
     ref,
     () => ({
       reportValidity() {
-        showAll.current = true;
+        submitted.current = true;
         let valid = true;
         flushSync(() => {
           valid = formRef.current?.validateForm() ?? check(current.current);
@@ -209,7 +211,7 @@ export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<Settings
     <div
       className="settings-form__wrapper"
       onSubmitCapture={() => {
-        showAll.current = true;
+        submitted.current = true;
       }}
     >
       <ThemedForm
@@ -225,15 +227,15 @@ export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<Settings
         disabled={disabled}
         noHtml5Validate
         showErrorList={false}
-        liveValidate="onBlur"
         focusOnFirstError={false}
         experimental_defaultFormStateBehavior={DEFAULT_BEHAVIOR}
         extraErrors={extraErrors}
-        transformErrors={transformErrors}
-        onBlur={(id) => touched.current.add(id)}
         onChange={onChange}
         onSubmit={onSubmit}
-        onError={focusFirstInvalid}
+        onError={() => {
+          if (quiet.current) quiet.current = false;
+          else focusFirstInvalid();
+        }}
       >
         {noSubmit ? (
           <></>

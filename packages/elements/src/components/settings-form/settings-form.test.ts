@@ -178,6 +178,7 @@ describe('<pan-settings-form>', () => {
       });
       await userEvent.type(control(el, 'count'), '500');
       await userEvent.tab();
+      expect(el.reportValidity()).toBe(false);
       await expect.poll(() => errorText(el, 'count')).toBe('Count must be at most 100');
       expect(control<HTMLInputElement>(el, 'count').value).toBe('500');
       // A different value from the host replaces it (and what was shown).
