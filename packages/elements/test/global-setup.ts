@@ -19,7 +19,7 @@ declare module 'vitest' {
 
 /** Starts a real run API on an embedded PostgreSQL, seeded with the test catalog. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const stack = await startTestStack({ seedCatalog: true });
+  const stack = await startTestStack({ seedReleases: true });
   const { apiBase, issuer, audience, hs256Secret } = stack;
   project.provide('panStack', { apiBase, issuer, audience, hs256Secret });
   return () => stack.stop();

@@ -7,6 +7,8 @@ import { expect, inject, vi } from 'vitest';
 import { fixtureUsers } from '../../run-api/test/support/catalog-fixture.ts';
 import '../src/define.ts';
 import type { PanMarketplace } from '../src/index.ts';
+import { RunApiClient } from '../src/internal/api-client.ts';
+import '../src/components/marketplace/marketplace-views.ts';
 
 export const stack = inject('panStack');
 export type UserKey = keyof typeof fixtureUsers;
@@ -14,8 +16,12 @@ export type UserKey = keyof typeof fixtureUsers;
 // ---- tokens --------------------------------------------------------------------------------------
 
 /** An HS256 JWT for a fixture user, as the host's backend would sign it. */
-export async function signToken(user: UserKey = 'sales', { expired = false } = {}): Promise<string> {
-  const { sub, xti } = fixtureUsers[user];
+export async function signToken(
+  user: UserKey = 'sales',
+  { expired = false, sub: subOverride }: { expired?: boolean; sub?: string } = {},
+): Promise<string> {
+  const { xti } = fixtureUsers[user];
+  const sub = subOverride ?? fixtureUsers[user].sub;
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ xti: { ...xti } })
     .setProtectedHeader({ alg: 'HS256' })
@@ -160,7 +166,7 @@ export function rewriteResponses(fragment: string, rewrite: (body: any) => unkno
 }
 
 /** axe-core's violations for the element and its shadow root, as readable lines. */
-export async function axeViolations(el: PanMarketplace): Promise<string[]> {
+export async function axeViolations(el: HTMLElement): Promise<string[]> {
   const results = await axe.run(el, { resultTypes: ['violations'] });
   return results.violations.map(
     (v) => `${v.id} (${v.impact}): ${v.help} -> ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`,
@@ -184,4 +190,38 @@ export function listen<K extends keyof GlobalEventHandlersEventMap>(
   document.addEventListener(name, listener);
   listeners.push(() => document.removeEventListener(name, listener));
   return events;
+}
+
+// ---- views beyond the catalog ----------------------------------------------------------------------
+
+/** A fresh end user (tenants are per user, so each test gets its own) and an API client for them. */
+export async function newUser(user: UserKey = 'engineering'): Promise<{ sub: string; api: RunApiClient }> {
+  const sub = `view-test-${crypto.randomUUID()}`;
+  const token = await signToken(user, { sub });
+  const api = new RunApiClient({
+    baseUrl: () => stack.apiBase,
+    token: () => token,
+    tokenProvider: () => undefined,
+    onTokenRefreshed: () => {},
+    onTokenExpired: () => {},
+  });
+  return { sub, api };
+}
+
+/** Creates `<tag>`, sets its properties, appends it and awaits its first render. */
+export async function mountView<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  properties: Partial<HTMLElementTagNameMap[K]> & Record<string, unknown>,
+): Promise<HTMLElementTagNameMap[K]> {
+  const el = document.createElement(tag);
+  Object.assign(el, properties);
+  document.body.append(el);
+  mounted.push(el);
+  await (el as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+  return el;
+}
+
+/** The text of the first match of `selector` in `el`'s shadow root ('' when none). */
+export function shadowText(el: Element, selector: string): string {
+  return el.shadowRoot?.querySelector(selector)?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
 }

@@ -213,9 +213,11 @@ export class PanInstallFlow extends PanElement {
     </dl>`;
   }
 
-  #next(steps: Step[]): void {
+  async #next(steps: Step[]): Promise<void> {
     if (this.step === 'settings') {
       const form = this.renderRoot.querySelector('pan-settings-form');
+      // Pressed while the form's chunk is still loading: check it once it is there.
+      if (form) await form.updateComplete;
       if (form && !form.reportValidity()) return;
     }
     if (this.step === 'schedule' && !this.scheduleValid) {

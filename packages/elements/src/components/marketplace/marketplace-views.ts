@@ -6,3 +6,4 @@ import '../install-flow/pan-install-flow.ts';
 import '../my-integrations/pan-my-integrations.ts';
 import '../schedule-editor/pan-schedule-editor.ts';
 import '../tenant-page/pan-tenant-page.ts';
+import '../settings-form/pan-settings-form.ts';

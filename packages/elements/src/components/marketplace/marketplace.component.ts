@@ -1,5 +1,5 @@
 import { initialState, Task, TaskStatus } from '@lit/task';
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { Catalog, Flag, IntegrationCard, IntegrationDetail, Tenant } from '@pan/run-api/contract';
 import type {} from '../../events/events.ts';
@@ -22,7 +22,7 @@ type FocusTarget = { kind: 'heading' } | { kind: 'search' } | { kind: 'card'; sl
  *
  * @event {PanInstallRequestEvent} pan-install-request - The user pressed Install. Cancelable;
  *   `detail: {integration: {id, slug, name}}`. If not canceled, the element continues the install
- *   itself (for now: a notice that the install flow is not available yet).
+ *   itself: it opens the install flow.
  * @event {PanExternalOpenEvent} pan-external-open - The user pressed Visit on an external
  *   integration. Cancelable (prevents opening the tab); `detail: {integration: {id, slug, name}, url}`.
  * @event {PanNavigateEvent} pan-navigate - The user opened an integration page or went back;
@@ -58,7 +58,6 @@ type FocusTarget = { kind: 'heading' } | { kind: 'search' } | { kind: 'card'; sl
  * @csspart description - The integration page's long description.
  * @csspart meta - Categories, tags, connectors and version on an integration page.
  * @csspart install-button - Install, on an integration page.
- * @csspart notice - A short message about the last action (e.g. the install flow is unavailable).
  *
  * @cssproperty --pan-font-family - Global token: the font stack.
  * @cssproperty --pan-color-primary-50 - Global token: the lightest primary tint (also -100, -600, -700).
@@ -124,7 +123,6 @@ export class PanMarketplace extends PanElement {
   @state() private searchTerm = '';
   @state() private category = '';
   @state() private selectedTags: readonly string[] = [];
-  @state() private notice = '';
   /** Which part of the marketplace is shown; `browse` is the catalog or an integration page. */
   @state() private view: 'browse' | 'install' | 'my-integrations' | 'tenant' = 'browse';
   @state() private installSlug = '';
@@ -211,10 +209,6 @@ export class PanMarketplace extends PanElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.#searchTimer);
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('slug')) this.notice = '';
   }
 
   #focusView = false;
@@ -308,7 +302,6 @@ export class PanMarketplace extends PanElement {
   #show(view: 'browse' | 'install' | 'my-integrations' | 'tenant', detail: PanNavigateDetail): void {
     if (view !== 'browse') void this.#loadViews();
     this.view = view;
-    this.notice = '';
     this.#focusView = view !== 'browse';
     this.emit('pan-navigate', { detail });
   }
@@ -560,7 +553,6 @@ export class PanMarketplace extends PanElement {
         aria-busy=${busy ? 'true' : 'false'}
       >
         ${head ? this.#renderDetailHeader(head) : nothing}
-        <p class="notice" part="notice" role="status">${this.notice}</p>
         ${status === TaskStatus.ERROR
           ? this.#renderError(this.#detail.error, "Couldn't load this integration", () =>
               this.#detail.run(),

@@ -7,8 +7,6 @@ import { tokenDeclarations } from '../../internal/tokens.styles.ts';
  * element to theme it. Notes kept out of the template so they do not ship:
  * - .card__open::after stretches the title button over the whole card (one big target);
  * - .main sits in the last column, also before the categories have loaded;
- * - .notice stays in the tree while empty (taking no room), so screen readers announce the message
- *   when it appears.
  */
 
 export default [
@@ -612,20 +610,7 @@ export default [
   }
 
 
-  .notice {
-    padding: var(--pan-space-s) var(--pan-space-m);
-    font-size: var(--pan-font-size-s);
-    color: var(--pan-color-primary-700);
-    background: var(--pan-color-primary-50);
-    border: 1px solid var(--pan-color-primary-100);
-    border-radius: var(--pan-radius-m);
-  }
 
-  .notice:empty {
-    margin-block-start: calc(-1 * var(--pan-space-l));
-    padding: 0;
-    border: 0;
-  }
 
   .tabs {
     display: flex;

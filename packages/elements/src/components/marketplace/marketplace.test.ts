@@ -14,6 +14,7 @@ import {
   part,
   parts,
   rewriteResponses,
+  root,
   searchInput,
   settled,
   signToken,
@@ -199,7 +200,7 @@ describe('<pan-marketplace>', () => {
   });
 
   describe('events', () => {
-    it('emits a cancelable pan-install-request and, if not canceled, shows a notice', async () => {
+    it('emits a cancelable pan-install-request and, if not canceled, opens the install flow', async () => {
       const requests = listen('pan-install-request');
       const el = await fixture();
       await openPage(el, 'HubSpot Contacts');
@@ -211,17 +212,17 @@ describe('<pan-marketplace>', () => {
       expect(event.detail).toEqual({
         integration: { id: expect.any(String), slug: 'hubspot-contacts', name: 'HubSpot Contacts' },
       });
-      await el.updateComplete;
-      expect(part(el, 'notice')?.textContent).toMatch(/not available yet/);
+      await expect.poll(() => root(el).querySelector('pan-install-flow')?.getAttribute('slug')).toBe('hubspot-contacts');
     });
 
-    it('shows no notice when the host cancels pan-install-request', async () => {
+    it('stays on the integration page when the host cancels pan-install-request', async () => {
       listen('pan-install-request', (event) => event.preventDefault());
       const el = await fixture();
       await openPage(el, 'HubSpot Contacts');
       part(el, 'install-button')!.click();
       await el.updateComplete;
-      expect(part(el, 'notice')?.textContent).toBe('');
+      expect(root(el).querySelector('pan-install-flow')).toBeNull();
+      expect(part(el, 'install-button')).not.toBeNull();
     });
 
     it('shows Installed instead of Install for installed integrations', async () => {
