@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Rolldown } from 'vite';
+import { minifyTemplates } from '../packages/elements/build/minify-templates.ts';
 import { formsAliases } from '../packages/forms/vite.aliases.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -39,12 +40,13 @@ async function measure(entry: string): Promise<Measured> {
       root,
       // As the demo's build (vite.config.ts) does.
       resolve: { alias: formsAliases },
+      plugins: [minifyTemplates()],
       build: {
         outDir,
         emptyOutDir: true,
         target: 'es2022',
         minify: true,
-        modulePreload: { polyfill: false },
+        modulePreload: false,
         rollupOptions: { input: { entry }, output: { format: 'es', entryFileNames: '[name].js' } },
         write: true,
       },

@@ -1,3 +1,10 @@
-/** Registers every `pan-*` element. Safe to load more than once. */
+/**
+ * Registers every `pan-*` element. Safe to load more than once.
+ *
+ * `<pan-marketplace>` is registered at once; the others in a chunk of their own, so that the
+ * catalog's first load stays small. Elements already in the page upgrade when it arrives;
+ * `whenDefined('pan-settings-form')` tells when.
+ */
 import './components/marketplace/pan-marketplace.ts';
-import './components/settings-form/pan-settings-form.ts';
+
+void import('./components/settings-form/pan-settings-form.ts');

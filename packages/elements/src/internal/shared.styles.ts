@@ -171,7 +171,7 @@ export const stateStyles = css`
 `;
 
 /** The Active/Paused badge of an installed integration: `.status`, `.status--paused`. */
-export const statusStyles = css`
+export const statusStyles = /* @__PURE__ */ css`
   .status {
     padding: 0.125rem var(--pan-space-xs);
     border-radius: var(--pan-radius-pill);

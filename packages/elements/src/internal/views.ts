@@ -2,11 +2,11 @@ import type { SettingsForm } from '@pan/run-api/contract';
 import { PanApiError } from './api-client.ts';
 
 /** What to tell the user about a failed call, in plain words (the server's message when it is meant for them). */
-export function describeError(error: unknown): string {
+export function describeError(error: unknown, notFound = 'This is not available any more.'): string {
   if (!(error instanceof PanApiError)) return 'Something went wrong. Please try again.';
   if (error.tokenExpired || error.status === 401) return 'Your session has expired. Please sign in again.';
   if (error.status === 0) return 'The marketplace could not be reached. Check your connection and retry.';
-  if (error.status === 404) return 'This is not available any more.';
+  if (error.status === 404) return notFound;
   if (error.status >= 500) return 'Something went wrong on our side. Please try again.';
   return error.message;
 }

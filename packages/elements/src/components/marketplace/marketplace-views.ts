@@ -7,3 +7,4 @@ import '../my-integrations/pan-my-integrations.ts';
 import '../schedule-editor/pan-schedule-editor.ts';
 import '../tenant-page/pan-tenant-page.ts';
 import '../settings-form/pan-settings-form.ts';
+import '../install-page/pan-install-page.ts';

@@ -1,13 +1,14 @@
 import { initialState, Task, TaskStatus } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { Catalog, Flag, IntegrationCard, IntegrationDetail, Tenant } from '@pan/run-api/contract';
+import type { Catalog, Flag, IntegrationCard, IntegrationDetail } from '@pan/run-api/contract';
 import type {} from '../../events/events.ts';
 import type { PanIntegrationRef } from '../../events/pan-install-request.ts';
 import type { PanInstalledEvent } from '../../events/pan-installed.ts';
 import type { PanNavigateDetail, PanNavigateEvent } from '../../events/pan-navigate.ts';
 import { PanApiError, RunApiClient } from '../../internal/api-client.ts';
 import { PanElement } from '../../internal/pan-element.ts';
+import { describeError } from '../../internal/views.ts';
 import styles from './marketplace.styles.ts';
 
 /** Delay between the last keystroke in the search box and the catalog request. */
@@ -174,26 +175,13 @@ export class PanMarketplace extends PanElement {
   readonly #detail = new Task(this, {
     args: () => [this.apiBase, this.#authEpoch + this.refreshEpoch, this.slug, this.mode] as const,
     task: async ([, , slug, mode], { signal }) => {
+      // Install-only mode shows no integration page: nothing to load.
       if (!slug || !this.#api.ready || mode === 'install') return initialState;
       return this.#api.get<IntegrationDetail>(
         `/marketplace/integrations/${encodeURIComponent(slug)}`,
         {},
         signal,
       );
-    },
-  });
-
-  /** Install-only mode: the user's existing installation of the integration, if any. */
-  readonly #existingTenant = new Task(this, {
-    args: () => [this.mode, this.apiBase, this.#authEpoch + this.refreshEpoch, this.slug] as const,
-    task: async ([mode, , , slug], { signal }) => {
-      if (mode !== 'install' || !slug || !this.#api.ready) return initialState;
-      await this.#loadViews();
-      const { tenants } = await this.#api.get<{ tenants: Tenant[] }>('/marketplace/tenants', {}, signal);
-      return tenants.find((t) => t.integration.slug === slug)?.id ?? '';
-    },
-    onComplete: (tenantId) => {
-      this.tenantId = tenantId;
     },
   });
 
@@ -212,6 +200,10 @@ export class PanMarketplace extends PanElement {
   }
 
   #focusView = false;
+
+  protected override willUpdate(): void {
+    if (this.mode === 'install' && !this.viewsLoaded) void this.#loadViews();
+  }
 
   protected override updated(): void {
     if (this.#focusView && this.viewsLoaded) {
@@ -267,20 +259,9 @@ export class PanMarketplace extends PanElement {
 
   #renderInstallMode(): TemplateResult {
     if (!this.slug) return html`<p class="state" part="error" role="alert">Set the integration attribute to the integration to install.</p>`;
-    return this.#existingTenant.render({
-      initial: () => this.#renderViewLoading(),
-      pending: () => this.#renderViewLoading(),
-      error: (error) => this.#renderError(error, "Couldn't load this integration", () => this.#existingTenant.run()),
-      complete: () =>
-        this.tenantId
-          ? html`<pan-tenant-page .api=${this.#api} tenant-id=${this.tenantId} @pan-uninstalled=${this.#onUninstalled}></pan-tenant-page>`
-          : html`<pan-install-flow
-              .api=${this.#api}
-              slug=${this.slug!}
-              @pan-installed=${this.#onInstalled}
-              @pan-navigate=${this.#onChildNavigate}
-            ></pan-install-flow>`,
-    });
+    // Nothing to ask the API before the host has set a token.
+    if (!this.viewsLoaded || !this.#api.ready) return this.#renderViewLoading();
+    return html`<pan-install-page .api=${this.#api} slug=${this.slug}></pan-install-page>`;
   }
 
   #renderTabs(): TemplateResult {
@@ -318,9 +299,7 @@ export class PanMarketplace extends PanElement {
   #onInstalled = (event: PanInstalledEvent): void => {
     this.refreshEpoch++;
     this.tenantId = event.detail.tenant.id;
-    if (this.mode === 'full') {
-      this.#show('tenant', { view: 'tenant', slug: event.detail.tenant.integration.slug, tenantId: this.tenantId });
-    }
+    this.#show('tenant', { view: 'tenant', slug: event.detail.tenant.integration.slug, tenantId: this.tenantId });
   };
 
   #onInstallCancel = (): void => {
@@ -331,7 +310,7 @@ export class PanMarketplace extends PanElement {
   #onUninstalled = (): void => {
     this.refreshEpoch++;
     this.tenantId = '';
-    if (this.mode === 'full') this.#showMine();
+    this.#showMine();
   };
 
   /** Navigation asked for by a view (open an installation, or the catalog). */
@@ -341,7 +320,6 @@ export class PanMarketplace extends PanElement {
     const { view, tenantId } = event.detail;
     if (view === 'tenant' && tenantId) {
       this.tenantId = tenantId;
-      if (this.mode === 'install') return;
       this.#show('tenant', event.detail);
     } else if (view === 'catalog') {
       this.#showBrowse();
@@ -525,7 +503,7 @@ export class PanMarketplace extends PanElement {
   #renderError(error: unknown, title: string, retry: () => void): TemplateResult {
     return html`<div class="state state--error" part="error" role="alert">
       <p class="state__title">${title}</p>
-      <p class="state__text">${errorMessage(error)}</p>
+      <p class="state__text">${describeError(error, 'This integration is not available.')}</p>
       <button type="button" class="button" part="retry-button" @click=${retry}>Retry</button>
     </div>`;
   }
@@ -832,10 +810,3 @@ function renderInstalled(): TemplateResult {
   </span>`;
 }
 
-function errorMessage(error: unknown): string {
-  if (!(error instanceof PanApiError)) return 'Something went wrong. Please try again.';
-  if (error.tokenExpired || error.status === 401) return 'Your session has expired. Please sign in again.';
-  if (error.status === 404) return 'This integration is not available.';
-  if (error.status === 0) return 'The marketplace could not be reached. Check your connection and retry.';
-  return 'Something went wrong on our side. Please try again.';
-}

@@ -1,0 +1,63 @@
+import { Task } from '@lit/task';
+import { html } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type { Tenant } from '@pan/run-api/contract';
+import type {} from '../../events/events.ts';
+import type { PanInstalledEvent } from '../../events/pan-installed.ts';
+import type { PanNavigateEvent } from '../../events/pan-navigate.ts';
+import type { RunApiClient } from '../../internal/api-client.ts';
+import { PanElement } from '../../internal/pan-element.ts';
+import { stateStyles } from '../../internal/shared.styles.ts';
+import { describeError } from '../../internal/views.ts';
+
+/**
+ * @summary One integration's page in install-only mode: its install flow, or, once installed,
+ * its settings page (and the flow again after an uninstall).
+ */
+export class PanInstallPage extends PanElement {
+  static override styles = [stateStyles];
+
+  @property({ attribute: false }) api?: RunApiClient;
+
+  @property() slug = '';
+
+  /** The user's installation of the integration ('' when there is none). */
+  @state() private tenantId = '';
+
+  readonly #existing = new Task(this, {
+    args: () => [this.api, this.slug] as const,
+    task: async ([api, slug], { signal }) => {
+      if (!api || !slug) throw new Error('No integration');
+      const { tenants } = await api.get<{ tenants: Tenant[] }>('/marketplace/tenants', {}, signal);
+      return tenants.find((t) => t.integration.slug === slug)?.id ?? '';
+    },
+    onComplete: (tenantId) => {
+      this.tenantId = tenantId;
+    },
+  });
+
+  override render() {
+    return this.#existing.render({
+      pending: () => html`<div class="state" aria-busy="true"><p class="state__title">Loading…</p></div>`,
+      error: (error) => html`<div class="state state--error" role="alert">
+        <p class="state__title">Couldn't load this integration</p>
+        <p class="state__text">${describeError(error)}</p>
+      </div>`,
+      complete: () =>
+        this.tenantId
+          ? html`<pan-tenant-page
+              .api=${this.api}
+              tenant-id=${this.tenantId}
+              @pan-uninstalled=${() => (this.tenantId = '')}
+            ></pan-tenant-page>`
+          : html`<pan-install-flow
+              .api=${this.api}
+              slug=${this.slug}
+              @pan-installed=${(e: PanInstalledEvent) => (this.tenantId = e.detail.tenant.id)}
+              @pan-navigate=${(e: PanNavigateEvent) => {
+                if (e.detail.view === 'tenant' && e.detail.tenantId) this.tenantId = e.detail.tenantId;
+              }}
+            ></pan-install-flow>`,
+    });
+  }
+}
