@@ -1,0 +1,173 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { page } from 'vitest/browser';
+import type { InstallRequest, Tenant } from '@pan/run-api/contract';
+import { axeViolations, cleanup, listen, mountView, newUser, shadowText } from '../../../test/harness.ts';
+import type { RunApiClient } from '../../internal/api-client.ts';
+
+afterEach(cleanup);
+
+const HUBSPOT_REF = { id: expect.any(String), slug: 'hubspot-contacts', name: 'HubSpot Contacts' };
+
+/** Installs an integration for the user straight through the API. */
+const install = (api: RunApiClient, body: Partial<InstallRequest> = {}) =>
+  api.request<Tenant>('POST', '/marketplace/tenants', { body: { integration: 'hubspot-contacts', ...body } });
+
+const stored = (api: RunApiClient, id: string) => api.get<Tenant>(`/marketplace/tenants/${id}`);
+
+/** Mounts the page of a new HubSpot tenant and waits until its settings form shows. */
+async function mountTenant(body: Partial<InstallRequest> = {}) {
+  const { api } = await newUser();
+  const tenant = await install(api, { configs: { direction: 'to_hubspot', records_per_page: 42, note: 'hello' }, ...body });
+  const el = await mountView('pan-tenant-page', { api, tenantId: tenant.id });
+  await expect.element(page.getByRole('heading', { level: 2, name: 'HubSpot Contacts' })).toBeVisible();
+  await expect.element(perPage()).toBeVisible();
+  return { api, tenant, el };
+}
+
+const perPage = () => page.getByLabelText('Records per page');
+const button = (name: string) => page.getByRole('button', { name, exact: true });
+const status = (el: Element) => shadowText(el, '[part="status"]');
+const notice = (el: Element) => shadowText(el, '[part="notice"]');
+/** The PATCH requests sent since the spy was set up. */
+const patches = (spy: { mock: { calls: unknown[][] } }) =>
+  spy.mock.calls.filter(([, init]) => (init as RequestInit | undefined)?.method === 'PATCH');
+
+describe('<pan-tenant-page>', () => {
+  it('has no axe violations', async () => {
+    const { el } = await mountTenant();
+    await el.shadowRoot!.querySelector('pan-settings-form')!.updateComplete;
+    expect(await axeViolations(el)).toEqual([]);
+    await button('Uninstall…').click();
+    await expect.element(page.getByRole('dialog')).toBeVisible();
+    expect(await axeViolations(el)).toEqual([]);
+  });
+
+  it("shows the tenant's settings, status and schedule from the API", async () => {
+    const { el } = await mountTenant();
+    await expect.element(perPage()).toHaveValue(42);
+    await expect.element(page.getByLabelText('Note')).toHaveValue('hello');
+    await expect.element(page.getByLabelText('Sync direction')).toHaveDisplayValue('To HubSpot');
+    expect(status(el)).toBe('Active');
+    await expect.element(button('Pause')).toBeVisible();
+    // The schedule follows the integration's default (hourly).
+    await expect.element(page.getByRole('group', { name: 'When it runs' })).toBeVisible();
+    await expect.element(page.getByRole('radio', { name: "The integration's default" })).toBeChecked();
+    await expect.element(button('Save schedule')).toBeDisabled();
+    const editor = el.shadowRoot!.querySelector('pan-schedule-editor')!;
+    expect(shadowText(editor, '.preview__summary')).toBe('Every hour');
+  });
+
+  it('saves settings with PATCH, says so and emits pan-settings-saved', async () => {
+    const saved = listen('pan-settings-saved');
+    const { api, tenant, el } = await mountTenant();
+    await perPage().fill('75');
+    await button('Save settings').click();
+    await expect.poll(() => notice(el)).toBe('Settings saved.');
+    expect(saved.map((e) => e.detail)).toEqual([{ tenant: { id: tenant.id, integration: HUBSPOT_REF }, changed: ['configs'] }]);
+    expect(saved[0]!.bubbles && saved[0]!.composed).toBe(true);
+    expect((await stored(api, tenant.id)).configs).toEqual({ direction: 'to_hubspot', records_per_page: 75, note: 'hello' });
+    // The form shows what was saved.
+    await expect.element(perPage()).toHaveValue(75);
+  });
+
+  it('shows the field error for an invalid value and saves nothing', async () => {
+    const saved = listen('pan-settings-saved');
+    const fetchSpy = vi.spyOn(globalThis, 'fetch');
+    const { api, tenant, el } = await mountTenant();
+    await perPage().fill('500');
+    await button('Save settings').click();
+    await expect.element(page.getByText(/must be at most 100/)).toBeVisible();
+    await expect.element(perPage()).toHaveAttribute('aria-invalid', 'true');
+    expect(patches(fetchSpy)).toEqual([]);
+    expect(saved).toHaveLength(0);
+    expect(notice(el)).toBe('');
+    expect((await stored(api, tenant.id)).configs).toMatchObject({ records_per_page: 42 });
+  });
+
+  it('saves a schedule of its own, and goes back to the default', async () => {
+    const saved = listen('pan-settings-saved');
+    const { api, tenant, el } = await mountTenant();
+    await expect.element(button('Save schedule')).toBeDisabled();
+
+    await page.getByRole('radio', { name: 'Repeat' }).click();
+    await page.getByLabelText('Every', { exact: true }).fill('2');
+    await page.getByLabelText('Unit', { exact: true }).selectOptions('hours');
+    await button('Save schedule').click();
+    await expect.poll(() => notice(el)).toBe('Schedule saved.');
+    expect(saved.map((e) => e.detail)).toEqual([{ tenant: { id: tenant.id, integration: HUBSPOT_REF }, changed: ['schedule'] }]);
+    const custom = await stored(api, tenant.id);
+    expect(custom.schedule_is_default).toBe(false);
+    expect(custom.schedule).toEqual({ type: 'interval', every: 2, unit: 'hours' });
+    // Saved: the editor shows it, and there is nothing left to save.
+    await expect.element(page.getByRole('radio', { name: 'Repeat' })).toBeChecked();
+    await expect.element(page.getByLabelText('Every', { exact: true })).toHaveValue(2);
+    await expect.element(button('Save schedule')).toBeDisabled();
+
+    await page.getByRole('radio', { name: "The integration's default" }).click();
+    await button('Save schedule').click();
+    await expect.poll(() => saved.length).toBe(2);
+    expect(saved[1]!.detail.changed).toEqual(['schedule']);
+    const back = await stored(api, tenant.id);
+    expect(back.schedule_is_default).toBe(true);
+    expect(back.schedule).toEqual({ type: 'interval', every: 1, unit: 'hours' });
+  });
+
+  it('shows a tenant that runs only when triggered, and cannot save an invalid cron expression', async () => {
+    const { el } = await mountTenant({ schedule: null });
+    await expect.element(page.getByRole('radio', { name: 'Only when triggered' })).toBeChecked();
+    await page.getByRole('radio', { name: /^Custom/ }).click();
+    await page.getByLabelText('Cron expression', { exact: true }).fill('0 9 *');
+    await expect.element(page.getByRole('alert')).toHaveTextContent(/5 fields/);
+    await expect.element(button('Save schedule')).toBeDisabled();
+    expect(notice(el)).toBe('');
+  });
+
+  it('pauses and resumes', async () => {
+    const saved = listen('pan-settings-saved');
+    const { api, tenant, el } = await mountTenant();
+    await button('Pause').click();
+    await expect.poll(() => status(el)).toBe('Paused');
+    await expect.element(button('Resume')).toBeVisible();
+    expect((await stored(api, tenant.id)).status).toBe('paused');
+    expect(saved.map((e) => e.detail)).toEqual([{ tenant: { id: tenant.id, integration: HUBSPOT_REF }, changed: ['status'] }]);
+    expect(notice(el)).toMatch(/^Paused/);
+
+    await button('Resume').click();
+    await expect.poll(() => status(el)).toBe('Active');
+    await expect.element(button('Pause')).toBeVisible();
+    expect((await stored(api, tenant.id)).status).toBe('active');
+    expect(saved.map((e) => e.detail.changed)).toEqual([['status'], ['status']]);
+  });
+
+  it('asks before uninstalling: Cancel keeps it, Uninstall archives it', async () => {
+    const uninstalled = listen('pan-uninstalled');
+    const { api, tenant } = await mountTenant();
+    const dialog = page.getByRole('dialog', { name: 'Uninstall HubSpot Contacts?' });
+
+    await button('Uninstall…').click();
+    await expect.element(dialog).toBeVisible();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.element(dialog).not.toBeInTheDocument();
+    expect(uninstalled).toHaveLength(0);
+    expect((await api.get<{ tenants: Tenant[] }>('/marketplace/tenants')).tenants.map((t) => t.id)).toEqual([tenant.id]);
+
+    await button('Uninstall…').click();
+    await expect.element(dialog).toBeVisible();
+    await dialog.getByRole('button', { name: 'Uninstall', exact: true }).click();
+    await expect.poll(() => uninstalled.length).toBe(1);
+    expect(uninstalled[0]!.detail).toEqual({ tenant: { id: tenant.id, integration: HUBSPOT_REF } });
+    expect((await api.get<{ tenants: Tenant[] }>('/marketplace/tenants')).tenants).toEqual([]);
+  });
+
+  it("shows the error state for another user's tenant", async () => {
+    const owner = await newUser();
+    const tenant = await install(owner.api);
+    const { api } = await newUser();
+    const el = await mountView('pan-tenant-page', { api, tenantId: tenant.id });
+    await expect.element(page.getByRole('alert')).toHaveTextContent(/could not be loaded/);
+    expect(shadowText(el, '[role="alert"]')).toContain('This is not available any more.');
+    await expect.element(button('Retry')).toBeVisible();
+    expect(el.shadowRoot!.querySelector('pan-settings-form')).toBeNull();
+    expect(await axeViolations(el)).toEqual([]);
+  });
+});
