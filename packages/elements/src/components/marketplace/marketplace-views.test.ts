@@ -1,0 +1,247 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { page } from 'vitest/browser';
+import type { Tenant } from '@pan/run-api/contract';
+import type { PanNavigateDetail } from '../../events/pan-navigate.ts';
+import {
+  axeViolations,
+  card,
+  cardButton,
+  cleanup,
+  fixture,
+  mountView,
+  newUser,
+  part,
+  parts,
+  root,
+  settled,
+  signToken,
+  stack,
+  text,
+} from '../../../test/harness.ts';
+import type { PanMarketplace } from './marketplace.component.ts';
+
+afterEach(cleanup);
+
+/**
+ * A marketplace for a fresh user (installs are per user: a shared fixture user would leak
+ * "Installed" into the other tests), and an API client of the same user.
+ */
+async function marketplaceOfNewUser() {
+  const { sub, api } = await newUser('engineering');
+  const el = await fixture({ token: await signToken('engineering', { sub }) });
+  return { el, api, sub };
+}
+
+/** What the host sees: every `name` event dispatched on or through the marketplace. */
+function hostEvents<K extends 'pan-navigate' | 'pan-installed' | 'pan-uninstalled'>(el: HTMLElement, name: K) {
+  const events: GlobalEventHandlersEventMap[K][] = [];
+  el.addEventListener(name, (e) => events.push(e as GlobalEventHandlersEventMap[K]));
+  return events;
+}
+
+const tabs = (el: PanMarketplace) =>
+  parts(el, 'tab').map((tab) => ({ name: text(tab), current: tab.getAttribute('aria-current') }));
+const view = (el: PanMarketplace) => root(el).querySelector('#view');
+const tenantPage = (el: PanMarketplace) => root(el).querySelector('pan-tenant-page');
+const next = () => page.getByRole('button', { name: 'Next' }).click();
+
+describe('<pan-marketplace>', () => {
+  describe('views', () => {
+    it('switches between Browse and My integrations with tabs marked aria-current="page"', async () => {
+      const { el } = await marketplaceOfNewUser();
+      const navigations = hostEvents(el, 'pan-navigate');
+      await expect.element(page.getByRole('navigation', { name: 'Marketplace sections' })).toBeVisible();
+      expect(tabs(el)).toEqual([
+        { name: 'Browse', current: 'page' },
+        { name: 'My integrations', current: 'false' },
+      ]);
+
+      parts(el, 'tab')[1]!.click();
+      await expect.element(page.getByRole('heading', { level: 2, name: 'My integrations' })).toBeVisible();
+      expect(tabs(el).map((t) => t.current)).toEqual(['false', 'page']);
+      expect(root(el).querySelector('pan-my-integrations')).not.toBeNull();
+      expect(part(el, 'search')).toBeNull();
+      await expect.element(page.getByText('Nothing installed yet')).toBeVisible();
+      expect(await axeViolations(el)).toEqual([]);
+
+      parts(el, 'tab')[0]!.click();
+      await settled(el);
+      expect(tabs(el).map((t) => t.current)).toEqual(['page', 'false']);
+      expect(part(el, 'search')).not.toBeNull();
+      expect(root(el).querySelector('pan-my-integrations')).toBeNull();
+      expect(navigations.map((e) => e.detail)).toEqual([
+        { view: 'my-integrations', slug: null },
+        { view: 'catalog', slug: null },
+      ]);
+    });
+
+    it('Browse integrations in an empty My integrations opens the catalog', async () => {
+      const { el } = await marketplaceOfNewUser();
+      const navigations = hostEvents(el, 'pan-navigate');
+      parts(el, 'tab')[1]!.click();
+      await page.getByRole('button', { name: 'Browse integrations' }).click();
+      await settled(el);
+      expect(part(el, 'search')).not.toBeNull();
+      expect(tabs(el).map((t) => t.current)).toEqual(['page', 'false']);
+      // The list's own request is re-emitted by the marketplace, once.
+      expect(navigations.map((e) => e.detail.view)).toEqual(['my-integrations', 'catalog']);
+      expect(navigations.every((e) => e.target === el)).toBe(true);
+    });
+
+    it('opens an installation from My integrations with Manage, and its back button returns to the list', async () => {
+      const { el, api } = await marketplaceOfNewUser();
+      const tenant = await api.request<Tenant>('POST', '/marketplace/tenants', { body: { integration: 'hubspot-contacts' } });
+      const navigations = hostEvents(el, 'pan-navigate');
+
+      parts(el, 'tab')[1]!.click();
+      await page.getByRole('button', { name: 'Manage HubSpot Contacts' }).click();
+      await expect.element(page.getByRole('heading', { level: 2, name: 'HubSpot Contacts' })).toBeVisible();
+      expect(tenantPage(el)?.tenantId).toBe(tenant.id);
+      // Still under My integrations.
+      expect(tabs(el).map((t) => t.current)).toEqual(['false', 'page']);
+      const back = part(el, 'back-button')!;
+      expect(text(back)).toBe('My integrations');
+      expect(navigations.map((e) => e.detail)).toEqual([
+        { view: 'my-integrations', slug: null },
+        { view: 'tenant', slug: 'hubspot-contacts', tenantId: tenant.id },
+      ]);
+      // One event per navigation, from the marketplace (the list's own one does not leak out).
+      expect(navigations.every((e) => e.target === el)).toBe(true);
+      await expect.poll(() => root(el).activeElement).toBe(view(el));
+
+      back.click();
+      await expect.element(page.getByRole('button', { name: 'Manage HubSpot Contacts' })).toBeVisible();
+      expect(tenantPage(el)).toBeNull();
+      expect(navigations.at(-1)!.detail).toEqual({ view: 'my-integrations', slug: null });
+    });
+
+    it('installs from an integration page through the flow, then shows its page, and the card says Installed', async () => {
+      const { el, api } = await marketplaceOfNewUser();
+      const installed = hostEvents(el, 'pan-installed');
+      const navigations = hostEvents(el, 'pan-navigate');
+      expect(card(el, 'HubSpot Contacts').querySelector('[part~="installed-badge"]')).toBeNull();
+
+      cardButton(el, 'HubSpot Contacts').click();
+      await settled(el);
+      part(el, 'install-button')!.click();
+      await expect.element(page.getByRole('heading', { level: 3, name: 'Connect' })).toBeVisible();
+      expect(navigations.at(-1)!.detail).toEqual({ view: 'install', slug: 'hubspot-contacts' });
+      await next();
+      await page.getByLabelText('Records per page').fill('30');
+      await next();
+      await next();
+      await page.getByRole('button', { name: 'Enable' }).click();
+
+      await expect.poll(() => tenantPage(el)).not.toBeNull();
+      expect(installed).toHaveLength(1);
+      const tenant = installed[0]!.detail.tenant;
+      expect(tenant.integration).toEqual({ id: expect.any(String), slug: 'hubspot-contacts', name: 'HubSpot Contacts' });
+      expect(tenantPage(el)!.tenantId).toBe(tenant.id);
+      expect(navigations.at(-1)!.detail).toEqual<PanNavigateDetail>({ view: 'tenant', slug: 'hubspot-contacts', tenantId: tenant.id });
+      expect(navigations.at(-1)!.target).toBe(el);
+      await expect.element(page.getByRole('heading', { level: 2, name: 'HubSpot Contacts' })).toBeVisible();
+      await expect.element(page.getByLabelText('Records per page')).toHaveValue(30);
+      expect(tabs(el).map((t) => t.current)).toEqual(['false', 'page']);
+      expect((await api.get<Tenant>(`/marketplace/tenants/${tenant.id}`)).configs).toMatchObject({ records_per_page: 30 });
+
+      parts(el, 'tab')[0]!.click();
+      await settled(el);
+      const badge = card(el, 'HubSpot Contacts').querySelector('[part~="installed-badge"]');
+      expect(text(badge)).toBe('Installed');
+      expect(card(el, 'Slack Alerts').querySelector('[part~="installed-badge"]')).toBeNull();
+      // Its page says Installed instead of Install too.
+      cardButton(el, 'HubSpot Contacts').click();
+      await settled(el);
+      expect(part(el, 'install-button')).toBeNull();
+      expect(text(part(el, 'installed-badge'))).toBe('Installed');
+    });
+
+    it('cancelling the flow returns to the integration page', async () => {
+      const { el } = await marketplaceOfNewUser();
+      cardButton(el, 'HubSpot Contacts').click();
+      await settled(el);
+      part(el, 'install-button')!.click();
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      await settled(el);
+      expect(part(el, 'detail-title')?.textContent).toBe('HubSpot Contacts');
+      expect(root(el).querySelector('pan-install-flow')).toBeNull();
+    });
+
+    it('uninstalling from the tenant page goes back to My integrations and clears Installed', async () => {
+      const { sub, api } = await newUser('engineering');
+      await api.request<Tenant>('POST', '/marketplace/tenants', { body: { integration: 'slack-alerts' } });
+      const el = await fixture({ token: await signToken('engineering', { sub }) });
+      expect(text(card(el, 'Slack Alerts').querySelector('[part~="installed-badge"]'))).toBe('Installed');
+      const uninstalled = hostEvents(el, 'pan-uninstalled');
+      parts(el, 'tab')[1]!.click();
+      await page.getByRole('button', { name: 'Manage Slack Alerts' }).click();
+      await page.getByRole('button', { name: 'Uninstall…' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Uninstall', exact: true }).click();
+      await expect.element(page.getByText('Nothing installed yet')).toBeVisible();
+      expect(tabs(el).map((t) => t.current)).toEqual(['false', 'page']);
+      expect(tenantPage(el)).toBeNull();
+      expect((await api.get<{ tenants: Tenant[] }>('/marketplace/tenants')).tenants).toEqual([]);
+      expect(uninstalled.map((e) => e.detail.tenant.integration.slug)).toEqual(['slack-alerts']);
+
+      parts(el, 'tab')[0]!.click();
+      await settled(el);
+      expect(card(el, 'Slack Alerts').querySelector('[part~="installed-badge"]')).toBeNull();
+    });
+
+    describe('mode="install"', () => {
+      /** An install-only marketplace of `integration`, for a fresh user. */
+      async function installOnly(options: { tokenLater?: boolean } = {}) {
+        const { sub, api } = await newUser('engineering');
+        const token = await signToken('engineering', { sub });
+        const el = await mountView('pan-marketplace', {
+          apiBase: stack.apiBase,
+          mode: 'install',
+          slug: 'hubspot-contacts',
+          ...(options.tokenLater ? {} : { token }),
+        });
+        return { el, api, token };
+      }
+
+      it('shows only the install flow: no search box, no tabs', async () => {
+        const { el } = await installOnly();
+        expect(el.getAttribute('mode')).toBe('install');
+        await expect.element(page.getByRole('heading', { level: 3, name: 'Connect' })).toBeVisible();
+        expect(root(el).querySelector('pan-install-page')).not.toBeNull();
+        expect(part(el, 'search')).toBeNull();
+        expect(parts(el, 'tab')).toEqual([]);
+        expect(part(el, 'nav')).toBeNull();
+        await expect.element(page.getByRole('searchbox')).not.toBeInTheDocument();
+        await expect.element(page.getByRole('navigation')).not.toBeInTheDocument();
+        expect(await axeViolations(el)).toEqual([]);
+      });
+
+      it('loads when the token is set after the element is connected', async () => {
+        const { el, token } = await installOnly({ tokenLater: true });
+        await expect.element(page.getByText('Loading…')).toBeVisible();
+        el.token = token;
+        await expect.element(page.getByRole('heading', { level: 3, name: 'Connect' })).toBeVisible();
+        await expect.element(page.getByText(/session has expired/i)).not.toBeInTheDocument();
+        await expect.element(page.getByRole('alert')).not.toBeInTheDocument();
+      });
+
+      it('installs, then shows the settings page, with pan-installed reaching the host', async () => {
+        const { el, api } = await installOnly();
+        const installed = hostEvents(el, 'pan-installed');
+        await next();
+        await next();
+        await next();
+        await page.getByRole('button', { name: 'Enable' }).click();
+        await expect.poll(() => installed.length).toBe(1);
+        const { tenant } = installed[0]!.detail;
+        await expect.element(page.getByRole('button', { name: 'Save schedule' })).toBeVisible();
+        expect(parts(el, 'tab')).toEqual([]);
+        expect((await api.get<{ tenants: Tenant[] }>('/marketplace/tenants')).tenants.map((t) => t.id)).toEqual([tenant.id]);
+      });
+
+      it('asks for the integration attribute when it is missing', async () => {
+        const el = await mountView('pan-marketplace', { apiBase: stack.apiBase, mode: 'install', token: await signToken() });
+        expect(text(part(el, 'error'))).toMatch(/Set the integration attribute/);
+      });
+    });
+  });
+});
