@@ -36,8 +36,12 @@ const dateFormat = new Intl.DateTimeFormat(undefined, {
 export class PanScheduleEditor extends PanElement {
   static override styles = [baseStyles, styles];
 
-  /** The chosen schedule: `undefined` = the integration's default, `null` = only when triggered. */
-  @property({ attribute: false }) value: Schedule | null | undefined = undefined;
+  /**
+   * The chosen schedule: `undefined` = the integration's default, `null` = only when triggered.
+   * Setting an equal schedule again (a new object, same content) keeps what the user chose since.
+   */
+  @property({ attribute: false, hasChanged: (value, old) => JSON.stringify(value) !== JSON.stringify(old) })
+  value: Schedule | null | undefined = undefined;
 
   /** The integration's default schedule (`null`: it has none). */
   @property({ attribute: false }) defaultSchedule: Schedule | null = null;

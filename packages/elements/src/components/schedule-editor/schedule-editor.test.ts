@@ -284,6 +284,20 @@ describe('<pan-schedule-editor>', () => {
     expect(el.schedule).toBeUndefined();
   });
 
+  it("keeps the user's choice when the host sets an equal value again, not a different one", async () => {
+    const el = await mount({ value: interval(3, 'days') });
+    await page.getByLabelText('Every', { exact: true }).fill('2');
+    el.value = interval(3, 'days'); // a new object, same schedule (a host re-rendering)
+    await el.updateComplete;
+    await expect.element(page.getByLabelText('Every', { exact: true })).toHaveValue(2);
+    expect(el.schedule).toEqual(interval(2, 'days'));
+
+    el.value = interval(4, 'days');
+    await el.updateComplete;
+    await expect.element(page.getByLabelText('Every', { exact: true })).toHaveValue(4);
+    expect(el.schedule).toEqual(interval(4, 'days'));
+  });
+
   it('emits nothing when the host sets the value', async () => {
     const changes = listen('pan-schedule-change');
     const el = await mount({ value: cron('0 9 * * *') });

@@ -173,6 +173,8 @@ export class PanTenantPage extends PanElement {
       const saved = await this.api.request<Tenant>('PATCH', `/marketplace/tenants/${encodeURIComponent(tenant.id)}`, { body: update });
       this.serverErrors = [];
       this.#replace(saved);
+      // Only a saved schedule settles the schedule choice (a settings save keeps an unsaved one).
+      if (what === 'schedule') this.schedule = undefined;
       this.notice = { text: what === 'configs' ? 'Settings saved.' : 'Schedule saved.' };
       this.#emitSaved(saved, [what]);
     } catch (error) {
@@ -217,7 +219,6 @@ export class PanTenantPage extends PanElement {
 
   #replace(tenant: Tenant): void {
     this.current = tenant;
-    this.schedule = undefined;
   }
 
   #emitSaved(tenant: Tenant, changed: PanSettingsSavedDetail['changed']): void {

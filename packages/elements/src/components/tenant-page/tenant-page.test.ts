@@ -122,6 +122,34 @@ describe('<pan-tenant-page>', () => {
     expect(notice(el)).toBe('');
   });
 
+  it('keeps an unsaved schedule choice through a pause (default schedule)', async () => {
+    const { api, tenant } = await mountTenant();
+    await page.getByRole('radio', { name: 'Repeat' }).click();
+    await page.getByLabelText('Every', { exact: true }).fill('2');
+    await button('Pause').click();
+    await expect.element(button('Resume')).toBeVisible();
+    // The editor still shows the choice, and it can still be saved.
+    await expect.element(page.getByRole('radio', { name: 'Repeat' })).toBeChecked();
+    await expect.element(button('Save schedule')).toBeEnabled();
+    await button('Save schedule').click();
+    await expect.element(button('Save schedule')).toBeDisabled();
+    expect((await stored(api, tenant.id)).schedule).toEqual({ type: 'interval', every: 2, unit: 'hours' });
+  });
+
+  it('keeps an unsaved schedule choice through a settings save (schedule of its own)', async () => {
+    const { api, tenant } = await mountTenant({ schedule: { type: 'interval', every: 3, unit: 'days' } });
+    await expect.element(page.getByLabelText('Every', { exact: true })).toHaveValue(3);
+    await page.getByLabelText('Every', { exact: true }).fill('2');
+    await perPage().fill('50');
+    await button('Save settings').click();
+    await expect.element(page.getByText('Settings saved.')).toBeVisible();
+    await expect.element(page.getByLabelText('Every', { exact: true })).toHaveValue(2);
+    await expect.element(button('Save schedule')).toBeEnabled();
+    await button('Save schedule').click();
+    await expect.element(page.getByText('Schedule saved.')).toBeVisible();
+    expect((await stored(api, tenant.id)).schedule).toEqual({ type: 'interval', every: 2, unit: 'days' });
+  });
+
   it('pauses and resumes', async () => {
     const saved = listen('pan-settings-saved');
     const { api, tenant, el } = await mountTenant();
