@@ -6,6 +6,7 @@ import { PanElement } from '../../internal/pan-element.ts';
 import { baseStyles } from '../../internal/shared.styles.ts';
 import {
   describeSchedule,
+  INTERVAL_MAXIMUM,
   INTERVAL_MINIMUM,
   INTERVAL_UNITS,
   nextRuns,
@@ -113,6 +114,7 @@ export class PanScheduleEditor extends PanElement {
             type="number"
             inputmode="numeric"
             min=${INTERVAL_MINIMUM[this.unit]}
+            max=${INTERVAL_MAXIMUM[this.unit]}
             step="1"
             .value=${String(this.every)}
             ?disabled=${this.mode !== 'interval'}

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { page } from 'vitest/browser';
 import type { Schedule } from '@pan/run-api/contract';
 import { axeViolations, cleanup, listen, mountView, shadowText } from '../../../test/harness.ts';
+import { checkSchedule } from '../../../../run-api/src/schedules/schedule.ts';
 import { describeSchedule, nextRuns, scheduleProblem } from './schedule.ts';
 
 afterEach(cleanup);
@@ -15,15 +16,20 @@ describe('schedule.ts', () => {
     it.each([
       ['no schedule', null, undefined],
       ['5 minutes (the minimum)', interval(5, 'minutes'), undefined],
-      ['4 minutes', interval(4, 'minutes'), 'Enter a whole number of minutes, at least 5'],
+      ['4 minutes', interval(4, 'minutes'), 'Enter a whole number of minutes from 5 to 1440'],
       ['1 hour', interval(1, 'hours'), undefined],
-      ['0 hours', interval(0, 'hours'), 'Enter a whole number of hours, at least 1'],
-      ['1.5 hours', interval(1.5, 'hours'), 'Enter a whole number of hours, at least 1'],
+      ['0 hours', interval(0, 'hours'), 'Enter a whole number of hours from 1 to 168'],
+      ['1.5 hours', interval(1.5, 'hours'), 'Enter a whole number of hours from 1 to 168'],
+      ['1440 minutes (the maximum)', interval(1440, 'minutes'), undefined],
+      ['1441 minutes', interval(1441, 'minutes'), 'Enter a whole number of minutes from 5 to 1440'],
+      ['169 hours', interval(169, 'hours'), 'Enter a whole number of hours from 1 to 168'],
       ['1 day', interval(1, 'days'), undefined],
-      ['0 days', interval(0, 'days'), 'Enter a whole number of days, at least 1'],
+      ['366 days', interval(366, 'days'), 'Enter a whole number of days from 1 to 365'],
+      ['53 weeks', interval(53, 'weeks'), 'Enter a whole number of weeks from 1 to 52'],
+      ['0 days', interval(0, 'days'), 'Enter a whole number of days from 1 to 365'],
       ['1 week', interval(1, 'weeks'), undefined],
-      ['-1 weeks', interval(-1, 'weeks'), 'Enter a whole number of weeks, at least 1'],
-      ['NaN minutes (an emptied input)', interval(Number.NaN, 'minutes'), 'Enter a whole number of minutes, at least 5'],
+      ['-1 weeks', interval(-1, 'weeks'), 'Enter a whole number of weeks from 1 to 52'],
+      ['NaN minutes (an emptied input)', interval(Number.NaN, 'minutes'), 'Enter a whole number of minutes from 5 to 1440'],
     ])('interval: %s', (_, schedule, problem) => {
       expect(scheduleProblem(schedule)).toBe(problem);
     });
@@ -31,6 +37,9 @@ describe('schedule.ts', () => {
     it.each([
       ['0 9 * * 1-5'],
       ['*/30 9-17 * * 1-5'],
+      ['  0 0 1 * *  '],
+      ['0  9 * *\t1-5'],
+      ['*/5 * * * *'],
       ['0 0 * * MON-FRI'],
     ])('cron %j is valid', (expression) => {
       expect(scheduleProblem(cron(expression))).toBeUndefined();
@@ -51,10 +60,28 @@ describe('schedule.ts', () => {
       ['0 25 * * *', /^Not a valid cron expression: .*hour/],
       ['*/0 * * * *', /^Not a valid cron expression: /],
       ['a b c d e', /^Not a valid cron expression: /],
+      ['* * * * *', /^Runs must be at least 5 minutes apart$/],
+      ['*/2 * * * *', /^Runs must be at least 5 minutes apart$/],
+      ['0,1 9 * * *', /^Runs must be at least 5 minutes apart$/],
+      ['0 0 31 2 *', /^This cron expression never fires$/],
     ])('cron %j is invalid', (expression, problem) => {
       const message = scheduleProblem(cron(expression));
       expect(message).toMatch(problem);
       expect(message).not.toContain('CronPattern:');
+    });
+
+    it('agrees with the run API on what it accepts', () => {
+      const cases: Schedule[] = [
+        ...[4, 5, 1440, 1441].map((n) => interval(n, 'minutes')),
+        ...[0, 1, 1.5, 168, 169].map((n) => interval(n, 'hours')),
+        ...[0, 1, 365, 366].map((n) => interval(n, 'days')),
+        ...[0, 1, 52, 53].map((n) => interval(n, 'weeks')),
+        ...['0 9 * * 1-5', '*/30 9-17 * * 1-5', '  0 0 1 * *  ', '0  9 * *\t1-5', '*/5 * * * *', '0 0 * * MON-FRI']
+          .concat(['* * * * *', '*/2 * * * *', '0,1 9 * * *', '0 0 31 2 *', '61 * * * *', '0 9 *', '0 0 9 * * 1-5', ''])
+          .map(cron),
+      ];
+      const disagreements = cases.filter((s) => (scheduleProblem(s) === undefined) !== checkSchedule(s).ok);
+      expect(disagreements).toEqual([]);
     });
   });
 
@@ -71,6 +98,13 @@ describe('schedule.ts', () => {
       [cron('not a cron'), 'not a cron'],
     ])('%j -> %s', (schedule, text) => {
       expect(describeSchedule(schedule)).toBe(text);
+    });
+
+    it('reads an expression with stray spaces as the run API does', () => {
+      expect(describeSchedule(cron('  0 9 * *  1-5 '))).toBe('At 09:00, Monday through Friday (UTC)');
+      expect(nextRuns(cron(' 0 0 1 * * '), 1, new Date('2025-01-03T00:00:00Z')).map((d) => d.toISOString())).toEqual([
+        '2025-02-01T00:00:00.000Z',
+      ]);
     });
 
     it('says 09:00–17:59 Monday through Friday for */30 9-17 * * 1-5, in UTC', () => {
@@ -199,9 +233,24 @@ describe('<pan-schedule-editor>', () => {
     await page.getByLabelText('Unit', { exact: true }).selectOptions('minutes');
     await page.getByLabelText('Every', { exact: true }).fill('3');
     expect(changes.at(-1)!.detail).toEqual({ schedule: interval(3, 'minutes'), valid: false });
-    await expect.element(page.getByRole('alert')).toHaveTextContent('Enter a whole number of minutes, at least 5');
+    await expect.element(page.getByRole('alert')).toHaveTextContent('Enter a whole number of minutes from 5 to 1440');
     await expect.element(page.getByLabelText('Every', { exact: true })).toHaveAttribute('aria-invalid', 'true');
     expect(el.checkValidity()).toBe(false);
+  });
+
+  it('refuses what the run API would refuse: too long an interval, too frequent a cron expression', async () => {
+    const changes = listen('pan-schedule-change');
+    await mount();
+    await radio('Repeat').click();
+    await expect.element(page.getByLabelText('Every', { exact: true })).toHaveAttribute('max', '168');
+    await page.getByLabelText('Every', { exact: true }).fill('200');
+    expect(changes.at(-1)!.detail).toEqual({ schedule: interval(200, 'hours'), valid: false });
+    await expect.element(page.getByRole('alert')).toHaveTextContent('Enter a whole number of hours from 1 to 168');
+
+    await radio('Custom (cron expression, UTC)').click();
+    await page.getByLabelText('Cron expression', { exact: true }).fill('* * * * *');
+    expect(changes.at(-1)!.detail).toEqual({ schedule: cron('* * * * *'), valid: false });
+    await expect.element(page.getByRole('alert')).toHaveTextContent('Runs must be at least 5 minutes apart');
   });
 
   it('shows an invalid cron expression as an alert and reports valid: false', async () => {

@@ -9,26 +9,55 @@ export type IntervalUnit = Extract<Schedule, { type: 'interval' }>['unit'];
 export const INTERVAL_UNITS: readonly IntervalUnit[] = ['minutes', 'hours', 'days', 'weeks'];
 /** The shortest interval per unit the run API accepts. */
 export const INTERVAL_MINIMUM: Record<IntervalUnit, number> = { minutes: 5, hours: 1, days: 1, weeks: 1 };
+/** The longest interval per unit the run API accepts (a year). */
+export const INTERVAL_MAXIMUM: Record<IntervalUnit, number> = { minutes: 1440, hours: 168, days: 365, weeks: 52 };
+/** A cron expression may not fire more often than this (the run API's floor, as for intervals). */
+const MIN_CRON_GAP_MS = INTERVAL_MINIMUM.minutes * 60_000;
 const UNIT_MS: Record<IntervalUnit, number> = { minutes: 60_000, hours: 3_600_000, days: 86_400_000, weeks: 604_800_000 };
 
-/** Why a schedule cannot be used, or `undefined` when it can. */
+/** Why a schedule cannot be used, or `undefined` when it can: the run API's rules (`checkSchedule`). */
 export function scheduleProblem(schedule: Schedule | null): string | undefined {
   if (!schedule) return undefined;
   if (schedule.type === 'interval') {
     const min = INTERVAL_MINIMUM[schedule.unit];
-    if (!Number.isInteger(schedule.every) || schedule.every < min) {
-      return `Enter a whole number of ${schedule.unit}, at least ${min}`;
+    const max = INTERVAL_MAXIMUM[schedule.unit];
+    if (!Number.isInteger(schedule.every) || schedule.every < min || schedule.every > max) {
+      return `Enter a whole number of ${schedule.unit} from ${min} to ${max}`;
     }
     return undefined;
   }
-  const fields = schedule.expression.trim().split(/\s+/);
-  if (fields.length !== 5) return 'A cron expression has 5 fields: minute hour day-of-month month day-of-week';
+  const expression = normalize(schedule.expression);
+  let problem = cronProblems.get(expression);
+  if (problem === undefined) {
+    problem = cronProblem(expression);
+    if (cronProblems.size >= 100) cronProblems.clear();
+    cronProblems.set(expression, problem);
+  }
+  return problem || undefined;
+}
+
+/** The expression as the run API reads it: trimmed, single spaces. */
+const normalize = (expression: string) => expression.trim().replace(/\s+/g, ' ');
+
+/** Checked expressions ('' = fine): the editor asks again at every render. */
+const cronProblems = new Map<string, string>();
+
+function cronProblem(expression: string): string {
+  if (expression.split(' ').length !== 5) return 'A cron expression has 5 fields: minute hour day-of-month month day-of-week';
+  let runs: Date[];
   try {
-    new Cron(schedule.expression, { paused: true, timezone: SCHEDULE_TIMEZONE });
-    return undefined;
+    // `utcOffset: 0` is UTC, several times faster to step through than `timezone: 'UTC'`.
+    runs = new Cron(expression, { paused: true, utcOffset: 0 }).nextRuns(100);
   } catch (error) {
     return `Not a valid cron expression: ${(error as Error).message.replace(/^CronPattern: /, '')}`;
   }
+  if (runs.length === 0) return 'This cron expression never fires';
+  for (let i = 1; i < runs.length; i++) {
+    if (runs[i]!.getTime() - runs[i - 1]!.getTime() < MIN_CRON_GAP_MS) {
+      return `Runs must be at least ${INTERVAL_MINIMUM.minutes} minutes apart`;
+    }
+  }
+  return '';
 }
 
 /** "Every 2 hours", "At 09:00, Monday through Friday (UTC)", "Only when triggered". */
@@ -39,7 +68,7 @@ export function describeSchedule(schedule: Schedule | null): string {
     return schedule.every === 1 ? `Every ${unit}` : `Every ${schedule.every} ${schedule.unit}`;
   }
   if (scheduleProblem(schedule)) return schedule.expression;
-  return `${cronstrue.toString(schedule.expression, { use24HourTimeFormat: true, verbose: false })} (UTC)`;
+  return `${cronstrue.toString(normalize(schedule.expression), { use24HourTimeFormat: true, verbose: false })} (UTC)`;
 }
 
 /** The next `count` times the schedule fires after `from` (intervals count from `from`). */
@@ -49,5 +78,5 @@ export function nextRuns(schedule: Schedule | null, count: number, from = new Da
     const step = schedule.every * UNIT_MS[schedule.unit];
     return Array.from({ length: count }, (_, i) => new Date(from.getTime() + step * (i + 1)));
   }
-  return new Cron(schedule.expression, { paused: true, timezone: SCHEDULE_TIMEZONE }).nextRuns(count, from);
+  return new Cron(normalize(schedule.expression), { paused: true, timezone: SCHEDULE_TIMEZONE }).nextRuns(count, from);
 }
