@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { page } from 'vitest/browser';
+import { page, userEvent } from 'vitest/browser';
 import type { InstallRequest, Tenant } from '@pan/run-api/contract';
 import { axeViolations, cleanup, listen, mountView, newUser, shadowText } from '../../../test/harness.ts';
 import type { RunApiClient } from '../../internal/api-client.ts';
@@ -185,6 +185,21 @@ describe('<pan-tenant-page>', () => {
     await expect.poll(() => uninstalled.length).toBe(1);
     expect(uninstalled[0]!.detail).toEqual({ tenant: { id: tenant.id, integration: HUBSPOT_REF } });
     expect((await api.get<{ tenants: Tenant[] }>('/marketplace/tenants')).tenants).toEqual([]);
+  });
+
+  it('focuses Cancel in the confirmation, and Escape closes it without uninstalling', async () => {
+    const uninstalled = listen('pan-uninstalled');
+    const { api, tenant, el } = await mountTenant();
+    const dialog = page.getByRole('dialog', { name: 'Uninstall HubSpot Contacts?' });
+    await button('Uninstall…').click();
+    await expect.element(dialog).toBeVisible();
+    await expect.element(dialog).toHaveAccessibleDescription(/stop running/);
+    await expect.poll(() => el.shadowRoot!.activeElement?.textContent).toBe('Cancel');
+    await userEvent.keyboard('{Escape}');
+    await expect.element(dialog).not.toBeInTheDocument();
+    expect(el.shadowRoot!.querySelector('dialog')!.open).toBe(false);
+    expect(uninstalled).toHaveLength(0);
+    expect((await stored(api, tenant.id)).id).toBe(tenant.id);
   });
 
   it("shows the error state for another user's tenant", async () => {
