@@ -38,9 +38,7 @@ describe('<pan-install-flow>', () => {
 
     await perPage.fill('50');
     const form = flow.shadowRoot!.querySelector('pan-settings-form')!;
-    console.log('DEBUG value', JSON.stringify(form.value), 'valid', form.checkValidity(), 'errors', shadowText(form, '.field--invalid'));
     await next();
-    console.log('DEBUG after next', shadowText(flow, '[aria-current="step"]'), shadowText(form, '.field--invalid'));
     await onStep(flow, 'Schedule');
     await page.getByRole('button', { name: 'Back' }).click();
     await expect.element(page.getByLabelText('Records per page')).toHaveValue(50);
