@@ -37,7 +37,6 @@ describe('<pan-install-flow>', () => {
     await onStep(flow, 'Settings');
 
     await perPage.fill('50');
-    const form = flow.shadowRoot!.querySelector('pan-settings-form')!;
     await next();
     await onStep(flow, 'Schedule');
     await page.getByRole('button', { name: 'Back' }).click();
