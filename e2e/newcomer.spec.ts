@@ -20,6 +20,12 @@ test.describe('a newcomer opens the demo', () => {
     expect(names).not.toContain('Amazon S3 Export');
     expect(names).not.toContain('GitHub Issues');
     await expect(marketplace.getByText('Popular')).toBeVisible();
+    // The built bundle keeps the theme's defaults and the knobs declared after them (a template
+    // minifier once dropped the first and swallowed the second).
+    const declared = await marketplace.evaluate((el) =>
+      ['--pan-space-m', '--pan-space-xl', '--pan-marketplace-card-gap'].map((name) => getComputedStyle(el).getPropertyValue(name).trim()),
+    );
+    expect(declared).toEqual(['1rem', '2.5rem', '1rem']);
     await page.setViewportSize({ width: 1280, height: 820 });
     await page.screenshot({ path: 'docs/demo-catalog.png' });
 
