@@ -3,10 +3,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SignJWT } from 'jose';
 import type { Catalog, IntegrationCard, IntegrationDetail } from '../../src/contract/marketplace.ts';
 import type { ExtraTenantInfo } from '../../src/auth/end-user-token.ts';
-import { upsertAccount } from '../../src/storage/accounts.ts';
 import { setCategories, upsertIntegration } from '../../src/storage/catalog.ts';
 import { createRelease } from '../../src/storage/releases.ts';
-import { fixtureIntegrations, fixtureUsers, seedFixtureCatalog, startTestStack, type TestStack } from '../support/index.ts';
+import { createOtherAccount, fixtureIntegrations, fixtureUsers, startTestStack, type TestStack } from '../support/index.ts';
 
 /**
  * The end-user marketplace: `GET /marketplace/catalog` and `GET /marketplace/integrations/:slug`,
@@ -16,19 +15,11 @@ import { fixtureIntegrations, fixtureUsers, seedFixtureCatalog, startTestStack, 
 let stack: TestStack;
 
 /** A second account with the same fixture catalog plus one integration of its own. */
-const other = { issuer: `other-${randomBytes(4).toString('hex')}`, secret: randomBytes(32), id: '' };
+let other: Awaited<ReturnType<typeof createOtherAccount>>;
 
 beforeAll(async () => {
   stack = await startTestStack({ clusterUrl: inject('pgClusterUrl'), seedCatalog: true, listen: false });
-  other.id = await upsertAccount(stack.db, stack.box, {
-    slug: `other-${randomBytes(4).toString('hex')}`,
-    name: 'Other Account',
-    jwtIssuer: other.issuer,
-    jwtAudience: stack.audience,
-    jwtAlgorithms: ['HS256'],
-    hs256Secret: other.secret,
-  });
-  await seedFixtureCatalog(stack.db, other.id);
+  other = await createOtherAccount(stack);
   await upsertIntegration(stack.db, other.id, {
     slug: 'other-only',
     name: 'Other Only',

@@ -3,17 +3,15 @@
  * tests: a settings-rich HubSpot release (r1 default, r2 newer), a dynamic/dependent one, bulk
  * integrations for install limits, a draft without release, and a second account.
  */
-import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { SignJWT } from 'jose';
 import type { LightMyRequestResponse } from 'fastify';
 import { parsePandiumYaml } from '@pan/pandium-yaml';
 import type { ExtraTenantInfo } from '../../src/auth/end-user-token.ts';
 import type { Schedule } from '../../src/contract/marketplace.ts';
-import { upsertAccount } from '../../src/storage/accounts.ts';
 import { upsertIntegration } from '../../src/storage/catalog.ts';
 import { createRelease } from '../../src/storage/releases.ts';
-import { seedFixtureCatalog, startTestStack, type TestStack } from '../support/index.ts';
+import { createOtherAccount, startTestStack, type TestStack } from '../support/index.ts';
 
 export const HUBSPOT_R1 = `version: 1.0
 base: node:24
@@ -134,16 +132,7 @@ export interface Harness {
 
 export async function startTenantHarness(clusterUrl: string): Promise<Harness> {
   const stack = await startTestStack({ clusterUrl, seedCatalog: true, listen: false });
-  const other = { id: '', issuer: `other-${randomBytes(4).toString('hex')}`, secret: randomBytes(32) };
-  other.id = await upsertAccount(stack.db, stack.box, {
-    slug: `other-${randomBytes(4).toString('hex')}`,
-    name: 'Other Account',
-    jwtIssuer: other.issuer,
-    jwtAudience: stack.audience,
-    jwtAlgorithms: ['HS256'],
-    hs256Secret: other.secret,
-  });
-  await seedFixtureCatalog(stack.db, other.id);
+  const other = await createOtherAccount(stack);
 
   const integrationId = async (slug: string, accountId = stack.accountId) => {
     const { rows } = await stack.db.query<{ id: string }>('SELECT id FROM integrations WHERE account_id = $1 AND slug = $2', [accountId, slug]);

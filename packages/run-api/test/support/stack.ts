@@ -99,3 +99,20 @@ export async function seedFixtureCatalog(db: Db, accountId: string): Promise<voi
   await setCategories(db, accountId, fixtureCategories);
   for (const integration of fixtureIntegrations) await upsertIntegration(db, accountId, integration);
 }
+
+/** A second account on the same database, seeded with the fixture catalog: for isolation tests. */
+export async function createOtherAccount(stack: TestStack): Promise<{ id: string; issuer: string; secret: Buffer }> {
+  const suffix = randomBytes(4).toString('hex');
+  const issuer = `other-${suffix}`;
+  const secret = randomBytes(32);
+  const id = await upsertAccount(stack.db, stack.box, {
+    slug: `other-${suffix}`,
+    name: 'Other Account',
+    jwtIssuer: issuer,
+    jwtAudience: stack.audience,
+    jwtAlgorithms: ['HS256'],
+    hs256Secret: secret,
+  });
+  await seedFixtureCatalog(stack.db, id);
+  return { id, issuer, secret };
+}
