@@ -7,7 +7,8 @@ import { PanApiError, type RunApiClient } from '../../internal/api-client.ts';
 import { PanElement } from '../../internal/pan-element.ts';
 import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.styles.ts';
 import { describeSchedule } from '../schedule-editor/schedule.ts';
-import { describeError, displayValue, fieldLabel } from '../../internal/views.ts';
+import { displayValue, fieldLabel } from '../../internal/settings-display.ts';
+import { describeError } from '../../internal/views.ts';
 import styles from './install-flow.styles.ts';
 
 type Step = 'connect' | 'settings' | 'schedule' | 'review';

@@ -1,7 +1,6 @@
 import { initialState, Task, TaskStatus } from '@lit/task';
-import { html, nothing, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
-import type { Catalog, Flag, IntegrationCard, IntegrationDetail } from '@pan/run-api/contract';
+import { adoptStyles, html, nothing, type TemplateResult } from 'lit';
+import type { Catalog, IntegrationCard, IntegrationDetail } from '@pan/run-api/contract';
 import type {} from '../../events/events.ts';
 import type { PanIntegrationRef } from '../../events/pan-install-request.ts';
 import type { PanInstalledEvent } from '../../events/pan-installed.ts';
@@ -9,6 +8,9 @@ import type { PanNavigateDetail, PanNavigateEvent } from '../../events/pan-navig
 import { PanApiError, RunApiClient } from '../../internal/api-client.ts';
 import { PanElement } from '../../internal/pan-element.ts';
 import { describeError } from '../../internal/views.ts';
+import type { IntegrationPageHost } from './integration-page.ts';
+import type { MarketplaceViewsHost } from './marketplace-views.ts';
+import { renderFlag, renderInstalled, safeUrl } from './marketplace-parts.ts';
 import styles from './marketplace.styles.ts';
 
 /** Delay between the last keystroke in the search box and the catalog request. */
@@ -85,15 +87,33 @@ type FocusTarget = { kind: 'heading' } | { kind: 'search' } | { kind: 'card'; sl
 export class PanMarketplace extends PanElement {
   static override styles = styles;
 
+  // Declared here rather than with decorators: the catalog's first load then needs no decorator
+  // helpers (the lazy views still use them).
+  static override properties = {
+    apiBase: { attribute: 'api-base' },
+    token: { attribute: false },
+    tokenProvider: { attribute: false },
+    slug: { attribute: 'integration' },
+    label: {},
+    mode: { reflect: true },
+    query: { state: true },
+    searchTerm: { state: true },
+    category: { state: true },
+    selectedTags: { state: true },
+    view: { state: true },
+    installSlug: { state: true },
+    tenantId: { state: true },
+    refreshEpoch: { state: true },
+  };
+
   /** The run API's base URL, e.g. `https://marketplace.example.com/api`. */
-  @property({ attribute: 'api-base' }) apiBase?: string;
+  apiBase?: string;
 
   /**
    * The end user's JWT, signed by the host's backend. A property only: it is never read from or
    * reflected to an attribute, and it is only sent in the `Authorization` header. Nothing is
    * requested until it is set; setting a new token reloads.
    */
-  @property({ attribute: false })
   get token(): string | undefined {
     return this.#token;
   }
@@ -106,31 +126,30 @@ export class PanMarketplace extends PanElement {
    * Called when the API answers that the token expired: resolve with a fresh token and the request
    * is retried once. Without it (or if it fails), `pan-token-expired` is emitted.
    */
-  @property({ attribute: false }) tokenProvider?: () => Promise<string>;
+  tokenProvider?: () => Promise<string>;
 
   /** The integration page shown, by slug; `null` shows the catalog. Set it to open a page directly. */
-  @property({ attribute: 'integration' }) slug: string | null = null;
+  slug: string | null = null;
 
   /** The marketplace's title and accessible name. */
-  @property() label = 'Integrations';
+  label = 'Integrations';
 
   /**
    * `full`: catalog, integration pages, install flow and My integrations. `install`: only the install
    * flow of the `integration` attribute's integration, then its settings page.
    */
-  @property({ reflect: true }) mode: 'full' | 'install' = 'full';
+  mode: 'full' | 'install' = 'full';
 
-  @state() private query = '';
-  @state() private searchTerm = '';
-  @state() private category = '';
-  @state() private selectedTags: readonly string[] = [];
+  private query = '';
+  private searchTerm = '';
+  private category = '';
+  private selectedTags: readonly string[] = [];
   /** Which part of the marketplace is shown; `browse` is the catalog or an integration page. */
-  @state() private view: 'browse' | 'install' | 'my-integrations' | 'tenant' = 'browse';
-  @state() private installSlug = '';
-  @state() private tenantId = '';
+  private view: 'browse' | 'install' | 'my-integrations' | 'tenant' = 'browse';
+  private installSlug = '';
+  private tenantId = '';
   /** Bumped after an install or uninstall so the catalog's Installed markers follow. */
-  @state() private refreshEpoch = 0;
-  @state() private viewsLoaded = false;
+  private refreshEpoch = 0;
 
   #token: string | undefined;
   /** Bumped when the host sets a new token (not when `tokenProvider` renews it): reloads. */
@@ -168,6 +187,8 @@ export class PanMarketplace extends PanElement {
     // Only the latest request completes here (superseded ones are ignored by the task).
     onComplete: (catalog) => {
       this.#lastCatalog = catalog;
+      // The catalog is on screen: fetch the integration page's chunk before anyone opens one.
+      this.#loadPage();
       if (!this.#filtered) this.#totalCount = catalog.integrations.length;
     },
   });
@@ -185,13 +206,27 @@ export class PanMarketplace extends PanElement {
     },
   });
 
+  /** The views beyond the catalog (install flow, My integrations, a tenant), once loaded. */
+  #views: typeof import('./marketplace-views.ts') | undefined;
   #viewsLoading: Promise<unknown> | undefined;
+  /** The integration page's module, once loaded (see #loadPage). */
+  #page: typeof import('./integration-page.ts') | undefined;
+  #pageLoading: Promise<unknown> | undefined;
 
-  #loadViews(): Promise<unknown> {
-    this.#viewsLoading ??= import('./marketplace-views.ts').then(() => {
-      this.viewsLoaded = true;
+  /** Loads the integration page's renderers and adds its styles to this shadow root. */
+  #loadPage(): void {
+    this.#pageLoading ??= import('./integration-page.ts').then((page) => {
+      adoptStyles(this.renderRoot as ShadowRoot, [...PanMarketplace.elementStyles, page.styles]);
+      this.#page = page;
+      this.requestUpdate();
     });
-    return this.#viewsLoading;
+  }
+
+  #loadViews(): void {
+    this.#viewsLoading ??= import('./marketplace-views.ts').then((views) => {
+      this.#views = views;
+      this.requestUpdate();
+    });
   }
 
   override disconnectedCallback(): void {
@@ -202,11 +237,12 @@ export class PanMarketplace extends PanElement {
   #focusView = false;
 
   protected override willUpdate(): void {
-    if (this.mode === 'install' && !this.viewsLoaded) void this.#loadViews();
+    if (this.mode === 'install') this.#loadViews();
+    else if (this.slug && this.mode === 'full') this.#loadPage();
   }
 
   protected override updated(): void {
-    if (this.#focusView && this.viewsLoaded) {
+    if (this.#focusView && this.#views) {
       this.#focusView = false;
       this.renderRoot.querySelector<HTMLElement>('#view')?.focus();
     }
@@ -235,34 +271,27 @@ export class PanMarketplace extends PanElement {
 
   #renderFullMode(): TemplateResult {
     if (this.view === 'browse') return this.slug ? this.#renderDetail(this.slug) : this.#renderCatalog();
-    if (!this.viewsLoaded) return this.#renderViewLoading();
-    const view =
-      this.view === 'install'
-        ? html`<pan-install-flow
-            .api=${this.#api}
-            slug=${this.installSlug}
-            @pan-installed=${this.#onInstalled}
-            @pan-install-cancel=${this.#onInstallCancel}
-            @pan-navigate=${this.#onChildNavigate}
-          ></pan-install-flow>`
-        : this.view === 'my-integrations'
-          ? html`<pan-my-integrations .api=${this.#api} @pan-navigate=${this.#onChildNavigate}></pan-my-integrations>`
-          : html`<div class="detail-bar">
-                <button type="button" class="button button--ghost" part="back-button" @click=${this.#showMine}>
-                  <svg class="icon" viewBox="0 0 20 20" aria-hidden="true"><path d="M12.5 4.5 7 10l5.5 5.5" /></svg>
-                  My integrations
-                </button>
-              </div>
-              <pan-tenant-page .api=${this.#api} tenant-id=${this.tenantId} @pan-uninstalled=${this.#onUninstalled}></pan-tenant-page>`;
-    return html`<div class="view" id="view" tabindex="-1">${view}</div>`;
+    if (!this.#views) return this.#renderViewLoading();
+    return html`<div class="view" id="view" tabindex="-1">${this.#views.renderView(this.#viewsHost, this.view)}</div>`;
   }
 
   #renderInstallMode(): TemplateResult {
     if (!this.slug) return html`<p class="state" part="error" role="alert">Set the integration attribute to the integration to install.</p>`;
     // Nothing to ask the API before the host has set a token.
-    if (!this.viewsLoaded || !this.#api.ready) return this.#renderViewLoading();
-    return html`<pan-install-page .api=${this.#api} slug=${this.slug}></pan-install-page>`;
+    if (!this.#views || !this.#api.ready) return this.#renderViewLoading();
+    return this.#views.renderInstallPage(this.#api, this.slug);
   }
+
+  readonly #viewsHost: MarketplaceViewsHost = {
+    api: this.#api,
+    installSlug: () => this.installSlug,
+    tenantId: () => this.tenantId,
+    onInstalled: (event) => this.#onInstalled(event),
+    onInstallCancel: () => this.#onInstallCancel(),
+    onNavigate: (event) => this.#onChildNavigate(event),
+    onUninstalled: () => this.#onUninstalled(),
+    showMine: () => this.#showMine(),
+  };
 
   #renderTabs(): TemplateResult {
     const mine = this.view === 'my-integrations' || this.view === 'tenant';
@@ -281,7 +310,7 @@ export class PanMarketplace extends PanElement {
   }
 
   #show(view: 'browse' | 'install' | 'my-integrations' | 'tenant', detail: PanNavigateDetail): void {
-    if (view !== 'browse') void this.#loadViews();
+    if (view !== 'browse') this.#loadViews();
     this.view = view;
     this.#focusView = view !== 'browse';
     this.emit('pan-navigate', { detail });
@@ -511,11 +540,12 @@ export class PanMarketplace extends PanElement {
   // ---- detail ------------------------------------------------------------------------------------
 
   #renderDetail(slug: string): TemplateResult {
+    const page = this.#page;
     const status = this.#detail.status;
     const value = this.#detail.value;
     const detail = status !== TaskStatus.ERROR && value?.slug === slug ? value : undefined;
-    const head = detail ?? (this.#preview?.slug === slug ? this.#preview : undefined);
-    const busy = !detail && status !== TaskStatus.ERROR;
+    const head = page && (detail ?? (this.#preview?.slug === slug ? this.#preview : undefined));
+    const body = page && detail;
     return html`
       <div class="detail-bar">
         <button type="button" class="button button--ghost" part="back-button" @click=${this.#onBack}>
@@ -528,15 +558,15 @@ export class PanMarketplace extends PanElement {
         part="detail"
         aria-labelledby=${head ? 'detail-title' : nothing}
         aria-label=${head ? nothing : 'Integration'}
-        aria-busy=${busy ? 'true' : 'false'}
+        aria-busy=${body || status === TaskStatus.ERROR ? 'false' : 'true'}
       >
-        ${head ? this.#renderDetailHeader(head) : nothing}
+        ${head ? page.renderHeader(this.#pageHost, head) : nothing}
         ${status === TaskStatus.ERROR
           ? this.#renderError(this.#detail.error, "Couldn't load this integration", () =>
               this.#detail.run(),
             )
-          : detail
-            ? this.#renderDetailBody(detail)
+          : body
+            ? page.renderBody(body, new Map(this.#lastCatalog?.categories.map((c) => [c.slug, c.name])))
             : html`<div class="detail__loading" aria-hidden="true">
                 ${head ? nothing : html`<span class="skeleton skeleton--logo"></span>`}
                 <span class="skeleton skeleton--title"></span>
@@ -548,62 +578,11 @@ export class PanMarketplace extends PanElement {
     `;
   }
 
-  #renderDetailHeader(i: IntegrationCard): TemplateResult {
-    return html`<header class="detail__header">
-      ${this.#renderLogo(i, 'detail-logo', 'logo logo--large')}
-      <div class="detail__intro">
-        <h2 id="detail-title" class="detail__title" part="detail-title" tabindex="-1">${i.name}</h2>
-        <p class="detail__summary">${i.short_description}</p>
-        ${i.flag ? html`<div class="detail__badges">${renderFlag(i.flag)}</div>` : nothing}
-      </div>
-      <div class="detail__actions">${this.#renderAction(i)}</div>
-    </header>`;
-  }
-
-  #renderAction(i: IntegrationCard): TemplateResult | typeof nothing {
-    const url = safeUrl(i);
-    if (url) return this.#renderVisit(i, url, 'button button--primary');
-    if (i.type === 'external') return nothing;
-    if (i.installed) return renderInstalled();
-    return html`<button
-      type="button"
-      class="button button--primary"
-      part="install-button"
-      @click=${() => this.#onInstall(i)}
-    >
-      Install
-    </button>`;
-  }
-
-  #renderDetailBody(i: IntegrationDetail): TemplateResult {
-    const names = new Map(this.#lastCatalog?.categories.map((c) => [c.slug, c.name]));
-    const row = (term: string, items: readonly string[]) =>
-      items.length
-        ? html`<div class="meta__row">
-            <dt>${term}</dt>
-            <dd>
-              <ul class="meta__list" role="list">
-                ${items.map((item) => html`<li class="chip">${item}</li>`)}
-              </ul>
-            </dd>
-          </div>`
-        : nothing;
-    return html`<div class="detail__body">
-      <div class="detail__description" part="description">
-        ${paragraphs(i.long_description).map((p) => html`<p>${p}</p>`)}
-      </div>
-      <dl class="meta" part="meta">
-        ${row('Categories', i.categories.map((slug) => names.get(slug) ?? slug))}
-        ${row('Tags', i.tags)} ${row('Connects to', i.connectors)}
-        ${i.default_release
-          ? html`<div class="meta__row">
-              <dt>Version</dt>
-              <dd>${i.default_release.version}</dd>
-            </div>`
-          : nothing}
-      </dl>
-    </div>`;
-  }
+  readonly #pageHost: IntegrationPageHost = {
+    renderLogo: (i, part, className) => this.#renderLogo(i, part, className),
+    renderVisit: (i, url, className) => this.#renderVisit(i, url, className),
+    install: (i) => this.#onInstall(i),
+  };
 
   // ---- shared pieces -----------------------------------------------------------------------------
 
@@ -750,17 +729,6 @@ function ref(i: IntegrationCard): PanIntegrationRef {
   return { id: i.id, slug: i.slug, name: i.name };
 }
 
-/** The external URL of an external integration if it is http(s); anything else is not opened. */
-function safeUrl(i: IntegrationCard): string | undefined {
-  if (i.type !== 'external' || !i.external_url) return undefined;
-  try {
-    const { protocol } = new URL(i.external_url);
-    return protocol === 'https:' || protocol === 'http:' ? i.external_url : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function initials(name: string): string {
   return name
     .split(/\s+/)
@@ -769,44 +737,3 @@ function initials(name: string): string {
     .map((word) => word[0]!.toUpperCase())
     .join('');
 }
-
-/** Plain-text paragraphs: split on blank lines, never parsed as HTML. */
-export function paragraphs(text: string): string[] {
-  return text
-    .split(/\r?\n\s*\r?\n/)
-    .map((p) => p.trim())
-    .filter(Boolean);
-}
-
-/** Black or white, whichever contrasts more with a `#rgb`/`#rrggbb` colour (always >= 4.5:1). */
-export function readableTextOn(color: string): string | undefined {
-  const match = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color.trim());
-  if (!match) return undefined;
-  const hex = match[1]!.length === 3 ? [...match[1]!].map((c) => c + c).join('') : match[1]!;
-  const [r, g, b] = [0, 2, 4].map((i) => {
-    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
-    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  }) as [number, number, number];
-  const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  return 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 ? '#fff' : '#000';
-}
-
-function renderFlag(flag: Flag | null): TemplateResult | typeof nothing {
-  if (!flag) return nothing;
-  const valid = typeof CSS !== 'undefined' && CSS.supports('color', flag.color);
-  const text = valid ? readableTextOn(flag.color) : undefined;
-  // A hex colour fills the badge (with black or white text); any other valid colour outlines it.
-  // Set through the CSSOM (a property binding), which a strict style-src CSP allows.
-  const style = valid ? `--pan-flag-color:${flag.color};${text ? `--pan-flag-text:${text}` : ''}` : '';
-  return html`<span class=${text ? 'flag' : 'flag flag--outline'} part="flag" .style=${style}
-    >${flag.name}</span
-  >`;
-}
-
-function renderInstalled(): TemplateResult {
-  return html`<span class="installed" part="installed-badge">
-    <svg class="icon" viewBox="0 0 20 20" aria-hidden="true"><path d="m4.5 10.5 3.5 3.5 7.5-8" /></svg>
-    Installed
-  </span>`;
-}
-

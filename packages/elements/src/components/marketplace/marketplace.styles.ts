@@ -348,10 +348,6 @@ export default [
     border-radius: var(--pan-radius-m);
   }
 
-  .logo--large {
-    --pan-marketplace-logo-size: 4.5rem;
-    border-radius: var(--pan-radius-l);
-  }
 
   .logo--initials {
     font-weight: 700;
@@ -485,131 +481,10 @@ export default [
     }
   }
 
-  .detail__header {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: flex-start;
-    gap: var(--pan-space-l);
-    padding-block-end: var(--pan-space-l);
-    border-block-end: 1px solid var(--pan-color-neutral-200);
-  }
-
-  .detail__intro {
-    display: grid;
-    gap: var(--pan-space-xs);
-    flex: 1 1 16rem;
-  }
-
-  .detail__title {
-    justify-self: start;
-    font-size: var(--pan-font-size-xl);
-    font-weight: 700;
-    letter-spacing: -0.02em;
-    line-height: 1.2;
-  }
-
-  .detail__title:focus {
-    outline: none;
-  }
-
-  .detail__title:focus-visible {
-    outline: var(--pan-focus-ring);
-    outline-offset: 4px;
-    border-radius: var(--pan-radius-s);
-  }
-
-  .detail__summary {
-    color: var(--pan-color-neutral-600);
-  }
-
-  .detail__badges {
-    display: flex;
-    flex-wrap: wrap;
-    gap: var(--pan-space-xs);
-  }
-
-  .detail__actions {
-    display: flex;
-    align-items: center;
-    gap: var(--pan-space-xs);
-  }
-
-  .detail__actions .button {
-    padding: var(--pan-space-xs) var(--pan-space-l);
-    font-size: var(--pan-font-size-m);
-  }
-
-  .detail__actions .installed {
-    padding: var(--pan-space-2xs) var(--pan-space-s);
-    font-size: var(--pan-font-size-s);
-  }
-
-  .detail__body {
-    display: grid;
-    gap: var(--pan-space-xl);
-  }
-
-  @container (min-width: 48rem) {
-    .detail__body {
-      grid-template-columns: minmax(0, 1fr) 16rem;
-    }
-  }
-
-  .detail__description {
-    display: grid;
-    align-content: start;
-    gap: var(--pan-space-m);
-    max-width: 65ch;
-    color: var(--pan-color-neutral-700);
-  }
-
-  .detail__description p {
-    white-space: pre-line;
-  }
-
   .detail__loading {
     display: grid;
     gap: var(--pan-space-s);
   }
-
-  .meta {
-    display: grid;
-    gap: var(--pan-space-m);
-    align-content: start;
-  }
-
-  .meta__row {
-    display: grid;
-    gap: var(--pan-space-2xs);
-  }
-
-  .meta dt {
-    font-size: var(--pan-font-size-xs);
-    font-weight: 600;
-    letter-spacing: 0.06em;
-    text-transform: uppercase;
-    color: var(--pan-color-neutral-600);
-  }
-
-  .meta dd {
-    font-size: var(--pan-font-size-s);
-  }
-
-  .meta__list {
-    display: flex;
-    flex-wrap: wrap;
-    gap: var(--pan-space-2xs);
-  }
-
-  .chip {
-    padding: 0 var(--pan-space-xs);
-    line-height: 1.5rem;
-    color: var(--pan-color-neutral-700);
-    background: var(--pan-color-neutral-100);
-    border-radius: var(--pan-radius-s);
-  }
-
-
 
 
   .tabs {

@@ -496,6 +496,19 @@ describe('<pan-marketplace>', () => {
       expect(text(part(el, 'flag'))).toBe('Popular');
     });
 
+    it('styles the page, whose renderers and styles arrive in their own chunk, in every marketplace', async () => {
+      const first = await fixture();
+      const second = await fixture();
+      await openPage(first, 'HubSpot Contacts');
+      await openPage(second, 'Slack Alerts');
+      for (const el of [first, second]) {
+        expect(getComputedStyle(part(el, 'detail-title')!).letterSpacing).not.toBe('normal');
+        // The catalog's own styles are still there next to the page's.
+        expect(getComputedStyle(part(el, 'back-button')!).cursor).toBe('pointer');
+        expect(getComputedStyle(part(el, 'meta')!).display).toBe('grid');
+      }
+    });
+
     it('never renders the long description as HTML', async () => {
       rewriteResponses('/marketplace/integrations/', (body) => ({
         ...body,

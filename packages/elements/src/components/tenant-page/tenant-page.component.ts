@@ -6,7 +6,8 @@ import type {} from '../../events/events.ts';
 import type { PanSettingsSavedDetail } from '../../events/pan-settings-saved.ts';
 import { PanApiError, type RunApiClient } from '../../internal/api-client.ts';
 import { PanElement } from '../../internal/pan-element.ts';
-import { baseStyles, buttonStyles, stateStyles, statusStyles } from '../../internal/shared.styles.ts';
+import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.styles.ts';
+import { statusStyles } from '../../internal/status.styles.ts';
 import { describeError } from '../../internal/views.ts';
 import styles from './tenant-page.styles.ts';
 
