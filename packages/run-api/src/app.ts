@@ -8,6 +8,8 @@ import type { Db } from './db/pool.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { marketplaceRoutes } from './routes/marketplace/index.ts';
 import { hostRoutes } from './routes/v2/index.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
+import { RunLogHub } from './runs/log-hub.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -15,6 +17,8 @@ declare module 'fastify' {
     box: SecretBox;
     tokens: EndUserTokenVerifier;
     config: RunApiConfig;
+    /** Live run logs (one LISTEN connection, fanned out to SSE viewers). */
+    logHub: RunLogHub;
   }
 }
 
@@ -45,6 +49,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('box', box);
   app.decorate('config', config);
   app.decorate('tokens', new EndUserTokenVerifier(db, box));
+  const logHub = new RunLogHub(db);
+  app.decorate('logHub', logHub);
+  app.addHook('preClose', async () => logHub.endStreams());
+  app.addHook('onClose', async () => logHub.close());
   app.decorateRequest('endUser', null as never);
   app.decorateRequest('hostAccount', null as never);
 
@@ -60,6 +68,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/health', async () => ({ ok: true }));
   await app.register(marketplaceRoutes, { prefix: '/marketplace' });
   await app.register(hostRoutes, { prefix: '/v2' });
+  await app.register(webhookRoutes);
   return app;
 }
 

@@ -17,6 +17,21 @@ export interface RunApiConfig {
   /** Largest release archive, in bytes. */
   releaseBodyLimit: number;
   logLevel: string;
+  /** The address end users' systems reach this API at (webhook URLs are built from it). */
+  publicUrl: string;
+  /** Largest webhook body kept, in bytes (default 10 MiB); larger ones get 413 before more is read. */
+  webhookBodyLimit: number;
+  /** A run's time limit (default 10 minutes): then its whole process group is killed. */
+  runTimeoutMs: number;
+  /** A worker's lease on a run; it renews it at a third of this. An expired lease makes the run Lost. */
+  runLeaseMs: number;
+  /** Runs one worker process executes at once; 0 starts no worker in this process. */
+  workerConcurrency: number;
+  /** Bytes of a run's stdout and stderr kept. */
+  runStdoutCap: number;
+  runStderrCap: number;
+  /** How often the scheduler looks for due cron schedules. */
+  schedulerIntervalMs: number;
 }
 
 const MiB = 1024 * 1024;
@@ -32,6 +47,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
     bodyLimit: readInteger(env, 'PAN_BODY_LIMIT', 1 * MiB),
     releaseBodyLimit: readInteger(env, 'PAN_RELEASE_BODY_LIMIT', 50 * MiB),
     logLevel: env.PAN_LOG_LEVEL ?? 'info',
+    publicUrl: (env.PAN_PUBLIC_URL ?? `http://${env.PAN_HOST ?? '127.0.0.1'}:${readInteger(env, 'PAN_PORT', 3100)}`).replace(/\/+$/, ''),
+    webhookBodyLimit: readInteger(env, 'PAN_WEBHOOK_BODY_LIMIT', 10 * MiB),
+    runTimeoutMs: readInteger(env, 'PAN_RUN_TIMEOUT_MS', 10 * 60_000),
+    runLeaseMs: readInteger(env, 'PAN_RUN_LEASE_MS', 30_000),
+    workerConcurrency: readInteger(env, 'PAN_WORKER_CONCURRENCY', 2),
+    runStdoutCap: readInteger(env, 'PAN_RUN_STDOUT_CAP', 1 * MiB),
+    runStderrCap: readInteger(env, 'PAN_RUN_STDERR_CAP', 5 * MiB),
+    schedulerIntervalMs: readInteger(env, 'PAN_SCHEDULER_INTERVAL_MS', 15_000),
   };
 }
 

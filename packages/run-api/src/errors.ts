@@ -32,7 +32,9 @@ export type AuthErrorCode =
   | 'PAN_ERR_AUTH_CLAIM_MISSING'
   | 'PAN_ERR_AUTH_CLAIM_INVALID'
   | 'PAN_ERR_AUTH_KEYS_UNAVAILABLE'
-  | 'PAN_ERR_AUTH_API_KEY_INVALID';
+  | 'PAN_ERR_AUTH_API_KEY_INVALID'
+  | 'PAN_ERR_WEBHOOK_SIGNATURE_INVALID'
+  | 'PAN_ERR_WEBHOOK_REPLAYED';
 
 export const authError = (code: AuthErrorCode, message: string) => new PanError(401, code, message);
 

@@ -5,6 +5,7 @@ import { loadSecretBox } from './crypto/secret-box.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
 import { createPool } from './db/pool.ts';
+import { startRunEngine, type RunEngine } from './runs/engine.ts';
 
 export interface RunningServer {
   url: string;
@@ -32,11 +33,16 @@ export async function startServer(config: RunApiConfig = readConfig(), log = (li
     const box = await loadSecretBox(config.secretKey, config.dataDir);
     const app = await buildApp({ db, box, config });
     const url = await app.listen({ host: config.host, port: config.port });
+    let engine: RunEngine | undefined;
+    if (config.workerConcurrency > 0) {
+      engine = await startRunEngine({ db, databaseUrl, config, log: (message, fields) => app.log.warn(fields ?? {}, message) });
+    }
     return {
       url,
       app,
       config,
       async close() {
+        await engine?.stop();
         await app.close();
         await db.end();
         await embedded?.stop();

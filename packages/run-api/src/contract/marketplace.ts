@@ -144,8 +144,17 @@ export interface Tenant {
   dynamic_configs_loaded: boolean;
   /** The settings form for this tenant, with its dynamic options applied. */
   settings_form: SettingsForm;
+  /** What this user may do with runs (from the token's `xti.permissions`). */
+  permissions: { run: boolean; run_init: boolean; logs: boolean };
   created_at: string;
   updated_at: string;
+}
+
+/** `GET /marketplace/tenants/:id/webhook`: where the tenant's external system sends webhooks. */
+export interface TenantWebhook {
+  url: string;
+  /** Whether a Standard Webhooks signature is required. */
+  signed: boolean;
 }
 
 /**
@@ -171,3 +180,83 @@ export type TenantErrorCode =
   | 'PAN_ERR_SCHEDULE_INVALID'
   /** 422: a pinned release that is not a release of this integration. */
   | 'PAN_ERR_TENANT_RELEASE_INVALID';
+
+// ---- runs (the run engine) -----------------------------------------------------------------------
+
+export type RunMode = 'init' | 'normal' | 'webhook';
+export type TriggerSource = 'manual' | 'api' | 'webhook' | 'cron';
+
+/** How a run ended (SPEC), `Running` while it runs, `Lost` when its worker vanished (its triggers were given back). */
+export type RunStatus =
+  | 'Running'
+  | 'Succeeded'
+  | 'Failed (Integration Issue)'
+  | 'Failed (Timeout)'
+  | 'Failed (Platform Issue)'
+  | 'Failed (Refresh)'
+  | 'Failed (Metadata Validation)'
+  | 'Lost';
+
+/** One trigger of a run, as listed in its history (no payload). */
+export interface RunTriggerSummary {
+  id: string;
+  source: TriggerSource;
+  mode: RunMode;
+  /** ISO 8601, e.g. `2023-01-27T23:27:07Z`. */
+  created_date: string;
+  event?: string;
+}
+
+export interface Run {
+  id: string;
+  tenant_id: string;
+  mode: RunMode;
+  status: RunStatus;
+  started_at: string;
+  /** Null while running. */
+  ended_at: string | null;
+  /** Null while running. */
+  duration_ms: number | null;
+  exit_code: number | null;
+  release: Pick<ReleaseRef, 'id' | 'version'>;
+  triggers: RunTriggerSummary[];
+  /** Number of log lines kept so far. */
+  log_lines: number;
+  /** The log (stderr) was cut at the cap; the last line says so. */
+  log_truncated: boolean;
+  /** Why the run's stdout did not become the next context, when it did not (e.g. "the last output is not JSON"). */
+  output_note: string | null;
+}
+
+export interface RunPage {
+  runs: Run[];
+  /** Pass as `before` for the next (older) page; null at the end. */
+  next_before: string | null;
+}
+
+/** 202 answer of every trigger intake. */
+export interface TriggerAccepted {
+  trigger_id: string;
+}
+
+/** `GET .../triggers/:id` (and `/v2/runs/triggers/:id/status`). */
+export interface TriggerStatus {
+  trigger_id: string;
+  /** `pending` until a run takes it, then the run's state. */
+  state: 'pending' | 'running' | 'finished';
+  run_id: string | null;
+  run_status: RunStatus | null;
+}
+
+/** `POST /marketplace/tenants/:id/runs`. `init` needs the `run:init` permission... see README. */
+export interface RunRequest {
+  mode?: 'init' | 'normal';
+}
+
+/** One stderr line of a run: SSE `id` is `seq`, event `line`, data this JSON. The stream ends with event `end`: `{status}`. */
+export interface RunLogLine {
+  seq: number;
+  /** ISO 8601 with milliseconds. */
+  at: string;
+  line: string;
+}

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { PandiumSpec } from '@pan/pandium-yaml';
 import type { ReleaseChannel, ReleaseRef, Schedule } from '../contract/marketplace.ts';
 import { withTransaction, type Db } from '../db/pool.ts';
+import { insertTrigger } from '../runs/triggers.ts';
 
 /** Anything that runs a query: the pool, or a client inside a transaction. */
 type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
@@ -119,6 +120,8 @@ export interface NewTenant {
   channel: ReleaseChannel;
   /** `xti.allowed_installs`; undefined: no limit. */
   allowedInstalls?: number;
+  /** The release has dynamic selectors: queue its init run with the tenant (SPEC: Install). */
+  queueInit?: boolean;
 }
 
 export type InsertTenantResult =
@@ -156,7 +159,9 @@ export async function insertTenant(db: Db, owner: TenantOwner, tenant: NewTenant
           tenant.channel.type === 'pinned' ? tenant.channel.release_id : null,
         ],
       );
-      return { ok: true, id: inserted.rows[0]!.id };
+      const id = inserted.rows[0]!.id;
+      if (tenant.queueInit) await insertTrigger(client, { accountId: owner.accountId, tenantId: id, source: 'manual', mode: 'init' });
+      return { ok: true, id };
     });
   } catch (error) {
     // Another path (e.g. the host API) installed it in between: the partial unique index says so.

@@ -16,6 +16,7 @@ import type {
 } from '../contract/marketplace.ts';
 import type { Db } from '../db/pool.ts';
 import { conflict, forbidden, notFound, PanError, unprocessable } from '../errors.ts';
+import { userMay } from '../runs/service.ts';
 import { checkSchedule } from '../schedules/schedule.ts';
 import { settingsOnInstall, settingsOnSave, userSettingsForm, visibleConfigs } from '../settings/tenant-settings.ts';
 import { readIntegration } from '../storage/catalog.ts';
@@ -34,10 +35,11 @@ import {
   type TenantRow,
 } from '../storage/tenants.ts';
 
+
 const owner = (user: EndUser): TenantOwner => ({ accountId: user.accountId, sub: user.sub });
 
 /** The answer for one tenant: its user-visible configs and the form built for its release and dynamic options. */
-export function toTenant(row: TenantRow): Tenant {
+export function toTenant(row: TenantRow, user: EndUser): Tenant {
   const release = row.release;
   if (!release) throw new PanError(500, 'PAN_ERR_INTERNAL', `Tenant ${row.id} has no release`);
   const form = userSettingsForm(release.spec, row.dynamic_configs);
@@ -54,6 +56,7 @@ export function toTenant(row: TenantRow): Tenant {
     release: { id: release.id, version: release.version, created_at: release.created_at },
     dynamic_configs_loaded: row.dynamic_configs !== null,
     settings_form: form,
+    permissions: { run: userMay(user, 'run'), run_init: userMay(user, 'run:init'), logs: userMay(user, 'logs') },
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
   };
@@ -115,6 +118,7 @@ export async function install(db: Db, user: EndUser, request: InstallRequest): P
     configs: settings.configs,
     schedule,
     channel,
+    queueInit: hasDynamicFields(userSettingsForm(release.spec, null)),
     allowedInstalls: user.xti.allowed_installs,
   });
   if (!result.ok) {
@@ -135,11 +139,11 @@ export async function install(db: Db, user: EndUser, request: InstallRequest): P
 export async function getTenant(db: Db, user: EndUser, id: string): Promise<Tenant> {
   const row = await readTenant(db, owner(user), id);
   if (!row) throw notFound('Tenant');
-  return toTenant(row);
+  return toTenant(row, user);
 }
 
 export async function listUserTenants(db: Db, user: EndUser): Promise<Tenant[]> {
-  return (await listTenants(db, owner(user))).map(toTenant);
+  return (await listTenants(db, owner(user))).map((row) => toTenant(row, user));
 }
 
 /** Validates every part of the update against the tenant as it is now, then writes all of it or nothing. */
@@ -192,4 +196,12 @@ async function channelRelease(db: Parameters<typeof findChannelRelease>[0], inte
 function settingsInvalid(errors: SettingsError[]): PanError {
   const list = errors.map((e) => `${e.field || 'settings'}: ${e.message}`).join('; ');
   return unprocessable('PAN_ERR_SETTINGS_INVALID', `The settings are not valid: ${list}`, { errors });
+}
+
+/** Whether a form has dynamic selectors (whose options an init run publishes). */
+function hasDynamicFields(form: ReturnType<typeof userSettingsForm>): boolean {
+  return Object.values(form.uiSchema).some((ui) => {
+    const options = (ui as { 'ui:options'?: { dynamic?: unknown } } | undefined)?.['ui:options'];
+    return options?.dynamic !== undefined;
+  });
 }

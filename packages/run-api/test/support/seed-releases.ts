@@ -53,6 +53,32 @@ configs:
 `,
 };
 
+/**
+ * The script of each fixture release (`index.mjs`). HubSpot logs to stderr, counts its runs
+ * through the context chain and echoes webhook payloads; Slack publishes its channels on init.
+ */
+export const fixtureScripts: Record<string, string> = {
+  'hubspot-contacts': `import { readFileSync } from 'node:fs';
+const previous = JSON.parse(process.env.PAN_CTX_LAST_SUCCESSFUL_RUN_STD_OUT || '{}');
+const triggers = JSON.parse(process.env.PAN_CTX_RUN_TRIGGERS);
+console.error('Syncing contacts (' + process.env.PAN_CFG_DIRECTION + ')');
+for (const trigger of triggers) {
+  if (trigger.payload) console.error('payload: ' + readFileSync(trigger.payload.file, 'utf8'));
+}
+const lines = Number(process.env.PAN_CFG_RECORDS_PER_PAGE || 3);
+for (let i = 1; i <= lines; i++) console.error('contact ' + i + ' synced');
+console.log(JSON.stringify({ runs: (previous.runs || 0) + 1 }));
+`,
+  'slack-alerts': `if (process.env.PAN_CTX_RUN_MODE === 'init') {
+  console.error('Listing channels');
+  console.log(JSON.stringify({ channels: ['#general', '#alerts', '#sales'] }));
+} else {
+  console.error('Posting to ' + process.env.PAN_CFG_CHANNEL);
+  console.log(JSON.stringify({ posted: true }));
+}
+`,
+};
+
 /** Stores one release per entry of `fixtureReleases`, as `pan release push` would. */
 export async function seedFixtureReleases(db: Db, accountId: string): Promise<void> {
   for (const [slug, yaml] of Object.entries(fixtureReleases)) {
@@ -63,7 +89,7 @@ export async function seedFixtureReleases(db: Db, accountId: string): Promise<vo
     const dir = await mkdtemp(path.join(os.tmpdir(), 'pan-fixture-release-'));
     try {
       await writeFile(path.join(dir, 'PANDIUM.yaml'), yaml);
-      await writeFile(path.join(dir, 'index.mjs'), 'console.log(JSON.stringify({ ok: true }));\n');
+      await writeFile(path.join(dir, 'index.mjs'), fixtureScripts[slug] ?? 'console.log(JSON.stringify({ ok: true }));\n');
       const chunks: Buffer[] = [];
       for await (const chunk of create({ gzip: true, cwd: dir, portable: true }, ['PANDIUM.yaml', 'index.mjs'])) {
         chunks.push(chunk as Buffer);

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
@@ -6,6 +9,7 @@ import { createApiKey } from '../../src/auth/api-key.ts';
 import { readConfig, type RunApiConfig } from '../../src/config.ts';
 import { SecretBox } from '../../src/crypto/secret-box.ts';
 import { createPool, type Db } from '../../src/db/pool.ts';
+import { startRunEngine, type RunEngine, type RunEngineOptions } from '../../src/runs/engine.ts';
 import { upsertAccount, type AccountSettings } from '../../src/storage/accounts.ts';
 import { setCategories, upsertIntegration } from '../../src/storage/catalog.ts';
 import { fixtureCategories, fixtureIntegrations } from './catalog-fixture.ts';
@@ -26,6 +30,11 @@ export interface TestStack {
   apiKey: string;
   /** Every log line the app wrote, for assertions that nothing leaks. */
   logLines: string[];
+  /** The database's URL (e.g. for worker processes of a test). */
+  databaseUrl: string;
+  config: RunApiConfig;
+  /** Set with the `runEngine` option. */
+  engine: RunEngine | undefined;
   stop(): Promise<void>;
 }
 
@@ -40,6 +49,11 @@ export interface TestStackOptions {
   config?: Partial<RunApiConfig>;
   /** Listen on a port (default true); `inject` works either way. */
   listen?: boolean;
+  /**
+   * Start a run engine (worker + scheduler, the real process executor) on the same database, with
+   * its data directory in a temporary folder. Options are passed through.
+   */
+  runEngine?: boolean | Omit<RunEngineOptions, 'db' | 'databaseUrl' | 'config'>;
 }
 
 /** A real run API on a fresh PostgreSQL database with one account (and optionally the fixture catalog). */
@@ -72,9 +86,24 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       callback();
     },
   });
-  const config: RunApiConfig = { ...readConfig({}), corsOrigins: ['*'], logLevel: 'debug', ...options.config };
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pan-stack-'));
+  let config: RunApiConfig = { ...readConfig({}), dataDir, corsOrigins: ['*'], logLevel: 'debug', ...options.config };
   const app = await buildApp({ db, box, config, logStream });
   const apiBase = options.listen === false ? '' : await app.listen({ host: '127.0.0.1', port: 0 });
+  // Webhook URLs point at this API unless the test said otherwise.
+  if (apiBase && !options.config?.publicUrl) {
+    config = { ...config, publicUrl: apiBase };
+    (app.config as { publicUrl: string }).publicUrl = apiBase;
+  }
+  const engine = options.runEngine
+    ? await startRunEngine({
+        db,
+        databaseUrl: database.url,
+        config,
+        pollMs: 500,
+        ...(options.runEngine === true ? {} : options.runEngine),
+      })
+    : undefined;
   return {
     app,
     db,
@@ -86,11 +115,16 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     hs256Secret: hs256Secret.toString('base64url'),
     apiKey,
     logLines,
+    databaseUrl: database.url,
+    config,
+    engine,
     async stop() {
+      await engine?.stop();
       await app.close();
       await db.end();
       await database.drop();
       await cluster?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

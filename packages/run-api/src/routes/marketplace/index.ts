@@ -3,6 +3,7 @@ import { requireEndUser } from '../../auth/hooks.ts';
 import { notFound } from '../../errors.ts';
 import { readCatalog, readIntegration } from '../../storage/catalog.ts';
 import { catalogQuerySchema, catalogResponseSchema, integrationDetailSchema, slugParamsSchema } from './schemas.ts';
+import { runRoutes } from './runs.ts';
 import { tenantRoutes } from './tenants/index.ts';
 
 /** The end-user marketplace, called by the elements with the host-signed token. */
@@ -35,4 +36,5 @@ export async function marketplaceRoutes(app: FastifyInstance): Promise<void> {
   );
 
   await app.register(tenantRoutes);
+  await app.register(runRoutes);
 }

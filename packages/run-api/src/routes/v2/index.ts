@@ -2,10 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { requireApiKey } from '../../auth/hooks.ts';
 import { integrationRoutes } from './integrations.ts';
 import { marketplaceSettingsRoutes } from './marketplace-settings.ts';
+import { hostRunRoutes } from './runs.ts';
 
 /** The host-facing API (server to server, `X-API-KEY`). */
 export async function hostRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('onRequest', requireApiKey);
   await app.register(marketplaceSettingsRoutes);
   await app.register(integrationRoutes);
+  await app.register(hostRunRoutes);
 }

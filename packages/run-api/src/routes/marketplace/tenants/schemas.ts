@@ -91,6 +91,10 @@ const tenantProperties = {
   release: releaseRefSchema,
   dynamic_configs_loaded: { type: 'boolean' },
   settings_form: settingsFormSchema,
+  permissions: {
+    type: 'object',
+    properties: { run: { type: 'boolean' }, run_init: { type: 'boolean' }, logs: { type: 'boolean' } },
+  },
   created_at: { type: 'string' },
   updated_at: { type: 'string' },
 } as const;

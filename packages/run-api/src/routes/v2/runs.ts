@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { badRequest, notFound } from '../../errors.ts';
+import { queueTrigger } from '../../runs/service.ts';
+import { readTriggerStatus } from '../../runs/triggers.ts';
+import { idParamsSchema, syncQuerySchema, triggerAcceptedSchema, triggerStatusSchema } from '../runs/schemas.ts';
+import { payloadHeaders } from '../webhooks.ts';
+
+/** Host-side trigger intake (`X-API-KEY`): sync a tenant, follow a trigger. */
+export async function hostRunRoutes(app: FastifyInstance): Promise<void> {
+  // The body is the run's payload, kept as sent: read raw, checked to be JSON.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(/^application\/(.+\+)?json\b/, { parseAs: 'buffer', bodyLimit: app.config.webhookBodyLimit }, (_request, body, done) => {
+    if (body.length > 0) {
+      try {
+        JSON.parse(body.toString('utf8'));
+      } catch {
+        done(badRequest('PAN_ERR_REQUEST_MALFORMED_JSON', 'The body is not valid JSON'), undefined);
+        return;
+      }
+    }
+    done(null, body);
+  });
+
+  app.post<{ Params: { id: string }; Querystring: { mode?: 'init' | 'normal' } }>(
+    '/tenants/:id/sync',
+    { schema: { params: idParamsSchema, querystring: syncQuerySchema, response: { 202: triggerAcceptedSchema } } },
+    async (request, reply) => {
+      const body = Buffer.isBuffer(request.body) && request.body.length > 0 ? request.body : undefined;
+      const triggerId = await queueTrigger(app.db, { accountId: request.hostAccount.accountId }, request.params.id, {
+        source: 'api',
+        mode: request.query.mode ?? 'normal',
+        ...(body ? { payload: { body, headers: payloadHeaders(request.headers) } } : {}),
+      });
+      return reply.status(202).send({ trigger_id: triggerId });
+    },
+  );
+
+  // Turns on Standard Webhooks signatures for a tenant's webhook URL. The secret is shown this
+  // once (the sender needs it); a new call replaces it.
+  app.post<{ Params: { id: string } }>(
+    '/tenants/:id/webhook-secret',
+    {
+      schema: {
+        params: idParamsSchema,
+        response: { 201: { type: 'object', required: ['secret'], properties: { secret: { type: 'string' } } } },
+      },
+    },
+    async (request, reply) => {
+      const secret = `whsec_${randomBytes(32).toString('base64')}`;
+      const { rowCount } = await app.db.query(
+        'UPDATE tenants SET webhook_secret_sealed = $3 WHERE id = $1 AND account_id = $2 AND archived_at IS NULL',
+        [request.params.id, request.hostAccount.accountId, app.box.seal(secret)],
+      );
+      if (!rowCount) throw notFound('Tenant');
+      return reply.status(201).header('cache-control', 'no-store').send({ secret });
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/runs/triggers/:id/status',
+    { schema: { params: idParamsSchema, response: { 200: triggerStatusSchema } } },
+    async (request) => {
+      const status = await readTriggerStatus(app.db, { accountId: request.hostAccount.accountId }, request.params.id);
+      if (!status) throw notFound('Trigger');
+      return status;
+    },
+  );
+}

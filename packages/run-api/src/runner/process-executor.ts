@@ -1,0 +1,254 @@
+/**
+ * The process executor: runs a release's `run` command as a child process on this machine.
+ *
+ * - A fresh run directory (`run-directory.ts`) holds the payload files, `metadata.json` and HOME.
+ * - The command runs with `/bin/sh -c` in the RELEASE directory (where `build` ran and where
+ *   `run: node index.js` expects to be), as the leader of its own process group, with a clean
+ *   environment: PATH, HOME, LANG, TZ and `PAN_*` only (`environment.ts`).
+ * - stderr becomes log lines (batched, capped), stdout is kept up to a cap and its last JSON value
+ *   is the outcome's `stdoutJson`.
+ * - When the shell exits, when the time limit is reached or when the caller aborts, the whole group
+ *   gets SIGTERM, then SIGKILL after a grace period: nothing the script started outlives the run.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { oversizedVariables, runEnvironment } from './environment.ts';
+import { lastJsonValue, NOTHING_PRINTED } from './last-json.ts';
+import { LineSplitter } from './lines.ts';
+import { stopGroup } from './process-group.ts';
+import { BuildError, formatDuration, type ReleaseDirectories } from './release-dir.ts';
+import { createRunDirectory, type RunDirectory } from './run-directory.ts';
+import type { ExecuteOptions, Executor, LogLine, RunOutcome } from './types.ts';
+
+export interface ProcessExecutorOptions {
+  /** Run directories are made here, one per run (`<runsRoot>/<run-id>/`). */
+  runsRoot: string;
+  releases: ReleaseDirectories;
+  /** Keep each run directory after the run (debugging, tests). Default false: removed. */
+  keepRunDirectories?: boolean;
+  /** SIGTERM -> SIGKILL delay when a run is stopped. Default 5 s. */
+  killGraceMs?: number;
+}
+
+/** Log lines are handed to `onLog` at most every this many ms... */
+const BATCH_MS = 25;
+/** ...or as soon as this many are waiting. */
+const BATCH_LINES = 200;
+
+type Status = RunOutcome['status'];
+
+export class ProcessExecutor implements Executor {
+  private readonly runsRoot: string;
+  private readonly releases: ReleaseDirectories;
+  private readonly keepRunDirectories: boolean;
+  private readonly killGraceMs: number;
+
+  constructor(options: ProcessExecutorOptions) {
+    this.runsRoot = path.resolve(options.runsRoot);
+    this.releases = options.releases;
+    this.keepRunDirectories = options.keepRunDirectories ?? false;
+    this.killGraceMs = options.killGraceMs ?? 5000;
+  }
+
+  async execute({ context, limits, onLog, signal }: ExecuteOptions): Promise<RunOutcome> {
+    const startedAt = new Date();
+    const log = new LogBatcher(onLog);
+    const finish = (status: Status, extra: Partial<RunOutcome> = {}): RunOutcome => {
+      log.close();
+      return {
+        status,
+        exitCode: null,
+        signal: null,
+        startedAt,
+        endedAt: new Date(),
+        stdoutJson: undefined,
+        stdoutNote: undefined,
+        stdoutTruncated: false,
+        stderrTruncated: false,
+        ...extra,
+        logLines: log.count,
+      };
+    };
+
+    let runDir: RunDirectory | undefined;
+    try {
+      if (signal?.aborted) {
+        log.push('[pan] the run was stopped by the platform before it started');
+        return finish('Failed (Platform Issue)');
+      }
+      await mkdir(this.runsRoot, { recursive: true });
+      try {
+        runDir = await createRunDirectory(this.runsRoot, context);
+      } catch (error) {
+        log.push(`[pan] could not prepare the run directory: ${(error as Error).message}`);
+        return finish('Failed (Platform Issue)');
+      }
+      for (const note of runDir.notes) log.push(`[pan] ${note}`);
+
+      let releaseDir: string;
+      try {
+        releaseDir = await this.releases.prepare({ id: context.release.id, build: context.release.spec.build }, (line) => log.push(line));
+      } catch (error) {
+        if (error instanceof BuildError) return finish('Failed (Integration Issue)', { exitCode: error.exitCode });
+        log.push(`[pan] could not prepare release ${context.release.version}: ${(error as Error).message}`);
+        return finish('Failed (Platform Issue)');
+      }
+      if (signal?.aborted) {
+        log.push('[pan] the run was stopped by the platform before it started');
+        return finish('Failed (Platform Issue)');
+      }
+
+      const env = runEnvironment(context, runDir, runDir.home);
+      const oversized = oversizedVariables(env);
+      if (oversized.length > 0) {
+        for (const { name, bytes } of oversized) {
+          log.push(`[pan] ${name} is ${bytes} bytes: one environment variable cannot exceed 128 KiB, the run cannot start`);
+        }
+        return finish('Failed (Platform Issue)');
+      }
+      return await this.spawnRun(context.release.spec.run, releaseDir, env, limits, log, signal, finish);
+    } finally {
+      log.close();
+      if (runDir && !this.keepRunDirectories) await rm(runDir.dir, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  private async spawnRun(
+    command: string,
+    cwd: string,
+    env: Record<string, string>,
+    limits: ExecuteOptions['limits'],
+    log: LogBatcher,
+    signal: AbortSignal | undefined,
+    finish: (status: Status, extra?: Partial<RunOutcome>) => RunOutcome,
+  ): Promise<RunOutcome> {
+    const child = spawn('/bin/sh', ['-c', command], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+
+    // stdout: kept up to the cap, the rest counted.
+    const stdoutChunks: Buffer[] = [];
+    let stdoutKept = 0;
+    let stdoutDropped = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      const room = Math.max(limits.stdoutCapBytes - stdoutKept, 0);
+      const take = Math.min(room, chunk.length);
+      if (take > 0) stdoutChunks.push(take === chunk.length ? chunk : chunk.subarray(0, take));
+      stdoutKept += take;
+      stdoutDropped += chunk.length - take;
+    });
+
+    // stderr: the first `stderrCapBytes` bytes become lines, the rest is counted for the marker.
+    const splitter = new LineSplitter((line) => log.push(line));
+    let stderrKept = 0;
+    let stderrDropped = 0;
+    child.stderr.on('data', (chunk: Buffer) => {
+      const room = Math.max(limits.stderrCapBytes - stderrKept, 0);
+      const take = Math.min(room, chunk.length);
+      if (take > 0) splitter.push(take === chunk.length ? chunk : chunk.subarray(0, take));
+      stderrKept += take;
+      stderrDropped += chunk.length - take;
+    });
+    const streamsClosed = Promise.all(
+      [child.stdout, child.stderr].map((stream) => new Promise<void>((resolve) => stream.once('close', () => resolve()))),
+    );
+
+    let stopping: Promise<unknown> | undefined;
+    const stop = () => {
+      if (stopping === undefined && child.pid !== undefined) stopping = stopGroup(child.pid, this.killGraceMs);
+      return stopping ?? Promise.resolve();
+    };
+    let timedOut = false;
+    let aborted = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      void stop();
+    }, limits.timeoutMs);
+    const onAbort = () => {
+      aborted = true;
+      void stop();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null } | Error>((resolve) => {
+      child.once('error', resolve);
+      child.once('exit', (code, sig) => resolve({ code, signal: sig }));
+    });
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+    // The shell is gone: whatever it left behind goes too (a no-op when nothing is left).
+    await stop();
+    // A process that left the group (setsid) could still hold the pipes: do not wait for it.
+    await Promise.race([streamsClosed, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+    child.stdout.destroy();
+    child.stderr.destroy();
+    splitter.end();
+    if (stderrDropped > 0) log.push(`[pan] log truncated: ${stderrDropped} more bytes of stderr were not kept`);
+
+    const stdout = Buffer.concat(stdoutChunks, stdoutKept).toString('utf8');
+    const last = lastJsonValue(stdout);
+    const stdoutJson = 'json' in last ? last.json : undefined;
+    let stdoutNote = 'note' in last ? last.note : undefined;
+    if (stdoutDropped > 0) {
+      log.push(`[pan] stdout truncated: ${stdoutDropped} more bytes of stdout were not kept`);
+      if (stdoutNote) stdoutNote = `${stdoutNote} (stdout was cut after ${limits.stdoutCapBytes} bytes)`;
+    }
+    const outputs = { stdoutJson, stdoutNote, stdoutTruncated: stdoutDropped > 0, stderrTruncated: stderrDropped > 0 };
+
+    if (ended instanceof Error) {
+      log.push(`[pan] the run could not be started: ${ended.message}`);
+      return finish('Failed (Platform Issue)', outputs);
+    }
+    const exit = { exitCode: ended.code, signal: ended.signal };
+    if (aborted) {
+      log.push('[pan] the run was stopped by the platform');
+      return finish('Failed (Platform Issue)', { ...outputs, ...exit });
+    }
+    if (timedOut) {
+      log.push(`[pan] the run took longer than its time limit of ${formatDuration(limits.timeoutMs)} and was stopped`);
+      return finish('Failed (Timeout)', { ...outputs, ...exit });
+    }
+    if (ended.code === 0) {
+      if (stdoutNote && !stdoutNote.startsWith(NOTHING_PRINTED)) log.push(`[pan] ${stdoutNote}`);
+      return finish('Succeeded', { ...outputs, ...exit });
+    }
+    if (ended.code === null) log.push(`[pan] the run was killed by ${ended.signal}`);
+    return finish('Failed (Integration Issue)', { ...outputs, ...exit });
+  }
+}
+
+/** Numbers lines from 1 and hands them to `onLog` in batches (every 25 ms or 200 lines). */
+class LogBatcher {
+  count = 0;
+  private pending: LogLine[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(private readonly onLog: (lines: LogLine[]) => void) {}
+
+  push(line: string): void {
+    if (this.closed) return;
+    this.count += 1;
+    this.pending.push({ seq: this.count, at: new Date(), line });
+    if (this.pending.length >= BATCH_LINES) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), BATCH_MS);
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.length === 0) return;
+    const lines = this.pending;
+    this.pending = [];
+    try {
+      this.onLog(lines);
+    } catch {
+      // The caller's failure to store a batch must not take the run (or the process) down.
+    }
+  }
+
+  /** Hands over what is left; later lines are ignored. */
+  close(): void {
+    this.flush();
+    this.closed = true;
+  }
+}

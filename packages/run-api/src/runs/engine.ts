@@ -1,0 +1,82 @@
+/**
+ * The run engine of one process: a worker (claims and executes runs) and the cron scheduler,
+ * over the process executor. `startServer` starts it next to the API; it can also run alone.
+ */
+import path from 'node:path';
+import type { RunApiConfig } from '../config.ts';
+import type { Db } from '../db/pool.ts';
+import { ProcessExecutor } from '../runner/process-executor.ts';
+import { ReleaseDirectories } from '../runner/release-dir.ts';
+import type { Executor } from '../runner/types.ts';
+import type { ClaimedRun } from './queue.ts';
+import { startScheduler } from './scheduler.ts';
+import { RunWorker } from './worker.ts';
+
+export interface RunEngineOptions {
+  db: Db;
+  databaseUrl: string;
+  config: RunApiConfig;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** Replaces the process executor (another executor, or a test's). */
+  executor?: Executor;
+  /** Start the cron scheduler too (default true). */
+  scheduler?: boolean;
+  pollMs?: number;
+  onRunStart?: (run: ClaimedRun) => void;
+}
+
+export interface RunEngine {
+  worker: RunWorker;
+  stop(): Promise<void>;
+}
+
+/** The process executor over `<dataDir>/releases` and `<dataDir>/runs`, builds locked across processes. */
+export function createProcessExecutor(db: Db, dataDir: string): ProcessExecutor {
+  const releases = new ReleaseDirectories({
+    root: path.join(dataDir, 'releases'),
+    async loadArchive(releaseId) {
+      const { rows } = await db.query<{ archive: Buffer }>('SELECT archive FROM releases WHERE id = $1', [releaseId]);
+      if (!rows[0]) throw new Error(`release ${releaseId} not found`);
+      return rows[0].archive;
+    },
+    async withLock(releaseId, fn) {
+      const client = await db.connect();
+      try {
+        await client.query("SELECT pg_advisory_lock(hashtext('pan-release:' || $1))", [releaseId]);
+        try {
+          return await fn();
+        } finally {
+          await client.query("SELECT pg_advisory_unlock(hashtext('pan-release:' || $1))", [releaseId]);
+        }
+      } finally {
+        client.release();
+      }
+    },
+  });
+  return new ProcessExecutor({ runsRoot: path.join(dataDir, 'runs'), releases });
+}
+
+export async function startRunEngine(options: RunEngineOptions): Promise<RunEngine> {
+  const { db, config } = options;
+  const worker = new RunWorker({
+    db,
+    databaseUrl: options.databaseUrl,
+    executor: options.executor ?? createProcessExecutor(db, config.dataDir),
+    limits: { timeoutMs: config.runTimeoutMs, stdoutCapBytes: config.runStdoutCap, stderrCapBytes: config.runStderrCap },
+    concurrency: config.workerConcurrency,
+    leaseMs: config.runLeaseMs,
+    webhookBase: `${config.publicUrl}/webhooks`,
+    ...(options.pollMs ? { pollMs: options.pollMs } : {}),
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.onRunStart ? { onRunStart: options.onRunStart } : {}),
+  });
+  await worker.start();
+  const scheduler = options.scheduler === false ? undefined : startScheduler(db, config.schedulerIntervalMs, options.log);
+  return {
+    worker,
+    async stop() {
+      await scheduler?.stop();
+      await worker.stop();
+    },
+  };
+}

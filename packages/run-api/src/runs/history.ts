@@ -1,0 +1,85 @@
+import type pg from 'pg';
+import type { Run, RunPage, RunStatus, RunMode, RunTriggerSummary } from '../contract/marketplace.ts';
+
+type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
+
+/** Whose runs: an account (host API), narrowed to one end user when `sub` is given. */
+export interface RunScope {
+  accountId: string;
+  sub?: string;
+}
+
+interface RunRow {
+  id: string;
+  tenant_id: string;
+  mode: RunMode;
+  status: RunStatus;
+  started_at: Date;
+  ended_at: Date | null;
+  exit_code: number | null;
+  release_id: string;
+  release_version: string;
+  triggers: RunTriggerSummary[];
+  log_lines: number;
+  log_truncated: boolean;
+  output_note: string | null;
+}
+
+const RUN_SELECT = `
+  SELECT r.id, r.tenant_id, r.mode, r.status, r.started_at, r.ended_at, r.exit_code, r.release_id,
+         rel.version AS release_version, r.triggers, r.log_lines, r.log_truncated, r.output_note
+    FROM runs r
+    JOIN tenants t ON t.id = r.tenant_id
+    JOIN releases rel ON rel.id = r.release_id
+   WHERE r.account_id = $1 AND ($2::text IS NULL OR t.user_sub = $2)`;
+
+function toRun(row: RunRow): Run {
+  return {
+    id: row.id,
+    tenant_id: row.tenant_id,
+    mode: row.mode,
+    status: row.status,
+    started_at: row.started_at.toISOString(),
+    ended_at: row.ended_at?.toISOString() ?? null,
+    duration_ms: row.ended_at ? row.ended_at.getTime() - row.started_at.getTime() : null,
+    exit_code: row.exit_code,
+    release: { id: row.release_id, version: row.release_version },
+    triggers: row.triggers,
+    log_lines: row.log_lines,
+    log_truncated: row.log_truncated,
+    output_note: row.output_note,
+  };
+}
+
+export async function readRun(q: Queryable, scope: RunScope, runId: string): Promise<Run | null> {
+  const { rows } = await q.query<RunRow>(`${RUN_SELECT} AND r.id = $3`, [scope.accountId, scope.sub ?? null, runId]);
+  return rows[0] ? toRun(rows[0]) : null;
+}
+
+/** A tenant's runs, newest first; `before` is a run id from the previous page. */
+export async function listRuns(
+  q: Queryable,
+  scope: RunScope,
+  tenantId: string,
+  page: { limit: number; before?: string },
+): Promise<RunPage> {
+  const { rows } = await q.query<RunRow>(
+    `${RUN_SELECT} AND r.tenant_id = $3
+       AND ($4::uuid IS NULL OR (r.started_at, r.id) < (SELECT started_at, id FROM runs WHERE id = $4))
+     ORDER BY r.started_at DESC, r.id DESC LIMIT $5`,
+    [scope.accountId, scope.sub ?? null, tenantId, page.before ?? null, page.limit + 1],
+  );
+  const more = rows.length > page.limit;
+  const runs = rows.slice(0, page.limit).map(toRun);
+  return { runs, next_before: more ? runs[runs.length - 1]!.id : null };
+}
+
+/** The tenant of this scope (active or archived: history stays readable), or null. */
+export async function findTenantInScope(q: Queryable, scope: RunScope, tenantId: string) {
+  const { rows } = await q.query<{ id: string; account_id: string; paused: boolean; archived: boolean }>(
+    `SELECT id, account_id, paused, archived_at IS NOT NULL AS archived FROM tenants
+      WHERE id = $1 AND account_id = $2 AND ($3::text IS NULL OR user_sub = $3)`,
+    [tenantId, scope.accountId, scope.sub ?? null],
+  );
+  return rows[0] ?? null;
+}
