@@ -17,9 +17,9 @@ declare module 'vitest' {
   }
 }
 
-/** Starts a real run API on an embedded PostgreSQL, seeded with the test catalog. */
+/** Starts a real run API (with its run engine) on an embedded PostgreSQL, seeded with the test catalog. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const stack = await startTestStack({ seedReleases: true });
+  const stack = await startTestStack({ seedReleases: true, runEngine: true });
   const { apiBase, issuer, audience, hs256Secret } = stack;
   project.provide('panStack', { apiBase, issuer, audience, hs256Secret });
   return () => stack.stop();
