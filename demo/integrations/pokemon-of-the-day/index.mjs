@@ -7,6 +7,9 @@ if (mode === 'init') {
   console.log(JSON.stringify({
     pokemon_types: [...new Set(pokemon.map((p) => p.type))].sort(),
     slack_users: slackUsers.map((u) => ({ title: u.name, const: u.id })),
+    favorite_pokemon_options: Object.fromEntries(
+      [...new Set(pokemon.map((p) => p.type))].map((type) => [type, pokemon.filter((p) => p.type === type).map((p) => p.name)]),
+    ),
   }));
 } else {
   const type = process.env.PAN_CFG_POKEMON_TYPE;
@@ -18,7 +21,9 @@ if (mode === 'init') {
   }
   const count = Number(process.env.PAN_CFG_POKEMON_PER_MESSAGE ?? 1);
   const day = new Date().getUTCDate();
+  const favorite = process.env.PAN_CFG_FAVORITE_POKEMON;
   const picks = Array.from({ length: count }, (_, i) => choices[(day + i) % choices.length].name);
+  if (favorite && choices.some((p) => p.name === favorite)) picks.splice(0, 1, favorite);
   console.error(`${process.env.PAN_CFG_GREETING ?? ''} Sending ${picks.join(', ')} to ${user.name}`.trim());
   console.log(JSON.stringify({ sent: picks, to: user.id }));
 }

@@ -2,16 +2,23 @@
  * The process executor: runs a release's `run` command as a child process on this machine.
  *
  * - A fresh run directory (`run-directory.ts`) holds the payload files, `metadata.json` and HOME.
- * - The command runs with `/bin/sh -c` in the RELEASE directory (where `build` ran and where
- *   `run: node index.js` expects to be), as the leader of its own process group, with a clean
- *   environment: PATH, HOME, LANG, TZ and `PAN_*` only (`environment.ts`).
+ * - The command runs in the RELEASE directory (where `build` ran and where `run: node index.js`
+ *   expects to be), as the leader of its own process group, with a clean environment: PATH, HOME,
+ *   LANG, TZ and `PAN_*` only (`environment.ts`). It runs with `/bin/sh -c`, except a plain
+ *   command (words only, no shell syntax, whose program is found on PATH), which is executed
+ *   directly: Debian's /bin/sh (dash) silently DROPS variables whose names are not shell
+ *   identifiers, and `PAN_SEC_<CONNECTOR>_<FIELD>` keeps the connector's hyphens
+ *   (`PAN_SEC_ACME-CRM_ACCESS_TOKEN`). So `node index.js` sees every variable; a command with shell
+ *   syntax (`cd src && node index.js`) gets them through dash, without the hyphenated ones, plus
+ *   the `PWD` the shell exports.
  * - stderr becomes log lines (batched, capped), stdout is kept up to a cap and its last JSON value
  *   is the outcome's `stdoutJson`.
  * - When the shell exits, when the time limit is reached or when the caller aborts, the whole group
  *   gets SIGTERM, then SIGKILL after a grace period: nothing the script started outlives the run.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { oversizedVariables, runEnvironment } from './environment.ts';
 import { lastJsonValue, NOTHING_PRINTED } from './last-json.ts';
@@ -123,7 +130,9 @@ export class ProcessExecutor implements Executor {
     signal: AbortSignal | undefined,
     finish: (status: Status, extra?: Partial<RunOutcome>) => RunOutcome,
   ): Promise<RunOutcome> {
-    const child = spawn('/bin/sh', ['-c', command], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const direct = await directCommand(command, cwd, env.PATH ?? '');
+    const [file, args] = direct ? [direct.file, direct.args] : ['/bin/sh', ['-c', command]];
+    const child = spawn(file, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 
     // stdout: kept up to the cap, the rest counted.
     const stdoutChunks: Buffer[] = [];
@@ -214,6 +223,36 @@ export class ProcessExecutor implements Executor {
     if (ended.code === null) log.push(`[pan] the run was killed by ${ended.signal}`);
     return finish('Failed (Integration Issue)', { ...outputs, ...exit });
   }
+}
+
+/** A word with no character a shell would treat specially (quotes, `$`, globs, operators, `~`, `=`...). */
+const PLAIN_WORD = /^[A-Za-z0-9_@%+,.:/-]+$/;
+
+/**
+ * The program and arguments of a plain command (`node index.js`, `python3 -u main.py`,
+ * `./run.sh --full`), or null when it needs a shell: any shell syntax, or a first word that is not
+ * an executable file (a builtin such as `cd` or `exit`, or a missing program, whose error the
+ * shell reports as usual).
+ */
+export async function directCommand(command: string, cwd: string, searchPath: string): Promise<{ file: string; args: string[] } | null> {
+  const words = command.trim().split(/[ \t]+/);
+  if (words.length === 0 || !words.every((word) => PLAIN_WORD.test(word))) return null;
+  const [program, ...args] = words as [string, ...string[]];
+  const candidates = program.includes('/')
+    ? [path.resolve(cwd, program)]
+    : searchPath
+        .split(':')
+        .filter((dir) => dir !== '')
+        .map((dir) => path.resolve(cwd, dir, program));
+  for (const candidate of candidates) {
+    try {
+      await access(candidate, constants.X_OK);
+      if ((await stat(candidate)).isFile()) return { file: candidate, args };
+    } catch {
+      // not there, or not executable: try the next
+    }
+  }
+  return null;
 }
 
 /** Numbers lines from 1 and hands them to `onLog` in batches (every 25 ms or 200 lines). */
