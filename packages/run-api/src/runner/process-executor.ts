@@ -97,7 +97,8 @@ export class ProcessExecutor implements Executor {
       try {
         releaseDir = await this.releases.prepare({ id: context.release.id, build: context.release.spec.build }, (line) => log.push(line));
       } catch (error) {
-        if (error instanceof BuildError) return finish('Failed (Integration Issue)', { exitCode: error.exitCode });
+        // The build's exit code is in the log; the run itself never started (exitCode null).
+        if (error instanceof BuildError) return finish('Failed (Integration Issue)');
         log.push(`[pan] could not prepare release ${context.release.version}: ${(error as Error).message}`);
         return finish('Failed (Platform Issue)');
       }
@@ -115,6 +116,10 @@ export class ProcessExecutor implements Executor {
         return finish('Failed (Platform Issue)');
       }
       return await this.spawnRun(context.release.spec.run, releaseDir, env, limits, log, signal, finish);
+    } catch (error) {
+      // Never reject: whatever went wrong on our side is the platform's failure, said in the log.
+      log.push(`[pan] the runner failed: ${(error as Error).message}`);
+      return finish('Failed (Platform Issue)');
     } finally {
       log.close();
       if (runDir && !this.keepRunDirectories) await rm(runDir.dir, { recursive: true, force: true }).catch(() => undefined);
@@ -225,8 +230,10 @@ export class ProcessExecutor implements Executor {
   }
 }
 
-/** A word with no character a shell would treat specially (quotes, `$`, globs, operators, `~`, `=`...). */
+/** A word with no character a shell would treat specially (quotes, `$`, globs, operators, `~`...). */
 const PLAIN_WORD = /^[A-Za-z0-9_@%+,.:/-]+$/;
+/** An argument may also hold `=` (`--since=2024-01-01`); only before the program is it an assignment. */
+const PLAIN_ARGUMENT = /^[A-Za-z0-9_@%+,.:/=-]+$/;
 
 /**
  * The program and arguments of a plain command (`node index.js`, `python3 -u main.py`,
@@ -236,8 +243,8 @@ const PLAIN_WORD = /^[A-Za-z0-9_@%+,.:/-]+$/;
  */
 export async function directCommand(command: string, cwd: string, searchPath: string): Promise<{ file: string; args: string[] } | null> {
   const words = command.trim().split(/[ \t]+/);
-  if (words.length === 0 || !words.every((word) => PLAIN_WORD.test(word))) return null;
   const [program, ...args] = words as [string, ...string[]];
+  if (!PLAIN_WORD.test(program) || !args.every((word) => PLAIN_ARGUMENT.test(word))) return null;
   const candidates = program.includes('/')
     ? [path.resolve(cwd, program)]
     : searchPath

@@ -5,14 +5,16 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 
-/** Sends `signal` to every process of group `pgid`; false when the group has no process left. */
+/**
+ * Sends `signal` to every process of group `pgid`; false when the group has no process left.
+ * Never throws: EPERM (a member we may not signal) still means the group exists.
+ */
 export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   try {
     process.kill(-pgid, signal);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw error;
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
 

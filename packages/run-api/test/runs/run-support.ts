@@ -78,3 +78,52 @@ export async function logLines(stack: TestStack, runId: string): Promise<string[
   const { rows } = await stack.db.query<{ line: string }>('SELECT line FROM run_log_lines WHERE run_id = $1 ORDER BY seq', [runId]);
   return rows.map((r) => r.line);
 }
+
+/**
+ * An internal integration with one release made of `files` (PANDIUM.yaml included), visible to
+ * everyone, as `pan release push` would store it. Returns its slug.
+ */
+export async function scriptIntegration(stack: TestStack, slug: string, files: Record<string, string>): Promise<string> {
+  const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { create } = await import('tar');
+  const { parsePandiumYaml } = await import('@pan/pandium-yaml');
+  const { upsertIntegration } = await import('../../src/storage/catalog.ts');
+  const { createRelease } = await import('../../src/storage/releases.ts');
+  const listed = await upsertIntegration(stack.db, stack.accountId, {
+    slug,
+    name: `Script ${slug}`,
+    type: 'internal',
+    short_description: `Runs ${slug} in tests.`,
+  } as never);
+  if (!('id' in listed)) throw new Error(`cannot list ${slug}`);
+  const yaml = files['PANDIUM.yaml']!;
+  const parsed = parsePandiumYaml(yaml);
+  if (!parsed.ok) throw new Error(`invalid PANDIUM.yaml for ${slug}: ${JSON.stringify(parsed.errors)}`);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'pan-script-release-'));
+  try {
+    for (const [name, content] of Object.entries(files)) await writeFile(path.join(dir, name), content);
+    const chunks: Buffer[] = [];
+    for await (const chunk of create({ gzip: true, cwd: dir, portable: true }, Object.keys(files))) chunks.push(chunk as Buffer);
+    await createRelease(stack.db, {
+      accountId: stack.accountId,
+      integrationId: listed.id,
+      pandiumYaml: yaml,
+      spec: parsed.spec,
+      warnings: parsed.warnings,
+      archive: Buffer.concat(chunks),
+      makeDefault: true,
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  return slug;
+}
+
+/** Queues a manual run through the API and waits for it to end. */
+export async function runNow(stack: TestStack, jwt: string, tenantId: string, mode: 'normal' | 'init' = 'normal'): Promise<Run> {
+  const response = await call(stack, 'POST', `/marketplace/tenants/${tenantId}/runs`, jwt, { mode });
+  expect(response.statusCode, response.body).toBe(202);
+  return runOfTrigger(stack, response.json<TriggerStatus>().trigger_id);
+}
