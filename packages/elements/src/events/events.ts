@@ -10,3 +10,5 @@ export type * from './pan-schedule-change.ts';
 export type * from './pan-settings-change.ts';
 export type * from './pan-settings-submit.ts';
 export type * from './pan-load-options.ts';
+export type * from './pan-run-start.ts';
+export type * from './pan-run-complete.ts';

@@ -41,6 +41,8 @@ export interface RequestOptions {
   /** Sent as JSON. */
   body?: unknown;
   signal?: AbortSignal;
+  /** Added to (or replacing) the default `Accept: application/json`. */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -68,14 +70,24 @@ export class RunApiClient {
 
   /** Any call: `body` is sent as JSON. A 204 resolves to `undefined`. */
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const response = await this.send(method, path, options);
+    return (response.status === 204 ? undefined : await response.json().catch(() => undefined)) as T;
+  }
+
+  /**
+   * Like `request()`, but resolves with the response itself, to read it as it comes (an
+   * `Accept: text/event-stream` header, with `Last-Event-ID` to resume) or as a file. `headers` are
+   * added to (or replace) the defaults; the token is always the client's.
+   */
+  async send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
     const token = this.#options.token() ?? '';
     try {
-      return await this.#send<T>(method, path, options, token);
+      return await this.#send(method, path, options, token);
     } catch (error) {
       if (!(error instanceof PanApiError && error.tokenExpired)) throw error;
       const renewed = await this.#renew(token, error);
       try {
-        return await this.#send<T>(method, path, options, renewed);
+        return await this.#send(method, path, options, renewed);
       } catch (retryError) {
         if (retryError instanceof PanApiError && retryError.tokenExpired) {
           this.#reportExpired(renewed, 'still-expired');
@@ -85,7 +97,7 @@ export class RunApiClient {
     }
   }
 
-  async #send<T>(method: string, path: string, options: RequestOptions, token: string): Promise<T> {
+  async #send(method: string, path: string, options: RequestOptions, token: string): Promise<Response> {
     const { query = {}, body, signal } = options;
     const base = (this.#options.baseUrl() ?? '').replace(/\/+$/, '');
     const params = new URLSearchParams();
@@ -95,7 +107,7 @@ export class RunApiClient {
     const search = `${params}` ? `?${params}` : '';
     let response: Response;
     try {
-      const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${token}` };
+      const headers: Record<string, string> = { Accept: 'application/json', ...options.headers, Authorization: `Bearer ${token}` };
       if (body !== undefined) headers['Content-Type'] = 'application/json';
       response = await fetch(`${base}${path}${search}`, {
         method,
@@ -107,8 +119,8 @@ export class RunApiClient {
       if (signal?.aborted) throw error;
       throw new PanApiError(0, 'PAN_ERR_NETWORK', 'The marketplace could not be reached.');
     }
-    const payload: unknown = response.status === 204 ? undefined : await response.json().catch(() => undefined);
     if (!response.ok) {
+      const payload: unknown = await response.json().catch(() => undefined);
       const apiError = (payload ?? {}) as Partial<ApiError>;
       throw new PanApiError(
         response.status,
@@ -117,7 +129,7 @@ export class RunApiClient {
         (payload as { errors?: SettingsError[] } | undefined)?.errors ?? [],
       );
     }
-    return payload as T;
+    return response;
   }
 
   /** A fresh token after `expired` was refused, or throws (and reports it) if there is none. */

@@ -194,6 +194,9 @@ export class RunWorker {
 
 const ajv = new Ajv2019({ allErrors: true, strict: false });
 
+/** The largest output passed on as PAN_CTX_LAST_SUCCESSFUL_RUN_STD_OUT (Linux caps one variable at 128 KiB). */
+export const MAX_CONTEXT_BYTES = 120 * 1024;
+
 /** What a finished process means for the run and its tenant (SPEC: stdout, init, metadata). */
 export function resultOf(run: Pick<ClaimedRun, 'mode' | 'release'>, outcome: RunOutcome): RunResult {
   const result: RunResult = {
@@ -207,6 +210,11 @@ export function resultOf(run: Pick<ClaimedRun, 'mode' | 'release'>, outcome: Run
   if (outcome.stdoutJson === undefined) {
     // Not JSON: the run still succeeds, and the context stays as it was.
     return result;
+  }
+  const bytes = Buffer.byteLength(outcome.stdoutJson);
+  if (bytes > MAX_CONTEXT_BYTES) {
+    // An environment variable cannot hold it: the next run could not start.
+    return { ...result, outputNote: `The output is ${bytes} bytes, over the ${MAX_CONTEXT_BYTES} that pass to the next run: the context is unchanged.` };
   }
   const value: unknown = JSON.parse(outcome.stdoutJson);
   const effects: NonNullable<RunResult['tenant']> = { lastSuccessfulStdout: outcome.stdoutJson };

@@ -151,6 +151,26 @@ else console.log(JSON.stringify({ cursor: (meta.cursor ?? 0) + 1 }));`,
   });
 });
 
+describe('a large output', () => {
+  it('is not passed on as context (it would not fit in a variable), and the run says so', async () => {
+    const slug = await scriptIntegration(stack, 'big-output', {
+      'PANDIUM.yaml': yaml('node big.mjs'),
+      'big.mjs': `const last = process.env.PAN_CTX_LAST_SUCCESSFUL_RUN_STD_OUT;
+console.error('context bytes: ' + last.length);
+console.log(JSON.stringify({ blob: 'x'.repeat(200 * 1024) }));`,
+    });
+    const jwt = await user();
+    const tenant = await install(stack, jwt, slug);
+    const first = await runNow(stack, jwt, tenant.id);
+    expect(first.status).toBe('Succeeded');
+    expect(first.output_note).toMatch(/over the \d+ that pass to the next run/);
+    const second = await runNow(stack, jwt, tenant.id);
+    expect(second.status).toBe('Succeeded');
+    expect(await logLines(stack, second.id)).toContain('context bytes: 0');
+  });
+});
+
+// Last: it stops the stack's worker.
 describe('a worker that vanishes', () => {
   it('has its run marked Lost once the lease expires, and the triggers run again', async () => {
     const jwt = await user();

@@ -1,0 +1,17 @@
+import type { RunStatus } from '@pan/run-api/contract';
+
+export interface PanRunCompleteDetail {
+  tenantId: string;
+  runId: string;
+  /** How it ended: `Succeeded`, `Failed (...)` or `Lost`. */
+  status: RunStatus;
+}
+
+/** A run started from this element (`pan-run-start`) ended. */
+export type PanRunCompleteEvent = CustomEvent<PanRunCompleteDetail>;
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'pan-run-complete': PanRunCompleteEvent;
+  }
+}
