@@ -118,7 +118,7 @@ export const noopExecutor: Executor = {
 /**
  * Runs `bench/support/<file>` (TypeScript, through tsx) in its own process, so that load
  * generators and clients do not share the server's event loop. `input` is passed as JSON in argv;
- * the helper's last stdout line is its JSON result. `onLine` sees the other stdout lines.
+ * the helper's last stdout line is its JSON result. `onLine` sees each stdout line as it comes.
  */
 export function runHelper<T>(file: string, input: unknown, onLine?: (line: string) => void): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -136,8 +136,8 @@ export function runHelper<T>(file: string, input: unknown, onLine?: (line: strin
         const line = buffered.slice(0, nl);
         buffered = buffered.slice(nl + 1);
         if (!line) continue;
-        if (last) onLine?.(last);
         last = line;
+        onLine?.(line);
       }
     });
     child.once('error', reject);

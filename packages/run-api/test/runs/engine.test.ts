@@ -76,6 +76,8 @@ console.log(JSON.stringify({ n: 1 }));`,
     const lines = await logLines(stack, run.id);
     expect(lines.length).toBeLessThan(500);
     expect(lines.some((l) => /\[pan\] log truncated/.test(l))).toBe(true);
+    // The log says why the context did not change.
+    expect(lines.some((l) => l.startsWith('[pan]') && /not JSON/.test(l))).toBe(true);
     const { rows } = await stack.db.query<{ last_successful_stdout: string | null }>('SELECT last_successful_stdout FROM tenants WHERE id = $1', [tenant.id]);
     expect(rows[0]!.last_successful_stdout).toBeNull();
   });

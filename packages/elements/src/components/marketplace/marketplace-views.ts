@@ -1,5 +1,5 @@
 /**
- * The marketplace's views beyond the catalog (install flow, installed integrations, settings),
+ * The marketplace's views beyond the catalog (install flow, installed integrations, settings, runs),
  * loaded on first use so that the catalog's chunk stays small and free of React.
  */
 import { html, type TemplateResult } from 'lit';
@@ -12,6 +12,8 @@ import '../schedule-editor/pan-schedule-editor.ts';
 import '../tenant-page/pan-tenant-page.ts';
 import '../settings-form/pan-settings-form.ts';
 import '../install-page/pan-install-page.ts';
+import '../run-log/pan-run-log.ts';
+import '../run-panel/pan-run-panel.ts';
 
 /** What the views need from the marketplace that shows them: its API client, state and navigation. */
 export interface MarketplaceViewsHost {
