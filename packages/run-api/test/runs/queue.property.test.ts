@@ -145,14 +145,24 @@ const stepArb: fc.Arbitrary<Step> = fc.record({
   pauseMs: fc.oneof({ weight: 6, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 12 }) }),
 });
 
-const scheduleArb = fc.record({
-  steps: fc.array(stepArb, { minLength: TRIGGERS_PER_RUN, maxLength: TRIGGERS_PER_RUN }),
-  /** From this step on, the victim is killed the next time its executor starts a run. */
-  killAtStep: fc.integer({ min: Math.floor(TRIGGERS_PER_RUN * 0.15), max: Math.floor(TRIGGERS_PER_RUN * 0.7) }),
-  victim: fc.nat({ max: WORKERS - 1 }),
-  /** Start a replacement worker after the kill, or let the remaining ones carry on. */
-  replace: fc.boolean(),
-});
+const scheduleArb = fc
+  .record({
+    steps: fc.array(stepArb, { minLength: TRIGGERS_PER_RUN, maxLength: TRIGGERS_PER_RUN }),
+    /** From this step on, the victim is killed the next time its executor starts a run. */
+    killAtStep: fc.integer({ min: Math.floor(TRIGGERS_PER_RUN * 0.15), max: Math.floor(TRIGGERS_PER_RUN * 0.7) }),
+    victim: fc.nat({ max: WORKERS - 1 }),
+    /** Start a replacement worker after the kill, or let the remaining ones carry on. */
+    replace: fc.boolean(),
+  })
+  // A counterexample is reported as a summary (the seed in the report replays the whole schedule).
+  .map((schedule) => ({
+    ...schedule,
+    [fc.toStringMethod]: () => {
+      const sources: Record<string, number> = {};
+      for (const step of schedule.steps) sources[step.kind.source] = (sources[step.kind.source] ?? 0) + 1;
+      return JSON.stringify({ steps: schedule.steps.length, sources, killAtStep: schedule.killAtStep, victim: schedule.victim, replace: schedule.replace });
+    },
+  }));
 
 type Schedule = typeof scheduleArb extends fc.Arbitrary<infer T> ? T : never;
 
