@@ -4,21 +4,27 @@
  * run API (startTestStack, embedded PostgreSQL, run engine OFF so triggers just pile up), for
  * `seconds` (default 10) with `connections` (default 50) spread over `tenants` (default 10) URLs.
  *
- * Baseline, same run, same autocannon settings: a bare node:http server that INSERTs an equivalent
- * trigger row (same table, same columns, the body as bytea and the headers as jsonb; one
- * autocommitted statement) through a pg.Pool of the API's pool size, and answers 202. Both include
- * HTTP; the difference is what the API does around the INSERT (routing, schema, tenant lookup,
- * JSON check, header filtering, the transaction and its NOTIFY, logging).
+ * Baseline, same run, same autocannon settings: a bare node:http server (in this process, as the
+ * API is) that INSERTs an equivalent trigger row (same table, same columns, the body as bytea and
+ * the headers as jsonb; one autocommitted statement) through a pg.Pool of the API's pool size, and
+ * answers 202. Both include HTTP. Goal: ours >= 0.7 x the baseline's req/s.
  *
- * Each side gets a 2 s warm-up first. Every answer must be a 202, and the rows in the table must
- * match the 202s counted.
+ * Reference (not the goal): the same bare server whose INSERT also calls pg_notify, as
+ * insertTrigger does: it shows what the NOTIFY alone costs.
+ *
+ * Each side gets a 2 s warm-up; then they alternate in rounds of half the duration (ours,
+ * baseline, reference, reference, baseline, ours), since the machine may be shared. Every answer
+ * must be a 202, and the rows stored must match the 202s counted. Also shown: CPU time of this
+ * process (the server's) per request, and what PostgreSQL's active sessions were waiting on
+ * (pg_stat_activity sampled every 20 ms).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import pg from 'pg';
-import { startTestStack } from '../packages/run-api/test/support/index.ts';
 import { payloadHeaders } from '../packages/run-api/src/routes/webhooks.ts';
-import { installTenant, runHelper } from './support/run-stack.ts';
+import { startTestStack } from '../packages/run-api/test/support/index.ts';
+import { installTenant, ms, runHelper, summarize } from './support/run-stack.ts';
 
 const seconds = Number(process.argv[3] ?? 10);
 const connections = Number(process.argv[4] ?? 50);
@@ -28,39 +34,74 @@ const GOAL_RATIO = 0.7;
 const BODY = JSON.stringify({ type: 'contact.updated', id: 12345, email: 'ada@example.com', changed: ['phone'] });
 
 interface CannonResult {
-  rps: number;
+  duration: number;
   total: number;
-  p50: number;
-  p99: number;
-  max: number;
   ok2xx: number;
   non2xx: number;
   errors: number;
   timeouts: number;
   statusCodes: Record<string, number>;
+  latencies: number[];
 }
 
-/** Load for `duration` s; then a pause, so that requests still in flight when it stopped are committed before counting. */
-async function cannon(urls: string[], duration: number): Promise<CannonResult> {
-  const result = await runHelper<CannonResult>('cannon.ts', { urls, connections, duration, body: BODY });
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  return result;
+/** One side's rounds, and what was measured around them. */
+interface Side {
+  name: string;
+  urls: string[];
+  rounds: CannonResult[];
+  rows: number;
+  cpuMicros: number;
+  waits: Map<string, number>;
+}
+
+function merged(side: Side) {
+  const r = side.rounds;
+  const sum = (f: (x: CannonResult) => number) => r.reduce((a, x) => a + f(x), 0);
+  const codes: Record<string, number> = {};
+  for (const x of r) for (const [code, n] of Object.entries(x.statusCodes)) codes[code] = (codes[code] ?? 0) + n;
+  const total = sum((x) => x.total);
+  const waitSamples = [...side.waits.values()].reduce((a, b) => a + b, 0);
+  return {
+    rps: total / sum((x) => x.duration),
+    roundRps: r.map((x) => x.total / x.duration),
+    total,
+    ok2xx: sum((x) => x.ok2xx),
+    non2xx: sum((x) => x.non2xx),
+    errors: sum((x) => x.errors),
+    timeouts: sum((x) => x.timeouts),
+    codes,
+    latency: summarize(r.flatMap((x) => x.latencies)),
+    rows: side.rows,
+    cpuPerRequest: side.cpuMicros / Math.max(1, total),
+    waits: [...side.waits]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([w, n]) => `${w} ${((n / waitSamples) * 100).toFixed(0)}%`)
+      .join(', '),
+    // autocannon stops with up to `connections` requests in flight: stored, but not counted as answers.
+    stored: side.rows >= sum((x) => x.ok2xx) && side.rows <= sum((x) => x.ok2xx) + r.length * connections,
+  };
 }
 
 // The real server logs at `info` in production (the test stack's default is `debug`).
 const stack = await startTestStack({ seedReleases: true, config: { logLevel: 'info' } });
 let baselineServer: http.Server | undefined;
 let baselinePool: pg.Pool | undefined;
+const sampler = new pg.Client({ connectionString: stack.databaseUrl });
 try {
   const poolSize = (stack.db as unknown as { options: { max: number } }).options.max;
   const tenants = [];
   for (let i = 0; i < tenantCount; i++) tenants.push(await installTenant(stack, `webhook-bench-${i}`, 'hubspot-contacts', { direction: 'both' }));
   const ourUrls = tenants.map((t) => t.webhookUrl);
 
-  // The baseline: token -> tenant in memory, one INSERT, 202.
+  // The baseline: token -> tenant in memory, one INSERT (with pg_notify under /notify/), 202.
   const byToken = new Map(tenants.map((t) => [new URL(t.webhookUrl).pathname.split('/').pop()!, t.tenant.id]));
   const pool = new pg.Pool({ connectionString: stack.databaseUrl, max: poolSize });
+  pool.on('error', () => {});
   baselinePool = pool;
+  const INSERT = `INSERT INTO triggers (account_id, tenant_id, source, mode, payload, payload_headers)
+                  VALUES ($1, $2, 'webhook', 'webhook', $3, $4) RETURNING id`;
+  const INSERT_NOTIFY = `WITH t AS (${INSERT}) SELECT id, pg_notify('pan_bench_webhook', '') FROM t`;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -71,11 +112,12 @@ try {
         return;
       }
       pool
-        .query<{ id: string }>(
-          `INSERT INTO triggers (account_id, tenant_id, source, mode, payload, payload_headers)
-           VALUES ($1, $2, 'webhook', 'webhook', $3, $4) RETURNING id`,
-          [stack.accountId, tenantId, Buffer.concat(chunks), JSON.stringify(payloadHeaders(req.headers))],
-        )
+        .query<{ id: string }>(req.url!.startsWith('/notify/') ? INSERT_NOTIFY : INSERT, [
+          stack.accountId,
+          tenantId,
+          Buffer.concat(chunks),
+          JSON.stringify(payloadHeaders(req.headers)),
+        ])
         .then(
           ({ rows }) => {
             res.writeHead(202, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
@@ -88,40 +130,71 @@ try {
   baselineServer = server;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseOrigin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const baseUrls = ourUrls.map((u) => `${baseOrigin}${new URL(u).pathname}`);
+  const side = (name: string, urls: string[]): Side => ({ name, urls, rounds: [], rows: 0, cpuMicros: 0, waits: new Map() });
+  const ours = side('ours (run API, engine off):       ', ourUrls);
+  const base = side('baseline (node:http + pg INSERT): ', ourUrls.map((u) => `${baseOrigin}${new URL(u).pathname}`));
+  const ref = side('reference (baseline + pg_notify): ', ourUrls.map((u) => `${baseOrigin}/notify${new URL(u).pathname}`));
 
+  await sampler.connect();
   const count = async () =>
     (await stack.db.query<{ n: number }>("SELECT count(*)::int AS n FROM triggers WHERE source = 'webhook'")).rows[0]!.n;
 
-  // Ours first, then the baseline (which then inserts into the larger table).
-  await cannon(ourUrls, WARMUP_SECONDS);
-  const oursBefore = await count();
-  const ours = await cannon(ourUrls, seconds);
-  const oursRows = (await count()) - oursBefore;
-  await cannon(baseUrls, WARMUP_SECONDS);
-  const baseBefore = await count();
-  const base = await cannon(baseUrls, seconds);
-  const baseRows = (await count()) - baseBefore;
+  /** Load for `duration` s, then a pause so that requests in flight at the stop are committed before counting. */
+  async function round(s: Side, duration: number, record: boolean): Promise<void> {
+    const before = await count();
+    let sampling = true;
+    const sampled = (async () => {
+      while (sampling) {
+        const { rows } = await sampler.query<{ w: string; n: number }>(
+          `SELECT coalesce(wait_event_type || ':' || wait_event, 'running') AS w, count(*)::int AS n
+             FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid() GROUP BY 1`,
+        );
+        if (record) for (const r of rows) s.waits.set(r.w, (s.waits.get(r.w) ?? 0) + r.n);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    const cpu = process.cpuUsage();
+    const result = await runHelper<CannonResult>('cannon.ts', { urls: s.urls, connections, duration, body: BODY });
+    const used = process.cpuUsage(cpu);
+    sampling = false;
+    await sampled;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    if (!record) return;
+    s.rounds.push(result);
+    s.cpuMicros += used.user + used.system;
+    s.rows += (await count()) - before;
+  }
 
-  const line = (name: string, r: CannonResult, rows: number) =>
-    `  ${name} ${r.rps.toFixed(0).padStart(6)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   ` +
-    `(max ${r.max} ms; ${r.total} answers: ${JSON.stringify(r.statusCodes)}, non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts}; rows stored ${rows})`;
-  const ratio = ours.rps / base.rps;
-  const all202 = (r: CannonResult) => r.non2xx === 0 && r.errors === 0 && r.timeouts === 0 && Object.keys(r.statusCodes).every((c) => c === '202');
-  // autocannon stops with up to `connections` requests in flight: those are stored but not counted as answers.
-  const stored = (r: CannonResult, rows: number) => rows >= r.ok2xx && rows <= r.ok2xx + connections;
+  for (const s of [ours, base, ref]) await round(s, WARMUP_SECONDS, false);
+  const load: number[] = [];
+  for (const s of [ours, base, ref, ref, base, ours]) {
+    load.push(os.loadavg()[0]!);
+    await round(s, seconds / 2, true);
+  }
+
+  const [o, b, r] = [merged(ours), merged(base), merged(ref)];
+  const line = (s: Side, m: ReturnType<typeof merged>) => [
+    `  ${s.name} ${m.rps.toFixed(0).padStart(6)} req/s   p50 ${ms(m.latency.p50).padStart(8)}   p99 ${ms(m.latency.p99).padStart(8)}   (max ${ms(m.latency.max)}; rounds ${m.roundRps.map((x) => x.toFixed(0)).join(' / ')} req/s)`,
+    `      ${m.total} answers ${JSON.stringify(m.codes)}, non-2xx ${m.non2xx}, errors ${m.errors}, timeouts ${m.timeouts}; rows stored ${m.rows}; ` +
+      `server CPU ${m.cpuPerRequest.toFixed(0)} us/request; PostgreSQL sessions: ${m.waits}`,
+  ];
+  const ratio = o.rps / b.rps;
+  const all202 = (m: ReturnType<typeof merged>) =>
+    m.non2xx === 0 && m.errors === 0 && m.timeouts === 0 && Object.keys(m.codes).every((c) => c === '202') && m.stored;
   console.log(
-    `webhook: POST /webhooks/<token>, ${BODY.length}-byte JSON body, autocannon ${connections} connections over ${tenantCount} tenants, ${seconds} s (after a ${WARMUP_SECONDS} s warm-up), pool of ${poolSize}`,
+    `webhook: POST /webhooks/<token>, ${BODY.length}-byte JSON body, autocannon ${connections} connections over ${tenantCount} tenants, ` +
+      `${seconds} s per side in rounds of ${seconds / 2} s (after ${WARMUP_SECONDS} s warm-ups), pool of ${poolSize}`,
   );
-  console.log(line('ours (run API, engine off):       ', ours, oursRows));
-  console.log(line('baseline (node:http + pg INSERT): ', base, baseRows));
-  console.log(`  ours / baseline: ${ratio.toFixed(2)} (goal >= ${GOAL_RATIO}: ${ratio >= GOAL_RATIO ? 'met' : 'NOT met'})`);
-  console.log(`  p99 ours - baseline: ${ours.p99 - base.p99} ms`);
+  console.log(`  machine load (1-min average) before each round: ${load.map((x) => x.toFixed(1)).join(', ')} on ${os.availableParallelism()} cores`);
+  for (const l of [...line(ours, o), ...line(base, b), ...line(ref, r)]) console.log(l);
+  console.log(`  ours / baseline (req/s): ${ratio.toFixed(2)} (goal >= ${GOAL_RATIO}: ${ratio >= GOAL_RATIO ? 'met' : 'NOT met'})`);
+  console.log(`  reference / baseline (what pg_notify in the INSERT costs alone): ${(r.rps / b.rps).toFixed(2)}; ours / reference: ${(o.rps / r.rps).toFixed(2)}`);
+  console.log(`  p99 ours - baseline: ${ms(o.latency.p99 - b.latency.p99)}`);
   console.log(
-    `  every answer a 202 (non-2xx: ours ${ours.non2xx}, baseline ${base.non2xx}) and every 202 stored (rows >= 202s, the rest in flight at the stop): ` +
-      `ours ${all202(ours) && stored(ours, oursRows) ? 'yes' : 'NO'}, baseline ${all202(base) && stored(base, baseRows) ? 'yes' : 'NO'}`,
+    `  every answer a 202 and every 202 stored (rows >= 202s; the rest were in flight at a stop): ours ${all202(o) ? 'yes' : 'NO'}, baseline ${all202(b) ? 'yes' : 'NO'}, reference ${all202(r) ? 'yes' : 'NO'}`,
   );
 } finally {
+  await sampler.end().catch(() => {});
   await new Promise<void>((resolve) => (baselineServer ? baselineServer.close(() => resolve()) : resolve()));
   await baselinePool?.end();
   await stack.stop();

@@ -7,7 +7,9 @@ import { expect, inject, vi } from 'vitest';
 import { fixtureUsers } from '../../run-api/test/support/catalog-fixture.ts';
 import '../src/define.ts';
 import type { PanMarketplace } from '../src/index.ts';
+import type { TriggerStatus } from '@pan/run-api/contract';
 import { RunApiClient } from '../src/internal/api-client.ts';
+import { followTrigger, startRun } from '../src/internal/trigger.ts';
 import '../src/components/marketplace/marketplace-views.ts';
 
 export const stack = inject('panStack');
@@ -15,15 +17,15 @@ export type UserKey = keyof typeof fixtureUsers;
 
 // ---- tokens --------------------------------------------------------------------------------------
 
-/** An HS256 JWT for a fixture user, as the host's backend would sign it. */
+/** An HS256 JWT for a fixture user, as the host's backend would sign it (`xti` adds claims, e.g. `permissions`). */
 export async function signToken(
   user: UserKey = 'sales',
-  { expired = false, sub: subOverride }: { expired?: boolean; sub?: string } = {},
+  { expired = false, sub: subOverride, xti: extra }: { expired?: boolean; sub?: string; xti?: Record<string, unknown> } = {},
 ): Promise<string> {
   const { xti } = fixtureUsers[user];
   const sub = subOverride ?? fixtureUsers[user].sub;
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ xti: { ...xti } })
+  return new SignJWT({ xti: { ...xti, ...extra } })
     .setProtectedHeader({ alg: 'HS256' })
     .setIssuer(stack.issuer)
     .setAudience(stack.audience)
@@ -194,10 +196,16 @@ export function listen<K extends keyof GlobalEventHandlersEventMap>(
 
 // ---- views beyond the catalog ----------------------------------------------------------------------
 
-/** A fresh end user (tenants are per user, so each test gets its own) and an API client for them. */
-export async function newUser(user: UserKey = 'engineering'): Promise<{ sub: string; api: RunApiClient }> {
+/**
+ * A fresh end user (tenants are per user, so each test gets its own) and an API client for them;
+ * `xti` adds claims to their token (e.g. `{permissions: ['run', 'logs']}`).
+ */
+export async function newUser(
+  user: UserKey = 'engineering',
+  xti?: Record<string, unknown>,
+): Promise<{ sub: string; api: RunApiClient }> {
   const sub = `view-test-${crypto.randomUUID()}`;
-  const token = await signToken(user, { sub });
+  const token = await signToken(user, { sub, ...(xti ? { xti } : {}) });
   const api = new RunApiClient({
     baseUrl: () => stack.apiBase,
     token: () => token,
@@ -206,6 +214,12 @@ export async function newUser(user: UserKey = 'engineering'): Promise<{ sub: str
     onTokenExpired: () => {},
   });
   return { sub, api };
+}
+
+/** Queues a run of the tenant through the API and waits until it ended: its trigger's final state. */
+export async function runToEnd(api: RunApiClient, tenantId: string, mode: 'init' | 'normal' = 'normal'): Promise<TriggerStatus> {
+  const triggerId = await startRun(api, tenantId, mode);
+  return followTrigger(api, triggerId);
 }
 
 /** Creates `<tag>`, sets its properties, appends it and awaits its first render. */

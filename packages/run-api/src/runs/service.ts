@@ -3,7 +3,7 @@ import type { RunMode, TriggerSource } from '../contract/marketplace.ts';
 import type { Db } from '../db/pool.ts';
 import { conflict, forbidden, notFound } from '../errors.ts';
 import { findTenantInScope, type RunScope } from './history.ts';
-import { insertTrigger } from './triggers.ts';
+import { insertTrigger, wakeWorkers } from './triggers.ts';
 
 /**
  * What an end user may do with runs, from `xti.permissions`: `run` (run now), `run:init` (run now
@@ -34,5 +34,7 @@ export async function queueTrigger(db: Db, scope: RunScope, tenantId: string, re
   const tenant = await findTenantInScope(db, scope, tenantId);
   if (!tenant || tenant.archived) throw notFound('Tenant');
   if (tenant.paused) throw conflict('PAN_ERR_TENANT_PAUSED', 'This integration is paused: resume it to run it');
-  return insertTrigger(db, { accountId: tenant.account_id, tenantId, ...request });
+  const id = await insertTrigger(db, { accountId: tenant.account_id, tenantId, ...request }, { notify: false });
+  wakeWorkers(db);
+  return id;
 }

@@ -16,16 +16,17 @@ export interface NewTrigger {
 }
 
 /**
- * Stores a trigger. When this resolves, the row (and its payload) is committed: only then may the
- * caller answer 202. The NOTIFY is delivered with the commit.
+ * Stores a trigger. When this resolves outside a transaction, the row (and its payload) is
+ * committed: only then may the caller answer 202. With `notify` (the default) the workers' NOTIFY
+ * goes with the commit; busy intake paths pass `notify: false` and call `wakeWorkers` instead.
  */
-export async function insertTrigger(q: Queryable, trigger: NewTrigger): Promise<string> {
+export async function insertTrigger(q: Queryable, trigger: NewTrigger, { notify = true }: { notify?: boolean } = {}): Promise<string> {
   const { rows } = await q.query<{ id: string }>(
     `WITH t AS (
        INSERT INTO triggers (account_id, tenant_id, source, mode, event, payload, payload_headers)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
      )
-     SELECT id, pg_notify('${TRIGGERS_CHANNEL}', '') FROM t`,
+     SELECT id${notify ? `, pg_notify('${TRIGGERS_CHANNEL}', '')` : ''} FROM t`,
     [
       trigger.accountId,
       trigger.tenantId,
@@ -37,6 +38,39 @@ export async function insertTrigger(q: Queryable, trigger: NewTrigger): Promise<
     ],
   );
   return rows[0]!.id;
+}
+
+const WAKE_GAP_MS = 5;
+const wakers = new WeakMap<object, { inFlight: boolean; again: boolean }>();
+
+/**
+ * Tells the workers that triggers are waiting, coalesced: while one NOTIFY is on its way, any
+ * number of calls make one more. A transaction that NOTIFYs takes a database-wide lock at commit,
+ * which serialises commits; one NOTIFY per burst keeps intake commits in parallel. The trigger
+ * rows are already committed: if a NOTIFY is lost, the workers' poll finds them.
+ */
+export function wakeWorkers(db: Pick<pg.Pool, 'query'>): void {
+  let state = wakers.get(db);
+  if (!state) {
+    state = { inFlight: false, again: false };
+    wakers.set(db, state);
+  }
+  if (state.inFlight) {
+    state.again = true;
+    return;
+  }
+  state.inFlight = true;
+  const current = state;
+  const send = (): void => {
+    current.again = false;
+    const next = () => {
+      // Under a burst, at most one NOTIFY per WAKE_GAP_MS: each holds a pool connection.
+      if (current.again) setTimeout(send, WAKE_GAP_MS);
+      else current.inFlight = false;
+    };
+    db.query(`SELECT pg_notify('${TRIGGERS_CHANNEL}', '')`).then(next, next);
+  };
+  send();
 }
 
 /** A trigger's state for its account (and, when given, its end user); null if it is not theirs. */

@@ -3,24 +3,30 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { Schedule, SettingsError, Tenant, TenantUpdate } from '@pan/run-api/contract';
 import type {} from '../../events/events.ts';
+import type { PanLoadOptionsEvent } from '../../events/pan-load-options.ts';
 import type { PanSettingsSavedDetail } from '../../events/pan-settings-saved.ts';
 import { PanApiError, type RunApiClient } from '../../internal/api-client.ts';
 import { PanElement } from '../../internal/pan-element.ts';
+import { followTrigger, startRun } from '../../internal/trigger.ts';
 import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.styles.ts';
 import { statusStyles } from '../../internal/status.styles.ts';
 import { describeError } from '../../internal/views.ts';
 import styles from './tenant-page.styles.ts';
 
 /**
- * @summary One installed integration: its settings, schedule and status, and uninstalling it.
+ * @summary One installed integration: its settings (with "Load options" for dynamic selectors,
+ * through an init run), schedule, status, runs, and uninstalling it.
  *
  * @event {PanSettingsSavedEvent} pan-settings-saved - Settings, schedule or status were saved.
  * @event {PanUninstalledEvent} pan-uninstalled - The user confirmed Uninstall and it was done.
+ * @event {PanRunStartEvent} pan-run-start - From the Runs section: Run now was accepted.
+ * @event {PanRunCompleteEvent} pan-run-complete - From the Runs section: a run started there ended.
  *
  * @csspart header - Name, status and the pause/resume action.
  * @csspart status - The Active/Paused badge.
  * @csspart pause-button - Pause or Resume.
  * @csspart save-schedule-button - Saves the schedule.
+ * @csspart run-panel - The Runs section's `<pan-run-panel>`.
  * @csspart uninstall-button - Opens the confirmation.
  * @csspart confirm-dialog - The uninstall confirmation.
  * @csspart notice - The outcome of the last action.
@@ -39,6 +45,9 @@ export class PanTenantPage extends PanElement {
   @state() private notice: { text: string; error?: boolean } | undefined;
   /** The tenant as last loaded or saved (saves answer with the new state: no reload needed). */
   @state() private current: Tenant | undefined;
+  /** Definitions whose options an init run ("Load options") is loading. */
+  @state() private loadingOptions: string[] = [];
+  #loadingOptions: AbortController | undefined;
 
   readonly #tenant = new Task(this, {
     args: () => [this.api, this.tenantId] as const,
@@ -99,7 +108,9 @@ export class PanTenantPage extends PanElement {
               .value=${tenant.configs}
               .serverErrors=${this.serverErrors}
               ?disabled=${this.busy === 'configs'}
+              .loadingOptions=${this.loadingOptions}
               submit-label="Save settings"
+              @pan-load-options=${(e: PanLoadOptionsEvent) => void this.#loadOptions(tenant, e.detail.definition)}
               @pan-settings-submit=${(e: CustomEvent<{ value: Record<string, unknown> }>) => {
                 e.preventDefault();
                 void this.#save(tenant, { configs: e.detail.value }, 'configs');
@@ -130,6 +141,17 @@ export class PanTenantPage extends PanElement {
             Save schedule
           </button>
         </div>
+      </section>
+
+      <section class="section" aria-labelledby="runs-title">
+        <h3 id="runs-title" class="section__title">Runs</h3>
+        <pan-run-panel
+          part="run-panel"
+          .api=${this.api}
+          .tenant=${tenant}
+          tenant-id=${tenant.id}
+          @pan-run-complete=${this.#onRunComplete}
+        ></pan-run-panel>
       </section>
 
       <section class="section section--danger" aria-labelledby="uninstall-title">
@@ -217,6 +239,62 @@ export class PanTenantPage extends PanElement {
       this.busy = '';
     }
   }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#loadingOptions?.abort();
+  }
+
+  /**
+   * "Load options": an init run of the tenant, followed until it ended, then the tenant again
+   * (its `settings_form` now has the options). One init run loads every dynamic selector.
+   */
+  async #loadOptions(tenant: Tenant, definition: string): Promise<void> {
+    if (!this.api) return;
+    if (!this.loadingOptions.includes(definition)) this.loadingOptions = [...this.loadingOptions, definition];
+    if (this.#loadingOptions) return;
+    const abort = new AbortController();
+    this.#loadingOptions = abort;
+    this.notice = undefined;
+    try {
+      let failed = '';
+      try {
+        const triggerId = await startRun(this.api, tenant.id, 'init');
+        const done = await followTrigger(this.api, triggerId, { signal: abort.signal });
+        if (done.run_status !== 'Succeeded') failed = `the init run ended with "${done.run_status ?? 'no status'}".`;
+      } catch (error) {
+        if (abort.signal.aborted) return;
+        failed = describeError(error);
+      }
+      if (failed) {
+        this.notice = { text: `The options could not be loaded: ${failed}`, error: true };
+        return;
+      }
+      const fresh = await this.api.get<Tenant>(`/marketplace/tenants/${encodeURIComponent(tenant.id)}`, {}, abort.signal);
+      this.#replace(fresh);
+      this.renderRoot.querySelector('pan-run-panel')?.refresh();
+      if (!fresh.dynamic_configs_loaded) this.notice = { text: 'The integration published no options.', error: true };
+    } catch (error) {
+      if (!abort.signal.aborted) this.notice = { text: `The options could not be loaded: ${describeError(error)}`, error: true };
+    } finally {
+      if (this.#loadingOptions === abort) {
+        this.#loadingOptions = undefined;
+        this.loadingOptions = [];
+      }
+    }
+  }
+
+  /** A run started from the Runs section ended: an init run may have brought new options. */
+  #onRunComplete = async (): Promise<void> => {
+    const tenant = this.current;
+    if (!this.api || !tenant || this.busy !== '' || this.#loadingOptions) return;
+    try {
+      const fresh = await this.api.get<Tenant>(`/marketplace/tenants/${encodeURIComponent(tenant.id)}`);
+      if (this.busy === '' && this.current?.id === fresh.id) this.#replace(fresh);
+    } catch {
+      // Only a refresh: the page stays as it was.
+    }
+  };
 
   #replace(tenant: Tenant): void {
     this.current = tenant;

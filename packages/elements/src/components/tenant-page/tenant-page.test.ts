@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
-import type { InstallRequest, Tenant } from '@pan/run-api/contract';
+import type { InstallPlan, InstallRequest, Tenant, TriggerStatus } from '@pan/run-api/contract';
 import { axeViolations, cleanup, listen, mountView, newUser, shadowText } from '../../../test/harness.ts';
 import type { RunApiClient } from '../../internal/api-client.ts';
 
@@ -28,6 +28,40 @@ const perPage = () => page.getByLabelText('Records per page');
 const button = (name: string) => page.getByRole('button', { name, exact: true });
 const status = (el: Element) => shadowText(el, '[part="status"]');
 const notice = (el: Element) => shadowText(el, '[part="notice"]');
+/**
+ * A Slack Alerts tenant (a dynamic `channels` selector) whose page first shows it as it is before
+ * any init run: installing queued one already, which may have ended by the time the page loads.
+ * `finished` rewrites the final state of the triggers the page follows; `xti` adds token claims.
+ */
+async function mountSlackBeforeInit({
+  finished,
+  xti,
+}: { finished?: (status: TriggerStatus) => TriggerStatus; xti?: Record<string, unknown> } = {}) {
+  const { api } = await newUser('engineering', xti);
+  const plan = await api.get<InstallPlan>('/marketplace/integrations/slack-alerts/install');
+  const tenant = await install(api, { integration: 'slack-alerts', configs: {} });
+  const original = globalThis.fetch.bind(globalThis);
+  let firstLoad = true;
+  vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+    const response = await original(input, init);
+    const url = String(input);
+    const rewrite =
+      url.endsWith(`/marketplace/tenants/${tenant.id}`) && !init?.method?.match(/PATCH|DELETE/) && firstLoad
+        ? (body: Tenant) => {
+            firstLoad = false;
+            return { ...body, settings_form: plan.settings_form, dynamic_configs_loaded: false };
+          }
+        : url.includes('/marketplace/triggers/') && finished
+          ? (body: TriggerStatus) => (body.state === 'finished' ? finished(body) : body)
+          : undefined;
+    if (!rewrite || !response.ok) return response;
+    return new Response(JSON.stringify(rewrite(await response.json())), { status: response.status, headers: response.headers });
+  });
+  const el = await mountView('pan-tenant-page', { api, tenantId: tenant.id });
+  await expect.element(page.getByRole('heading', { level: 2, name: 'Slack Alerts' })).toBeVisible();
+  return { api, tenant, el };
+}
+
 /** The PATCH requests sent since the spy was set up. */
 const patches = (spy: { mock: { calls: unknown[][] } }) =>
   spy.mock.calls.filter(([, init]) => (init as RequestInit | undefined)?.method === 'PATCH');
@@ -200,6 +234,66 @@ describe('<pan-tenant-page>', () => {
     expect(el.shadowRoot!.querySelector('dialog')!.open).toBe(false);
     expect(uninstalled).toHaveLength(0);
     expect((await stored(api, tenant.id)).id).toBe(tenant.id);
+  });
+
+  it('has a Runs section that runs the integration', async () => {
+    const completed = listen('pan-run-complete');
+    const { tenant, el } = await mountTenant();
+    await expect.element(page.getByRole('heading', { level: 3, name: 'Runs' })).toBeVisible();
+    const panel = el.shadowRoot!.querySelector('pan-run-panel')!;
+    expect(panel.tenantId).toBe(tenant.id);
+    await button('Run now').click();
+    await expect.poll(() => completed.length, { timeout: 15_000 }).toBe(1);
+    expect(completed[0]!.detail).toMatchObject({ tenantId: tenant.id, status: 'Succeeded' });
+    await expect.element(page.getByRole('log')).toHaveTextContent('contact 42 synced');
+    // Pausing the tenant reaches the panel: it may not run any more.
+    await button('Pause').click();
+    await expect.element(button('Run now')).toBeDisabled();
+    await expect.element(button('Run now')).toHaveAccessibleDescription('Paused: resume it to run it.');
+  });
+
+  it('Load options: runs an init run, then shows the options it published (Slack Alerts)', async () => {
+    const { api, tenant, el } = await mountSlackBeforeInit();
+    const load = page.getByRole('button', { name: 'Load options' });
+    await expect.element(load).toBeVisible();
+    await expect.element(page.getByRole('combobox', { name: 'Channel' })).not.toBeInTheDocument();
+    await load.click();
+    await expect.element(page.getByText('Loading options…')).toBeVisible();
+
+    const channel = page.getByRole('combobox', { name: 'Channel' });
+    await expect.element(channel, { timeout: 15_000 }).toBeVisible();
+    await expect.element(page.getByText('Loading options…')).not.toBeInTheDocument();
+    const options = [...channel.element().querySelectorAll('option')].map((o) => o.textContent);
+    expect(options).toEqual(expect.arrayContaining(['#general', '#alerts', '#sales']));
+    expect(notice(el)).toBe('');
+
+    await channel.selectOptions('#alerts');
+    await button('Save settings').click();
+    await expect.poll(() => notice(el)).toBe('Settings saved.');
+    expect((await stored(api, tenant.id)).configs).toMatchObject({ channel: '#alerts' });
+    // The init run is in the run history.
+    const panel = el.shadowRoot!.querySelector('pan-run-panel')!;
+    await expect.poll(() => shadowText(panel, '[part="history"]')).toMatch(/Succeeded.*Manual · Init/);
+  });
+
+  it('Load options: says so when the init run failed, and keeps the form as it was', async () => {
+    const { el } = await mountSlackBeforeInit({ finished: (s) => ({ ...s, run_status: 'Failed (Integration Issue)' }) });
+    await page.getByRole('button', { name: 'Load options' }).click();
+    await expect
+      .poll(() => notice(el), { timeout: 15_000 })
+      .toBe('The options could not be loaded: the init run ended with "Failed (Integration Issue)".');
+    expect(el.shadowRoot!.querySelector('[part="notice"] .notice--error')).not.toBeNull();
+    await expect.element(page.getByRole('button', { name: 'Load options' })).toBeVisible();
+    await expect.element(page.getByText('Loading options…')).not.toBeInTheDocument();
+    await expect.element(page.getByRole('combobox', { name: 'Channel' })).not.toBeInTheDocument();
+  });
+
+  it('Load options: shows the refusal without the run:init permission', async () => {
+    const { el } = await mountSlackBeforeInit({ xti: { permissions: ['run', 'logs'] } });
+    await page.getByRole('button', { name: 'Load options' }).click();
+    await expect.poll(() => notice(el)).toMatch(/^The options could not be loaded: .*load options/);
+    await expect.element(page.getByText('Loading options…')).not.toBeInTheDocument();
+    await expect.element(page.getByRole('button', { name: 'Load options' })).toBeVisible();
   });
 
   it("shows the error state for another user's tenant", async () => {

@@ -1,0 +1,167 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { page } from 'vitest/browser';
+import type { InstallRequest, Tenant } from '@pan/run-api/contract';
+import { axeViolations, cleanup, listen, mountView, newUser, runToEnd, shadowText } from '../../../test/harness.ts';
+import type { PanRunLog } from '../run-log/run-log.component.ts';
+import type { PanRunPanel } from './run-panel.component.ts';
+
+afterEach(cleanup);
+
+/** A new user's tenant (HubSpot unless told), installed through the API; `xti` adds token claims. */
+async function installed(body: Partial<InstallRequest> = {}, xti?: Record<string, unknown>) {
+  const { api } = await newUser('engineering', xti);
+  const tenant = await api.request<Tenant>('POST', '/marketplace/tenants', {
+    body: { integration: 'hubspot-contacts', configs: { direction: 'both', records_per_page: 5 }, ...body },
+  });
+  return { api, tenant };
+}
+
+async function mountPanel(body: Partial<InstallRequest> = {}, xti?: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+  const { api, tenant } = await installed(body, xti);
+  const el = await mountView('pan-run-panel', { api, tenantId: tenant.id, ...extra });
+  return { api, tenant, el };
+}
+
+const runButton = () => page.getByRole('button', { name: /^(Run now|Running…)$/ });
+const modeSelect = () => page.getByRole('combobox', { name: 'Mode' });
+const current = (el: PanRunPanel) => shadowText(el, '[part="current"]');
+/** The history's rows: status, what started them, whether they show a log button. */
+const rows = (el: PanRunPanel) =>
+  [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part="run"]')].map((row) => ({
+    id: row.dataset.run,
+    status: row.querySelector('[part="run-status"]')!.textContent!.trim(),
+    sources: row.querySelector('.run__sources')!.textContent!.trim(),
+  }));
+const logLines = (log: PanRunLog | null | undefined) =>
+  [...(log?.shadowRoot?.querySelectorAll('[part="line-text"]') ?? [])].map((n) => n.textContent);
+
+describe('<pan-run-panel>', () => {
+  it('has no axe violations, before and after a run', async () => {
+    const { el } = await mountPanel();
+    await expect.element(runButton()).toBeEnabled();
+    await expect.element(page.getByText('No runs yet.')).toBeVisible();
+    expect(await axeViolations(el)).toEqual([]);
+
+    await runButton().click();
+    await expect.poll(() => current(el), { timeout: 15_000 }).toBe('Run: Succeeded');
+    await expect.poll(() => rows(el).length).toBe(1);
+    expect(await axeViolations(el)).toEqual([]);
+  });
+
+  it('Run now: pan-run-start, live lines, pan-run-complete with Succeeded, and the run in the history', async () => {
+    const started = listen('pan-run-start');
+    const completed = listen('pan-run-complete');
+    const { tenant, el } = await mountPanel({ configs: { direction: 'to_hubspot', records_per_page: 30 } });
+    await runButton().click();
+    await expect.poll(() => started.length).toBe(1);
+    expect(started[0]!.detail).toEqual({ tenantId: tenant.id, triggerId: expect.any(String), mode: 'normal' });
+    expect(started[0]!.bubbles && started[0]!.composed).toBe(true);
+    // Queued, then running: the run's log shows its lines as they come.
+    await expect.element(page.getByRole('log')).toHaveTextContent('Syncing contacts (to_hubspot)');
+    await expect.element(page.getByRole('log')).toHaveTextContent('contact 30 synced');
+
+    await expect.poll(() => completed.length, { timeout: 15_000 }).toBe(1);
+    const runId = completed[0]!.detail.runId;
+    expect(completed[0]!.detail).toEqual({ tenantId: tenant.id, runId: expect.any(String), status: 'Succeeded' });
+    expect(current(el)).toBe('Run: Succeeded');
+    const log = el.shadowRoot!.querySelector<PanRunLog>('[part="current-log"]')!;
+    expect(log.runId).toBe(runId);
+    await expect.poll(() => logLines(log).length).toBe(31);
+    await expect.poll(() => rows(el)).toEqual([{ id: runId, status: 'Succeeded', sources: 'Manual' }]);
+    const row = el.shadowRoot!.querySelector('[part="run"]')!;
+    expect(row.querySelector('time')!.dateTime).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(row.querySelector('.run__duration')!.textContent).toMatch(/^\d+(\.\d)? s$/);
+    await expect.element(runButton()).toHaveTextContent('Run now');
+    await expect.element(runButton()).toBeEnabled();
+  });
+
+  it('offers the Init mode only with the run:init permission', async () => {
+    await mountPanel({}, { permissions: ['run', 'logs'] });
+    await expect.element(runButton()).toBeEnabled();
+    await expect.element(modeSelect()).not.toBeInTheDocument();
+    cleanup();
+
+    const started = listen('pan-run-start');
+    const completed = listen('pan-run-complete');
+    const { el, tenant } = await mountPanel({ integration: 'slack-alerts', configs: {} });
+    await expect.element(modeSelect()).toBeVisible();
+    await expect.element(modeSelect()).toHaveValue('normal');
+    await modeSelect().selectOptions('init');
+    await runButton().click();
+    await expect.poll(() => completed.length, { timeout: 15_000 }).toBe(1);
+    expect(started.map((e) => e.detail.mode)).toEqual(['init']);
+    expect(completed[0]!.detail).toMatchObject({ tenantId: tenant.id, status: 'Succeeded' });
+    expect(current(el)).toBe('Init run: Succeeded');
+    // (Installing Slack Alerts queued an init run too: the history may hold both.)
+    const runId = completed[0]!.detail.runId;
+    await expect.poll(() => rows(el).find((r) => r.id === runId)).toEqual({ id: runId, status: 'Succeeded', sources: 'Manual · Init' });
+    await expect.element(page.getByRole('log')).toHaveTextContent('Listing channels');
+  });
+
+  it('disables Run now with the reason: no run permission, or paused', async () => {
+    const { el } = await mountPanel({}, { permissions: ['logs'] });
+    await expect.element(runButton()).toBeDisabled();
+    await expect.element(runButton()).toHaveAccessibleDescription('Your account does not allow you to run this integration.');
+    await expect.element(modeSelect()).not.toBeInTheDocument();
+    expect(await axeViolations(el)).toEqual([]);
+    cleanup();
+
+    const { api, tenant } = await installed();
+    await api.request('POST', `/marketplace/tenants/${tenant.id}/pause`);
+    await mountView('pan-run-panel', { api, tenantId: tenant.id });
+    await expect.element(runButton()).toBeDisabled();
+    await expect.element(runButton()).toHaveAccessibleDescription('Paused: resume it to run it.');
+  });
+
+  it("shows the API's refusal: a tenant paused since the host gave it", async () => {
+    const started = listen('pan-run-start');
+    const { api, tenant } = await installed();
+    const el = await mountView('pan-run-panel', { api, tenantId: tenant.id, tenant });
+    await api.request('POST', `/marketplace/tenants/${tenant.id}/pause`);
+    await runButton().click();
+    await expect.element(page.getByRole('alert')).toHaveTextContent(/paused: resume it to run it/i);
+    expect(started).toHaveLength(0);
+    expect(current(el)).toBe('');
+    await expect.element(runButton()).toBeEnabled();
+  });
+
+  it('lists the history newest first, with Load more (next_before)', async () => {
+    const { api, tenant } = await installed({ configs: { direction: 'both', records_per_page: 1 } });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.unshift((await runToEnd(api, tenant.id)).run_id!);
+    const el = await mountView('pan-run-panel', { api, tenantId: tenant.id, pageSize: 2 });
+    await expect.poll(() => rows(el).map((r) => r.id)).toEqual(ids.slice(0, 2));
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(() => rows(el).map((r) => r.id)).toEqual(ids);
+    await expect.element(page.getByRole('button', { name: 'Load more' })).not.toBeInTheDocument();
+    expect(rows(el).every((r) => r.status === 'Succeeded' && r.sources === 'Manual')).toBe(true);
+  });
+
+  it("opens a run's log from the history, and closes it", async () => {
+    const { api, tenant } = await installed({ configs: { direction: 'from_hubspot', records_per_page: 2 } });
+    const done = await runToEnd(api, tenant.id);
+    const el = await mountView('pan-run-panel', { api, tenantId: tenant.id });
+    const show = page.getByRole('button', { name: /^Show log/ });
+    await expect.element(show).toHaveAttribute('aria-expanded', 'false');
+    await show.click();
+    const hide = page.getByRole('button', { name: /^Hide log/ });
+    await expect.element(hide).toHaveAttribute('aria-expanded', 'true');
+    const log = el.shadowRoot!.querySelector<PanRunLog>('[part="log"]')!;
+    expect(log.runId).toBe(done.run_id);
+    await expect.poll(() => logLines(log)).toEqual(['Syncing contacts (from_hubspot)', 'contact 1 synced', 'contact 2 synced']);
+    expect(log.getAttribute('id') ?? log.parentElement!.id).toBe(`log-${done.run_id}`);
+    expect(await axeViolations(el)).toEqual([]);
+    await hide.click();
+    expect(el.shadowRoot!.querySelector('pan-run-log')).toBeNull();
+  });
+
+  it('shows no logs without the logs permission', async () => {
+    const completed = listen('pan-run-complete');
+    const { el } = await mountPanel({}, { permissions: ['run'] });
+    await runButton().click();
+    await expect.poll(() => completed.length, { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => rows(el).length).toBe(1);
+    expect(el.shadowRoot!.querySelector('pan-run-log')).toBeNull();
+    await expect.element(page.getByRole('button', { name: /^Show log/ })).not.toBeInTheDocument();
+  });
+});
