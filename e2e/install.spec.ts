@@ -82,6 +82,21 @@ test.describe('installing an integration', () => {
     await expect(marketplace.getByLabel('Greeting')).toHaveValue('Gotta catch them all');
     await expect(marketplace.getByLabel('Cron expression', { exact: true })).toHaveValue('*/30 9-17 * * 1-5');
 
+    // The init run queued at install has published the options: the dynamic selectors offer them,
+    // and the favourite Pokémon follows the type (a dependent selector).
+    await expect(async () => {
+      await page.reload();
+      await marketplace.getByRole('button', { name: 'My integrations' }).click();
+      await marketplace.getByRole('button', { name: /Manage Pokémon of the Day/ }).click();
+      await expect(marketplace.getByLabel('Pokémon type').locator('option', { hasText: 'fire' })).toHaveCount(1, { timeout: 1000 });
+    }).toPass({ timeout: 15_000 });
+    await marketplace.getByLabel('Pokémon type').selectOption({ label: 'fire' });
+    const favourite = marketplace.getByLabel(/Favourite Pokémon/);
+    await expect(favourite.locator('option', { hasText: 'Vulpix' })).toHaveCount(1);
+    await expect(favourite.locator('option', { hasText: 'Squirtle' })).toHaveCount(0);
+    await favourite.selectOption({ label: 'Vulpix' });
+    await marketplace.getByLabel('Slack user').selectOption({ label: 'Grace Hopper' });
+
     // Change a setting on its page, save, reload: saved.
     await marketplace.getByLabel('Pokémon per message').fill('3');
     await marketplace.getByRole('button', { name: 'Save settings' }).click();
@@ -90,6 +105,7 @@ test.describe('installing an integration', () => {
     await marketplace.getByRole('button', { name: 'My integrations' }).click();
     await marketplace.getByRole('button', { name: /Manage Pokémon of the Day/ }).click();
     await expect(marketplace.getByLabel('Pokémon per message')).toHaveValue('3');
+    await expect(marketplace.getByLabel(/Favourite Pokémon/).locator('option:checked')).toHaveText('Vulpix');
 
     // Pause, then uninstall through the confirmation dialog.
     await marketplace.getByRole('button', { name: 'Pause' }).click();
