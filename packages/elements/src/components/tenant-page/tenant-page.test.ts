@@ -160,8 +160,11 @@ describe('<pan-tenant-page>', () => {
     const { api, tenant } = await mountTenant();
     await page.getByRole('radio', { name: 'Repeat' }).click();
     await page.getByLabelText('Every', { exact: true }).fill('2');
+    await expect.element(page.getByLabelText('Every', { exact: true })).toHaveValue(2);
+    await expect.element(button('Save schedule')).toBeEnabled();
     await button('Pause').click();
     await expect.element(button('Resume')).toBeVisible();
+    await expect.element(page.getByLabelText('Every', { exact: true })).toHaveValue(2);
     // The editor still shows the choice, and it can still be saved.
     await expect.element(page.getByRole('radio', { name: 'Repeat' })).toBeChecked();
     await expect.element(button('Save schedule')).toBeEnabled();
