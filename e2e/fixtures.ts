@@ -35,3 +35,23 @@ export async function cardNames(page: Page): Promise<string[]> {
   await expect(marketplace.getByRole('status').filter({ hasText: /integration/ }).first()).not.toHaveText(/Loading/);
   return marketplace.getByRole('heading', { level: 3 }).allInnerTexts().then((names) => names.map((n) => n.trim()));
 }
+
+/**
+ * A direct call to the run API with the page's own token (from the demo's backend), bypassing the
+ * element and the browser's form checks: what the host's backend or an attacker could send.
+ */
+export async function callApi(page: Page, method: string, path: string, body?: unknown) {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const session = await (await fetch('/api/session')).json();
+      const { token } = await (await fetch('/api/pan-token', { method: 'POST' })).json();
+      const response = await fetch(`${session.apiBase}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: response.status, body: await response.json() };
+    },
+    { method, path, body },
+  );
+}

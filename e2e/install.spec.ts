@@ -1,22 +1,4 @@
-import type { Page } from '@playwright/test';
-import { cardNames, expect, logInAs, test } from './fixtures.ts';
-
-/** A direct call to the run API with the page's own token, bypassing the element and the browser's checks. */
-async function callApiDirectly(page: Page, method: string, path: string, body?: unknown) {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const session = await (await fetch('/api/session')).json();
-      const { token } = await (await fetch('/api/pan-token', { method: 'POST' })).json();
-      const response = await fetch(`${session.apiBase}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: response.status, body: await response.json() };
-    },
-    { method, path, body },
-  );
-}
+import { callApi, cardNames, expect, logInAs, test } from './fixtures.ts';
 
 test.describe('installing an integration', () => {
   test('the dynamic-selector integration: invalid value refused by the form and by the server, then saved and persisted', async ({ page, cspViolations }) => {
@@ -46,7 +28,7 @@ test.describe('installing an integration', () => {
     await expect(marketplace.locator('[aria-current="step"]')).toContainText('Settings');
 
     // The same value sent straight to the API gets the same error, naming the field; nothing saved.
-    const direct = await callApiDirectly(page, 'POST', '/marketplace/tenants', {
+    const direct = await callApi(page, 'POST', '/marketplace/tenants', {
       integration: 'pokemon-of-the-day',
       configs: { pokemon_per_message: 9 },
     });
@@ -54,7 +36,7 @@ test.describe('installing an integration', () => {
     expect(direct.body.code).toBe('PAN_ERR_SETTINGS_INVALID');
     expect(direct.body.errors).toEqual([{ field: 'pokemon_per_message', message: expect.stringContaining('must be at most 3') }]);
     await expect(fieldError).toContainText(direct.body.errors[0].message);
-    expect((await callApiDirectly(page, 'GET', '/marketplace/tenants')).body.tenants).toEqual([]);
+    expect((await callApi(page, 'GET', '/marketplace/tenants')).body.tenants).toEqual([]);
 
     // A valid value, a custom schedule, review, enable.
     await perMessage.fill('2');
@@ -157,6 +139,6 @@ test.describe('installing an integration', () => {
     await marketplace.getByRole('button', { name: 'Cancel' }).click();
     await expect(marketplace.getByRole('heading', { level: 2, name: 'GitHub Issues' })).toBeVisible();
     await expect(marketplace.getByRole('button', { name: 'Install' })).toBeVisible();
-    expect((await callApiDirectly(page, 'GET', '/marketplace/tenants')).body.tenants.map((t: { integration: { slug: string } }) => t.integration.slug)).not.toContain('github-issues');
+    expect((await callApi(page, 'GET', '/marketplace/tenants')).body.tenants.map((t: { integration: { slug: string } }) => t.integration.slug)).not.toContain('github-issues');
   });
 });

@@ -1,29 +1,12 @@
 import type { Page } from '@playwright/test';
-import { expect, logInAs, test } from './fixtures.ts';
-
-/** The run API, called with the page's own token (what the host's backend or a test would do). */
-async function api(page: Page, method: string, path: string, body?: unknown) {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const session = await (await fetch('/api/session')).json();
-      const { token } = await (await fetch('/api/pan-token', { method: 'POST' })).json();
-      const response = await fetch(`${session.apiBase}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: response.status, body: await response.json() };
-    },
-    { method, path, body },
-  );
-}
+import { callApi, expect, logInAs, test } from './fixtures.ts';
 
 /** Installs through the API, then opens the tenant's page from My integrations. */
 async function installAndOpen(page: Page, slug: string, name: string, configs: Record<string, unknown>) {
-  let installed = await api(page, 'POST', '/marketplace/tenants', { integration: slug, configs });
+  let installed = await callApi(page, 'POST', '/marketplace/tenants', { integration: slug, configs });
   if (installed.status === 409) {
     // Installed by an earlier test (install-only mode): use that one.
-    const { body } = await api(page, 'GET', '/marketplace/tenants');
+    const { body } = await callApi(page, 'GET', '/marketplace/tenants');
     installed = { status: 201, body: body.tenants.find((t: { integration: { slug: string } }) => t.integration.slug === slug) };
   }
   expect(installed.status).toBe(201);
@@ -54,7 +37,7 @@ test.describe('runs', () => {
   test('a webhook POST produces a run whose log shows the payload', async ({ page, cspViolations }) => {
     await logInAs(page, 'Grace Hopper');
     const tenantId = await installAndOpen(page, 'github-issues', 'GitHub Issues', { repository: 'acme/app' });
-    const hook = await api(page, 'GET', `/marketplace/tenants/${tenantId}/webhook`);
+    const hook = await callApi(page, 'GET', `/marketplace/tenants/${tenantId}/webhook`);
     expect(hook.status).toBe(200);
     // The external system's POST (from Node, not the browser: no token, just the URL).
     const sent = await page.request.post(hook.body.url, {

@@ -3,18 +3,13 @@
  * releases with a script of the bench's own, helper processes, percentiles.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
-import { create } from 'tar';
-import { parsePandiumYaml } from '@pan/pandium-yaml';
 import type { Tenant } from '../../packages/run-api/src/contract/marketplace.ts';
 import type { Executor, RunOutcome } from '../../packages/run-api/src/runner/types.ts';
 import { findIntegrationId } from '../../packages/run-api/src/storage/catalog.ts';
-import { createRelease } from '../../packages/run-api/src/storage/releases.ts';
-import type { TestStack } from '../../packages/run-api/test/support/index.ts';
+import { storeScriptRelease, type TestStack } from '../../packages/run-api/test/support/index.ts';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -72,28 +67,7 @@ export async function runNow(stack: TestStack, jwt: string, tenantId: string): P
 export async function pushScriptRelease(stack: TestStack, slug: string, yaml: string, script: string): Promise<void> {
   const integrationId = await findIntegrationId(stack.db, stack.accountId, slug);
   if (!integrationId) throw new Error(`no integration ${slug}`);
-  const parsed = parsePandiumYaml(yaml);
-  if (!parsed.ok) throw new Error(`invalid PANDIUM.yaml: ${JSON.stringify(parsed.errors)}`);
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'pan-bench-release-'));
-  try {
-    await writeFile(path.join(dir, 'PANDIUM.yaml'), yaml);
-    await writeFile(path.join(dir, 'index.mjs'), script);
-    const chunks: Buffer[] = [];
-    for await (const chunk of create({ gzip: true, cwd: dir, portable: true }, ['PANDIUM.yaml', 'index.mjs'])) {
-      chunks.push(chunk as Buffer);
-    }
-    await createRelease(stack.db, {
-      accountId: stack.accountId,
-      integrationId,
-      pandiumYaml: yaml,
-      spec: parsed.spec,
-      warnings: parsed.warnings,
-      archive: Buffer.concat(chunks),
-      makeDefault: true,
-    });
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  await storeScriptRelease(stack.db, stack.accountId, integrationId, { 'PANDIUM.yaml': yaml, 'index.mjs': script });
 }
 
 /** An executor that runs nothing: the run succeeds at once (measures the engine without a process). */

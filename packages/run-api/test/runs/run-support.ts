@@ -3,7 +3,7 @@ import { SignJWT } from 'jose';
 import { expect } from 'vitest';
 import type { ExtraTenantInfo } from '../../src/auth/end-user-token.ts';
 import type { Run, Tenant, TriggerStatus } from '../../src/contract/marketplace.ts';
-import type { TestStack } from '../support/index.ts';
+import { storeScriptRelease, type TestStack } from '../support/index.ts';
 
 export async function endUserToken(stack: TestStack, sub: string, xti?: ExtraTenantInfo): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
@@ -84,13 +84,7 @@ export async function logLines(stack: TestStack, runId: string): Promise<string[
  * everyone, as `pan release push` would store it. Returns its slug.
  */
 export async function scriptIntegration(stack: TestStack, slug: string, files: Record<string, string>): Promise<string> {
-  const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
-  const os = await import('node:os');
-  const path = await import('node:path');
-  const { create } = await import('tar');
-  const { parsePandiumYaml } = await import('@pan/pandium-yaml');
   const { upsertIntegration } = await import('../../src/storage/catalog.ts');
-  const { createRelease } = await import('../../src/storage/releases.ts');
   const listed = await upsertIntegration(stack.db, stack.accountId, {
     slug,
     name: `Script ${slug}`,
@@ -98,26 +92,7 @@ export async function scriptIntegration(stack: TestStack, slug: string, files: R
     short_description: `Runs ${slug} in tests.`,
   } as never);
   if (!('id' in listed)) throw new Error(`cannot list ${slug}`);
-  const yaml = files['PANDIUM.yaml']!;
-  const parsed = parsePandiumYaml(yaml);
-  if (!parsed.ok) throw new Error(`invalid PANDIUM.yaml for ${slug}: ${JSON.stringify(parsed.errors)}`);
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'pan-script-release-'));
-  try {
-    for (const [name, content] of Object.entries(files)) await writeFile(path.join(dir, name), content);
-    const chunks: Buffer[] = [];
-    for await (const chunk of create({ gzip: true, cwd: dir, portable: true }, Object.keys(files))) chunks.push(chunk as Buffer);
-    await createRelease(stack.db, {
-      accountId: stack.accountId,
-      integrationId: listed.id,
-      pandiumYaml: yaml,
-      spec: parsed.spec,
-      warnings: parsed.warnings,
-      archive: Buffer.concat(chunks),
-      makeDefault: true,
-    });
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  await storeScriptRelease(stack.db, stack.accountId, listed.id, files);
   return slug;
 }
 

@@ -79,32 +79,39 @@ console.log(JSON.stringify({ runs: (previous.runs || 0) + 1 }));
 `,
 };
 
+/** Stores a release made of `files` (PANDIUM.yaml included) as `pan release push` would, as the default. */
+export async function storeScriptRelease(db: Db, accountId: string, integrationId: string, files: Record<string, string>): Promise<void> {
+  const yaml = files['PANDIUM.yaml'];
+  if (yaml === undefined) throw new Error('A release needs a PANDIUM.yaml');
+  const parsed = parsePandiumYaml(yaml);
+  if (!parsed.ok) throw new Error(`Invalid PANDIUM.yaml: ${JSON.stringify(parsed.errors)}`);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'pan-script-release-'));
+  try {
+    for (const [name, content] of Object.entries(files)) await writeFile(path.join(dir, name), content);
+    const chunks: Buffer[] = [];
+    for await (const chunk of create({ gzip: true, cwd: dir, portable: true }, Object.keys(files))) chunks.push(chunk as Buffer);
+    await createRelease(db, {
+      accountId,
+      integrationId,
+      pandiumYaml: yaml,
+      spec: parsed.spec,
+      warnings: parsed.warnings,
+      archive: Buffer.concat(chunks),
+      makeDefault: true,
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 /** Stores one release per entry of `fixtureReleases`, as `pan release push` would. */
 export async function seedFixtureReleases(db: Db, accountId: string): Promise<void> {
   for (const [slug, yaml] of Object.entries(fixtureReleases)) {
     const integrationId = await findIntegrationId(db, accountId, slug);
     if (!integrationId) throw new Error(`No fixture integration ${slug}`);
-    const parsed = parsePandiumYaml(yaml);
-    if (!parsed.ok) throw new Error(`Fixture PANDIUM.yaml of ${slug} is invalid: ${JSON.stringify(parsed.errors)}`);
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'pan-fixture-release-'));
-    try {
-      await writeFile(path.join(dir, 'PANDIUM.yaml'), yaml);
-      await writeFile(path.join(dir, 'index.mjs'), fixtureScripts[slug] ?? 'console.log(JSON.stringify({ ok: true }));\n');
-      const chunks: Buffer[] = [];
-      for await (const chunk of create({ gzip: true, cwd: dir, portable: true }, ['PANDIUM.yaml', 'index.mjs'])) {
-        chunks.push(chunk as Buffer);
-      }
-      await createRelease(db, {
-        accountId,
-        integrationId,
-        pandiumYaml: yaml,
-        spec: parsed.spec,
-        warnings: parsed.warnings,
-        archive: Buffer.concat(chunks),
-        makeDefault: true,
-      });
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    await storeScriptRelease(db, accountId, integrationId, {
+      'PANDIUM.yaml': yaml,
+      'index.mjs': fixtureScripts[slug] ?? 'console.log(JSON.stringify({ ok: true }));\n',
+    });
   }
 }
