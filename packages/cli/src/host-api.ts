@@ -65,3 +65,7 @@ export const putIntegrationListing = (options: HostApiOptions, slug: string, lis
 
 export const putCategories = (options: HostApiOptions, categories: { slug: string; name: string }[]) =>
   call<unknown>(options, 'PUT', '/v2/marketplace/categories', { json: { categories } });
+
+/** Defines (or replaces) one of the account's connectors (`PUT /v2/connectors/:name`). */
+export const putConnector = (options: HostApiOptions, name: string, definition: Record<string, unknown>) =>
+  call<{ name: string }>(options, 'PUT', `/v2/connectors/${encodeURIComponent(name)}`, { json: definition });

@@ -24,6 +24,14 @@ function pan(env: Record<string, string>, ...args: string[]): Promise<{ code: nu
 
 beforeAll(async () => {
   stack = await startTestStack({ clusterUrl: inject('pgClusterUrl'), seedCatalog: true });
+  // The demo integration's release names this connector: it must be defined first.
+  const defined = await stack.app.inject({
+    method: 'PUT',
+    url: '/v2/connectors/hubspot',
+    headers: { 'x-api-key': stack.apiKey },
+    payload: { type: 'api_key', display_name: 'HubSpot', fields: [{ name: 'private_app_token', label: 'Private app token' }] },
+  });
+  if (defined.statusCode !== 200) throw new Error(defined.body);
   workDir = mkdtempSync(path.join(tmpdir(), 'pan-push-'));
 });
 

@@ -19,3 +19,4 @@ export {
   UNKNOWN_FIELD_MESSAGE,
   WRAPPER_KEYWORDS,
 } from './settings-form/messages.ts';
+export { locateTopLevelList, type LocatedValue } from './positions.ts';

@@ -260,3 +260,72 @@ export interface RunLogLine {
   at: string;
   line: string;
 }
+
+// ---- connections (connectors and their credentials) ---------------------------------------------
+
+/** A field of an API-key connector's form. */
+export interface ConnectorField {
+  /** Becomes `PAN_SEC_<CONNECTOR>_<NAME>` (uppercased). */
+  name: string;
+  label: string;
+  help?: string;
+  /** Shown masked (default true). */
+  secret?: boolean;
+}
+
+/** How a connector is set up by the account (host API `PUT /v2/connectors/:name`). Secrets are write-only. */
+export type ConnectorDefinition =
+  | {
+      type: 'oauth2';
+      display_name: string;
+      /** Discovery (`/.well-known/openid-configuration` or OAuth AS metadata), or the two endpoints. */
+      issuer?: string;
+      authorization_endpoint?: string;
+      token_endpoint?: string;
+      client_id: string;
+      client_secret?: string;
+      scopes?: string[];
+      /** Extra authorization request parameters, e.g. `{"prompt": "consent"}`. */
+      extra_params?: Record<string, string>;
+    }
+  | { type: 'api_key'; display_name: string; fields: ConnectorField[] };
+
+/** A connector as the end user sees it, with this user's connection state. Never a secret. */
+export interface Connection {
+  connector: string;
+  display_name: string;
+  type: 'oauth2' | 'api_key';
+  /** API-key connectors: the form's fields. */
+  fields?: ConnectorField[];
+  status: 'connected' | 'not_connected' | 'needs_reconnect';
+  /** Why it needs reconnecting (e.g. "The refresh was refused: invalid_grant"). */
+  status_reason: string | null;
+  /** OAuth2: when the access token expires (it is refreshed before runs). */
+  expires_at: string | null;
+  connected_at: string | null;
+  /** The names of the stored fields (never their values). */
+  stored_fields: string[];
+}
+
+/** `POST /marketplace/connections/:connector/oauth` body: where the result goes back. */
+export interface OAuthStartRequest {
+  /** The host page's origin: the popup posts its result to exactly this origin. */
+  return_origin: string;
+  /** Redirect fallback (popups blocked): the page to come back to, on `return_origin`. */
+  return_url?: string;
+  /** The tenant being installed or configured, when there is one. */
+  tenant_id?: string;
+}
+
+export interface OAuthStartResponse {
+  authorization_url: string;
+}
+
+/** What the OAuth callback page posts to `window.opener` (target origin: exactly `return_origin`). */
+export interface OAuthResultMessage {
+  type: 'pan-oauth-result';
+  connector: string;
+  status: 'connected' | 'error';
+  /** On error, in plain words (e.g. "Access was denied at Acme CRM"). */
+  message?: string;
+}

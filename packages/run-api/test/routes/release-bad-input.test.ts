@@ -120,3 +120,58 @@ describe('a release whose settings form cannot be built is refused with the line
     });
   }
 });
+
+describe('a release that names a connector the account has not defined', () => {
+  it('is refused with the line of that connector, and accepted once it is defined', async () => {
+    const yaml = `version: 1.0
+run: node index.js
+connectors:
+  - acme-crm
+  - acme-billing
+`;
+    const defined = await stack.app.inject({
+      method: 'PUT',
+      url: '/v2/connectors/acme-crm',
+      headers: { 'x-api-key': stack.apiKey },
+      payload: { type: 'oauth2', display_name: 'Acme CRM', issuer: 'https://crm.acme.test', client_id: 'pan', client_secret: 'shh' },
+    });
+    expect(defined.statusCode, defined.body).toBe(200);
+    expect(defined.json()).toMatchObject({ name: 'acme-crm', client_secret_set: true });
+    expect(defined.body).not.toContain('shh');
+
+    const refused = await push(yaml);
+    expect(refused.statusCode, refused.body).toBe(422);
+    const body = refused.json<{ code: string; message: string; errors: { line: number; message: string }[] }>();
+    expect(body.code).toBe('PAN_ERR_RELEASE_UNKNOWN_CONNECTOR');
+    expect(body.errors).toEqual([expect.objectContaining({ line: 5, message: expect.stringContaining('"acme-billing" is not defined') })]);
+    expect(body.message).toContain('PANDIUM.yaml:5:5:');
+    expect(await releaseCount()).toBe(0);
+
+    const billing = await stack.app.inject({
+      method: 'PUT',
+      url: '/v2/connectors/acme-billing',
+      headers: { 'x-api-key': stack.apiKey },
+      payload: { type: 'api_key', display_name: 'Acme Billing', fields: [{ name: 'api_key', label: 'API key' }] },
+    });
+    expect(billing.statusCode, billing.body).toBe(200);
+    expect((await push(yaml)).statusCode).toBe(201);
+    expect(await releaseCount()).toBe(1);
+  });
+
+  it('refuses a connector definition that cannot work', async () => {
+    const noEndpoints = await stack.app.inject({
+      method: 'PUT',
+      url: '/v2/connectors/broken',
+      headers: { 'x-api-key': stack.apiKey },
+      payload: { type: 'oauth2', display_name: 'Broken', client_id: 'x' },
+    });
+    expect(noEndpoints.statusCode).toBe(400);
+    const noFields = await stack.app.inject({
+      method: 'PUT',
+      url: '/v2/connectors/broken',
+      headers: { 'x-api-key': stack.apiKey },
+      payload: { type: 'api_key', display_name: 'Broken', fields: [] },
+    });
+    expect(noFields.statusCode).toBe(400);
+  });
+});

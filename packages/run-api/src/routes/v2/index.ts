@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { requireApiKey } from '../../auth/hooks.ts';
+import { connectorRoutes } from './connectors.ts';
 import { integrationRoutes } from './integrations.ts';
 import { marketplaceSettingsRoutes } from './marketplace-settings.ts';
 import { hostRunRoutes } from './runs.ts';
@@ -10,4 +11,5 @@ export async function hostRoutes(app: FastifyInstance): Promise<void> {
   await app.register(marketplaceSettingsRoutes);
   await app.register(integrationRoutes);
   await app.register(hostRunRoutes);
+  await app.register(connectorRoutes);
 }

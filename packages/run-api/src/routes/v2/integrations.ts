@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { formatDiagnostic, parsePandiumYaml } from '@pan/pandium-yaml';
+import { formatDiagnostic, locateTopLevelList, parsePandiumYaml } from '@pan/pandium-yaml';
+import { listConnectors } from '../../connections/store.ts';
 import { notFound, PanError, unprocessable } from '../../errors.ts';
 import { ArchiveError, readReleaseArchive } from '../../releases/archive.ts';
 import { findIntegrationId, upsertIntegration, type IntegrationListing } from '../../storage/catalog.ts';
@@ -119,6 +120,21 @@ export async function integrationRoutes(app: FastifyInstance): Promise<void> {
           throw unprocessable('PAN_ERR_RELEASE_INVALID_PANDIUM_YAML', parsed.errors.map((e) => formatDiagnostic('PANDIUM.yaml', e)).join('\n'), {
             errors: parsed.errors,
           });
+        }
+        const defined = new Set((await listConnectors(app.db, accountId)).map((c) => c.name));
+        const undefinedConnectors = locateTopLevelList(archive.pandiumYaml, 'connectors').filter((c) => !defined.has(c.value));
+        if (undefinedConnectors.length > 0) {
+          const known = defined.size ? `defined: ${[...defined].join(', ')}` : 'this account defines none yet (PUT /v2/connectors/<name>)';
+          const errors = undefinedConnectors.map((c) => ({
+            line: c.line,
+            col: c.col,
+            message: `connector "${c.value}" is not defined for this account (${known})`,
+          }));
+          throw unprocessable(
+            'PAN_ERR_RELEASE_UNKNOWN_CONNECTOR',
+            errors.map((e) => `PANDIUM.yaml:${e.line}:${e.col}: ${e.message}`).join('\n'),
+            { errors },
+          );
         }
         try {
           const release = await createRelease(app.db, {
