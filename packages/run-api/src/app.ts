@@ -8,6 +8,7 @@ import type { Db } from './db/pool.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { marketplaceRoutes } from './routes/marketplace/index.ts';
 import { hostRoutes } from './routes/v2/index.ts';
+import { oauthCallbackRoutes } from './routes/oauth-callback.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { RunLogHub } from './runs/log-hub.ts';
 
@@ -69,6 +70,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(marketplaceRoutes, { prefix: '/marketplace' });
   await app.register(hostRoutes, { prefix: '/v2' });
   await app.register(webhookRoutes);
+  await app.register(oauthCallbackRoutes);
   return app;
 }
 

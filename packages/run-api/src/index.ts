@@ -4,7 +4,37 @@ export { startServer, stopOnSignals, ensureDatabase, type RunningServer } from '
 export { startEmbeddedDatabase, freePort, type EmbeddedDatabase } from './db/embedded.ts';
 export { migrate } from './db/migrate.ts';
 export { createPool, type Db } from './db/pool.ts';
-export { SecretBox, loadSecretBox } from './crypto/secret-box.ts';
+export {
+  SecretBox,
+  loadSecretBox,
+  generateSecretKey,
+  parseSecretKey,
+  parseKeyList,
+  secretKeyId,
+  sealedKeyId,
+  readKeyFile,
+  writeKeyFile,
+  keyFileSource,
+  KEY_FILE_NAME,
+  LEGACY_KEY_FILE_NAME,
+  type SecretBoxOptions,
+  type SecretKeySource,
+  type KeyFileEntry,
+  type KeyFileContents,
+  type LoadSecretBoxOptions,
+} from './crypto/secret-box.ts';
+export {
+  findSealedColumns,
+  countSealedValues,
+  resealAll,
+  EXTRA_SEALED_COLUMNS,
+  type SealedColumn,
+  type SealedColumnCount,
+  type ResealOptions,
+  type ResealReport,
+  type ResealColumnReport,
+} from './crypto/rotation.ts';
+export { openDataDirDatabase, type DataDirDatabase } from './db/data-dir-database.ts';
 export { upsertAccount, type AccountSettings } from './storage/accounts.ts';
 export { createApiKey, generateApiKey } from './auth/api-key.ts';
 export { EndUserTokenVerifier, type EndUser, type ExtraTenantInfo } from './auth/end-user-token.ts';

@@ -35,7 +35,7 @@ export async function startServer(config: RunApiConfig = readConfig(), log = (li
     const url = await app.listen({ host: config.host, port: config.port });
     let engine: RunEngine | undefined;
     if (config.workerConcurrency > 0) {
-      engine = await startRunEngine({ db, databaseUrl, config, log: (message, fields) => app.log.warn(fields ?? {}, message) });
+      engine = await startRunEngine({ db, box, databaseUrl, config, log: (message, fields) => app.log.warn(fields ?? {}, message) });
     }
     return {
       url,

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { RunApiConfig } from '../config.ts';
+import type { SecretBox } from '../crypto/secret-box.ts';
 import type { Db } from '../db/pool.ts';
 import { ProcessExecutor } from '../runner/process-executor.ts';
 import { ReleaseDirectories } from '../runner/release-dir.ts';
@@ -14,6 +15,7 @@ import { RunWorker } from './worker.ts';
 
 export interface RunEngineOptions {
   db: Db;
+  box: SecretBox;
   databaseUrl: string;
   config: RunApiConfig;
   log?: (message: string, fields?: Record<string, unknown>) => void;
@@ -62,6 +64,7 @@ export async function startRunEngine(options: RunEngineOptions): Promise<RunEngi
     db,
     databaseUrl: options.databaseUrl,
     executor: options.executor ?? createProcessExecutor(db, config.dataDir),
+    box: options.box,
     limits: { timeoutMs: config.runTimeoutMs, stdoutCapBytes: config.runStdoutCap, stderrCapBytes: config.runStderrCap },
     concurrency: config.workerConcurrency,
     leaseMs: config.runLeaseMs,

@@ -17,6 +17,8 @@ export interface ClaimedRun {
   id: string;
   accountId: string;
   tenantId: string;
+  /** The end user the tenant belongs to (whose connections the run uses). */
+  userSub: string;
   queue: 'cron' | 'other';
   mode: RunMode;
   integration: { id: string; name: string };
@@ -109,6 +111,7 @@ async function claimIn(client: pg.PoolClient, workerId: string, leaseMs: number)
     metadata: Record<string, unknown>;
     webhook_token: string;
     last_successful_stdout: string | null;
+    user_sub: string;
   }>(
     `WITH tenant AS (
        SELECT t.*, i.name AS integration_name,
@@ -129,7 +132,7 @@ async function claimIn(client: pg.PoolClient, workerId: string, leaseMs: number)
      )
      SELECT run.id AS run_id, tenant.account_id, tenant.integration_id, tenant.integration_name,
             r.id AS release_id, r.version AS release_version, r.spec, tenant.configs, tenant.metadata,
-            tenant.webhook_token, tenant.last_successful_stdout
+            tenant.webhook_token, tenant.last_successful_stdout, tenant.user_sub
        FROM run, tenant JOIN releases r ON r.id = tenant.release_id`,
     [tenant.id, queue, mode, JSON.stringify(summaries), workerId, leaseMs],
   );
@@ -149,6 +152,7 @@ async function claimIn(client: pg.PoolClient, workerId: string, leaseMs: number)
     id: row.run_id,
     accountId: row.account_id,
     tenantId: tenant.id,
+    userSub: row.user_sub,
     queue,
     mode,
     integration: { id: row.integration_id, name: row.integration_name },

@@ -6,6 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { Ajv2019 } from 'ajv/dist/2019.js';
+import { runSecrets, type RunSecrets } from '../connections/run-secrets.ts';
+import type { SecretBox } from '../crypto/secret-box.ts';
 import type { Db } from '../db/pool.ts';
 import type { Executor, LogLine, RunLimits, RunOutcome } from '../runner/types.ts';
 import { appendLogLines } from './log-store.ts';
@@ -17,6 +19,8 @@ export interface RunWorkerOptions {
   /** A connection string for the LISTEN connection (the pool's clients are not kept). */
   databaseUrl: string;
   executor: Executor;
+  /** Opens the runs' credentials. */
+  box: SecretBox;
   limits: RunLimits;
   concurrency: number;
   leaseMs: number;
@@ -123,6 +127,22 @@ export class RunWorker {
         (error) => this.#log('renewing a lease failed', { run: run.id, error: String(error) }),
       );
     }, Math.max(100, Math.floor(leaseMs / 3)));
+    let credentials: RunSecrets;
+    try {
+      credentials = await runSecrets(db, this.#options.box, run.accountId, run.userSub, run.release.spec.connectors ?? []);
+    } catch (error) {
+      this.#log('loading a run\'s credentials failed', { run: run.id, error: String(error) });
+      credentials = { ok: false, reason: 'The credentials could not be read' };
+    }
+    if (!credentials.ok) {
+      clearInterval(heartbeat);
+      await appendLogLines(db, run.id, [{ seq: 1, at: new Date(), line: `[pan] ${credentials.reason}` }]).catch(() => {});
+      const status = credentials.reason === 'The credentials could not be read' ? 'Failed (Platform Issue)' : 'Failed (Refresh)';
+      await finishRun(db, run.id, this.id, { status, exitCode: null, stdoutJson: undefined, outputNote: credentials.reason, logTruncated: false }).catch(
+        (error) => this.#log('recording the end of a run failed', { run: run.id, error: String(error) }),
+      );
+      return;
+    }
     let outcome: RunOutcome | undefined;
     try {
       outcome = await this.#options.executor.execute({
@@ -133,7 +153,7 @@ export class RunWorker {
           tenantId: run.tenantId,
           release: run.release,
           configs: run.configs,
-          secrets: {},
+          secrets: credentials.secrets,
           lastRun: run.lastRun,
           lastSuccessfulRun: run.lastSuccessfulRun,
           webhookUrl: `${this.#options.webhookBase}/${run.webhookToken}`,
@@ -141,7 +161,7 @@ export class RunWorker {
           metadata: run.release.spec.metadata_schema ? run.metadata : null,
         },
         limits: this.#options.limits,
-        onLog,
+        onLog: credentials.notes.length ? withNotes(credentials.notes, onLog) : onLog,
         signal: abort.signal,
       });
     } catch (error) {
@@ -250,4 +270,11 @@ export function resultOf(run: Pick<ClaimedRun, 'mode' | 'release'>, outcome: Run
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The run's log begins with the engine's notes (e.g. a connector not connected); the script's lines follow. */
+function withNotes(notes: string[], onLog: (lines: LogLine[]) => void): (lines: LogLine[]) => void {
+  const at = new Date();
+  onLog(notes.map((line, i) => ({ seq: i + 1, at, line })));
+  return (lines) => onLog(lines.map((l) => ({ ...l, seq: l.seq + notes.length })));
 }

@@ -192,7 +192,7 @@ describe('a worker that vanishes', () => {
     expect(rows[0]).toEqual({ status: 'Lost', run_id: null });
     // A live worker picks the trigger up again.
     const { startRunEngine } = await import('../../src/runs/engine.ts');
-    const engine = await startRunEngine({ db: stack.db, databaseUrl: stack.databaseUrl, config: stack.config, scheduler: false, pollMs: 200 });
+    const engine = await startRunEngine({ db: stack.db, box: stack.box, databaseUrl: stack.databaseUrl, config: stack.config, scheduler: false, pollMs: 200 });
     try {
       const rerun = await runOfTrigger(stack, triggerId);
       expect(rerun.status).toBe('Succeeded');

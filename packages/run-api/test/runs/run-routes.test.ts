@@ -26,6 +26,8 @@ describe('run now, history and context chaining', () => {
     expect(run1.status).toBe('Succeeded');
     expect(run1.triggers).toEqual([expect.objectContaining({ source: 'manual', mode: 'normal' })]);
     expect(await logLines(stack, run1.id)).toEqual([
+      // The release names a connector this user has not connected: the log says so first.
+      '[pan] not connected to hubspot: no PAN_SEC_HUBSPOT_* variables',
       'Syncing contacts (to_hubspot)',
       'contact 1 synced',
       'contact 2 synced',

@@ -53,7 +53,7 @@ export interface TestStackOptions {
    * Start a run engine (worker + scheduler, the real process executor) on the same database, with
    * its data directory in a temporary folder. Options are passed through.
    */
-  runEngine?: boolean | Omit<RunEngineOptions, 'db' | 'databaseUrl' | 'config'>;
+  runEngine?: boolean | Omit<RunEngineOptions, 'db' | 'box' | 'databaseUrl' | 'config'>;
 }
 
 /** A real run API on a fresh PostgreSQL database with one account (and optionally the fixture catalog). */
@@ -98,6 +98,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const engine = options.runEngine
     ? await startRunEngine({
         db,
+        box,
         databaseUrl: database.url,
         config,
         pollMs: 500,
