@@ -34,6 +34,11 @@ export interface ExtraTenantInfo {
   user_group?: string | string[];
   allowed_installs?: number;
   permissions?: string[];
+  /**
+   * Auth-only mode: the integrations whose connect buttons the element shows, each installed with
+   * these preset settings (never shown to the user) once its connectors are connected.
+   */
+  auth_only?: { integrations: Array<{ slug: string; configs: Record<string, unknown> }> };
 }
 
 export type JwtAlgorithm = 'HS256' | 'RS256' | 'ES256' | 'EdDSA';
@@ -259,6 +264,19 @@ function parseXti(raw: unknown): ExtraTenantInfo {
   if (allowed !== undefined) {
     if (!Number.isInteger(allowed) || (allowed as number) < 0) throw invalid('allowed_installs');
     out.allowed_installs = allowed as number;
+  }
+  const authOnly = xti.auth_only;
+  if (authOnly !== undefined) {
+    const list = (authOnly as { integrations?: unknown } | null)?.integrations;
+    if (typeof authOnly !== 'object' || !Array.isArray(list) || list.length > 50) throw invalid('auth_only.integrations');
+    out.auth_only = {
+      integrations: list.map((entry, i) => {
+        const { slug, configs = {} } = (entry ?? {}) as { slug?: unknown; configs?: unknown };
+        if (typeof slug !== 'string' || !slug) throw invalid(`auth_only.integrations[${i}].slug`);
+        if (typeof configs !== 'object' || configs === null || Array.isArray(configs)) throw invalid(`auth_only.integrations[${i}].configs`);
+        return { slug, configs: configs as Record<string, unknown> };
+      }),
+    };
   }
   return out;
 }

@@ -30,6 +30,8 @@ export interface IntegrationCard {
   external_url: string | null;
   /** Whether this user has an active (non-archived) tenant of it. */
   installed: boolean;
+  /** One of its connectors' connections needs this user to reconnect (a refresh was refused). */
+  reconnect_needed: boolean;
 }
 
 export interface IntegrationDetail extends IntegrationCard {
@@ -328,4 +330,15 @@ export interface OAuthResultMessage {
   status: 'connected' | 'error';
   /** On error, in plain words (e.g. "Access was denied at Acme CRM"). */
   message?: string;
+}
+
+/** `GET /marketplace/auth-only`: what the token's `xti.auth_only` names, for `<pan-marketplace mode="auth">`. */
+export interface AuthOnlyView {
+  integrations: Array<{
+    integration: Pick<IntegrationCard, 'id' | 'slug' | 'name' | 'logo_url'>;
+    /** The connectors its release needs, with this user's state. */
+    connections: Connection[];
+    /** Its tenant once installed (with the token's preset settings). */
+    tenant: { id: string; status: 'active' | 'paused' } | null;
+  }>;
 }

@@ -110,6 +110,7 @@ interface IntegrationRow {
   connectors: string[];
   categories: { slug: string; name: string; position: number }[];
   installed: boolean;
+  reconnect_needed: boolean;
   default_release: { id: string; version: string; created_at: string } | null;
 }
 
@@ -121,7 +122,11 @@ async function visibleIntegrations(db: Db, user: EndUser, slug?: string): Promis
   const groups = user.xti.user_group === undefined ? [] : [user.xti.user_group].flat();
   const { rows } = await db.query<IntegrationRow>(
     `SELECT i.id, i.slug, i.name, i.type, i.external_url, i.logo_url, i.short_description, i.long_description,
-            i.tags, i.flag_name, i.flag_color, i.connectors,
+            i.tags, i.flag_name, i.flag_color,
+            -- The listing's connectors and those its default release needs.
+            ARRAY(SELECT DISTINCT x FROM unnest(i.connectors || ARRAY(
+                    SELECT jsonb_array_elements_text(coalesce(r.spec->'connectors', '[]'))
+                      FROM releases r WHERE r.id = i.default_release_id)) x ORDER BY x) AS connectors,
             COALESCE((SELECT json_agg(json_build_object('slug', c.slug, 'name', c.name, 'position', c.position)
                                       ORDER BY c.position, c.slug)
                         FROM integration_categories ic JOIN categories c ON c.id = ic.category_id
@@ -129,6 +134,11 @@ async function visibleIntegrations(db: Db, user: EndUser, slug?: string): Promis
             EXISTS (SELECT 1 FROM tenants t
                      WHERE t.account_id = i.account_id AND t.integration_id = i.id
                        AND t.user_sub = $2 AND t.archived_at IS NULL) AS installed,
+            EXISTS (SELECT 1 FROM connections cn JOIN connectors co ON co.id = cn.connector_id
+                     WHERE cn.account_id = i.account_id AND cn.user_sub = $2 AND cn.status = 'needs_reconnect'
+                       AND (co.name = ANY(i.connectors) OR co.name IN (
+                             SELECT jsonb_array_elements_text(coalesce(r.spec->'connectors', '[]'))
+                               FROM releases r WHERE r.id = i.default_release_id))) AS reconnect_needed,
             (SELECT json_build_object('id', r.id, 'version', r.version, 'created_at', r.created_at)
                FROM releases r WHERE r.id = i.default_release_id) AS default_release
        FROM integrations i
@@ -157,6 +167,7 @@ function toCard(row: IntegrationRow): IntegrationCard {
     flag: row.flag_name && row.flag_color ? { name: row.flag_name, color: row.flag_color } : null,
     external_url: row.external_url,
     installed: row.installed,
+    reconnect_needed: row.reconnect_needed,
   };
 }
 

@@ -389,6 +389,7 @@ describe('integration detail', () => {
       flag: { name: 'Popular', color: '#b45309' },
       external_url: null,
       installed: false,
+      reconnect_needed: false,
       connectors: ['hubspot'],
       default_release: null,
     });

@@ -3,6 +3,7 @@ import { requireEndUser } from '../../auth/hooks.ts';
 import { notFound } from '../../errors.ts';
 import { readCatalog, readIntegration } from '../../storage/catalog.ts';
 import { catalogQuerySchema, catalogResponseSchema, integrationDetailSchema, slugParamsSchema } from './schemas.ts';
+import { authOnlyRoutes } from './auth-only.ts';
 import { connectionRoutes } from './connections.ts';
 import { runRoutes } from './runs.ts';
 import { tenantRoutes } from './tenants/index.ts';
@@ -39,4 +40,5 @@ export async function marketplaceRoutes(app: FastifyInstance): Promise<void> {
   await app.register(tenantRoutes);
   await app.register(runRoutes);
   await app.register(connectionRoutes);
+  await app.register(authOnlyRoutes);
 }

@@ -41,6 +41,7 @@ const cardProperties = {
   flag: flagSchema,
   external_url: { type: ['string', 'null'] },
   installed: { type: 'boolean' },
+  reconnect_needed: { type: 'boolean' },
 } as const;
 
 export const integrationCardSchema = {
