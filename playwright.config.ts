@@ -30,6 +30,13 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: 'pipe',
-    env: { PAN_DATA_DIR: dataDir, PAN_DEMO_PORT: String(demoPort), PAN_PORT: String(apiPort) },
+    env: {
+      PAN_DATA_DIR: dataDir,
+      PAN_DEMO_PORT: String(demoPort),
+      PAN_PORT: String(apiPort),
+      // The demo's pretend Acme CRM (OAuth2 provider) and Acme API, away from a running `npm start`.
+      PAN_DEMO_ACME_PORT: String(apiPort + 1),
+      PAN_DEMO_ACME_API_PORT: String(apiPort + 2),
+    },
   },
 });

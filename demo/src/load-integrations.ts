@@ -1,14 +1,28 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { putCategories, putConnector, putIntegrationListing, pushRelease, type HostApiOptions } from '@pan/cli';
+
+export interface LoadOptions {
+  /**
+   * Text replaced in a release's files before it is pushed, e.g. the Acme API's default address
+   * (`http://127.0.0.1:3201` in the PANDIUM.yaml) when the demo runs it on another port.
+   */
+  rewrites?: Record<string, string>;
+}
 
 /**
  * Loads `demo/integrations/*` through the host API exactly as an account would:
  * connectors (`connectors.json`; a release may only name defined ones), categories, then each listing (integration.json, logo.svg), then a release of each folder
  * with a PANDIUM.yaml, the same way `pan release push` does.
  */
-export async function loadDemoIntegrations(api: HostApiOptions, dir: string, log: (line: string) => void): Promise<number> {
+export async function loadDemoIntegrations(
+  api: HostApiOptions,
+  dir: string,
+  log: (line: string) => void,
+  options: LoadOptions = {},
+): Promise<number> {
   const connectorsFile = path.join(dir, 'connectors.json');
   if (existsSync(connectorsFile)) {
     const connectors = JSON.parse(await readFile(connectorsFile, 'utf8')) as Record<string, Record<string, unknown>>;
@@ -24,9 +38,32 @@ export async function loadDemoIntegrations(api: HostApiOptions, dir: string, log
     if (existsSync(logo)) listing.logo_url = `data:image/svg+xml;base64,${(await readFile(logo)).toString('base64')}`;
     await putIntegrationListing(api, slug, listing);
     if (existsSync(path.join(folder, 'PANDIUM.yaml'))) {
-      const release = await pushRelease(api, folder, slug);
+      const release = await withRewrites(folder, options.rewrites ?? {}, (source) => pushRelease(api, source, slug));
       for (const warning of release.warnings) log(`  ${slug}: warning: ${warning}`);
     }
   }
   return entries.length;
+}
+
+/** Runs `push` on the folder itself, or on a rewritten copy when some of its files contain a rewritten text. */
+async function withRewrites<T>(folder: string, rewrites: Record<string, string>, push: (dir: string) => Promise<T>): Promise<T> {
+  const pairs = Object.entries(rewrites).filter(([from, to]) => from !== to);
+  if (pairs.length === 0) return push(folder);
+  const files = (await readdir(folder, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+  const changed: { file: string; text: string }[] = [];
+  for (const entry of files) {
+    const relative = path.relative(folder, path.join(entry.parentPath, entry.name));
+    const original = await readFile(path.join(folder, relative), 'utf8');
+    const text = pairs.reduce((t, [from, to]) => t.split(from).join(to), original);
+    if (text !== original) changed.push({ file: relative, text });
+  }
+  if (changed.length === 0) return push(folder);
+  const copy = await mkdtemp(path.join(os.tmpdir(), 'pan-demo-release-'));
+  try {
+    await cp(folder, copy, { recursive: true });
+    for (const { file, text } of changed) await writeFile(path.join(copy, file), text);
+    return await push(copy);
+  } finally {
+    await rm(copy, { recursive: true, force: true });
+  }
 }

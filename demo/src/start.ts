@@ -1,17 +1,24 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { putConnector } from '@pan/cli';
 import { createApiKey, readConfig, startServer, stopOnSignals, upsertAccount } from '@pan/run-api';
+import { ACME_PASSWORD, acmeConnectors, acmeUsers, startAcme, type Acme } from './acme/index.ts';
 import { loadDemoSecrets } from './demo-secrets.ts';
 import { buildHostApp } from './host-app.ts';
 import { loadDemoIntegrations } from './load-integrations.ts';
 
 /**
- * `npm start`: the run API (embedded PostgreSQL in PAN_DATA_DIR), the demo account and its
- * integrations, and the demo host app. Prints the URL to open.
+ * `npm start`: the run API (embedded PostgreSQL in PAN_DATA_DIR), the pretend Acme CRM (an OAuth2
+ * provider and its API, which the demo's connectors point at), the demo account, its connectors
+ * and integrations, and the demo host app. Prints the URL to open.
  */
 const started = performance.now();
 const here = path.dirname(fileURLToPath(import.meta.url));
 const demoPort = Number(process.env.PAN_DEMO_PORT ?? 3000);
+const acmePort = Number(process.env.PAN_DEMO_ACME_PORT ?? 3200);
+const acmeApiPort = Number(process.env.PAN_DEMO_ACME_API_PORT ?? 3201);
+/** The Acme API address the demo integrations' PANDIUM.yaml defaults name (rewritten when it differs). */
+const ACME_API_DEFAULT_URL = 'http://127.0.0.1:3201';
 const hostOrigins = [`http://localhost:${demoPort}`, `http://127.0.0.1:${demoPort}`];
 const env = { ...process.env, PAN_CORS_ORIGINS: [process.env.PAN_CORS_ORIGINS, ...hostOrigins].filter(Boolean).join(',') };
 const config = readConfig(env);
@@ -21,13 +28,30 @@ const ISSUER = 'acme-demo';
 const AUDIENCE = 'pan-marketplace';
 
 const server = await startServer({ ...config, logLevel: process.env.PAN_LOG_LEVEL ?? 'warn' }, log);
+let acme: Acme | undefined;
 stopOnSignals({
   async close() {
     await host?.close();
+    await acme?.close();
     await server.close();
   },
 });
 const secrets = await loadDemoSecrets(config.dataDir);
+try {
+  acme = await startAcme({
+    providerPort: acmePort,
+    apiPort: acmeApiPort,
+    // The run API's OAuth callback, as it names it (PAN_PUBLIC_URL) and as it listens.
+    redirectUris: [`${config.publicUrl}/oauth/callback`, `${server.url.replace(/\/+$/, '')}/oauth/callback`],
+    secret: secrets.jwtSecret,
+  });
+} catch (error) {
+  await server.close();
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    throw new Error(`Acme CRM cannot listen on port ${acmePort} or ${acmeApiPort} (in use): set PAN_DEMO_ACME_PORT and PAN_DEMO_ACME_API_PORT`);
+  }
+  throw error;
+}
 const accountId = await upsertAccount(server.app.db, server.app.box, {
   slug: 'acme',
   name: 'Acme CRM',
@@ -38,7 +62,11 @@ const accountId = await upsertAccount(server.app.db, server.app.box, {
 });
 server.app.tokens.invalidate(ISSUER);
 await createApiKey(server.app.db, accountId, 'demo host app', secrets.apiKey);
-const count = await loadDemoIntegrations({ apiBase: server.url, apiKey: secrets.apiKey }, path.join(here, '../integrations'), log);
+const hostApi = { apiBase: server.url, apiKey: secrets.apiKey };
+for (const [name, definition] of Object.entries(acmeConnectors(acme))) await putConnector(hostApi, name, definition);
+const count = await loadDemoIntegrations(hostApi, path.join(here, '../integrations'), log, {
+  rewrites: { [ACME_API_DEFAULT_URL]: acme.api.url },
+});
 log(`Loaded ${count} demo integrations`);
 
 const host = await buildHostApp({
@@ -51,4 +79,6 @@ const host = await buildHostApp({
 });
 await host.listen({ host: '127.0.0.1', port: demoPort });
 log(`Run API on ${server.url}`);
+log(`Acme CRM (OAuth2 provider) on ${acme.provider.issuer}: sign in as ${acmeUsers.map((u) => u.email).join(' or ')}, password "${ACME_PASSWORD}"`);
+log(`Acme API on ${acme.api.url}; Acme Billing API keys: ${acme.billing.map((b) => `${b.account_id} (${b.owner}) ${b.api_key}`).join(', ')}`);
 log(`Ready in ${((performance.now() - started) / 1000).toFixed(1)} s. Open http://localhost:${demoPort}`);

@@ -17,7 +17,7 @@ export async function endUserToken(stack: TestStack, sub: string, xti?: ExtraTen
     .sign(Buffer.from(stack.hs256Secret, 'base64url'));
 }
 
-export async function call(stack: TestStack, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, jwt: string, body?: unknown) {
+export async function call(stack: TestStack, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, jwt: string, body?: unknown) {
   return stack.app.inject({
     method,
     url,

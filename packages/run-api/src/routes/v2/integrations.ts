@@ -37,7 +37,7 @@ const listingBodySchema = {
         },
       ],
     },
-    connectors: { type: 'array', maxItems: 20, uniqueItems: true, items: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' } },
+    connectors: { type: 'array', maxItems: 20, uniqueItems: true, items: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$' } },
     visible_to_groups: { type: 'array', maxItems: 50, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 100 } },
     // Shape only here; `checkSchedule` answers 422 with the reason.
     default_schedule: { type: ['object', 'null'], maxProperties: 10 },
