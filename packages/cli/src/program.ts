@@ -1,12 +1,13 @@
 import { Command } from 'commander';
 import { registerReleasePush } from './commands/release-push.ts';
+import { registerSecrets } from './commands/secrets.ts';
 import { registerValidate } from './commands/validate.ts';
 import { EXIT_CODES_HELP } from './exit-codes.ts';
 
 /** The `pan` command tree. Each command lives in `commands/<name>.ts` and registers itself here. */
 export function buildProgram(): Command {
   const program = new Command('pan')
-    .description('Work with integrations for the pan marketplace: validate PANDIUM.yaml, push releases.')
+    .description('Work with integrations for the pan marketplace: validate PANDIUM.yaml, push releases, rotate secret keys.')
     // Throw instead of exiting, so main.ts can turn usage errors into exit code 2.
     // Set before adding commands: subcommands inherit it.
     .exitOverride()
@@ -20,6 +21,8 @@ export function buildProgram(): Command {
     .description('Manage the releases of an integration')
     .addHelpText('after', EXIT_CODES_HELP);
   registerReleasePush(release);
+
+  registerSecrets(program);
 
   return program;
 }

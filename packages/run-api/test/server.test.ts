@@ -94,11 +94,13 @@ describe('startServer', () => {
     const { rows: migrations } = await first.app.db.query<{ name: string }>('SELECT name FROM pan_migrations');
     expect(migrations.map((m) => m.name)).toContain('1732300000000_catalog');
 
-    // The secret key file is created, private to its owner.
-    const keyFile = path.join(dataDir, 'secret.key');
+    // The key file is created with one key, private to its owner.
+    const keyFile = path.join(dataDir, 'secret.keys');
     expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
     const key = await readFile(keyFile, 'utf8');
-    expect(Buffer.from(key.trim(), 'base64')).toHaveLength(32);
+    const keys = (JSON.parse(key) as { keys: { key: string }[] }).keys;
+    expect(keys).toHaveLength(1);
+    expect(Buffer.from(keys[0]!.key, 'base64')).toHaveLength(32);
 
     // A row whose secret is sealed with that key.
     const secret = randomBytes(32);
@@ -139,6 +141,7 @@ describe('startServer', () => {
     const secretKey = randomBytes(32).toString('base64');
     const server = await start(dataDir, [], { PAN_SECRET_KEY: secretKey });
     expect(existsSync(path.join(dataDir, 'secret.key'))).toBe(false);
+    expect(existsSync(path.join(dataDir, 'secret.keys'))).toBe(false);
     const sealed = server.app.box.seal('hello');
     expect(new SecretBox(Buffer.from(secretKey, 'base64')).open(sealed).toString()).toBe('hello');
   }, 20_000);

@@ -96,10 +96,9 @@ export class SecretBox {
     this.#setKeys(Buffer.isBuffer(keys) ? [keys] : keys);
     this.#source = options.source;
     this.#now = options.now ?? Date.now;
-    if (this.#source) {
-      this.#sourceVersion = this.#source.version();
-      this.#checkedAt = this.#now();
-    }
+    // The version stays unknown until the first reload reads the source again: a change between
+    // reading `keys` and this constructor must not look current.
+    if (this.#source) this.#checkedAt = this.#now();
   }
 
   /** The primary key's id (hex): the key `seal` uses now. */
