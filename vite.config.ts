@@ -15,7 +15,7 @@ export default defineConfig({
     // No preload helper: it would add ~1 kB to the catalog's first load, for a few small lazy chunks.
     modulePreload: false,
     rollupOptions: {
-      input: { index: 'demo/web/index.html', install: 'demo/web/install.html' },
+      input: { index: 'demo/web/index.html', install: 'demo/web/install.html', connect: 'demo/web/connect.html' },
       // rjsf marks modules 'use client' for React Server Components; meaningless in a browser bundle.
       onwarn(warning, warn) {
         if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);

@@ -34,6 +34,7 @@ export async function buildHostApp(options: HostAppOptions): Promise<FastifyInst
   const csp = contentSecurityPolicy(new URL(options.apiBase).origin);
   const indexHtml = await readFile(path.join(options.distDir, 'index.html'), 'utf8');
   const installHtml = await readFile(path.join(options.distDir, 'install.html'), 'utf8');
+  const connectHtml = await readFile(path.join(options.distDir, 'connect.html'), 'utf8');
 
   await app.register(cookie, { secret: options.cookieSecret });
   await app.register(formbody);
@@ -75,12 +76,14 @@ export async function buildHostApp(options: HostAppOptions): Promise<FastifyInst
   });
 
   /** Signs the marketplace token. POST and same-origin only, so another site cannot mint one. */
-  app.post('/api/pan-token', async (request, reply) => {
+  app.post<{ Body: { purpose?: string } | undefined }>('/api/pan-token', async (request, reply) => {
     const site = request.headers['sec-fetch-site'];
     if (site !== undefined && site !== 'same-origin') return reply.status(403).send({ code: 'DEMO_CROSS_SITE' });
     const user = requireUser(request, reply);
     if (!user) return reply;
-    const token = await new SignJWT({ name: user.name, email: user.email, xti: { user_group: user.group } })
+    // The onboarding page's token (auth-only mode) names what to connect and the settings to install with.
+    const xti = request.body?.purpose === 'connect' ? { user_group: user.group, auth_only: AUTH_ONLY } : { user_group: user.group };
+    const token = await new SignJWT({ name: user.name, email: user.email, xti })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(options.jwtIssuer)
       .setAudience(options.jwtAudience)
@@ -101,9 +104,22 @@ export async function buildHostApp(options: HostAppOptions): Promise<FastifyInst
     if (!currentUser(request)) return reply.redirect('/login', 303);
     return reply.type('text/html').header('cache-control', 'no-store').send(installHtml);
   });
+  /** The host's onboarding page: only the connect buttons (auth-only mode). */
+  app.get('/connect', async (request, reply) => {
+    if (!currentUser(request)) return reply.redirect('/login', 303);
+    return reply.type('text/html').header('cache-control', 'no-store').send(connectHtml);
+  });
   await app.register(fastifyStatic, { root: options.distDir, index: false, wildcard: true });
   return app;
 }
+
+/** What the onboarding page connects, and the settings its tenants are installed with. */
+const AUTH_ONLY = {
+  integrations: [
+    { slug: 'acme-invoices', configs: { status: 'open' } },
+    { slug: 'acme-contacts', configs: { max_contacts: 10 } },
+  ],
+};
 
 /** The strict policy the demo is served with: no inline script, no eval, anywhere. */
 export function contentSecurityPolicy(apiOrigin: string): string {

@@ -10,8 +10,13 @@ interface Session {
   apiBase: string;
 }
 
-async function fetchToken(): Promise<string> {
-  const response = await fetch('/api/pan-token', { method: 'POST', credentials: 'same-origin' });
+async function fetchToken(purpose: 'marketplace' | 'connect' = 'marketplace'): Promise<string> {
+  const response = await fetch('/api/pan-token', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ purpose }),
+  });
   if (response.status === 401) {
     location.assign('/login');
     throw new Error('Logged out');
@@ -21,7 +26,10 @@ async function fetchToken(): Promise<string> {
 }
 
 /** Connects the page's marketplace to the run API for the logged-in user and reports its events. */
-export async function connectMarketplace(configure: (marketplace: PanMarketplace) => void = () => {}): Promise<void> {
+export async function connectMarketplace(
+  configure: (marketplace: PanMarketplace) => void = () => {},
+  purpose: 'marketplace' | 'connect' = 'marketplace',
+): Promise<void> {
   const response = await fetch('/api/session', { credentials: 'same-origin' });
   if (!response.ok) return location.assign('/login');
   const session = (await response.json()) as Session;
@@ -31,7 +39,7 @@ export async function connectMarketplace(configure: (marketplace: PanMarketplace
   const marketplace = document.querySelector('pan-marketplace')!;
   configure(marketplace);
   marketplace.apiBase = session.apiBase;
-  marketplace.tokenProvider = fetchToken;
+  marketplace.tokenProvider = () => fetchToken(purpose);
   marketplace.addEventListener('pan-install-request', (e) => {
     status.textContent = `Install requested: ${e.detail.integration.name}`;
   });
@@ -47,5 +55,5 @@ export async function connectMarketplace(configure: (marketplace: PanMarketplace
   marketplace.addEventListener('pan-token-expired', () => {
     status.textContent = 'Your session has expired. Please log in again.';
   });
-  marketplace.token = await fetchToken();
+  marketplace.token = await fetchToken(purpose);
 }
