@@ -47,10 +47,10 @@ export async function callApi(page: Page, method: string, path: string, body?: u
       const { token } = await (await fetch('/api/pan-token', { method: 'POST' })).json();
       const response = await fetch(`${session.apiBase}${path}`, {
         method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
-      return { status: response.status, body: await response.json() };
+      return { status: response.status, body: response.status === 204 ? null : await response.json() };
     },
     { method, path, body },
   );

@@ -11,7 +11,7 @@ test.describe('installing an integration', () => {
     // Step indicator, connect step.
     await expect(marketplace.getByRole('heading', { name: 'Install Pokémon of the Day' })).toBeVisible();
     await expect(marketplace.locator('[aria-current="step"]')).toContainText('Connect');
-    await expect(marketplace.getByText('slack', { exact: true })).toBeVisible();
+    await expect(marketplace.getByRole('button', { name: 'Connect Slack' })).toBeVisible();
     await marketplace.getByRole('button', { name: 'Next' }).click();
 
     // Settings: the dynamic selectors say their options are not loaded and offer to load them.

@@ -65,10 +65,11 @@ export async function fixture(options: FixtureOptions = {}): Promise<PanMarketpl
   return el;
 }
 
-/** Removes every fixture and restores spies (call it in `afterEach`). */
+/** Removes every fixture, closes the sign-in windows opened, and restores spies (call it in `afterEach`). */
 export function cleanup(): void {
   for (const el of mounted.splice(0)) el.remove();
   for (const remove of listeners.splice(0)) remove();
+  for (const popup of popups.splice(0)) popup?.close();
   vi.restoreAllMocks();
 }
 
@@ -203,8 +204,16 @@ export function listen<K extends keyof GlobalEventHandlersEventMap>(
 export async function newUser(
   user: UserKey = 'engineering',
   xti?: Record<string, unknown>,
-): Promise<{ sub: string; api: RunApiClient }> {
-  const sub = `view-test-${crypto.randomUUID()}`;
+): Promise<{ sub: string; api: RunApiClient; token: string }> {
+  return userApi(`view-test-${crypto.randomUUID()}`, user, xti);
+}
+
+/** An API client (and its token) for the end user `sub`, in the fixture group of `user`. */
+export async function userApi(
+  sub: string,
+  user: UserKey = 'engineering',
+  xti?: Record<string, unknown>,
+): Promise<{ sub: string; api: RunApiClient; token: string }> {
   const token = await signToken(user, { sub, ...(xti ? { xti } : {}) });
   const api = new RunApiClient({
     baseUrl: () => stack.apiBase,
@@ -213,7 +222,7 @@ export async function newUser(
     onTokenRefreshed: () => {},
     onTokenExpired: () => {},
   });
-  return { sub, api };
+  return { sub, api, token };
 }
 
 /** Queues a run of the tenant through the API and waits until it ended: its trigger's final state. */
@@ -238,4 +247,52 @@ export async function mountView<K extends keyof HTMLElementTagNameMap>(
 /** The text of the first match of `selector` in `el`'s shadow root ('' when none). */
 export function shadowText(el: Element, selector: string): string {
   return el.shadowRoot?.querySelector(selector)?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+}
+
+// ---- connections ---------------------------------------------------------------------------------
+
+const popups: Array<Window | null> = [];
+
+/**
+ * Lets `window.open` through and records each call and the window it returned (`null` when
+ * `blocked`); the windows are closed by `cleanup()`.
+ */
+export function trackPopups({ blocked = false }: { blocked?: boolean } = {}): {
+  calls: Array<[string | URL | undefined, string | undefined, string | undefined]>;
+  windows: Array<Window | null>;
+} {
+  const calls: Array<[string | URL | undefined, string | undefined, string | undefined]> = [];
+  const windows: Array<Window | null> = [];
+  const original = window.open.bind(window);
+  vi.spyOn(window, 'open').mockImplementation((url, target, features) => {
+    calls.push([url, target, features]);
+    const opened = blocked ? null : original(url, target, features);
+    windows.push(opened);
+    popups.push(opened);
+    return opened;
+  });
+  return { calls, windows };
+}
+
+/** The row of `connector` in a `<pan-connections>` (by its name, e.g. `acme-billing`). */
+export function connectionRow(el: Element, connector: string): HTMLElement | null {
+  return el.shadowRoot?.querySelector<HTMLElement>(`[part~="connection"][data-connector="${CSS.escape(connector)}"]`) ?? null;
+}
+
+/** The status badge text of `connector` in a `<pan-connections>` ('' when it is not shown). */
+export function connectionStatus(el: Element, connector: string): string {
+  return text(connectionRow(el, connector)?.querySelector('[part~="status"]'));
+}
+
+/** Every `<pan-connections>` inside `el`'s shadow root, and in theirs. */
+export function connectionsElements(el: Element): HTMLElementTagNameMap['pan-connections'][] {
+  const found: HTMLElementTagNameMap['pan-connections'][] = [];
+  const visit = (root: ShadowRoot | null | undefined) => {
+    for (const child of root?.querySelectorAll('*') ?? []) {
+      if (child.localName === 'pan-connections') found.push(child as HTMLElementTagNameMap['pan-connections']);
+      visit(child.shadowRoot);
+    }
+  };
+  visit(el.shadowRoot);
+  return found;
 }

@@ -12,3 +12,6 @@ export type * from './pan-settings-submit.ts';
 export type * from './pan-load-options.ts';
 export type * from './pan-run-start.ts';
 export type * from './pan-run-complete.ts';
+export type * from './pan-connected.ts';
+export type * from './pan-disconnected.ts';
+export type * from './pan-reconnect-needed.ts';

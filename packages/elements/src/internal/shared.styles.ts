@@ -62,7 +62,7 @@ export const baseStyles = css`
   }
 `;
 
-/** `.button` and its variants: `--primary`, `--ghost`, `--small`, `--danger`. */
+/** `.button` and its variants: `--primary`, `--ghost`, `--small` (`--danger`: `danger.styles.ts`). */
 export const buttonStyles = css`
   .button {
     display: inline-flex;
@@ -114,17 +114,6 @@ export const buttonStyles = css`
   .button--small {
     padding: var(--pan-space-2xs) var(--pan-space-s);
     font-size: var(--pan-font-size-xs);
-  }
-
-  .button--danger {
-    color: var(--pan-color-neutral-0);
-    background: var(--pan-color-danger-600);
-    border-color: var(--pan-color-danger-600);
-  }
-
-  .button--danger:hover {
-    background: var(--pan-color-danger-700);
-    border-color: var(--pan-color-danger-700);
   }
 
   .button:disabled {

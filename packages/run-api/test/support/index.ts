@@ -2,3 +2,4 @@ export { startTestStack, seedFixtureCatalog, createOtherAccount, type TestStack,
 export { createTestDatabase, startThrowawayCluster } from './test-database.ts';
 export * from './catalog-fixture.ts';
 export { fixtureReleases, seedFixtureReleases, storeScriptRelease } from './seed-releases.ts';
+export { fixtureConnectors, seedFixtureConnectors, seedNeedsReconnect } from './connectors-fixture.ts';

@@ -1,7 +1,7 @@
 import { Task } from '@lit/task';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { InstallPlan, Schedule, SettingsError, Tenant } from '@pan/run-api/contract';
+import type { Connection, InstallPlan, Schedule, SettingsError, Tenant } from '@pan/run-api/contract';
 import type {} from '../../events/events.ts';
 import { PanApiError, type RunApiClient } from '../../internal/api-client.ts';
 import { PanElement } from '../../internal/pan-element.ts';
@@ -9,6 +9,7 @@ import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.sty
 import { describeSchedule } from '../schedule-editor/schedule.ts';
 import { displayValue, fieldLabel } from '../../internal/settings-display.ts';
 import { describeError } from '../../internal/views.ts';
+import '../connections/pan-connections.ts';
 import styles from './install-flow.styles.ts';
 
 type Step = 'connect' | 'settings' | 'schedule' | 'review';
@@ -24,10 +25,21 @@ const STEP_TITLES: Record<Step, string> = {
  * @summary Installs one integration: connect, settings, schedule, then review and enable.
  * Nothing is saved until Enable.
  *
+ * The Connect step (when the release needs connectors) shows a `<pan-connections>` for them.
+ * Continuing without connecting is allowed: connections belong to the user, not to the
+ * installation, and can be made later (the integration's page, or Connections); the step and the
+ * review say which are missing and that runs will not have their credentials until then.
+ *
+ * @event {PanConnectedEvent} pan-connected - From the Connect step: a connection was made; `detail: {connector}`.
+ * @event {PanDisconnectedEvent} pan-disconnected - From the Connect step: one was removed; `detail: {connector}`.
+ * @event {PanReconnectNeededEvent} pan-reconnect-needed - From the Connect step: one needs the user to sign in again.
+ *
  * @event {PanInstalledEvent} pan-installed - The tenant was created; `detail: {tenant: {id, integration}}`.
  * @event {PanInstallCancelEvent} pan-install-cancel - The user cancelled; nothing was saved.
  * @event {PanNavigateEvent} pan-navigate - The user asked to open an existing installation (`view: 'tenant'`).
  *
+ * @csspart connections - The Connect step's `<pan-connections>`.
+ * @csspart connect-warning - On the review: which connections are missing.
  * @csspart steps - The step indicator.
  * @csspart step - One step in the indicator (also `step-current`, `step-done`).
  * @csspart back-button - Goes to the previous step.
@@ -51,6 +63,8 @@ export class PanInstallFlow extends PanElement {
   @state() private serverErrors: SettingsError[] = [];
   @state() private enabling = false;
   @state() private problem: { message: string; tenantId?: string } | undefined;
+  /** Display names of the needed connections that are not connected (as last seen on the Connect step). */
+  @state() private unconnected: string[] = [];
 
   #focusStep = false;
 
@@ -66,6 +80,7 @@ export class PanInstallFlow extends PanElement {
       this.schedule = undefined;
       this.serverErrors = [];
       this.problem = undefined;
+      this.unconnected = [];
     },
   });
 
@@ -144,7 +159,7 @@ export class PanInstallFlow extends PanElement {
             >
               ${this.enabling ? 'Enabling…' : 'Enable'}
             </button>`
-          : html`<button type="button" class="button button--primary" part="next-button" @click=${() => this.#next(steps)}>
+          : html`<button type="button" class="button button--primary" part="next-button" @click=${() => this.#next(plan, steps)}>
               Next
             </button>`}
       </div>
@@ -154,11 +169,11 @@ export class PanInstallFlow extends PanElement {
   #renderStep(plan: InstallPlan): TemplateResult {
     switch (this.step) {
       case 'connect':
-        return html`<p class="panel__text">${plan.integration.name} works with your accounts in these systems:</p>
-          <ul class="connectors">
-            ${plan.connectors.map((c) => html`<li class="connector"><span class="connector__name">${c}</span></li>`)}
-          </ul>
-          <p class="panel__hint">You will connect them on the integration's page once it is enabled.</p>`;
+        return html`<p class="panel__text">${plan.integration.name} works with your accounts in these systems.</p>
+          <pan-connections part="connections" .api=${this.api} .connectors=${plan.connectors}></pan-connections>
+          <p class="panel__hint">
+            Connect them now, or continue and connect them later on its page: until then, its runs won't have their credentials.
+          </p>`;
       case 'settings':
         return plan.settings_form.fields.length === 0
           ? html`<p class="panel__text">${plan.integration.name} needs no settings.</p>`
@@ -208,13 +223,41 @@ export class PanInstallFlow extends PanElement {
         : nothing}
       <div class="review__row"><dt>Schedule</dt><dd>${describeSchedule(schedule)}</dd></div>
       ${plan.connectors.length
-        ? html`<div class="review__row"><dt>Connects to</dt><dd>${plan.connectors.join(', ')}</dd></div>`
+        ? html`<div class="review__row">
+            <dt>Connects to</dt>
+            <dd>${this.#connectorNames(plan).join(', ')}${this.unconnected.length ? this.#renderUnconnected() : nothing}</dd>
+          </div>`
         : nothing}
       <div class="review__row"><dt>Version</dt><dd>${plan.release.version}</dd></div>
     </dl>`;
   }
 
-  async #next(steps: Step[]): Promise<void> {
+  #renderUnconnected(): TemplateResult {
+    const them = this.unconnected.length === 1 ? 'it' : 'them';
+    return html`<p class="panel__hint panel__hint--warning" part="connect-warning">
+      Not connected: ${this.unconnected.join(', ')}. You can enable it anyway, but its runs won't have access to ${them}
+      until you connect ${them} on its page.
+    </p>`;
+  }
+
+  /** The connectors by display name, once the Connect step has loaded them. */
+  #connectorNames(plan: InstallPlan): string[] {
+    return plan.connectors.map((name) => this.#lastConnections.find((c) => c.connector === name)?.display_name ?? name);
+  }
+
+  /** The Connect step's connections, as last seen. */
+  #lastConnections: readonly Connection[] = [];
+
+  /** Which needed connections are missing, from the Connect step's list (all of them until it has loaded). */
+  #readConnections(plan: InstallPlan): void {
+    const shown = this.renderRoot.querySelector('pan-connections')?.connections ?? [];
+    if (shown.length) this.#lastConnections = shown;
+    const connected = (name: string) => this.#lastConnections.some((c) => c.connector === name && c.status === 'connected');
+    this.unconnected = this.#connectorNames(plan).filter((_, i) => !connected(plan.connectors[i]!));
+  }
+
+  async #next(plan: InstallPlan, steps: Step[]): Promise<void> {
+    if (this.step === 'connect') this.#readConnections(plan);
     if (this.step === 'settings') {
       const form = this.renderRoot.querySelector('pan-settings-form');
       // Pressed while the form's chunk is still loading: check it once it is there.

@@ -83,18 +83,9 @@ export default css`
     font-size: var(--pan-font-size-s);
   }
 
-  .connectors {
-    display: flex;
-    flex-wrap: wrap;
-    gap: var(--pan-space-xs);
-  }
-
-  .connector {
-    padding: var(--pan-space-2xs) var(--pan-space-s);
-    background: var(--pan-color-neutral-100);
-    border-radius: var(--pan-radius-pill);
-    font-weight: 600;
-    text-transform: capitalize;
+  .panel__hint--warning {
+    margin-block-start: var(--pan-space-xs);
+    color: var(--pan-color-danger-700);
   }
 
   .review,

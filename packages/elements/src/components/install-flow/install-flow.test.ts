@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { page } from 'vitest/browser';
 import type { Tenant } from '@pan/run-api/contract';
-import { axeViolations, cleanup, listen, mountView, newUser, shadowText } from '../../../test/harness.ts';
+import { axeViolations, cleanup, connectionsElements, listen, mountView, newUser, shadowText, trackPopups } from '../../../test/harness.ts';
 
 afterEach(cleanup);
 
@@ -27,7 +27,7 @@ describe('<pan-install-flow>', () => {
     const { api } = await newUser();
     const installed = listen('pan-installed');
     const flow = await mountView('pan-install-flow', { api, slug: 'hubspot-contacts' });
-    await expect.element(page.getByText('hubspot', { exact: true })).toBeVisible();
+    await expect.element(page.getByRole('button', { name: 'Connect HubSpot' })).toBeVisible();
     await next();
 
     const perPage = page.getByLabelText('Records per page');
@@ -55,6 +55,41 @@ describe('<pan-install-flow>', () => {
     const stored = await api.get<Tenant>(`/marketplace/tenants/${tenant.id}`);
     expect(stored.configs).toMatchObject({ direction: 'both', records_per_page: 50 });
     expect(stored.schedule_is_default).toBe(true);
+  });
+
+  it('shows the connect buttons on the Connect step; continuing unconnected is allowed and the review says so', async () => {
+    const { api } = await newUser();
+    const installed = listen('pan-installed');
+    const flow = await mountView('pan-install-flow', { api, slug: 'hubspot-contacts' });
+    await expect.element(page.getByRole('button', { name: 'Connect HubSpot' })).toBeVisible();
+    expect(connectionsElements(flow).map((c) => c.connectors)).toEqual([['hubspot']]);
+    expect(shadowText(flow, '.panel__hint')).toMatch(/its runs won't have their credentials/);
+    await next();
+    await next();
+    await next();
+    await onStep(flow, 'Review');
+    expect(shadowText(flow, '[part="connect-warning"]')).toBe(
+      "Not connected: HubSpot. You can enable it anyway, but its runs won't have access to it until you connect it on its page.",
+    );
+    expect(await axeViolations(flow)).toEqual([]);
+    await page.getByRole('button', { name: 'Enable' }).click();
+    await expect.poll(() => installed.length).toBe(1);
+  });
+
+  it('connects on the Connect step (OAuth2 sign-in window), and the review has no warning', async () => {
+    trackPopups();
+    const connected = listen('pan-connected');
+    const { api } = await newUser();
+    const flow = await mountView('pan-install-flow', { api, slug: 'hubspot-contacts' });
+    await page.getByRole('button', { name: 'Connect HubSpot' }).click();
+    await expect.element(page.getByRole('button', { name: 'Disconnect HubSpot' }), { timeout: 10_000 }).toBeVisible();
+    expect(connected.map((e) => e.detail)).toEqual([{ connector: 'hubspot' }]);
+    await next();
+    await next();
+    await next();
+    await onStep(flow, 'Review');
+    expect(shadowText(flow, '.review')).toContain('Connects to HubSpot');
+    expect(flow.shadowRoot!.querySelector('[part="connect-warning"]')).toBeNull();
   });
 
   it('cancels without saving anything', async () => {

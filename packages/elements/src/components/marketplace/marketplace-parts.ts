@@ -47,3 +47,8 @@ export function renderInstalled(): TemplateResult {
   </span>`;
 }
 
+
+/** A connection this integration needs must be made again (its refresh was refused). */
+export function renderReconnect(): TemplateResult {
+  return html`<span class="installed installed--warn" part="reconnect-badge">Reconnect</span>`;
+}

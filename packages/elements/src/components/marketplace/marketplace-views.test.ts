@@ -17,6 +17,7 @@ import {
   signToken,
   stack,
   text,
+  trackPopups,
 } from '../../../test/harness.ts';
 import type { PanMarketplace } from './marketplace.component.ts';
 
@@ -33,7 +34,7 @@ async function marketplaceOfNewUser() {
 }
 
 /** What the host sees: every `name` event dispatched on or through the marketplace. */
-function hostEvents<K extends 'pan-navigate' | 'pan-installed' | 'pan-uninstalled'>(el: HTMLElement, name: K) {
+function hostEvents<K extends 'pan-navigate' | 'pan-installed' | 'pan-uninstalled' | 'pan-reconnect-needed'>(el: HTMLElement, name: K) {
   const events: GlobalEventHandlersEventMap[K][] = [];
   el.addEventListener(name, (e) => events.push(e as GlobalEventHandlersEventMap[K]));
   return events;
@@ -54,11 +55,12 @@ describe('<pan-marketplace>', () => {
       expect(tabs(el)).toEqual([
         { name: 'Browse', current: 'page' },
         { name: 'My integrations', current: 'false' },
+        { name: 'Connections', current: 'false' },
       ]);
 
       parts(el, 'tab')[1]!.click();
       await expect.element(page.getByRole('heading', { level: 2, name: 'My integrations' })).toBeVisible();
-      expect(tabs(el).map((t) => t.current)).toEqual(['false', 'page']);
+      expect(tabs(el).map((t) => t.current)).toEqual(['false', 'page', 'false']);
       expect(root(el).querySelector('pan-my-integrations')).not.toBeNull();
       expect(part(el, 'search')).toBeNull();
       await expect.element(page.getByText('Nothing installed yet')).toBeVisible();
@@ -66,7 +68,7 @@ describe('<pan-marketplace>', () => {
 
       parts(el, 'tab')[0]!.click();
       await settled(el);
-      expect(tabs(el).map((t) => t.current)).toEqual(['page', 'false']);
+      expect(tabs(el).map((t) => t.current)).toEqual(['page', 'false', 'false']);
       expect(part(el, 'search')).not.toBeNull();
       expect(root(el).querySelector('pan-my-integrations')).toBeNull();
       expect(navigations.map((e) => e.detail)).toEqual([
@@ -82,7 +84,7 @@ describe('<pan-marketplace>', () => {
       await page.getByRole('button', { name: 'Browse integrations' }).click();
       await settled(el);
       expect(part(el, 'search')).not.toBeNull();
-      expect(tabs(el).map((t) => t.current)).toEqual(['page', 'false']);
+      expect(tabs(el).map((t) => t.current)).toEqual(['page', 'false', 'false']);
       // The list's own request is re-emitted by the marketplace, once.
       expect(navigations.map((e) => e.detail.view)).toEqual(['my-integrations', 'catalog']);
       expect(navigations.every((e) => e.target === el)).toBe(true);
@@ -98,7 +100,7 @@ describe('<pan-marketplace>', () => {
       await expect.element(page.getByRole('heading', { level: 2, name: 'HubSpot Contacts' })).toBeVisible();
       expect(tenantPage(el)?.tenantId).toBe(tenant.id);
       // Still under My integrations.
-      expect(tabs(el).map((t) => t.current)).toEqual(['false', 'page']);
+      expect(tabs(el).map((t) => t.current)).toEqual(['false', 'page', 'false']);
       const back = part(el, 'back-button')!;
       expect(text(back)).toBe('My integrations');
       expect(navigations.map((e) => e.detail)).toEqual([
@@ -141,7 +143,7 @@ describe('<pan-marketplace>', () => {
       expect(navigations.at(-1)!.target).toBe(el);
       await expect.element(page.getByRole('heading', { level: 2, name: 'HubSpot Contacts' })).toBeVisible();
       await expect.element(page.getByLabelText('Records per page')).toHaveValue(30);
-      expect(tabs(el).map((t) => t.current)).toEqual(['false', 'page']);
+      expect(tabs(el).map((t) => t.current)).toEqual(['false', 'page', 'false']);
       expect((await api.get<Tenant>(`/marketplace/tenants/${tenant.id}`)).configs).toMatchObject({ records_per_page: 30 });
 
       parts(el, 'tab')[0]!.click();
@@ -178,7 +180,7 @@ describe('<pan-marketplace>', () => {
       await page.getByRole('button', { name: 'Uninstall…' }).click();
       await page.getByRole('dialog').getByRole('button', { name: 'Uninstall', exact: true }).click();
       await expect.element(page.getByText('Nothing installed yet')).toBeVisible();
-      expect(tabs(el).map((t) => t.current)).toEqual(['false', 'page']);
+      expect(tabs(el).map((t) => t.current)).toEqual(['false', 'page', 'false']);
       expect(tenantPage(el)).toBeNull();
       expect((await api.get<{ tenants: Tenant[] }>('/marketplace/tenants')).tenants).toEqual([]);
       expect(uninstalled.map((e) => e.detail.tenant.integration.slug)).toEqual(['slack-alerts']);
@@ -186,6 +188,58 @@ describe('<pan-marketplace>', () => {
       parts(el, 'tab')[0]!.click();
       await settled(el);
       expect(card(el, 'Slack Alerts').querySelector('[part~="installed-badge"]')).toBeNull();
+    });
+
+    describe('Connections', () => {
+      it('opens the connections view from its tab, with pan-navigate', async () => {
+        const { el } = await marketplaceOfNewUser();
+        const navigations = hostEvents(el, 'pan-navigate');
+        parts(el, 'tab')[2]!.click();
+        await expect.element(page.getByRole('heading', { level: 2, name: 'Connections' })).toBeVisible();
+        await expect.element(page.getByRole('button', { name: 'Connect HubSpot' })).toBeVisible();
+        expect(tabs(el).map((t) => t.current)).toEqual(['false', 'false', 'page']);
+        expect(navigations.map((e) => e.detail)).toEqual([{ view: 'connections', slug: null }]);
+        expect(part(el, 'search')).toBeNull();
+        await expect.poll(() => root(el).activeElement).toBe(view(el));
+        expect(await axeViolations(el)).toEqual([]);
+      });
+
+      it('shows a connection that needs reconnecting, tells the host, and the cards follow once reconnected', async () => {
+        trackPopups();
+        const el = await fixture({ token: await signToken('sales', { sub: stack.reconnectUsers[2]! }) });
+        const needed = hostEvents(el, 'pan-reconnect-needed');
+        expect(text(card(el, 'HubSpot Contacts').querySelector('[part~="reconnect-badge"]'))).toBe('Reconnect');
+        parts(el, 'tab')[2]!.click();
+        const reconnect = page.getByRole('button', { name: 'Reconnect HubSpot' });
+        await expect.element(reconnect).toBeVisible();
+        expect(needed.map((e) => e.detail)).toEqual([{ connector: 'hubspot', reason: 'The refresh was refused: invalid_grant' }]);
+        expect(await axeViolations(el)).toEqual([]);
+
+        await reconnect.click();
+        await expect.element(page.getByRole('button', { name: 'Disconnect HubSpot' }), { timeout: 10_000 }).toBeVisible();
+        parts(el, 'tab')[0]!.click();
+        await settled(el);
+        await expect.poll(() => card(el, 'HubSpot Contacts').querySelector('[part~="reconnect-badge"]')).toBeNull();
+      });
+
+      it('opens on Connections when the page comes back from a full-page sign-in, and shows its result', async () => {
+        const back = new URL(location.href);
+        back.searchParams.set('pan_oauth', 'error');
+        back.searchParams.set('pan_connector', 'acme-crm');
+        back.searchParams.set('pan_message', 'Access was denied at Acme CRM; nothing was saved');
+        history.replaceState(history.state, '', back);
+        try {
+          const { el } = await marketplaceOfNewUser();
+          await expect.element(page.getByRole('alert')).toHaveTextContent('Access was denied at Acme CRM; nothing was saved');
+          expect(tabs(el).map((t) => t.current)).toEqual(['false', 'false', 'page']);
+          expect(new URL(location.href).searchParams.get('pan_oauth')).toBeNull();
+        } finally {
+          back.searchParams.delete('pan_oauth');
+          back.searchParams.delete('pan_connector');
+          back.searchParams.delete('pan_message');
+          history.replaceState(history.state, '', back);
+        }
+      });
     });
 
     describe('mode="install"', () => {
@@ -240,7 +294,8 @@ describe('<pan-marketplace>', () => {
 
       it('asks for the integration attribute when it is missing', async () => {
         const el = await mountView('pan-marketplace', { apiBase: stack.apiBase, mode: 'install', token: await signToken() });
-        expect(text(part(el, 'error'))).toMatch(/Set the integration attribute/);
+        // The message comes with the mode's lazy chunk.
+        await expect.poll(() => text(part(el, 'error'))).toMatch(/Set the integration attribute/);
       });
     });
   });

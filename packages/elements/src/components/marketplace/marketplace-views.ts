@@ -1,11 +1,13 @@
 /**
- * The marketplace's views beyond the catalog (install flow, installed integrations, settings, runs),
- * loaded on first use so that the catalog's chunk stays small and free of React.
+ * The marketplace's views beyond the catalog (install flow, installed integrations, settings, runs,
+ * connections) and its install-only and auth-only modes, loaded on first use so that the catalog's
+ * chunk stays small and free of React.
  */
 import { html, type TemplateResult } from 'lit';
 import type { PanInstalledEvent } from '../../events/pan-installed.ts';
 import type { PanNavigateEvent } from '../../events/pan-navigate.ts';
 import type { RunApiClient } from '../../internal/api-client.ts';
+import type { PanMarketplace } from './marketplace.component.ts';
 import '../install-flow/pan-install-flow.ts';
 import '../my-integrations/pan-my-integrations.ts';
 import '../schedule-editor/pan-schedule-editor.ts';
@@ -14,6 +16,8 @@ import '../settings-form/pan-settings-form.ts';
 import '../install-page/pan-install-page.ts';
 import '../run-log/pan-run-log.ts';
 import '../run-panel/pan-run-panel.ts';
+import '../connections/pan-connections.ts';
+import '../auth-only/pan-auth-only.ts';
 
 /** What the views need from the marketplace that shows them: its API client, state and navigation. */
 export interface MarketplaceViewsHost {
@@ -26,9 +30,14 @@ export interface MarketplaceViewsHost {
   onNavigate(event: PanNavigateEvent): void;
   onUninstalled(): void;
   showMine(): void;
+  /** A connection was made or removed: the catalog's Reconnect badges may change. */
+  onConnectionChange(): void;
 }
 
-export function renderView(host: MarketplaceViewsHost, view: 'install' | 'my-integrations' | 'tenant'): TemplateResult {
+export function renderView(
+  host: MarketplaceViewsHost,
+  view: 'install' | 'my-integrations' | 'tenant' | 'connections',
+): TemplateResult {
   if (view === 'install') {
     return html`<pan-install-flow
       .api=${host.api}
@@ -37,6 +46,14 @@ export function renderView(host: MarketplaceViewsHost, view: 'install' | 'my-int
       @pan-install-cancel=${host.onInstallCancel}
       @pan-navigate=${host.onNavigate}
     ></pan-install-flow>`;
+  }
+  if (view === 'connections') {
+    return html`<pan-connections
+      .api=${host.api}
+      heading="Connections"
+      @pan-connected=${host.onConnectionChange}
+      @pan-disconnected=${host.onConnectionChange}
+    ></pan-connections>`;
   }
   if (view === 'my-integrations') {
     return html`<pan-my-integrations .api=${host.api} @pan-navigate=${host.onNavigate}></pan-my-integrations>`;
@@ -50,7 +67,17 @@ export function renderView(host: MarketplaceViewsHost, view: 'install' | 'my-int
     <pan-tenant-page .api=${host.api} tenant-id=${host.tenantId()} @pan-uninstalled=${host.onUninstalled}></pan-tenant-page>`;
 }
 
-/** Install-only mode: the integration's install flow, then its settings page. */
-export function renderInstallPage(api: RunApiClient, slug: string): TemplateResult {
-  return html`<pan-install-page .api=${api} slug=${slug}></pan-install-page>`;
+/**
+ * The modes other than `full`: `install` (the install flow of the integration `slug`, then its
+ * settings page) and `auth` (the connect buttons of the integrations the token names).
+ */
+export function renderMode(api: RunApiClient, { mode, slug, label }: Pick<PanMarketplace, 'mode' | 'slug' | 'label'>): TemplateResult {
+  if (mode !== 'auth' && !slug) {
+    return html`<p class="state" part="error" role="alert">Set the integration attribute to the integration to install.</p>`;
+  }
+  // Nothing to ask the API before the host has set a token.
+  if (!api.ready) return html`<div class="state" aria-busy="true"><p class="state__title">Loading…</p></div>`;
+  return mode === 'auth'
+    ? html`<pan-auth-only .api=${api} heading=${label}></pan-auth-only>`
+    : html`<pan-install-page .api=${api} slug=${slug!}></pan-install-page>`;
 }

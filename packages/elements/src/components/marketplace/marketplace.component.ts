@@ -10,7 +10,7 @@ import { PanElement } from '../../internal/pan-element.ts';
 import { describeError } from '../../internal/views.ts';
 import type { IntegrationPageHost } from './integration-page.ts';
 import type { MarketplaceViewsHost } from './marketplace-views.ts';
-import { renderFlag, renderInstalled, safeUrl } from './marketplace-parts.ts';
+import { renderFlag, renderInstalled, renderReconnect, safeUrl } from './marketplace-parts.ts';
 import styles from './marketplace.styles.ts';
 
 /** Delay between the last keystroke in the search box and the catalog request. */
@@ -18,10 +18,21 @@ const SEARCH_DELAY_MS = 250;
 const SKELETON_CARDS = 6;
 
 type FocusTarget = { kind: 'heading' } | { kind: 'search' } | { kind: 'card'; slug: string };
+type View = 'browse' | 'install' | 'my-integrations' | 'tenant' | 'connections';
 
 /**
  * @summary An embedded integration marketplace: a searchable, filterable catalog of the account's
- * integrations and a page per integration, loaded from the run API with the end user's token.
+ * integrations and a page per integration, loaded from the run API with the end user's token;
+ * the install flow, My integrations and Connections (the user's accounts in other systems).
+ *
+ * Modes (the `mode` attribute): `full` (the default), `install` (one integration's install flow,
+ * from the `integration` attribute) and `auth` (only the connect buttons of the integrations the
+ * token's `xti.auth_only` names, each installed with its preset settings as soon as its connections
+ * are made; settings are never shown). The views beyond the catalog and the other modes load lazily.
+ *
+ * Back from a full-page sign-in (when popups are blocked, a connector's sign-in leaves the page and
+ * comes back with `pan_oauth`, `pan_connector` and `pan_message` in the URL), it opens on
+ * Connections, which shows the result and removes those parameters from the URL.
  *
  * @event {PanInstallRequestEvent} pan-install-request - The user pressed Install. Cancelable;
  *   `detail: {integration: {id, slug, name}}`. If not canceled, the element continues the install
@@ -33,6 +44,13 @@ type FocusTarget = { kind: 'heading' } | { kind: 'search' } | { kind: 'card'; sl
  * @event {PanTokenExpiredEvent} pan-token-expired - The token expired and could not be renewed
  *   through `tokenProvider`; `detail: {reason: 'no-provider' | 'provider-failed' | 'still-expired'}`.
  *   Set a new `token` to reload.
+ * @event {PanConnectedEvent} pan-connected - The user connected an account (Connections, the install
+ *   flow's Connect step, an installation's page, or auth mode); `detail: {connector}`.
+ * @event {PanDisconnectedEvent} pan-disconnected - The user disconnected one; `detail: {connector}`.
+ * @event {PanReconnectNeededEvent} pan-reconnect-needed - A connection shown needs the user to sign in
+ *   again (its refresh was refused); `detail: {connector, reason}`.
+ * @event {PanInstalledEvent} pan-installed - An integration was installed (install flow, or auth mode
+ *   once its connections are made); `detail: {tenant: {id, integration}}`.
  *
  * @csspart base - The wrapper of everything (a labelled region).
  * @csspart heading - The catalog's title.
@@ -49,6 +67,9 @@ type FocusTarget = { kind: 'heading' } | { kind: 'search' } | { kind: 'card'; sl
  * @csspart card-description - A card's short description.
  * @csspart flag - A flag badge (its colour is the flag's).
  * @csspart installed-badge - The "Installed" marker.
+ * @csspart reconnect-badge - The "Reconnect" marker of a card whose connection needs the user to sign in again.
+ * @csspart tabs - The sections' navigation (Browse, My integrations, Connections), in full mode.
+ * @csspart tab - One of its buttons (`aria-current="page"` on the current one).
  * @csspart visit-button - Visit, on external integrations.
  * @csspart empty - The state shown when no integration matches.
  * @csspart clear-filters-button - Clears the search and filters (in the empty state).
@@ -66,7 +87,7 @@ type FocusTarget = { kind: 'heading' } | { kind: 'search' } | { kind: 'card'; sl
  * @cssproperty --pan-color-primary-50 - Global token: the lightest primary tint (also -100, -600, -700).
  * @cssproperty --pan-color-primary-600 - Global token: the primary colour (buttons, selection, focus).
  * @cssproperty --pan-color-neutral-0 - Global token: the surface colour (also -50 ... -900 for greys and text).
- * @cssproperty --pan-color-danger-600 - Global token: errors.
+ * @cssproperty --pan-color-danger-600 - Global token: errors (also -50 and -700: the "Reconnect" marker).
  * @cssproperty --pan-color-success-700 - Global token: the "Installed" marker (with -50).
  * @cssproperty --pan-radius-s - Global token: small radius (also -m, -l, -pill).
  * @cssproperty --pan-space-s - Global token: spacing (also -2xs, -xs, -m, -l, -xl).
@@ -135,17 +156,22 @@ export class PanMarketplace extends PanElement {
   label = 'Integrations';
 
   /**
-   * `full`: catalog, integration pages, install flow and My integrations. `install`: only the install
-   * flow of the `integration` attribute's integration, then its settings page.
+   * `full`: catalog, integration pages, install flow, My integrations and Connections. `install`: only
+   * the install flow of the `integration` attribute's integration, then its settings page. `auth`:
+   * only the connect buttons of the integrations the token's `xti.auth_only` names, each installed
+   * with its preset settings once connected (no catalog, no settings shown).
    */
-  mode: 'full' | 'install' = 'full';
+  mode: 'full' | 'install' | 'auth' = 'full';
 
   private query = '';
   private searchTerm = '';
   private category = '';
   private selectedTags: readonly string[] = [];
-  /** Which part of the marketplace is shown; `browse` is the catalog or an integration page. */
-  private view: 'browse' | 'install' | 'my-integrations' | 'tenant' = 'browse';
+  /**
+   * Which part of the marketplace is shown; `browse` is the catalog or an integration page. Back
+   * from a full-page sign-in (popups blocked), Connections shows its result.
+   */
+  private view: View = location.search.includes('pan_oauth') ? 'connections' : 'browse';
   private installSlug = '';
   private tenantId = '';
   /** Bumped after an install or uninstall so the catalog's Installed markers follow. */
@@ -179,9 +205,10 @@ export class PanMarketplace extends PanElement {
 
   readonly #catalog = new Task(this, {
     args: () =>
-      [this.apiBase, this.#authEpoch + this.refreshEpoch, this.searchTerm, this.category, this.selectedTags] as const,
-    task: async ([, , q, category, tags], { signal }) => {
-      if (!this.#api.ready) return initialState;
+      [this.apiBase, this.#authEpoch + this.refreshEpoch, this.searchTerm, this.category, this.selectedTags, this.mode] as const,
+    task: async ([, , q, category, tags, mode], { signal }) => {
+      // The other modes show no catalog: nothing to load.
+      if (!this.#api.ready || mode !== 'full') return initialState;
       return this.#api.get<Catalog>('/marketplace/catalog', { q, category, tag: [...tags] }, signal);
     },
     // Only the latest request completes here (superseded ones are ignored by the task).
@@ -196,8 +223,8 @@ export class PanMarketplace extends PanElement {
   readonly #detail = new Task(this, {
     args: () => [this.apiBase, this.#authEpoch + this.refreshEpoch, this.slug, this.mode] as const,
     task: async ([, , slug, mode], { signal }) => {
-      // Install-only mode shows no integration page: nothing to load.
-      if (!slug || !this.#api.ready || mode === 'install') return initialState;
+      // The other modes show no integration page: nothing to load.
+      if (!slug || !this.#api.ready || mode !== 'full') return initialState;
       return this.#api.get<IntegrationDetail>(
         `/marketplace/integrations/${encodeURIComponent(slug)}`,
         {},
@@ -237,8 +264,8 @@ export class PanMarketplace extends PanElement {
   #focusView = false;
 
   protected override willUpdate(): void {
-    if (this.mode === 'install') this.#loadViews();
-    else if (this.slug && this.mode === 'full') this.#loadPage();
+    if (this.mode !== 'full' || this.view !== 'browse') this.#loadViews();
+    else if (this.slug) this.#loadPage();
   }
 
   protected override updated(): void {
@@ -265,7 +292,11 @@ export class PanMarketplace extends PanElement {
 
   override render(): TemplateResult {
     return html`<section class="marketplace" part="base" aria-label=${this.label}>
-      ${this.mode === 'install' ? this.#renderInstallMode() : html`${this.#renderTabs()}${this.#renderFullMode()}`}
+      ${this.mode === 'full'
+        ? html`${this.#renderTabs()}${this.#renderFullMode()}`
+        : this.#views
+          ? this.#views.renderMode(this.#api, this)
+          : this.#renderViewLoading()}
     </section>`;
   }
 
@@ -273,13 +304,6 @@ export class PanMarketplace extends PanElement {
     if (this.view === 'browse') return this.slug ? this.#renderDetail(this.slug) : this.#renderCatalog();
     if (!this.#views) return this.#renderViewLoading();
     return html`<div class="view" id="view" tabindex="-1">${this.#views.renderView(this.#viewsHost, this.view)}</div>`;
-  }
-
-  #renderInstallMode(): TemplateResult {
-    if (!this.slug) return html`<p class="state" part="error" role="alert">Set the integration attribute to the integration to install.</p>`;
-    // Nothing to ask the API before the host has set a token.
-    if (!this.#views || !this.#api.ready) return this.#renderViewLoading();
-    return this.#views.renderInstallPage(this.#api, this.slug);
   }
 
   readonly #viewsHost: MarketplaceViewsHost = {
@@ -291,16 +315,21 @@ export class PanMarketplace extends PanElement {
     onNavigate: (event) => this.#onChildNavigate(event),
     onUninstalled: () => this.#onUninstalled(),
     showMine: () => this.#showMine(),
+    onConnectionChange: () => this.refreshEpoch++,
   };
 
   #renderTabs(): TemplateResult {
-    const mine = this.view === 'my-integrations' || this.view === 'tenant';
+    const view = this.view;
+    const mine = view === 'my-integrations' || view === 'tenant';
     return html`<nav class="tabs" part="tabs" aria-label="Marketplace sections">
-      <button type="button" class="tab" part="tab" aria-current=${mine ? 'false' : 'page'} @click=${this.#showBrowse}>
+      <button type="button" class="tab" part="tab" aria-current=${mine || view === 'connections' ? 'false' : 'page'} @click=${this.#showBrowse}>
         Browse
       </button>
       <button type="button" class="tab" part="tab" aria-current=${mine ? 'page' : 'false'} @click=${this.#showMine}>
         My integrations
+      </button>
+      <button type="button" class="tab" part="tab" aria-current=${view === 'connections' ? 'page' : 'false'} @click=${this.#showConnections}>
+        Connections
       </button>
     </nav>`;
   }
@@ -309,8 +338,7 @@ export class PanMarketplace extends PanElement {
     return html`<div class="state" aria-busy="true"><p class="state__title">Loading…</p></div>`;
   }
 
-  #show(view: 'browse' | 'install' | 'my-integrations' | 'tenant', detail: PanNavigateDetail): void {
-    if (view !== 'browse') this.#loadViews();
+  #show(view: View, detail: PanNavigateDetail): void {
     this.view = view;
     this.#focusView = view !== 'browse';
     this.emit('pan-navigate', { detail });
@@ -323,6 +351,10 @@ export class PanMarketplace extends PanElement {
 
   #showMine = (): void => {
     this.#show('my-integrations', { view: 'my-integrations', slug: null });
+  };
+
+  #showConnections = (): void => {
+    this.#show('connections', { view: 'connections', slug: null });
   };
 
   #onInstalled = (event: PanInstalledEvent): void => {
@@ -480,9 +512,9 @@ export class PanMarketplace extends PanElement {
       <p class="card__description" part="card-description" id=${`card-desc-${i.slug}`}>
         ${i.short_description}
       </p>
-      ${i.installed || url
+      ${i.installed || i.reconnect_needed || url
         ? html`<div class="card__footer">
-            ${i.installed ? renderInstalled() : nothing}
+            ${i.installed ? renderInstalled() : nothing} ${i.reconnect_needed ? renderReconnect() : nothing}
             ${url ? this.#renderVisit(i, url, 'button button--small card__visit') : nothing}
           </div>`
         : nothing}

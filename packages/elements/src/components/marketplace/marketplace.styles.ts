@@ -399,6 +399,11 @@ export default [
     border-radius: var(--pan-radius-pill);
   }
 
+  .installed--warn {
+    color: var(--pan-color-danger-700);
+    background: var(--pan-color-danger-50);
+  }
+
 
 
 

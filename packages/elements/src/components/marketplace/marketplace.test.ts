@@ -241,6 +241,21 @@ describe('<pan-marketplace>', () => {
       expect(text(part(el, 'installed-badge'))).toBe('Installed');
     });
 
+    it('marks the cards of integrations whose connection needs reconnecting', async () => {
+      // This user's HubSpot connection had its refresh refused (seeded by the browser setup).
+      const el = await fixture({ token: await signToken('sales', { sub: stack.reconnectUsers[0]! }) });
+      const badge = card(el, 'HubSpot Contacts').querySelector('[part~="reconnect-badge"]');
+      expect(text(badge)).toBe('Reconnect');
+      expect(badge!.classList.contains('installed')).toBe(true);
+      for (const name of ['Salesforce Leads', 'Slack Alerts', 'Zapier']) {
+        expect(card(el, name).querySelector('[part~="reconnect-badge"]')).toBeNull();
+      }
+      expect(await axeViolations(el)).toEqual([]);
+      // Another user's connections are not theirs.
+      const other = await fixture();
+      expect(parts(other, 'reconnect-badge')).toEqual([]);
+    });
+
     it('emits pan-navigate when opening a page and going back', async () => {
       const navigations = listen('pan-navigate');
       const el = await fixture();

@@ -10,6 +10,8 @@ afterEach(cleanup);
 
 const ESC = '\x1b';
 
+const NOT_CONNECTED = '[pan] not connected to HubSpot: no PAN_SEC_HUBSPOT_* variables';
+
 /** A HubSpot tenant whose runs log `Syncing contacts (both)` then `contact N synced` for N in 1..records. */
 async function hubspot(records = 5, xti?: Record<string, unknown>) {
   const { api } = await newUser('engineering', xti);
@@ -24,7 +26,8 @@ async function finishedRun(records = 5) {
   const { api, tenant } = await hubspot(records);
   const done = await runToEnd(api, tenant.id);
   expect(done.run_status).toBe('Succeeded');
-  const expected = ['Syncing contacts (both)', ...Array.from({ length: records }, (_, i) => `contact ${i + 1} synced`)];
+  // The fixture user has not connected HubSpot: the engine's note comes first.
+  const expected = [NOT_CONNECTED, 'Syncing contacts (both)', ...Array.from({ length: records }, (_, i) => `contact ${i + 1} synced`)];
   return { api, tenant, runId: done.run_id!, expected };
 }
 
@@ -218,7 +221,7 @@ describe('<pan-run-log>', () => {
     const el = await mountLog(api, await runIdKnown);
     await expect.element(page.getByText('contact 40 synced')).toBeVisible();
     await expect.poll(() => status(el)).toBe('Succeeded');
-    expect(lineTexts(el)).toHaveLength(41);
+    expect(lineTexts(el)).toHaveLength(42);
     expect((await finished).run_status).toBe('Succeeded');
   });
 

@@ -66,7 +66,7 @@ describe('<pan-run-panel>', () => {
     expect(current(el)).toBe('Run: Succeeded');
     const log = el.shadowRoot!.querySelector<PanRunLog>('[part="current-log"]')!;
     expect(log.runId).toBe(runId);
-    await expect.poll(() => logLines(log).length).toBe(31);
+    await expect.poll(() => logLines(log).length).toBe(32); // the engine's not-connected note, the sync line, 30 contacts
     await expect.poll(() => rows(el)).toEqual([{ id: runId, status: 'Succeeded', sources: 'Manual' }]);
     const row = el.shadowRoot!.querySelector('[part="run"]')!;
     expect(row.querySelector('time')!.dateTime).toMatch(/^\d{4}-\d\d-\d\dT/);
@@ -148,7 +148,9 @@ describe('<pan-run-panel>', () => {
     await expect.element(hide).toHaveAttribute('aria-expanded', 'true');
     const log = el.shadowRoot!.querySelector<PanRunLog>('[part="log"]')!;
     expect(log.runId).toBe(done.run_id);
-    await expect.poll(() => logLines(log)).toEqual(['Syncing contacts (from_hubspot)', 'contact 1 synced', 'contact 2 synced']);
+    await expect
+      .poll(() => logLines(log))
+      .toEqual(['[pan] not connected to HubSpot: no PAN_SEC_HUBSPOT_* variables', 'Syncing contacts (from_hubspot)', 'contact 1 synced', 'contact 2 synced']);
     expect(log.getAttribute('id') ?? log.parentElement!.id).toBe(`log-${done.run_id}`);
     expect(await axeViolations(el)).toEqual([]);
     await hide.click();

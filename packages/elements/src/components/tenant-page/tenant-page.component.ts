@@ -1,16 +1,18 @@
 import { Task } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { Schedule, SettingsError, Tenant, TenantUpdate } from '@pan/run-api/contract';
+import type { IntegrationDetail, Schedule, SettingsError, Tenant, TenantUpdate } from '@pan/run-api/contract';
 import type {} from '../../events/events.ts';
 import type { PanLoadOptionsEvent } from '../../events/pan-load-options.ts';
 import type { PanSettingsSavedDetail } from '../../events/pan-settings-saved.ts';
 import { PanApiError, type RunApiClient } from '../../internal/api-client.ts';
 import { PanElement } from '../../internal/pan-element.ts';
 import { followTrigger, startRun } from '../../internal/trigger.ts';
+import { dangerButtonStyles } from '../../internal/danger.styles.ts';
 import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.styles.ts';
 import { statusStyles } from '../../internal/status.styles.ts';
 import { describeError } from '../../internal/views.ts';
+import '../connections/pan-connections.ts';
 import styles from './tenant-page.styles.ts';
 
 /**
@@ -21,18 +23,23 @@ import styles from './tenant-page.styles.ts';
  * @event {PanUninstalledEvent} pan-uninstalled - The user confirmed Uninstall and it was done.
  * @event {PanRunStartEvent} pan-run-start - From the Runs section: Run now was accepted.
  * @event {PanRunCompleteEvent} pan-run-complete - From the Runs section: a run started there ended.
+ * @event {PanConnectedEvent} pan-connected - From the Connections section; `detail: {connector}`.
+ * @event {PanDisconnectedEvent} pan-disconnected - From the Connections section; `detail: {connector}`.
+ * @event {PanReconnectNeededEvent} pan-reconnect-needed - From the Connections section: one of its
+ *   connections needs the user to sign in again; `detail: {connector, reason}`.
  *
  * @csspart header - Name, status and the pause/resume action.
  * @csspart status - The Active/Paused badge.
  * @csspart pause-button - Pause or Resume.
  * @csspart save-schedule-button - Saves the schedule.
+ * @csspart connections - The Connections section's `<pan-connections>` (when the integration needs any).
  * @csspart run-panel - The Runs section's `<pan-run-panel>`.
  * @csspart uninstall-button - Opens the confirmation.
  * @csspart confirm-dialog - The uninstall confirmation.
  * @csspart notice - The outcome of the last action.
  */
 export class PanTenantPage extends PanElement {
-  static override styles = [baseStyles, buttonStyles, stateStyles, statusStyles, styles];
+  static override styles = [baseStyles, buttonStyles, dangerButtonStyles, stateStyles, statusStyles, styles];
 
   @property({ attribute: false }) api?: RunApiClient;
 
@@ -59,6 +66,15 @@ export class PanTenantPage extends PanElement {
       this.current = tenant;
       this.schedule = undefined;
       this.serverErrors = [];
+    },
+  });
+
+  /** The connectors the integration needs (none shown when they cannot be loaded). */
+  readonly #connectors = new Task(this, {
+    args: () => [this.api, this.current?.integration.slug] as const,
+    task: async ([api, slug], { signal }) => {
+      if (!api || !slug) return [];
+      return (await api.get<IntegrationDetail>(`/marketplace/integrations/${encodeURIComponent(slug)}`, {}, signal)).connectors;
     },
   });
 
@@ -142,6 +158,13 @@ export class PanTenantPage extends PanElement {
           </button>
         </div>
       </section>
+
+      ${this.#connectors.value?.length
+        ? html`<section class="section" aria-labelledby="connections-title">
+            <h3 id="connections-title" class="section__title">Connections</h3>
+            <pan-connections part="connections" .api=${this.api} .connectors=${this.#connectors.value} tenant-id=${tenant.id}></pan-connections>
+          </section>`
+        : nothing}
 
       <section class="section" aria-labelledby="runs-title">
         <h3 id="runs-title" class="section__title">Runs</h3>
