@@ -17,6 +17,7 @@ beforeAll(async () => {
   distDir = mkdtempSync(path.join(os.tmpdir(), 'pan-demo-dist-'));
   writeFileSync(path.join(distDir, 'index.html'), '<!doctype html><title>demo</title>');
   writeFileSync(path.join(distDir, 'install.html'), '<!doctype html><title>demo install</title>');
+  writeFileSync(path.join(distDir, 'connect.html'), '<!doctype html><title>demo connect</title>');
   host = await buildHostApp({
     apiBase: 'http://127.0.0.1:3100',
     jwtSecret: stack.hs256Secret,
@@ -76,6 +77,29 @@ describe('demo host app', () => {
     const slugs = catalog.json<{ integrations: { slug: string }[] }>().integrations.map((i) => i.slug);
     expect(slugs).toContain('s3-export');
     expect(slugs).not.toContain('salesforce-leads');
+  });
+
+  it('signs the onboarding page\'s token with the auth-only integrations and their preset settings', async () => {
+    const cookie = await logIn('ada');
+    const page = await host.inject({ method: 'GET', url: '/connect', headers: { cookie } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('demo connect');
+    const response = await host.inject({
+      method: 'POST',
+      url: '/api/pan-token',
+      headers: { cookie, 'sec-fetch-site': 'same-origin', 'content-type': 'application/json' },
+      payload: { purpose: 'connect' },
+    });
+    const user = await stack.app.tokens.verify(response.json<{ token: string }>().token);
+    expect(user.xti.auth_only).toEqual({
+      integrations: [
+        { slug: 'acme-invoices', configs: { status: 'open' } },
+        { slug: 'acme-contacts', configs: { max_contacts: 10 } },
+      ],
+    });
+    // The marketplace's own token names none.
+    const plain = await host.inject({ method: 'POST', url: '/api/pan-token', headers: { cookie, 'sec-fetch-site': 'same-origin' } });
+    expect((await stack.app.tokens.verify(plain.json<{ token: string }>().token)).xti.auth_only).toBeUndefined();
   });
 
   it('rejects an unknown demo user', async () => {
