@@ -169,8 +169,9 @@ describe('<pan-tenant-page>', () => {
     await expect.element(page.getByRole('radio', { name: 'Repeat' })).toBeChecked();
     await expect.element(button('Save schedule')).toBeEnabled();
     await button('Save schedule').click();
+    // Disabled at once (busy) and after the save (nothing to save): wait for the stored value.
     await expect.element(button('Save schedule')).toBeDisabled();
-    expect((await stored(api, tenant.id)).schedule).toEqual({ type: 'interval', every: 2, unit: 'hours' });
+    await expect.poll(async () => (await stored(api, tenant.id)).schedule).toEqual({ type: 'interval', every: 2, unit: 'hours' });
   });
 
   it('keeps an unsaved schedule choice through a settings save (schedule of its own)', async () => {
