@@ -4,6 +4,7 @@ import { connectorRoutes } from './connectors.ts';
 import { integrationRoutes } from './integrations.ts';
 import { marketplaceSettingsRoutes } from './marketplace-settings.ts';
 import { hostRunRoutes } from './runs.ts';
+import { hostTenantRoutes } from './tenants.ts';
 
 /** The host-facing API (server to server, `X-API-KEY`). */
 export async function hostRoutes(app: FastifyInstance): Promise<void> {
@@ -12,4 +13,5 @@ export async function hostRoutes(app: FastifyInstance): Promise<void> {
   await app.register(integrationRoutes);
   await app.register(hostRunRoutes);
   await app.register(connectorRoutes);
+  await app.register(hostTenantRoutes);
 }

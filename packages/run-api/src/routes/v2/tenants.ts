@@ -1,0 +1,102 @@
+import type { FastifyInstance } from 'fastify';
+import { withTransaction } from '../../db/pool.ts';
+import { badRequest, notFound } from '../../errors.ts';
+import { listRuns } from '../../runs/history.ts';
+import { readPaging } from './paging.ts';
+import { idParamsSchema } from '../runs/schemas.ts';
+
+const TENANT_FIELDS = { created_date: 't.created_at', modified_date: 't.updated_at', user_name: 't.user_sub', id: 't.id' };
+
+const TENANT_SELECT = `
+  SELECT t.id, t.integration_id, i.slug AS integration_slug, t.user_sub AS user_name,
+         CASE WHEN t.archived_at IS NOT NULL THEN 'archived' WHEN t.paused THEN 'paused' ELSE 'active' END AS status,
+         t.configs, t.release_channel, t.metadata, t.created_at AS created_date, t.updated_at AS modified_date,
+         t.archived_at AS archived_date
+    FROM tenants t JOIN integrations i ON i.id = t.integration_id
+   WHERE t.account_id = $1`;
+
+/** Tenants for the host's backend (`X-API-KEY`): list, read, archive, runs and metadata. */
+export async function hostTenantRoutes(app: FastifyInstance): Promise<void> {
+  app.get<{ Querystring: Record<string, string> }>('/tenants', async (request) => {
+    const { accountId } = request.hostAccount;
+    const paging = readPaging(request.query, TENANT_FIELDS, 'created_date__DESC');
+    const known = new Set(['limit', 'skip', 'sort_by', 'user_name', 'integration_id', 'include_archived']);
+    const unknown = Object.keys(request.query).find((k) => !known.has(k));
+    if (unknown) throw badRequest('PAN_ERR_REQUEST_INVALID', `${unknown}: not a parameter of this list`, { errors: [{ field: unknown, message: 'unknown parameter' }] });
+    const { user_name: user, integration_id: integration, include_archived: archived } = request.query;
+    const { rows } = await app.db.query(
+      `${TENANT_SELECT}
+         AND ($2::text IS NULL OR t.user_sub = $2)
+         AND ($3::text IS NULL OR i.slug = $3 OR i.id::text = $3)
+         AND ($4::boolean OR t.archived_at IS NULL)
+       ORDER BY ${paging.orderBy}, t.id LIMIT $5 OFFSET $6`,
+      [accountId, user ?? null, integration ?? null, archived === 'true', paging.limit, paging.skip],
+    );
+    return rows;
+  });
+
+  app.get<{ Params: { id: string } }>('/tenants/:id', { schema: { params: idParamsSchema } }, async (request) => {
+    const { rows } = await app.db.query(`${TENANT_SELECT} AND t.id = $2`, [request.hostAccount.accountId, request.params.id]);
+    if (!rows[0]) throw notFound('Tenant');
+    return rows[0];
+  });
+
+  app.delete<{ Params: { id: string } }>('/tenants/:id', { schema: { params: idParamsSchema } }, async (request, reply) => {
+    const { rowCount } = await app.db.query(
+      'UPDATE tenants SET archived_at = now(), updated_at = now() WHERE id = $1 AND account_id = $2 AND archived_at IS NULL',
+      [request.params.id, request.hostAccount.accountId],
+    );
+    if (!rowCount) throw notFound('Tenant');
+    return reply.status(204).send();
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { limit?: number; before?: string } }>(
+    '/tenants/:id/runs',
+    {
+      schema: {
+        params: idParamsSchema,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 }, before: { type: 'string', format: 'uuid' } },
+        },
+      },
+    },
+    async (request) => {
+      const scope = { accountId: request.hostAccount.accountId };
+      const { rowCount } = await app.db.query('SELECT 1 FROM tenants WHERE id = $1 AND account_id = $2', [request.params.id, scope.accountId]);
+      if (!rowCount) throw notFound('Tenant');
+      return listRuns(app.db, scope, request.params.id, { limit: request.query.limit ?? 100, ...(request.query.before ? { before: request.query.before } : {}) });
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/tenants/:id/metadata', { schema: { params: idParamsSchema } }, async (request) => {
+    const { rows } = await app.db.query<{ metadata: Record<string, unknown> }>('SELECT metadata FROM tenants WHERE id = $1 AND account_id = $2', [
+      request.params.id,
+      request.hostAccount.accountId,
+    ]);
+    if (!rows[0]) throw notFound('Tenant');
+    return rows[0].metadata;
+  });
+
+  /** Shallow-merges the body into the tenant's metadata (a key set to null is removed). */
+  app.patch<{ Params: { id: string }; Body: Record<string, unknown> }>(
+    '/tenants/:id/metadata',
+    { schema: { params: idParamsSchema, body: { type: 'object', maxProperties: 200 } } },
+    async (request) =>
+      withTransaction(app.db, async (client) => {
+        const { rows } = await client.query<{ metadata: Record<string, unknown> }>(
+          'SELECT metadata FROM tenants WHERE id = $1 AND account_id = $2 FOR UPDATE',
+          [request.params.id, request.hostAccount.accountId],
+        );
+        if (!rows[0]) throw notFound('Tenant');
+        const merged: Record<string, unknown> = { ...rows[0].metadata };
+        for (const [key, value] of Object.entries(request.body)) {
+          if (value === null) delete merged[key];
+          else merged[key] = value;
+        }
+        await client.query('UPDATE tenants SET metadata = $2, updated_at = now() WHERE id = $1', [request.params.id, merged]);
+        return merged;
+      }),
+  );
+}
