@@ -45,6 +45,16 @@ describe('run now, history and context chaining', () => {
     expect(page.runs.map((r) => r.id)).toEqual([run2.id, run1.id]);
     expect(page.runs[0]!.duration_ms).toBeGreaterThanOrEqual(0);
 
+    // The host reads the same run and its log with its API key.
+    const hostRun = await stack.app.inject({ method: 'GET', url: `/v2/runs/${run1.id}`, headers: { 'x-api-key': stack.apiKey } });
+    expect(hostRun.json()).toMatchObject({ id: run1.id, status: 'Succeeded' });
+    const hostLog = await stack.app.inject({ method: 'GET', url: `/v2/runs/${run1.id}/log`, headers: { 'x-api-key': stack.apiKey } });
+    expect(hostLog.headers['content-type']).toMatch(/^text\/plain/);
+    expect(hostLog.body).toContain('contact 3 synced');
+    expect(hostLog.body.trimEnd().endsWith('[pan] Succeeded')).toBe(true);
+    const stranger = await stack.app.inject({ method: 'GET', url: `/v2/runs/${run1.id}/log`, headers: { 'x-api-key': 'pan_nope' } });
+    expect(stranger.statusCode).toBe(401);
+
     const status = await call(stack, 'GET', `/marketplace/triggers/${second.json<{ trigger_id: string }>().trigger_id}`, jwt);
     expect(status.json<TriggerStatus>()).toMatchObject({ state: 'finished', run_id: run2.id, run_status: 'Succeeded' });
   });

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { withTransaction } from '../../db/pool.ts';
 import { badRequest, notFound } from '../../errors.ts';
-import { listRuns } from '../../runs/history.ts';
+import { listRuns, readRun } from '../../runs/history.ts';
+import { sendLogText, streamLog, wantsEventStream } from '../../runs/log-responses.ts';
 import { readPaging } from './paging.ts';
 import { idParamsSchema } from '../runs/schemas.ts';
 
@@ -69,6 +70,20 @@ export async function hostTenantRoutes(app: FastifyInstance): Promise<void> {
       return listRuns(app.db, scope, request.params.id, { limit: request.query.limit ?? 100, ...(request.query.before ? { before: request.query.before } : {}) });
     },
   );
+
+  app.get<{ Params: { id: string } }>('/runs/:id', { schema: { params: idParamsSchema } }, async (request) => {
+    const run = await readRun(app.db, { accountId: request.hostAccount.accountId }, request.params.id);
+    if (!run) throw notFound('Run');
+    return run;
+  });
+
+  /** A run's log: plain text, or Server-Sent Events with `Accept: text/event-stream` (live, resumable). */
+  app.get<{ Params: { id: string } }>('/runs/:id/log', { schema: { params: idParamsSchema } }, async (request, reply) => {
+    const run = await readRun(app.db, { accountId: request.hostAccount.accountId }, request.params.id);
+    if (!run) throw notFound('Run');
+    if (wantsEventStream(request)) return streamLog(request, reply, app.logHub, run.id);
+    return sendLogText(request, reply, run);
+  });
 
   app.get<{ Params: { id: string } }>('/tenants/:id/metadata', { schema: { params: idParamsSchema } }, async (request) => {
     const { rows } = await app.db.query<{ metadata: Record<string, unknown> }>('SELECT metadata FROM tenants WHERE id = $1 AND account_id = $2', [
