@@ -6,6 +6,7 @@ import type { RunApiConfig } from './config.ts';
 import type { SecretBox } from './crypto/secret-box.ts';
 import type { Db } from './db/pool.ts';
 import { installErrorHandler } from './error-handler.ts';
+import { registerOpenApi } from './openapi/index.ts';
 import { marketplaceRoutes } from './routes/marketplace/index.ts';
 import { hostRoutes } from './routes/v2/index.ts';
 import { oauthCallbackRoutes } from './routes/oauth-callback.ts';
@@ -65,6 +66,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     maxAge: 600,
   });
   app.addHook('onRequest', refuseTokenInUrl);
+  await registerOpenApi(app);
 
   app.get('/health', async () => ({ ok: true }));
   await app.register(marketplaceRoutes, { prefix: '/marketplace' });

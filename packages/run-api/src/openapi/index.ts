@@ -1,0 +1,67 @@
+import swagger from '@fastify/swagger';
+import type { FastifyInstance, FastifySchema } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every `/v2` route registered on the app (method + Fastify URL), HEAD routes left out. */
+    v2Routes: ReadonlyArray<{ method: string; url: string }>;
+  }
+}
+
+/** Where the host API's OpenAPI document is served (no `X-API-KEY` needed). */
+export const OPENAPI_DOCUMENT_PATH = '/v2/openapi.json';
+
+/**
+ * Sets up the OpenAPI 3.1 document of the host API (`/v2`), generated from the route schemas.
+ * Call on the root instance BEFORE the routes are registered (it collects them with `onRoute`).
+ */
+export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  const v2Routes: Array<{ method: string; url: string }> = [];
+  app.decorate('v2Routes', v2Routes);
+  app.addHook('onRoute', (route) => {
+    if (!isV2(route.url) || route.url === OPENAPI_DOCUMENT_PATH) return;
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') v2Routes.push({ method, url: route.url });
+    }
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'pan-marketplace run API', version: '0.1.0' },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-KEY' },
+          endUser: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        },
+      },
+    },
+    transform: ({ schema, url }) => {
+      const base: FastifySchema = schema ?? {};
+      if (!isV2(url) || url === OPENAPI_DOCUMENT_PATH) return { schema: { ...base, hide: true }, url };
+      return { schema: { ...base, params: withPathParams(url, base.params), security: [{ apiKey: [] }] }, url };
+    },
+  });
+
+  // Outside the `/v2` plugin, so its `requireApiKey` hook does not apply.
+  app.get(OPENAPI_DOCUMENT_PATH, { schema: { hide: true } }, async () => app.swagger());
+}
+
+function isV2(url: string): boolean {
+  return url === '/v2' || url.startsWith('/v2/');
+}
+
+/** OpenAPI requires every `{param}` of a path to be declared: add the ones a route schema leaves out. */
+function withPathParams(url: string, params: unknown): unknown {
+  const names = [...url.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!);
+  if (names.length === 0) return params;
+  const declared = (params ?? { type: 'object', properties: {} }) as { properties?: Record<string, unknown>; required?: string[] };
+  const missing = names.filter((name) => !declared.properties?.[name]);
+  if (missing.length === 0) return params;
+  return {
+    ...declared,
+    type: 'object',
+    properties: { ...declared.properties, ...Object.fromEntries(missing.map((name) => [name, { type: 'string' }])) },
+    required: [...new Set([...(declared.required ?? []), ...names])],
+  };
+}

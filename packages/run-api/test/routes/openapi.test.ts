@@ -1,0 +1,70 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startTestStack, type TestStack } from '../support/index.ts';
+
+/** `GET /v2/openapi.json`: the host API's OpenAPI 3.1 document, generated from the route schemas. */
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startTestStack({ clusterUrl: inject('pgClusterUrl'), listen: false });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+interface Document {
+  openapi: string;
+  paths: Record<string, Record<string, { security?: unknown; parameters?: Array<{ in: string; name: string }> }>>;
+  components: { securitySchemes: Record<string, unknown> };
+}
+
+async function fetchDocument(): Promise<Document> {
+  const response = await stack.app.inject({ method: 'GET', url: '/v2/openapi.json' });
+  expect(response.statusCode, response.body).toBe(200);
+  expect(response.headers['content-type']).toMatch(/^application\/json/);
+  return response.json();
+}
+
+describe('GET /v2/openapi.json', () => {
+  it('is served without an API key and is a valid OpenAPI 3.1 document', async () => {
+    const document = await fetchDocument();
+    expect(document.openapi).toBe('3.1.0');
+    const validator = new Validator();
+    const result = await validator.validate(document as unknown as Record<string, unknown>);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+    expect(Object.keys(document.components.securitySchemes).sort()).toEqual(['apiKey', 'endUser']);
+  });
+
+  it('documents every /v2 route, each with the API key security, and nothing else', async () => {
+    const document = await fetchDocument();
+    const routes = stack.app.v2Routes;
+    expect(routes.length).toBeGreaterThan(0);
+    const expected = routes.map(({ method, url }) => `${method.toLowerCase()} ${url.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`);
+    // The releases upload (gzip body) and the sync (raw JSON body) have their own content type parsers.
+    expect(expected).toContain('post /v2/integrations/{integration}/releases');
+    expect(expected).toContain('post /v2/tenants/{id}/sync');
+
+    const documented: string[] = [];
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        documented.push(`${method} ${path}`);
+        expect(operation.security, `${method} ${path}`).toEqual([{ apiKey: [] }]);
+        // Every `{param}` of the path is declared as a path parameter.
+        for (const [, name] of path.matchAll(/\{([^}]+)\}/g)) {
+          expect(operation.parameters?.some((p) => p.in === 'path' && p.name === name), `${method} ${path}: ${name}`).toBe(true);
+        }
+      }
+    }
+    expect(documented.sort()).toEqual([...new Set(expected)].sort());
+    expect(documented).not.toContain('get /v2/openapi.json');
+  });
+
+  it('keeps the API key required on the other /v2 routes', async () => {
+    const response = await stack.app.inject({ method: 'GET', url: '/v2/connectors' });
+    expect(response.statusCode).toBe(401);
+  });
+});
