@@ -32,6 +32,8 @@ export interface RunApiConfig {
   runStderrCap: number;
   /** How often the scheduler looks for due cron schedules. */
   schedulerIntervalMs: number;
+  /** How long a `pan-synchronous: true` webhook or API call waits for its run (default 29 s). */
+  syncWaitMs?: number;
 }
 
 const MiB = 1024 * 1024;
@@ -55,6 +57,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
     runStdoutCap: readInteger(env, 'PAN_RUN_STDOUT_CAP', 1 * MiB),
     runStderrCap: readInteger(env, 'PAN_RUN_STDERR_CAP', 5 * MiB),
     schedulerIntervalMs: readInteger(env, 'PAN_SCHEDULER_INTERVAL_MS', 15_000),
+    syncWaitMs: readInteger(env, 'PAN_SYNC_WAIT_MS', 29_000),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { requireApiKey } from '../../auth/hooks.ts';
 import { connectorRoutes } from './connectors.ts';
+import { eventRoutes } from './events.ts';
 import { integrationRoutes } from './integrations.ts';
 import { marketplaceSettingsRoutes } from './marketplace-settings.ts';
 import { hostRunRoutes } from './runs.ts';
@@ -13,5 +14,6 @@ export async function hostRoutes(app: FastifyInstance): Promise<void> {
   await app.register(integrationRoutes);
   await app.register(hostRunRoutes);
   await app.register(connectorRoutes);
+  await app.register(eventRoutes);
   await app.register(hostTenantRoutes);
 }

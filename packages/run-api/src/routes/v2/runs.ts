@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { badRequest, notFound } from '../../errors.ts';
 import { queueTrigger } from '../../runs/service.ts';
+import { answerSynchronously, useRunEndWaiter, wantsSynchronous } from '../../runs/sync-invocation.ts';
 import { readTriggerStatus } from '../../runs/triggers.ts';
 import { idParamsSchema, syncQuerySchema, triggerAcceptedSchema, triggerStatusSchema } from '../runs/schemas.ts';
 import { payloadHeaders } from '../webhooks.ts';
 
 /** Host-side trigger intake (`X-API-KEY`): sync a tenant, follow a trigger. */
 export async function hostRunRoutes(app: FastifyInstance): Promise<void> {
+  const runEnds = useRunEndWaiter(app);
   // The body is the run's payload, kept as sent: read raw, checked to be JSON.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(/^application\/(.+\+)?json\b/, { parseAs: 'buffer', bodyLimit: app.config.webhookBodyLimit }, (_request, body, done) => {
@@ -32,6 +34,8 @@ export async function hostRunRoutes(app: FastifyInstance): Promise<void> {
         mode: request.query.mode ?? 'normal',
         ...(body ? { payload: { body, headers: payloadHeaders(request.headers) } } : {}),
       });
+      // `pan-synchronous: true`: held open until the run ends (bounded), answered with its output.
+      if (wantsSynchronous(request)) return answerSynchronously(app, runEnds, reply, triggerId);
       return reply.status(202).send({ trigger_id: triggerId });
     },
   );
