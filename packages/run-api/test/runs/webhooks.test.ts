@@ -187,6 +187,25 @@ describe('host API sync', () => {
     expect(status.json()).toEqual({ trigger_id: id, state: 'pending', run_id: null, run_status: null });
   });
 
+  it('syncs a tenant named by its integration and end user', async () => {
+    const { tenant } = await tenantWithHook();
+    const user = tenant.id && (await stack.db.query<{ user_sub: string }>('SELECT user_sub FROM tenants WHERE id = $1', [tenant.id])).rows[0]!.user_sub;
+    const response = await stack.app.inject({
+      method: 'POST',
+      url: `/v2/integrations/hubspot-contacts/sync?user_name=${user}`,
+      payload: '{"n":1}',
+      headers: { 'x-api-key': stack.apiKey, 'content-type': 'application/json' },
+    });
+    expect(response.statusCode, response.body).toBe(202);
+    const row = await storedTrigger(response.json<{ trigger_id: string }>().trigger_id);
+    expect(row).toMatchObject({ source: 'api', mode: 'normal' });
+    expect(row!.payload.toString()).toBe('{"n":1}');
+    const none = await stack.app.inject({ method: 'POST', url: '/v2/integrations/hubspot-contacts/sync?user_name=nobody', headers: { 'x-api-key': stack.apiKey } });
+    expect(none.statusCode).toBe(404);
+    const missing = await stack.app.inject({ method: 'POST', url: '/v2/integrations/hubspot-contacts/sync', headers: { 'x-api-key': stack.apiKey } });
+    expect(missing.statusCode).toBe(400);
+  });
+
   it('answers 401 without a key, 404 for another account, 400 for a bad mode', async () => {
     const { tenant } = await tenantWithHook();
     expect((await stack.app.inject({ method: 'POST', url: `/v2/tenants/${tenant.id}/sync` })).statusCode).toBe(401);

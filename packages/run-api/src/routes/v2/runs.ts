@@ -40,6 +40,40 @@ export async function hostRunRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
+  // The same, naming the tenant by its integration (slug or id) and end user.
+  app.post<{ Params: { integration: string }; Querystring: { mode?: 'init' | 'normal'; user_name?: string } }>(
+    '/integrations/:integration/sync',
+    {
+      schema: {
+        params: { type: 'object', required: ['integration'], properties: { integration: { type: 'string', maxLength: 200 } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['user_name'],
+          properties: { ...syncQuerySchema.properties, user_name: { type: 'string', minLength: 1, maxLength: 500 } },
+        },
+        response: { 202: triggerAcceptedSchema },
+      },
+    },
+    async (request, reply) => {
+      const { accountId } = request.hostAccount;
+      const { rows } = await app.db.query<{ id: string }>(
+        `SELECT t.id FROM tenants t JOIN integrations i ON i.id = t.integration_id
+          WHERE t.account_id = $1 AND t.user_sub = $2 AND t.archived_at IS NULL AND (i.slug = $3 OR i.id::text = $3)`,
+        [accountId, request.query.user_name, request.params.integration],
+      );
+      if (!rows[0]) throw notFound('Tenant of that user for that integration');
+      const body = Buffer.isBuffer(request.body) && request.body.length > 0 ? request.body : undefined;
+      const triggerId = await queueTrigger(app.db, { accountId }, rows[0].id, {
+        source: 'api',
+        mode: request.query.mode ?? 'normal',
+        ...(body ? { payload: { body, headers: payloadHeaders(request.headers) } } : {}),
+      });
+      if (wantsSynchronous(request)) return answerSynchronously(app, runEnds, reply, triggerId);
+      return reply.status(202).send({ trigger_id: triggerId });
+    },
+  );
+
   // Turns on Standard Webhooks signatures for a tenant's webhook URL. The secret is shown this
   // once (the sender needs it); a new call replaces it.
   app.post<{ Params: { id: string } }>(
