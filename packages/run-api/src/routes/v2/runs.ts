@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { badRequest, notFound } from '../../errors.ts';
 import { queueTrigger } from '../../runs/service.ts';
 import { answerSynchronously, useRunEndWaiter, wantsSynchronous } from '../../runs/sync-invocation.ts';
@@ -24,19 +24,23 @@ export async function hostRunRoutes(app: FastifyInstance): Promise<void> {
     done(null, body);
   });
 
+  /** Queues an `api` trigger with the body as its payload; `pan-synchronous: true` waits for the run (bounded). */
+  const sync = async (request: FastifyRequest, reply: FastifyReply, tenantId: string, mode: 'init' | 'normal' = 'normal') => {
+    const body = Buffer.isBuffer(request.body) && request.body.length > 0 ? request.body : undefined;
+    const triggerId = await queueTrigger(app.db, { accountId: request.hostAccount.accountId }, tenantId, {
+      source: 'api',
+      mode,
+      ...(body ? { payload: { body, headers: payloadHeaders(request.headers) } } : {}),
+    });
+    if (wantsSynchronous(request)) return answerSynchronously(app, runEnds, reply, triggerId);
+    return reply.status(202).send({ trigger_id: triggerId });
+  };
+
   app.post<{ Params: { id: string }; Querystring: { mode?: 'init' | 'normal' } }>(
     '/tenants/:id/sync',
     { schema: { params: idParamsSchema, querystring: syncQuerySchema, response: { 202: triggerAcceptedSchema } } },
     async (request, reply) => {
-      const body = Buffer.isBuffer(request.body) && request.body.length > 0 ? request.body : undefined;
-      const triggerId = await queueTrigger(app.db, { accountId: request.hostAccount.accountId }, request.params.id, {
-        source: 'api',
-        mode: request.query.mode ?? 'normal',
-        ...(body ? { payload: { body, headers: payloadHeaders(request.headers) } } : {}),
-      });
-      // `pan-synchronous: true`: held open until the run ends (bounded), answered with its output.
-      if (wantsSynchronous(request)) return answerSynchronously(app, runEnds, reply, triggerId);
-      return reply.status(202).send({ trigger_id: triggerId });
+      return sync(request, reply, request.params.id, request.query.mode);
     },
   );
 
@@ -63,14 +67,7 @@ export async function hostRunRoutes(app: FastifyInstance): Promise<void> {
         [accountId, request.query.user_name, request.params.integration],
       );
       if (!rows[0]) throw notFound('Tenant of that user for that integration');
-      const body = Buffer.isBuffer(request.body) && request.body.length > 0 ? request.body : undefined;
-      const triggerId = await queueTrigger(app.db, { accountId }, rows[0].id, {
-        source: 'api',
-        mode: request.query.mode ?? 'normal',
-        ...(body ? { payload: { body, headers: payloadHeaders(request.headers) } } : {}),
-      });
-      if (wantsSynchronous(request)) return answerSynchronously(app, runEnds, reply, triggerId);
-      return reply.status(202).send({ trigger_id: triggerId });
+      return sync(request, reply, rows[0].id, request.query.mode);
     },
   );
 
