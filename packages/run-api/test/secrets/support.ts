@@ -1,21 +1,15 @@
 /** Helpers of the secrets tests: a stack whose box follows a key file, the `pan` CLI, script releases over the API. */
 import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import { create } from 'tar';
-import { buildApp } from '../../src/app.ts';
-import { createApiKey } from '../../src/auth/api-key.ts';
-import { readConfig, type RunApiConfig } from '../../src/config.ts';
+import type { RunApiConfig } from '../../src/config.ts';
 import { loadSecretBox } from '../../src/crypto/secret-box.ts';
-import { createPool } from '../../src/db/pool.ts';
-import { startRunEngine } from '../../src/runs/engine.ts';
-import { upsertAccount } from '../../src/storage/accounts.ts';
-import { seedFixtureCatalog, createTestDatabase, type TestStack } from '../support/index.ts';
+import { startTestStack, type TestStack } from '../support/index.ts';
 
 export const panBin = fileURLToPath(new URL('../../../cli/bin/pan.js', import.meta.url));
 
@@ -30,69 +24,16 @@ export interface KeyFileStack extends TestStack {
  * `keyDir`, as `startServer` does, so that `pan secrets rotate` can change its keys.
  */
 export async function startKeyFileStack(options: { clusterUrl: string; keyDir: string; config?: Partial<RunApiConfig> }): Promise<KeyFileStack> {
-  const database = await createTestDatabase(options.clusterUrl);
-  const db = createPool(database.url, 8);
-  const box = await loadSecretBox(undefined, options.keyDir);
-  const hs256Secret = randomBytes(32);
-  const suffix = randomBytes(4).toString('hex');
-  const issuer = `keys-${suffix}`;
-  const audience = 'pan-marketplace';
-  const accountId = await upsertAccount(db, box, {
-    slug: `keys-${suffix}`,
-    name: 'Key File Account',
-    jwtIssuer: issuer,
-    jwtAudience: audience,
-    jwtAlgorithms: ['HS256'],
-    hs256Secret,
-  });
-  const apiKey = await createApiKey(db, accountId, 'test');
-  await seedFixtureCatalog(db, accountId);
-  const logLines: string[] = [];
-  const logStream = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      callback();
-    },
-  });
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'pan-keystack-'));
-  let config: RunApiConfig = { ...readConfig({}), dataDir, corsOrigins: ['*'], logLevel: 'debug', ...options.config };
-  const app = await buildApp({ db, box, config, logStream });
-  const apiBase = await app.listen({ host: '127.0.0.1', port: 0 });
-  config = { ...config, publicUrl: apiBase };
-  (app.config as { publicUrl: string }).publicUrl = apiBase;
   const engineLog: string[] = [];
-  const engine = await startRunEngine({
-    db,
-    box,
-    databaseUrl: database.url,
-    config,
-    pollMs: 200,
-    log: (message, fields) => engineLog.push(`${message} ${JSON.stringify(fields ?? {})}`),
+  const stack = await startTestStack({
+    clusterUrl: options.clusterUrl,
+    seedCatalog: true,
+    box: await loadSecretBox(undefined, options.keyDir),
+    poolSize: 8,
+    ...(options.config ? { config: options.config } : {}),
+    runEngine: { pollMs: 200, log: (message, fields) => engineLog.push(`${message} ${JSON.stringify(fields ?? {})}`) },
   });
-  return {
-    app,
-    db,
-    box,
-    apiBase,
-    accountId,
-    issuer,
-    audience,
-    hs256Secret: hs256Secret.toString('base64url'),
-    apiKey,
-    logLines,
-    databaseUrl: database.url,
-    config,
-    engine,
-    keyDir: options.keyDir,
-    engineLog,
-    async stop() {
-      await engine.stop();
-      await app.close();
-      await db.end();
-      await database.drop();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
+  return { ...stack, keyDir: options.keyDir, engineLog };
 }
 
 export async function signEndUserToken(secret: Buffer, issuer: string, audience: string, sub: string): Promise<string> {

@@ -49,6 +49,10 @@ export interface TestStackOptions {
   config?: Partial<RunApiConfig>;
   /** Listen on a port (default true); `inject` works either way. */
   listen?: boolean;
+  /** The server's secret box (default: one random key); e.g. a key ring over a key file. */
+  box?: SecretBox;
+  /** Connections in the app's pool (default 5). */
+  poolSize?: number;
   /**
    * Start a run engine (worker + scheduler, the real process executor) on the same database, with
    * its data directory in a temporary folder. Options are passed through.
@@ -60,8 +64,8 @@ export interface TestStackOptions {
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const cluster = options.clusterUrl ? undefined : await startThrowawayCluster();
   const database = await createTestDatabase(options.clusterUrl ?? cluster!.url);
-  const db = createPool(database.url, 5);
-  const box = new SecretBox(randomBytes(32));
+  const db = createPool(database.url, options.poolSize ?? 5);
+  const box = options.box ?? new SecretBox(randomBytes(32));
   const hs256Secret = randomBytes(32);
   const suffix = randomBytes(4).toString('hex');
   const issuer = `test-account-${suffix}`;
