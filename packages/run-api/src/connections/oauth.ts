@@ -9,7 +9,7 @@ import type pg from 'pg';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import { withTransaction, type Db } from '../db/pool.ts';
 import { badRequest, PanError } from '../errors.ts';
-import { saveConnection, type ConnectorRow } from './store.ts';
+import { findConnectorById, saveConnection, type ConnectorRow } from './store.ts';
 
 export const STATE_TTL_MS = 10 * 60_000;
 /** Tokens expiring within this are refreshed before a run. */
@@ -123,24 +123,19 @@ export async function completeAuthorization(db: Db, box: SecretBox, callbackUrl:
     redirect_uri: string;
     return_origin: string;
     return_url: string | null;
-    connector: ConnectorRow;
+    connector_id: string;
   }>(
     `UPDATE oauth_states s SET used_at = now()
       WHERE state_hash = $1 AND used_at IS NULL AND expires_at > now()
-     RETURNING s.account_id, s.user_sub, s.code_verifier_sealed, s.redirect_uri, s.return_origin, s.return_url,
-               (SELECT row_to_json(c) FROM connectors c WHERE c.id = s.connector_id) AS connector`,
+     RETURNING s.account_id, s.user_sub, s.code_verifier_sealed, s.redirect_uri, s.return_origin, s.return_url, s.connector_id`,
     [hashState(state)],
   );
   const found = rows[0];
   if (!found) {
     throw badRequest('PAN_ERR_OAUTH_STATE_INVALID', 'This sign-in link was already used or has expired: start connecting again');
   }
-  const connector: ConnectorRow = {
-    ...found.connector,
-    client_secret_sealed: found.connector.client_secret_sealed
-      ? Buffer.from(String(found.connector.client_secret_sealed).replace(/^\\x/, ''), 'hex')
-      : null,
-  };
+  // The state references its connector (ON DELETE CASCADE): it exists while the state does.
+  const connector = (await findConnectorById(db, found.connector_id))!;
   const outcome = { connector: connector.name, returnOrigin: found.return_origin, returnUrl: found.return_url };
   const fail = (code: string, message: string) => new PanError(400, code, message, { oauth: outcome });
   const providerError = callbackUrl.searchParams.get('error');

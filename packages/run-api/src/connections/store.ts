@@ -69,6 +69,11 @@ export async function findConnector(q: Queryable, accountId: string, name: strin
   return rows[0] ?? null;
 }
 
+export async function findConnectorById(q: Queryable, id: string): Promise<ConnectorRow | null> {
+  const { rows } = await q.query<ConnectorRow>(`SELECT ${CONNECTOR_COLUMNS} FROM connectors WHERE id = $1`, [id]);
+  return rows[0] ?? null;
+}
+
 /** The host's view of a connector: its settings, whether a client secret is stored (never the secret). */
 export function connectorView(row: ConnectorRow) {
   return {
