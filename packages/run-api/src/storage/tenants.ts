@@ -7,11 +7,14 @@ import { insertTrigger } from '../runs/triggers.ts';
 /** Anything that runs a query: the pool, or a client inside a transaction. */
 type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
-/** Who owns a tenant: every tenant query is scoped by both. */
+/** Who owns a tenant: every end-user tenant query is scoped by both. */
 export interface TenantOwner {
   accountId: string;
   sub: string;
 }
+
+/** The host's backend (`X-API-KEY`) sees every tenant of its account; an end user only theirs. */
+export type TenantScope = TenantOwner | { accountId: string; sub?: undefined };
 
 /** A release with the parsed PANDIUM.yaml the settings form is built from. */
 export interface ReleaseWithSpec extends ReleaseRef {
@@ -122,6 +125,8 @@ export interface NewTenant {
   allowedInstalls?: number;
   /** The release has dynamic selectors: queue its init run with the tenant (SPEC: Install). */
   queueInit?: boolean;
+  /** Tenants created by the host API start paused (SPEC). */
+  paused?: boolean;
 }
 
 export type InsertTenantResult =
@@ -146,8 +151,8 @@ export async function insertTenant(db: Db, owner: TenantOwner, tenant: NewTenant
       }
       const inserted = await client.query<{ id: string }>(
         `INSERT INTO tenants (account_id, integration_id, user_sub, configs, schedule_is_default, schedule,
-                              release_channel, pinned_release_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+                              release_channel, pinned_release_id, paused)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
         [
           owner.accountId,
           tenant.integrationId,
@@ -157,6 +162,7 @@ export async function insertTenant(db: Db, owner: TenantOwner, tenant: NewTenant
           tenant.schedule === undefined ? null : tenant.schedule,
           tenant.channel.type,
           tenant.channel.type === 'pinned' ? tenant.channel.release_id : null,
+          tenant.paused ?? false,
         ],
       );
       const id = inserted.rows[0]!.id;
@@ -221,21 +227,21 @@ export async function updateTenant(
 }
 
 /** Pauses or resumes; idempotent (`updated_at` moves only on a change). False when there is no such tenant. */
-export async function setPaused(q: Queryable, owner: TenantOwner, id: string, paused: boolean): Promise<boolean> {
+export async function setPaused(q: Queryable, scope: TenantScope, id: string, paused: boolean): Promise<boolean> {
   const { rowCount } = await q.query(
     `UPDATE tenants SET paused = $4, updated_at = CASE WHEN paused = $4 THEN updated_at ELSE now() END
-      WHERE account_id = $1 AND user_sub = $2 AND id = $3 AND archived_at IS NULL`,
-    [owner.accountId, owner.sub, id, paused],
+      WHERE account_id = $1 AND ($2::text IS NULL OR user_sub = $2) AND id = $3 AND archived_at IS NULL`,
+    [scope.accountId, scope.sub ?? null, id, paused],
   );
   return rowCount === 1;
 }
 
 /** Archives (uninstalls): the row and its history stay; the user may install the integration again. */
-export async function archiveTenant(q: Queryable, owner: TenantOwner, id: string): Promise<boolean> {
+export async function archiveTenant(q: Queryable, scope: TenantScope, id: string): Promise<boolean> {
   const { rowCount } = await q.query(
     `UPDATE tenants SET archived_at = now(), updated_at = now()
-      WHERE account_id = $1 AND user_sub = $2 AND id = $3 AND archived_at IS NULL`,
-    [owner.accountId, owner.sub, id],
+      WHERE account_id = $1 AND ($2::text IS NULL OR user_sub = $2) AND id = $3 AND archived_at IS NULL`,
+    [scope.accountId, scope.sub ?? null, id],
   );
   return rowCount === 1;
 }

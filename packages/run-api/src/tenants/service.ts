@@ -107,19 +107,52 @@ export async function readInstallPlan(db: Db, user: EndUser, slug: string): Prom
 
 export async function install(db: Db, user: EndUser, request: InstallRequest): Promise<Tenant> {
   const integration = await installableIntegration(db, user, request.integration, 'unprocessable');
+  const id = await insertCheckedTenant(db, owner(user), integration, request, { allowedInstalls: user.xti.allowed_installs });
+  return getTenant(db, user, id);
+}
+
+/**
+ * The host's backend installs for one of its users (`POST /v2/tenants`): any internal integration
+ * of the account, no `xti` rules, and the tenant starts paused (SPEC). Returns the new tenant's id.
+ */
+export async function installForUser(db: Db, accountId: string, userName: string, request: InstallRequest): Promise<string> {
+  const { rows } = await db.query<{ id: string; slug: string; name: string; type: string; default_release_id: string | null }>(
+    'SELECT id, slug, name, type, default_release_id FROM integrations WHERE account_id = $1 AND (slug = $2 OR id::text = $2)',
+    [accountId, request.integration],
+  );
+  const integration = rows[0];
+  if (!integration) {
+    throw unprocessable('PAN_ERR_TENANT_INTEGRATION_NOT_FOUND', `No integration "${request.integration}" in this account`, {
+      errors: [{ field: 'integration', message: `no integration "${request.integration}" in this account` }],
+    });
+  }
+  if (integration.type === 'external') {
+    throw unprocessable('PAN_ERR_TENANT_INTEGRATION_EXTERNAL', `"${integration.name}" is an external integration: it is set up on its own site, not installed here`);
+  }
+  return insertCheckedTenant(db, { accountId, sub: userName }, integration, request, { paused: true });
+}
+
+/** Validates schedule, channel and settings against the release the tenant will run, then inserts it. */
+async function insertCheckedTenant(
+  db: Db,
+  tenantOwner: TenantOwner,
+  integration: { id: string; slug: string; name: string },
+  request: InstallRequest,
+  options: { allowedInstalls?: number; paused?: boolean },
+): Promise<string> {
   const schedule = request.schedule === undefined ? undefined : checkedSchedule(request.schedule);
   const channel = request.release_channel ?? { type: 'default' };
   const release = await channelRelease(db, integration.id, channel);
   const settings = settingsOnInstall(release.spec, userSettingsForm(release.spec, null), request.configs ?? {});
   if (!settings.ok) throw settingsInvalid(settings.errors);
 
-  const result = await insertTenant(db, owner(user), {
+  const result = await insertTenant(db, tenantOwner, {
     integrationId: integration.id,
     configs: settings.configs,
     schedule,
     channel,
     queueInit: hasDynamicFields(userSettingsForm(release.spec, null)),
-    allowedInstalls: user.xti.allowed_installs,
+    ...options,
   });
   if (!result.ok) {
     if (result.reason === 'already-installed') {
@@ -133,7 +166,7 @@ export async function install(db: Db, user: EndUser, request: InstallRequest): P
       { limit: result.limit },
     );
   }
-  return getTenant(db, user, result.id);
+  return result.id;
 }
 
 export async function getTenant(db: Db, user: EndUser, id: string): Promise<Tenant> {

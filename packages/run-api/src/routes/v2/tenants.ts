@@ -3,6 +3,9 @@ import { withTransaction } from '../../db/pool.ts';
 import { badRequest, notFound } from '../../errors.ts';
 import { listRuns, readRun } from '../../runs/history.ts';
 import { sendLogText, streamLog, wantsEventStream } from '../../runs/log-responses.ts';
+import { archiveTenant, setPaused } from '../../storage/tenants.ts';
+import { installForUser } from '../../tenants/service.ts';
+import type { InstallRequest } from '../../contract/marketplace.ts';
 import { readPaging } from './paging.ts';
 import { idParamsSchema } from '../runs/schemas.ts';
 
@@ -15,6 +18,25 @@ const TENANT_SELECT = `
          t.archived_at AS archived_date
     FROM tenants t JOIN integrations i ON i.id = t.integration_id
    WHERE t.account_id = $1`;
+
+const scheduleSchema = { type: ['object', 'null'], maxProperties: 10 } as const;
+
+const createTenantBodySchema = {
+  type: 'object',
+  required: ['integration', 'user_name'],
+  additionalProperties: false,
+  properties: {
+    integration: { type: 'string', minLength: 1, maxLength: 100, description: 'The integration slug or id' },
+    user_name: { type: 'string', minLength: 1, maxLength: 255, description: "The end user's identity (the JWT's sub)" },
+    configs: { type: 'object', maxProperties: 200 },
+    schedule: scheduleSchema,
+    release_channel: {
+      type: 'object',
+      required: ['type'],
+      properties: { type: { type: 'string', enum: ['default', 'latest', 'pinned'] }, release_id: { type: 'string', format: 'uuid' } },
+    },
+  },
+} as const;
 
 /** Tenants for the host's backend (`X-API-KEY`): list, read, archive, runs and metadata. */
 export async function hostTenantRoutes(app: FastifyInstance): Promise<void> {
@@ -36,18 +58,47 @@ export async function hostTenantRoutes(app: FastifyInstance): Promise<void> {
     return rows;
   });
 
-  app.get<{ Params: { id: string } }>('/tenants/:id', { schema: { params: idParamsSchema } }, async (request) => {
-    const { rows } = await app.db.query(`${TENANT_SELECT} AND t.id = $2`, [request.hostAccount.accountId, request.params.id]);
+  const readHostTenant = async (accountId: string, id: string) => {
+    const { rows } = await app.db.query(`${TENANT_SELECT} AND t.id = $2`, [accountId, id]);
     if (!rows[0]) throw notFound('Tenant');
     return rows[0];
-  });
+  };
 
+  app.get<{ Params: { id: string } }>('/tenants/:id', { schema: { params: idParamsSchema } }, async (request) =>
+    readHostTenant(request.hostAccount.accountId, request.params.id),
+  );
+
+  /** Installs an integration for one of the host's users; it starts paused until the host (or the user) resumes it. */
+  app.post<{ Body: InstallRequest & { user_name: string } }>(
+    '/tenants',
+    { schema: { body: createTenantBodySchema } },
+    async (request, reply) => {
+      const { user_name: userName, ...install } = request.body;
+      const id = await installForUser(app.db, request.hostAccount.accountId, userName, install);
+      reply.status(201);
+      return readHostTenant(request.hostAccount.accountId, id);
+    },
+  );
+
+  /** Pauses or resumes a tenant (`{"paused": false}` starts one the API created). */
+  app.patch<{ Params: { id: string }; Body: { paused: boolean } }>(
+    '/tenants/:id',
+    {
+      schema: {
+        params: idParamsSchema,
+        body: { type: 'object', required: ['paused'], additionalProperties: false, properties: { paused: { type: 'boolean' } } },
+      },
+    },
+    async (request) => {
+      const { accountId } = request.hostAccount;
+      if (!(await setPaused(app.db, { accountId }, request.params.id, request.body.paused))) throw notFound('Tenant');
+      return readHostTenant(accountId, request.params.id);
+    },
+  );
+
+  /** Archives (uninstalls) a tenant: its history stays readable. */
   app.delete<{ Params: { id: string } }>('/tenants/:id', { schema: { params: idParamsSchema } }, async (request, reply) => {
-    const { rowCount } = await app.db.query(
-      'UPDATE tenants SET archived_at = now(), updated_at = now() WHERE id = $1 AND account_id = $2 AND archived_at IS NULL',
-      [request.params.id, request.hostAccount.accountId],
-    );
-    if (!rowCount) throw notFound('Tenant');
+    if (!(await archiveTenant(app.db, { accountId: request.hostAccount.accountId }, request.params.id))) throw notFound('Tenant');
     return reply.status(204).send();
   });
 
