@@ -24,12 +24,21 @@ export function installErrorHandler(app: FastifyInstance): void {
       });
     }
     if (error.validation) {
+      const errors = error.validation.map((v) => {
+        // Name the field even when ajv reports it on the parent (unknown or missing properties).
+        const named = (v.params?.additionalProperty ?? v.params?.missingProperty) as string | undefined;
+        const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+        const field = [path, named].filter(Boolean).join('.');
+        const message = v.params?.additionalProperty ? 'is not a known parameter' : (v.message ?? 'is not valid');
+        return { field, message };
+      });
+      const first = errors[0];
       return reply.status(400).send({
         statusCode: 400,
         code: 'PAN_ERR_REQUEST_INVALID',
         error: 'Bad Request',
-        message: `${error.validationContext ?? 'request'}${error.message.replace(/^(body|querystring|params|headers)/, '')}`,
-        errors: error.validation.map((v) => ({ field: v.instancePath || v.params?.missingProperty, message: v.message })),
+        message: `${error.validationContext ?? 'request'}${first?.field ? ` ${first.field}` : ''}: ${first?.message ?? error.message}`,
+        errors,
       });
     }
     // JSON.parse failures surface as a SyntaxError with statusCode 400.

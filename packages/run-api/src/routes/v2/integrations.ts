@@ -7,6 +7,7 @@ import { findIntegrationId, upsertIntegration, type IntegrationListing } from '.
 import { createRelease } from '../../storage/releases.ts';
 import { checkSchedule } from '../../schedules/schedule.ts';
 import { slugPattern } from '../marketplace/schemas.ts';
+import { readPaging } from './paging.ts';
 
 const listingBodySchema = {
   type: 'object',
@@ -44,7 +45,111 @@ const listingBodySchema = {
   },
 } as const;
 
+const INTEGRATION_SELECT = `
+  SELECT i.id, i.slug, i.name, i.type, i.external_url, i.logo_url, i.short_description, i.long_description, i.tags,
+         coalesce((SELECT array_agg(c.slug ORDER BY c.slug) FROM integration_categories ic JOIN categories c ON c.id = ic.category_id
+                    WHERE ic.integration_id = i.id), '{}') AS categories,
+         CASE WHEN i.flag_name IS NULL THEN NULL ELSE json_build_object('name', i.flag_name, 'color', i.flag_color) END AS flag,
+         i.connectors, i.visible_to_groups, i.default_schedule, i.default_release_id,
+         i.created_at AS created_date, i.updated_at AS modified_date
+    FROM integrations i
+   WHERE i.account_id = $1 AND i.archived_at IS NULL`;
+
+const INTEGRATION_SORT = { created_date: 'i.created_at', modified_date: 'i.updated_at', name: 'i.name', slug: 'i.slug', id: 'i.id' };
+
+/** A release as listed: no archive, no PANDIUM.yaml text (read one release for that). */
+const RELEASE_COLUMNS = `r.id, r.integration_id, r.version, (r.id = i.default_release_id) AS is_default, r.archive_sha256,
+         octet_length(r.archive) AS archive_bytes, r.warnings, r.created_at AS created_date`;
+
+const RELEASE_SORT = { created_date: 'r.created_at', version: 'r.version', id: 'r.id' };
+
+const integrationParams = {
+  type: 'object',
+  required: ['integration'],
+  properties: { integration: { type: 'string', minLength: 1, maxLength: 100, description: 'The integration slug or id' } },
+} as const;
+
+const listQuery = (sortFields: Record<string, string>) =>
+  ({
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      limit: { type: 'string', description: 'Page size, 1 to 500 (default 100)' },
+      skip: { type: 'string', description: 'Rows to skip (default 0)' },
+      sort_by: { type: 'string', description: `<field>__ASC or <field>__DESC; fields: ${Object.keys(sortFields).join(', ')}` },
+    },
+  }) as const;
+
 export async function integrationRoutes(app: FastifyInstance): Promise<void> {
+  /** The account's integrations, paged. */
+  app.get<{ Querystring: Record<string, string> }>('/integrations', { schema: { querystring: listQuery(INTEGRATION_SORT) } }, async (request) => {
+    const paging = readPaging(request.query, INTEGRATION_SORT, 'created_date__ASC');
+    const { rows } = await app.db.query(`${INTEGRATION_SELECT} ORDER BY ${paging.orderBy}, i.id LIMIT $2 OFFSET $3`, [
+      request.hostAccount.accountId,
+      paging.limit,
+      paging.skip,
+    ]);
+    return rows;
+  });
+
+  const readHostIntegration = async (accountId: string, integration: string) => {
+    const { rows } = await app.db.query(`${INTEGRATION_SELECT} AND (i.slug = $2 OR i.id::text = $2)`, [accountId, integration]);
+    if (!rows[0]) throw notFound('Integration');
+    return rows[0] as { id: string; default_release_id: string | null };
+  };
+
+  app.get<{ Params: { integration: string } }>('/integrations/:integration', { schema: { params: integrationParams } }, async (request) =>
+    readHostIntegration(request.hostAccount.accountId, request.params.integration),
+  );
+
+  /** The integration's releases, newest first by default. */
+  app.get<{ Params: { integration: string }; Querystring: Record<string, string> }>(
+    '/integrations/:integration/releases',
+    { schema: { params: integrationParams, querystring: listQuery(RELEASE_SORT) } },
+    async (request) => {
+      const { accountId } = request.hostAccount;
+      const integration = await readHostIntegration(accountId, request.params.integration);
+      const paging = readPaging(request.query, RELEASE_SORT, 'created_date__DESC');
+      const { rows } = await app.db.query(
+        `SELECT ${RELEASE_COLUMNS} FROM releases r JOIN integrations i ON i.id = r.integration_id
+          WHERE r.account_id = $1 AND r.integration_id = $2 ORDER BY ${paging.orderBy}, r.id LIMIT $3 OFFSET $4`,
+        [accountId, integration.id, paging.limit, paging.skip],
+      );
+      return rows;
+    },
+  );
+
+  /** One release with its PANDIUM.yaml: `default`, `latest` or a release id. */
+  app.get<{ Params: { integration: string; release: string } }>(
+    '/integrations/:integration/releases/:release',
+    {
+      schema: {
+        params: {
+          type: 'object',
+          required: ['integration', 'release'],
+          properties: {
+            ...integrationParams.properties,
+            release: { type: 'string', pattern: '^(default|latest|[0-9a-fA-F-]{36})$', description: '`default`, `latest` or a release id' },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const { accountId } = request.hostAccount;
+      const integration = await readHostIntegration(accountId, request.params.integration);
+      const which = request.params.release;
+      const { rows } = await app.db.query(
+        `SELECT ${RELEASE_COLUMNS}, r.pandium_yaml, r.spec FROM releases r JOIN integrations i ON i.id = r.integration_id
+          WHERE r.account_id = $1 AND r.integration_id = $2
+            AND CASE $3::text WHEN 'default' THEN r.id = i.default_release_id WHEN 'latest' THEN true ELSE r.id::text = lower($3) END
+          ORDER BY r.created_at DESC, r.id DESC LIMIT 1`,
+        [accountId, integration.id, which],
+      );
+      if (!rows[0]) throw notFound('Release');
+      return rows[0];
+    },
+  );
+
   /** Creates or replaces an integration's marketplace listing. */
   app.put<{ Params: { slug: string }; Body: Omit<IntegrationListing, 'slug'> }>(
     '/integrations/:slug',
