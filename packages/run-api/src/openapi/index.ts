@@ -5,6 +5,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every `/v2` route registered on the app (method + Fastify URL), HEAD routes left out. */
     v2Routes: ReadonlyArray<{ method: string; url: string }>;
+    /** Every route registered on the app, HEAD and OPTIONS left out (for tests that must cover them all). */
+    routeTable: ReadonlyArray<{ method: string; url: string }>;
   }
 }
 
@@ -17,11 +19,14 @@ export const OPENAPI_DOCUMENT_PATH = '/v2/openapi.json';
  */
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   const v2Routes: Array<{ method: string; url: string }> = [];
+  const routeTable: Array<{ method: string; url: string }> = [];
   app.decorate('v2Routes', v2Routes);
+  app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
-    if (!isV2(route.url) || route.url === OPENAPI_DOCUMENT_PATH) return;
     for (const method of [route.method].flat()) {
-      if (method !== 'HEAD') v2Routes.push({ method, url: route.url });
+      if (method === 'HEAD' || method === 'OPTIONS') continue;
+      routeTable.push({ method, url: route.url });
+      if (isV2(route.url) && route.url !== OPENAPI_DOCUMENT_PATH) v2Routes.push({ method, url: route.url });
     }
   });
 
