@@ -4,7 +4,13 @@ import { secretsForRun } from './oauth.ts';
 import { findConnector } from './store.ts';
 
 export type RunSecrets =
-  | { ok: true; secrets: Record<string, Record<string, string>>; notes: string[] }
+  | {
+      ok: true;
+      secrets: Record<string, Record<string, string>>;
+      notes: string[];
+      /** The values the run log must not show (every field but those marked `secret: false`). */
+      masked: string[];
+    }
   /** A sign-in could not be renewed: the run ends as `Failed (Refresh)`. */
   | { ok: false; reason: string };
 
@@ -17,6 +23,7 @@ export type RunSecrets =
 export async function runSecrets(db: Db, box: SecretBox, accountId: string, sub: string, connectors: readonly string[]): Promise<RunSecrets> {
   const secrets: Record<string, Record<string, string>> = {};
   const notes: string[] = [];
+  const masked: string[] = [];
   for (const name of connectors) {
     const connector = await findConnector(db, accountId, name);
     const { rows } = connector
@@ -33,6 +40,8 @@ export async function runSecrets(db: Db, box: SecretBox, accountId: string, sub:
     const fresh = await secretsForRun(db, box, rows[0].id, connector);
     if (!fresh.ok) return { ok: false, reason: fresh.reason };
     secrets[name] = connector.type === 'oauth2' ? { access_token: fresh.secrets.access_token! } : fresh.secrets;
+    const shown = new Set(connector.type === 'oauth2' ? [] : connector.fields.filter((f) => f.secret === false).map((f) => f.name));
+    for (const [field, value] of Object.entries(secrets[name])) if (!shown.has(field)) masked.push(value);
   }
-  return { ok: true, secrets, notes };
+  return { ok: true, secrets, notes, masked };
 }

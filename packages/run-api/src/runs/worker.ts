@@ -11,6 +11,7 @@ import type { SecretBox } from '../crypto/secret-box.ts';
 import type { Db } from '../db/pool.ts';
 import type { Executor, LogLine, RunLimits, RunOutcome } from '../runner/types.ts';
 import { appendLogLines } from './log-store.ts';
+import { logMasker } from './log-mask.ts';
 import { claimNextRun, finishRun, renewLease, sweepLostRuns, type ClaimedRun, type RunResult } from './queue.ts';
 import { TRIGGERS_CHANNEL } from './triggers.ts';
 
@@ -161,7 +162,7 @@ export class RunWorker {
           metadata: run.release.spec.metadata_schema ? run.metadata : null,
         },
         limits: this.#options.limits,
-        onLog: credentials.notes.length ? withNotes(credentials.notes, onLog) : onLog,
+        onLog: withNotes(credentials.notes, masked(credentials.masked, onLog)),
         signal: abort.signal,
       });
     } catch (error) {
@@ -273,7 +274,14 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** The run's log begins with the engine's notes (e.g. a connector not connected); the script's lines follow. */
+/** The run's secrets never reach its stored (and streamed) log. */
+function masked(secrets: string[], onLog: (lines: LogLine[]) => void): (lines: LogLine[]) => void {
+  const mask = logMasker(secrets);
+  return mask ? (lines) => onLog(mask(lines)) : onLog;
+}
+
 function withNotes(notes: string[], onLog: (lines: LogLine[]) => void): (lines: LogLine[]) => void {
+  if (notes.length === 0) return onLog;
   const at = new Date();
   onLog(notes.map((line, i) => ({ seq: i + 1, at, line })));
   return (lines) => onLog(lines.map((l) => ({ ...l, seq: l.seq + notes.length })));
