@@ -4,13 +4,9 @@
  * - A fresh run directory (`run-directory.ts`) holds the payload files, `metadata.json` and HOME.
  * - The command runs in the RELEASE directory (where `build` ran and where `run: node index.js`
  *   expects to be), as the leader of its own process group, with a clean environment: PATH, HOME,
- *   LANG, TZ and `PAN_*` only (`environment.ts`). It runs with `/bin/sh -c`, except a plain
- *   command (words only, no shell syntax, whose program is found on PATH), which is executed
- *   directly: Debian's /bin/sh (dash) silently DROPS variables whose names are not shell
- *   identifiers, and `PAN_SEC_<CONNECTOR>_<FIELD>` keeps the connector's hyphens
- *   (`PAN_SEC_ACME-CRM_ACCESS_TOKEN`). So `node index.js` sees every variable; a command with shell
- *   syntax (`cd src && node index.js`) gets them through dash, without the hyphenated ones, plus
- *   the `PWD` the shell exports.
+ *   LANG, TZ and `PAN_*` only (`environment.ts`). A plain command (words only, no shell syntax,
+ *   whose program is found on PATH) is executed directly, saving a shell; any other goes through
+ *   bash (`shell.ts`), which, unlike dash, passes on the hyphenated `PAN_SEC_ACME-CRM_*` names.
  * - stderr becomes log lines (batched, capped), stdout is kept up to a cap and its last JSON value
  *   is the outcome's `stdoutJson`.
  * - When the shell exits, when the time limit is reached or when the caller aborts, the whole group
@@ -23,6 +19,7 @@ import path from 'node:path';
 import { oversizedVariables, runEnvironment } from './environment.ts';
 import { lastJsonValue, NOTHING_PRINTED } from './last-json.ts';
 import { LineSplitter } from './lines.ts';
+import { shellInvocation } from './shell.ts';
 import { stopGroup } from './process-group.ts';
 import { BuildError, formatDuration, type ReleaseDirectories } from './release-dir.ts';
 import { createRunDirectory, type RunDirectory } from './run-directory.ts';
@@ -136,7 +133,7 @@ export class ProcessExecutor implements Executor {
     finish: (status: Status, extra?: Partial<RunOutcome>) => RunOutcome,
   ): Promise<RunOutcome> {
     const direct = await directCommand(command, cwd, env.PATH ?? '');
-    const [file, args] = direct ? [direct.file, direct.args] : ['/bin/sh', ['-c', command]];
+    const [file, args] = direct ? [direct.file, direct.args] : shellInvocation(command);
     const child = spawn(file, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 
     // stdout: kept up to the cap, the rest counted.

@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { shellInvocation } from './shell.ts';
 import { Unpack } from 'tar';
 import { baseVariables } from './environment.ts';
 import { LineSplitter } from './lines.ts';
@@ -127,7 +128,8 @@ export class ReleaseDirectories {
     const graceMs = this.options.killGraceMs ?? 5000;
 
     emit(`[pan] building the release: ${command}`);
-    const child = spawn('/bin/sh', ['-c', command], {
+    const [file, args] = shellInvocation(command);
+    const child = spawn(file, args, {
       cwd: dir,
       env: baseVariables(home),
       detached: true,
@@ -171,7 +173,7 @@ export class ReleaseDirectories {
     splitter.end();
     if (dropped > 0) emit(`[pan] build log truncated: ${dropped} more bytes of build output were not kept`);
 
-    if (result instanceof Error) throw result; // could not start /bin/sh: ours
+    if (result instanceof Error) throw result; // could not start the shell: ours
     if (timedOut) {
       emit(`[pan] the build took longer than ${formatDuration(timeoutMs)} and was stopped`);
       throw new BuildError(`The build took longer than ${formatDuration(timeoutMs)}`, null);

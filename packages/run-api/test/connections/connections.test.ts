@@ -90,6 +90,19 @@ console.log('{}');`,
     expect(await logLines(stack, run.id)).toEqual(['key ends with xyz', 'account A-9']);
   });
 
+  it('keeps the hyphenated names for a run command that needs a shell', async () => {
+    const slug = await scriptIntegration(stack, 'billing-reader-shell', {
+      'PANDIUM.yaml': 'version: 1.0\nrun: cd . && node read.mjs | cat\nconnectors: [acme-billing]\n',
+      'read.mjs': `console.error('account ' + process.env['PAN_SEC_ACME-BILLING_ACCOUNT_ID']);
+console.log('{}');`,
+    });
+    const jwt = await user();
+    await call(stack, 'PUT', '/marketplace/connections/acme-billing', jwt, { fields: { api_key: 'sk-test-xyz', account_id: 'A-10' } });
+    const run = await runNow(stack, jwt, (await install(stack, jwt, slug)).id);
+    expect(run.status).toBe('Succeeded');
+    expect(await logLines(stack, run.id)).toEqual(['account A-10']);
+  });
+
   it('refuses unknown connectors (404) and the form for an OAuth2 connector (422)', async () => {
     const jwt = await user();
     expect((await call(stack, 'GET', '/marketplace/connections/nope', jwt)).statusCode).toBe(404);
