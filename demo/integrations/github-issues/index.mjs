@@ -11,7 +11,8 @@ for (const trigger of triggers) {
     continue;
   }
   const body = readFileSync(trigger.payload.file, 'utf8');
-  console.error(`${trigger.source} payload (${trigger.payload.headers['content-type'] ?? 'no content type'}): ${body}`);
+  const what = trigger.event ? `${trigger.source} event ${trigger.event}` : trigger.source;
+  console.error(`${what} payload (${trigger.payload.headers?.['content-type'] ?? 'no content type'}): ${body}`);
   try {
     const event = JSON.parse(body);
     if (event.issue) {
