@@ -81,6 +81,12 @@ export class PanRunPanel extends PanElement {
   /** How many runs the history loads at a time (1 to 100). */
   @property({ type: Number, attribute: 'page-size' }) pageSize = 20;
 
+  /**
+   * Seconds between reloads of the history while the panel is shown, so runs started by webhooks,
+   * schedules or the host's API appear (every 3 s at most while the newest run is running); 0: never.
+   */
+  @property({ type: Number, attribute: 'refresh-interval' }) refreshInterval = 15;
+
   @state() private mode: Mode = 'normal';
   @state() private active: ActiveRun | undefined;
   @state() private problem = '';
@@ -92,6 +98,7 @@ export class PanRunPanel extends PanElement {
   @state() private openRun = '';
   #refreshes = 0;
   #follow: AbortController | undefined;
+  #refreshTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #internals: ElementInternals | undefined =
     typeof this.attachInternals === 'function' ? this.attachInternals() : undefined;
 
@@ -108,9 +115,28 @@ export class PanRunPanel extends PanElement {
     args: () => [this.api, this.tenantId, this.#limit, this.#refreshes] as const,
     task: async ([api, id, limit], { signal }) => {
       if (!api || !id) throw new Error('No tenant');
-      return api.get<RunPage>(`/marketplace/tenants/${encodeURIComponent(id)}/runs`, { limit }, signal);
+      try {
+        return await api.get<RunPage>(`/marketplace/tenants/${encodeURIComponent(id)}/runs`, { limit }, signal);
+      } finally {
+        this.#scheduleRefresh();
+      }
     },
   });
+
+  /** The next reload of the history (see `refreshInterval`); only while connected and the page is visible. */
+  #scheduleRefresh(): void {
+    clearTimeout(this.#refreshTimer);
+    const seconds = this.refreshInterval;
+    if (!this.isConnected || !(seconds > 0)) return;
+    const running = this.#history.value?.runs[0]?.status === 'Running';
+    this.#refreshTimer = setTimeout(
+      () => {
+        if (document.visibilityState === 'hidden') this.#scheduleRefresh();
+        else this.refresh();
+      },
+      (running ? Math.min(seconds, 3) : seconds) * 1000,
+    );
+  }
 
   get #limit(): string {
     return String(Math.min(Math.max(Math.trunc(this.pageSize) || 20, 1), 100));
@@ -127,15 +153,18 @@ export class PanRunPanel extends PanElement {
     // Connected again while a run of ours was on its way: follow it again.
     const active = this.active;
     if (this.hasUpdated && active?.triggerId && active.state !== 'finished' && !this.#follow) void this.#followTrigger(active);
+    if (this.hasUpdated) this.#scheduleRefresh();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    clearTimeout(this.#refreshTimer);
     this.#follow?.abort();
     this.#follow = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('refreshInterval') && this.hasUpdated) this.#scheduleRefresh();
     // Another tenant: what was shown belongs to the previous one.
     if (changed.has('tenantId') && changed.get('tenantId') !== undefined) {
       this.#follow?.abort();

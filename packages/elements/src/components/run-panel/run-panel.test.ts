@@ -166,4 +166,24 @@ describe('<pan-run-panel>', () => {
     expect(el.shadowRoot!.querySelector('pan-run-log')).toBeNull();
     await expect.element(page.getByRole('button', { name: /^Show log/ })).not.toBeInTheDocument();
   });
+
+  it('shows runs started elsewhere (webhook, schedule, host API) while it is open, and stops reloading once removed', async () => {
+    const { api, tenant, el } = await mountPanel({}, undefined, { refreshInterval: 0.3 });
+    await expect.element(page.getByText('No runs yet.')).toBeVisible();
+    // Not through the panel: it learns of the run only by reloading its history.
+    const ended = await runToEnd(api, tenant.id);
+    await expect.poll(() => rows(el), { timeout: 10_000 }).toEqual([{ id: ended.run_id, status: 'Succeeded', sources: 'Manual' }]);
+
+    const requests: string[] = [];
+    const original = api.get.bind(api);
+    api.get = ((path: string, ...rest: unknown[]) => {
+      requests.push(path);
+      return (original as (...args: unknown[]) => unknown)(path, ...rest);
+    }) as typeof api.get;
+    el.remove();
+    const before = requests.length;
+    // Three intervals with the panel gone: no request at all.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(requests.length).toBe(before);
+  });
 });
