@@ -8,6 +8,7 @@ import { createRelease } from '../../storage/releases.ts';
 import { checkSchedule } from '../../schedules/schedule.ts';
 import { slugPattern } from '../marketplace/schemas.ts';
 import { readPaging } from './paging.ts';
+import { integrationSchema, listOf, releaseDetailSchema, releaseSchema } from './schemas.ts';
 
 const listingBodySchema = {
   type: 'object',
@@ -82,7 +83,7 @@ const listQuery = (sortFields: Record<string, string>) =>
 
 export async function integrationRoutes(app: FastifyInstance): Promise<void> {
   /** The account's integrations, paged. */
-  app.get<{ Querystring: Record<string, string> }>('/integrations', { schema: { querystring: listQuery(INTEGRATION_SORT) } }, async (request) => {
+  app.get<{ Querystring: Record<string, string> }>('/integrations', { schema: { querystring: listQuery(INTEGRATION_SORT), response: { 200: listOf(integrationSchema) } } }, async (request) => {
     const paging = readPaging(request.query, INTEGRATION_SORT, 'created_date__ASC');
     const { rows } = await app.db.query(`${INTEGRATION_SELECT} ORDER BY ${paging.orderBy}, i.id LIMIT $2 OFFSET $3`, [
       request.hostAccount.accountId,
@@ -98,14 +99,14 @@ export async function integrationRoutes(app: FastifyInstance): Promise<void> {
     return rows[0] as { id: string; default_release_id: string | null };
   };
 
-  app.get<{ Params: { integration: string } }>('/integrations/:integration', { schema: { params: integrationParams } }, async (request) =>
+  app.get<{ Params: { integration: string } }>('/integrations/:integration', { schema: { params: integrationParams, response: { 200: integrationSchema } } }, async (request) =>
     readHostIntegration(request.hostAccount.accountId, request.params.integration),
   );
 
   /** The integration's releases, newest first by default. */
   app.get<{ Params: { integration: string }; Querystring: Record<string, string> }>(
     '/integrations/:integration/releases',
-    { schema: { params: integrationParams, querystring: listQuery(RELEASE_SORT) } },
+    { schema: { params: integrationParams, querystring: listQuery(RELEASE_SORT), response: { 200: listOf(releaseSchema) } } },
     async (request) => {
       const { accountId } = request.hostAccount;
       const integration = await readHostIntegration(accountId, request.params.integration);
@@ -132,6 +133,7 @@ export async function integrationRoutes(app: FastifyInstance): Promise<void> {
             release: { type: 'string', pattern: '^(default|latest|[0-9a-fA-F-]{36})$', description: '`default`, `latest` or a release id' },
           },
         },
+        response: { 200: releaseDetailSchema },
       },
     },
     async (request) => {

@@ -8,6 +8,7 @@ import { installForUser } from '../../tenants/service.ts';
 import type { InstallRequest } from '../../contract/marketplace.ts';
 import { readPaging } from './paging.ts';
 import { idParamsSchema } from '../runs/schemas.ts';
+import { hostTenantSchema, listOf } from './schemas.ts';
 
 const TENANT_FIELDS = { created_date: 't.created_at', modified_date: 't.updated_at', user_name: 't.user_sub', id: 't.id' };
 
@@ -40,7 +41,7 @@ const createTenantBodySchema = {
 
 /** Tenants for the host's backend (`X-API-KEY`): list, read, archive, runs and metadata. */
 export async function hostTenantRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: Record<string, string> }>('/tenants', async (request) => {
+  app.get<{ Querystring: Record<string, string> }>('/tenants', { schema: { response: { 200: listOf(hostTenantSchema) } } }, async (request) => {
     const { accountId } = request.hostAccount;
     const paging = readPaging(request.query, TENANT_FIELDS, 'created_date__DESC');
     const known = new Set(['limit', 'skip', 'sort_by', 'user_name', 'integration_id', 'include_archived']);
@@ -64,14 +65,14 @@ export async function hostTenantRoutes(app: FastifyInstance): Promise<void> {
     return rows[0];
   };
 
-  app.get<{ Params: { id: string } }>('/tenants/:id', { schema: { params: idParamsSchema } }, async (request) =>
+  app.get<{ Params: { id: string } }>('/tenants/:id', { schema: { params: idParamsSchema, response: { 200: hostTenantSchema } } }, async (request) =>
     readHostTenant(request.hostAccount.accountId, request.params.id),
   );
 
   /** Installs an integration for one of the host's users; it starts paused until the host (or the user) resumes it. */
   app.post<{ Body: InstallRequest & { user_name: string } }>(
     '/tenants',
-    { schema: { body: createTenantBodySchema } },
+    { schema: { body: createTenantBodySchema, response: { 201: hostTenantSchema } } },
     async (request, reply) => {
       const { user_name: userName, ...install } = request.body;
       const id = await installForUser(app.db, request.hostAccount.accountId, userName, install);
@@ -87,6 +88,7 @@ export async function hostTenantRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         params: idParamsSchema,
         body: { type: 'object', required: ['paused'], additionalProperties: false, properties: { paused: { type: 'boolean' } } },
+        response: { 200: hostTenantSchema },
       },
     },
     async (request) => {
