@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import { minifyTemplates } from './packages/elements/build/minify-templates.ts';
+import { noPreloadHelper } from './packages/elements/build/no-preload-helper.ts';
 import { formsAliases } from './packages/forms/vite.aliases.ts';
 
 /** Builds the demo host page, which bundles the elements (`@pan/elements/define`). */
@@ -7,12 +8,13 @@ export default defineConfig({
   root: 'demo/web',
   // The settings form's lazy chunk without rjsf's markdown renderer (see the file).
   resolve: { alias: formsAliases },
-  plugins: [minifyTemplates()],
+  plugins: [minifyTemplates(), noPreloadHelper()],
   build: {
     outDir: '../dist',
     emptyOutDir: true,
     target: 'es2022',
-    // No preload helper: it would add ~1 kB to the catalog's first load, for a few small lazy chunks.
+    // No module preload, and no preload helper (noPreloadHelper): they would add ~1 kB to the
+    // catalog's first load, for a few small lazy chunks.
     modulePreload: false,
     rollupOptions: {
       input: { index: 'demo/web/index.html', install: 'demo/web/install.html', connect: 'demo/web/connect.html' },

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Rolldown } from 'vite';
 import { minifyTemplates } from '../packages/elements/build/minify-templates.ts';
+import { noPreloadHelper } from '../packages/elements/build/no-preload-helper.ts';
 import { formsAliases } from '../packages/forms/vite.aliases.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,7 +41,7 @@ async function measure(entry: string): Promise<Measured> {
       root,
       // As the demo's build (vite.config.ts) does.
       resolve: { alias: formsAliases },
-      plugins: [minifyTemplates()],
+      plugins: [minifyTemplates(), noPreloadHelper()],
       build: {
         outDir,
         emptyOutDir: true,
