@@ -7,6 +7,8 @@ export const ExitCode = {
   Usage: 2,
   /** The server answered with an error, or could not be reached. */
   Server: 3,
+  /** The integration run failed (`pan run`, `pan runs tail`): any status but `Succeeded`. */
+  RunFailed: 4,
 } as const;
 
 export const EXIT_CODES_HELP = `
@@ -14,4 +16,15 @@ Exit codes:
   0  ok
   1  invalid input (validation failed)
   2  usage error
-  3  server or network error`;
+  3  server or network error
+  4  the integration run failed (pan run, pan runs tail)`;
+
+/** A failure the command expected and can say in one line: printed without a stack trace. */
+export class CommandFailure extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}

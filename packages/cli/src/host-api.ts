@@ -30,11 +30,31 @@ async function call<T>(options: HostApiOptions, method: string, pathname: string
   }
   const response = await fetch(new URL(pathname, options.apiBase), { method, headers, body: payload });
   const text = await response.text();
-  const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  if (!response.ok) {
-    throw new HostApiError(response.status, String(parsed.code ?? 'PAN_ERR_UNKNOWN'), String(parsed.message ?? response.statusText), parsed);
+  if (!response.ok) throw errorOf(response, text);
+  return (text ? JSON.parse(text) : {}) as T;
+}
+
+/** The error of a non-2xx answer: the server's `{code, message}`, or its status text when the body is not ours. */
+export function errorOf(response: Response, text: string): HostApiError {
+  let parsed: Record<string, unknown> = {};
+  try {
+    const value: unknown = text ? JSON.parse(text) : {};
+    if (value && typeof value === 'object' && !Array.isArray(value)) parsed = value as Record<string, unknown>;
+  } catch {
+    // Not JSON (a proxy's error page): the status says enough.
   }
-  return parsed as T;
+  return new HostApiError(response.status, String(parsed.code ?? 'PAN_ERR_UNKNOWN'), String(parsed.message ?? response.statusText), parsed);
+}
+
+/** Why a request got no answer at all, in one line (`fetch failed` alone says nothing). */
+export function networkErrorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = (error as Error & { cause?: unknown }).cause;
+  if (cause instanceof Error) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    return code && !cause.message.includes(code) ? `${code}: ${cause.message}` : cause.message;
+  }
+  return error.message;
 }
 
 export interface PushedRelease {

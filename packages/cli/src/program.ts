@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerReleasePush } from './commands/release-push.ts';
+import { registerRun } from './commands/run.ts';
 import { registerSecrets } from './commands/secrets.ts';
 import { registerValidate } from './commands/validate.ts';
 import { EXIT_CODES_HELP } from './exit-codes.ts';
@@ -7,7 +8,10 @@ import { EXIT_CODES_HELP } from './exit-codes.ts';
 /** The `pan` command tree. Each command lives in `commands/<name>.ts` and registers itself here. */
 export function buildProgram(): Command {
   const program = new Command('pan')
-    .description('Work with integrations for the pan marketplace: validate PANDIUM.yaml, push releases, rotate secret keys.')
+    .description(
+      'Work with integrations for the pan marketplace: validate PANDIUM.yaml, run an integration locally, push releases, ' +
+        'rotate secret keys.',
+    )
     // Throw instead of exiting, so main.ts can turn usage errors into exit code 2.
     // Set before adding commands: subcommands inherit it.
     .exitOverride()
@@ -15,6 +19,7 @@ export function buildProgram(): Command {
     .addHelpText('after', EXIT_CODES_HELP);
 
   registerValidate(program);
+  registerRun(program);
 
   const release = program
     .command('release')

@@ -39,3 +39,8 @@ export { upsertAccount, type AccountSettings } from './storage/accounts.ts';
 export { createApiKey, generateApiKey } from './auth/api-key.ts';
 export { EndUserTokenVerifier, type EndUser, type ExtraTenantInfo } from './auth/end-user-token.ts';
 export type * from './contract/marketplace.ts';
+export { ProcessExecutor, type ProcessExecutorOptions } from './runner/process-executor.ts';
+export { ReleaseDirectories, type ReleaseDirectoriesOptions } from './runner/release-dir.ts';
+export type { RunContext, RunTrigger, RunOutcome, RunLimits, LogLine, PreviousRun } from './runner/types.ts';
+export { resultOf } from './runs/worker.ts';
+export { NOTHING_PRINTED } from './runner/last-json.ts';
