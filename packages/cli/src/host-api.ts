@@ -89,3 +89,43 @@ export const putCategories = (options: HostApiOptions, categories: { slug: strin
 /** Defines (or replaces) one of the account's connectors (`PUT /v2/connectors/:name`). */
 export const putConnector = (options: HostApiOptions, name: string, definition: Record<string, unknown>) =>
   call<{ name: string }>(options, 'PUT', `/v2/connectors/${encodeURIComponent(name)}`, { json: definition });
+
+/** One row of `GET /v2/tenants`. */
+export interface HostTenant {
+  id: string;
+  integration_id: string;
+  integration_slug: string;
+  user_name: string;
+  status: 'active' | 'paused' | 'archived';
+  configs: Record<string, unknown>;
+  release_channel: unknown;
+  metadata: Record<string, unknown>;
+  created_date: string;
+  modified_date: string;
+  archived_date: string | null;
+}
+
+export interface TenantQuery {
+  /** The end user (the JWT's `sub`). */
+  userName?: string;
+  /** Integration slug or id. */
+  integration?: string;
+  limit?: string;
+  skip?: string;
+  /** `<field>__ASC` or `<field>__DESC`. */
+  sortBy?: string;
+  includeArchived?: boolean;
+}
+
+/** `GET /v2/tenants` with its filters and paging (the server checks the values and names a bad one). */
+export function listTenants(options: HostApiOptions, query: TenantQuery = {}): Promise<HostTenant[]> {
+  const params = new URLSearchParams();
+  if (query.userName !== undefined) params.set('user_name', query.userName);
+  if (query.integration !== undefined) params.set('integration_id', query.integration);
+  if (query.limit !== undefined) params.set('limit', query.limit);
+  if (query.skip !== undefined) params.set('skip', query.skip);
+  if (query.sortBy !== undefined) params.set('sort_by', query.sortBy);
+  if (query.includeArchived) params.set('include_archived', 'true');
+  const suffix = params.size > 0 ? `?${params}` : '';
+  return call<HostTenant[]>(options, 'GET', `/v2/tenants${suffix}`);
+}

@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import { registerReleasePush } from './commands/release-push.ts';
 import { registerRun } from './commands/run.ts';
+import { registerRuns } from './commands/runs.ts';
 import { registerSecrets } from './commands/secrets.ts';
+import { registerTenants } from './commands/tenants.ts';
 import { registerValidate } from './commands/validate.ts';
 import { EXIT_CODES_HELP } from './exit-codes.ts';
 
@@ -10,7 +12,7 @@ export function buildProgram(): Command {
   const program = new Command('pan')
     .description(
       'Work with integrations for the pan marketplace: validate PANDIUM.yaml, run an integration locally, push releases, ' +
-        'rotate secret keys.',
+        'list tenants, follow runs, rotate secret keys.',
     )
     // Throw instead of exiting, so main.ts can turn usage errors into exit code 2.
     // Set before adding commands: subcommands inherit it.
@@ -27,6 +29,8 @@ export function buildProgram(): Command {
     .addHelpText('after', EXIT_CODES_HELP);
   registerReleasePush(release);
 
+  registerTenants(program);
+  registerRuns(program);
   registerSecrets(program);
 
   return program;
