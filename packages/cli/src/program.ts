@@ -3,6 +3,7 @@ import { registerReleasePush } from './commands/release-push.ts';
 import { registerRun } from './commands/run.ts';
 import { registerRuns } from './commands/runs.ts';
 import { registerSecrets } from './commands/secrets.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerTenants } from './commands/tenants.ts';
 import { registerValidate } from './commands/validate.ts';
 import { EXIT_CODES_HELP } from './exit-codes.ts';
@@ -12,7 +13,7 @@ export function buildProgram(): Command {
   const program = new Command('pan')
     .description(
       'Work with integrations for the pan marketplace: validate PANDIUM.yaml, run an integration locally, push releases, ' +
-        'list tenants, follow runs, rotate secret keys.',
+        'list tenants, follow runs, serve the run API, rotate secret keys.',
     )
     // Throw instead of exiting, so main.ts can turn usage errors into exit code 2.
     // Set before adding commands: subcommands inherit it.
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
 
   registerTenants(program);
   registerRuns(program);
+  registerServe(program);
   registerSecrets(program);
 
   return program;

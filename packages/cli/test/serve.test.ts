@@ -1,0 +1,65 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pan, spawnPan, type LivePan } from './pan-process.ts';
+
+/** `pan serve`: the run API and its embedded PostgreSQL, started and stopped as a user would. */
+
+let dataDir: string;
+let live: LivePan | undefined;
+
+beforeAll(() => {
+  dataDir = mkdtempSync(path.join(tmpdir(), 'pan-serve-'));
+});
+
+afterAll(async () => {
+  // A failed test must not leave a server (and its PostgreSQL) behind.
+  if (live && live.child.exitCode === null && live.child.signalCode === null) {
+    live.child.kill('SIGTERM');
+    await live.exited;
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+describe('pan serve', () => {
+  it('prints its URL, answers /health, and on SIGTERM stops everything and exits 0', async () => {
+    live = spawnPan({ DATABASE_URL: '' }, 'serve', '--port', '0', '--data-dir', dataDir);
+    const url = /listening on (http:\/\/\S+)$/.exec(await live.waitForLine('stdout', /^Run API listening on http:\/\//))![1]!;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(url).not.toMatch(/:0$/);
+    expect(live.stdout).toContain(`Embedded PostgreSQL in ${dataDir} on port ${/on port (\d+)/.exec(live.stdout.join('\n'))![1]}`);
+
+    const health = await fetch(`${url}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ ok: true });
+    const postmaster = Number(readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    expect(isRunning(postmaster)).toBe(true);
+
+    live.child.kill('SIGTERM');
+    expect(await live.exited, live.stderr.join('\n')).toEqual({ code: 0, signal: null });
+    expect(live.stdout).toContain('SIGTERM: stopping');
+    expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+    expect(isRunning(postmaster)).toBe(false);
+    await expect(fetch(`${url}/health`)).rejects.toThrow();
+  }, 60_000);
+
+  it('a bad --port is a usage error (exit 2); --help shows the options and examples', async () => {
+    const [bad, help] = await Promise.all([pan({}, 'serve', '--port', 'eighty'), pan({}, 'serve', '--help')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('a port is a whole number from 0 to 65535');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: pan serve [options]');
+    for (const option of ['--port <n>', '--host <host>', '--data-dir <dir>']) expect(help.stdout).toContain(option);
+    expect(help.stdout).toContain('Examples:\n  pan serve\n');
+  });
+});
