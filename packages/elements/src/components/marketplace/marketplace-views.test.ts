@@ -209,6 +209,7 @@ describe('<pan-marketplace>', () => {
         const el = await fixture({ token: await signToken('sales', { sub: stack.reconnectUsers[2]! }) });
         const needed = hostEvents(el, 'pan-reconnect-needed');
         expect(text(card(el, 'HubSpot Contacts').querySelector('[part~="reconnect-badge"]'))).toBe('Reconnect');
+        expect(text(parts(el, 'tab')[2]!.querySelector('[part~="reconnect-badge"]'))).toBe('Reconnect');
         parts(el, 'tab')[2]!.click();
         const reconnect = page.getByRole('button', { name: 'Reconnect HubSpot' });
         await expect.element(reconnect).toBeVisible();
@@ -220,6 +221,7 @@ describe('<pan-marketplace>', () => {
         parts(el, 'tab')[0]!.click();
         await settled(el);
         await expect.poll(() => card(el, 'HubSpot Contacts').querySelector('[part~="reconnect-badge"]')).toBeNull();
+        expect(parts(el, 'tab')[2]!.querySelector('[part~="reconnect-badge"]')).toBeNull();
       });
 
       it('opens on Connections when the page comes back from a full-page sign-in, and shows its result', async () => {

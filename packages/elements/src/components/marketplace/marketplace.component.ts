@@ -67,7 +67,7 @@ type View = 'browse' | 'install' | 'my-integrations' | 'tenant' | 'connections';
  * @csspart card-description - A card's short description.
  * @csspart flag - A flag badge (its colour is the flag's).
  * @csspart installed-badge - The "Installed" marker.
- * @csspart reconnect-badge - The "Reconnect" marker of a card whose connection needs the user to sign in again.
+ * @csspart reconnect-badge - The "Reconnect" marker of a card (and of the Connections tab) whose connection needs the user to sign in again.
  * @csspart tabs - The sections' navigation (Browse, My integrations, Connections), in full mode.
  * @csspart tab - One of its buttons (`aria-current="page"` on the current one).
  * @csspart visit-button - Visit, on external integrations.
@@ -329,7 +329,7 @@ export class PanMarketplace extends PanElement {
         My integrations
       </button>
       <button type="button" class="tab" part="tab" aria-current=${view === 'connections' ? 'page' : 'false'} @click=${this.#showConnections}>
-        Connections
+        Connections ${this.#catalog.value?.integrations.some((i) => i.reconnect_needed) ? renderReconnect() : nothing}
       </button>
     </nav>`;
   }
