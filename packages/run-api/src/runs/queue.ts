@@ -7,6 +7,7 @@ import type { PandiumSpec } from '@pan/pandium-yaml';
 import type { RunMode, RunStatus, RunTriggerSummary, TriggerSource } from '../contract/marketplace.ts';
 import { withTransaction, type Db } from '../db/pool.ts';
 import type { PreviousRun, RunTrigger } from '../runner/types.ts';
+import { NOTIFICATIONS_CHANNEL, queueRunEventSql } from '../notifications/outbox.ts';
 import { TRIGGERS_CHANNEL } from './triggers.ts';
 
 /** Workers LISTEN here too: a run ended (its log stream can close). Payload: the run id. */
@@ -205,11 +206,15 @@ export interface RunResult {
  */
 export async function finishRun(db: Db, runId: string, workerId: string, result: RunResult): Promise<boolean> {
   return withTransaction(db, async (client) => {
-    const ended = await client.query<{ tenant_id: string }>(
-      `UPDATE runs SET status = $3, ended_at = clock_timestamp(), exit_code = $4, stdout_json = $5,
-              output_note = $6, log_truncated = $7
-        WHERE id = $1 AND worker_id = $2 AND status = 'Running'
-        RETURNING tenant_id`,
+    // The run's end and its `run.finished` / `run.failed` notification (when the account wants one) together.
+    const ended = await client.query<{ tenant_id: string; queued: number }>(
+      `WITH ended AS (
+         UPDATE runs SET status = $3, ended_at = clock_timestamp(), exit_code = $4, stdout_json = $5,
+                output_note = $6, log_truncated = $7
+          WHERE id = $1 AND worker_id = $2 AND status = 'Running'
+          RETURNING id, account_id, tenant_id, status, mode, started_at, ended_at, exit_code
+       ), queued AS (${queueRunEventSql('ended')})
+       SELECT tenant_id, (SELECT count(*) FROM queued)::int AS queued FROM ended`,
       [runId, workerId, result.status, result.exitCode, result.stdoutJson ?? null, result.outputNote ?? null, result.logTruncated],
     );
     const tenantId = ended.rows[0]?.tenant_id;
@@ -232,7 +237,9 @@ export async function finishRun(db: Db, runId: string, workerId: string, result:
         ],
       );
     }
-    await client.query(`SELECT pg_notify('${RUN_END_CHANNEL}', $1), pg_notify('${TRIGGERS_CHANNEL}', '')`, [runId]);
+    // This transaction NOTIFYs anyway: waking the deliverers here costs nothing more.
+    const wakeDeliverers = ended.rows[0]!.queued > 0 ? `, pg_notify('${NOTIFICATIONS_CHANNEL}', '')` : '';
+    await client.query(`SELECT pg_notify('${RUN_END_CHANNEL}', $1), pg_notify('${TRIGGERS_CHANNEL}', '')${wakeDeliverers}`, [runId]);
     return true;
   });
 }

@@ -3,6 +3,7 @@ import type { PandiumSpec } from '@pan/pandium-yaml';
 import type { ReleaseChannel, ReleaseRef, Schedule } from '../contract/marketplace.ts';
 import { withTransaction, type Db } from '../db/pool.ts';
 import { insertTrigger } from '../runs/triggers.ts';
+import { queueTenantEventSql, wakeDeliverersSql } from '../notifications/outbox.ts';
 
 /** Anything that runs a query: the pool, or a client inside a transaction. */
 type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
@@ -149,10 +150,15 @@ export async function insertTenant(db: Db, owner: TenantOwner, tenant: NewTenant
       if (tenant.allowedInstalls !== undefined && active >= tenant.allowedInstalls) {
         return { ok: false, reason: 'limit', limit: tenant.allowedInstalls };
       }
+      // The tenant and its `tenant.installed` notification (when the account wants one) together.
       const inserted = await client.query<{ id: string }>(
-        `INSERT INTO tenants (account_id, integration_id, user_sub, configs, schedule_is_default, schedule,
-                              release_channel, pinned_release_id, paused)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        `WITH inserted AS (
+           INSERT INTO tenants (account_id, integration_id, user_sub, configs, schedule_is_default, schedule,
+                                release_channel, pinned_release_id, paused)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           RETURNING id, account_id, integration_id, user_sub, paused, archived_at
+         ), queued AS (${queueTenantEventSql('inserted', "'tenant.installed'")})
+         SELECT id, ${wakeDeliverersSql('queued')} AS queued FROM inserted`,
         [
           owner.accountId,
           tenant.integrationId,
@@ -226,22 +232,41 @@ export async function updateTenant(
   });
 }
 
-/** Pauses or resumes; idempotent (`updated_at` moves only on a change). False when there is no such tenant. */
+/**
+ * Pauses or resumes; idempotent (`updated_at` moves only on a change). False when there is no such
+ * tenant. One statement: an actual change queues `tenant.paused` / `tenant.resumed` with it.
+ */
 export async function setPaused(q: Queryable, scope: TenantScope, id: string, paused: boolean): Promise<boolean> {
-  const { rowCount } = await q.query(
-    `UPDATE tenants SET paused = $4, updated_at = CASE WHEN paused = $4 THEN updated_at ELSE now() END
-      WHERE account_id = $1 AND ($2::text IS NULL OR user_sub = $2) AND id = $3 AND archived_at IS NULL`,
+  // `found` reads the statement's snapshot; the UPDATE re-checks `paused <> $4` on the latest row
+  // version, so of two concurrent identical calls only one changes it (and notifies).
+  const { rows } = await q.query<{ found: number }>(
+    `WITH found AS (
+       SELECT id FROM tenants
+        WHERE account_id = $1 AND ($2::text IS NULL OR user_sub = $2) AND id = $3 AND archived_at IS NULL
+     ), changed AS (
+       UPDATE tenants SET paused = $4, updated_at = now()
+        WHERE id IN (SELECT id FROM found) AND paused <> $4 AND archived_at IS NULL
+        RETURNING id, account_id, integration_id, user_sub, paused, archived_at
+     ), queued AS (${queueTenantEventSql('changed', "CASE WHEN $4::boolean THEN 'tenant.paused' ELSE 'tenant.resumed' END")})
+     SELECT (SELECT count(*) FROM found)::int AS found, ${wakeDeliverersSql('queued')} AS queued`,
     [scope.accountId, scope.sub ?? null, id, paused],
   );
-  return rowCount === 1;
+  return rows[0]!.found === 1;
 }
 
-/** Archives (uninstalls): the row and its history stay; the user may install the integration again. */
+/**
+ * Archives (uninstalls): the row and its history stay; the user may install the integration again.
+ * One statement, with its `tenant.uninstalled` notification.
+ */
 export async function archiveTenant(q: Queryable, scope: TenantScope, id: string): Promise<boolean> {
-  const { rowCount } = await q.query(
-    `UPDATE tenants SET archived_at = now(), updated_at = now()
-      WHERE account_id = $1 AND ($2::text IS NULL OR user_sub = $2) AND id = $3 AND archived_at IS NULL`,
+  const { rows } = await q.query<{ archived: number }>(
+    `WITH changed AS (
+       UPDATE tenants SET archived_at = now(), updated_at = now()
+        WHERE account_id = $1 AND ($2::text IS NULL OR user_sub = $2) AND id = $3 AND archived_at IS NULL
+        RETURNING id, account_id, integration_id, user_sub, paused, archived_at
+     ), queued AS (${queueTenantEventSql('changed', "'tenant.uninstalled'")})
+     SELECT (SELECT count(*) FROM changed)::int AS archived, ${wakeDeliverersSql('queued')} AS queued`,
     [scope.accountId, scope.sub ?? null, id],
   );
-  return rowCount === 1;
+  return rows[0]!.archived === 1;
 }
