@@ -34,6 +34,20 @@ export interface RunApiConfig {
   schedulerIntervalMs: number;
   /** How long a `pan-synchronous: true` webhook or API call waits for its run (default 29 s). */
   syncWaitMs?: number;
+  /** Outbound notifications: the first retry's delay (default 5 s); each next one doubles, with jitter. */
+  notifyRetryBaseMs: number;
+  /** Attempts before a notification is marked failed (default 8: about 10 minutes of retries at the default base). */
+  notifyMaxAttempts: number;
+  /** The longest retry delay (default 1 hour). */
+  notifyRetryMaxMs: number;
+  /** One attempt's time limit, connecting and reading the answer included (default 10 s). */
+  notifyTimeoutMs: number;
+  /** How often a deliverer looks for due retries it was not told about (default 2 s). */
+  notifyPollMs: number;
+  /** Notifications one process sends at once; 0 runs no deliverer in this process (default 4). */
+  notifyConcurrency: number;
+  /** Allow plain http:// notification URLs to any host (default false: https, or http only to loopback). */
+  notifyAllowHttp: boolean;
 }
 
 const MiB = 1024 * 1024;
@@ -58,6 +72,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
     runStderrCap: readInteger(env, 'PAN_RUN_STDERR_CAP', 5 * MiB),
     schedulerIntervalMs: readInteger(env, 'PAN_SCHEDULER_INTERVAL_MS', 15_000),
     syncWaitMs: readInteger(env, 'PAN_SYNC_WAIT_MS', 29_000),
+    notifyRetryBaseMs: readInteger(env, 'PAN_NOTIFY_RETRY_BASE_MS', 5_000),
+    notifyMaxAttempts: Math.max(1, readInteger(env, 'PAN_NOTIFY_MAX_ATTEMPTS', 8)),
+    notifyRetryMaxMs: readInteger(env, 'PAN_NOTIFY_RETRY_MAX_MS', 60 * 60_000),
+    notifyTimeoutMs: Math.max(1, readInteger(env, 'PAN_NOTIFY_TIMEOUT_MS', 10_000)),
+    notifyPollMs: Math.max(10, readInteger(env, 'PAN_NOTIFY_POLL_MS', 2_000)),
+    notifyConcurrency: readInteger(env, 'PAN_NOTIFY_CONCURRENCY', 4),
+    notifyAllowHttp: readBoolean(env, 'PAN_NOTIFY_ALLOW_HTTP', false),
   };
 }
 
@@ -67,4 +88,12 @@ function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return value;
+}
+
+function readBoolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new Error(`${name} must be true or false, got "${env[name]}"`);
 }

@@ -1,11 +1,13 @@
 /**
- * The run engine of one process: a worker (claims and executes runs) and the cron scheduler,
- * over the process executor. `startServer` starts it next to the API; it can also run alone.
+ * The run engine of one process: a worker (claims and executes runs), the cron scheduler and the
+ * notification deliverer, over the process executor. `startServer` starts it next to the API; it
+ * can also run alone.
  */
 import path from 'node:path';
 import type { RunApiConfig } from '../config.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import type { Db } from '../db/pool.ts';
+import { NotificationDeliverer } from '../notifications/deliverer.ts';
 import { ProcessExecutor } from '../runner/process-executor.ts';
 import { ReleaseDirectories } from '../runner/release-dir.ts';
 import type { Executor } from '../runner/types.ts';
@@ -23,12 +25,16 @@ export interface RunEngineOptions {
   executor?: Executor;
   /** Start the cron scheduler too (default true). */
   scheduler?: boolean;
+  /** Start the notification deliverer too (default: when `config.notifyConcurrency` > 0). */
+  notifications?: boolean;
   pollMs?: number;
   onRunStart?: (run: ClaimedRun) => void;
 }
 
 export interface RunEngine {
   worker: RunWorker;
+  /** Outbound notifications; undefined when turned off. */
+  notifications: NotificationDeliverer | undefined;
   stop(): Promise<void>;
 }
 
@@ -75,11 +81,34 @@ export async function startRunEngine(options: RunEngineOptions): Promise<RunEngi
   });
   await worker.start();
   const scheduler = options.scheduler === false ? undefined : startScheduler(db, config.schedulerIntervalMs, options.log);
+  const notifications =
+    options.notifications === false || config.notifyConcurrency <= 0
+      ? undefined
+      : new NotificationDeliverer({
+          db,
+          databaseUrl: options.databaseUrl,
+          box: options.box,
+          concurrency: config.notifyConcurrency,
+          retryBaseMs: config.notifyRetryBaseMs,
+          retryMaxMs: config.notifyRetryMaxMs,
+          maxAttempts: config.notifyMaxAttempts,
+          timeoutMs: config.notifyTimeoutMs,
+          pollMs: config.notifyPollMs,
+          ...(options.log ? { log: options.log } : {}),
+        });
+  try {
+    await notifications?.start();
+  } catch (error) {
+    await scheduler?.stop();
+    await worker.stop();
+    throw error;
+  }
   return {
     worker,
+    notifications,
     async stop() {
       await scheduler?.stop();
-      await worker.stop();
+      await Promise.all([worker.stop(), notifications?.stop()]);
     },
   };
 }
