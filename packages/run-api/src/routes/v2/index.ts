@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { requireApiKey } from '../../auth/hooks.ts';
+import { notificationRoutes } from '../../notifications/routes.ts';
 import { connectorRoutes } from './connectors.ts';
 import { eventRoutes } from './events.ts';
 import { integrationRoutes } from './integrations.ts';
@@ -16,4 +17,5 @@ export async function hostRoutes(app: FastifyInstance): Promise<void> {
   await app.register(connectorRoutes);
   await app.register(eventRoutes);
   await app.register(hostTenantRoutes);
+  await app.register(notificationRoutes);
 }
