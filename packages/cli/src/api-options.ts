@@ -24,14 +24,20 @@ export function apiFailure(error: unknown, apiBase: string): CommandFailure {
 
 /**
  * Runs a command's work and turns what it throws into a message on stderr and an exit code:
- * `CommandFailure`s say their own, anything else is unexpected and keeps its stack.
+ * `CommandFailure`s say their own, anything else is unexpected and keeps its stack (unless the
+ * command gives an exit code for those).
  */
-export async function runAction(name: string, action: () => Promise<number>): Promise<void> {
+export async function runAction(name: string, action: () => Promise<number>, options: { unexpectedExitCode?: number } = {}): Promise<void> {
   try {
     process.exitCode = await action();
   } catch (error) {
-    if (!(error instanceof CommandFailure)) throw error;
-    console.error(`${name}: ${error.message}`);
-    process.exitCode = error.exitCode;
+    if (error instanceof CommandFailure) {
+      console.error(`${name}: ${error.message}`);
+      process.exitCode = error.exitCode;
+    } else if (options.unexpectedExitCode !== undefined) {
+      // Commands on the server's own database: its errors are worth a line, not a stack.
+      console.error(`${name}: ${(error as Error).message}`);
+      process.exitCode = options.unexpectedExitCode;
+    } else throw error;
   }
 }

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAccounts } from './commands/accounts.ts';
 import { registerReleasePush } from './commands/release-push.ts';
 import { registerRun } from './commands/run.ts';
 import { registerRuns } from './commands/runs.ts';
@@ -13,7 +14,7 @@ export function buildProgram(): Command {
   const program = new Command('pan')
     .description(
       'Work with integrations for the pan marketplace: validate PANDIUM.yaml, run an integration locally, push releases, ' +
-        'list tenants, follow runs, serve the run API, rotate secret keys.',
+        'list tenants, follow runs, serve the run API, create accounts, rotate secret keys.',
     )
     // Throw instead of exiting, so main.ts can turn usage errors into exit code 2.
     // Set before adding commands: subcommands inherit it.
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerTenants(program);
   registerRuns(program);
   registerServe(program);
+  registerAccounts(program);
   registerSecrets(program);
 
   return program;

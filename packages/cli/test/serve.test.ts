@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pan, spawnPan, type LivePan } from './pan-process.ts';
 
@@ -62,4 +63,44 @@ describe('pan serve', () => {
     for (const option of ['--port <n>', '--host <host>', '--data-dir <dir>']) expect(help.stdout).toContain(option);
     expect(help.stdout).toContain('Examples:\n  pan serve\n');
   });
+
+  it('a fresh server is usable: pan accounts create prints a key and a token secret that the served API accepts', async () => {
+    const fresh = mkdtempSync(path.join(tmpdir(), 'pan-accounts-'));
+    try {
+      const created = await pan({}, 'accounts', 'create', 'acme', '--name', 'Acme', '--data-dir', fresh, '--json');
+      expect(created.code, created.stderr).toBe(0);
+      const account = JSON.parse(created.stdout) as { api_key: string; jwt: { iss: string; aud: string; secret_base64url: string } };
+      expect(account.jwt).toMatchObject({ alg: 'HS256', iss: 'acme', aud: 'pan-marketplace' });
+      const again = await pan({}, 'accounts', 'create', 'acme', '--data-dir', fresh);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain('an account "acme" exists already');
+      const added = await pan({}, 'accounts', 'api-key', 'acme', '--name', 'ci', '--data-dir', fresh, '--json');
+      expect(added.code, added.stderr).toBe(0);
+      const secondKey = (JSON.parse(added.stdout) as { api_key: string }).api_key;
+
+      live = spawnPan({ DATABASE_URL: '' }, 'serve', '--port', '0', '--data-dir', fresh);
+      const url = /listening on (http:\/\/\S+)$/.exec(await live.waitForLine('stdout', /^Run API listening on http:\/\//))![1]!;
+      for (const key of [account.api_key, secondKey]) {
+        const listed = await fetch(`${url}/v2/integrations`, { headers: { 'x-api-key': key } });
+        expect(listed.status).toBe(200);
+        expect(await listed.json()).toEqual([]);
+      }
+      expect((await fetch(`${url}/v2/integrations`, { headers: { 'x-api-key': `${account.api_key}x` } })).status).toBe(401);
+      const now = Math.floor(Date.now() / 1000);
+      const token = await new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer(account.jwt.iss)
+        .setAudience(account.jwt.aud)
+        .setSubject('first-user')
+        .setIssuedAt(now)
+        .setExpirationTime(now + 300)
+        .sign(Buffer.from(account.jwt.secret_base64url, 'base64url'));
+      const catalog = await fetch(`${url}/marketplace/catalog`, { headers: { authorization: `Bearer ${token}` } });
+      expect(catalog.status).toBe(200);
+      live.child.kill('SIGTERM');
+      expect((await live.exited).code).toBe(0);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

@@ -2,6 +2,9 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { ResealReport, SealedColumnCount } from '@pan/run-api';
+import { runAction } from '../api-options.ts';
+import { CommandFailure } from '../exit-codes.ts';
+import { loadRunApi, serverSettings as settings, withServerDatabase, type DataDirOptions } from '../server-database.ts';
 
 /**
  * `pan secrets status|rotate`: the keys that seal stored credentials (AES-256-GCM, see
@@ -19,11 +22,9 @@ Exit codes:
   2  usage error (unknown option, malformed key)
   3  the database or the key file could not be used, or another rotation is running`;
 
-const ROTATION_LOCK = "hashtext('pan-secrets-rotate')";
+const ROTATION_LOCK = { key: "hashtext('pan-secrets-rotate')", busy: 'another `pan secrets rotate` is running on this database' };
 
-interface CommonOptions {
-  dataDir?: string;
-}
+type CommonOptions = DataDirOptions;
 
 interface RotateOptions extends CommonOptions {
   newKey?: string;
@@ -34,14 +35,6 @@ interface RotateOptions extends CommonOptions {
   timeoutMs: string;
 }
 
-class CommandFailure extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
-  }
-}
 
 export function registerSecrets(program: Command): void {
   const secrets = program
@@ -61,7 +54,7 @@ embedded cluster in the data directory.`,
     .option('--data-dir <dir>', 'the server\'s data directory (env PAN_DATA_DIR)')
     .addHelpText('after', '\nExit codes: 0 every value is under the primary key, 1 some are under an old key or unreadable, 2 usage, 3 database or key file error.')
     .action(async (opts: CommonOptions) => {
-      await runAction('pan secrets status', () => status(opts));
+      await runAction('pan secrets status', () => status(opts), { unexpectedExitCode: 3 });
     });
 
   secrets
@@ -79,38 +72,10 @@ embedded cluster in the data directory.`,
     .option('--timeout-ms <ms>', 'give up re-encrypting after this long (exit 1)', '300000')
     .addHelpText('after', ROTATE_EXIT_CODES)
     .action(async (opts: RotateOptions) => {
-      await runAction('pan secrets rotate', () => rotate(opts));
+      await runAction('pan secrets rotate', () => rotate(opts), { unexpectedExitCode: 3 });
     });
 }
 
-async function runAction(name: string, action: () => Promise<number>): Promise<void> {
-  try {
-    process.exitCode = await action();
-  } catch (error) {
-    if (error instanceof CommandFailure) {
-      console.error(`${name}: ${error.message}`);
-      process.exitCode = error.exitCode;
-    } else {
-      console.error(`${name}: ${(error as Error).message}`);
-      process.exitCode = 3;
-    }
-  }
-}
-
-async function loadRunApi() {
-  return import('@pan/run-api');
-}
-
-function settings(opts: CommonOptions) {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...(opts.dataDir ? { PAN_DATA_DIR: opts.dataDir } : {}) };
-  const dataDir = path.resolve(env.PAN_DATA_DIR ?? '.pan-data');
-  return {
-    dataDir,
-    databaseUrl: env.DATABASE_URL || undefined,
-    envKey: env.PAN_SECRET_KEY || undefined,
-    envOldKeys: env.PAN_SECRET_KEYS_OLD,
-  };
-}
 
 function positiveInteger(value: string, name: string): number {
   const n = Number(value);
@@ -123,44 +88,6 @@ async function readNewKey(value: string): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8').trim();
-}
-
-/** Opens the database, takes the rotation lock (one rotation at a time), runs `work`, releases all. */
-async function withDatabase<T>(s: ReturnType<typeof settings>, lock: boolean, work: (db: import('@pan/run-api').Db, via: string) => Promise<T>): Promise<T> {
-  const api = await loadRunApi();
-  let database: Awaited<ReturnType<typeof api.openDataDirDatabase>>;
-  try {
-    database = await api.openDataDirDatabase({ databaseUrl: s.databaseUrl, dataDir: s.dataDir });
-  } catch (error) {
-    throw new CommandFailure(`cannot open the database: ${(error as Error).message}`, 3);
-  }
-  const db = api.createPool(database.url, 3);
-  try {
-    const lockClient = lock ? await connect(db) : undefined;
-    try {
-      if (lockClient) {
-        const { rows } = await lockClient.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(${ROTATION_LOCK}) AS ok`);
-        if (!rows[0]?.ok) throw new CommandFailure('another `pan secrets rotate` is running on this database', 3);
-      }
-      return await work(db, database.via);
-    } finally {
-      if (lockClient) {
-        await lockClient.query(`SELECT pg_advisory_unlock(${ROTATION_LOCK})`).catch(() => {});
-        lockClient.release();
-      }
-    }
-  } finally {
-    await db.end();
-    await database.close();
-  }
-}
-
-async function connect(db: import('@pan/run-api').Db) {
-  try {
-    return await db.connect();
-  } catch (error) {
-    throw new CommandFailure(`cannot connect to the database: ${(error as Error).message}`, 3);
-  }
 }
 
 /** The ring the command works with: from the env (PAN_SECRET_KEY) or the key file. */
@@ -216,7 +143,7 @@ async function status(opts: CommonOptions): Promise<number> {
   const primaryId = ids[ids.length - 1]!;
   console.log(ring.mode === 'env' ? 'Keys: PAN_SECRET_KEY (primary) and PAN_SECRET_KEYS_OLD' : `Key file: ${ring.file}`);
   ids.forEach((id, index) => console.log(`  ${id}${index === ids.length - 1 ? '  primary' : '  old'}`));
-  return withDatabase(s, false, async (db, via) => {
+  return withServerDatabase(s, null, async (db, via) => {
     console.log(`Stored secrets (database: ${via}):`);
     const { underOld, unknown } = printCounts(await api.countSealedValues(db), primaryId, ids);
     if (unknown) console.log(`${unknown} value(s) name a key that is not in the ring: they cannot be opened.`);
@@ -266,7 +193,7 @@ Nothing was changed.`);
     return 0;
   }
 
-  return withDatabase(s, true, async (db, via) => {
+  return withServerDatabase(s, ROTATION_LOCK, async (db, via) => {
     let keys = ring.keys;
     let settleUntil = Date.now();
     if (ring.mode === 'file' && !opts.resume) {
@@ -332,7 +259,7 @@ async function retire(s: ReturnType<typeof settings>, ring: Awaited<ReturnType<t
   const api = await loadRunApi();
   const ids = ring.keys.map((k) => api.secretKeyId(k));
   const primaryId = ids[ids.length - 1]!;
-  return withDatabase(s, true, async (db) => {
+  return withServerDatabase(s, ROTATION_LOCK, async (db) => {
     const inUse = async () => {
       const counts = await api.countSealedValues(db);
       let n = 0;
