@@ -73,7 +73,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
     schedulerIntervalMs: readInteger(env, 'PAN_SCHEDULER_INTERVAL_MS', 15_000),
     syncWaitMs: readInteger(env, 'PAN_SYNC_WAIT_MS', 29_000),
     notifyRetryBaseMs: readInteger(env, 'PAN_NOTIFY_RETRY_BASE_MS', 5_000),
-    notifyMaxAttempts: Math.max(1, readInteger(env, 'PAN_NOTIFY_MAX_ATTEMPTS', 8)),
+    notifyMaxAttempts: Math.max(1, readInteger(env, 'PAN_NOTIFY_MAX_ATTEMPTS', 15)),
     notifyRetryMaxMs: readInteger(env, 'PAN_NOTIFY_RETRY_MAX_MS', 60 * 60_000),
     notifyTimeoutMs: Math.max(1, readInteger(env, 'PAN_NOTIFY_TIMEOUT_MS', 10_000)),
     notifyPollMs: Math.max(10, readInteger(env, 'PAN_NOTIFY_POLL_MS', 2_000)),

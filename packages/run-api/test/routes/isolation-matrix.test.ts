@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApiKey } from '../../src/auth/api-key.ts';
 import { createOtherAccount, startTestStack, type TestStack } from '../support/index.ts';
 import { call, endUserToken, install, runNow, scriptIntegration } from '../runs/run-support.ts';
+import { startReceiver, type Receiver } from '../notifications/receiver.ts';
 
 /**
  * The tenant isolation matrix. Every route of the router, as registered at test time, is called
@@ -46,7 +47,10 @@ const victim = {
   triggerId: '',
   webhookToken: '',
   webhookSecret: '',
+  notificationSecret: '',
+  deliveryId: '',
 };
+let receiver: Receiver;
 const MARKERS = {
   config: 'config-marker-5b1f0c',
   secret: 'api-key-marker-9d2e77',
@@ -144,6 +148,14 @@ function routeCases(): Record<string, RouteCase> {
     'GET /v2/runs/:id/log': { path: `/v2/runs/${r}/log`, otherAccount: NOT_FOUND },
     'GET /v2/tenants/:id/metadata': { path: `/v2/tenants/${t}/metadata`, otherAccount: NOT_FOUND },
     'PATCH /v2/tenants/:id/metadata': { path: `/v2/tenants/${t}/metadata`, body: { note: 'overwritten' }, otherAccount: NOT_FOUND },
+    // Notification settings are one per account: the other account reaches its own.
+    'PUT /v2/notifications': { path: '/v2/notifications', body: { url: 'https://other.example.test/hook' }, otherAccount: OWN },
+    'GET /v2/notifications': { path: '/v2/notifications', otherAccount: OWN },
+    'DELETE /v2/notifications': { path: '/v2/notifications', otherAccount: OWN },
+    'POST /v2/notifications/secret': { path: '/v2/notifications/secret', otherAccount: OWN },
+    'GET /v2/notifications/deliveries': { path: '/v2/notifications/deliveries', otherAccount: OWN },
+    'GET /v2/notifications/deliveries/:id': { path: `/v2/notifications/deliveries/${victim.deliveryId}`, otherAccount: NOT_FOUND },
+    'POST /v2/notifications/deliveries/:id/retry': { path: `/v2/notifications/deliveries/${victim.deliveryId}/retry`, otherAccount: NOT_FOUND },
   };
 }
 
@@ -210,6 +222,8 @@ function leakedMarkers(body: string, actor: Actor, sent = ''): string[] {
     victim.triggerId,
     victim.webhookToken,
     victim.webhookSecret,
+    victim.notificationSecret,
+    victim.deliveryId,
     // The same account's catalog is shared with its users; another account must not see its ids.
     ...(actor === 'otherAccount' ? [victim.integrationId, victim.releaseId, stack.accountId] : []),
   ];
@@ -252,6 +266,17 @@ console.log(JSON.stringify({ note: ${JSON.stringify(MARKERS.stdout)} }));
   victim.integrationId = rows[0]!.id;
   victim.releaseId = rows[0]!.default_release_id;
 
+  // Notified of finished runs only, so that nothing the matrix does adds a delivery.
+  receiver = await startReceiver(() => 200);
+  const notifications = await stack.app.inject({
+    method: 'PUT',
+    url: '/v2/notifications',
+    headers: { 'x-api-key': stack.apiKey },
+    payload: { url: receiver.url, events: ['run.finished'] },
+  });
+  expect(notifications.statusCode, notifications.body).toBe(201);
+  victim.notificationSecret = notifications.json().secret;
+
   victimToken = await endUserToken(stack, 'alice');
   victim.tenantId = (await install(stack, victimToken, 'isolation-probe', { marker: MARKERS.config })).id;
   const connected = await call(stack, 'PUT', '/marketplace/connections/probe-key', victimToken, { fields: { api_key: MARKERS.secret } });
@@ -260,6 +285,14 @@ console.log(JSON.stringify({ note: ${JSON.stringify(MARKERS.stdout)} }));
   expect(run.status).toBe('Succeeded');
   victim.runId = run.id;
   victim.triggerId = (await stack.db.query<{ id: string }>('SELECT id FROM triggers WHERE run_id = $1', [run.id])).rows[0]!.id;
+  await receiver.waitFor((request) => request.json.type === 'run.finished');
+  // The receiver has answered; the attempt is recorded right after. (expect.poll is for tests only.)
+  for (let tries = 0; !victim.deliveryId; tries++) {
+    if (tries > 200) throw new Error('the run.finished delivery was not recorded as delivered');
+    const { rows } = await stack.db.query("SELECT id FROM notification_deliveries WHERE account_id = $1 AND status = 'delivered'", [stack.accountId]);
+    if (rows[0]) victim.deliveryId = rows[0].id;
+    else await new Promise((resolve) => setTimeout(resolve, 25));
+  }
   const host = { 'x-api-key': stack.apiKey };
   await stack.app.inject({ method: 'PATCH', url: `/v2/tenants/${victim.tenantId}/metadata`, headers: host, payload: { note: MARKERS.metadata } });
   victim.webhookSecret = (await stack.app.inject({ method: 'POST', url: `/v2/tenants/${victim.tenantId}/webhook-secret`, headers: host })).json().secret;
@@ -281,6 +314,7 @@ console.log(JSON.stringify({ note: ${JSON.stringify(MARKERS.stdout)} }));
 
 afterAll(async () => {
   await stack?.stop();
+  await receiver?.close();
 });
 
 describe('tenant isolation matrix', () => {
