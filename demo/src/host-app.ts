@@ -5,6 +5,7 @@ import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { SignJWT } from 'jose';
+import { Webhook } from 'standardwebhooks';
 import { demoUsers, findDemoUser, type DemoUser } from './users.ts';
 
 export interface HostAppOptions {
@@ -19,6 +20,18 @@ export interface HostAppOptions {
   distDir: string;
   /** Lifetime of the end-user tokens, in seconds (the run API accepts at most 15 minutes). */
   tokenLifetimeSeconds?: number;
+  /**
+   * The run API's notifications (`POST /hooks/pan`): the signing secret it gave (undefined until
+   * then: everything is refused) and what to do with a verified event.
+   */
+  notifications?: { secret(): string | undefined; onEvent(event: PanNotification): void };
+}
+
+/** A notification as the run API sends it (Standard Webhooks payload). */
+export interface PanNotification {
+  type: string;
+  timestamp: string;
+  data: Record<string, unknown>;
 }
 
 const SESSION_COOKIE = 'acme_session';
@@ -62,6 +75,26 @@ export async function buildHostApp(options: HostAppOptions): Promise<FastifyInst
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.redirect('/login', 303);
   });
+
+  const notifications = options.notifications;
+  if (notifications) {
+    await app.register(async (hooks) => {
+      // The signature covers the exact bytes: keep the body as received.
+      hooks.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
+      hooks.post<{ Body: string }>('/hooks/pan', async (request, reply) => {
+        const secret = notifications.secret();
+        let event: PanNotification;
+        try {
+          if (!secret) throw new Error('not configured yet');
+          event = new Webhook(secret).verify(request.body, request.headers as Record<string, string>) as PanNotification;
+        } catch {
+          return reply.status(401).send({ code: 'DEMO_BAD_SIGNATURE', message: 'The notification signature does not verify' });
+        }
+        notifications.onEvent(event);
+        return reply.status(204).send();
+      });
+    });
+  }
 
   const requireUser = (request: FastifyRequest, reply: FastifyReply): DemoUser | undefined => {
     const user = currentUser(request);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { putConnector } from '@pan/cli';
+import { putConnector, putNotifications, rotateNotificationSecret } from '@pan/cli';
 import { createApiKey, readConfig, startServer, stopOnSignals, upsertAccount } from '@pan/run-api';
 import { ACME_PASSWORD, acmeConnectors, acmeUsers, startAcme, type Acme } from './acme/index.ts';
 import { loadDemoSecrets } from './demo-secrets.ts';
@@ -69,6 +69,8 @@ const count = await loadDemoIntegrations(hostApi, path.join(here, '../integratio
 });
 log(`Loaded ${count} demo integrations`);
 
+// The run API tells the host backend what happened (installs, runs); the demo logs it.
+let notificationSecret: string | undefined;
 const host = await buildHostApp({
   apiBase: server.url,
   jwtSecret: secrets.jwtSecret,
@@ -76,8 +78,16 @@ const host = await buildHostApp({
   jwtAudience: AUDIENCE,
   cookieSecret: secrets.cookieSecret,
   distDir: path.join(here, '../dist'),
+  notifications: {
+    secret: () => notificationSecret,
+    onEvent: ({ type, data }) =>
+      log(`Notification ${type}: ${String(data.integration_slug)} of ${String(data.user_name)}${data.status ? ` (${String(data.status)})` : ''}`),
+  },
 });
 await host.listen({ host: '127.0.0.1', port: demoPort });
+await putNotifications(hostApi, { url: `http://127.0.0.1:${demoPort}/hooks/pan` });
+// The secret is shown once, when created: a restart asks for a new one rather than storing it.
+notificationSecret = (await rotateNotificationSecret(hostApi)).secret;
 log(`Run API on ${server.url}`);
 log(`Acme CRM (OAuth2 provider) on ${acme.provider.issuer}: sign in as ${acmeUsers.map((u) => u.email).join(' or ')}, password "${ACME_PASSWORD}"`);
 log(`Acme API on ${acme.api.url}; Acme Billing API keys: ${acme.billing.map((b) => `${b.account_id} (${b.owner}) ${b.api_key}`).join(', ')}`);

@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTestStack, type TestStack } from '@pan/run-api/testing';
-import { buildHostApp } from '../src/host-app.ts';
+import { Webhook } from 'standardwebhooks';
+import { buildHostApp, type PanNotification } from '../src/host-app.ts';
 
 /** The demo host's backend: sessions, and the marketplace tokens it signs for the run API. */
 
@@ -106,5 +107,45 @@ describe('demo host app', () => {
     const response = await host.inject({ method: 'POST', url: '/login', payload: { user: 'mallory' } });
     expect(response.statusCode).toBe(400);
     expect(response.body).toContain('Pick one of the demo users');
+  });
+
+  it('takes the run API notifications it can verify, and refuses the rest', async () => {
+    const events: PanNotification[] = [];
+    let secret: string | undefined;
+    const notified = await buildHostApp({
+      apiBase: 'http://127.0.0.1:3100',
+      jwtSecret: stack.hs256Secret,
+      jwtIssuer: stack.issuer,
+      jwtAudience: stack.audience,
+      cookieSecret: 'a-cookie-secret-for-tests-only-32b',
+      distDir,
+      notifications: { secret: () => secret, onEvent: (event) => events.push(event) },
+    });
+    try {
+      const body = JSON.stringify({ type: 'run.failed', timestamp: new Date().toISOString(), data: { integration_slug: 'x', user_name: 'ada' } });
+      const send = (headers: Record<string, string>, payload = body) =>
+        notified.inject({ method: 'POST', url: '/hooks/pan', headers: { 'content-type': 'application/json', ...headers }, payload });
+      const sign = (key: string, payload = body) => {
+        const at = new Date();
+        return {
+          'webhook-id': 'msg_1',
+          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+          'webhook-signature': new Webhook(key).sign('msg_1', at, payload),
+        };
+      };
+      const key = `whsec_${Buffer.from('a-notification-secret-32-bytes!!').toString('base64')}`;
+      // Before the run API gave a secret, nothing is taken.
+      expect((await send(sign(key))).statusCode).toBe(401);
+      secret = key;
+      expect((await send(sign(key))).statusCode).toBe(204);
+      expect(events).toEqual([JSON.parse(body)]);
+      const other = `whsec_${Buffer.from('another-secret-of-thirty-two-b!!').toString('base64')}`;
+      expect((await send(sign(other))).statusCode).toBe(401);
+      expect((await send(sign(key), body.replace('ada', 'eve'))).statusCode).toBe(401);
+      expect((await send({})).statusCode).toBe(401);
+      expect(events).toHaveLength(1);
+    } finally {
+      await notified.close();
+    }
   });
 });

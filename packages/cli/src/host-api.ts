@@ -91,6 +91,14 @@ export const putConnector = (options: HostApiOptions, name: string, definition: 
   call<{ name: string }>(options, 'PUT', `/v2/connectors/${encodeURIComponent(name)}`, { json: definition });
 
 /** One row of `GET /v2/tenants`. */
+/** Sets the account's notification URL and events (`PUT /v2/notifications`). */
+export const putNotifications = (options: HostApiOptions, settings: { url: string; events?: string[] }) =>
+  call<{ url: string; events: string[]; secret?: string }>(options, 'PUT', '/v2/notifications', { json: settings });
+
+/** A new notification signing secret (`POST /v2/notifications/secret`), shown only in this answer. */
+export const rotateNotificationSecret = (options: HostApiOptions) =>
+  call<{ secret: string }>(options, 'POST', '/v2/notifications/secret');
+
 export interface HostTenant {
   id: string;
   integration_id: string;

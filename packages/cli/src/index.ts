@@ -1,5 +1,14 @@
 export { buildProgram } from './program.ts';
 export { validateFile, type FileReport } from './commands/validate.ts';
 export { ExitCode } from './exit-codes.ts';
-export { pushRelease, putCategories, putConnector, putIntegrationListing, HostApiError, type HostApiOptions, type PushedRelease } from './host-api.ts';
+export {
+  pushRelease,
+  putCategories,
+  putConnector,
+  putIntegrationListing,
+  putNotifications,
+  rotateNotificationSecret,
+  HostApiError, type HostApiOptions,
+  type PushedRelease,
+} from './host-api.ts';
 export { packReleaseDirectory } from './release-archive.ts';
