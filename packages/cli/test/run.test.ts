@@ -100,6 +100,17 @@ afterAll(() => {
 const lastLine = (text: string) => text.trimEnd().split('\n').at(-1);
 
 describe('pan run', () => {
+  it('masks the --secret values in the log, as the server does', async () => {
+    const printer = writeDir('secret-printer', {
+      'PANDIUM.yaml': 'version: 0.4\nrun: node index.mjs\nconnectors: [acme-crm]\n',
+      'index.mjs': "console.error('token is ' + process.env['PAN_SEC_ACME-CRM_ACCESS_TOKEN']);\nconsole.log('{}');\n",
+    });
+    const run = await pan({}, 'run', printer, '--secret', 'ACME-CRM_ACCESS_TOKEN=tok-very-secret');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('token is ***\n');
+    expect(run.stderr).not.toContain('tok-very-secret');
+  });
+
   it('runs the build, then the script with only the server\'s environment; prints the context; exit 0', async () => {
     const cliEnv = { CANARY_SERVER_SECRET: 'must-not-leak', PAN_CFG_REGION: 'leaked', PAN_API_KEY: 'pan_cli_key' };
     const run = await pan(

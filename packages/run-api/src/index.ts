@@ -43,4 +43,5 @@ export { ProcessExecutor, type ProcessExecutorOptions } from './runner/process-e
 export { ReleaseDirectories, type ReleaseDirectoriesOptions } from './runner/release-dir.ts';
 export type { RunContext, RunTrigger, RunOutcome, RunLimits, LogLine, PreviousRun } from './runner/types.ts';
 export { resultOf } from './runs/worker.ts';
+export { logMasker, MASK } from './runs/log-mask.ts';
 export { NOTHING_PRINTED } from './runner/last-json.ts';

@@ -73,11 +73,13 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
       triggers: [trigger(options.mode, options.payload)],
       metadata: options.spec.metadata_schema ? {} : null,
     };
+    // As on the server: the log never shows a secret (here every --secret value).
+    const mask = api.logMasker(Object.values(options.secrets).flatMap((fields) => Object.values(fields)));
     const outcome = await executor.execute({
       context,
       limits: { timeoutMs: options.timeoutMs, stdoutCapBytes: defaults.runStdoutCap, stderrCapBytes: defaults.runStderrCap },
       onLog: (lines) => {
-        for (const line of lines) options.onLog(line.line);
+        for (const line of mask ? mask(lines) : lines) options.onLog(line.line);
       },
       ...(options.signal ? { signal: options.signal } : {}),
     });
