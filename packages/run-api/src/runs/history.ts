@@ -61,13 +61,15 @@ export async function listRuns(
   q: Queryable,
   scope: RunScope,
   tenantId: string,
-  page: { limit: number; before?: string },
+  page: { limit: number; before?: string; skip?: number; orderBy?: string },
 ): Promise<RunPage> {
+  // `before` is a cursor in the default order (newest first); `orderBy` is an allow-listed column
+  // and direction from the host API's `sort_by`, paged with `skip`.
   const { rows } = await q.query<RunRow>(
     `${RUN_SELECT} AND r.tenant_id = $3
        AND ($4::uuid IS NULL OR (r.started_at, r.id) < (SELECT started_at, id FROM runs WHERE id = $4))
-     ORDER BY r.started_at DESC, r.id DESC LIMIT $5`,
-    [scope.accountId, scope.sub ?? null, tenantId, page.before ?? null, page.limit + 1],
+     ORDER BY ${page.orderBy ?? 'r.started_at DESC'}, r.id DESC LIMIT $5 OFFSET $6`,
+    [scope.accountId, scope.sub ?? null, tenantId, page.before ?? null, page.limit + 1, page.skip ?? 0],
   );
   const more = rows.length > page.limit;
   const runs = rows.slice(0, page.limit).map(toRun);

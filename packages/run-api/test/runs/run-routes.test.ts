@@ -111,3 +111,38 @@ describe('webhooks', () => {
     expect(after.rows[0].n).toBe(before.rows[0].n);
   });
 });
+
+describe('GET /v2/tenants/:id/runs (host API)', () => {
+  it('pages with limit and the before cursor, or with skip and sort_by; a bad combination is 400', async () => {
+    const jwt = await endUserToken(stack, newUser());
+    const tenant = await install(stack, jwt, 'hubspot-contacts', { direction: 'both', records_per_page: 1 });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const queued = await call(stack, 'POST', `/marketplace/tenants/${tenant.id}/runs`, jwt, {});
+      ids.push((await runOfTrigger(stack, queued.json<{ trigger_id: string }>().trigger_id)).id);
+    }
+    const host = (query: string) =>
+      stack.app.inject({ method: 'GET', url: `/v2/tenants/${tenant.id}/runs${query}`, headers: { 'x-api-key': stack.apiKey } });
+    const newest = [...ids].reverse();
+
+    const first = (await host('?limit=2')).json<RunPage>();
+    expect(first.runs.map((r) => r.id)).toEqual(newest.slice(0, 2));
+    expect(first.next_before).toBe(newest[1]);
+    const rest = (await host(`?limit=2&before=${first.next_before}`)).json<RunPage>();
+    expect(rest).toEqual({ runs: [expect.objectContaining({ id: newest[2], status: 'Succeeded' })], next_before: null });
+
+    const ascending = (await host('?sort_by=started_date__ASC&skip=1&limit=5')).json<RunPage>();
+    expect(ascending.runs.map((r) => r.id)).toEqual(ids.slice(1));
+
+    for (const [query, field] of [
+      ['?limit=501', 'limit'],
+      ['?sort_by=exit_code__ASC', 'sort_by'],
+      [`?sort_by=status__ASC&before=${ids[0]}`, 'before'],
+      ['?page=2', 'page'],
+    ] as const) {
+      const response = await host(query);
+      expect(response.statusCode, query).toBe(400);
+      expect(response.json().errors[0].field, query).toBe(field);
+    }
+  });
+});

@@ -7,7 +7,7 @@ import { findIntegrationId, upsertIntegration, type IntegrationListing } from '.
 import { createRelease } from '../../storage/releases.ts';
 import { checkSchedule } from '../../schedules/schedule.ts';
 import { slugPattern } from '../marketplace/schemas.ts';
-import { readPaging } from './paging.ts';
+import { pagingQuerySchema, readPaging } from './paging.ts';
 import { integrationSchema, listOf, releaseDetailSchema, releaseSchema } from './schemas.ts';
 
 const listingBodySchema = {
@@ -70,20 +70,9 @@ const integrationParams = {
   properties: { integration: { type: 'string', minLength: 1, maxLength: 100, description: 'The integration slug or id' } },
 } as const;
 
-const listQuery = (sortFields: Record<string, string>) =>
-  ({
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      limit: { type: 'string', description: 'Page size, 1 to 500 (default 100)' },
-      skip: { type: 'string', description: 'Rows to skip (default 0)' },
-      sort_by: { type: 'string', description: `<field>__ASC or <field>__DESC; fields: ${Object.keys(sortFields).join(', ')}` },
-    },
-  }) as const;
-
 export async function integrationRoutes(app: FastifyInstance): Promise<void> {
   /** The account's integrations, paged. */
-  app.get<{ Querystring: Record<string, string> }>('/integrations', { schema: { querystring: listQuery(INTEGRATION_SORT), response: { 200: listOf(integrationSchema) } } }, async (request) => {
+  app.get<{ Querystring: Record<string, string> }>('/integrations', { schema: { querystring: pagingQuerySchema(INTEGRATION_SORT), response: { 200: listOf(integrationSchema) } } }, async (request) => {
     const paging = readPaging(request.query, INTEGRATION_SORT, 'created_date__ASC');
     const { rows } = await app.db.query(`${INTEGRATION_SELECT} ORDER BY ${paging.orderBy}, i.id LIMIT $2 OFFSET $3`, [
       request.hostAccount.accountId,
@@ -106,7 +95,7 @@ export async function integrationRoutes(app: FastifyInstance): Promise<void> {
   /** The integration's releases, newest first by default. */
   app.get<{ Params: { integration: string }; Querystring: Record<string, string> }>(
     '/integrations/:integration/releases',
-    { schema: { params: integrationParams, querystring: listQuery(RELEASE_SORT), response: { 200: listOf(releaseSchema) } } },
+    { schema: { params: integrationParams, querystring: pagingQuerySchema(RELEASE_SORT), response: { 200: listOf(releaseSchema) } } },
     async (request) => {
       const { accountId } = request.hostAccount;
       const integration = await readHostIntegration(accountId, request.params.integration);

@@ -34,3 +34,20 @@ export function readPaging(query: Record<string, unknown>, fields: Record<string
   }
   return { limit, skip, orderBy: `${column} ${match[2]!.toUpperCase()}` };
 }
+
+/**
+ * The querystring schema of a paged list: `limit`, `skip` and `sort_by` as strings (`readPaging`
+ * checks them and names the bad one), plus the list's own filters; any other parameter is a 400.
+ */
+export function pagingQuerySchema(sortFields: Record<string, string>, filters: Record<string, object> = {}) {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      limit: { type: 'string', description: `Page size, 1 to ${MAX_LIMIT} (default 100)` },
+      skip: { type: 'string', description: 'Rows to skip (default 0)' },
+      sort_by: { type: 'string', description: `<field>__ASC or <field>__DESC; fields: ${Object.keys(sortFields).join(', ')}` },
+      ...filters,
+    },
+  } as const;
+}

@@ -6,9 +6,11 @@ import { sendLogText, streamLog, wantsEventStream } from '../../runs/log-respons
 import { archiveTenant, setPaused } from '../../storage/tenants.ts';
 import { installForUser } from '../../tenants/service.ts';
 import type { InstallRequest } from '../../contract/marketplace.ts';
-import { readPaging } from './paging.ts';
-import { idParamsSchema } from '../runs/schemas.ts';
+import { pagingQuerySchema, readPaging } from './paging.ts';
+import { idParamsSchema, runPageSchema } from '../runs/schemas.ts';
 import { hostTenantSchema, listOf } from './schemas.ts';
+
+const RUN_FIELDS = { started_date: 'r.started_at', ended_date: 'r.ended_at', status: 'r.status', mode: 'r.mode' };
 
 const TENANT_FIELDS = { created_date: 't.created_at', modified_date: 't.updated_at', user_name: 't.user_sub', id: 't.id' };
 
@@ -41,23 +43,33 @@ const createTenantBodySchema = {
 
 /** Tenants for the host's backend (`X-API-KEY`): list, read, archive, runs and metadata. */
 export async function hostTenantRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: Record<string, string> }>('/tenants', { schema: { response: { 200: listOf(hostTenantSchema) } } }, async (request) => {
-    const { accountId } = request.hostAccount;
-    const paging = readPaging(request.query, TENANT_FIELDS, 'created_date__DESC');
-    const known = new Set(['limit', 'skip', 'sort_by', 'user_name', 'integration_id', 'include_archived']);
-    const unknown = Object.keys(request.query).find((k) => !known.has(k));
-    if (unknown) throw badRequest('PAN_ERR_REQUEST_INVALID', `${unknown}: not a parameter of this list`, { errors: [{ field: unknown, message: 'unknown parameter' }] });
-    const { user_name: user, integration_id: integration, include_archived: archived } = request.query;
-    const { rows } = await app.db.query(
-      `${TENANT_SELECT}
-         AND ($2::text IS NULL OR t.user_sub = $2)
-         AND ($3::text IS NULL OR i.slug = $3 OR i.id::text = $3)
-         AND ($4::boolean OR t.archived_at IS NULL)
-       ORDER BY ${paging.orderBy}, t.id LIMIT $5 OFFSET $6`,
-      [accountId, user ?? null, integration ?? null, archived === 'true', paging.limit, paging.skip],
-    );
-    return rows;
-  });
+  app.get<{ Querystring: Record<string, string> }>(
+    '/tenants',
+    {
+      schema: {
+        querystring: pagingQuerySchema(TENANT_FIELDS, {
+          user_name: { type: 'string', description: "Only this user's tenants" },
+          integration_id: { type: 'string', description: 'Only tenants of this integration (id or slug)' },
+          include_archived: { type: 'string', enum: ['true', 'false'], description: 'Also archived tenants (default false)' },
+        }),
+        response: { 200: listOf(hostTenantSchema) },
+      },
+    },
+    async (request) => {
+      const { accountId } = request.hostAccount;
+      const paging = readPaging(request.query, TENANT_FIELDS, 'created_date__DESC');
+      const { user_name: user, integration_id: integration, include_archived: archived } = request.query;
+      const { rows } = await app.db.query(
+        `${TENANT_SELECT}
+           AND ($2::text IS NULL OR t.user_sub = $2)
+           AND ($3::text IS NULL OR i.slug = $3 OR i.id::text = $3)
+           AND ($4::boolean OR t.archived_at IS NULL)
+         ORDER BY ${paging.orderBy}, t.id LIMIT $5 OFFSET $6`,
+        [accountId, user ?? null, integration ?? null, archived === 'true', paging.limit, paging.skip],
+      );
+      return rows;
+    },
+  );
 
   const readHostTenant = async (accountId: string, id: string) => {
     const { rows } = await app.db.query(`${TENANT_SELECT} AND t.id = $2`, [accountId, id]);
@@ -104,23 +116,34 @@ export async function hostTenantRoutes(app: FastifyInstance): Promise<void> {
     return reply.status(204).send();
   });
 
-  app.get<{ Params: { id: string }; Querystring: { limit?: number; before?: string } }>(
+  /** A tenant's runs, newest first: `limit`/`skip`/`sort_by` as every list, or the `before` cursor (`next_before`). */
+  app.get<{ Params: { id: string }; Querystring: Record<string, string> }>(
     '/tenants/:id/runs',
     {
       schema: {
         params: idParamsSchema,
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 }, before: { type: 'string', format: 'uuid' } },
-        },
+        querystring: pagingQuerySchema(RUN_FIELDS, {
+          before: { type: 'string', format: 'uuid', description: 'Runs older than this one (the previous page’s `next_before`)' },
+        }),
+        response: { 200: runPageSchema },
       },
     },
     async (request) => {
       const scope = { accountId: request.hostAccount.accountId };
+      const paging = readPaging(request.query, RUN_FIELDS, 'started_date__DESC');
+      if (request.query.before && (request.query.sort_by || request.query.skip)) {
+        throw badRequest('PAN_ERR_REQUEST_INVALID', 'before: a cursor in the default order; not with sort_by or skip', {
+          errors: [{ field: 'before', message: 'not with sort_by or skip' }],
+        });
+      }
       const { rowCount } = await app.db.query('SELECT 1 FROM tenants WHERE id = $1 AND account_id = $2', [request.params.id, scope.accountId]);
       if (!rowCount) throw notFound('Tenant');
-      return listRuns(app.db, scope, request.params.id, { limit: request.query.limit ?? 100, ...(request.query.before ? { before: request.query.before } : {}) });
+      return listRuns(app.db, scope, request.params.id, {
+        limit: paging.limit,
+        skip: paging.skip,
+        orderBy: paging.orderBy,
+        ...(request.query.before ? { before: request.query.before } : {}),
+      });
     },
   );
 
