@@ -10,6 +10,7 @@ import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import type { Db } from '../db/pool.ts';
+import { CoalescedPass } from '../runs/coalesced-pass.ts';
 import { NOTIFICATIONS_CHANNEL } from './outbox.ts';
 import { claimDueDeliveries, recordAttempt, type AttemptOutcome, type ClaimedDelivery } from './store.ts';
 
@@ -49,9 +50,7 @@ export class NotificationDeliverer {
   #poll: NodeJS.Timeout | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
   #retryAt = Infinity;
-  #claiming = false;
-  #claimPass: Promise<void> = Promise.resolve();
-  #again = false;
+  readonly #claims = new CoalescedPass(() => this.#claimLoop());
   #stopping = false;
 
   constructor(options: DelivererOptions) {
@@ -76,19 +75,7 @@ export class NotificationDeliverer {
 
   /** Claims due deliveries into the free slots. Re-entrant calls coalesce into one more pass. */
   wake(): void {
-    if (this.#stopping) return;
-    if (this.#claiming) {
-      this.#again = true;
-      return;
-    }
-    this.#claiming = true;
-    this.#claimPass = this.#claimLoop().finally(() => {
-      this.#claiming = false;
-      if (this.#again) {
-        this.#again = false;
-        this.wake();
-      }
-    });
+    if (!this.#stopping) this.#claims.wake();
   }
 
   async #claimLoop(): Promise<void> {
@@ -200,7 +187,7 @@ export class NotificationDeliverer {
     clearInterval(this.#poll);
     clearTimeout(this.#retryTimer);
     // A claim under way finishes first: what it claimed is delivered (or interrupted) like the rest.
-    await this.#claimPass;
+    await this.#claims.stop();
     const all = Promise.all([...this.#inFlight.values()].map((f) => f.done));
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([all.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs)))]);

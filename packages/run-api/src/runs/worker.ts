@@ -11,6 +11,7 @@ import type { SecretBox } from '../crypto/secret-box.ts';
 import type { Db } from '../db/pool.ts';
 import type { Executor, LogLine, RunLimits, RunOutcome } from '../runner/types.ts';
 import { appendLogLines } from './log-store.ts';
+import { CoalescedPass } from './coalesced-pass.ts';
 import { logMasker } from './log-mask.ts';
 import { claimNextRun, finishRun, renewLease, sweepLostRuns, type ClaimedRun, type RunResult } from './queue.ts';
 import { TRIGGERS_CHANNEL } from './triggers.ts';
@@ -43,8 +44,7 @@ export class RunWorker {
   readonly #finished = new Set<Promise<void>>();
   #listener: pg.Client | undefined;
   #timers: NodeJS.Timeout[] = [];
-  #claiming = false;
-  #again = false;
+  readonly #claims = new CoalescedPass(() => this.#claimLoop());
   #stopping = false;
 
   constructor(options: RunWorkerOptions) {
@@ -70,19 +70,7 @@ export class RunWorker {
 
   /** Claims as many runs as there are free slots. Re-entrant calls coalesce into one more pass. */
   wake(): void {
-    if (this.#stopping) return;
-    if (this.#claiming) {
-      this.#again = true;
-      return;
-    }
-    this.#claiming = true;
-    void this.#claimLoop().finally(() => {
-      this.#claiming = false;
-      if (this.#again) {
-        this.#again = false;
-        this.wake();
-      }
-    });
+    if (!this.#stopping) this.#claims.wake();
   }
 
   async #claimLoop(): Promise<void> {
@@ -190,6 +178,8 @@ export class RunWorker {
     this.#stopping = true;
     for (const timer of this.#timers) clearInterval(timer);
     this.#timers = [];
+    // A claim under way may still start a run: wait for it, so that run is waited for too.
+    await this.#claims.stop();
     const grace = this.#options.stopGraceMs ?? 10_000;
     const all = Promise.all([...this.#finished]);
     let timer: NodeJS.Timeout | undefined;
