@@ -1,5 +1,6 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance, FastifySchema } from 'fastify';
+import { OPERATION_SUMMARIES } from './operations.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -9,6 +10,19 @@ declare module 'fastify' {
     routeTable: ReadonlyArray<{ method: string; url: string }>;
   }
 }
+
+const errorSchema = {
+  description: 'An error: 400 bad input (errors names the fields), 401 no or a wrong API key, 404 not found (or not yours), 409, 413, 422',
+  type: 'object',
+  required: ['statusCode', 'code', 'message'],
+  properties: {
+    statusCode: { type: 'integer' },
+    code: { type: 'string', description: 'Machine-readable, e.g. PAN_ERR_REQUEST_INVALID' },
+    error: { type: 'string' },
+    message: { type: 'string' },
+    errors: { type: 'array', items: { type: 'object', additionalProperties: true } },
+  },
+} as const;
 
 /** Where the host API's OpenAPI document is served (no `X-API-KEY` needed). */
 export const OPENAPI_DOCUMENT_PATH = '/v2/openapi.json';
@@ -41,10 +55,23 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         },
       },
     },
-    transform: ({ schema, url }) => {
+    transform: ({ schema, url, route }) => {
       const base: FastifySchema = schema ?? {};
       if (!isV2(url) || url === OPENAPI_DOCUMENT_PATH) return { schema: { ...base, hide: true }, url };
-      return { schema: { ...base, params: withPathParams(url, base.params), security: [{ apiKey: [] }] }, url };
+      const method = [route.method].flat()[0];
+      return {
+        schema: {
+          ...base,
+          params: withPathParams(url, base.params),
+          security: [{ apiKey: [] }],
+          summary: OPERATION_SUMMARIES[`${method} ${url}`],
+          // The first path segment groups the operations: integrations, tenants, runs...
+          tags: [url.split('/')[2]!],
+          // Every error has the same shape (error-handler.ts); documented here, not serialised by it.
+          response: { ...(base.response as object), '4XX': errorSchema },
+        },
+        url,
+      };
     },
   });
 

@@ -16,7 +16,10 @@ afterAll(async () => {
 
 interface Document {
   openapi: string;
-  paths: Record<string, Record<string, { security?: unknown; parameters?: Array<{ in: string; name: string }> }>>;
+  paths: Record<
+    string,
+    Record<string, { security?: unknown; summary?: string; tags?: string[]; responses?: Record<string, unknown>; parameters?: Array<{ in: string; name: string }> }>
+  >;
   components: { securitySchemes: Record<string, unknown> };
 }
 
@@ -53,6 +56,9 @@ describe('GET /v2/openapi.json', () => {
       for (const [method, operation] of Object.entries(operations)) {
         documented.push(`${method} ${path}`);
         expect(operation.security, `${method} ${path}`).toEqual([{ apiKey: [] }]);
+        expect(operation.summary, `${method} ${path}: a summary in openapi/operations.ts`).toEqual(expect.any(String));
+        expect(operation.tags, `${method} ${path}`).toEqual([path.split('/')[2]]);
+        expect(Object.keys(operation.responses ?? {}), `${method} ${path}`).toContain('4XX');
         // Every `{param}` of the path is declared as a path parameter.
         for (const [, name] of path.matchAll(/\{([^}]+)\}/g)) {
           expect(operation.parameters?.some((p) => p.in === 'path' && p.name === name), `${method} ${path}: ${name}`).toBe(true);

@@ -1,0 +1,37 @@
+/**
+ * One line per host API operation for the OpenAPI document (`summary`), keyed as the router has
+ * the route. A test checks that every `/v2` route has one.
+ */
+export const OPERATION_SUMMARIES: Record<string, string> = {
+  'PUT /v2/marketplace/categories': "Replace the marketplace's categories",
+  'GET /v2/integrations': "List the account's integrations",
+  'GET /v2/integrations/:integration': 'Read an integration (slug or id)',
+  'PUT /v2/integrations/:slug': "Create or replace an integration's listing",
+  'GET /v2/integrations/:integration/releases': "List an integration's releases, newest first",
+  'POST /v2/integrations/:integration/releases': 'Upload a release (tar.gz with PANDIUM.yaml at its root)',
+  'GET /v2/integrations/:integration/releases/:release': 'Read a release: default, latest or by id, with its PANDIUM.yaml',
+  'POST /v2/integrations/:integration/sync': "Trigger a run of this integration's tenant of one user (user_name)",
+  'POST /v2/tenants/:id/sync': 'Trigger a run of a tenant (async 202, or synchronous with pan-synchronous: true)',
+  'POST /v2/tenants/:id/webhook-secret': "Turn on Standard Webhooks signatures for a tenant's webhook URL (secret shown once)",
+  'GET /v2/runs/triggers/:id/status': 'Follow a trigger until its run exists and ends',
+  'PUT /v2/connectors/:name': 'Define or replace a connector (OAuth2 or API key)',
+  'GET /v2/connectors': "List the account's connectors (never a client secret)",
+  'POST /v2/events': "Send an app event to every subscribed active tenant of a user",
+  'GET /v2/tenants': 'List tenants (filters: user_name, integration_id, include_archived)',
+  'POST /v2/tenants': 'Install an integration for a user (the tenant starts paused)',
+  'GET /v2/tenants/:id': 'Read a tenant',
+  'PATCH /v2/tenants/:id': 'Pause or resume a tenant',
+  'DELETE /v2/tenants/:id': 'Archive (uninstall) a tenant; its history stays readable',
+  'GET /v2/tenants/:id/runs': "List a tenant's runs",
+  'GET /v2/runs/:id': 'Read a run',
+  'GET /v2/runs/:id/log': "Read a run's log: text, or live Server-Sent Events (Accept: text/event-stream)",
+  'GET /v2/tenants/:id/metadata': "Read a tenant's metadata",
+  'PATCH /v2/tenants/:id/metadata': "Shallow-merge into a tenant's metadata (null removes a key)",
+  'PUT /v2/notifications': 'Set the notification URL and events (the secret is shown when created)',
+  'GET /v2/notifications': 'Read the notification settings (never the secret)',
+  'DELETE /v2/notifications': 'Turn notifications off',
+  'POST /v2/notifications/secret': 'Rotate the notification signing secret (shown once)',
+  'GET /v2/notifications/deliveries': 'The delivery log, each delivery with its attempts',
+  'GET /v2/notifications/deliveries/:id': 'Read a delivery and its attempts',
+  'POST /v2/notifications/deliveries/:id/retry': 'Queue a failed delivery again',
+};
