@@ -21,7 +21,7 @@ import type { ClaimedRun } from '../packages/run-api/src/runs/queue.ts';
 import { createProcessExecutor } from '../packages/run-api/src/runs/engine.ts';
 import type { Executor } from '../packages/run-api/src/runner/types.ts';
 import { startTestStack, type TestStack } from '../packages/run-api/test/support/index.ts';
-import { installTenant, ms, noopExecutor, pushScriptRelease, summarize, wallNow } from './support/run-stack.ts';
+import { installTenant, ms, noopExecutor, pushScriptRelease, summarize, wallNow, withTimeout } from './support/run-stack.ts';
 
 const noSpawnRuns = Number(process.argv[3] ?? 200);
 const spawnRuns = Number(process.argv[4] ?? 50);
@@ -72,16 +72,6 @@ function endOf(runId: string): Promise<void> {
   if (ended.has(runId)) return Promise.resolve();
   return withTimeout(new Promise((resolve) => endWaiters.set(runId, resolve)), `end of run ${runId}`);
 }
-function withTimeout<T>(promise: Promise<T>, what: string, timeoutMs = 15_000): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out waiting for the ${what}`)), timeoutMs);
-    }),
-  ]);
-}
-
 stack = await startTestStack({ seedReleases: true, config: { logLevel: 'info' }, runEngine: { executor: switching, onRunStart } });
 const listener = new pg.Client({ connectionString: stack.databaseUrl });
 const notifyListener = new pg.Client({ connectionString: stack.databaseUrl });

@@ -1,6 +1,7 @@
 /**
- * Helpers shared by the run-engine benchmarks (webhook, latency, logs): end-user tokens, installs,
- * releases with a script of the bench's own, helper processes, percentiles.
+ * Helpers shared by the run-engine benchmarks (webhook, latency, logs, sync, notify): end-user
+ * tokens, installs, host API calls, releases with a script of the bench's own, helper processes,
+ * timeouts, percentiles.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -51,6 +52,16 @@ export async function installTenant(
   const hook = await call(stack, 'GET', `/marketplace/tenants/${tenant.id}/webhook`, jwt);
   if (hook.statusCode !== 200) throw new Error(`webhook URL answered ${hook.statusCode}: ${hook.body}`);
   return { tenant, jwt, webhookUrl: hook.json<{ url: string }>().url };
+}
+
+/** A host API call (`X-API-KEY`) through `inject`. */
+export async function hostCall(stack: TestStack, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown) {
+  return stack.app.inject({
+    method,
+    url,
+    headers: { 'x-api-key': stack.apiKey },
+    ...(body === undefined ? {} : { payload: body as object }),
+  });
 }
 
 /** "Run now" for a tenant; returns the trigger id. */
@@ -126,6 +137,17 @@ export function runHelper<T>(file: string, input: unknown, onLine?: (line: strin
   });
 }
 
+/** `promise`, or a rejection naming `what` once `timeoutMs` has passed (a bench fails instead of hanging). */
+export function withTimeout<T>(promise: Promise<T>, what: string, timeoutMs = 15_000): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out waiting for the ${what}`)), timeoutMs);
+    }),
+  ]);
+}
+
 /** Nearest-rank percentile of an ascending array. */
 export function percentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -146,3 +168,12 @@ export function summarize(samples: readonly number[] | Float64Array): { n: numbe
 }
 
 export const ms = (x: number): string => `${x.toFixed(x < 10 ? 2 : 1)} ms`;
+
+/** One line of figures: `label`, then p50/p95/p99 (and max, n) of `samples` in ms. */
+export function percentileRow(label: string, samples: readonly number[], width = 58): string {
+  const s = summarize(samples);
+  return `  ${label.padEnd(width)} p50 ${ms(s.p50).padStart(9)}   p95 ${ms(s.p95).padStart(9)}   p99 ${ms(s.p99).padStart(9)}   (max ${ms(s.max)}, n=${s.n})`;
+}
+
+/** A difference in ms with its sign: `+1.20 ms`, `-0.35 ms`. */
+export const signedMs = (x: number): string => `${x >= 0 ? '+' : '-'}${ms(Math.abs(x))}`;
