@@ -123,7 +123,11 @@ export class NotificationDeliverer {
     const sentAt = new Date();
     let signature: string;
     try {
-      signature = new Webhook(this.#options.box.open(delivery.secretSealed!).toString('utf8')).sign(delivery.messageId, sentAt, body);
+      // Several signatures, space-separated, while a rotated-out secret still signs.
+      signature = [delivery.secretSealed!, delivery.previousSecretSealed]
+        .filter((sealed): sealed is Buffer => sealed !== null)
+        .map((sealed) => new Webhook(this.#options.box.open(sealed).toString('utf8')).sign(delivery.messageId, sentAt, body))
+        .join(' ');
     } catch {
       return { durationMs: elapsed(), responseStatus: null, error: 'the signing secret could not be opened', responseBody: null, delivered: false };
     }

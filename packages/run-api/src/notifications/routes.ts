@@ -135,12 +135,36 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
     return reply.status(204).send();
   });
 
-  /** A new signing secret, effective at once (the old one stops working); returned this once. */
-  app.post('/notifications/secret', { schema: { response: { 201: secretSchema } } }, async (request, reply) => {
-    const secret = await rotateNotificationSecret(app.db, app.box, request.hostAccount.accountId);
-    if (!secret) throw notFound('Notification settings');
-    return reply.status(201).headers(noStore).send({ secret });
-  });
+  /**
+   * A new signing secret, returned this once. The old one stops at once, or keeps signing beside
+   * it for `previous_valid_seconds` (up to 7 days) while receivers switch.
+   */
+  app.post<{ Querystring: { previous_valid_seconds?: number } }>(
+    '/notifications/secret',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            previous_valid_seconds: {
+              type: 'integer',
+              minimum: 0,
+              maximum: 7 * 24 * 3600,
+              default: 0,
+              description: 'How long the old secret keeps signing beside the new one (0: it stops at once)',
+            },
+          },
+        },
+        response: { 201: secretSchema },
+      },
+    },
+    async (request, reply) => {
+      const secret = await rotateNotificationSecret(app.db, app.box, request.hostAccount.accountId, request.query.previous_valid_seconds ?? 0);
+      if (!secret) throw notFound('Notification settings');
+      return reply.status(201).headers(noStore).send({ secret });
+    },
+  );
 
   app.get<{ Querystring: Record<string, string> }>(
     '/notifications/deliveries',

@@ -82,13 +82,21 @@ export async function deleteNotificationEndpoint(db: Queryable, accountId: strin
   return rows[0]!.deleted === 1;
 }
 
-/** A new secret replaces the old one at once; returned this once. Null when there is no endpoint. */
-export async function rotateNotificationSecret(db: Queryable, box: SecretBox, accountId: string): Promise<string | null> {
+/**
+ * A new secret, returned this once; null when there is no endpoint. With `previousValidSeconds`,
+ * the old secret keeps signing beside the new one that long (receivers switch at their pace);
+ * with 0 it stops at once (a leaked secret).
+ */
+export async function rotateNotificationSecret(db: Queryable, box: SecretBox, accountId: string, previousValidSeconds = 0): Promise<string | null> {
   const secret = generateNotificationSecret();
-  const { rowCount } = await db.query('UPDATE notification_endpoints SET secret_sealed = $2, updated_at = now() WHERE account_id = $1', [
-    accountId,
-    box.seal(secret),
-  ]);
+  const { rowCount } = await db.query(
+    `UPDATE notification_endpoints
+        SET previous_secret_sealed = CASE WHEN $3::int > 0 THEN secret_sealed END,
+            previous_secret_expires_at = CASE WHEN $3::int > 0 THEN now() + make_interval(secs => $3::int) END,
+            secret_sealed = $2, updated_at = now()
+      WHERE account_id = $1`,
+    [accountId, box.seal(secret), previousValidSeconds],
+  );
   return rowCount ? secret : null;
 }
 
@@ -108,6 +116,8 @@ export interface ClaimedDelivery {
   /** Null when the account turned notifications off meanwhile. */
   url: string | null;
   secretSealed: Buffer | null;
+  /** A rotated-out secret that still signs (until its expiry), or null. */
+  previousSecretSealed: Buffer | null;
 }
 
 /**
@@ -125,6 +135,7 @@ export async function claimDueDeliveries(db: Db, delivererId: string, limit: num
     round_start: number;
     url: string | null;
     secret_sealed: Buffer | null;
+    previous_secret_sealed: Buffer | null;
   }>(
     `WITH due AS (
        SELECT id FROM notification_deliveries
@@ -144,7 +155,8 @@ export async function claimDueDeliveries(db: Db, delivererId: string, limit: num
      ), started AS (
        INSERT INTO notification_attempts (delivery_id, attempt, started_at) SELECT id, attempts, clock_timestamp() FROM claimed
      )
-     SELECT c.*, ne.url, ne.secret_sealed
+     SELECT c.*, ne.url, ne.secret_sealed,
+            CASE WHEN ne.previous_secret_expires_at > clock_timestamp() THEN ne.previous_secret_sealed END AS previous_secret_sealed
        FROM claimed c LEFT JOIN notification_endpoints ne ON ne.account_id = c.account_id`,
     [limit, delivererId, leaseMs],
   );
@@ -157,6 +169,7 @@ export async function claimDueDeliveries(db: Db, delivererId: string, limit: num
     roundAttempt: r.attempts - r.round_start,
     url: r.url,
     secretSealed: r.secret_sealed,
+    previousSecretSealed: r.previous_secret_sealed,
   }));
 }
 

@@ -507,8 +507,37 @@ describe('the signing secret', () => {
     expect(() => verified(old, request!)).toThrow();
   });
 
-  it('is sealed in a column `pan secrets rotate` re-encrypts', async () => {
-    expect((await findSealedColumns(stack.db)).map((c) => `${c.table}.${c.column}`)).toContain('notification_endpoints.secret_sealed');
+  it('rotated with previous_valid_seconds, signs with both secrets until the old one expires', async () => {
+    const account = await newAccount();
+    const hook = await receiver();
+    const old = await configure(account.key, hook.url);
+    const rotated = await host('POST', '/v2/notifications/secret?previous_valid_seconds=3600', undefined, account.key);
+    expect(rotated.statusCode).toBe(201);
+    const { secret } = rotated.json<{ secret: string }>();
+    secrets.push(secret);
+    const first = await installForUser(account.key, 'overlap-user-1');
+    const [both] = await hook.waitFor((r) => r.json.data.tenant_id === first.id);
+    expect(both!.headers['webhook-signature']!.split(' ')).toHaveLength(2);
+    verified(secret, both!);
+    verified(old, both!);
+
+    // Once the overlap is over, the old secret no longer signs.
+    await stack.db.query("UPDATE notification_endpoints SET previous_secret_expires_at = now() - interval '1 second' WHERE account_id = $1", [account.id]);
+    const second = await installForUser(account.key, 'overlap-user-2');
+    const [only] = await hook.waitFor((r) => r.json.data.tenant_id === second.id);
+    expect(only!.headers['webhook-signature']!.split(' ')).toHaveLength(1);
+    verified(secret, only!);
+    expect(() => verified(old, only!)).toThrow();
+
+    const tooLong = await host('POST', '/v2/notifications/secret?previous_valid_seconds=604801', undefined, account.key);
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json().errors[0].field).toBe('previous_valid_seconds');
+  });
+
+  it('is sealed in columns `pan secrets rotate` re-encrypts', async () => {
+    const columns = (await findSealedColumns(stack.db)).map((c) => `${c.table}.${c.column}`);
+    expect(columns).toContain('notification_endpoints.secret_sealed');
+    expect(columns).toContain('notification_endpoints.previous_secret_sealed');
   });
 
   it('never appears in a GET, an attempt row, a stored delivery or a log line', async () => {

@@ -119,12 +119,15 @@ describe('pan secrets rotate while the server keeps serving', () => {
       await stack.db.query('UPDATE connections SET secrets_sealed = $1 WHERE id = $2', [sealV1(legacyKey, stack.box.open(conn.rows[0]!.secrets_sealed)), conn.rows[0]!.id]);
     }
     expect((await host('PUT', '/v2/notifications', { url: 'https://hooks.example.test/pan' })).status).toBe(201);
+    // A rotation with an overlap keeps the old notification secret sealed beside the new one.
+    expect((await host('POST', '/v2/notifications/secret?previous_valid_seconds=3600')).status).toBe(201);
     const before = await countSealedValues(stack.db);
     const columns = before.map((c) => `${c.table}.${c.column}`);
     expect(columns).toEqual([
       'accounts.jwt_hs256_secret',
       'connections.secrets_sealed',
       'connectors.client_secret_sealed',
+      'notification_endpoints.previous_secret_sealed',
       'notification_endpoints.secret_sealed',
       'oauth_states.code_verifier_sealed',
       'tenants.webhook_secret_sealed',
