@@ -6,28 +6,17 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SignJWT } from 'jose';
 import type { Tenant } from '../../packages/run-api/src/contract/marketplace.ts';
 import type { Executor, RunOutcome } from '../../packages/run-api/src/runner/types.ts';
 import { findIntegrationId } from '../../packages/run-api/src/storage/catalog.ts';
-import { storeScriptRelease, type TestStack } from '../../packages/run-api/test/support/index.ts';
+import { endUserToken, storeScriptRelease, type TestStack } from '../../packages/run-api/test/support/index.ts';
+
+export { endUserToken };
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable across processes of this machine. */
 export const wallNow = (): number => performance.timeOrigin + performance.now();
-
-export async function endUserToken(stack: TestStack, sub: string): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256' })
-    .setIssuer(stack.issuer)
-    .setAudience(stack.audience)
-    .setSubject(sub)
-    .setIssuedAt(now)
-    .setExpirationTime(now + 600)
-    .sign(Buffer.from(stack.hs256Secret, 'base64url'));
-}
 
 async function call(stack: TestStack, method: 'GET' | 'POST', url: string, jwt: string, body?: unknown) {
   return stack.app.inject({

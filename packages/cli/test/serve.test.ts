@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SignJWT } from 'jose';
+import { signEndUserToken } from '@pan/run-api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pan, spawnPan, type LivePan } from './pan-process.ts';
 
@@ -86,15 +86,10 @@ describe('pan serve', () => {
         expect(await listed.json()).toEqual([]);
       }
       expect((await fetch(`${url}/v2/integrations`, { headers: { 'x-api-key': `${account.api_key}x` } })).status).toBe(401);
-      const now = Math.floor(Date.now() / 1000);
-      const token = await new SignJWT({})
-        .setProtectedHeader({ alg: 'HS256' })
-        .setIssuer(account.jwt.iss)
-        .setAudience(account.jwt.aud)
-        .setSubject('first-user')
-        .setIssuedAt(now)
-        .setExpirationTime(now + 300)
-        .sign(Buffer.from(account.jwt.secret_base64url, 'base64url'));
+      const token = await signEndUserToken(
+        { issuer: account.jwt.iss, audience: account.jwt.aud, secret: Buffer.from(account.jwt.secret_base64url, 'base64url') },
+        'first-user',
+      );
       const catalog = await fetch(`${url}/marketplace/catalog`, { headers: { authorization: `Bearer ${token}` } });
       expect(catalog.status).toBe(200);
       live.child.kill('SIGTERM');

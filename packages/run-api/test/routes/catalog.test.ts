@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { SignJWT } from 'jose';
 import type { Catalog, IntegrationCard, IntegrationDetail } from '../../src/contract/marketplace.ts';
 import type { ExtraTenantInfo } from '../../src/auth/end-user-token.ts';
 import { setCategories, upsertIntegration } from '../../src/storage/catalog.ts';
 import { createRelease } from '../../src/storage/releases.ts';
-import { createOtherAccount, fixtureIntegrations, fixtureUsers, startTestStack, type TestStack } from '../support/index.ts';
+import { createOtherAccount, fixtureIntegrations, fixtureUsers, signEndUserToken, stackSigner, startTestStack, type TestStack } from '../support/index.ts';
 
 /**
  * The end-user marketplace: `GET /marketplace/catalog` and `GET /marketplace/integrations/:slug`,
@@ -41,15 +40,8 @@ interface TokenOptions {
 }
 
 async function token({ sub = 'user-plain', xti, otherAccount = false }: TokenOptions = {}): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ ...(xti ? { xti } : {}) })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setIssuer(otherAccount ? other.issuer : stack.issuer)
-    .setAudience(stack.audience)
-    .setSubject(sub)
-    .setIssuedAt(now)
-    .setExpirationTime(now + 300)
-    .sign(otherAccount ? other.secret : Buffer.from(stack.hs256Secret, 'base64url'));
+  const signer = otherAccount ? { ...other, audience: stack.audience } : stackSigner(stack);
+  return signEndUserToken(signer, sub, { ...(xti ? { xti } : {}), lifetimeSeconds: 300 });
 }
 
 const sales = () => token(fixtureUsers.sales as TokenOptions);

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApiKey } from '../../src/auth/api-key.ts';
-import { createOtherAccount, startTestStack, type TestStack } from '../support/index.ts';
+import { createOtherAccount, signEndUserToken, startTestStack, type TestStack } from '../support/index.ts';
 import { call, endUserToken, install, runNow, scriptIntegration } from '../runs/run-support.ts';
 import { startReceiver, type Receiver } from '../notifications/receiver.ts';
 
@@ -300,15 +299,7 @@ console.log(JSON.stringify({ note: ${JSON.stringify(MARKERS.stdout)} }));
 
   const other = await createOtherAccount(stack);
   otherAccountKey = await createApiKey(stack.db, other.id, 'other');
-  const now = Math.floor(Date.now() / 1000);
-  otherAccountUserToken = await new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256' })
-    .setIssuer(other.issuer)
-    .setAudience(stack.audience)
-    .setSubject('alice')
-    .setIssuedAt(now)
-    .setExpirationTime(now + 600)
-    .sign(other.secret);
+  otherAccountUserToken = await signEndUserToken({ ...other, audience: stack.audience }, 'alice');
   otherUserToken = await endUserToken(stack, 'mallory');
 });
 

@@ -4,14 +4,13 @@
  * integrations for install limits, a draft without release, and a second account.
  */
 import { expect } from 'vitest';
-import { SignJWT } from 'jose';
 import type { LightMyRequestResponse } from 'fastify';
 import { parsePandiumYaml } from '@pan/pandium-yaml';
 import type { ExtraTenantInfo } from '../../src/auth/end-user-token.ts';
 import type { Schedule } from '../../src/contract/marketplace.ts';
 import { upsertIntegration } from '../../src/storage/catalog.ts';
 import { createRelease } from '../../src/storage/releases.ts';
-import { createOtherAccount, startTestStack, type TestStack } from '../support/index.ts';
+import { createOtherAccount, signEndUserToken, stackSigner, startTestStack, type TestStack } from '../support/index.ts';
 
 export const HUBSPOT_R1 = `version: 1.0
 base: node:24
@@ -175,17 +174,8 @@ export async function startTenantHarness(clusterUrl: string): Promise<Harness> {
     await put('pokemon', DYNAMIC_YAML);
   }
 
-  const token = async ({ sub = 'alice', xti, otherAccount = false }: TokenOptions = {}) => {
-    const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ ...(xti ? { xti } : {}) })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer(otherAccount ? other.issuer : stack.issuer)
-      .setAudience(stack.audience)
-      .setSubject(sub)
-      .setIssuedAt(now)
-      .setExpirationTime(now + 300)
-      .sign(otherAccount ? other.secret : Buffer.from(stack.hs256Secret, 'base64url'));
-  };
+  const token = async ({ sub = 'alice', xti, otherAccount = false }: TokenOptions = {}) =>
+    signEndUserToken(otherAccount ? { ...other, audience: stack.audience } : stackSigner(stack), sub, { ...(xti ? { xti } : {}), lifetimeSeconds: 300 });
 
   return {
     stack,

@@ -1,21 +1,9 @@
 /** Helpers for run engine tests: tokens, installs, and waiting for a trigger's run to end. */
-import { SignJWT } from 'jose';
 import { expect } from 'vitest';
-import type { ExtraTenantInfo } from '../../src/auth/end-user-token.ts';
 import type { Run, Tenant, TriggerStatus } from '../../src/contract/marketplace.ts';
 import { storeScriptRelease, type TestStack } from '../support/index.ts';
 
-export async function endUserToken(stack: TestStack, sub: string, xti?: ExtraTenantInfo): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ ...(xti ? { xti } : {}) })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setIssuer(stack.issuer)
-    .setAudience(stack.audience)
-    .setSubject(sub)
-    .setIssuedAt(now)
-    .setExpirationTime(now + 600)
-    .sign(Buffer.from(stack.hs256Secret, 'base64url'));
-}
+export { endUserToken } from '../support/index.ts';
 
 export async function call(stack: TestStack, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, jwt: string, body?: unknown) {
   return stack.app.inject({

@@ -15,8 +15,8 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApiKey } from '../../src/auth/api-key.ts';
 import { findSealedColumns } from '../../src/crypto/rotation.ts';
-import { createOtherAccount, startTestStack, type TestStack } from '../support/index.ts';
-import { ENV_DUMP_SCRIPT, HASHING_SCRIPT, connectorYaml, releaseArchive, sha256, signEndUserToken } from './support.ts';
+import { createOtherAccount, signEndUserToken, startTestStack, type TestStack } from '../support/index.ts';
+import { ENV_DUMP_SCRIPT, HASHING_SCRIPT, connectorYaml, releaseArchive, sha256 } from './support.ts';
 
 const rand = () => randomBytes(8).toString('hex');
 const canaries = {
@@ -77,8 +77,8 @@ async function api(
   return { status: response.status, body: text, json: <T>() => JSON.parse(text) as T };
 }
 
-const userJwt = (sub: string) => signEndUserToken(Buffer.from(canaries.hs256), stack.issuer, stack.audience, sub);
-const otherJwt = (sub: string) => signEndUserToken(other.secret, other.issuer, stack.audience, sub);
+const userJwt = (sub: string) => signEndUserToken({ secret: Buffer.from(canaries.hs256), issuer: stack.issuer, audience: stack.audience }, sub);
+const otherJwt = (sub: string) => signEndUserToken({ secret: other.secret, issuer: other.issuer, audience: stack.audience }, sub);
 
 async function waitForTrigger(jwt: string, triggerId: string): Promise<{ run_id: string; run_status: string }> {
   const deadline = Date.now() + 30_000;
@@ -170,7 +170,7 @@ describe('canary: planted secrets never come out', () => {
     expect((await api('connect: unknown connector', 'PUT', '/marketplace/connections/nope', { jwt, body: { fields: { api_key: canaries.connection } } })).status).toBe(404);
     expect((await api('connect: malformed JSON', 'PUT', '/marketplace/connections/vault', { jwt, raw: `{"fields":{"api_key":"${canaries.connection}"` })).status).toBe(400);
     expect((await api('connect: malformed JSON 2', 'PUT', '/marketplace/connections/vault', { jwt, raw: `{"fields":{"api_key":"${canaries.connection}",}}` })).status).toBe(400);
-    expect((await api('connect: bad token', 'PUT', '/marketplace/connections/vault', { jwt: await signEndUserToken(Buffer.from('wrong secret'), stack.issuer, stack.audience, 'canary-user'), body: { fields: { api_key: canaries.connection } } })).status).toBe(401);
+    expect((await api('connect: bad token', 'PUT', '/marketplace/connections/vault', { jwt: await signEndUserToken({ secret: Buffer.from('wrong secret'), issuer: stack.issuer, audience: stack.audience }, 'canary-user'), body: { fields: { api_key: canaries.connection } } })).status).toBe(401);
     expect((await api('host: bad key', 'GET', '/v2/connectors', { apiKey: `pan_${canaries.connection}` })).status).toBe(401);
     expect((await api('oauth start on an api-key connector', 'POST', '/marketplace/connections/vault/oauth', { jwt, body: { return_origin: 'http://localhost:5173' } })).status).toBe(422);
     const started = await api('oauth start', 'POST', '/marketplace/connections/oauthy/oauth', { jwt, body: { return_origin: 'http://localhost:5173' } });

@@ -15,14 +15,13 @@ import { countSealedValues, findSealedColumns, resealAll } from '../../src/crypt
 import { SecretBox, generateSecretKey, secretKeyId, sealedKeyId } from '../../src/crypto/secret-box.ts';
 import { createPool } from '../../src/db/pool.ts';
 import { upsertAccount } from '../../src/storage/accounts.ts';
-import { createTestDatabase } from '../support/index.ts';
+import { createTestDatabase, signEndUserToken } from '../support/index.ts';
 import {
   HASHING_SCRIPT,
   connectorYaml,
   pan,
   releaseArchive,
   sha256,
-  signEndUserToken,
   startKeyFileStack,
   type KeyFileStack,
 } from './support.ts';
@@ -99,7 +98,7 @@ describe('pan secrets rotate while the server keeps serving', () => {
     const users: { sub: string; jwt: string; tenantId: string; webhookPath: string; webhookSecret: string; value: string }[] = [];
     for (let i = 0; i < 6; i++) {
       const sub = `rotating-${i}`;
-      const jwt = await signEndUserToken(hs256, stack.issuer, stack.audience, sub);
+      const jwt = await signEndUserToken({ secret: hs256, issuer: stack.issuer, audience: stack.audience }, sub);
       const value = `vault-key-${i}-0`;
       expect((await user(jwt, 'PUT', '/marketplace/connections/vault', { fields: { api_key: value } })).status).toBe(200);
       const installed = await user(jwt, 'POST', '/marketplace/tenants', { integration: 'vault-sync', configs: {} });

@@ -5,7 +5,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SignJWT } from 'jose';
 import { create } from 'tar';
 import type { RunApiConfig } from '../../src/config.ts';
 import { loadSecretBox } from '../../src/crypto/secret-box.ts';
@@ -34,11 +33,6 @@ export async function startKeyFileStack(options: { clusterUrl: string; keyDir: s
     runEngine: { pollMs: 200, log: (message, fields) => engineLog.push(`${message} ${JSON.stringify(fields ?? {})}`) },
   });
   return { ...stack, keyDir: options.keyDir, engineLog };
-}
-
-export async function signEndUserToken(secret: Buffer, issuer: string, audience: string, sub: string): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer(issuer).setAudience(audience).setSubject(sub).setIssuedAt(now).setExpirationTime(now + 600).sign(secret);
 }
 
 export interface CliResult {

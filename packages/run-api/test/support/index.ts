@@ -3,3 +3,4 @@ export { createTestDatabase, startThrowawayCluster } from './test-database.ts';
 export * from './catalog-fixture.ts';
 export { fixtureReleases, seedFixtureReleases, storeScriptRelease } from './seed-releases.ts';
 export { fixtureConnectors, seedFixtureConnectors, seedNeedsReconnect } from './connectors-fixture.ts';
+export { endUserToken, signEndUserToken, stackSigner, type TokenSigner } from './tokens.ts';
