@@ -4,8 +4,8 @@
  * Every query is scoped by `request.hostAccount.accountId`; another account's delivery is 404.
  */
 import type { FastifyInstance } from 'fastify';
-import { badRequest, conflict, notFound, unprocessable } from '../errors.ts';
-import { readPaging } from '../routes/v2/paging.ts';
+import { conflict, notFound, unprocessable } from '../errors.ts';
+import { pagingQuerySchema, readPaging } from '../routes/v2/paging.ts';
 import { idParamsSchema } from '../routes/runs/schemas.ts';
 import { checkNotificationUrl } from './url.ts';
 import { NOTIFICATION_EVENTS, type NotificationEvent } from './outbox.ts';
@@ -91,19 +91,6 @@ const putBodySchema = {
   },
 } as const;
 
-const LIST_PARAMETERS = new Set(['limit', 'skip', 'sort_by', 'status', 'type']);
-
-const listQuerySchema = {
-  type: 'object',
-  properties: {
-    limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
-    skip: { type: 'integer', minimum: 0, default: 0 },
-    sort_by: { type: 'string', description: `<field>__ASC or <field>__DESC; fields: ${Object.keys(DELIVERY_SORT_FIELDS).join(', ')}`, default: 'created_date__DESC' },
-    status: { type: 'string', enum: ['pending', 'delivered', 'failed'] },
-    type: eventSchema,
-  },
-} as const;
-
 const noStore = { 'cache-control': 'no-store' };
 
 export async function notificationRoutes(app: FastifyInstance): Promise<void> {
@@ -168,11 +155,16 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Querystring: Record<string, string> }>(
     '/notifications/deliveries',
-    { schema: { querystring: listQuerySchema, response: { 200: { type: 'array', items: deliverySchema } } } },
+    {
+      schema: {
+        querystring: pagingQuerySchema(DELIVERY_SORT_FIELDS, {
+          status: { type: 'string', enum: ['pending', 'delivered', 'failed'] },
+          type: eventSchema,
+        }),
+        response: { 200: { type: 'array', items: deliverySchema } },
+      },
+    },
     async (request) => {
-      const unknown = Object.keys(request.query).find((k) => !LIST_PARAMETERS.has(k));
-      // As the other /v2 lists answer an unknown parameter: 400, naming it.
-      if (unknown) throw badRequest('PAN_ERR_REQUEST_INVALID', `${unknown}: not a parameter of this list`, { errors: [{ field: unknown, message: 'unknown parameter' }] });
       const paging = readPaging(request.query, DELIVERY_SORT_FIELDS, 'created_date__DESC');
       return listDeliveries(app.db, request.hostAccount.accountId, {
         ...paging,
