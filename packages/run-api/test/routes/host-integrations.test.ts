@@ -173,6 +173,21 @@ describe('POST /v2/tenants', () => {
     expect(await count()).toBe(0);
   });
 
+  it('takes integration_id (Pandium’s name) as well as integration', async () => {
+    const slackId = (await host('GET', '/v2/integrations/slack-alerts')).json<{ id: string }>().id;
+    const created = await host('POST', '/v2/tenants', { integration_id: slackId, user_name: 'gil' });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json()).toMatchObject({ integration_id: slackId, user_name: 'gil', status: 'paused' });
+
+    const neither = await host('POST', '/v2/tenants', { user_name: 'hal' });
+    expect(neither.statusCode).toBe(400);
+    expect(neither.json().errors.map((e: { field: string }) => e.field)).toContain('integration');
+    const both = await host('POST', '/v2/tenants', { integration: 'hubspot-contacts', integration_id: slackId, user_name: 'hal' });
+    expect(both.statusCode).toBe(400);
+    expect(both.json().errors[0].field).toBe('integration_id');
+    expect((await stack.db.query("SELECT count(*)::int AS n FROM tenants WHERE user_sub = 'hal'")).rows[0].n).toBe(0);
+  });
+
   it('answers 409 for a second install of the same integration for the same user', async () => {
     const body = { integration: 'slack-alerts', user_name: 'finn' };
     expect((await host('POST', '/v2/tenants', body)).statusCode).toBe(201);

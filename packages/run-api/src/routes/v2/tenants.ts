@@ -26,10 +26,13 @@ const scheduleSchema = { type: ['object', 'null'], maxProperties: 10 } as const;
 
 const createTenantBodySchema = {
   type: 'object',
-  required: ['integration', 'user_name'],
+  required: ['user_name'],
+  // Pandium's clients name it integration_id; either is the integration's slug or id.
+  anyOf: [{ required: ['integration'] }, { required: ['integration_id'] }],
   additionalProperties: false,
   properties: {
     integration: { type: 'string', minLength: 1, maxLength: 100, description: 'The integration slug or id' },
+    integration_id: { type: 'string', minLength: 1, maxLength: 100, description: 'Same as integration (Pandium’s name for it)' },
     user_name: { type: 'string', minLength: 1, maxLength: 255, description: "The end user's identity (the JWT's sub)" },
     configs: { type: 'object', maxProperties: 200 },
     schedule: scheduleSchema,
@@ -82,12 +85,17 @@ export async function hostTenantRoutes(app: FastifyInstance): Promise<void> {
   );
 
   /** Installs an integration for one of the host's users; it starts paused until the host (or the user) resumes it. */
-  app.post<{ Body: InstallRequest & { user_name: string } }>(
+  app.post<{ Body: Omit<InstallRequest, 'integration'> & { integration?: string; integration_id?: string; user_name: string } }>(
     '/tenants',
     { schema: { body: createTenantBodySchema, response: { 201: hostTenantSchema } } },
     async (request, reply) => {
-      const { user_name: userName, ...install } = request.body;
-      const id = await installForUser(app.db, request.hostAccount.accountId, userName, install);
+      const { user_name: userName, integration, integration_id: integrationId, ...install } = request.body;
+      if (integration && integrationId && integration !== integrationId) {
+        throw badRequest('PAN_ERR_REQUEST_INVALID', 'integration_id: names another integration than integration; send one of them', {
+          errors: [{ field: 'integration_id', message: 'differs from integration' }],
+        });
+      }
+      const id = await installForUser(app.db, request.hostAccount.accountId, userName, { ...install, integration: (integration ?? integrationId)! });
       reply.status(201);
       return readHostTenant(request.hostAccount.accountId, id);
     },
