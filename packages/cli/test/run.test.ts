@@ -100,6 +100,33 @@ afterAll(() => {
 const lastLine = (text: string) => text.trimEnd().split('\n').at(-1);
 
 describe('pan run', () => {
+  it("refuses a --payload that fails PANDIUM.yaml's webhook.schema, as the server's intake would (exit 1)", async () => {
+    const checked = writeDir('schema-checked', {
+      'PANDIUM.yaml': `version: 0.4
+run: node index.mjs
+webhook:
+  schema:
+    type: object
+    required: [issue]
+    properties:
+      issue: { type: object, required: [number], properties: { number: { type: integer } } }
+`,
+      'index.mjs': "console.error('ran');\nconsole.log('{}');\n",
+    });
+    const bad = path.join(workDir, 'bad-issue.json');
+    writeFileSync(bad, JSON.stringify({ issue: { number: 'seven' } }));
+    const good = path.join(workDir, 'good-issue.json');
+    writeFileSync(good, JSON.stringify({ issue: { number: 7 } }));
+    const refused = await pan({}, 'run', checked, '--payload', bad);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("does not match PANDIUM.yaml's webhook.schema");
+    expect(refused.stderr).toContain('/issue/number: must be integer');
+    expect(refused.stderr).not.toContain('ran');
+    const accepted = await pan({}, 'run', checked, '--payload', good);
+    expect(accepted.code, accepted.stderr).toBe(0);
+    expect(accepted.stderr).toContain('ran\n');
+  });
+
   it('masks the --secret values in the log, as the server does', async () => {
     const printer = writeDir('secret-printer', {
       'PANDIUM.yaml': 'version: 0.4\nrun: node index.mjs\nconnectors: [acme-crm]\n',

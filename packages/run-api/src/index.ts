@@ -44,4 +44,5 @@ export { ReleaseDirectories, type ReleaseDirectoriesOptions } from './runner/rel
 export type { RunContext, RunTrigger, RunOutcome, RunLimits, LogLine, PreviousRun } from './runner/types.ts';
 export { resultOf } from './runs/worker.ts';
 export { logMasker, MASK } from './runs/log-mask.ts';
+export { validateWebhookBody, type WebhookSchemaError } from './runs/webhook-schema.ts';
 export { NOTHING_PRINTED } from './runner/last-json.ts';

@@ -90,6 +90,25 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
   }
 }
 
+/**
+ * As the server's webhook intake: a JSON body that fails PANDIUM.yaml's `webhook.schema` would be
+ * refused (422) and never run, so it is refused here too (exit 1), with the failing paths.
+ */
+function checkWebhookBody(api: typeof import('@pan/run-api'), spec: PandiumSpec, payload: { body: Buffer; contentType: string }): void {
+  const schema = spec.webhook?.schema;
+  if (!schema || !/^application\/(.+\+)?json\b/i.test(payload.contentType) || payload.body.length === 0) return;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload.body.toString('utf8'));
+  } catch {
+    throw new CommandFailure('--payload is declared as JSON but is not valid JSON (the server would answer 400)', ExitCode.Invalid);
+  }
+  const errors = api.validateWebhookBody('local', schema as Record<string, unknown>, parsed);
+  if (errors.length === 0) return;
+  const list = errors.map((e) => `  ${e.path || '(the body)'}: ${e.message}`).join('\n');
+  throw new CommandFailure(`the payload does not match PANDIUM.yaml's webhook.schema; the server would answer 422 and run nothing:\n${list}`, ExitCode.Invalid);
+}
+
 /** The run's one trigger: `manual` without a payload; with one, `webhook` in webhook mode, else `api`. */
 function trigger(mode: RunMode, payload: LocalRunOptions['payload']): RunTrigger {
   const base = { id: randomUUID(), mode, createdAt: new Date() };
@@ -198,6 +217,7 @@ async function runCommand(dir: string, opts: RunCommandOptions): Promise<number>
   for (const [signal, before] of hooked) {
     for (const listener of process.listeners(signal)) if (!before.includes(listener)) process.removeListener(signal, listener);
   }
+  if (mode === 'webhook' && payload) checkWebhookBody(api, spec, payload);
   const abort = new AbortController();
   let stoppedBy: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
