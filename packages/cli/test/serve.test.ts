@@ -92,6 +92,23 @@ describe('pan serve', () => {
       );
       const catalog = await fetch(`${url}/marketplace/catalog`, { headers: { authorization: `Bearer ${token}` } });
       expect(catalog.status).toBe(200);
+
+      // Keys are listed by prefix only, and a revoked key is refused from the next request on.
+      const listed = await pan({}, 'accounts', 'keys', 'acme', '--data-dir', fresh, '--json');
+      expect(listed.code, listed.stderr).toBe(0);
+      const keys = JSON.parse(listed.stdout) as { prefix: string; name: string; revoked_at: string | null }[];
+      expect(keys.map((k) => [k.name, k.revoked_at])).toEqual([
+        ['default', null],
+        ['ci', null],
+      ]);
+      expect(listed.stdout).not.toContain(account.api_key);
+      expect(secondKey.startsWith(keys[1]!.prefix)).toBe(true);
+      const revoked = await pan({}, 'accounts', 'revoke-key', 'acme', keys[1]!.prefix, '--data-dir', fresh);
+      expect(revoked.code, revoked.stderr).toBe(0);
+      expect((await fetch(`${url}/v2/integrations`, { headers: { 'x-api-key': secondKey } })).status).toBe(401);
+      expect((await fetch(`${url}/v2/integrations`, { headers: { 'x-api-key': account.api_key } })).status).toBe(200);
+      const revokedAgain = await pan({}, 'accounts', 'revoke-key', 'acme', keys[1]!.prefix, '--data-dir', fresh);
+      expect(revokedAgain.code).toBe(1);
       live.child.kill('SIGTERM');
       expect((await live.exited).code).toBe(0);
     } finally {

@@ -36,7 +36,7 @@ export {
 } from './crypto/rotation.ts';
 export { openDataDirDatabase, type DataDirDatabase } from './db/data-dir-database.ts';
 export { upsertAccount, type AccountSettings } from './storage/accounts.ts';
-export { createApiKey, generateApiKey } from './auth/api-key.ts';
+export { createApiKey, generateApiKey, listApiKeys, revokeApiKeys, type ApiKeyView } from './auth/api-key.ts';
 export { EndUserTokenVerifier, type EndUser, type ExtraTenantInfo } from './auth/end-user-token.ts';
 export type * from './contract/marketplace.ts';
 export { ProcessExecutor, type ProcessExecutorOptions } from './runner/process-executor.ts';

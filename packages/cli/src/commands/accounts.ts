@@ -5,7 +5,7 @@ import { CommandFailure, EXIT_CODES_HELP, ExitCode } from '../exit-codes.ts';
 import { loadRunApi, serverSettings, withServerDatabase, type DataDirOptions } from '../server-database.ts';
 
 /**
- * `pan accounts create|api-key`: what a fresh server (`pan serve`) needs before anyone can use it.
+ * `pan accounts create|api-key|keys|revoke-key`: what a fresh server (`pan serve`) needs before anyone can use it.
  * Works on the server's database directly, like `pan secrets`; secrets are printed once, here.
  */
 
@@ -60,6 +60,25 @@ ${EXIT_CODES_HELP}`,
     .action(async (slug: string, opts: ApiKeyOptions) => {
       await runAction('pan accounts api-key', () => addKey(slug, opts), { unexpectedExitCode: ExitCode.Server });
     });
+
+  accounts
+    .command('keys <slug>')
+    .description("List an account's API keys: prefix, name, created, revoked (never a key)")
+    .option('--data-dir <dir>', "the server's data directory (env PAN_DATA_DIR)")
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', `\nExample:\n  pan accounts keys acme\n${EXIT_CODES_HELP}`)
+    .action(async (slug: string, opts: ApiKeyOptions) => {
+      await runAction('pan accounts keys', () => listKeys(slug, opts), { unexpectedExitCode: ExitCode.Server });
+    });
+
+  accounts
+    .command('revoke-key <slug> <prefix>')
+    .description('Revoke an API key by its prefix (as `pan accounts keys` lists it); effective on the next request')
+    .option('--data-dir <dir>', "the server's data directory (env PAN_DATA_DIR)")
+    .addHelpText('after', `\nExample:\n  pan accounts revoke-key acme pan_Xy12ab\n${EXIT_CODES_HELP}`)
+    .action(async (slug: string, prefix: string, opts: DataDirOptions) => {
+      await runAction('pan accounts revoke-key', () => revokeKey(slug, prefix, opts), { unexpectedExitCode: ExitCode.Server });
+    });
 }
 
 async function create(slug: string, opts: CreateOptions): Promise<number> {
@@ -99,13 +118,37 @@ async function create(slug: string, opts: CreateOptions): Promise<number> {
   }, { migrate: true });
 }
 
+async function accountId(db: import('@pan/run-api').Db, slug: string): Promise<string> {
+  const { rows } = await db.query<{ id: string }>('SELECT id FROM accounts WHERE slug = $1', [slug]);
+  if (!rows[0]) throw new CommandFailure(`no account "${slug}"`, ExitCode.Invalid);
+  return rows[0].id;
+}
+
+async function listKeys(slug: string, opts: ApiKeyOptions): Promise<number> {
+  const api = await loadRunApi();
+  return withServerDatabase(serverSettings(opts), null, async (db) => {
+    const keys = await api.listApiKeys(db, await accountId(db, slug));
+    if (opts.json) console.log(JSON.stringify(keys, null, 2));
+    else for (const k of keys) console.log(`${k.prefix}…  ${k.name}  created ${k.created_at}${k.revoked_at ? `  REVOKED ${k.revoked_at}` : ''}`);
+    return ExitCode.Ok;
+  });
+}
+
+async function revokeKey(slug: string, prefix: string, opts: DataDirOptions): Promise<number> {
+  const api = await loadRunApi();
+  return withServerDatabase(serverSettings(opts), null, async (db) => {
+    const revoked = await api.revokeApiKeys(db, await accountId(db, slug), prefix.replace(/…$/, ''));
+    if (revoked === 0) throw new CommandFailure(`no active key of "${slug}" starts with ${prefix} (see: pan accounts keys ${slug})`, ExitCode.Invalid);
+    console.log(`Revoked ${revoked} key${revoked === 1 ? '' : 's'} of ${slug} (${prefix}); requests with it now get 401.`);
+    return ExitCode.Ok;
+  });
+}
+
 async function addKey(slug: string, opts: ApiKeyOptions): Promise<number> {
   const s = serverSettings(opts);
   const api = await loadRunApi();
   return withServerDatabase(s, null, async (db) => {
-    const { rows } = await db.query<{ id: string }>('SELECT id FROM accounts WHERE slug = $1', [slug]);
-    if (!rows[0]) throw new CommandFailure(`no account "${slug}"`, ExitCode.Invalid);
-    const apiKey = await api.createApiKey(db, rows[0].id, opts.name);
+    const apiKey = await api.createApiKey(db, await accountId(db, slug), opts.name);
     if (opts.json) console.log(JSON.stringify({ slug, api_key: apiKey }, null, 2));
     else console.log(`API key for ${slug}: ${apiKey}\nKeep it in your backend; it is not shown again.`);
     return ExitCode.Ok;
