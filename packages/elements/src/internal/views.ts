@@ -9,3 +9,13 @@ export function describeError(error: unknown, notFound = 'This is not available 
   if (error.status >= 500) return 'Something went wrong on our side. Please try again.';
   return error.message;
 }
+
+/** Up to two initials of a name, for a logo placeholder ("Acme CRM" -> "AC"). */
+export function initials(name: string): string {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((word) => word[0]!.toUpperCase())
+    .join('');
+}

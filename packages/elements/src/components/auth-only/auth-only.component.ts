@@ -7,7 +7,7 @@ import { PanApiError, type RunApiClient } from '../../internal/api-client.ts';
 import { PanElement } from '../../internal/pan-element.ts';
 import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.styles.ts';
 import { statusStyles } from '../../internal/status.styles.ts';
-import { describeError } from '../../internal/views.ts';
+import { describeError, initials } from '../../internal/views.ts';
 import '../connections/pan-connections.ts';
 import styles from './auth-only.styles.ts';
 
@@ -158,11 +158,3 @@ function hide(event: Event): void {
   (event.target as HTMLElement).hidden = true;
 }
 
-function initials(name: string): string {
-  return name
-    .split(/\s+/)
-    .filter(Boolean)
-    .slice(0, 2)
-    .map((word) => word[0]!.toUpperCase())
-    .join('');
-}

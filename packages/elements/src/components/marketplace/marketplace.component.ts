@@ -7,7 +7,7 @@ import type { PanInstalledEvent } from '../../events/pan-installed.ts';
 import type { PanNavigateDetail, PanNavigateEvent } from '../../events/pan-navigate.ts';
 import { PanApiError, RunApiClient } from '../../internal/api-client.ts';
 import { PanElement } from '../../internal/pan-element.ts';
-import { describeError } from '../../internal/views.ts';
+import { describeError, initials } from '../../internal/views.ts';
 import type { IntegrationPageHost } from './integration-page.ts';
 import type { MarketplaceViewsHost } from './marketplace-views.ts';
 import { renderFlag, renderInstalled, renderReconnect, safeUrl } from './marketplace-parts.ts';
@@ -761,11 +761,3 @@ function ref(i: IntegrationCard): PanIntegrationRef {
   return { id: i.id, slug: i.slug, name: i.name };
 }
 
-function initials(name: string): string {
-  return name
-    .split(/\s+/)
-    .filter(Boolean)
-    .slice(0, 2)
-    .map((word) => word[0]!.toUpperCase())
-    .join('');
-}
