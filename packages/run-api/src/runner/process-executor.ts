@@ -136,29 +136,12 @@ export class ProcessExecutor implements Executor {
     const [file, args] = direct ? [direct.file, direct.args] : shellInvocation(command);
     const child = spawn(file, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 
-    // stdout: kept up to the cap, the rest counted.
+    // stdout: kept up to the cap. stderr: the first bytes up to its cap become lines. The rest of
+    // either is counted, for the truncation markers.
     const stdoutChunks: Buffer[] = [];
-    let stdoutKept = 0;
-    let stdoutDropped = 0;
-    child.stdout.on('data', (chunk: Buffer) => {
-      const room = Math.max(limits.stdoutCapBytes - stdoutKept, 0);
-      const take = Math.min(room, chunk.length);
-      if (take > 0) stdoutChunks.push(take === chunk.length ? chunk : chunk.subarray(0, take));
-      stdoutKept += take;
-      stdoutDropped += chunk.length - take;
-    });
-
-    // stderr: the first `stderrCapBytes` bytes become lines, the rest is counted for the marker.
+    const stdout = cappedStream(child.stdout, limits.stdoutCapBytes, (chunk) => stdoutChunks.push(chunk));
     const splitter = new LineSplitter((line) => log.push(line));
-    let stderrKept = 0;
-    let stderrDropped = 0;
-    child.stderr.on('data', (chunk: Buffer) => {
-      const room = Math.max(limits.stderrCapBytes - stderrKept, 0);
-      const take = Math.min(room, chunk.length);
-      if (take > 0) splitter.push(take === chunk.length ? chunk : chunk.subarray(0, take));
-      stderrKept += take;
-      stderrDropped += chunk.length - take;
-    });
+    const stderr = cappedStream(child.stderr, limits.stderrCapBytes, (chunk) => splitter.push(chunk));
     const streamsClosed = Promise.all(
       [child.stdout, child.stderr].map((stream) => new Promise<void>((resolve) => stream.once('close', () => resolve()))),
     );
@@ -193,17 +176,17 @@ export class ProcessExecutor implements Executor {
     child.stdout.destroy();
     child.stderr.destroy();
     splitter.end();
-    if (stderrDropped > 0) log.push(`[pan] log truncated: ${stderrDropped} more bytes of stderr were not kept`);
+    if (stderr.dropped > 0) log.push(`[pan] log truncated: ${stderr.dropped} more bytes of stderr were not kept`);
 
-    const stdout = Buffer.concat(stdoutChunks, stdoutKept).toString('utf8');
-    const last = lastJsonValue(stdout);
+    const stdoutText = Buffer.concat(stdoutChunks, stdout.kept).toString('utf8');
+    const last = lastJsonValue(stdoutText);
     const stdoutJson = 'json' in last ? last.json : undefined;
     let stdoutNote = 'note' in last ? last.note : undefined;
-    if (stdoutDropped > 0) {
-      log.push(`[pan] stdout truncated: ${stdoutDropped} more bytes of stdout were not kept`);
+    if (stdout.dropped > 0) {
+      log.push(`[pan] stdout truncated: ${stdout.dropped} more bytes of stdout were not kept`);
       if (stdoutNote) stdoutNote = `${stdoutNote} (stdout was cut after ${limits.stdoutCapBytes} bytes)`;
     }
-    const outputs = { stdoutJson, stdoutNote, stdoutTruncated: stdoutDropped > 0, stderrTruncated: stderrDropped > 0 };
+    const outputs = { stdoutJson, stdoutNote, stdoutTruncated: stdout.dropped > 0, stderrTruncated: stderr.dropped > 0 };
 
     if (ended instanceof Error) {
       log.push(`[pan] the run could not be started: ${ended.message}`);
@@ -294,4 +277,16 @@ class LogBatcher {
     this.flush();
     this.closed = true;
   }
+}
+
+/** Passes a stream's first `capBytes` bytes to `take`, and counts the rest. */
+function cappedStream(stream: NodeJS.ReadableStream, capBytes: number, take: (chunk: Buffer) => void): { kept: number; dropped: number } {
+  const counts = { kept: 0, dropped: 0 };
+  stream.on('data', (chunk: Buffer) => {
+    const size = Math.min(Math.max(capBytes - counts.kept, 0), chunk.length);
+    if (size > 0) take(size === chunk.length ? chunk : chunk.subarray(0, size));
+    counts.kept += size;
+    counts.dropped += chunk.length - size;
+  });
+  return counts;
 }
