@@ -21,7 +21,7 @@ import type { ClaimedRun } from '../packages/run-api/src/runs/queue.ts';
 import { createProcessExecutor } from '../packages/run-api/src/runs/engine.ts';
 import type { Executor } from '../packages/run-api/src/runner/types.ts';
 import { startTestStack, type TestStack } from '../packages/run-api/test/support/index.ts';
-import { installTenant, ms, noopExecutor, pushScriptRelease, summarize, wallNow, withTimeout } from './support/run-stack.ts';
+import { installTenant, noopExecutor, percentileRow, pushScriptRelease, signedMs, summarize, wallNow, withTimeout } from './support/run-stack.ts';
 
 const noSpawnRuns = Number(process.argv[3] ?? 200);
 const spawnRuns = Number(process.argv[4] ?? 50);
@@ -163,30 +163,25 @@ try {
     nodeSpawn.emptyToExit.push(b.exited - b.spawned);
   }
 
-  const plus = (x: number) => `${x >= 0 ? '+' : '-'}${ms(Math.abs(x))}`;
-  const row = (label: string, xs: number[]) => {
-    const s = summarize(xs);
-    return `  ${label.padEnd(58)} p50 ${ms(s.p50).padStart(9)}   p99 ${ms(s.p99).padStart(9)}   (max ${ms(s.max)}, n=${s.n})`;
-  };
   console.log(`latency: trigger to run start, sequential webhook triggers on one tenant (worker concurrency ${stack.config.workerConcurrency})`);
   console.log(`without spawn (no-op executor), ${noSpawnRuns} runs:`);
-  console.log(row('ours: 202 received -> onRunStart (claimed)', noSpawn.acceptedToStart));
-  console.log(row('ours: POST sent -> onRunStart', noSpawn.sentToStart));
-  console.log(row('  (of which POST sent -> 202 received)', noSpawn.sentToAccepted));
-  console.log(row('baseline: raw INSERT+NOTIFY sent -> notification received', insertNotify));
+  console.log(percentileRow('ours: 202 received -> onRunStart (claimed)', noSpawn.acceptedToStart));
+  console.log(percentileRow('ours: POST sent -> onRunStart', noSpawn.sentToStart));
+  console.log(percentileRow('  (of which POST sent -> 202 received)', noSpawn.sentToAccepted));
+  console.log(percentileRow('baseline: raw INSERT+NOTIFY sent -> notification received', insertNotify));
   console.log(
-    `  ours (202 -> start) over the baseline: p50 ${plus(summarize(noSpawn.acceptedToStart).p50 - summarize(insertNotify).p50)}, p99 ${plus(summarize(noSpawn.acceptedToStart).p99 - summarize(insertNotify).p99)}`,
+    `  ours (202 -> start) over the baseline: p50 ${signedMs(summarize(noSpawn.acceptedToStart).p50 - summarize(insertNotify).p50)}, p99 ${signedMs(summarize(noSpawn.acceptedToStart).p99 - summarize(insertNotify).p99)}`,
   );
   console.log(`with spawn (process executor, run: node index.mjs), ${spawnRuns} runs:`);
-  console.log(row('ours: 202 received -> script first statement', withSpawn.acceptedToScript));
-  console.log(row('  202 received -> onRunStart (claimed)', withSpawn.acceptedToStart));
-  console.log(row('  onRunStart -> process started (its timeOrigin)', withSpawn.startToExec));
-  console.log(row('  process started -> script first statement', withSpawn.execToScript));
-  console.log(row('baseline: spawn(node -e) -> process started (timeOrigin)', nodeSpawn.toExec));
-  console.log(row('baseline: spawn(node -e) -> first statement', nodeSpawn.toScript));
-  console.log(row("baseline: spawn(node -e '') -> exit", nodeSpawn.emptyToExit));
+  console.log(percentileRow('ours: 202 received -> script first statement', withSpawn.acceptedToScript));
+  console.log(percentileRow('  202 received -> onRunStart (claimed)', withSpawn.acceptedToStart));
+  console.log(percentileRow('  onRunStart -> process started (its timeOrigin)', withSpawn.startToExec));
+  console.log(percentileRow('  process started -> script first statement', withSpawn.execToScript));
+  console.log(percentileRow('baseline: spawn(node -e) -> process started (timeOrigin)', nodeSpawn.toExec));
+  console.log(percentileRow('baseline: spawn(node -e) -> first statement', nodeSpawn.toScript));
+  console.log(percentileRow("baseline: spawn(node -e '') -> exit", nodeSpawn.emptyToExit));
   console.log(
-    `  ours (202 -> first statement) over the bare spawn (-> first statement): p50 ${plus(summarize(withSpawn.acceptedToScript).p50 - summarize(nodeSpawn.toScript).p50)}, p99 ${plus(summarize(withSpawn.acceptedToScript).p99 - summarize(nodeSpawn.toScript).p99)}`,
+    `  ours (202 -> first statement) over the bare spawn (-> first statement): p50 ${signedMs(summarize(withSpawn.acceptedToScript).p50 - summarize(nodeSpawn.toScript).p50)}, p99 ${signedMs(summarize(withSpawn.acceptedToScript).p99 - summarize(nodeSpawn.toScript).p99)}`,
   );
   console.log('  goal: none set for trigger-to-start latency; the figures are reported against the same-run baselines above');
 } finally {
