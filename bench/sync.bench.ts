@@ -19,7 +19,7 @@
  * Every sync answer must be a 200 with {"ok":true}; every baseline run must have Succeeded with it.
  */
 import os from 'node:os';
-import type { Tenant } from '../packages/run-api/src/contract/marketplace.ts';
+import type { Tenant } from '@pan/contract';
 import { startTestStack } from '../packages/run-api/test/support/index.ts';
 import { RunEndObserver } from './support/run-ends.ts';
 import { installTenant, ms, percentileRow, pushScriptRelease, signedMs, summarize, wallNow, withTimeout } from './support/run-stack.ts';

@@ -5,7 +5,7 @@
  * bench (not one per wait), and one query per notification for every trigger waited on.
  */
 import pg from 'pg';
-import type { RunStatus } from '../../packages/run-api/src/contract/marketplace.ts';
+import type { RunStatus } from '@pan/contract';
 import { RUN_END_CHANNEL } from '../../packages/run-api/src/runs/queue.ts';
 import { wallNow, withTimeout } from './run-stack.ts';
 

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Tenant } from '../../packages/run-api/src/contract/marketplace.ts';
+import type { Tenant } from '@pan/contract';
 import type { Executor, RunOutcome } from '../../packages/run-api/src/runner/types.ts';
 import { findIntegrationId } from '../../packages/run-api/src/storage/catalog.ts';
 import { endUserToken, storeScriptRelease, type TestStack } from '../../packages/run-api/test/support/index.ts';

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { createParser } from 'eventsource-parser';
-import type { RunLogLine, RunStatus } from '@pan/run-api/contract';
+import type { RunLogLine, RunStatus } from '@pan/contract';
 import { errorOf, HostApiError, networkErrorText, type HostApiOptions } from './host-api.ts';
 
 export interface FollowHandlers {

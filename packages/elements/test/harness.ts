@@ -7,7 +7,7 @@ import { expect, inject, vi } from 'vitest';
 import { fixtureUsers } from '../../run-api/test/support/catalog-fixture.ts';
 import '../src/define.ts';
 import type { PanMarketplace } from '../src/index.ts';
-import type { TriggerStatus } from '@pan/run-api/contract';
+import type { TriggerStatus } from '@pan/contract';
 import { RunApiClient } from '../src/internal/api-client.ts';
 import { followTrigger, startRun } from '../src/internal/trigger.ts';
 import '../src/components/marketplace/marketplace-views.ts';

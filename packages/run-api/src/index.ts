@@ -38,7 +38,7 @@ export { openDataDirDatabase, type DataDirDatabase } from './db/data-dir-databas
 export { upsertAccount, type AccountSettings } from './storage/accounts.ts';
 export { createApiKey, generateApiKey, listApiKeys, revokeApiKeys, type ApiKeyView } from './auth/api-key.ts';
 export { EndUserTokenVerifier, type EndUser, type ExtraTenantInfo } from './auth/end-user-token.ts';
-export type * from './contract/marketplace.ts';
+export type * from '@pan/contract';
 export { ProcessExecutor, type ProcessExecutorOptions } from './runner/process-executor.ts';
 export { ReleaseDirectories, type ReleaseDirectoriesOptions } from './runner/release-dir.ts';
 export type { RunContext, RunTrigger, RunOutcome, RunLimits, LogLine, PreviousRun } from './runner/types.ts';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { RunStatus } from '@pan/run-api/contract';
+import type { RunStatus } from '@pan/contract';
 import { addApiOptions, apiFailure, hostApi, runAction } from '../api-options.ts';
 import { CommandFailure, EXIT_CODES_HELP, ExitCode } from '../exit-codes.ts';
 import { followRunLog, LogStreamError } from '../run-log.ts';

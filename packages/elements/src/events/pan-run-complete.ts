@@ -1,4 +1,4 @@
-import type { RunStatus } from '@pan/run-api/contract';
+import type { RunStatus } from '@pan/contract';
 
 export interface PanRunCompleteDetail {
   tenantId: string;

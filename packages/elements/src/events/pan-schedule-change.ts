@@ -1,4 +1,4 @@
-import type { Schedule } from '@pan/run-api/contract';
+import type { Schedule } from '@pan/contract';
 
 export interface PanScheduleChangeDetail {
   /** `undefined`: the integration's default; `null`: only when triggered. */

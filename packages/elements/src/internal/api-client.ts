@@ -1,4 +1,4 @@
-import type { ApiError, SettingsError } from '@pan/run-api/contract';
+import type { ApiError, SettingsError } from '@pan/contract';
 import type { PanTokenExpiredDetail } from '../events/pan-token-expired.ts';
 
 export const TOKEN_EXPIRED = 'PAN_ERR_AUTH_TOKEN_EXPIRED';

@@ -3,7 +3,7 @@
  * API's callback page by `postMessage`; a full-page redirect when popups are blocked, whose result
  * comes back in the URL (`pan_oauth`, `pan_connector`, `pan_message`).
  */
-import type { OAuthResultMessage, OAuthStartRequest, OAuthStartResponse } from '@pan/run-api/contract';
+import type { OAuthResultMessage, OAuthStartRequest, OAuthStartResponse } from '@pan/contract';
 import type { RunApiClient } from './api-client.ts';
 
 export type SignInOutcome =

@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import type { RunStatus, TriggerSource } from '@pan/run-api/contract';
+import type { RunStatus, TriggerSource } from '@pan/contract';
 
 /** The badge class of a run status: `run-status--ok`, `--failed`, `--running` or `--lost`. */
 export function runStatusClass(status: RunStatus | string): string {

@@ -2,7 +2,7 @@
  * Settings shown for reading (the install flow's review). Apart from views.ts so that the
  * catalog's first load, which shares views.ts, does not carry it.
  */
-import type { SettingsForm } from '@pan/run-api/contract';
+import type { SettingsForm } from '@pan/contract';
 
 /** A settings field's label as the form shows it. */
 export function fieldLabel(form: SettingsForm, field: string): string {

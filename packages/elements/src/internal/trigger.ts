@@ -1,4 +1,4 @@
-import type { TriggerAccepted, TriggerStatus } from '@pan/run-api/contract';
+import type { TriggerAccepted, TriggerStatus } from '@pan/contract';
 import { PanApiError, type RunApiClient } from './api-client.ts';
 
 export interface FollowTriggerOptions {

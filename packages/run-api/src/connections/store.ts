@@ -3,7 +3,7 @@
  * with the secret box; nothing here returns a secret to a caller outside the run engine.
  */
 import type pg from 'pg';
-import type { Connection, ConnectorDefinition, ConnectorField } from '../contract/marketplace.ts';
+import type { Connection, ConnectorDefinition, ConnectorField } from '@pan/contract';
 import type { SecretBox } from '../crypto/secret-box.ts';
 
 type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { OAuthResultMessage } from '../contract/marketplace.ts';
+import type { OAuthResultMessage } from '@pan/contract';
 import { completeAuthorization, type CallbackOutcome } from '../connections/oauth.ts';
 import { PanError } from '../errors.ts';
 

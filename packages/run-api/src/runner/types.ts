@@ -4,7 +4,7 @@
  * Another executor (a container, a Kubernetes Job) implements `Executor` the same way.
  */
 import type { PandiumSpec } from '@pan/pandium-yaml';
-import type { RunMode, RunStatus, TriggerSource } from '../contract/marketplace.ts';
+import type { RunMode, RunStatus, TriggerSource } from '@pan/contract';
 
 /** A trigger as the run sees it; the payload body is materialised as a file in the run directory. */
 export interface RunTrigger {

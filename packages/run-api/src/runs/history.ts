@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Run, RunPage, RunStatus, RunMode, RunTriggerSummary } from '../contract/marketplace.ts';
+import type { Run, RunPage, RunStatus, RunMode, RunTriggerSummary } from '@pan/contract';
 
 type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 

@@ -5,7 +5,7 @@
  * Last-Event-ID) reads its own gap first, so each viewer gets every line once, in order.
  */
 import type pg from 'pg';
-import type { RunLogLine, RunStatus } from '../contract/marketplace.ts';
+import type { RunLogLine, RunStatus } from '@pan/contract';
 import type { Db } from '../db/pool.ts';
 import { readLogLines, RUN_LOG_CHANNEL } from './log-store.ts';
 import { RUN_END_CHANNEL } from './queue.ts';

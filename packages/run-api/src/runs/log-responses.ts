@@ -3,7 +3,7 @@
  * `Last-Event-ID` and end with an `end` event carrying the final status; or plain text.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Run } from '../contract/marketplace.ts';
+import type { Run } from '@pan/contract';
 import { readLogLines } from './log-store.ts';
 import type { RunLogHub } from './log-hub.ts';
 

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { RunLogLine } from '../contract/marketplace.ts';
+import type { RunLogLine } from '@pan/contract';
 import type { LogLine } from '../runner/types.ts';
 
 type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;

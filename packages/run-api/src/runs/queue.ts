@@ -4,7 +4,7 @@
  */
 import type pg from 'pg';
 import type { PandiumSpec } from '@pan/pandium-yaml';
-import type { RunMode, RunStatus, RunTriggerSummary, TriggerSource } from '../contract/marketplace.ts';
+import type { RunMode, RunStatus, RunTriggerSummary, TriggerSource } from '@pan/contract';
 import { withTransaction, type Db } from '../db/pool.ts';
 import type { PreviousRun, RunTrigger } from '../runner/types.ts';
 import { NOTIFICATIONS_CHANNEL, queueRunEventSql } from '../notifications/outbox.ts';

@@ -4,7 +4,7 @@
  * (`cron_fired_at` remembers the last fire time handled: missed fires collapse into one trigger).
  */
 import { Cron } from 'croner';
-import type { Schedule } from '../contract/marketplace.ts';
+import type { Schedule } from '@pan/contract';
 import { withTransaction, type Db } from '../db/pool.ts';
 import { TRIGGERS_CHANNEL } from './triggers.ts';
 

@@ -1,5 +1,5 @@
 import type { EndUser } from '../auth/end-user-token.ts';
-import type { RunMode, TriggerSource } from '../contract/marketplace.ts';
+import type { RunMode, TriggerSource } from '@pan/contract';
 import type { Db } from '../db/pool.ts';
 import { conflict, forbidden, notFound } from '../errors.ts';
 import { findTenantInScope, type RunScope } from './history.ts';

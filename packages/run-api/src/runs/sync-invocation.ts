@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
-import type { RunStatus } from '../contract/marketplace.ts';
+import type { RunStatus } from '@pan/contract';
 import type { Db } from '../db/pool.ts';
 import { RUN_END_CHANNEL } from './queue.ts';
 

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { RunMode, RunStatus, TriggerSource, TriggerStatus } from '../contract/marketplace.ts';
+import type { RunMode, RunStatus, TriggerSource, TriggerStatus } from '@pan/contract';
 
 type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 

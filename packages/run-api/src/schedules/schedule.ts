@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import type { Schedule } from '../contract/marketplace.ts';
+import type { Schedule } from '@pan/contract';
 
 /** The allowed range of `every` per unit: no faster than every 5 minutes, no slower than yearly. */
 export const INTERVAL_LIMITS: Record<Extract<Schedule, { type: 'interval' }>['unit'], { min: number; max: number }> = {

@@ -1,5 +1,5 @@
 import { withTransaction, type Db } from '../db/pool.ts';
-import type { Catalog, IntegrationCard, IntegrationDetail, Schedule } from '../contract/marketplace.ts';
+import type { Catalog, IntegrationCard, IntegrationDetail, Schedule } from '@pan/contract';
 import type { EndUser } from '../auth/end-user-token.ts';
 
 /** What an account says about one integration in its marketplace. */

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { PandiumSpec } from '@pan/pandium-yaml';
-import type { ReleaseChannel, ReleaseRef, Schedule } from '../contract/marketplace.ts';
+import type { ReleaseChannel, ReleaseRef, Schedule } from '@pan/contract';
 import { withTransaction, type Db } from '../db/pool.ts';
 import { insertTrigger } from '../runs/triggers.ts';
 import { queueTenantEventSql, wakeDeliverersSql } from '../notifications/outbox.ts';

@@ -13,7 +13,7 @@ import type {
   Schedule,
   Tenant,
   TenantUpdate,
-} from '../contract/marketplace.ts';
+} from '@pan/contract';
 import type { Db } from '../db/pool.ts';
 import { conflict, forbidden, notFound, PanError, unprocessable } from '../errors.ts';
 import { userMay } from '../runs/service.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Connection } from '../../src/contract/marketplace.ts';
+import type { Connection } from '@pan/contract';
 import { startTestStack, type TestStack } from '../support/index.ts';
 import { call, endUserToken, install, logLines, runNow, scriptIntegration } from '../runs/run-support.ts';
 

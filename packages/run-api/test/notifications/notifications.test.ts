@@ -2,7 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApiKey } from '../../src/auth/api-key.ts';
 import { findSealedColumns } from '../../src/crypto/rotation.ts';
-import type { Tenant } from '../../src/contract/marketplace.ts';
+import type { Tenant } from '@pan/contract';
 import { NotificationDeliverer } from '../../src/notifications/deliverer.ts';
 import { createOtherAccount, seedFixtureReleases, startTestStack, type TestStack } from '../support/index.ts';
 import { call, endUserToken, install, runNow, scriptIntegration } from '../runs/run-support.ts';

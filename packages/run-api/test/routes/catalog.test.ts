@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Catalog, IntegrationCard, IntegrationDetail } from '../../src/contract/marketplace.ts';
+import type { Catalog, IntegrationCard, IntegrationDetail } from '@pan/contract';
 import type { ExtraTenantInfo } from '../../src/auth/end-user-token.ts';
 import { setCategories, upsertIntegration } from '../../src/storage/catalog.ts';
 import { createRelease } from '../../src/storage/releases.ts';

@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { parsePandiumYaml } from '@pan/pandium-yaml';
 import type { ExtraTenantInfo } from '../../src/auth/end-user-token.ts';
-import type { Schedule } from '../../src/contract/marketplace.ts';
+import type { Schedule } from '@pan/contract';
 import { upsertIntegration } from '../../src/storage/catalog.ts';
 import { createRelease } from '../../src/storage/releases.ts';
 import { createOtherAccount, signEndUserToken, stackSigner, startTestStack, type TestStack } from '../support/index.ts';

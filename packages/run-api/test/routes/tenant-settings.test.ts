@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { SettingsError, Tenant } from '../../src/contract/marketplace.ts';
+import type { SettingsError, Tenant } from '@pan/contract';
 import { DYNAMIC_OPTIONS, startTenantHarness, tenantRow, tenantRowsOf, type Harness } from './tenant-harness.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Catalog, InstallPlan, Tenant } from '../../src/contract/marketplace.ts';
+import type { Catalog, InstallPlan, Tenant } from '@pan/contract';
 import { BULK_SLUGS, startTenantHarness, tenantRow, tenantRowsOf, type Harness } from './tenant-harness.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Tenant } from '../../src/contract/marketplace.ts';
+import type { Tenant } from '@pan/contract';
 import { insertTrigger } from '../../src/runs/triggers.ts';
 import { claimNextRun, sweepLostRuns } from '../../src/runs/queue.ts';
 import { startTestStack, type TestStack } from '../support/index.ts';

@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { RunMode, TriggerSource } from '../../src/contract/marketplace.ts';
+import type { RunMode, TriggerSource } from '@pan/contract';
 import { createPool, type Db } from '../../src/db/pool.ts';
 import { bundleMode } from '../../src/runs/queue.ts';
 import { insertTrigger } from '../../src/runs/triggers.ts';

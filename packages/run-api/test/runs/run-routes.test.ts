@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { RunPage, Tenant, TriggerStatus } from '../../src/contract/marketplace.ts';
+import type { RunPage, Tenant, TriggerStatus } from '@pan/contract';
 import { startTestStack, type TestStack } from '../support/index.ts';
 import { call, endUserToken, install, logLines, runOfTrigger } from './run-support.ts';
 

@@ -1,6 +1,6 @@
 /** Helpers for run engine tests: tokens, installs, and waiting for a trigger's run to end. */
 import { expect } from 'vitest';
-import type { Run, Tenant, TriggerStatus } from '../../src/contract/marketplace.ts';
+import type { Run, Tenant, TriggerStatus } from '@pan/contract';
 import { storeScriptRelease, type TestStack } from '../support/index.ts';
 
 export { endUserToken } from '../support/index.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Tenant } from '../../src/contract/marketplace.ts';
+import type { Tenant } from '@pan/contract';
 import { startTestStack, type TestStack } from '../support/index.ts';
 import { call, endUserToken, install, runOfTrigger, scriptIntegration } from './run-support.ts';
 

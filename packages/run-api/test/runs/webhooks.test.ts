@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Tenant } from '../../src/contract/marketplace.ts';
+import type { Tenant } from '@pan/contract';
 import { startTestStack, type TestStack } from '../support/index.ts';
 import { call, endUserToken, install } from './run-support.ts';
 

@@ -1,4 +1,4 @@
-import type { Schedule } from '../../src/contract/marketplace.ts';
+import type { Schedule } from '@pan/contract';
 
 /**
  * A small catalog seeded by `startTestStack()` for server, component and e2e-style tests.

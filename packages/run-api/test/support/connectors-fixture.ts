@@ -1,4 +1,4 @@
-import type { ConnectorDefinition } from '../../src/contract/marketplace.ts';
+import type { ConnectorDefinition } from '@pan/contract';
 import { findConnector, saveConnection, upsertConnector } from '../../src/connections/store.ts';
 import type { TestStack } from './stack.ts';
 

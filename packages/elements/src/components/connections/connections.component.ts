@@ -1,7 +1,7 @@
 import { initialState, Task } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { Connection, SettingsError } from '@pan/run-api/contract';
+import type { Connection, SettingsError } from '@pan/contract';
 import type {} from '../../events/events.ts';
 import { PanApiError, type RunApiClient } from '../../internal/api-client.ts';
 import { CLOSE_WINDOW, signIn, takeRedirectResult } from '../../internal/oauth.ts';

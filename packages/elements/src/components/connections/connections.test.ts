@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { page } from 'vitest/browser';
-import type { Connection, Tenant } from '@pan/run-api/contract';
+import type { Connection, Tenant } from '@pan/contract';
 import {
   axeViolations,
   cleanup,

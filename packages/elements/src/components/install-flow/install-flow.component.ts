@@ -1,7 +1,7 @@
 import { Task } from '@lit/task';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { Connection, InstallPlan, Schedule, SettingsError, Tenant } from '@pan/run-api/contract';
+import type { Connection, InstallPlan, Schedule, SettingsError, Tenant } from '@pan/contract';
 import type {} from '../../events/events.ts';
 import { PanApiError, type RunApiClient } from '../../internal/api-client.ts';
 import { PanElement } from '../../internal/pan-element.ts';

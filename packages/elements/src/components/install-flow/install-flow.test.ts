@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { page } from 'vitest/browser';
-import type { Tenant } from '@pan/run-api/contract';
+import type { Tenant } from '@pan/contract';
 import { axeViolations, cleanup, connectionsElements, listen, mountView, newUser, shadowText, trackPopups } from '../../../test/harness.ts';
 
 afterEach(cleanup);

@@ -1,7 +1,7 @@
 import { Task } from '@lit/task';
 import { html } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { Tenant } from '@pan/run-api/contract';
+import type { Tenant } from '@pan/contract';
 import type {} from '../../events/events.ts';
 import type { PanInstalledEvent } from '../../events/pan-installed.ts';
 import type { PanNavigateEvent } from '../../events/pan-navigate.ts';

@@ -3,7 +3,7 @@
  * once the catalog has rendered), so the catalog's first load does not carry them.
  */
 import { css, html, nothing, type TemplateResult } from 'lit';
-import type { IntegrationCard, IntegrationDetail } from '@pan/run-api/contract';
+import type { IntegrationCard, IntegrationDetail } from '@pan/contract';
 import { renderFlag, renderInstalled, safeUrl } from './marketplace-parts.ts';
 
 /** What the page borrows from the marketplace that shows it. */

@@ -2,7 +2,7 @@
  * Pieces shared by the catalog (first load) and the integration page (its own chunk).
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import type { Flag, IntegrationCard } from '@pan/run-api/contract';
+import type { Flag, IntegrationCard } from '@pan/contract';
 
 /** The external URL of an external integration if it is http(s); anything else is not opened. */
 export function safeUrl(i: IntegrationCard): string | undefined {

@@ -1,6 +1,6 @@
 import { initialState, Task, TaskStatus } from '@lit/task';
 import { adoptStyles, html, nothing, type TemplateResult } from 'lit';
-import type { Catalog, IntegrationCard, IntegrationDetail } from '@pan/run-api/contract';
+import type { Catalog, IntegrationCard, IntegrationDetail } from '@pan/contract';
 import type {} from '../../events/events.ts';
 import type { PanIntegrationRef } from '../../events/pan-install-request.ts';
 import type { PanInstalledEvent } from '../../events/pan-installed.ts';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { page } from 'vitest/browser';
-import type { InstallRequest, Tenant } from '@pan/run-api/contract';
+import type { InstallRequest, Tenant } from '@pan/contract';
 import { axeViolations, cleanup, listen, mountView, newUser } from '../../../test/harness.ts';
 import type { RunApiClient } from '../../internal/api-client.ts';
 

@@ -1,5 +1,5 @@
 import { createParser } from 'eventsource-parser';
-import type { RunLogLine, RunStatus } from '@pan/run-api/contract';
+import type { RunLogLine, RunStatus } from '@pan/contract';
 import { PanApiError, type RunApiClient } from '../../internal/api-client.ts';
 import { delay } from '../../internal/trigger.ts';
 

@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { RunLogLine, RunStatus } from '@pan/run-api/contract';
+import type { RunLogLine, RunStatus } from '@pan/contract';
 import type { RunApiClient } from '../../internal/api-client.ts';
 import { PanElement } from '../../internal/pan-element.ts';
 import { runStatusClass, runStatusStyles } from '../../internal/run-status.ts';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { page } from 'vitest/browser';
-import type { RunLogLine, Tenant } from '@pan/run-api/contract';
+import type { RunLogLine, Tenant } from '@pan/contract';
 import { axeViolations, cleanup, mountView, newUser, runToEnd, shadowText, stack } from '../../../test/harness.ts';
 import type { RunApiClient } from '../../internal/api-client.ts';
 import { followTrigger, startRun } from '../../internal/trigger.ts';

@@ -1,7 +1,7 @@
 import { Task } from '@lit/task';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { Run, RunPage, RunStatus, Tenant, TriggerStatus } from '@pan/run-api/contract';
+import type { Run, RunPage, RunStatus, Tenant, TriggerStatus } from '@pan/contract';
 import type {} from '../../events/events.ts';
 import type { RunApiClient } from '../../internal/api-client.ts';
 import { PanElement } from '../../internal/pan-element.ts';

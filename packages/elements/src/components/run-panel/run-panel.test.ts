@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { page } from 'vitest/browser';
-import type { InstallRequest, Tenant } from '@pan/run-api/contract';
+import type { InstallRequest, Tenant } from '@pan/contract';
 import { axeViolations, cleanup, listen, mountView, newUser, runToEnd, shadowText } from '../../../test/harness.ts';
 import type { PanRunLog } from '../run-log/run-log.component.ts';
 import type { PanRunPanel } from './run-panel.component.ts';

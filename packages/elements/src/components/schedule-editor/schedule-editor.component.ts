@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { Schedule } from '@pan/run-api/contract';
+import type { Schedule } from '@pan/contract';
 import type {} from '../../events/events.ts';
 import { PanElement } from '../../internal/pan-element.ts';
 import { baseStyles } from '../../internal/shared.styles.ts';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { page } from 'vitest/browser';
-import type { Schedule } from '@pan/run-api/contract';
+import type { Schedule } from '@pan/contract';
 import { axeViolations, cleanup, listen, mountView, shadowText } from '../../../test/harness.ts';
 import { checkSchedule } from '../../../../run-api/src/schedules/schedule.ts';
 import { describeSchedule, nextRuns, scheduleProblem } from './schedule.ts';

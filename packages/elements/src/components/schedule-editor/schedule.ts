@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import cronstrue from 'cronstrue';
-import type { Schedule } from '@pan/run-api/contract';
+import type { Schedule } from '@pan/contract';
 
 /** Schedules run in UTC: a cron expression means the same thing wherever its user is. */
 export const SCHEDULE_TIMEZONE = 'UTC';

@@ -1,7 +1,7 @@
 import { Task } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { IntegrationDetail, Schedule, SettingsError, Tenant, TenantUpdate } from '@pan/run-api/contract';
+import type { IntegrationDetail, Schedule, SettingsError, Tenant, TenantUpdate } from '@pan/contract';
 import type {} from '../../events/events.ts';
 import type { PanLoadOptionsEvent } from '../../events/pan-load-options.ts';
 import type { PanSettingsSavedDetail } from '../../events/pan-settings-saved.ts';

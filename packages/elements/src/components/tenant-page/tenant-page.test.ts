@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
-import type { InstallPlan, InstallRequest, Tenant, TriggerStatus } from '@pan/run-api/contract';
+import type { InstallPlan, InstallRequest, Tenant, TriggerStatus } from '@pan/contract';
 import { axeViolations, cleanup, listen, mountView, newUser, shadowText } from '../../../test/harness.ts';
 import type { RunApiClient } from '../../internal/api-client.ts';
 

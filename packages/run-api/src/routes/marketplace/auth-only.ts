@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AuthOnlyView } from '../../contract/marketplace.ts';
+import type { AuthOnlyView } from '@pan/contract';
 import { listUserConnections } from '../../connections/store.ts';
 import { notFound, unprocessable } from '../../errors.ts';
 import { readIntegration } from '../../storage/catalog.ts';

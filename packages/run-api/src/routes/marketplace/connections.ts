@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Connection, OAuthStartRequest } from '../../contract/marketplace.ts';
+import type { Connection, OAuthStartRequest } from '@pan/contract';
 import { startAuthorization } from '../../connections/oauth.ts';
 import { deleteConnection, findConnector, listUserConnections, saveConnection } from '../../connections/store.ts';
 import { notFound, unprocessable } from '../../errors.ts';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { RunRequest } from '../../contract/marketplace.ts';
+import type { RunRequest } from '@pan/contract';
 import { notFound } from '../../errors.ts';
 import { findTenantInScope, listRuns, readRun } from '../../runs/history.ts';
 import { sendLogText, streamLog, wantsEventStream } from '../../runs/log-responses.ts';

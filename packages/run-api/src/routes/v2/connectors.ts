@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { ConnectorDefinition } from '../../contract/marketplace.ts';
+import type { ConnectorDefinition } from '@pan/contract';
 import { connectorView, listConnectors, upsertConnector } from '../../connections/store.ts';
 
 const fieldSchema = {

@@ -5,7 +5,7 @@ import { listRuns, readRun } from '../../runs/history.ts';
 import { sendLogText, streamLog, wantsEventStream } from '../../runs/log-responses.ts';
 import { archiveTenant, setPaused } from '../../storage/tenants.ts';
 import { installForUser } from '../../tenants/service.ts';
-import type { InstallRequest } from '../../contract/marketplace.ts';
+import type { InstallRequest } from '@pan/contract';
 import { pagingQuerySchema, readPaging } from './paging.ts';
 import { idParamsSchema, runPageSchema } from '../runs/schemas.ts';
 import { hostTenantSchema, listOf } from './schemas.ts';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { InstallRequest, TenantUpdate } from '../../../contract/marketplace.ts';
+import type { InstallRequest, TenantUpdate } from '@pan/contract';
 import { getTenant, install, listUserTenants, pause, readInstallPlan, uninstall, update } from '../../../tenants/service.ts';
 import { slugParamsSchema } from '../schemas.ts';
 import {
