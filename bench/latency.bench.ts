@@ -17,9 +17,9 @@
  */
 import { spawn } from 'node:child_process';
 import pg from 'pg';
-import type { ClaimedRun } from '../packages/run-api/src/runs/queue.ts';
-import { createProcessExecutor } from '../packages/run-api/src/runs/engine.ts';
-import type { Executor } from '../packages/run-api/src/runner/types.ts';
+import type { ClaimedRun } from '../packages/run-api/src/modules/runs/queue.ts';
+import { createProcessExecutor } from '../packages/run-api/src/modules/runs/engine.ts';
+import type { Executor } from '../packages/run-api/src/modules/runner/types.ts';
 import { startTestStack, type TestStack } from '../packages/run-api/test/support/index.ts';
 import { installTenant, noopExecutor, percentileRow, pushScriptRelease, signedMs, summarize, wallNow, withTimeout } from './support/run-stack.ts';
 

@@ -18,7 +18,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import type { ClaimedRun } from '../packages/run-api/src/runs/queue.ts';
+import type { ClaimedRun } from '../packages/run-api/src/modules/runs/queue.ts';
 import { startTestStack } from '../packages/run-api/test/support/index.ts';
 import { installTenant, ms, pushScriptRelease, runHelper, runNow, summarize, wallNow } from './support/run-stack.ts';
 

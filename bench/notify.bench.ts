@@ -24,7 +24,7 @@
  * delivery must end up `delivered` in the outbox.
  */
 import { Webhook } from 'standardwebhooks';
-import { NotificationDeliverer } from '../packages/run-api/src/notifications/deliverer.ts';
+import { NotificationDeliverer } from '../packages/run-api/src/modules/notifications/deliverer.ts';
 import { startReceiver, type Received, type Receiver } from '../packages/run-api/test/notifications/receiver.ts';
 import { startTestStack } from '../packages/run-api/test/support/index.ts';
 import { RunEndObserver } from './support/run-ends.ts';

@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Tenant } from '@pan/contract';
-import type { Executor, RunOutcome } from '../../packages/run-api/src/runner/types.ts';
-import { findIntegrationId } from '../../packages/run-api/src/storage/catalog.ts';
+import type { Executor, RunOutcome } from '../../packages/run-api/src/modules/runner/types.ts';
+import { findIntegrationId } from '../../packages/run-api/src/modules/catalog/store.ts';
 import { endUserToken, storeScriptRelease, type TestStack } from '../../packages/run-api/test/support/index.ts';
 
 export { endUserToken };

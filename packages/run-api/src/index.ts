@@ -1,9 +1,9 @@
-export { buildApp, type AppOptions } from './app.ts';
-export { readConfig, type RunApiConfig } from './config.ts';
+export { buildApp, type AppOptions } from './http/app.ts';
+export { readConfig, type RunApiConfig } from './platform/config.ts';
 export { startServer, stopOnSignals, ensureDatabase, type RunningServer } from './server.ts';
-export { startEmbeddedDatabase, freePort, type EmbeddedDatabase } from './db/embedded.ts';
-export { migrate } from './db/migrate.ts';
-export { createPool, type Db } from './db/pool.ts';
+export { startEmbeddedDatabase, freePort, type EmbeddedDatabase } from './platform/db/embedded.ts';
+export { migrate } from './platform/db/migrate.ts';
+export { createPool, type Db } from './platform/db/pool.ts';
 export {
   SecretBox,
   loadSecretBox,
@@ -22,7 +22,7 @@ export {
   type KeyFileEntry,
   type KeyFileContents,
   type LoadSecretBoxOptions,
-} from './crypto/secret-box.ts';
+} from './platform/crypto/secret-box.ts';
 export {
   findSealedColumns,
   countSealedValues,
@@ -33,16 +33,16 @@ export {
   type ResealOptions,
   type ResealReport,
   type ResealColumnReport,
-} from './crypto/rotation.ts';
-export { openDataDirDatabase, type DataDirDatabase } from './db/data-dir-database.ts';
-export { upsertAccount, type AccountSettings } from './storage/accounts.ts';
-export { createApiKey, generateApiKey, listApiKeys, revokeApiKeys, type ApiKeyView } from './auth/api-key.ts';
-export { EndUserTokenVerifier, type EndUser, type ExtraTenantInfo } from './auth/end-user-token.ts';
+} from './platform/db/reseal.ts';
+export { openDataDirDatabase, type DataDirDatabase } from './platform/db/data-dir-database.ts';
+export { upsertAccount, type AccountSettings } from './modules/accounts/store.ts';
+export { createApiKey, generateApiKey, listApiKeys, revokeApiKeys, type ApiKeyView } from './modules/accounts/api-key.ts';
+export { EndUserTokenVerifier, type EndUser, type ExtraTenantInfo } from './modules/accounts/end-user-token.ts';
 export type * from '@pan/contract';
-export { ProcessExecutor, type ProcessExecutorOptions } from './runner/process-executor.ts';
-export { ReleaseDirectories, type ReleaseDirectoriesOptions } from './runner/release-dir.ts';
-export type { RunContext, RunTrigger, RunOutcome, RunLimits, LogLine, PreviousRun } from './runner/types.ts';
-export { resultOf } from './runs/worker.ts';
-export { logMasker, MASK } from './runs/log-mask.ts';
-export { validateWebhookBody, type WebhookSchemaError } from './runs/webhook-schema.ts';
-export { NOTHING_PRINTED } from './runner/last-json.ts';
+export { ProcessExecutor, type ProcessExecutorOptions } from './modules/runner/process-executor.ts';
+export { ReleaseDirectories, type ReleaseDirectoriesOptions } from './modules/runner/release-dir.ts';
+export type { RunContext, RunTrigger, RunOutcome, RunLimits, LogLine, PreviousRun } from './modules/runner/types.ts';
+export { resultOf } from './modules/runs/worker.ts';
+export { logMasker, MASK } from './modules/runs/log-mask.ts';
+export { validateWebhookBody, type WebhookSchemaError } from './modules/triggers/webhook-schema.ts';
+export { NOTHING_PRINTED } from './modules/runner/last-json.ts';

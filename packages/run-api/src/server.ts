@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './app.ts';
-import { readConfig, type RunApiConfig } from './config.ts';
-import { loadSecretBox } from './crypto/secret-box.ts';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.ts';
-import { migrate } from './db/migrate.ts';
-import { createPool } from './db/pool.ts';
-import { startRunEngine, type RunEngine } from './runs/engine.ts';
+import { buildApp } from './http/app.ts';
+import { readConfig, type RunApiConfig } from './platform/config.ts';
+import { loadSecretBox } from './platform/crypto/secret-box.ts';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './platform/db/embedded.ts';
+import { migrate } from './platform/db/migrate.ts';
+import { createPool } from './platform/db/pool.ts';
+import { startRunEngine, type RunEngine } from './modules/runs/engine.ts';
 
 export interface RunningServer {
   url: string;

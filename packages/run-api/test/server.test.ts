@@ -8,11 +8,11 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readConfig } from '../src/config.ts';
-import { SecretBox } from '../src/crypto/secret-box.ts';
-import { freePort } from '../src/db/embedded.ts';
+import { readConfig } from '../src/platform/config.ts';
+import { SecretBox } from '../src/platform/crypto/secret-box.ts';
+import { freePort } from '../src/platform/db/embedded.ts';
 import { startServer, type RunningServer } from '../src/server.ts';
-import { upsertAccount } from '../src/storage/accounts.ts';
+import { upsertAccount } from '../src/modules/accounts/store.ts';
 
 /**
  * `startServer` and `tsx src/server.ts` as a process: the embedded PostgreSQL in the data

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT, type CryptoKey, type JWK } from 'jose';
-import { upsertAccount } from '../../src/storage/accounts.ts';
+import { upsertAccount } from '../../src/modules/accounts/store.ts';
 import { seedFixtureCatalog, startTestStack, type TestStack } from '../support/index.ts';
 
 /**

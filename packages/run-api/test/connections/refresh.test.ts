@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Catalog, Connection } from '@pan/contract';
-import { secretsForRun } from '../../src/connections/oauth.ts';
-import { findConnector, saveConnection } from '../../src/connections/store.ts';
+import { secretsForRun } from '../../src/modules/connections/oauth.ts';
+import { findConnector, saveConnection } from '../../src/modules/connections/store.ts';
 import { startTestStack, type TestStack } from '../support/index.ts';
 import { call, endUserToken, install, logLines, runNow, scriptIntegration } from '../runs/run-support.ts';
 

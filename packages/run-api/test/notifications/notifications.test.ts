@@ -1,9 +1,9 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createApiKey } from '../../src/auth/api-key.ts';
-import { findSealedColumns } from '../../src/crypto/rotation.ts';
+import { createApiKey } from '../../src/modules/accounts/api-key.ts';
+import { findSealedColumns } from '../../src/platform/db/reseal.ts';
 import type { Tenant } from '@pan/contract';
-import { NotificationDeliverer } from '../../src/notifications/deliverer.ts';
+import { NotificationDeliverer } from '../../src/modules/notifications/deliverer.ts';
 import { createOtherAccount, seedFixtureReleases, startTestStack, type TestStack } from '../support/index.ts';
 import { call, endUserToken, install, runNow, scriptIntegration } from '../runs/run-support.ts';
 import { startReceiver, type Received, type Receiver } from './receiver.ts';

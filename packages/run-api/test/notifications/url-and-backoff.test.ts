@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { retryDelayMs } from '../../src/notifications/deliverer.ts';
-import { checkNotificationUrl } from '../../src/notifications/url.ts';
+import { retryDelayMs } from '../../src/modules/notifications/deliverer.ts';
+import { checkNotificationUrl } from '../../src/modules/notifications/url.ts';
 
 /** The pure parts of notifications: which URLs are accepted, and the retry schedule. */
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { packReleaseDirectory } from '../../../cli/src/release-archive.ts';
-import { createApiKey } from '../../src/auth/api-key.ts';
+import { createApiKey } from '../../src/modules/accounts/api-key.ts';
 import { createOtherAccount, fixtureReleases, startTestStack, type TestStack } from '../support/index.ts';
 import { endUserToken } from '../runs/run-support.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createApiKey } from '../../src/auth/api-key.ts';
+import { createApiKey } from '../../src/modules/accounts/api-key.ts';
 import { createOtherAccount, startTestStack, type TestStack } from '../support/index.ts';
 import { call, endUserToken, install } from '../runs/run-support.ts';
 

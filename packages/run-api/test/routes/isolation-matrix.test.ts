@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createApiKey } from '../../src/auth/api-key.ts';
+import { createApiKey } from '../../src/modules/accounts/api-key.ts';
 import { createOtherAccount, signEndUserToken, startTestStack, type TestStack } from '../support/index.ts';
 import { call, endUserToken, install, runNow, scriptIntegration } from '../runs/run-support.ts';
 import { startReceiver, type Receiver } from '../notifications/receiver.ts';

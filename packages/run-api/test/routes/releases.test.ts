@@ -6,8 +6,8 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { create as createTar, Header } from 'tar';
 import { packReleaseDirectory } from '../../../cli/src/release-archive.ts';
-import { createApiKey } from '../../src/auth/api-key.ts';
-import { upsertAccount } from '../../src/storage/accounts.ts';
+import { createApiKey } from '../../src/modules/accounts/api-key.ts';
+import { upsertAccount } from '../../src/modules/accounts/store.ts';
 import { startTestStack, type TestStack } from '../support/index.ts';
 
 /**

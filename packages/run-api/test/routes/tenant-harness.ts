@@ -6,10 +6,10 @@
 import { expect } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { parsePandiumYaml } from '@pan/pandium-yaml';
-import type { ExtraTenantInfo } from '../../src/auth/end-user-token.ts';
+import type { ExtraTenantInfo } from '../../src/modules/accounts/end-user-token.ts';
 import type { Schedule } from '@pan/contract';
-import { upsertIntegration } from '../../src/storage/catalog.ts';
-import { createRelease } from '../../src/storage/releases.ts';
+import { upsertIntegration } from '../../src/modules/catalog/store.ts';
+import { createRelease } from '../../src/modules/catalog/releases-store.ts';
 import { createOtherAccount, signEndUserToken, stackSigner, startTestStack, type TestStack } from '../support/index.ts';
 
 export const HUBSPOT_R1 = `version: 1.0

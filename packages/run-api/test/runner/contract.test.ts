@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunContext, RunTrigger } from '../../src/runner/types.ts';
+import type { RunContext, RunTrigger } from '../../src/modules/runner/types.ts';
 import { context, harness, type Harness } from './helpers.ts';
 
 /**

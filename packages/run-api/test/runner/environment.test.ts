@@ -7,7 +7,7 @@ import {
   pandiumTime,
   runEnvironment,
   secretVariables,
-} from '../../src/runner/environment.ts';
+} from '../../src/modules/runner/environment.ts';
 import { context } from './helpers.ts';
 
 describe('configVariables', () => {

@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { PandiumSpec } from '@pan/pandium-yaml';
 import { packReleaseDirectory } from '../../../cli/src/release-archive.ts';
-import { ProcessExecutor } from '../../src/runner/process-executor.ts';
-import { ReleaseDirectories, type ReleaseDirectoriesOptions } from '../../src/runner/release-dir.ts';
-import type { LogLine, RunContext, RunLimits, RunOutcome, RunTrigger } from '../../src/runner/types.ts';
+import { ProcessExecutor } from '../../src/modules/runner/process-executor.ts';
+import { ReleaseDirectories, type ReleaseDirectoriesOptions } from '../../src/modules/runner/release-dir.ts';
+import type { LogLine, RunContext, RunLimits, RunOutcome, RunTrigger } from '../../src/modules/runner/types.ts';
 
 /** A scratch directory under the OS temp dir (outside the repo: no `package.json` "type" above it). */
 export async function scratch(prefix: string): Promise<{ dir: string; remove(): Promise<void> }> {

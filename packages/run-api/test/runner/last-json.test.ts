@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lastJsonValue } from '../../src/runner/last-json.ts';
+import { lastJsonValue } from '../../src/modules/runner/last-json.ts';
 
 const pretty = (value: unknown) => JSON.stringify(value, null, 2);
 

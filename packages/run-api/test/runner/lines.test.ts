@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineSplitter } from '../../src/runner/lines.ts';
+import { LineSplitter } from '../../src/modules/runner/lines.ts';
 
 function split(chunks: Array<string | Buffer>, max?: number): string[] {
   const lines: string[] = [];

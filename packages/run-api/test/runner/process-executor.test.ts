@@ -1,7 +1,7 @@
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { directCommand } from '../../src/runner/process-executor.ts';
+import { directCommand } from '../../src/modules/runner/process-executor.ts';
 import { context, harness, isGone, type Harness } from './helpers.ts';
 
 /** Node one-liners of the test release (CommonJS: the release has no package.json). */

@@ -2,7 +2,7 @@ import { access, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { create as createTar } from 'tar';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BuildError, BUILT_MARKER, ReleaseDirectories } from '../../src/runner/release-dir.ts';
+import { BuildError, BUILT_MARKER, ReleaseDirectories } from '../../src/modules/runner/release-dir.ts';
 import { ArchiveStore, context, harness, packRelease, scratch, type Harness } from './helpers.ts';
 
 let h: Harness;

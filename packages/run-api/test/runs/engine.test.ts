@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Tenant } from '@pan/contract';
-import { insertTrigger } from '../../src/runs/triggers.ts';
-import { claimNextRun, sweepLostRuns } from '../../src/runs/queue.ts';
+import { insertTrigger } from '../../src/modules/triggers/store.ts';
+import { claimNextRun, sweepLostRuns } from '../../src/modules/runs/queue.ts';
 import { startTestStack, type TestStack } from '../support/index.ts';
 import { call, endUserToken, install, logLines, runNow, runOfTrigger, scriptIntegration } from './run-support.ts';
 
@@ -191,7 +191,7 @@ describe('a worker that vanishes', () => {
     );
     expect(rows[0]).toEqual({ status: 'Lost', run_id: null });
     // A live worker picks the trigger up again.
-    const { startRunEngine } = await import('../../src/runs/engine.ts');
+    const { startRunEngine } = await import('../../src/modules/runs/engine.ts');
     const engine = await startRunEngine({ db: stack.db, box: stack.box, databaseUrl: stack.databaseUrl, config: stack.config, scheduler: false, pollMs: 200 });
     try {
       const rerun = await runOfTrigger(stack, triggerId);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { logMasker } from '../../src/runs/log-mask.ts';
+import { logMasker } from '../../src/modules/runs/log-mask.ts';
 import { startTestStack, type TestStack } from '../support/index.ts';
 import { call, endUserToken, install, logLines, runNow, scriptIntegration } from './run-support.ts';
 

@@ -22,9 +22,9 @@ import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunMode, TriggerSource } from '@pan/contract';
-import { createPool, type Db } from '../../src/db/pool.ts';
-import { bundleMode } from '../../src/runs/queue.ts';
-import { insertTrigger } from '../../src/runs/triggers.ts';
+import { createPool, type Db } from '../../src/platform/db/pool.ts';
+import { bundleMode } from '../../src/modules/runs/queue.ts';
+import { insertTrigger } from '../../src/modules/triggers/store.ts';
 import { startTestStack, type TestStack } from '../support/index.ts';
 import type { QueueWorkerMessage } from './fixtures/queue-worker.ts';
 

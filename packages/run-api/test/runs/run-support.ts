@@ -56,7 +56,7 @@ export async function runOfTrigger(stack: TestStack, triggerId: string, timeoutM
 }
 
 async function readRunRow(stack: TestStack, runId: string, _tenantId: string): Promise<Run> {
-  const { readRun } = await import('../../src/runs/history.ts');
+  const { readRun } = await import('../../src/modules/runs/history.ts');
   const run = await readRun(stack.db, { accountId: stack.accountId }, runId);
   if (!run) throw new Error(`run ${runId} not found`);
   return run;
@@ -72,7 +72,7 @@ export async function logLines(stack: TestStack, runId: string): Promise<string[
  * everyone, as `pan release push` would store it. Returns its slug.
  */
 export async function scriptIntegration(stack: TestStack, slug: string, files: Record<string, string>): Promise<string> {
-  const { upsertIntegration } = await import('../../src/storage/catalog.ts');
+  const { upsertIntegration } = await import('../../src/modules/catalog/store.ts');
   const listed = await upsertIntegration(stack.db, stack.accountId, {
     slug,
     name: `Script ${slug}`,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { dueFireTime, queueDueCronTriggers } from '../../src/runs/scheduler.ts';
+import { dueFireTime, queueDueCronTriggers } from '../../src/modules/runs/scheduler.ts';
 import type { Schedule } from '@pan/contract';
 import { startTestStack, type TestStack } from '../support/index.ts';
 import { call, endUserToken, install } from './run-support.ts';

@@ -212,7 +212,7 @@ describe('host API sync', () => {
     const bad = await stack.app.inject({ method: 'POST', url: `/v2/tenants/${tenant.id}/sync?mode=later`, headers: { 'x-api-key': stack.apiKey } });
     expect(bad.statusCode).toBe(400);
     const { createOtherAccount } = await import('../support/index.ts');
-    const { createApiKey } = await import('../../src/auth/api-key.ts');
+    const { createApiKey } = await import('../../src/modules/accounts/api-key.ts');
     const other = await createOtherAccount(stack);
     const otherKey = await createApiKey(stack.db, other.id, 'other');
     const foreign = await stack.app.inject({ method: 'POST', url: `/v2/tenants/${tenant.id}/sync`, headers: { 'x-api-key': otherKey } });

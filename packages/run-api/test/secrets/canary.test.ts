@@ -13,8 +13,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createApiKey } from '../../src/auth/api-key.ts';
-import { findSealedColumns } from '../../src/crypto/rotation.ts';
+import { createApiKey } from '../../src/modules/accounts/api-key.ts';
+import { findSealedColumns } from '../../src/platform/db/reseal.ts';
 import { createOtherAccount, signEndUserToken, startTestStack, type TestStack } from '../support/index.ts';
 import { ENV_DUMP_SCRIPT, HASHING_SCRIPT, connectorYaml, releaseArchive, sha256 } from './support.ts';
 

@@ -11,10 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { countSealedValues, findSealedColumns, resealAll } from '../../src/crypto/rotation.ts';
-import { SecretBox, generateSecretKey, secretKeyId, sealedKeyId } from '../../src/crypto/secret-box.ts';
-import { createPool } from '../../src/db/pool.ts';
-import { upsertAccount } from '../../src/storage/accounts.ts';
+import { countSealedValues, findSealedColumns, resealAll } from '../../src/platform/db/reseal.ts';
+import { SecretBox, generateSecretKey, secretKeyId, sealedKeyId } from '../../src/platform/crypto/secret-box.ts';
+import { createPool } from '../../src/platform/db/pool.ts';
+import { upsertAccount } from '../../src/modules/accounts/store.ts';
 import { createTestDatabase, signEndUserToken } from '../support/index.ts';
 import {
   HASHING_SCRIPT,
@@ -414,7 +414,7 @@ describe('pan secrets rotate: keys in PAN_SECRET_KEY, usage and exit codes', () 
     const dir = mkdtempSync(path.join(os.tmpdir(), 'pan-rotate-resume-'));
     try {
       const [ka, kb] = [generateSecretKey(), generateSecretKey()];
-      const { writeKeyFile } = await import('../../src/crypto/secret-box.ts');
+      const { writeKeyFile } = await import('../../src/platform/crypto/secret-box.ts');
       await writeKeyFile(dir, [ka, kb].map((key) => ({ id: secretKeyId(key), key, createdAt: null })));
       const before = readFileSync(path.join(dir, 'secret.keys'), 'utf8');
       await upsertAccount(ownDb, new SecretBox(ka), { slug: 'resume', name: 'R', jwtIssuer: 'resume', jwtAudience: 'a', jwtAlgorithms: ['HS256'], hs256Secret: Buffer.from('r') });
@@ -471,7 +471,7 @@ describe('pan secrets against the embedded cluster of a data directory (no DATAB
   it('attaches to the running server\'s cluster, or starts (and stops) the cluster itself', { timeout: 90_000 }, async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pan-rotate-embedded-'));
     const { startServer } = await import('../../src/server.ts');
-    const { readConfig } = await import('../../src/config.ts');
+    const { readConfig } = await import('../../src/platform/config.ts');
     const server = await startServer(readConfig({ PAN_DATA_DIR: dataDir, PAN_PORT: '0', PAN_LOG_LEVEL: 'warn', PAN_WORKER_CONCURRENCY: '0' }), () => {});
     try {
       const firstId = server.app.box.primaryKeyId;

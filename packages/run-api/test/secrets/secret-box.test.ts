@@ -12,7 +12,7 @@ import {
   sealedKeyId,
   secretKeyId,
   writeKeyFile,
-} from '../../src/crypto/secret-box.ts';
+} from '../../src/platform/crypto/secret-box.ts';
 
 /** The layout before key rotation: 0x01 | iv | tag | ciphertext, no key id. */
 function sealV1(key: Buffer, plaintext: string): Buffer {

@@ -6,8 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { create } from 'tar';
-import type { RunApiConfig } from '../../src/config.ts';
-import { loadSecretBox } from '../../src/crypto/secret-box.ts';
+import type { RunApiConfig } from '../../src/platform/config.ts';
+import { loadSecretBox } from '../../src/platform/crypto/secret-box.ts';
 import { startTestStack, type TestStack } from '../support/index.ts';
 
 export const panBin = fileURLToPath(new URL('../../../cli/bin/pan.js', import.meta.url));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildSettingsForm } from '@pan/pandium-yaml';
 import { settingsCorpus } from '../../../pandium-yaml/test/settings-corpus.ts';
-import { validateSettings } from '../../src/settings/validate-settings.ts';
+import { validateSettings } from '../../src/modules/tenants/validate-settings.ts';
 
 /**
  * The shared corpus through the server's validator. The browser's validator (packages/forms) runs

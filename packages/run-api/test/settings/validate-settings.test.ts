@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildSettingsForm, type ConfigsSection, type JsonSchema, type SettingsForm } from '@pan/pandium-yaml';
-import { settingsValidatorCache, validateSettings } from '../../src/settings/validate-settings.ts';
+import { settingsValidatorCache, validateSettings } from '../../src/modules/tenants/validate-settings.ts';
 
 /** A form around a hand-written schema (for shapes `buildSettingsForm` does not make). */
 function formOf(properties: Record<string, JsonSchema>, extra: JsonSchema = {}): SettingsForm {

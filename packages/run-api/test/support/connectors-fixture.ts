@@ -1,5 +1,5 @@
 import type { ConnectorDefinition } from '@pan/contract';
-import { findConnector, saveConnection, upsertConnector } from '../../src/connections/store.ts';
+import { findConnector, saveConnection, upsertConnector } from '../../src/modules/connections/store.ts';
 import type { TestStack } from './stack.ts';
 
 /**

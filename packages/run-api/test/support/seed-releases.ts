@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { create } from 'tar';
 import { parsePandiumYaml } from '@pan/pandium-yaml';
-import type { Db } from '../../src/db/pool.ts';
-import { findIntegrationId } from '../../src/storage/catalog.ts';
-import { createRelease } from '../../src/storage/releases.ts';
+import type { Db } from '../../src/platform/db/pool.ts';
+import { findIntegrationId } from '../../src/modules/catalog/store.ts';
+import { createRelease } from '../../src/modules/catalog/releases-store.ts';
 
 /** PANDIUM.yaml of the fixture integrations that get a release (`seedReleases: true`). */
 export const fixtureReleases: Record<string, string> = {

@@ -3,9 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/db/embedded.ts';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/platform/db/embedded.ts';
 import { ensureDatabase } from '../../src/server.ts';
-import { migrate } from '../../src/db/migrate.ts';
+import { migrate } from '../../src/platform/db/migrate.ts';
 
 /** A throwaway embedded PostgreSQL cluster in a temp directory, deleted on stop. */
 export async function startThrowawayCluster(): Promise<EmbeddedDatabase> {

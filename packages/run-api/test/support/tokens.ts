@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import type { ExtraTenantInfo } from '../../src/auth/end-user-token.ts';
+import type { ExtraTenantInfo } from '../../src/modules/accounts/end-user-token.ts';
 
 /** What a host backend signs end-user tokens with (HS256): its account's issuer, audience and secret. */
 export interface TokenSigner {

@@ -1,0 +1,81 @@
+import cors from '@fastify/cors';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { refuseTokenInUrl } from './hooks.ts';
+import { EndUserTokenVerifier } from '../modules/accounts/end-user-token.ts';
+import type { RunApiConfig } from '../platform/config.ts';
+import type { SecretBox } from '../platform/crypto/secret-box.ts';
+import type { Db } from '../platform/db/pool.ts';
+import { installErrorHandler } from '../platform/error-handler.ts';
+import { registerOpenApi } from './openapi/index.ts';
+import { marketplaceRoutes } from './marketplace.ts';
+import { hostRoutes } from './host.ts';
+import { oauthCallbackRoutes } from '../modules/connections/callback-routes.ts';
+import { webhookRoutes } from '../modules/triggers/webhook-routes.ts';
+import { RunLogHub } from '../modules/runs/log-hub.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Db;
+    box: SecretBox;
+    tokens: EndUserTokenVerifier;
+    config: RunApiConfig;
+    /** Live run logs (one LISTEN connection, fanned out to SSE viewers). */
+    logHub: RunLogHub;
+  }
+}
+
+export interface AppOptions {
+  db: Db;
+  box: SecretBox;
+  config: RunApiConfig;
+  /** Where JSON log lines go (stdout when unset); tests pass a stream to read them back. */
+  logStream?: NodeJS.WritableStream;
+}
+
+/** Builds the run API. `server.ts` listens; tests use `inject` or listen on port 0. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { db, box, config } = options;
+  const app = Fastify({
+    bodyLimit: config.bodyLimit,
+    logger: {
+      level: config.logLevel,
+      ...(options.logStream ? { stream: options.logStream } : {}),
+      // Never log a query string or a header: they are where a careless client puts secrets.
+      serializers: { req: serializeRequest },
+    },
+    requestIdHeader: false,
+    // Fastify strips unknown properties by default; with `additionalProperties: false` they must be refused.
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  app.decorate('db', db);
+  app.decorate('box', box);
+  app.decorate('config', config);
+  app.decorate('tokens', new EndUserTokenVerifier(db, box));
+  const logHub = new RunLogHub(db);
+  app.decorate('logHub', logHub);
+  app.addHook('preClose', async () => logHub.endStreams());
+  app.addHook('onClose', async () => logHub.close());
+  app.decorateRequest('endUser', null as never);
+  app.decorateRequest('hostAccount', null as never);
+
+  installErrorHandler(app);
+  await app.register(cors, {
+    origin: config.corsOrigins.length === 0 ? false : config.corsOrigins.includes('*') ? true : config.corsOrigins,
+    allowedHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    maxAge: 600,
+  });
+  app.addHook('onRequest', refuseTokenInUrl);
+  await registerOpenApi(app);
+
+  app.get('/health', async () => ({ ok: true }));
+  await app.register(marketplaceRoutes, { prefix: '/marketplace' });
+  await app.register(hostRoutes, { prefix: '/v2' });
+  await app.register(webhookRoutes);
+  await app.register(oauthCallbackRoutes);
+  return app;
+}
+
+function serializeRequest(request: { method: string; url: string; ip?: string }) {
+  return { method: request.method, path: request.url.split('?')[0], ip: request.ip };
+}

@@ -1,0 +1,284 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
+import {
+  createRemoteJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  errors,
+  importJWK,
+  jwtVerify,
+  type CryptoKey,
+  type JWK,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
+import type { Db } from '../../platform/db/pool.ts';
+import type { SecretBox } from '../../platform/crypto/secret-box.ts';
+import { authError, PanError } from '../../platform/errors.ts';
+
+/** Who is calling, as the host's signed token says. Every end-user query is scoped by these. */
+export interface EndUser {
+  accountId: string;
+  sub: string;
+  name?: string;
+  email?: string;
+  xti: ExtraTenantInfo;
+}
+
+/** "Extra tenant information": the host's per-user rules. */
+export interface ExtraTenantInfo {
+  /** Slugs or ids never shown to this user. */
+  hidden_integrations?: string[];
+  /** When present, only these slugs or ids are shown. */
+  visible_integrations?: string[];
+  /** Integrations restricted to groups are shown when one of the user's groups is listed. */
+  user_group?: string | string[];
+  allowed_installs?: number;
+  permissions?: string[];
+  /**
+   * Auth-only mode: the integrations whose connect buttons the element shows, each installed with
+   * these preset settings (never shown to the user) once its connectors are connected.
+   */
+  auth_only?: { integrations: Array<{ slug: string; configs: Record<string, unknown> }> };
+}
+
+export type JwtAlgorithm = 'HS256' | 'RS256' | 'ES256' | 'EdDSA';
+export const SUPPORTED_ALGORITHMS: readonly JwtAlgorithm[] = ['HS256', 'RS256', 'ES256', 'EdDSA'];
+
+/** Seconds of clock skew tolerated between the host and us. */
+export const CLOCK_TOLERANCE_SECONDS = 30;
+/** The longest lifetime (`exp - iat`) and age a token may have. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 15 * 60;
+const ACCOUNT_CACHE_MS = 30_000;
+
+type VerificationKey = KeyObject | CryptoKey | JWTVerifyGetKey;
+
+interface AccountKeys {
+  loadedAt: number;
+  accountId: string;
+  issuer: string;
+  audience: string;
+  algorithms: Set<JwtAlgorithm>;
+  hs256?: KeyObject;
+  /** Registered public keys by kid. */
+  publicKeys: Map<string, { alg: JwtAlgorithm; key: CryptoKey }>;
+  jwks?: JWTVerifyGetKey;
+}
+
+interface AccountRow {
+  id: string;
+  jwt_issuer: string;
+  jwt_audience: string;
+  jwt_algorithms: JwtAlgorithm[];
+  jwt_hs256_secret: Buffer | null;
+  jwt_jwks_url: string | null;
+}
+
+/**
+ * Verifies host-signed end-user tokens: algorithm allow-list per account, `iss`, `aud`, `exp`,
+ * `iat`, `sub` required, bounded lifetime and clock tolerance. Header-supplied keys
+ * (`jku`, `x5u`, `jwk`, `x5c`) are never used or fetched. Keys are imported once per account.
+ */
+export class EndUserTokenVerifier {
+  readonly #db: Db;
+  readonly #box: SecretBox;
+  readonly #accounts = new Map<string, Promise<AccountKeys | null>>();
+  readonly #loadedAt = new Map<string, number>();
+
+  constructor(db: Db, box: SecretBox) {
+    this.#db = db;
+    this.#box = box;
+  }
+
+  /** Forget cached keys (after an account's settings change). */
+  invalidate(issuer?: string): void {
+    if (issuer === undefined) this.#accounts.clear();
+    else this.#accounts.delete(issuer);
+  }
+
+  async verify(token: string): Promise<EndUser> {
+    let header: ReturnType<typeof decodeProtectedHeader>;
+    let unverified: JWTPayload;
+    try {
+      header = decodeProtectedHeader(token);
+      unverified = decodeJwt(token);
+    } catch {
+      throw authError('PAN_ERR_AUTH_MALFORMED', 'The token is not a well-formed JWS compact JWT');
+    }
+    const alg = header.alg;
+    if (typeof alg !== 'string' || !SUPPORTED_ALGORITHMS.includes(alg as JwtAlgorithm)) {
+      throw authError('PAN_ERR_AUTH_ALG_NOT_ALLOWED', `Algorithm "${String(alg)}" is not accepted`);
+    }
+    if (typeof unverified.iss !== 'string' || unverified.iss === '') {
+      throw authError('PAN_ERR_AUTH_CLAIM_MISSING', 'The token has no "iss" claim');
+    }
+    const account = await this.#account(unverified.iss);
+    if (!account) throw authError('PAN_ERR_AUTH_UNKNOWN_ISSUER', 'The token\'s issuer is not a known account');
+    if (!account.algorithms.has(alg as JwtAlgorithm)) {
+      throw authError('PAN_ERR_AUTH_ALG_NOT_ALLOWED', `Algorithm "${alg}" is not allowed for this account`);
+    }
+    const key = this.#keyFor(account, alg as JwtAlgorithm, header.kid);
+
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, key as KeyObject, {
+        algorithms: [alg],
+        issuer: account.issuer,
+        audience: account.audience,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        maxTokenAge: MAX_TOKEN_LIFETIME_SECONDS,
+        requiredClaims: ['iss', 'aud', 'exp', 'iat', 'sub'],
+      }));
+    } catch (error) {
+      throw mapJoseError(error);
+    }
+    return toEndUser(account.accountId, payload);
+  }
+
+  #keyFor(account: AccountKeys, alg: JwtAlgorithm, kid: string | undefined): VerificationKey {
+    if (alg === 'HS256') {
+      if (!account.hs256) throw authError('PAN_ERR_AUTH_ALG_NOT_ALLOWED', 'This account has no HS256 secret');
+      return account.hs256;
+    }
+    const registered = [...account.publicKeys.entries()].filter(([, k]) => k.alg === alg);
+    if (registered.length > 0) {
+      if (kid !== undefined) {
+        const found = account.publicKeys.get(kid);
+        if (!found || found.alg !== alg) throw authError('PAN_ERR_AUTH_UNKNOWN_KID', 'The token\'s "kid" names no registered key');
+        return found.key;
+      }
+      if (registered.length === 1) return registered[0]![1].key;
+      throw authError('PAN_ERR_AUTH_UNKNOWN_KID', 'The token has no "kid" and the account has several keys');
+    }
+    if (account.jwks) return account.jwks;
+    throw authError('PAN_ERR_AUTH_ALG_NOT_ALLOWED', `This account has no key for "${alg}"`);
+  }
+
+  #account(issuer: string): Promise<AccountKeys | null> {
+    const cached = this.#accounts.get(issuer);
+    const loadedAt = this.#loadedAt.get(issuer) ?? 0;
+    if (cached && Date.now() - loadedAt < ACCOUNT_CACHE_MS) return cached;
+    const loading = this.#load(issuer);
+    this.#accounts.set(issuer, loading);
+    this.#loadedAt.set(issuer, Date.now());
+    // A failed load must not stick in the cache.
+    loading.catch(() => this.#accounts.delete(issuer));
+    return loading;
+  }
+
+  async #load(issuer: string): Promise<AccountKeys | null> {
+    const { rows } = await this.#db.query<AccountRow>(
+      `SELECT id, jwt_issuer, jwt_audience, jwt_algorithms, jwt_hs256_secret, jwt_jwks_url
+         FROM accounts WHERE jwt_issuer = $1`,
+      [issuer],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const keys = await this.#db.query<{ kid: string; alg: JwtAlgorithm; public_jwk: JWK }>(
+      'SELECT kid, alg, public_jwk FROM account_jwt_keys WHERE account_id = $1',
+      [row.id],
+    );
+    const publicKeys = new Map<string, { alg: JwtAlgorithm; key: CryptoKey }>();
+    for (const k of keys.rows) publicKeys.set(k.kid, { alg: k.alg, key: (await importJWK(k.public_jwk, k.alg)) as CryptoKey });
+    return {
+      loadedAt: Date.now(),
+      accountId: row.id,
+      issuer: row.jwt_issuer,
+      audience: row.jwt_audience,
+      algorithms: new Set(row.jwt_algorithms),
+      hs256: row.jwt_hs256_secret ? createSecretKey(this.#box.open(row.jwt_hs256_secret)) : undefined,
+      publicKeys,
+      jwks: row.jwt_jwks_url
+        ? createRemoteJWKSet(new URL(row.jwt_jwks_url), { timeoutDuration: 5000, cooldownDuration: 30_000 })
+        : undefined,
+    };
+  }
+}
+
+function mapJoseError(error: unknown): PanError {
+  if (error instanceof PanError) return error;
+  if (error instanceof errors.JWTExpired) {
+    return error.claim === 'iat'
+      ? authError('PAN_ERR_AUTH_TOKEN_TOO_OLD', 'The token was issued too long ago')
+      : authError('PAN_ERR_AUTH_TOKEN_EXPIRED', 'The token has expired');
+  }
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.reason === 'missing') return authError('PAN_ERR_AUTH_CLAIM_MISSING', `The token has no "${error.claim}" claim`);
+    switch (error.claim) {
+      case 'aud':
+        return authError('PAN_ERR_AUTH_BAD_AUDIENCE', 'The token is not meant for this marketplace ("aud")');
+      case 'iss':
+        return authError('PAN_ERR_AUTH_BAD_ISSUER', 'The token\'s issuer does not match ("iss")');
+      case 'nbf':
+        return authError('PAN_ERR_AUTH_NOT_YET_VALID', 'The token is not valid yet ("nbf")');
+      case 'iat':
+        return authError('PAN_ERR_AUTH_CLAIM_INVALID', 'The token\'s "iat" is in the future');
+      default:
+        return authError('PAN_ERR_AUTH_CLAIM_INVALID', `The token's "${error.claim}" claim is invalid`);
+    }
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    return authError('PAN_ERR_AUTH_BAD_SIGNATURE', 'The token\'s signature does not verify');
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) return authError('PAN_ERR_AUTH_ALG_NOT_ALLOWED', 'The token\'s algorithm is not allowed');
+  if (error instanceof errors.JWKSNoMatchingKey) return authError('PAN_ERR_AUTH_UNKNOWN_KID', 'No key in the account\'s key set matches the token');
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) {
+    return authError('PAN_ERR_AUTH_KEYS_UNAVAILABLE', 'The account\'s key set could not be fetched');
+  }
+  if (error instanceof errors.JOSEError) return authError('PAN_ERR_AUTH_MALFORMED', 'The token could not be verified');
+  return authError('PAN_ERR_AUTH_KEYS_UNAVAILABLE', 'The token could not be verified');
+}
+
+function toEndUser(accountId: string, payload: JWTPayload): EndUser {
+  const sub = payload.sub;
+  if (typeof sub !== 'string' || sub === '' || sub.length > 256) {
+    throw authError('PAN_ERR_AUTH_CLAIM_INVALID', 'The token\'s "sub" must be a non-empty string');
+  }
+  if (typeof payload.iat === 'number' && typeof payload.exp === 'number'
+    && payload.exp - payload.iat > MAX_TOKEN_LIFETIME_SECONDS) {
+    throw authError('PAN_ERR_AUTH_LIFETIME_TOO_LONG', `A token may live at most ${MAX_TOKEN_LIFETIME_SECONDS / 60} minutes`);
+  }
+  const user: EndUser = { accountId, sub, xti: parseXti(payload.xti) };
+  if (typeof payload.name === 'string') user.name = payload.name;
+  if (typeof payload.email === 'string') user.email = payload.email;
+  return user;
+}
+
+function parseXti(raw: unknown): ExtraTenantInfo {
+  if (raw === undefined || raw === null) return {};
+  const invalid = (what: string) => authError('PAN_ERR_AUTH_CLAIM_INVALID', `The token's "xti.${what}" is invalid`);
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw invalid('');
+  const xti = raw as Record<string, unknown>;
+  const out: ExtraTenantInfo = {};
+  for (const key of ['hidden_integrations', 'visible_integrations', 'permissions'] as const) {
+    const value = xti[key];
+    if (value === undefined) continue;
+    if (!isStringArray(value)) throw invalid(key);
+    out[key] = value;
+  }
+  const group = xti.user_group;
+  if (group !== undefined) {
+    if (typeof group !== 'string' && !isStringArray(group)) throw invalid('user_group');
+    out.user_group = group;
+  }
+  const allowed = xti.allowed_installs;
+  if (allowed !== undefined) {
+    if (!Number.isInteger(allowed) || (allowed as number) < 0) throw invalid('allowed_installs');
+    out.allowed_installs = allowed as number;
+  }
+  const authOnly = xti.auth_only;
+  if (authOnly !== undefined) {
+    const list = (authOnly as { integrations?: unknown } | null)?.integrations;
+    if (typeof authOnly !== 'object' || !Array.isArray(list) || list.length > 50) throw invalid('auth_only.integrations');
+    out.auth_only = {
+      integrations: list.map((entry, i) => {
+        const { slug, configs = {} } = (entry ?? {}) as { slug?: unknown; configs?: unknown };
+        if (typeof slug !== 'string' || !slug) throw invalid(`auth_only.integrations[${i}].slug`);
+        if (typeof configs !== 'object' || configs === null || Array.isArray(configs)) throw invalid(`auth_only.integrations[${i}].configs`);
+        return { slug, configs: configs as Record<string, unknown> };
+      }),
+    };
+  }
+  return out;
+}
+
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');

@@ -1,0 +1,232 @@
+/**
+ * OAuth2 for connectors, through oauth4webapi: authorization code with PKCE (S256), a state of
+ * 256 bits that is single use, expires after 10 minutes and is bound to the user (and tenant),
+ * and refreshes made once per connection however many runs ask at the same moment.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import * as oauth from 'oauth4webapi';
+import type pg from 'pg';
+import type { SecretBox } from '../../platform/crypto/secret-box.ts';
+import { withTransaction, type Db } from '../../platform/db/pool.ts';
+import { badRequest, PanError } from '../../platform/errors.ts';
+import { findConnectorById, saveConnection, type ConnectorRow } from './store.ts';
+
+export const STATE_TTL_MS = 10 * 60_000;
+/** Tokens expiring within this are refreshed before a run. */
+export const REFRESH_MARGIN_MS = 2 * 60_000;
+
+/** Plain http is allowed only to this machine (a local provider, the demo's); anything else needs https. */
+function insecureAllowed(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'http:' && (hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]');
+}
+
+const discovered = new Map<string, { at: number; as: oauth.AuthorizationServer }>();
+
+/** The connector's authorization server: discovered from its issuer (cached 10 min), or its two endpoints. */
+export async function authorizationServer(connector: ConnectorRow): Promise<oauth.AuthorizationServer> {
+  if (connector.authorization_endpoint && connector.token_endpoint) {
+    return {
+      issuer: connector.issuer ?? new URL(connector.authorization_endpoint).origin,
+      authorization_endpoint: connector.authorization_endpoint,
+      token_endpoint: connector.token_endpoint,
+    };
+  }
+  const issuer = connector.issuer!;
+  const cached = discovered.get(issuer);
+  if (cached && Date.now() - cached.at < 600_000) return cached.as;
+  const url = new URL(issuer);
+  const options = { algorithm: 'oidc' as const, [oauth.allowInsecureRequests]: insecureAllowed(issuer) };
+  let as: oauth.AuthorizationServer;
+  try {
+    as = await oauth.processDiscoveryResponse(url, await oauth.discoveryRequest(url, options));
+  } catch (error) {
+    throw new PanError(502, 'PAN_ERR_OAUTH_PROVIDER', `The provider of "${connector.display_name}" could not be reached: ${(error as Error).message}`);
+  }
+  discovered.set(issuer, { at: Date.now(), as });
+  return as;
+}
+
+function clientOf(connector: ConnectorRow, box: SecretBox): { client: oauth.Client; auth: oauth.ClientAuth } {
+  const client: oauth.Client = { client_id: connector.client_id! };
+  const secret = connector.client_secret_sealed ? box.open(connector.client_secret_sealed).toString('utf8') : undefined;
+  return { client, auth: secret ? oauth.ClientSecretBasic(secret) : oauth.None() };
+}
+
+const hashState = (state: string) => createHash('sha256').update(state).digest();
+
+export interface StartOptions {
+  accountId: string;
+  sub: string;
+  tenantId?: string;
+  redirectUri: string;
+  returnOrigin: string;
+  returnUrl?: string;
+}
+
+/** Records a new authorization request and returns the provider URL to open. */
+export async function startAuthorization(db: Db, box: SecretBox, connector: ConnectorRow, options: StartOptions): Promise<string> {
+  const as = await authorizationServer(connector);
+  if (!as.authorization_endpoint) throw new PanError(502, 'PAN_ERR_OAUTH_PROVIDER', 'The provider has no authorization endpoint');
+  const state = randomBytes(32).toString('base64url');
+  const verifier = oauth.generateRandomCodeVerifier();
+  await db.query(
+    `INSERT INTO oauth_states (state_hash, account_id, user_sub, connector_id, tenant_id, code_verifier_sealed, redirect_uri,
+                               return_origin, return_url, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now() + make_interval(secs => $10::float8 / 1000))`,
+    [
+      hashState(state),
+      options.accountId,
+      options.sub,
+      connector.id,
+      options.tenantId ?? null,
+      box.seal(verifier),
+      options.redirectUri,
+      options.returnOrigin,
+      options.returnUrl ?? null,
+      STATE_TTL_MS,
+    ],
+  );
+  // Expired states are of no use to anyone.
+  void db.query("DELETE FROM oauth_states WHERE expires_at < now() - interval '1 day'").catch(() => {});
+  const url = new URL(as.authorization_endpoint);
+  const params = url.searchParams;
+  for (const [key, value] of Object.entries(connector.extra_params)) params.set(key, value);
+  params.set('response_type', 'code');
+  params.set('client_id', connector.client_id!);
+  params.set('redirect_uri', options.redirectUri);
+  params.set('state', state);
+  params.set('code_challenge', await oauth.calculatePKCECodeChallenge(verifier));
+  params.set('code_challenge_method', 'S256');
+  if (connector.scopes.length > 0) params.set('scope', connector.scopes.join(' '));
+  return url.toString();
+}
+
+export interface CallbackOutcome {
+  connector: string;
+  returnOrigin: string;
+  returnUrl: string | null;
+}
+
+/**
+ * Completes an authorization from the provider's redirect: the state must be known, unused and
+ * fresh (it is used up whatever happens next); then the code is exchanged and the tokens sealed.
+ * Throws a PanError whose `details` carry where to send the result when the state was valid.
+ */
+export async function completeAuthorization(db: Db, box: SecretBox, callbackUrl: URL): Promise<CallbackOutcome> {
+  const state = callbackUrl.searchParams.get('state');
+  if (!state) throw badRequest('PAN_ERR_OAUTH_STATE_INVALID', 'The provider sent no state: start connecting again');
+  const { rows } = await db.query<{
+    account_id: string;
+    user_sub: string;
+    code_verifier_sealed: Buffer;
+    redirect_uri: string;
+    return_origin: string;
+    return_url: string | null;
+    connector_id: string;
+  }>(
+    `UPDATE oauth_states s SET used_at = now()
+      WHERE state_hash = $1 AND used_at IS NULL AND expires_at > now()
+     RETURNING s.account_id, s.user_sub, s.code_verifier_sealed, s.redirect_uri, s.return_origin, s.return_url, s.connector_id`,
+    [hashState(state)],
+  );
+  const found = rows[0];
+  if (!found) {
+    throw badRequest('PAN_ERR_OAUTH_STATE_INVALID', 'This sign-in link was already used or has expired: start connecting again');
+  }
+  // The state references its connector (ON DELETE CASCADE): it exists while the state does.
+  const connector = (await findConnectorById(db, found.connector_id))!;
+  const outcome = { connector: connector.name, returnOrigin: found.return_origin, returnUrl: found.return_url };
+  const fail = (code: string, message: string) => new PanError(400, code, message, { oauth: outcome });
+  const providerError = callbackUrl.searchParams.get('error');
+  if (providerError) {
+    const description = callbackUrl.searchParams.get('error_description');
+    const denied = providerError === 'access_denied';
+    throw fail(
+      denied ? 'PAN_ERR_OAUTH_DENIED' : 'PAN_ERR_OAUTH_PROVIDER',
+      denied
+        ? `Access was denied at ${connector.display_name}; nothing was saved`
+        : `${connector.display_name} answered "${providerError}"${description ? `: ${description}` : ''}; nothing was saved`,
+    );
+  }
+  const as = await authorizationServer(connector);
+  const { client, auth } = clientOf(connector, box);
+  const insecure = { [oauth.allowInsecureRequests]: insecureAllowed(as.token_endpoint ?? '') };
+  let tokens: oauth.TokenEndpointResponse;
+  try {
+    const params = oauth.validateAuthResponse(as, client, callbackUrl, oauth.skipStateCheck);
+    const verifier = box.open(found.code_verifier_sealed).toString('utf8');
+    const response = await oauth.authorizationCodeGrantRequest(as, client, auth, params, found.redirect_uri, verifier, insecure);
+    tokens = await oauth.processAuthorizationCodeResponse(as, client, response, { requireIdToken: false });
+  } catch (error) {
+    throw fail('PAN_ERR_OAUTH_EXCHANGE', `${connector.display_name} did not accept the sign-in: ${describeOAuthError(error)}; nothing was saved`);
+  }
+  await saveConnection(db, box, {
+    accountId: found.account_id,
+    sub: found.user_sub,
+    connectorId: connector.id,
+    secrets: tokenSecrets(tokens),
+    expiresAt: tokens.expires_in ? new Date(Date.now() + tokens.expires_in * 1000) : null,
+  });
+  return outcome;
+}
+
+function tokenSecrets(tokens: oauth.TokenEndpointResponse, previous?: Record<string, string>): Record<string, string> {
+  const secrets: Record<string, string> = { access_token: tokens.access_token, token_type: tokens.token_type };
+  const refresh = tokens.refresh_token ?? previous?.refresh_token;
+  if (refresh) secrets.refresh_token = refresh;
+  if (tokens.scope) secrets.scope = tokens.scope;
+  return secrets;
+}
+
+function describeOAuthError(error: unknown): string {
+  if (error instanceof oauth.ResponseBodyError) return `${error.error}${error.error_description ? ` (${error.error_description})` : ''}`;
+  if (error instanceof oauth.AuthorizationResponseError) return `${error.error}${error.error_description ? ` (${error.error_description})` : ''}`;
+  return (error as Error).message;
+}
+
+export type FreshSecrets = { ok: true; secrets: Record<string, string> } | { ok: false; reason: string };
+
+/**
+ * A connection's credentials for a run, refreshed first when they expire soon. Concurrent callers
+ * (any process) wait on one advisory lock per connection and find the token the first one got:
+ * the provider sees one refresh. A refused refresh marks the connection as needing reconnection.
+ */
+export async function secretsForRun(db: Db, box: SecretBox, connectionId: string, connector: ConnectorRow): Promise<FreshSecrets> {
+  return withTransaction(db, async (client: pg.PoolClient) => {
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('pan-connection:' || $1))", [connectionId]);
+    const { rows } = await client.query<{ secrets_sealed: Buffer; expires_at: Date | null; status: string; status_reason: string | null }>(
+      'SELECT secrets_sealed, expires_at, status, status_reason FROM connections WHERE id = $1',
+      [connectionId],
+    );
+    const row = rows[0];
+    if (!row) return { ok: false, reason: `Not connected to ${connector.display_name}` };
+    if (row.status === 'needs_reconnect') return { ok: false, reason: row.status_reason ?? `Reconnect ${connector.display_name}` };
+    const secrets = JSON.parse(box.open(row.secrets_sealed).toString('utf8')) as Record<string, string>;
+    const expiring = connector.type === 'oauth2' && row.expires_at !== null && row.expires_at.getTime() - Date.now() < REFRESH_MARGIN_MS;
+    if (!expiring) return { ok: true, secrets };
+    const fail = async (reason: string): Promise<FreshSecrets> => {
+      await client.query(`UPDATE connections SET status = 'needs_reconnect', status_reason = $2, updated_at = now() WHERE id = $1`, [
+        connectionId,
+        reason,
+      ]);
+      return { ok: false, reason };
+    };
+    if (!secrets.refresh_token) return fail(`The ${connector.display_name} sign-in expired and cannot be renewed: reconnect it`);
+    try {
+      const as = await authorizationServer(connector);
+      const { client: oauthClient, auth } = clientOf(connector, box);
+      const insecure = { [oauth.allowInsecureRequests]: insecureAllowed(as.token_endpoint ?? '') };
+      const response = await oauth.refreshTokenGrantRequest(as, oauthClient, auth, secrets.refresh_token, insecure);
+      const tokens = await oauth.processRefreshTokenResponse(as, oauthClient, response);
+      const fresh = tokenSecrets(tokens, secrets);
+      await client.query(
+        `UPDATE connections SET secrets_sealed = $2, field_names = $3, expires_at = $4, updated_at = now() WHERE id = $1`,
+        [connectionId, box.seal(JSON.stringify(fresh)), Object.keys(fresh).sort(), tokens.expires_in ? new Date(Date.now() + tokens.expires_in * 1000) : null],
+      );
+      return { ok: true, secrets: fresh };
+    } catch (error) {
+      return fail(`The ${connector.display_name} sign-in could not be renewed (${describeOAuthError(error)}): reconnect it`);
+    }
+  });
+}

@@ -1,0 +1,165 @@
+/**
+ * Connectors (per account) and connections (per end user and connector). Credentials are sealed
+ * with the secret box; nothing here returns a secret to a caller outside the run engine.
+ */
+import type pg from 'pg';
+import type { Connection, ConnectorDefinition, ConnectorField } from '@pan/contract';
+import type { SecretBox } from '../../platform/crypto/secret-box.ts';
+
+type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
+
+export interface ConnectorRow {
+  id: string;
+  account_id: string;
+  name: string;
+  type: 'oauth2' | 'api_key';
+  display_name: string;
+  issuer: string | null;
+  authorization_endpoint: string | null;
+  token_endpoint: string | null;
+  client_id: string | null;
+  client_secret_sealed: Buffer | null;
+  scopes: string[];
+  extra_params: Record<string, string>;
+  fields: ConnectorField[];
+}
+
+const CONNECTOR_COLUMNS = `id, account_id, name, type, display_name, issuer, authorization_endpoint, token_endpoint,
+  client_id, client_secret_sealed, scopes, extra_params, fields`;
+
+/** Creates or replaces a connector. An omitted `client_secret` keeps the stored one. */
+export async function upsertConnector(q: Queryable, box: SecretBox, accountId: string, name: string, def: ConnectorDefinition): Promise<ConnectorRow> {
+  const oauth = def.type === 'oauth2' ? def : undefined;
+  const { rows } = await q.query<ConnectorRow>(
+    `INSERT INTO connectors (account_id, name, type, display_name, issuer, authorization_endpoint, token_endpoint,
+                             client_id, client_secret_sealed, scopes, extra_params, fields)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+     ON CONFLICT (account_id, name) DO UPDATE SET
+       type = EXCLUDED.type, display_name = EXCLUDED.display_name, issuer = EXCLUDED.issuer,
+       authorization_endpoint = EXCLUDED.authorization_endpoint, token_endpoint = EXCLUDED.token_endpoint,
+       client_id = EXCLUDED.client_id,
+       client_secret_sealed = CASE WHEN EXCLUDED.type = 'oauth2' THEN coalesce(EXCLUDED.client_secret_sealed, connectors.client_secret_sealed) END,
+       scopes = EXCLUDED.scopes, extra_params = EXCLUDED.extra_params, fields = EXCLUDED.fields, updated_at = now()
+     RETURNING ${CONNECTOR_COLUMNS}`,
+    [
+      accountId,
+      name,
+      def.type,
+      def.display_name,
+      oauth?.issuer ?? null,
+      oauth?.authorization_endpoint ?? null,
+      oauth?.token_endpoint ?? null,
+      oauth?.client_id ?? null,
+      oauth?.client_secret ? box.seal(oauth.client_secret) : null,
+      oauth?.scopes ?? [],
+      JSON.stringify(oauth?.extra_params ?? {}),
+      JSON.stringify(def.type === 'api_key' ? def.fields : []),
+    ],
+  );
+  return rows[0]!;
+}
+
+export async function listConnectors(q: Queryable, accountId: string): Promise<ConnectorRow[]> {
+  const { rows } = await q.query<ConnectorRow>(`SELECT ${CONNECTOR_COLUMNS} FROM connectors WHERE account_id = $1 ORDER BY name`, [accountId]);
+  return rows;
+}
+
+export async function findConnector(q: Queryable, accountId: string, name: string): Promise<ConnectorRow | null> {
+  const { rows } = await q.query<ConnectorRow>(`SELECT ${CONNECTOR_COLUMNS} FROM connectors WHERE account_id = $1 AND name = $2`, [accountId, name]);
+  return rows[0] ?? null;
+}
+
+export async function findConnectorById(q: Queryable, id: string): Promise<ConnectorRow | null> {
+  const { rows } = await q.query<ConnectorRow>(`SELECT ${CONNECTOR_COLUMNS} FROM connectors WHERE id = $1`, [id]);
+  return rows[0] ?? null;
+}
+
+/** The host's view of a connector: its settings, whether a client secret is stored (never the secret). */
+export function connectorView(row: ConnectorRow) {
+  return {
+    name: row.name,
+    type: row.type,
+    display_name: row.display_name,
+    ...(row.type === 'oauth2'
+      ? {
+          issuer: row.issuer,
+          authorization_endpoint: row.authorization_endpoint,
+          token_endpoint: row.token_endpoint,
+          client_id: row.client_id,
+          client_secret_set: row.client_secret_sealed !== null,
+          scopes: row.scopes,
+          extra_params: row.extra_params,
+        }
+      : { fields: row.fields }),
+  };
+}
+
+interface ConnectionRow {
+  id: string;
+  connector_id: string;
+  field_names: string[];
+  expires_at: Date | null;
+  status: 'connected' | 'needs_reconnect';
+  status_reason: string | null;
+  connected_at: Date;
+}
+
+/** Every connector of the account with this user's connection state (or only `names`). */
+export async function listUserConnections(q: Queryable, accountId: string, sub: string, names?: readonly string[]): Promise<Connection[]> {
+  const { rows } = await q.query<ConnectorRow & { connection: ConnectionRow | null }>(
+    `SELECT ${CONNECTOR_COLUMNS.replace(/(^|,\s*)(\w)/g, '$1c.$2')},
+            (SELECT row_to_json(x) FROM (SELECT id, connector_id, field_names, expires_at, status, status_reason, connected_at
+               FROM connections WHERE connector_id = c.id AND user_sub = $2) x) AS connection
+       FROM connectors c
+      WHERE c.account_id = $1 AND ($3::text[] IS NULL OR c.name = ANY($3))
+      ORDER BY c.name`,
+    [accountId, sub, names ?? null],
+  );
+  return rows.map((row) => toConnection(row, row.connection));
+}
+
+function toConnection(connector: ConnectorRow, connection: ConnectionRow | null): Connection {
+  return {
+    connector: connector.name,
+    display_name: connector.display_name,
+    type: connector.type,
+    ...(connector.type === 'api_key' ? { fields: connector.fields } : {}),
+    status: !connection ? 'not_connected' : connection.status,
+    status_reason: connection?.status_reason ?? null,
+    expires_at: connection?.expires_at ? new Date(connection.expires_at).toISOString() : null,
+    connected_at: connection ? new Date(connection.connected_at).toISOString() : null,
+    stored_fields: connection?.field_names ?? [],
+  };
+}
+
+/** Stores (replaces) a user's credentials for a connector, sealed. */
+export async function saveConnection(
+  q: Queryable,
+  box: SecretBox,
+  connection: { accountId: string; sub: string; connectorId: string; secrets: Record<string, string>; expiresAt: Date | null },
+): Promise<void> {
+  await q.query(
+    `INSERT INTO connections (account_id, user_sub, connector_id, secrets_sealed, field_names, expires_at, status, status_reason)
+     VALUES ($1, $2, $3, $4, $5, $6, 'connected', NULL)
+     ON CONFLICT (account_id, user_sub, connector_id) DO UPDATE SET
+       secrets_sealed = EXCLUDED.secrets_sealed, field_names = EXCLUDED.field_names, expires_at = EXCLUDED.expires_at,
+       status = 'connected', status_reason = NULL, connected_at = now(), updated_at = now()`,
+    [
+      connection.accountId,
+      connection.sub,
+      connection.connectorId,
+      box.seal(JSON.stringify(connection.secrets)),
+      Object.keys(connection.secrets).sort(),
+      connection.expiresAt,
+    ],
+  );
+}
+
+export async function deleteConnection(q: Queryable, accountId: string, sub: string, connectorId: string): Promise<boolean> {
+  const { rowCount } = await q.query('DELETE FROM connections WHERE account_id = $1 AND user_sub = $2 AND connector_id = $3', [
+    accountId,
+    sub,
+    connectorId,
+  ]);
+  return rowCount === 1;
+}

@@ -1,0 +1,114 @@
+/**
+ * The run engine of one process: a worker (claims and executes runs), the cron scheduler and the
+ * notification deliverer, over the process executor. `startServer` starts it next to the API; it
+ * can also run alone.
+ */
+import path from 'node:path';
+import type { RunApiConfig } from '../../platform/config.ts';
+import type { SecretBox } from '../../platform/crypto/secret-box.ts';
+import type { Db } from '../../platform/db/pool.ts';
+import { NotificationDeliverer } from '../notifications/deliverer.ts';
+import { ProcessExecutor } from '../runner/process-executor.ts';
+import { ReleaseDirectories } from '../runner/release-dir.ts';
+import type { Executor } from '../runner/types.ts';
+import type { ClaimedRun } from './queue.ts';
+import { startScheduler } from './scheduler.ts';
+import { RunWorker } from './worker.ts';
+
+export interface RunEngineOptions {
+  db: Db;
+  box: SecretBox;
+  databaseUrl: string;
+  config: RunApiConfig;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** Replaces the process executor (another executor, or a test's). */
+  executor?: Executor;
+  /** Start the cron scheduler too (default true). */
+  scheduler?: boolean;
+  /** Start the notification deliverer too (default: when `config.notifyConcurrency` > 0). */
+  notifications?: boolean;
+  pollMs?: number;
+  onRunStart?: (run: ClaimedRun) => void;
+}
+
+export interface RunEngine {
+  worker: RunWorker;
+  /** Outbound notifications; undefined when turned off. */
+  notifications: NotificationDeliverer | undefined;
+  stop(): Promise<void>;
+}
+
+/** The process executor over `<dataDir>/releases` and `<dataDir>/runs`, builds locked across processes. */
+export function createProcessExecutor(db: Db, dataDir: string): ProcessExecutor {
+  const releases = new ReleaseDirectories({
+    root: path.join(dataDir, 'releases'),
+    async loadArchive(releaseId) {
+      const { rows } = await db.query<{ archive: Buffer }>('SELECT archive FROM releases WHERE id = $1', [releaseId]);
+      if (!rows[0]) throw new Error(`release ${releaseId} not found`);
+      return rows[0].archive;
+    },
+    async withLock(releaseId, fn) {
+      const client = await db.connect();
+      try {
+        await client.query("SELECT pg_advisory_lock(hashtext('pan-release:' || $1))", [releaseId]);
+        try {
+          return await fn();
+        } finally {
+          await client.query("SELECT pg_advisory_unlock(hashtext('pan-release:' || $1))", [releaseId]);
+        }
+      } finally {
+        client.release();
+      }
+    },
+  });
+  return new ProcessExecutor({ runsRoot: path.join(dataDir, 'runs'), releases });
+}
+
+export async function startRunEngine(options: RunEngineOptions): Promise<RunEngine> {
+  const { db, config } = options;
+  const worker = new RunWorker({
+    db,
+    databaseUrl: options.databaseUrl,
+    executor: options.executor ?? createProcessExecutor(db, config.dataDir),
+    box: options.box,
+    limits: { timeoutMs: config.runTimeoutMs, stdoutCapBytes: config.runStdoutCap, stderrCapBytes: config.runStderrCap },
+    concurrency: config.workerConcurrency,
+    leaseMs: config.runLeaseMs,
+    webhookBase: `${config.publicUrl}/webhooks`,
+    ...(options.pollMs ? { pollMs: options.pollMs } : {}),
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.onRunStart ? { onRunStart: options.onRunStart } : {}),
+  });
+  await worker.start();
+  const scheduler = options.scheduler === false ? undefined : startScheduler(db, config.schedulerIntervalMs, options.log);
+  const notifications =
+    options.notifications === false || config.notifyConcurrency <= 0
+      ? undefined
+      : new NotificationDeliverer({
+          db,
+          databaseUrl: options.databaseUrl,
+          box: options.box,
+          concurrency: config.notifyConcurrency,
+          retryBaseMs: config.notifyRetryBaseMs,
+          retryMaxMs: config.notifyRetryMaxMs,
+          maxAttempts: config.notifyMaxAttempts,
+          timeoutMs: config.notifyTimeoutMs,
+          pollMs: config.notifyPollMs,
+          ...(options.log ? { log: options.log } : {}),
+        });
+  try {
+    await notifications?.start();
+  } catch (error) {
+    await scheduler?.stop();
+    await worker.stop();
+    throw error;
+  }
+  return {
+    worker,
+    notifications,
+    async stop() {
+      await scheduler?.stop();
+      await Promise.all([worker.stop(), notifications?.stop()]);
+    },
+  };
+}

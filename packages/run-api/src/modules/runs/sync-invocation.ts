@@ -1,0 +1,187 @@
+/**
+ * Synchronous invocation *(SPEC "Triggers")*: a webhook or API call with `pan-synchronous: true`
+ * is held open until its trigger's run ends (bounded wait). One LISTEN connection per process on
+ * `pan_run_end`; each notification is matched against the waiting triggers with one query.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type pg from 'pg';
+import type { RunStatus } from '@pan/contract';
+import type { Db } from '../../platform/db/pool.ts';
+import { RUN_END_CHANNEL } from './queue.ts';
+
+export const DEFAULT_SYNC_WAIT_MS = 29_000;
+/** A safety net: a lost notification (the listener reconnecting) delays an answer by at most this. */
+const POLL_MS = 5_000;
+
+export interface EndedRun {
+  runId: string;
+  status: RunStatus;
+  stdoutJson: string | null;
+}
+
+type Resolver = (run: EndedRun | null) => void;
+
+export class RunEndWaiter {
+  readonly #db: Db;
+  readonly #waiting = new Map<string, Set<Resolver>>();
+  #listener: Promise<pg.PoolClient> | undefined;
+  #closed = false;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  /** The trigger's run once it has ended; null when `timeoutMs` passes first (or the server stops). */
+  async waitForTrigger(triggerId: string, timeoutMs: number): Promise<EndedRun | null> {
+    if (this.#closed) return null;
+    await this.#listen().catch(() => undefined); // without LISTEN, the poll still answers
+    return new Promise<EndedRun | null>((resolve) => {
+      let done = false;
+      const finish: Resolver = (run) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        clearInterval(poll);
+        const set = this.#waiting.get(triggerId);
+        set?.delete(finish);
+        if (set && set.size === 0) this.#waiting.delete(triggerId);
+        resolve(run);
+      };
+      const timer = setTimeout(() => finish(null), timeoutMs);
+      const poll = setInterval(() => void this.#check(triggerId, finish), POLL_MS);
+      let set = this.#waiting.get(triggerId);
+      if (!set) this.#waiting.set(triggerId, (set = new Set()));
+      set.add(finish);
+      // Subscribed first, then read: a run that ended meanwhile is not missed.
+      void this.#check(triggerId, finish);
+    });
+  }
+
+  /** Answers every waiting call (504: the runs go on) and drops the LISTEN connection. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const set of [...this.#waiting.values()]) for (const finish of [...set]) finish(null);
+    const listener = await this.#listener?.catch(() => undefined);
+    this.#listener = undefined;
+    if (listener) {
+      await listener.query(`UNLISTEN ${RUN_END_CHANNEL}`).catch(() => {});
+      listener.release();
+    }
+  }
+
+  async #check(triggerId: string, finish: Resolver): Promise<void> {
+    const { rows } = await this.#db
+      .query<{ run_id: string; status: RunStatus; stdout_json: string | null }>(
+        `SELECT r.id AS run_id, r.status, r.stdout_json FROM triggers tr JOIN runs r ON r.id = tr.run_id
+          WHERE tr.id = $1 AND r.status NOT IN ('Running', 'Lost')`,
+        [triggerId],
+      )
+      .catch(() => ({ rows: [] }));
+    const row = rows[0];
+    if (row) finish({ runId: row.run_id, status: row.status, stdoutJson: row.stdout_json });
+  }
+
+  async #ended(runId: string): Promise<void> {
+    if (this.#waiting.size === 0) return;
+    const { rows } = await this.#db
+      .query<{ trigger_id: string; status: RunStatus; stdout_json: string | null }>(
+        `SELECT tr.id AS trigger_id, r.status, r.stdout_json FROM triggers tr JOIN runs r ON r.id = tr.run_id
+          WHERE tr.run_id = $1 AND tr.id = ANY($2::uuid[]) AND r.status NOT IN ('Running', 'Lost')`,
+        [runId, [...this.#waiting.keys()]],
+      )
+      .catch(() => ({ rows: [] }));
+    for (const row of rows) {
+      for (const finish of [...(this.#waiting.get(row.trigger_id) ?? [])]) finish({ runId, status: row.status, stdoutJson: row.stdout_json });
+    }
+  }
+
+  #listen(): Promise<pg.PoolClient> {
+    this.#listener ??= (async () => {
+      const client = await this.#db.connect();
+      client.on('notification', (message) => {
+        if (message.channel === RUN_END_CHANNEL && message.payload) void this.#ended(message.payload);
+      });
+      client.on('error', () => {
+        // The connection broke: the next wait listens again; waiting calls fall back to the poll.
+        this.#listener = undefined;
+        client.release(true);
+      });
+      try {
+        await client.query(`LISTEN ${RUN_END_CHANNEL}`);
+      } catch (error) {
+        client.release(true);
+        throw error;
+      }
+      return client;
+    })();
+    const listening = this.#listener;
+    listening.catch(() => {
+      if (this.#listener === listening) this.#listener = undefined;
+    });
+    return listening;
+  }
+}
+
+const waiters = new WeakMap<Db, RunEndWaiter>();
+
+/**
+ * The process's waiter for this app's database; call it when a plugin registers (it adds the
+ * hook that answers waiting calls before the server closes).
+ */
+export function useRunEndWaiter(app: FastifyInstance): RunEndWaiter {
+  let waiter = waiters.get(app.db);
+  if (!waiter) {
+    waiter = new RunEndWaiter(app.db);
+    waiters.set(app.db, waiter);
+  }
+  const mine = waiter;
+  app.addHook('preClose', async () => {
+    if (waiters.get(app.db) === mine) waiters.delete(app.db);
+    await mine.close();
+  });
+  return mine;
+}
+
+export function wantsSynchronous(request: FastifyRequest): boolean {
+  const value = request.headers['pan-synchronous'];
+  return typeof value === 'string' && value.trim().toLowerCase() === 'true';
+}
+
+/**
+ * Holds the call until the trigger's run ends, then answers: 200 (or the output's `http_status`)
+ * with the run's last stdout JSON, 502 when the run failed, 504 when the wait ran out.
+ */
+export async function answerSynchronously(app: FastifyInstance, waiter: RunEndWaiter, reply: FastifyReply, triggerId: string): Promise<FastifyReply> {
+  const run = await waiter.waitForTrigger(triggerId, app.config.syncWaitMs ?? DEFAULT_SYNC_WAIT_MS);
+  reply.header('cache-control', 'no-store');
+  if (!run) {
+    return reply.status(504).send({
+      statusCode: 504,
+      code: 'PAN_ERR_SYNC_TIMEOUT',
+      error: 'Gateway Timeout',
+      message: 'The run did not end within the synchronous wait; it goes on (follow the trigger)',
+      trigger_id: triggerId,
+    });
+  }
+  if (run.status !== 'Succeeded') {
+    return reply.status(502).send({
+      statusCode: 502,
+      code: 'PAN_ERR_RUN_FAILED',
+      error: 'Bad Gateway',
+      message: `The run ended with ${run.status}`,
+      status: run.status,
+      run_id: run.runId,
+      trigger_id: triggerId,
+    });
+  }
+  const body = run.stdoutJson ?? '{}';
+  let status = 200;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    const asked = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as { http_status?: unknown }).http_status : undefined;
+    if (typeof asked === 'number' && Number.isInteger(asked) && asked >= 200 && asked <= 599) status = asked;
+  } catch {
+    return reply.status(200).type('application/json; charset=utf-8').send('{}');
+  }
+  return reply.status(status).type('application/json; charset=utf-8').header('pan-run-id', run.runId).send(body);
+}

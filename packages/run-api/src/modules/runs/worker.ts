@@ -1,0 +1,278 @@
+/**
+ * A worker loop: claims runs from PostgreSQL (woken by NOTIFY, with a poll as a safety net), hands
+ * them to an Executor, streams their log into run_log_lines, renews its lease while they run, and
+ * records how they ended. Any number of workers in any number of processes share one database.
+ */
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { Ajv2019 } from 'ajv/dist/2019.js';
+import { runSecrets, type RunSecrets } from '../connections/run-secrets.ts';
+import type { SecretBox } from '../../platform/crypto/secret-box.ts';
+import type { Db } from '../../platform/db/pool.ts';
+import type { Executor, LogLine, RunLimits, RunOutcome } from '../runner/types.ts';
+import { appendLogLines } from './log-store.ts';
+import { CoalescedPass } from '../../platform/coalesced-pass.ts';
+import { logMasker } from './log-mask.ts';
+import { claimNextRun, finishRun, renewLease, sweepLostRuns, type ClaimedRun, type RunResult } from './queue.ts';
+import { TRIGGERS_CHANNEL } from '../triggers/store.ts';
+
+export interface RunWorkerOptions {
+  db: Db;
+  /** A connection string for the LISTEN connection (the pool's clients are not kept). */
+  databaseUrl: string;
+  executor: Executor;
+  /** Opens the runs' credentials. */
+  box: SecretBox;
+  limits: RunLimits;
+  concurrency: number;
+  leaseMs: number;
+  /** The tenant's webhook URL is `${webhookBase}/<token>`. */
+  webhookBase: string;
+  /** Safety-net poll when no NOTIFY arrives (default 2 s). */
+  pollMs?: number;
+  /** How long `stop()` lets running runs finish before it kills them (default 10 s). */
+  stopGraceMs?: number;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** Observes each run's start (benchmarks and tests). */
+  onRunStart?: (run: ClaimedRun) => void;
+}
+
+export class RunWorker {
+  readonly id = `worker-${randomUUID()}`;
+  readonly #options: RunWorkerOptions;
+  readonly #active = new Map<string, AbortController>();
+  readonly #finished = new Set<Promise<void>>();
+  #listener: pg.Client | undefined;
+  #timers: NodeJS.Timeout[] = [];
+  readonly #claims = new CoalescedPass(() => this.#claimLoop());
+  #stopping = false;
+
+  constructor(options: RunWorkerOptions) {
+    this.#options = options;
+  }
+
+  async start(): Promise<void> {
+    const listener = new pg.Client({ connectionString: this.#options.databaseUrl });
+    listener.on('error', (error) => this.#log('worker LISTEN connection failed', { error: String(error) }));
+    listener.on('notification', () => this.wake());
+    await listener.connect();
+    await listener.query(`LISTEN ${TRIGGERS_CHANNEL}`);
+    this.#listener = listener;
+    const poll = this.#options.pollMs ?? 2000;
+    this.#timers.push(setInterval(() => this.wake(), poll));
+    this.#timers.push(
+      setInterval(() => {
+        sweepLostRuns(this.#options.db).catch((error) => this.#log('sweeper failed', { error: String(error) }));
+      }, Math.max(250, Math.floor(this.#options.leaseMs / 2))),
+    );
+    this.wake();
+  }
+
+  /** Claims as many runs as there are free slots. Re-entrant calls coalesce into one more pass. */
+  wake(): void {
+    if (!this.#stopping) this.#claims.wake();
+  }
+
+  async #claimLoop(): Promise<void> {
+    while (!this.#stopping && this.#active.size < this.#options.concurrency) {
+      let run: ClaimedRun | null;
+      try {
+        run = await claimNextRun(this.#options.db, this.id, this.#options.leaseMs);
+      } catch (error) {
+        this.#log('claiming a run failed', { error: String(error) });
+        return;
+      }
+      if (!run) return;
+      const abort = new AbortController();
+      this.#active.set(run.id, abort);
+      const done = this.#execute(run, abort).finally(() => {
+        this.#active.delete(run.id);
+        this.#finished.delete(done);
+        this.wake();
+      });
+      this.#finished.add(done);
+    }
+  }
+
+  async #execute(run: ClaimedRun, abort: AbortController): Promise<void> {
+    const { db, leaseMs } = this.#options;
+    this.#options.onRunStart?.(run);
+    // Log batches are written in order, one at a time.
+    let writing: Promise<void> = Promise.resolve();
+    let logFailed = false;
+    const onLog = (lines: LogLine[]) => {
+      writing = writing.then(() =>
+        appendLogLines(db, run.id, lines).catch((error) => {
+          logFailed = true;
+          this.#log('writing log lines failed', { run: run.id, error: String(error) });
+        }),
+      );
+    };
+    const heartbeat = setInterval(() => {
+      renewLease(db, run.id, this.id, leaseMs).then(
+        (mine) => {
+          if (!mine) abort.abort(new Error('lease lost'));
+        },
+        (error) => this.#log('renewing a lease failed', { run: run.id, error: String(error) }),
+      );
+    }, Math.max(100, Math.floor(leaseMs / 3)));
+    let credentials: RunSecrets;
+    try {
+      credentials = await runSecrets(db, this.#options.box, run.accountId, run.userSub, run.release.spec.connectors ?? []);
+    } catch (error) {
+      this.#log('loading a run\'s credentials failed', { run: run.id, error: String(error) });
+      credentials = { ok: false, reason: 'The credentials could not be read' };
+    }
+    if (!credentials.ok) {
+      clearInterval(heartbeat);
+      await appendLogLines(db, run.id, [{ seq: 1, at: new Date(), line: `[pan] ${credentials.reason}` }]).catch(() => {});
+      const status = credentials.reason === 'The credentials could not be read' ? 'Failed (Platform Issue)' : 'Failed (Refresh)';
+      await finishRun(db, run.id, this.id, { status, exitCode: null, stdoutJson: undefined, outputNote: credentials.reason, logTruncated: false }).catch(
+        (error) => this.#log('recording the end of a run failed', { run: run.id, error: String(error) }),
+      );
+      return;
+    }
+    let outcome: RunOutcome | undefined;
+    try {
+      outcome = await this.#options.executor.execute({
+        context: {
+          runId: run.id,
+          mode: run.mode,
+          integration: run.integration,
+          tenantId: run.tenantId,
+          release: run.release,
+          configs: run.configs,
+          secrets: credentials.secrets,
+          lastRun: run.lastRun,
+          lastSuccessfulRun: run.lastSuccessfulRun,
+          webhookUrl: `${this.#options.webhookBase}/${run.webhookToken}`,
+          triggers: run.triggers,
+          metadata: run.release.spec.metadata_schema ? run.metadata : null,
+        },
+        limits: this.#options.limits,
+        onLog: withNotes(credentials.notes, masked(credentials.masked, onLog)),
+        signal: abort.signal,
+      });
+    } catch (error) {
+      this.#log('the executor failed', { run: run.id, error: String(error) });
+    } finally {
+      clearInterval(heartbeat);
+    }
+    await writing;
+    // Stopped (or lease lost) mid-run: the run is given back, not recorded as failed.
+    if (abort.signal.aborted) return;
+    const result: RunResult = outcome
+      ? resultOf(run, outcome)
+      : { status: 'Failed (Platform Issue)', exitCode: null, stdoutJson: undefined, outputNote: 'The runner failed.', logTruncated: false };
+    if (logFailed) result.outputNote = [result.outputNote, 'Some log lines could not be stored.'].filter(Boolean).join(' ');
+    try {
+      await finishRun(db, run.id, this.id, result);
+    } catch (error) {
+      // The lease will expire and the sweeper gives the triggers back: nothing acknowledged is lost.
+      this.#log('recording the end of a run failed', { run: run.id, error: String(error) });
+    }
+  }
+
+  /** Stops claiming; lets running runs finish for the grace period, then kills them and gives them back. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    for (const timer of this.#timers) clearInterval(timer);
+    this.#timers = [];
+    // A claim under way may still start a run: wait for it, so that run is waited for too.
+    await this.#claims.stop();
+    const grace = this.#options.stopGraceMs ?? 10_000;
+    const all = Promise.all([...this.#finished]);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      all.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), grace);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) {
+      for (const abort of this.#active.values()) abort.abort(new Error('worker stopping'));
+      await all;
+      await sweepLostRuns(this.#options.db, this.id).catch(() => []);
+    }
+    await this.#listener?.end().catch(() => {});
+  }
+
+  #log(message: string, fields?: Record<string, unknown>): void {
+    this.#options.log?.(message, fields);
+  }
+}
+
+const ajv = new Ajv2019({ allErrors: true, strict: false });
+
+/** The largest output passed on as PAN_CTX_LAST_SUCCESSFUL_RUN_STD_OUT (Linux caps one variable at 128 KiB). */
+export const MAX_CONTEXT_BYTES = 120 * 1024;
+
+/** What a finished process means for the run and its tenant (SPEC: stdout, init, metadata). */
+export function resultOf(run: Pick<ClaimedRun, 'mode' | 'release'>, outcome: RunOutcome): RunResult {
+  const result: RunResult = {
+    status: outcome.status,
+    exitCode: outcome.exitCode,
+    stdoutJson: outcome.stdoutJson,
+    outputNote: outcome.stdoutNote,
+    logTruncated: outcome.stderrTruncated,
+  };
+  if (outcome.status !== 'Succeeded') return result;
+  if (outcome.stdoutJson === undefined) {
+    // Not JSON: the run still succeeds, and the context stays as it was.
+    return result;
+  }
+  const bytes = Buffer.byteLength(outcome.stdoutJson);
+  if (bytes > MAX_CONTEXT_BYTES) {
+    // An environment variable cannot hold it: the next run could not start.
+    return { ...result, outputNote: `The output is ${bytes} bytes, over the ${MAX_CONTEXT_BYTES} that pass to the next run: the context is unchanged.` };
+  }
+  const value: unknown = JSON.parse(outcome.stdoutJson);
+  const effects: NonNullable<RunResult['tenant']> = { lastSuccessfulStdout: outcome.stdoutJson };
+  const metadataSchema = run.release.spec.metadata_schema?.schema;
+  if (metadataSchema) {
+    let valid: boolean;
+    let errors = '';
+    try {
+      const validate = ajv.compile(metadataSchema);
+      valid = validate(value);
+      errors = ajv.errorsText(validate.errors, { dataVar: 'output' });
+    } catch (error) {
+      valid = false;
+      errors = `the metadata_schema cannot be used: ${(error as Error).message}`;
+    }
+    if (!valid || !isPlainObject(value)) {
+      return {
+        ...result,
+        status: 'Failed (Metadata Validation)',
+        outputNote: `The run's output does not match metadata_schema: ${valid ? 'it is not an object' : errors}`,
+      };
+    }
+    effects.metadataPatch = value;
+  }
+  if (run.mode === 'init' && isPlainObject(value)) {
+    const definitions = run.release.spec.configs?.schema?.definitions ?? {};
+    const options = Object.fromEntries(Object.entries(value).filter(([key]) => key in definitions));
+    if (Object.keys(options).length > 0) effects.dynamicConfigs = options;
+  }
+  result.tenant = effects;
+  return result;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The run's log begins with the engine's notes (e.g. a connector not connected); the script's lines follow. */
+/** The run's secrets never reach its stored (and streamed) log. */
+function masked(secrets: string[], onLog: (lines: LogLine[]) => void): (lines: LogLine[]) => void {
+  const mask = logMasker(secrets);
+  return mask ? (lines) => onLog(mask(lines)) : onLog;
+}
+
+function withNotes(notes: string[], onLog: (lines: LogLine[]) => void): (lines: LogLine[]) => void {
+  if (notes.length === 0) return onLog;
+  const at = new Date();
+  onLog(notes.map((line, i) => ({ seq: i + 1, at, line })));
+  return (lines) => onLog(lines.map((l) => ({ ...l, seq: l.seq + notes.length })));
+}

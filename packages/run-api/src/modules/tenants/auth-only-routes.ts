@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import type { AuthOnlyView } from '@pan/contract';
+import { listUserConnections } from '../connections/store.ts';
+import { notFound, unprocessable } from '../../platform/errors.ts';
+import { readIntegration } from '../catalog/store.ts';
+import { install } from './service.ts';
+import { slugParamsSchema } from '../catalog/schemas.ts';
+
+/**
+ * Auth-only mode: the host names integrations and their preset settings in the token
+ * (`xti.auth_only`); the user only connects. Settings never travel through the browser: the
+ * install takes them from the verified token.
+ */
+export async function authOnlyRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/auth-only', async (request, reply): Promise<AuthOnlyView> => {
+    const user = request.endUser;
+    reply.header('cache-control', 'private, no-store');
+    const entries = user.xti.auth_only?.integrations ?? [];
+    const integrations: AuthOnlyView['integrations'] = [];
+    for (const entry of entries) {
+      const detail = await readIntegration(app.db, user, entry.slug);
+      if (!detail || detail.type !== 'internal') continue;
+      const connectors = detail.connectors;
+      const { rows } = await app.db.query<{ id: string; paused: boolean }>(
+        `SELECT t.id, t.paused FROM tenants t WHERE t.account_id = $1 AND t.user_sub = $2 AND t.integration_id = $3 AND t.archived_at IS NULL`,
+        [user.accountId, user.sub, detail.id],
+      );
+      integrations.push({
+        integration: { id: detail.id, slug: detail.slug, name: detail.name, logo_url: detail.logo_url },
+        connections: connectors.length ? await listUserConnections(app.db, user.accountId, user.sub, connectors) : [],
+        tenant: rows[0] ? { id: rows[0].id, status: rows[0].paused ? 'paused' : 'active' } : null,
+      });
+    }
+    return { integrations };
+  });
+
+  app.post<{ Params: { slug: string } }>('/auth-only/:slug/install', { schema: { params: slugParamsSchema } }, async (request, reply) => {
+    const user = request.endUser;
+    const entry = user.xti.auth_only?.integrations.find((e) => e.slug === request.params.slug);
+    if (!entry) throw notFound('Auth-only integration');
+    const detail = await readIntegration(app.db, user, entry.slug);
+    if (!detail) throw notFound('Integration');
+    const connections = detail.connectors.length ? await listUserConnections(app.db, user.accountId, user.sub, detail.connectors) : [];
+    const missing = connections.filter((c) => c.status !== 'connected').map((c) => c.display_name);
+    if (missing.length > 0) {
+      throw unprocessable('PAN_ERR_CONNECTION_MISSING', `Connect ${missing.join(' and ')} first`, {
+        errors: missing.map((name) => ({ field: 'connections', message: `${name} is not connected` })),
+      });
+    }
+    const tenant = await install(app.db, user, { integration: entry.slug, configs: entry.configs });
+    return reply.status(201).send(tenant);
+  });
+}

@@ -1,0 +1,76 @@
+import type { FastifyInstance } from 'fastify';
+import type { InstallRequest, TenantUpdate } from '@pan/contract';
+import { getTenant, install, listUserTenants, pause, readInstallPlan, uninstall, update } from './service.ts';
+import { slugParamsSchema } from '../catalog/schemas.ts';
+import {
+  installBodySchema,
+  installPlanSchema,
+  tenantListSchema,
+  tenantParamsSchema,
+  tenantSchema,
+  updateBodySchema,
+} from './schemas.ts';
+
+/**
+ * One installation of one integration for the calling user. Registered inside the marketplace
+ * plugin, so `requireEndUser` has run; every query is scoped by the token's account and `sub`,
+ * and another user's tenant is 404, never 403.
+ */
+export async function tenantRoutes(app: FastifyInstance): Promise<void> {
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('cache-control', 'private, no-store');
+  });
+
+  app.get<{ Params: { slug: string } }>(
+    '/integrations/:slug/install',
+    { schema: { params: slugParamsSchema, response: { 200: installPlanSchema } } },
+    async (request) => readInstallPlan(app.db, request.endUser, request.params.slug),
+  );
+
+  app.get('/tenants', { schema: { response: { 200: tenantListSchema } } }, async (request) => ({
+    tenants: await listUserTenants(app.db, request.endUser),
+  }));
+
+  app.post<{ Body: InstallRequest }>(
+    '/tenants',
+    { schema: { body: installBodySchema, response: { 201: tenantSchema } } },
+    async (request, reply) => {
+      const tenant = await install(app.db, request.endUser, request.body);
+      reply.status(201);
+      return tenant;
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/tenants/:id',
+    { schema: { params: tenantParamsSchema, response: { 200: tenantSchema } } },
+    async (request) => getTenant(app.db, request.endUser, request.params.id),
+  );
+
+  app.patch<{ Params: { id: string }; Body: TenantUpdate }>(
+    '/tenants/:id',
+    { schema: { params: tenantParamsSchema, body: updateBodySchema, response: { 200: tenantSchema } } },
+    async (request) => update(app.db, request.endUser, request.params.id, request.body),
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/tenants/:id/pause',
+    { schema: { params: tenantParamsSchema, response: { 200: tenantSchema } } },
+    async (request) => pause(app.db, request.endUser, request.params.id, true),
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/tenants/:id/resume',
+    { schema: { params: tenantParamsSchema, response: { 200: tenantSchema } } },
+    async (request) => pause(app.db, request.endUser, request.params.id, false),
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/tenants/:id',
+    { schema: { params: tenantParamsSchema } },
+    async (request, reply) => {
+      await uninstall(app.db, request.endUser, request.params.id);
+      return reply.status(204).send();
+    },
+  );
+}

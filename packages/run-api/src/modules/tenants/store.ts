@@ -1,0 +1,272 @@
+import type pg from 'pg';
+import type { PandiumSpec } from '@pan/pandium-yaml';
+import type { ReleaseChannel, ReleaseRef, Schedule } from '@pan/contract';
+import { withTransaction, type Db } from '../../platform/db/pool.ts';
+import { insertTrigger } from '../triggers/store.ts';
+import { queueTenantEventSql, wakeDeliverersSql } from '../notifications/sql.ts';
+
+/** Anything that runs a query: the pool, or a client inside a transaction. */
+type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
+
+/** Who owns a tenant: every end-user tenant query is scoped by both. */
+export interface TenantOwner {
+  accountId: string;
+  sub: string;
+}
+
+/** The host's backend (`X-API-KEY`) sees every tenant of its account; an end user only theirs. */
+export type TenantScope = TenantOwner | { accountId: string; sub?: undefined };
+
+/** A release with the parsed PANDIUM.yaml the settings form is built from. */
+export interface ReleaseWithSpec extends ReleaseRef {
+  spec: PandiumSpec;
+}
+
+/** One tenant with its integration and the release its channel resolves to. */
+export interface TenantRow {
+  id: string;
+  integration_id: string;
+  integration_slug: string;
+  integration_name: string;
+  integration_logo_url: string | null;
+  integration_default_schedule: Schedule | null;
+  configs: Record<string, unknown>;
+  paused: boolean;
+  schedule_is_default: boolean;
+  schedule: Schedule | null;
+  release_channel: ReleaseChannel['type'];
+  pinned_release_id: string | null;
+  dynamic_configs: Record<string, unknown> | null;
+  created_at: Date;
+  updated_at: Date;
+  /** Null only if the integration lost every release, which the schema does not allow for a tenant's. */
+  release: ReleaseWithSpec | null;
+}
+
+/**
+ * The release a channel resolves to, as a SQL subquery over three expressions (columns or
+ * parameters): default = the integration's default release, latest = its newest, pinned = that one.
+ */
+function channelReleaseSql(integrationId: string, channel: string, pinnedId: string): string {
+  return `SELECT json_build_object('id', r.id, 'version', r.version, 'created_at', r.created_at, 'spec', r.spec) AS release
+            FROM releases r
+           WHERE r.integration_id = ${integrationId}
+             AND CASE ${channel}
+                   WHEN 'pinned' THEN r.id = ${pinnedId}
+                   WHEN 'default' THEN r.id = (SELECT default_release_id FROM integrations WHERE id = ${integrationId})
+                   ELSE true
+                 END
+           ORDER BY r.created_at DESC, r.id DESC
+           LIMIT 1`;
+}
+
+/** The release `channel` would run for this integration; null when there is none (or the pin is not its release). */
+export async function findChannelRelease(q: Queryable, integrationId: string, channel: ReleaseChannel): Promise<ReleaseWithSpec | null> {
+  const { rows } = await q.query<{ release: ReleaseWithSpec }>(
+    channelReleaseSql('$1::uuid', '$2::text', '$3::uuid'),
+    [integrationId, channel.type, channel.type === 'pinned' ? channel.release_id : null],
+  );
+  return rows[0]?.release ?? null;
+}
+
+/** Every release of an integration, newest first. */
+export async function listReleases(q: Queryable, integrationId: string): Promise<ReleaseRef[]> {
+  const { rows } = await q.query<{ release: ReleaseRef }>(
+    `SELECT json_build_object('id', id, 'version', version, 'created_at', created_at) AS release
+       FROM releases WHERE integration_id = $1 ORDER BY created_at DESC, id DESC`,
+    [integrationId],
+  );
+  return rows.map((r) => r.release);
+}
+
+export async function readDefaultSchedule(q: Queryable, integrationId: string): Promise<Schedule | null> {
+  const { rows } = await q.query<{ default_schedule: Schedule | null }>('SELECT default_schedule FROM integrations WHERE id = $1', [
+    integrationId,
+  ]);
+  return rows[0]?.default_schedule ?? null;
+}
+
+const TENANT_SELECT = `
+  SELECT t.id, t.integration_id, i.slug AS integration_slug, i.name AS integration_name,
+         i.logo_url AS integration_logo_url, i.default_schedule AS integration_default_schedule,
+         t.configs, t.paused, t.schedule_is_default, t.schedule, t.release_channel, t.pinned_release_id,
+         t.dynamic_configs, t.created_at, t.updated_at, r.release
+    FROM tenants t
+    JOIN integrations i ON i.id = t.integration_id
+    LEFT JOIN LATERAL (${channelReleaseSql('t.integration_id', 't.release_channel', 't.pinned_release_id')}) r ON true
+   WHERE t.account_id = $1 AND t.user_sub = $2 AND t.archived_at IS NULL`;
+
+/** This user's active tenants, by integration name. */
+export async function listTenants(q: Queryable, owner: TenantOwner): Promise<TenantRow[]> {
+  const { rows } = await q.query<TenantRow>(`${TENANT_SELECT} ORDER BY lower(i.name), t.created_at`, [owner.accountId, owner.sub]);
+  return rows;
+}
+
+/** One active tenant of this user; null for anyone else's, an archived one, or an unknown id. */
+export async function readTenant(q: Queryable, owner: TenantOwner, id: string): Promise<TenantRow | null> {
+  const { rows } = await q.query<TenantRow>(`${TENANT_SELECT} AND t.id = $3`, [owner.accountId, owner.sub, id]);
+  return rows[0] ?? null;
+}
+
+/**
+ * Serialises every install of one user (account + sub) until the transaction ends, so that
+ * "already installed" and the install limit are checked against a count nobody else is changing.
+ */
+export async function lockUserTenants(client: pg.PoolClient, owner: TenantOwner): Promise<void> {
+  await client.query("SELECT pg_advisory_xact_lock(hashtext('pan-tenants:' || $1 || ':' || $2))", [owner.accountId, owner.sub]);
+}
+
+export interface NewTenant {
+  integrationId: string;
+  configs: Record<string, unknown>;
+  /** `undefined`: follow the integration's default; `null`: no schedule. */
+  schedule: Schedule | null | undefined;
+  channel: ReleaseChannel;
+  /** `xti.allowed_installs`; undefined: no limit. */
+  allowedInstalls?: number;
+  /** The release has dynamic selectors: queue its init run with the tenant (SPEC: Install). */
+  queueInit?: boolean;
+  /** Tenants created by the host API start paused (SPEC). */
+  paused?: boolean;
+}
+
+export type InsertTenantResult =
+  | { ok: true; id: string }
+  | { ok: false; reason: 'already-installed' }
+  | { ok: false; reason: 'limit'; limit: number };
+
+/** Creates a tenant unless this user already has this integration or is at the install limit. */
+export async function insertTenant(db: Db, owner: TenantOwner, tenant: NewTenant): Promise<InsertTenantResult> {
+  try {
+    return await withTransaction(db, async (client): Promise<InsertTenantResult> => {
+      await lockUserTenants(client, owner);
+      const { rows } = await client.query<{ active: number; this_integration: boolean }>(
+        `SELECT count(*)::int AS active, coalesce(bool_or(integration_id = $3), false) AS this_integration
+           FROM tenants WHERE account_id = $1 AND user_sub = $2 AND archived_at IS NULL`,
+        [owner.accountId, owner.sub, tenant.integrationId],
+      );
+      const { active, this_integration } = rows[0]!;
+      if (this_integration) return { ok: false, reason: 'already-installed' };
+      if (tenant.allowedInstalls !== undefined && active >= tenant.allowedInstalls) {
+        return { ok: false, reason: 'limit', limit: tenant.allowedInstalls };
+      }
+      // The tenant and its `tenant.installed` notification (when the account wants one) together.
+      const inserted = await client.query<{ id: string }>(
+        `WITH inserted AS (
+           INSERT INTO tenants (account_id, integration_id, user_sub, configs, schedule_is_default, schedule,
+                                release_channel, pinned_release_id, paused)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           RETURNING id, account_id, integration_id, user_sub, paused, archived_at
+         ), queued AS (${queueTenantEventSql('inserted', "'tenant.installed'")})
+         SELECT id, ${wakeDeliverersSql('queued')} AS queued FROM inserted`,
+        [
+          owner.accountId,
+          tenant.integrationId,
+          owner.sub,
+          tenant.configs,
+          tenant.schedule === undefined,
+          tenant.schedule === undefined ? null : tenant.schedule,
+          tenant.channel.type,
+          tenant.channel.type === 'pinned' ? tenant.channel.release_id : null,
+          tenant.paused ?? false,
+        ],
+      );
+      const id = inserted.rows[0]!.id;
+      if (tenant.queueInit) await insertTrigger(client, { accountId: owner.accountId, tenantId: id, source: 'manual', mode: 'init' });
+      return { ok: true, id };
+    });
+  } catch (error) {
+    // Another path (e.g. the host API) installed it in between: the partial unique index says so.
+    if ((error as { code?: string }).code === '23505') return { ok: false, reason: 'already-installed' };
+    throw error;
+  }
+}
+
+export interface TenantChanges {
+  configs?: Record<string, unknown>;
+  /** `'default'`: follow the integration's default again. */
+  schedule?: Schedule | null | 'default';
+  channel?: ReleaseChannel;
+}
+
+/**
+ * Reads one active tenant of this user with a row lock, lets `decide` validate and compute the
+ * changes (throwing refuses the whole update: nothing is written), then writes them at once.
+ * Returns false when there is no such tenant.
+ */
+export async function updateTenant(
+  db: Db,
+  owner: TenantOwner,
+  id: string,
+  decide: (client: pg.PoolClient, current: TenantRow) => Promise<TenantChanges>,
+): Promise<boolean> {
+  return withTransaction(db, async (client) => {
+    const locked = await client.query(
+      'SELECT 1 FROM tenants WHERE account_id = $1 AND user_sub = $2 AND id = $3 AND archived_at IS NULL FOR UPDATE',
+      [owner.accountId, owner.sub, id],
+    );
+    if (locked.rowCount === 0) return false;
+    const current = (await readTenant(client, owner, id))!;
+    const changes = await decide(client, current);
+    const schedule = changes.schedule;
+    await client.query(
+      `UPDATE tenants SET
+         configs = coalesce($2::jsonb, configs),
+         schedule_is_default = CASE WHEN $3::boolean THEN $4::boolean ELSE schedule_is_default END,
+         schedule = CASE WHEN $3::boolean THEN $5::jsonb ELSE schedule END,
+         release_channel = coalesce($6, release_channel),
+         pinned_release_id = CASE WHEN $6::text IS NULL THEN pinned_release_id ELSE $7::uuid END,
+         updated_at = now()
+       WHERE id = $1`,
+      [
+        id,
+        changes.configs ?? null,
+        schedule !== undefined,
+        schedule === 'default',
+        schedule === undefined || schedule === 'default' ? null : schedule,
+        changes.channel?.type ?? null,
+        changes.channel?.type === 'pinned' ? changes.channel.release_id : null,
+      ],
+    );
+    return true;
+  });
+}
+
+/**
+ * Pauses or resumes; idempotent (`updated_at` moves only on a change). False when there is no such
+ * tenant. One statement: an actual change queues `tenant.paused` / `tenant.resumed` with it.
+ */
+export async function setPaused(q: Queryable, scope: TenantScope, id: string, paused: boolean): Promise<boolean> {
+  // `found` reads the statement's snapshot; the UPDATE re-checks `paused <> $4` on the latest row
+  // version, so of two concurrent identical calls only one changes it (and notifies).
+  const { rows } = await q.query<{ found: number }>(
+    `WITH found AS (
+       SELECT id FROM tenants
+        WHERE account_id = $1 AND ($2::text IS NULL OR user_sub = $2) AND id = $3 AND archived_at IS NULL
+     ), changed AS (
+       UPDATE tenants SET paused = $4, updated_at = now()
+        WHERE id IN (SELECT id FROM found) AND paused <> $4 AND archived_at IS NULL
+        RETURNING id, account_id, integration_id, user_sub, paused, archived_at
+     ), queued AS (${queueTenantEventSql('changed', "CASE WHEN $4::boolean THEN 'tenant.paused' ELSE 'tenant.resumed' END")})
+     SELECT (SELECT count(*) FROM found)::int AS found, ${wakeDeliverersSql('queued')} AS queued`,
+    [scope.accountId, scope.sub ?? null, id, paused],
+  );
+  return rows[0]!.found === 1;
+}
+
+/**
+ * Archives (uninstalls): the row and its history stay; the user may install the integration again.
+ * One statement, with its `tenant.uninstalled` notification.
+ */
+export async function archiveTenant(q: Queryable, scope: TenantScope, id: string): Promise<boolean> {
+  const { rows } = await q.query<{ archived: number }>(
+    `WITH changed AS (
+       UPDATE tenants SET archived_at = now(), updated_at = now()
+        WHERE account_id = $1 AND ($2::text IS NULL OR user_sub = $2) AND id = $3 AND archived_at IS NULL
+        RETURNING id, account_id, integration_id, user_sub, paused, archived_at
+     ), queued AS (${queueTenantEventSql('changed', "'tenant.uninstalled'")})
+     SELECT (SELECT count(*) FROM changed)::int AS archived, ${wakeDeliverersSql('queued')} AS queued`,
+    [scope.accountId, scope.sub ?? null, id],
+  );
+  return rows[0]!.archived === 1;
+}
