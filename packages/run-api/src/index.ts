@@ -1,7 +1,7 @@
 export { buildApp, type AppOptions } from './http/app.ts';
 export { readConfig, type RunApiConfig } from './platform/config.ts';
-export { startServer, stopOnSignals, ensureDatabase, type RunningServer } from './server.ts';
-export { startEmbeddedDatabase, freePort, type EmbeddedDatabase } from './platform/db/embedded.ts';
+export { startServer, stopOnSignals, type RunningServer } from './server.ts';
+export { startEmbeddedDatabase, ensureDatabase, freePort, type EmbeddedDatabase } from './platform/db/embedded.ts';
 export { migrate } from './platform/db/migrate.ts';
 export { createPool, type Db } from './platform/db/pool.ts';
 export {

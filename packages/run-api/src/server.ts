@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './http/app.ts';
 import { readConfig, type RunApiConfig } from './platform/config.ts';
 import { loadSecretBox } from './platform/crypto/secret-box.ts';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from './platform/db/embedded.ts';
+import { ensureDatabase, startEmbeddedDatabase, type EmbeddedDatabase } from './platform/db/embedded.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { createPool } from './platform/db/pool.ts';
 import { startRunEngine, type RunEngine } from './modules/runs/engine.ts';
@@ -52,22 +52,6 @@ export async function startServer(config: RunApiConfig = readConfig(), log = (li
     await embedded?.stop();
     throw error;
   }
-}
-
-/** Creates `name` on the cluster when missing; returns its URL. */
-export async function ensureDatabase(clusterUrl: string, name: string): Promise<string> {
-  const { default: pg } = await import('pg');
-  const client = new pg.Client({ connectionString: clusterUrl });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (!rowCount) await client.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(clusterUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 /** Stops cleanly on SIGINT/SIGTERM; a second signal forces the exit. */

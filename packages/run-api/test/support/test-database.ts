@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/platform/db/embedded.ts';
-import { ensureDatabase } from '../../src/server.ts';
+import { ensureDatabase } from '../../src/platform/db/embedded.ts';
 import { migrate } from '../../src/platform/db/migrate.ts';
 
 /** A throwaway embedded PostgreSQL cluster in a temp directory, deleted on stop. */

@@ -5,8 +5,8 @@
 import type pg from 'pg';
 import type { Connection, ConnectorDefinition, ConnectorField } from '@pan/contract';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
+import type { Queryable } from '../../platform/db/pool.ts';
 
-type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
 export interface ConnectorRow {
   id: string;

@@ -6,10 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
-import type { Db } from '../../platform/db/pool.ts';
+import type { Db, Queryable } from '../../platform/db/pool.ts';
 import { wakeDeliverersSql, type NotificationEvent } from './sql.ts';
 
-type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
 /** A new Standard Webhooks secret: `whsec_` and 32 random bytes in base64. */
 export function generateNotificationSecret(): string {

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Run, RunPage, RunStatus, RunMode, RunTriggerSummary } from '@pan/contract';
+import type { Queryable } from '../../platform/db/pool.ts';
 
-type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
 /** Whose runs: an account (host API), narrowed to one end user when `sub` is given. */
 export interface RunScope {

@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import type { RunLogLine } from '@pan/contract';
 import type { LogLine } from '../runner/types.ts';
+import type { Queryable } from '../../platform/db/pool.ts';
 
-type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
 /** API processes LISTEN here for new log lines. Payload: the run id. */
 export const RUN_LOG_CHANNEL = 'pan_run_log';

@@ -1,12 +1,11 @@
 import type pg from 'pg';
 import type { PandiumSpec } from '@pan/pandium-yaml';
 import type { ReleaseChannel, ReleaseRef, Schedule } from '@pan/contract';
-import { withTransaction, type Db } from '../../platform/db/pool.ts';
+import { withTransaction, type Db, type Queryable } from '../../platform/db/pool.ts';
 import { insertTrigger } from '../triggers/store.ts';
 import { queueTenantEventSql, wakeDeliverersSql } from '../notifications/sql.ts';
 
 /** Anything that runs a query: the pool, or a client inside a transaction. */
-type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
 /** Who owns a tenant: every end-user tenant query is scoped by both. */
 export interface TenantOwner {

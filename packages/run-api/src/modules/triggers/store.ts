@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { RunMode, RunStatus, TriggerSource, TriggerStatus } from '@pan/contract';
+import type { Queryable } from '../../platform/db/pool.ts';
 
-type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
 /** The channel workers LISTEN on: a trigger is waiting, or a run ended (its tenant may have more). */
 export const TRIGGERS_CHANNEL = 'pan_triggers';

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startEmbeddedDatabase } from './embedded.ts';
-import { ensureDatabase } from '../../server.ts';
+import { ensureDatabase, startEmbeddedDatabase } from './embedded.ts';
 
 // The embedded cluster's role (see embedded.ts: it only listens on loopback; not a secret boundary).
 const EMBEDDED_USER = 'pan';

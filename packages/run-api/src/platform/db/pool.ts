@@ -2,6 +2,18 @@ import pg from 'pg';
 
 export type Db = pg.Pool;
 
+/** What a store function runs its SQL on: the pool, or a transaction's client. */
+export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
+
+/**
+ * Who a query acts for, at the SQL boundary: an account, and within it one end user (`sub`) when
+ * the caller is an end user. The host API passes no `sub` (it sees every user of its account).
+ */
+export interface Scope {
+  accountId: string;
+  sub?: string;
+}
+
 export function createPool(databaseUrl: string, max = 10): Db {
   const pool = new pg.Pool({ connectionString: databaseUrl, max });
   // An idle client that loses its connection must not crash the process.

@@ -6,8 +6,8 @@
  */
 import type pg from 'pg';
 import { sealedKeyId, type SecretBox } from '../crypto/secret-box.ts';
+import type { Queryable } from './pool.ts';
 
-type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
 /** A bytea column holding sealed values, and the (single-column) primary key of its table. */
 export interface SealedColumn {
