@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../../platform/db/pool.ts';
 import { authError } from '../../platform/errors.ts';
+import * as store from './store.ts';
 
 const PREFIX = 'pan_';
 
@@ -13,11 +14,7 @@ export function generateApiKey(): string {
 export const hashApiKey = (key: string): Buffer => createHash('sha256').update(key).digest();
 
 export async function createApiKey(db: Db, accountId: string, name: string, key = generateApiKey()): Promise<string> {
-  await db.query(
-    `INSERT INTO api_keys (account_id, name, key_prefix, key_hash) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (key_hash) DO NOTHING`,
-    [accountId, name, key.slice(0, PREFIX.length + 6), hashApiKey(key)],
-  );
+  await store.insertApiKey(db, { accountId, name, prefix: key.slice(0, PREFIX.length + 6), hash: hashApiKey(key) });
   return key;
 }
 
@@ -31,10 +28,7 @@ export interface ApiKeyView {
 
 /** The account's keys, oldest first (never a key or its hash). */
 export async function listApiKeys(db: Db, accountId: string): Promise<ApiKeyView[]> {
-  const { rows } = await db.query<{ key_prefix: string; name: string; created_at: Date; revoked_at: Date | null }>(
-    'SELECT key_prefix, name, created_at, revoked_at FROM api_keys WHERE account_id = $1 ORDER BY created_at, id',
-    [accountId],
-  );
+  const rows = await store.listApiKeys(db, accountId);
   return rows.map((r) => ({ prefix: r.key_prefix, name: r.name, created_at: r.created_at.toISOString(), revoked_at: r.revoked_at?.toISOString() ?? null }));
 }
 
@@ -43,20 +37,13 @@ export async function listApiKeys(db: Db, accountId: string): Promise<ApiKeyView
  * (keys are not cached). Returns how many were revoked.
  */
 export async function revokeApiKeys(db: Db, accountId: string, prefix: string): Promise<number> {
-  const { rowCount } = await db.query('UPDATE api_keys SET revoked_at = now() WHERE account_id = $1 AND key_prefix = $2 AND revoked_at IS NULL', [
-    accountId,
-    prefix,
-  ]);
-  return rowCount ?? 0;
+  return store.revokeApiKeys(db, accountId, prefix);
 }
 
 /** The account a key belongs to, or a 401. */
 export async function authenticateApiKey(db: Db, key: string | undefined): Promise<{ accountId: string }> {
   if (!key) throw authError('PAN_ERR_AUTH_API_KEY_INVALID', 'An X-API-KEY header is required');
-  const { rows } = await db.query<{ account_id: string }>(
-    'SELECT account_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
-    [hashApiKey(key)],
-  );
-  if (!rows[0]) throw authError('PAN_ERR_AUTH_API_KEY_INVALID', 'The API key is not valid');
-  return { accountId: rows[0].account_id };
+  const accountId = await store.findApiKeyAccount(db, hashApiKey(key));
+  if (!accountId) throw authError('PAN_ERR_AUTH_API_KEY_INVALID', 'The API key is not valid');
+  return { accountId };
 }

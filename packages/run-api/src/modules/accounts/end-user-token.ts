@@ -14,6 +14,7 @@ import {
 import type { Db } from '../../platform/db/pool.ts';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
 import { authError, PanError } from '../../platform/errors.ts';
+import { listAccountJwtKeys, readAccountByIssuer } from './store.ts';
 
 /** Who is calling, as the host's signed token says. Every end-user query is scoped by these. */
 export interface EndUser {
@@ -62,15 +63,6 @@ interface AccountKeys {
   /** Registered public keys by kid. */
   publicKeys: Map<string, { alg: JwtAlgorithm; key: CryptoKey }>;
   jwks?: JWTVerifyGetKey;
-}
-
-interface AccountRow {
-  id: string;
-  jwt_issuer: string;
-  jwt_audience: string;
-  jwt_algorithms: JwtAlgorithm[];
-  jwt_hs256_secret: Buffer | null;
-  jwt_jwks_url: string | null;
 }
 
 /**
@@ -166,19 +158,11 @@ export class EndUserTokenVerifier {
   }
 
   async #load(issuer: string): Promise<AccountKeys | null> {
-    const { rows } = await this.#db.query<AccountRow>(
-      `SELECT id, jwt_issuer, jwt_audience, jwt_algorithms, jwt_hs256_secret, jwt_jwks_url
-         FROM accounts WHERE jwt_issuer = $1`,
-      [issuer],
-    );
-    const row = rows[0];
+    const row = await readAccountByIssuer(this.#db, issuer);
     if (!row) return null;
-    const keys = await this.#db.query<{ kid: string; alg: JwtAlgorithm; public_jwk: JWK }>(
-      'SELECT kid, alg, public_jwk FROM account_jwt_keys WHERE account_id = $1',
-      [row.id],
-    );
+    const keys = await listAccountJwtKeys(this.#db, row.id);
     const publicKeys = new Map<string, { alg: JwtAlgorithm; key: CryptoKey }>();
-    for (const k of keys.rows) publicKeys.set(k.kid, { alg: k.alg, key: (await importJWK(k.public_jwk, k.alg)) as CryptoKey });
+    for (const k of keys) publicKeys.set(k.kid, { alg: k.alg, key: (await importJWK(k.public_jwk, k.alg)) as CryptoKey });
     return {
       loadedAt: Date.now(),
       accountId: row.id,

@@ -1,7 +1,7 @@
 import type { JWK } from 'jose';
 import type { JwtAlgorithm } from './end-user-token.ts';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
-import { withTransaction, type Db } from '../../platform/db/pool.ts';
+import { withTransaction, type Db, type Queryable } from '../../platform/db/pool.ts';
 
 export interface AccountSettings {
   slug: string;
@@ -16,6 +16,11 @@ export interface AccountSettings {
   jwksUrl?: string;
   publicKeys?: { kid: string; alg: Exclude<JwtAlgorithm, 'HS256'>; jwk: JWK }[];
 }
+
+/**
+ * The accounts module's SQL: `accounts`, `api_keys` and `account_jwt_keys` are read and written
+ * here only.
+ */
 
 /** Creates the account, or updates its settings when the slug exists. Returns its id. */
 export async function upsertAccount(db: Db, box: SecretBox, settings: AccountSettings): Promise<string> {
@@ -52,4 +57,61 @@ export async function upsertAccount(db: Db, box: SecretBox, settings: AccountSet
     }
     return id;
   });
+}
+
+export interface AccountRow {
+  id: string;
+  jwt_issuer: string;
+  jwt_audience: string;
+  jwt_algorithms: JwtAlgorithm[];
+  jwt_hs256_secret: Buffer | null;
+  jwt_jwks_url: string | null;
+}
+
+/** The account whose end-user tokens carry `iss = issuer`, with its sealed verification settings. */
+export async function readAccountByIssuer(q: Queryable, issuer: string): Promise<AccountRow | null> {
+  const { rows } = await q.query<AccountRow>(
+    `SELECT id, jwt_issuer, jwt_audience, jwt_algorithms, jwt_hs256_secret, jwt_jwks_url
+       FROM accounts WHERE jwt_issuer = $1`,
+    [issuer],
+  );
+  return rows[0] ?? null;
+}
+
+export async function listAccountJwtKeys(q: Queryable, accountId: string): Promise<{ kid: string; alg: JwtAlgorithm; public_jwk: JWK }[]> {
+  const { rows } = await q.query<{ kid: string; alg: JwtAlgorithm; public_jwk: JWK }>(
+    'SELECT kid, alg, public_jwk FROM account_jwt_keys WHERE account_id = $1',
+    [accountId],
+  );
+  return rows;
+}
+
+export async function insertApiKey(q: Queryable, key: { accountId: string; name: string; prefix: string; hash: Buffer }): Promise<void> {
+  await q.query(
+    `INSERT INTO api_keys (account_id, name, key_prefix, key_hash) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (key_hash) DO NOTHING`,
+    [key.accountId, key.name, key.prefix, key.hash],
+  );
+}
+
+export async function listApiKeys(q: Queryable, accountId: string) {
+  const { rows } = await q.query<{ key_prefix: string; name: string; created_at: Date; revoked_at: Date | null }>(
+    'SELECT key_prefix, name, created_at, revoked_at FROM api_keys WHERE account_id = $1 ORDER BY created_at, id',
+    [accountId],
+  );
+  return rows;
+}
+
+export async function revokeApiKeys(q: Queryable, accountId: string, prefix: string): Promise<number> {
+  const { rowCount } = await q.query('UPDATE api_keys SET revoked_at = now() WHERE account_id = $1 AND key_prefix = $2 AND revoked_at IS NULL', [
+    accountId,
+    prefix,
+  ]);
+  return rowCount ?? 0;
+}
+
+/** The account of an active key with this hash, or null. */
+export async function findApiKeyAccount(q: Queryable, hash: Buffer): Promise<string | null> {
+  const { rows } = await q.query<{ account_id: string }>('SELECT account_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL', [hash]);
+  return rows[0]?.account_id ?? null;
 }

@@ -7,7 +7,7 @@ import { findIntegrationId, upsertIntegration, type IntegrationListing } from '.
 import { createRelease } from './releases-store.ts';
 import { checkSchedule } from '../tenants/schedule.ts';
 import { slugPattern } from './schemas.ts';
-import { pagingQuerySchema, readPaging } from '../../http/paging.ts';
+import { pagingQuerySchema, readPaging } from '../../platform/paging.ts';
 import { integrationSchema, listOf, releaseDetailSchema, releaseSchema } from '../tenants/host-schemas.ts';
 
 const listingBodySchema = {

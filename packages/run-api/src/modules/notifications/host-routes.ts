@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { conflict, notFound, unprocessable } from '../../platform/errors.ts';
-import { pagingQuerySchema, readPaging } from '../../http/paging.ts';
+import { pagingQuerySchema, readPaging } from '../../platform/paging.ts';
 import { idParamsSchema } from '../runs/schemas.ts';
 import { checkNotificationUrl } from './url.ts';
 import { NOTIFICATION_EVENTS, type NotificationEvent } from './sql.ts';

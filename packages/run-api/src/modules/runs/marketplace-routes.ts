@@ -3,7 +3,8 @@ import type { RunRequest } from '@pan/contract';
 import { notFound } from '../../platform/errors.ts';
 import { findTenantInScope, listRuns, readRun } from './history.ts';
 import { sendLogText, streamLog, wantsEventStream } from './log-responses.ts';
-import { queueTrigger, requirePermission } from '../triggers/service.ts';
+import { requirePermission } from '../accounts/permissions.ts';
+import { queueTrigger } from '../triggers/service.ts';
 import { readTriggerStatus } from '../triggers/store.ts';
 import {
   idParamsSchema,

@@ -6,7 +6,7 @@ import { sendLogText, streamLog, wantsEventStream } from '../runs/log-responses.
 import { archiveTenant, setPaused } from './store.ts';
 import { installForUser } from './service.ts';
 import type { InstallRequest } from '@pan/contract';
-import { pagingQuerySchema, readPaging } from '../../http/paging.ts';
+import { pagingQuerySchema, readPaging } from '../../platform/paging.ts';
 import { idParamsSchema, runPageSchema } from '../runs/schemas.ts';
 import { hostTenantSchema, listOf } from './host-schemas.ts';
 

@@ -16,7 +16,7 @@ import type {
 } from '@pan/contract';
 import type { Db } from '../../platform/db/pool.ts';
 import { conflict, forbidden, notFound, PanError, unprocessable } from '../../platform/errors.ts';
-import { userMay } from '../triggers/service.ts';
+import { userMay } from '../accounts/permissions.ts';
 import { checkSchedule } from './schedule.ts';
 import { settingsOnInstall, settingsOnSave, userSettingsForm, visibleConfigs } from './tenant-settings.ts';
 import { readIntegration } from '../catalog/store.ts';

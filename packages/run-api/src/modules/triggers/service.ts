@@ -1,26 +1,8 @@
-import type { EndUser } from '../accounts/end-user-token.ts';
 import type { RunMode, TriggerSource } from '@pan/contract';
 import type { Db } from '../../platform/db/pool.ts';
-import { conflict, forbidden, notFound } from '../../platform/errors.ts';
+import { conflict, notFound } from '../../platform/errors.ts';
 import { findTenantInScope, type RunScope } from '../runs/history.ts';
 import { insertTrigger, wakeWorkers } from './store.ts';
-
-/**
- * What an end user may do with runs, from `xti.permissions`: `run` (run now), `run:init` (run now
- * in init mode, and "Load options"), `logs` (read run logs). Without `permissions`, all three.
- */
-export type RunPermission = 'run' | 'run:init' | 'logs';
-
-export function userMay(user: EndUser, permission: RunPermission): boolean {
-  const granted = user.xti.permissions;
-  return granted === undefined || granted.includes(permission);
-}
-
-export function requirePermission(user: EndUser, permission: RunPermission, what: string): void {
-  if (!userMay(user, permission)) {
-    throw forbidden('PAN_ERR_PERMISSION_DENIED', `Your account does not allow you to ${what} (permission "${permission}")`);
-  }
-}
 
 export interface TriggerRequest {
   source: Exclude<TriggerSource, 'cron'>;
