@@ -22,7 +22,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import pg from 'pg';
-import { payloadHeaders } from '../packages/run-api/src/modules/triggers/webhook-routes.ts';
+import { payloadHeaders } from '../packages/run-api/src/modules/triggers/service.ts';
 import { startTestStack } from '../packages/run-api/test/support/index.ts';
 import { installTenant, ms, runHelper, summarize } from './support/run-stack.ts';
 

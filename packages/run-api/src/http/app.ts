@@ -9,8 +9,7 @@ import { installErrorHandler } from '../platform/error-handler.ts';
 import { registerOpenApi } from './openapi/index.ts';
 import { marketplaceRoutes } from './marketplace.ts';
 import { hostRoutes } from './host.ts';
-import { oauthCallbackRoutes } from '../modules/connections/callback-routes.ts';
-import { webhookRoutes } from '../modules/triggers/webhook-routes.ts';
+import { publicRoutes } from './public.ts';
 import { RunLogHub } from '../modules/runs/log-hub.ts';
 
 declare module 'fastify' {
@@ -68,11 +67,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', refuseTokenInUrl);
   await registerOpenApi(app);
 
-  app.get('/health', async () => ({ ok: true }));
   await app.register(marketplaceRoutes, { prefix: '/marketplace' });
   await app.register(hostRoutes, { prefix: '/v2' });
-  await app.register(webhookRoutes);
-  await app.register(oauthCallbackRoutes);
+  await app.register(publicRoutes);
   return app;
 }
 

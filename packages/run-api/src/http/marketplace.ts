@@ -1,43 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { requireEndUser } from './hooks.ts';
-import { notFound } from '../platform/errors.ts';
-import { readCatalog, readIntegration } from '../modules/catalog/store.ts';
-import { catalogQuerySchema, catalogResponseSchema, integrationDetailSchema, slugParamsSchema } from '../modules/catalog/schemas.ts';
-import { authOnlyRoutes } from '../modules/tenants/auth-only-routes.ts';
+import { catalogRoutes } from '../modules/catalog/marketplace-routes.ts';
 import { connectionRoutes } from '../modules/connections/marketplace-routes.ts';
 import { runRoutes } from '../modules/runs/marketplace-routes.ts';
+import { authOnlyRoutes } from '../modules/tenants/auth-only-routes.ts';
 import { tenantRoutes } from '../modules/tenants/marketplace-routes.ts';
+import { marketplaceTriggerRoutes } from '../modules/triggers/marketplace-routes.ts';
 
-/** The end-user marketplace, called by the elements with the host-signed token. */
+/** The end-user marketplace (`/marketplace`), called by the elements with the host-signed token. */
 export async function marketplaceRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('onRequest', requireEndUser);
-
-  app.get<{ Querystring: { q?: string; category?: string; tag?: string | string[] } }>(
-    '/catalog',
-    { schema: { querystring: catalogQuerySchema, response: { 200: catalogResponseSchema } } },
-    async (request, reply) => {
-      const { q, category, tag } = request.query;
-      reply.header('cache-control', 'private, no-store');
-      return readCatalog(app.db, request.endUser, {
-        q,
-        category,
-        tag: tag === undefined ? undefined : [tag].flat(),
-      });
-    },
-  );
-
-  app.get<{ Params: { slug: string } }>(
-    '/integrations/:slug',
-    { schema: { params: slugParamsSchema, response: { 200: integrationDetailSchema } } },
-    async (request, reply) => {
-      const detail = await readIntegration(app.db, request.endUser, request.params.slug);
-      if (!detail) throw notFound('Integration');
-      reply.header('cache-control', 'private, no-store');
-      return detail;
-    },
-  );
-
+  await app.register(catalogRoutes);
   await app.register(tenantRoutes);
+  await app.register(marketplaceTriggerRoutes);
   await app.register(runRoutes);
   await app.register(connectionRoutes);
   await app.register(authOnlyRoutes);

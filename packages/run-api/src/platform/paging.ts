@@ -1,4 +1,4 @@
-import { badRequest } from '../platform/errors.ts';
+import { badRequest } from './errors.ts';
 
 /** `limit` (1..500, default 100), `skip` (>= 0) and `sort_by=<field>__ASC|DESC` of a /v2 list, checked. */
 export interface Paging {

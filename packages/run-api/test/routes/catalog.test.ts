@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Catalog, IntegrationCard, IntegrationDetail } from '@pan/contract';
 import type { ExtraTenantInfo } from '../../src/modules/accounts/end-user-token.ts';
 import { setCategories, upsertIntegration } from '../../src/modules/catalog/store.ts';
-import { createRelease } from '../../src/modules/catalog/releases-store.ts';
+import { createRelease } from '../../src/modules/catalog/store.ts';
 import { createOtherAccount, fixtureIntegrations, fixtureUsers, signEndUserToken, stackSigner, startTestStack, type TestStack } from '../support/index.ts';
 
 /**

@@ -9,7 +9,7 @@ import { parsePandiumYaml } from '@pan/pandium-yaml';
 import type { ExtraTenantInfo } from '../../src/modules/accounts/end-user-token.ts';
 import type { Schedule } from '@pan/contract';
 import { upsertIntegration } from '../../src/modules/catalog/store.ts';
-import { createRelease } from '../../src/modules/catalog/releases-store.ts';
+import { createRelease } from '../../src/modules/catalog/store.ts';
 import { createOtherAccount, signEndUserToken, stackSigner, startTestStack, type TestStack } from '../support/index.ts';
 
 export const HUBSPOT_R1 = `version: 1.0

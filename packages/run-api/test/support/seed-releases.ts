@@ -5,7 +5,7 @@ import { create } from 'tar';
 import { parsePandiumYaml } from '@pan/pandium-yaml';
 import type { Db } from '../../src/platform/db/pool.ts';
 import { findIntegrationId } from '../../src/modules/catalog/store.ts';
-import { createRelease } from '../../src/modules/catalog/releases-store.ts';
+import { createRelease } from '../../src/modules/catalog/store.ts';
 
 /** PANDIUM.yaml of the fixture integrations that get a release (`seedReleases: true`). */
 export const fixtureReleases: Record<string, string> = {

@@ -3,8 +3,18 @@ import { formatDiagnostic, locateTopLevelList, parsePandiumYaml } from '@pan/pan
 import { listConnectors } from '../connections/store.ts';
 import { notFound, PanError, unprocessable } from '../../platform/errors.ts';
 import { ArchiveError, readReleaseArchive } from './release-archive.ts';
-import { findIntegrationId, upsertIntegration, type IntegrationListing } from './store.ts';
-import { createRelease } from './releases-store.ts';
+import {
+  createRelease,
+  findIntegrationId,
+  INTEGRATION_SORT,
+  listHostIntegrations,
+  listHostReleases,
+  readHostIntegration as readHostIntegration_,
+  readHostRelease,
+  RELEASE_SORT,
+  upsertIntegration,
+  type IntegrationListing,
+} from './store.ts';
 import { checkSchedule } from '../tenants/schedule.ts';
 import { slugPattern } from './schemas.ts';
 import { pagingQuerySchema, readPaging } from '../../platform/paging.ts';
@@ -46,24 +56,6 @@ const listingBodySchema = {
   },
 } as const;
 
-const INTEGRATION_SELECT = `
-  SELECT i.id, i.slug, i.name, i.type, i.external_url, i.logo_url, i.short_description, i.long_description, i.tags,
-         coalesce((SELECT array_agg(c.slug ORDER BY c.slug) FROM integration_categories ic JOIN categories c ON c.id = ic.category_id
-                    WHERE ic.integration_id = i.id), '{}') AS categories,
-         CASE WHEN i.flag_name IS NULL THEN NULL ELSE json_build_object('name', i.flag_name, 'color', i.flag_color) END AS flag,
-         i.connectors, i.visible_to_groups, i.default_schedule, i.default_release_id,
-         i.created_at AS created_date, i.updated_at AS modified_date
-    FROM integrations i
-   WHERE i.account_id = $1 AND i.archived_at IS NULL`;
-
-const INTEGRATION_SORT = { created_date: 'i.created_at', modified_date: 'i.updated_at', name: 'i.name', slug: 'i.slug', id: 'i.id' };
-
-/** A release as listed: no archive, no PANDIUM.yaml text (read one release for that). */
-const RELEASE_COLUMNS = `r.id, r.integration_id, r.version, (r.id = i.default_release_id) AS is_default, r.archive_sha256,
-         octet_length(r.archive) AS archive_bytes, r.warnings, r.created_at AS created_date`;
-
-const RELEASE_SORT = { created_date: 'r.created_at', version: 'r.version', id: 'r.id' };
-
 const integrationParams = {
   type: 'object',
   required: ['integration'],
@@ -74,18 +66,13 @@ export async function integrationRoutes(app: FastifyInstance): Promise<void> {
   /** The account's integrations, paged. */
   app.get<{ Querystring: Record<string, string> }>('/integrations', { schema: { querystring: pagingQuerySchema(INTEGRATION_SORT), response: { 200: listOf(integrationSchema) } } }, async (request) => {
     const paging = readPaging(request.query, INTEGRATION_SORT, 'created_date__ASC');
-    const { rows } = await app.db.query(`${INTEGRATION_SELECT} ORDER BY ${paging.orderBy}, i.id LIMIT $2 OFFSET $3`, [
-      request.hostAccount.accountId,
-      paging.limit,
-      paging.skip,
-    ]);
-    return rows;
+    return listHostIntegrations(app.db, request.hostAccount.accountId, paging);
   });
 
   const readHostIntegration = async (accountId: string, integration: string) => {
-    const { rows } = await app.db.query(`${INTEGRATION_SELECT} AND (i.slug = $2 OR i.id::text = $2)`, [accountId, integration]);
-    if (!rows[0]) throw notFound('Integration');
-    return rows[0] as { id: string; default_release_id: string | null };
+    const row = await readHostIntegration_(app.db, accountId, integration);
+    if (!row) throw notFound('Integration');
+    return row;
   };
 
   app.get<{ Params: { integration: string } }>('/integrations/:integration', { schema: { params: integrationParams, response: { 200: integrationSchema } } }, async (request) =>
@@ -100,12 +87,7 @@ export async function integrationRoutes(app: FastifyInstance): Promise<void> {
       const { accountId } = request.hostAccount;
       const integration = await readHostIntegration(accountId, request.params.integration);
       const paging = readPaging(request.query, RELEASE_SORT, 'created_date__DESC');
-      const { rows } = await app.db.query(
-        `SELECT ${RELEASE_COLUMNS} FROM releases r JOIN integrations i ON i.id = r.integration_id
-          WHERE r.account_id = $1 AND r.integration_id = $2 ORDER BY ${paging.orderBy}, r.id LIMIT $3 OFFSET $4`,
-        [accountId, integration.id, paging.limit, paging.skip],
-      );
-      return rows;
+      return listHostReleases(app.db, accountId, integration.id, paging);
     },
   );
 
@@ -129,15 +111,9 @@ export async function integrationRoutes(app: FastifyInstance): Promise<void> {
       const { accountId } = request.hostAccount;
       const integration = await readHostIntegration(accountId, request.params.integration);
       const which = request.params.release;
-      const { rows } = await app.db.query(
-        `SELECT ${RELEASE_COLUMNS}, r.pandium_yaml, r.spec FROM releases r JOIN integrations i ON i.id = r.integration_id
-          WHERE r.account_id = $1 AND r.integration_id = $2
-            AND CASE $3::text WHEN 'default' THEN r.id = i.default_release_id WHEN 'latest' THEN true ELSE r.id::text = lower($3) END
-          ORDER BY r.created_at DESC, r.id DESC LIMIT 1`,
-        [accountId, integration.id, which],
-      );
-      if (!rows[0]) throw notFound('Release');
-      return rows[0];
+      const release = await readHostRelease(app.db, accountId, integration.id, which);
+      if (!release) throw notFound('Release');
+      return release;
     },
   );
 

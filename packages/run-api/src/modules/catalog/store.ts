@@ -1,6 +1,10 @@
-import { withTransaction, type Db } from '../../platform/db/pool.ts';
-import type { Catalog, IntegrationCard, IntegrationDetail, Schedule } from '@pan/contract';
+import { withTransaction, type Db, type Queryable } from '../../platform/db/pool.ts';
+import type { Paging } from '../../platform/paging.ts';
+import type { Catalog, IntegrationCard, IntegrationDetail, ReleaseChannel, ReleaseRef, Schedule } from '@pan/contract';
+import type { PandiumSpec } from '@pan/pandium-yaml';
+import { channelReleaseSql } from './sql.ts';
 import type { EndUser } from '../accounts/end-user-token.ts';
+import { createHash } from 'node:crypto';
 
 /** What an account says about one integration in its marketplace. */
 export interface IntegrationListing {
@@ -228,4 +232,153 @@ export async function findIntegrationId(db: Db, accountId: string, slugOrId: str
     [accountId, slugOrId],
   );
   return rows[0]?.id ?? null;
+}
+
+// ---- Releases ----------------------------------------------------------------------------------
+
+export interface NewRelease {
+  accountId: string;
+  integrationId: string;
+  /** When unset, the next `rN`. */
+  version?: string;
+  pandiumYaml: string;
+  spec: unknown;
+  warnings: unknown[];
+  archive: Buffer;
+  makeDefault: boolean;
+}
+
+export interface StoredRelease {
+  id: string;
+  version: string;
+  created_at: string;
+  /** False when the same archive was already a release of this integration. */
+  created: boolean;
+  is_default: boolean;
+}
+
+/** Stores a release (idempotent per archive content) and optionally makes it the default, in one transaction. */
+export async function createRelease(db: Db, release: NewRelease): Promise<StoredRelease> {
+  const sha = createHash('sha256').update(release.archive).digest('hex');
+  return withTransaction(db, async (client) => {
+    // Serialise pushes of one integration so `rN` numbering cannot race.
+    await client.query('SELECT 1 FROM integrations WHERE id = $1 FOR UPDATE', [release.integrationId]);
+    const existing = await client.query<{ id: string; version: string; created_at: string }>(
+      'SELECT id, version, created_at FROM releases WHERE integration_id = $1 AND archive_sha256 = $2',
+      [release.integrationId, sha],
+    );
+    let row = existing.rows[0];
+    const created = !row;
+    if (!row) {
+      // The next `rN` after both the count and any `rN` already taken (an explicit `?version=r3` must not block it).
+      const version = release.version
+        ?? (
+          await client.query<{ version: string }>(
+            `SELECT 'r' || (greatest(count(*)::numeric, max(substring(version from '^r([0-9]+)$')::numeric)) + 1) AS version
+               FROM releases WHERE integration_id = $1`,
+            [release.integrationId],
+          )
+        ).rows[0]!.version;
+      row = (
+        await client.query<{ id: string; version: string; created_at: string }>(
+          `INSERT INTO releases (account_id, integration_id, version, pandium_yaml, spec, warnings, archive, archive_sha256)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, version, created_at`,
+          [release.accountId, release.integrationId, version, release.pandiumYaml, JSON.stringify(release.spec),
+            JSON.stringify(release.warnings), release.archive, sha],
+        )
+      ).rows[0]!;
+    }
+    const { rows } = await client.query<{ default_release_id: string }>(
+      `UPDATE integrations SET default_release_id = CASE WHEN $2 OR default_release_id IS NULL THEN $3::uuid ELSE default_release_id END,
+              updated_at = now()
+        WHERE id = $1 RETURNING default_release_id`,
+      [release.integrationId, release.makeDefault, row.id],
+    );
+    return { ...row, created, is_default: rows[0]!.default_release_id === row.id };
+  });
+}
+
+// ---- The host API's views of integrations and releases --------------------------------------------
+
+const INTEGRATION_SELECT = `
+  SELECT i.id, i.slug, i.name, i.type, i.external_url, i.logo_url, i.short_description, i.long_description, i.tags,
+         coalesce((SELECT array_agg(c.slug ORDER BY c.slug) FROM integration_categories ic JOIN categories c ON c.id = ic.category_id
+                    WHERE ic.integration_id = i.id), '{}') AS categories,
+         CASE WHEN i.flag_name IS NULL THEN NULL ELSE json_build_object('name', i.flag_name, 'color', i.flag_color) END AS flag,
+         i.connectors, i.visible_to_groups, i.default_schedule, i.default_release_id,
+         i.created_at AS created_date, i.updated_at AS modified_date
+    FROM integrations i
+   WHERE i.account_id = $1 AND i.archived_at IS NULL`;
+
+export const INTEGRATION_SORT = { created_date: 'i.created_at', modified_date: 'i.updated_at', name: 'i.name', slug: 'i.slug', id: 'i.id' };
+
+/** A release as listed: no archive, no PANDIUM.yaml text (read one release for that). */
+const RELEASE_COLUMNS = `r.id, r.integration_id, r.version, (r.id = i.default_release_id) AS is_default, r.archive_sha256,
+         octet_length(r.archive) AS archive_bytes, r.warnings, r.created_at AS created_date`;
+
+export const RELEASE_SORT = { created_date: 'r.created_at', version: 'r.version', id: 'r.id' };
+
+export async function listHostIntegrations(q: Queryable, accountId: string, paging: Paging): Promise<unknown[]> {
+  const { rows } = await q.query(`${INTEGRATION_SELECT} ORDER BY ${paging.orderBy}, i.id LIMIT $2 OFFSET $3`, [accountId, paging.limit, paging.skip]);
+  return rows;
+}
+
+/** One integration of the account by slug or id. */
+export async function readHostIntegration(q: Queryable, accountId: string, integration: string): Promise<{ id: string; default_release_id: string | null } | null> {
+  const { rows } = await q.query(`${INTEGRATION_SELECT} AND (i.slug = $2 OR i.id::text = $2)`, [accountId, integration]);
+  return (rows[0] as { id: string; default_release_id: string | null } | undefined) ?? null;
+}
+
+export async function listHostReleases(q: Queryable, accountId: string, integrationId: string, paging: Paging): Promise<unknown[]> {
+  const { rows } = await q.query(
+    `SELECT ${RELEASE_COLUMNS} FROM releases r JOIN integrations i ON i.id = r.integration_id
+      WHERE r.account_id = $1 AND r.integration_id = $2 ORDER BY ${paging.orderBy}, r.id LIMIT $3 OFFSET $4`,
+    [accountId, integrationId, paging.limit, paging.skip],
+  );
+  return rows;
+}
+
+/** One release with its PANDIUM.yaml: `default`, `latest` or a release id. */
+export async function readHostRelease(q: Queryable, accountId: string, integrationId: string, which: string): Promise<unknown | null> {
+  const { rows } = await q.query(
+    `SELECT ${RELEASE_COLUMNS}, r.pandium_yaml, r.spec FROM releases r JOIN integrations i ON i.id = r.integration_id
+      WHERE r.account_id = $1 AND r.integration_id = $2
+        AND CASE $3::text WHEN 'default' THEN r.id = i.default_release_id WHEN 'latest' THEN true ELSE r.id::text = lower($3) END
+      ORDER BY r.created_at DESC, r.id DESC LIMIT 1`,
+    [accountId, integrationId, which],
+  );
+  return rows[0] ?? null;
+}
+
+// ---- Releases as tenants see them ---------------------------------------------------------------
+
+/** A release with the parsed PANDIUM.yaml the settings form is built from. */
+export interface ReleaseWithSpec extends ReleaseRef {
+  spec: PandiumSpec;
+}
+
+/** The release `channel` would run for this integration; null when there is none (or the pin is not its release). */
+export async function findChannelRelease(q: Queryable, integrationId: string, channel: ReleaseChannel): Promise<ReleaseWithSpec | null> {
+  const { rows } = await q.query<{ release: ReleaseWithSpec }>(
+    channelReleaseSql('$1::uuid', '$2::text', '$3::uuid'),
+    [integrationId, channel.type, channel.type === 'pinned' ? channel.release_id : null],
+  );
+  return rows[0]?.release ?? null;
+}
+
+/** Every release of an integration, newest first. */
+export async function listReleases(q: Queryable, integrationId: string): Promise<ReleaseRef[]> {
+  const { rows } = await q.query<{ release: ReleaseRef }>(
+    `SELECT json_build_object('id', id, 'version', version, 'created_at', created_at) AS release
+       FROM releases WHERE integration_id = $1 ORDER BY created_at DESC, id DESC`,
+    [integrationId],
+  );
+  return rows.map((r) => r.release);
+}
+
+export async function readDefaultSchedule(q: Queryable, integrationId: string): Promise<Schedule | null> {
+  const { rows } = await q.query<{ default_schedule: Schedule | null }>('SELECT default_schedule FROM integrations WHERE id = $1', [
+    integrationId,
+  ]);
+  return rows[0]?.default_schedule ?? null;
 }

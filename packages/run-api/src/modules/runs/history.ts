@@ -1,13 +1,9 @@
 import type pg from 'pg';
 import type { Run, RunPage, RunStatus, RunMode, RunTriggerSummary } from '@pan/contract';
-import type { Queryable } from '../../platform/db/pool.ts';
+import type { Queryable, Scope } from '../../platform/db/pool.ts';
 
-
-/** Whose runs: an account (host API), narrowed to one end user when `sub` is given. */
-export interface RunScope {
-  accountId: string;
-  sub?: string;
-}
+/** The host API's sortable run fields and their columns. */
+export const RUN_SORT = { started_date: 'r.started_at', ended_date: 'r.ended_at', status: 'r.status', mode: 'r.mode' };
 
 interface RunRow {
   id: string;
@@ -51,7 +47,7 @@ function toRun(row: RunRow): Run {
   };
 }
 
-export async function readRun(q: Queryable, scope: RunScope, runId: string): Promise<Run | null> {
+export async function readRun(q: Queryable, scope: Scope, runId: string): Promise<Run | null> {
   const { rows } = await q.query<RunRow>(`${RUN_SELECT} AND r.id = $3`, [scope.accountId, scope.sub ?? null, runId]);
   return rows[0] ? toRun(rows[0]) : null;
 }
@@ -59,7 +55,7 @@ export async function readRun(q: Queryable, scope: RunScope, runId: string): Pro
 /** A tenant's runs, newest first; `before` is a run id from the previous page. */
 export async function listRuns(
   q: Queryable,
-  scope: RunScope,
+  scope: Scope,
   tenantId: string,
   page: { limit: number; before?: string; skip?: number; orderBy?: string },
 ): Promise<RunPage> {
@@ -74,14 +70,4 @@ export async function listRuns(
   const more = rows.length > page.limit;
   const runs = rows.slice(0, page.limit).map(toRun);
   return { runs, next_before: more ? runs[runs.length - 1]!.id : null };
-}
-
-/** The tenant of this scope (active or archived: history stays readable), or null. */
-export async function findTenantInScope(q: Queryable, scope: RunScope, tenantId: string) {
-  const { rows } = await q.query<{ id: string; account_id: string; paused: boolean; archived: boolean }>(
-    `SELECT id, account_id, paused, archived_at IS NOT NULL AS archived FROM tenants
-      WHERE id = $1 AND account_id = $2 AND ($3::text IS NULL OR user_sub = $3)`,
-    [tenantId, scope.accountId, scope.sub ?? null],
-  );
-  return rows[0] ?? null;
 }

@@ -1,104 +1,54 @@
-import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { badRequest, notFound } from '../../platform/errors.ts';
-import { queueTrigger } from '../triggers/service.ts';
-import { answerSynchronously, useRunEndWaiter, wantsSynchronous } from './sync-invocation.ts';
-import { readTriggerStatus } from '../triggers/store.ts';
-import { idParamsSchema, syncQuerySchema, triggerAcceptedSchema, triggerStatusSchema } from './schemas.ts';
-import { payloadHeaders } from '../triggers/webhook-routes.ts';
+import { pagingQuerySchema, readPaging } from '../../platform/paging.ts';
+import { findTenantInScope } from '../tenants/store.ts';
+import { listRuns, readRun, RUN_SORT } from './history.ts';
+import { sendLogText, streamLog, wantsEventStream } from './log-responses.ts';
+import { idParamsSchema, runPageSchema } from './schemas.ts';
 
-/** Host-side trigger intake (`X-API-KEY`): sync a tenant, follow a trigger. */
+/** Runs for the host's backend (`X-API-KEY`): a tenant's history, one run, its log. */
 export async function hostRunRoutes(app: FastifyInstance): Promise<void> {
-  const runEnds = useRunEndWaiter(app);
-  // The body is the run's payload, kept as sent: read raw, checked to be JSON.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser(/^application\/(.+\+)?json\b/, { parseAs: 'buffer', bodyLimit: app.config.webhookBodyLimit }, (_request, body, done) => {
-    if (body.length > 0) {
-      try {
-        JSON.parse(body.toString('utf8'));
-      } catch {
-        done(badRequest('PAN_ERR_REQUEST_MALFORMED_JSON', 'The body is not valid JSON'), undefined);
-        return;
-      }
-    }
-    done(null, body);
-  });
-
-  /** Queues an `api` trigger with the body as its payload; `pan-synchronous: true` waits for the run (bounded). */
-  const sync = async (request: FastifyRequest, reply: FastifyReply, tenantId: string, mode: 'init' | 'normal' = 'normal') => {
-    const body = Buffer.isBuffer(request.body) && request.body.length > 0 ? request.body : undefined;
-    const triggerId = await queueTrigger(app.db, { accountId: request.hostAccount.accountId }, tenantId, {
-      source: 'api',
-      mode,
-      ...(body ? { payload: { body, headers: payloadHeaders(request.headers) } } : {}),
-    });
-    if (wantsSynchronous(request)) return answerSynchronously(app, runEnds, reply, triggerId);
-    return reply.status(202).send({ trigger_id: triggerId });
-  };
-
-  app.post<{ Params: { id: string }; Querystring: { mode?: 'init' | 'normal' } }>(
-    '/tenants/:id/sync',
-    { schema: { params: idParamsSchema, querystring: syncQuerySchema, response: { 202: triggerAcceptedSchema } } },
-    async (request, reply) => {
-      return sync(request, reply, request.params.id, request.query.mode);
-    },
-  );
-
-  // The same, naming the tenant by its integration (slug or id) and end user.
-  app.post<{ Params: { integration: string }; Querystring: { mode?: 'init' | 'normal'; user_name?: string } }>(
-    '/integrations/:integration/sync',
-    {
-      schema: {
-        params: { type: 'object', required: ['integration'], properties: { integration: { type: 'string', maxLength: 200 } } },
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['user_name'],
-          properties: { ...syncQuerySchema.properties, user_name: { type: 'string', minLength: 1, maxLength: 500 } },
-        },
-        response: { 202: triggerAcceptedSchema },
-      },
-    },
-    async (request, reply) => {
-      const { accountId } = request.hostAccount;
-      const { rows } = await app.db.query<{ id: string }>(
-        `SELECT t.id FROM tenants t JOIN integrations i ON i.id = t.integration_id
-          WHERE t.account_id = $1 AND t.user_sub = $2 AND t.archived_at IS NULL AND (i.slug = $3 OR i.id::text = $3)`,
-        [accountId, request.query.user_name, request.params.integration],
-      );
-      if (!rows[0]) throw notFound('Tenant of that user for that integration');
-      return sync(request, reply, rows[0].id, request.query.mode);
-    },
-  );
-
-  // Turns on Standard Webhooks signatures for a tenant's webhook URL. The secret is shown this
-  // once (the sender needs it); a new call replaces it.
-  app.post<{ Params: { id: string } }>(
-    '/tenants/:id/webhook-secret',
+  /** A tenant's runs, newest first: `limit`/`skip`/`sort_by` as every list, or the `before` cursor (`next_before`). */
+  app.get<{ Params: { id: string }; Querystring: Record<string, string> }>(
+    '/tenants/:id/runs',
     {
       schema: {
         params: idParamsSchema,
-        response: { 201: { type: 'object', required: ['secret'], properties: { secret: { type: 'string' } } } },
+        querystring: pagingQuerySchema(RUN_SORT, {
+          before: { type: 'string', format: 'uuid', description: 'Runs older than this one (the previous page’s `next_before`)' },
+        }),
+        response: { 200: runPageSchema },
       },
     },
-    async (request, reply) => {
-      const secret = `whsec_${randomBytes(32).toString('base64')}`;
-      const { rowCount } = await app.db.query(
-        'UPDATE tenants SET webhook_secret_sealed = $3 WHERE id = $1 AND account_id = $2 AND archived_at IS NULL',
-        [request.params.id, request.hostAccount.accountId, app.box.seal(secret)],
-      );
-      if (!rowCount) throw notFound('Tenant');
-      return reply.status(201).header('cache-control', 'no-store').send({ secret });
+    async (request) => {
+      const scope = { accountId: request.hostAccount.accountId };
+      const paging = readPaging(request.query, RUN_SORT, 'started_date__DESC');
+      if (request.query.before && (request.query.sort_by || request.query.skip)) {
+        throw badRequest('PAN_ERR_REQUEST_INVALID', 'before: a cursor in the default order; not with sort_by or skip', {
+          errors: [{ field: 'before', message: 'not with sort_by or skip' }],
+        });
+      }
+      if (!(await findTenantInScope(app.db, scope, request.params.id))) throw notFound('Tenant');
+      return listRuns(app.db, scope, request.params.id, {
+        limit: paging.limit,
+        skip: paging.skip,
+        orderBy: paging.orderBy,
+        ...(request.query.before ? { before: request.query.before } : {}),
+      });
     },
   );
 
-  app.get<{ Params: { id: string } }>(
-    '/runs/triggers/:id/status',
-    { schema: { params: idParamsSchema, response: { 200: triggerStatusSchema } } },
-    async (request) => {
-      const status = await readTriggerStatus(app.db, { accountId: request.hostAccount.accountId }, request.params.id);
-      if (!status) throw notFound('Trigger');
-      return status;
-    },
-  );
+  app.get<{ Params: { id: string } }>('/runs/:id', { schema: { params: idParamsSchema } }, async (request) => {
+    const run = await readRun(app.db, { accountId: request.hostAccount.accountId }, request.params.id);
+    if (!run) throw notFound('Run');
+    return run;
+  });
+
+  /** A run's log: plain text, or Server-Sent Events with `Accept: text/event-stream` (live, resumable). */
+  app.get<{ Params: { id: string } }>('/runs/:id/log', { schema: { params: idParamsSchema } }, async (request, reply) => {
+    const run = await readRun(app.db, { accountId: request.hostAccount.accountId }, request.params.id);
+    if (!run) throw notFound('Run');
+    if (wantsEventStream(request)) return streamLog(request, reply, app.logHub, run.id);
+    return sendLogText(request, reply, run);
+  });
 }

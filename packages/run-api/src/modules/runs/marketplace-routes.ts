@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { RunRequest } from '@pan/contract';
 import { notFound } from '../../platform/errors.ts';
-import { findTenantInScope, listRuns, readRun } from './history.ts';
+import { listRuns, readRun } from './history.ts';
+import { findTenantInScope } from '../tenants/store.ts';
 import { sendLogText, streamLog, wantsEventStream } from './log-responses.ts';
 import { requirePermission } from '../accounts/permissions.ts';
-import { queueTrigger } from '../triggers/service.ts';
-import { readTriggerStatus } from '../triggers/store.ts';
 import {
   idParamsSchema,
   runPageQuerySchema,
@@ -16,20 +15,8 @@ import {
   triggerStatusSchema,
 } from './schemas.ts';
 
-/** Run now, run history and live logs for the calling end user's tenants. */
+/** Run history and live logs for the calling end user's tenants. */
 export async function runRoutes(app: FastifyInstance): Promise<void> {
-  app.post<{ Params: { id: string }; Body: RunRequest | null }>(
-    '/tenants/:id/runs',
-    { schema: { params: idParamsSchema, body: runRequestBodySchema, response: { 202: triggerAcceptedSchema } } },
-    async (request, reply) => {
-      const mode = request.body?.mode ?? 'normal';
-      requirePermission(request.endUser, mode === 'init' ? 'run:init' : 'run', mode === 'init' ? 'load options (an init run)' : 'run this integration');
-      const { accountId, sub } = request.endUser;
-      const triggerId = await queueTrigger(app.db, { accountId, sub }, request.params.id, { source: 'manual', mode });
-      return reply.status(202).header('cache-control', 'no-store').send({ trigger_id: triggerId });
-    },
-  );
-
   app.get<{ Params: { id: string }; Querystring: { limit: number; before?: string } }>(
     '/tenants/:id/runs',
     { schema: { params: idParamsSchema, querystring: runPageQuerySchema, response: { 200: runPageSchema } } },
@@ -77,17 +64,6 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
       if (!rows[0]) throw notFound('Tenant');
       reply.header('cache-control', 'private, no-store');
       return { url: `${app.config.publicUrl}/webhooks/${rows[0].webhook_token}`, signed: rows[0].signed };
-    },
-  );
-
-  app.get<{ Params: { id: string } }>(
-    '/triggers/:id',
-    { schema: { params: idParamsSchema, response: { 200: triggerStatusSchema } } },
-    async (request, reply) => {
-      const status = await readTriggerStatus(app.db, request.endUser, request.params.id);
-      if (!status) throw notFound('Trigger');
-      reply.header('cache-control', 'private, no-store');
-      return status;
     },
   );
 }

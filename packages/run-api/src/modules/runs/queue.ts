@@ -9,6 +9,7 @@ import { withTransaction, type Db } from '../../platform/db/pool.ts';
 import type { PreviousRun, RunTrigger } from '../runner/types.ts';
 import { NOTIFICATIONS_CHANNEL, queueRunEventSql } from '../notifications/sql.ts';
 import { TRIGGERS_CHANNEL } from '../triggers/store.ts';
+import { tenantReleaseIdSql } from '../catalog/sql.ts';
 
 /** Workers LISTEN here too: a run ended (its log stream can close). Payload: the run id. */
 export const RUN_END_CHANNEL = 'pan_run_end';
@@ -116,13 +117,7 @@ async function claimIn(client: pg.PoolClient, workerId: string, leaseMs: number)
   }>(
     `WITH tenant AS (
        SELECT t.*, i.name AS integration_name,
-              (SELECT r.id FROM releases r
-                WHERE r.integration_id = t.integration_id
-                  AND CASE t.release_channel
-                        WHEN 'pinned' THEN r.id = t.pinned_release_id
-                        WHEN 'default' THEN r.id = i.default_release_id
-                        ELSE true END
-                ORDER BY r.created_at DESC, r.id DESC LIMIT 1) AS release_id
+              ${tenantReleaseIdSql('t')} AS release_id
          FROM tenants t JOIN integrations i ON i.id = t.integration_id
         WHERE t.id = $1
      ), run AS (

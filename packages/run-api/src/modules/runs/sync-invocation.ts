@@ -3,7 +3,7 @@
  * is held open until its trigger's run ends (bounded wait). One LISTEN connection per process on
  * `pan_run_end`; each notification is matched against the waiting triggers with one query.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type pg from 'pg';
 import type { RunStatus } from '@pan/contract';
 import type { Db } from '../../platform/db/pool.ts';
@@ -142,11 +142,6 @@ export function useRunEndWaiter(app: FastifyInstance): RunEndWaiter {
   return mine;
 }
 
-export function wantsSynchronous(request: FastifyRequest): boolean {
-  const value = request.headers['pan-synchronous'];
-  return typeof value === 'string' && value.trim().toLowerCase() === 'true';
-}
-
 /**
  * Holds the call until the trigger's run ends, then answers: 200 (or the output's `http_status`)
  * with the run's last stdout JSON, 502 when the run failed, 504 when the wait ran out.
@@ -184,4 +179,10 @@ export async function answerSynchronously(app: FastifyInstance, waiter: RunEndWa
     return reply.status(200).type('application/json; charset=utf-8').send('{}');
   }
   return reply.status(status).type('application/json; charset=utf-8').header('pan-run-id', run.runId).send(body);
+}
+
+/** What intake routes call to hold a `pan-synchronous` call until its run ends (see triggers/service.ts). */
+export function answerWhenRunEnds(app: FastifyInstance): (reply: FastifyReply, triggerId: string) => Promise<FastifyReply> {
+  const waiter = useRunEndWaiter(app);
+  return (reply, triggerId) => answerSynchronously(app, waiter, reply, triggerId);
 }

@@ -1,26 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { withTransaction } from '../../platform/db/pool.ts';
 import { badRequest, notFound } from '../../platform/errors.ts';
-import { listRuns, readRun } from '../runs/history.ts';
-import { sendLogText, streamLog, wantsEventStream } from '../runs/log-responses.ts';
-import { archiveTenant, setPaused } from './store.ts';
+import { archiveTenant, listHostTenants, mergeTenantMetadata, readHostTenantRow, readTenantMetadata, setPaused, TENANT_SORT } from './store.ts';
 import { installForUser } from './service.ts';
 import type { InstallRequest } from '@pan/contract';
 import { pagingQuerySchema, readPaging } from '../../platform/paging.ts';
-import { idParamsSchema, runPageSchema } from '../runs/schemas.ts';
+import { idParamsSchema } from '../runs/schemas.ts';
 import { hostTenantSchema, listOf } from './host-schemas.ts';
-
-const RUN_FIELDS = { started_date: 'r.started_at', ended_date: 'r.ended_at', status: 'r.status', mode: 'r.mode' };
-
-const TENANT_FIELDS = { created_date: 't.created_at', modified_date: 't.updated_at', user_name: 't.user_sub', id: 't.id' };
-
-const TENANT_SELECT = `
-  SELECT t.id, t.integration_id, i.slug AS integration_slug, t.user_sub AS user_name,
-         CASE WHEN t.archived_at IS NOT NULL THEN 'archived' WHEN t.paused THEN 'paused' ELSE 'active' END AS status,
-         t.configs, t.release_channel, t.metadata, t.created_at AS created_date, t.updated_at AS modified_date,
-         t.archived_at AS archived_date
-    FROM tenants t JOIN integrations i ON i.id = t.integration_id
-   WHERE t.account_id = $1`;
 
 const scheduleSchema = { type: ['object', 'null'], maxProperties: 10 } as const;
 
@@ -44,13 +29,13 @@ const createTenantBodySchema = {
   },
 } as const;
 
-/** Tenants for the host's backend (`X-API-KEY`): list, read, archive, runs and metadata. */
+/** Tenants for the host's backend (`X-API-KEY`): list, read, install, pause, archive, metadata. */
 export async function hostTenantRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: Record<string, string> }>(
     '/tenants',
     {
       schema: {
-        querystring: pagingQuerySchema(TENANT_FIELDS, {
+        querystring: pagingQuerySchema(TENANT_SORT, {
           user_name: { type: 'string', description: "Only this user's tenants" },
           integration_id: { type: 'string', description: 'Only tenants of this integration (id or slug)' },
           include_archived: { type: 'string', enum: ['true', 'false'], description: 'Also archived tenants (default false)' },
@@ -60,24 +45,16 @@ export async function hostTenantRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const { accountId } = request.hostAccount;
-      const paging = readPaging(request.query, TENANT_FIELDS, 'created_date__DESC');
+      const paging = readPaging(request.query, TENANT_SORT, 'created_date__DESC');
       const { user_name: user, integration_id: integration, include_archived: archived } = request.query;
-      const { rows } = await app.db.query(
-        `${TENANT_SELECT}
-           AND ($2::text IS NULL OR t.user_sub = $2)
-           AND ($3::text IS NULL OR i.slug = $3 OR i.id::text = $3)
-           AND ($4::boolean OR t.archived_at IS NULL)
-         ORDER BY ${paging.orderBy}, t.id LIMIT $5 OFFSET $6`,
-        [accountId, user ?? null, integration ?? null, archived === 'true', paging.limit, paging.skip],
-      );
-      return rows;
+      return listHostTenants(app.db, accountId, { user, integration, includeArchived: archived === 'true' }, paging);
     },
   );
 
   const readHostTenant = async (accountId: string, id: string) => {
-    const { rows } = await app.db.query(`${TENANT_SELECT} AND t.id = $2`, [accountId, id]);
-    if (!rows[0]) throw notFound('Tenant');
-    return rows[0];
+    const tenant = await readHostTenantRow(app.db, accountId, id);
+    if (!tenant) throw notFound('Tenant');
+    return tenant;
   };
 
   app.get<{ Params: { id: string } }>('/tenants/:id', { schema: { params: idParamsSchema, response: { 200: hostTenantSchema } } }, async (request) =>
@@ -124,78 +101,20 @@ export async function hostTenantRoutes(app: FastifyInstance): Promise<void> {
     return reply.status(204).send();
   });
 
-  /** A tenant's runs, newest first: `limit`/`skip`/`sort_by` as every list, or the `before` cursor (`next_before`). */
-  app.get<{ Params: { id: string }; Querystring: Record<string, string> }>(
-    '/tenants/:id/runs',
-    {
-      schema: {
-        params: idParamsSchema,
-        querystring: pagingQuerySchema(RUN_FIELDS, {
-          before: { type: 'string', format: 'uuid', description: 'Runs older than this one (the previous page’s `next_before`)' },
-        }),
-        response: { 200: runPageSchema },
-      },
-    },
-    async (request) => {
-      const scope = { accountId: request.hostAccount.accountId };
-      const paging = readPaging(request.query, RUN_FIELDS, 'started_date__DESC');
-      if (request.query.before && (request.query.sort_by || request.query.skip)) {
-        throw badRequest('PAN_ERR_REQUEST_INVALID', 'before: a cursor in the default order; not with sort_by or skip', {
-          errors: [{ field: 'before', message: 'not with sort_by or skip' }],
-        });
-      }
-      const { rowCount } = await app.db.query('SELECT 1 FROM tenants WHERE id = $1 AND account_id = $2', [request.params.id, scope.accountId]);
-      if (!rowCount) throw notFound('Tenant');
-      return listRuns(app.db, scope, request.params.id, {
-        limit: paging.limit,
-        skip: paging.skip,
-        orderBy: paging.orderBy,
-        ...(request.query.before ? { before: request.query.before } : {}),
-      });
-    },
-  );
-
-  app.get<{ Params: { id: string } }>('/runs/:id', { schema: { params: idParamsSchema } }, async (request) => {
-    const run = await readRun(app.db, { accountId: request.hostAccount.accountId }, request.params.id);
-    if (!run) throw notFound('Run');
-    return run;
-  });
-
-  /** A run's log: plain text, or Server-Sent Events with `Accept: text/event-stream` (live, resumable). */
-  app.get<{ Params: { id: string } }>('/runs/:id/log', { schema: { params: idParamsSchema } }, async (request, reply) => {
-    const run = await readRun(app.db, { accountId: request.hostAccount.accountId }, request.params.id);
-    if (!run) throw notFound('Run');
-    if (wantsEventStream(request)) return streamLog(request, reply, app.logHub, run.id);
-    return sendLogText(request, reply, run);
-  });
-
   app.get<{ Params: { id: string } }>('/tenants/:id/metadata', { schema: { params: idParamsSchema } }, async (request) => {
-    const { rows } = await app.db.query<{ metadata: Record<string, unknown> }>('SELECT metadata FROM tenants WHERE id = $1 AND account_id = $2', [
-      request.params.id,
-      request.hostAccount.accountId,
-    ]);
-    if (!rows[0]) throw notFound('Tenant');
-    return rows[0].metadata;
+    const metadata = await readTenantMetadata(app.db, request.hostAccount.accountId, request.params.id);
+    if (!metadata) throw notFound('Tenant');
+    return metadata;
   });
 
   /** Shallow-merges the body into the tenant's metadata (a key set to null is removed). */
   app.patch<{ Params: { id: string }; Body: Record<string, unknown> }>(
     '/tenants/:id/metadata',
     { schema: { params: idParamsSchema, body: { type: 'object', maxProperties: 200 } } },
-    async (request) =>
-      withTransaction(app.db, async (client) => {
-        const { rows } = await client.query<{ metadata: Record<string, unknown> }>(
-          'SELECT metadata FROM tenants WHERE id = $1 AND account_id = $2 FOR UPDATE',
-          [request.params.id, request.hostAccount.accountId],
-        );
-        if (!rows[0]) throw notFound('Tenant');
-        const merged: Record<string, unknown> = { ...rows[0].metadata };
-        for (const [key, value] of Object.entries(request.body)) {
-          if (value === null) delete merged[key];
-          else merged[key] = value;
-        }
-        await client.query('UPDATE tenants SET metadata = $2, updated_at = now() WHERE id = $1', [request.params.id, merged]);
-        return merged;
-      }),
+    async (request) => {
+      const merged = await mergeTenantMetadata(app.db, request.hostAccount.accountId, request.params.id, request.body);
+      if (!merged) throw notFound('Tenant');
+      return merged;
+    },
   );
 }

@@ -19,18 +19,14 @@ import { conflict, forbidden, notFound, PanError, unprocessable } from '../../pl
 import { userMay } from '../accounts/permissions.ts';
 import { checkSchedule } from './schedule.ts';
 import { settingsOnInstall, settingsOnSave, userSettingsForm, visibleConfigs } from './tenant-settings.ts';
-import { readIntegration } from '../catalog/store.ts';
+import { findChannelRelease, listReleases, readDefaultSchedule, readIntegration, type ReleaseWithSpec } from '../catalog/store.ts';
 import {
   archiveTenant,
-  findChannelRelease,
   insertTenant,
-  listReleases,
   listTenants,
-  readDefaultSchedule,
   readTenant,
   setPaused,
   updateTenant,
-  type ReleaseWithSpec,
   type TenantOwner,
   type TenantRow,
 } from './store.ts';

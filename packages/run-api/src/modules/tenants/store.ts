@@ -1,25 +1,14 @@
 import type pg from 'pg';
-import type { PandiumSpec } from '@pan/pandium-yaml';
-import type { ReleaseChannel, ReleaseRef, Schedule } from '@pan/contract';
-import { withTransaction, type Db, type Queryable } from '../../platform/db/pool.ts';
+import type { ReleaseChannel, Schedule } from '@pan/contract';
+import type { ReleaseWithSpec } from '../catalog/store.ts';
+import { withTransaction, type Db, type Queryable, type Scope } from '../../platform/db/pool.ts';
+import type { Paging } from '../../platform/paging.ts';
 import { insertTrigger } from '../triggers/store.ts';
 import { queueTenantEventSql, wakeDeliverersSql } from '../notifications/sql.ts';
+import { channelReleaseSql } from '../catalog/sql.ts';
 
-/** Anything that runs a query: the pool, or a client inside a transaction. */
-
-/** Who owns a tenant: every end-user tenant query is scoped by both. */
-export interface TenantOwner {
-  accountId: string;
-  sub: string;
-}
-
-/** The host's backend (`X-API-KEY`) sees every tenant of its account; an end user only theirs. */
-export type TenantScope = TenantOwner | { accountId: string; sub?: undefined };
-
-/** A release with the parsed PANDIUM.yaml the settings form is built from. */
-export interface ReleaseWithSpec extends ReleaseRef {
-  spec: PandiumSpec;
-}
+/** Who owns a tenant: an end user of an account (a `Scope` with its `sub`). */
+export type TenantOwner = Required<Scope>;
 
 /** One tenant with its integration and the release its channel resolves to. */
 export interface TenantRow {
@@ -40,49 +29,6 @@ export interface TenantRow {
   updated_at: Date;
   /** Null only if the integration lost every release, which the schema does not allow for a tenant's. */
   release: ReleaseWithSpec | null;
-}
-
-/**
- * The release a channel resolves to, as a SQL subquery over three expressions (columns or
- * parameters): default = the integration's default release, latest = its newest, pinned = that one.
- */
-function channelReleaseSql(integrationId: string, channel: string, pinnedId: string): string {
-  return `SELECT json_build_object('id', r.id, 'version', r.version, 'created_at', r.created_at, 'spec', r.spec) AS release
-            FROM releases r
-           WHERE r.integration_id = ${integrationId}
-             AND CASE ${channel}
-                   WHEN 'pinned' THEN r.id = ${pinnedId}
-                   WHEN 'default' THEN r.id = (SELECT default_release_id FROM integrations WHERE id = ${integrationId})
-                   ELSE true
-                 END
-           ORDER BY r.created_at DESC, r.id DESC
-           LIMIT 1`;
-}
-
-/** The release `channel` would run for this integration; null when there is none (or the pin is not its release). */
-export async function findChannelRelease(q: Queryable, integrationId: string, channel: ReleaseChannel): Promise<ReleaseWithSpec | null> {
-  const { rows } = await q.query<{ release: ReleaseWithSpec }>(
-    channelReleaseSql('$1::uuid', '$2::text', '$3::uuid'),
-    [integrationId, channel.type, channel.type === 'pinned' ? channel.release_id : null],
-  );
-  return rows[0]?.release ?? null;
-}
-
-/** Every release of an integration, newest first. */
-export async function listReleases(q: Queryable, integrationId: string): Promise<ReleaseRef[]> {
-  const { rows } = await q.query<{ release: ReleaseRef }>(
-    `SELECT json_build_object('id', id, 'version', version, 'created_at', created_at) AS release
-       FROM releases WHERE integration_id = $1 ORDER BY created_at DESC, id DESC`,
-    [integrationId],
-  );
-  return rows.map((r) => r.release);
-}
-
-export async function readDefaultSchedule(q: Queryable, integrationId: string): Promise<Schedule | null> {
-  const { rows } = await q.query<{ default_schedule: Schedule | null }>('SELECT default_schedule FROM integrations WHERE id = $1', [
-    integrationId,
-  ]);
-  return rows[0]?.default_schedule ?? null;
 }
 
 const TENANT_SELECT = `
@@ -235,7 +181,7 @@ export async function updateTenant(
  * Pauses or resumes; idempotent (`updated_at` moves only on a change). False when there is no such
  * tenant. One statement: an actual change queues `tenant.paused` / `tenant.resumed` with it.
  */
-export async function setPaused(q: Queryable, scope: TenantScope, id: string, paused: boolean): Promise<boolean> {
+export async function setPaused(q: Queryable, scope: Scope, id: string, paused: boolean): Promise<boolean> {
   // `found` reads the statement's snapshot; the UPDATE re-checks `paused <> $4` on the latest row
   // version, so of two concurrent identical calls only one changes it (and notifies).
   const { rows } = await q.query<{ found: number }>(
@@ -257,7 +203,7 @@ export async function setPaused(q: Queryable, scope: TenantScope, id: string, pa
  * Archives (uninstalls): the row and its history stay; the user may install the integration again.
  * One statement, with its `tenant.uninstalled` notification.
  */
-export async function archiveTenant(q: Queryable, scope: TenantScope, id: string): Promise<boolean> {
+export async function archiveTenant(q: Queryable, scope: Scope, id: string): Promise<boolean> {
   const { rows } = await q.query<{ archived: number }>(
     `WITH changed AS (
        UPDATE tenants SET archived_at = now(), updated_at = now()
@@ -268,4 +214,101 @@ export async function archiveTenant(q: Queryable, scope: TenantScope, id: string
     [scope.accountId, scope.sub ?? null, id],
   );
   return rows[0]!.archived === 1;
+}
+
+/** The tenant of this scope (active or archived: history stays readable), or null. */
+export async function findTenantInScope(q: Queryable, scope: Scope, tenantId: string) {
+  const { rows } = await q.query<{ id: string; account_id: string; paused: boolean; archived: boolean }>(
+    `SELECT id, account_id, paused, archived_at IS NOT NULL AS archived FROM tenants
+      WHERE id = $1 AND account_id = $2 AND ($3::text IS NULL OR user_sub = $3)`,
+    [tenantId, scope.accountId, scope.sub ?? null],
+  );
+  return rows[0] ?? null;
+}
+
+/** The active tenant of `scope.sub` for an integration named by slug or id, or null. */
+export async function findUserTenantOf(q: Queryable, owner: TenantOwner, integration: string): Promise<string | null> {
+  const { rows } = await q.query<{ id: string }>(
+    `SELECT t.id FROM tenants t JOIN integrations i ON i.id = t.integration_id
+      WHERE t.account_id = $1 AND t.user_sub = $2 AND t.archived_at IS NULL AND (i.slug = $3 OR i.id::text = $3)`,
+    [owner.accountId, owner.sub, integration],
+  );
+  return rows[0]?.id ?? null;
+}
+
+/** Where an active tenant of this user receives webhooks, and whether they must be signed. */
+export async function readWebhookAddress(q: Queryable, owner: TenantOwner, id: string): Promise<{ webhookToken: string; signed: boolean } | null> {
+  const { rows } = await q.query<{ webhook_token: string; signed: boolean }>(
+    `SELECT webhook_token, webhook_secret_sealed IS NOT NULL AS signed FROM tenants
+      WHERE id = $1 AND account_id = $2 AND user_sub = $3 AND archived_at IS NULL`,
+    [id, owner.accountId, owner.sub],
+  );
+  return rows[0] ? { webhookToken: rows[0].webhook_token, signed: rows[0].signed } : null;
+}
+
+/** Sets (or replaces) the sealed Standard Webhooks secret of an active tenant; false when there is none. */
+export async function setWebhookSecret(q: Queryable, accountId: string, id: string, sealed: Buffer): Promise<boolean> {
+  const { rowCount } = await q.query('UPDATE tenants SET webhook_secret_sealed = $3 WHERE id = $1 AND account_id = $2 AND archived_at IS NULL', [
+    id,
+    accountId,
+    sealed,
+  ]);
+  return Boolean(rowCount);
+}
+
+// ---- The host API's view of tenants --------------------------------------------------------------
+
+export const TENANT_SORT = { created_date: 't.created_at', modified_date: 't.updated_at', user_name: 't.user_sub', id: 't.id' };
+
+const HOST_TENANT_SELECT = `
+  SELECT t.id, t.integration_id, i.slug AS integration_slug, t.user_sub AS user_name,
+         CASE WHEN t.archived_at IS NOT NULL THEN 'archived' WHEN t.paused THEN 'paused' ELSE 'active' END AS status,
+         t.configs, t.release_channel, t.metadata, t.created_at AS created_date, t.updated_at AS modified_date,
+         t.archived_at AS archived_date
+    FROM tenants t JOIN integrations i ON i.id = t.integration_id
+   WHERE t.account_id = $1`;
+
+export async function listHostTenants(
+  q: Queryable,
+  accountId: string,
+  filter: { user?: string; integration?: string; includeArchived: boolean },
+  paging: Paging,
+): Promise<unknown[]> {
+  const { rows } = await q.query(
+    `${HOST_TENANT_SELECT}
+       AND ($2::text IS NULL OR t.user_sub = $2)
+       AND ($3::text IS NULL OR i.slug = $3 OR i.id::text = $3)
+       AND ($4::boolean OR t.archived_at IS NULL)
+     ORDER BY ${paging.orderBy}, t.id LIMIT $5 OFFSET $6`,
+    [accountId, filter.user ?? null, filter.integration ?? null, filter.includeArchived, paging.limit, paging.skip],
+  );
+  return rows;
+}
+
+export async function readHostTenantRow(q: Queryable, accountId: string, id: string): Promise<unknown | null> {
+  const { rows } = await q.query(`${HOST_TENANT_SELECT} AND t.id = $2`, [accountId, id]);
+  return rows[0] ?? null;
+}
+
+export async function readTenantMetadata(q: Queryable, accountId: string, id: string): Promise<Record<string, unknown> | null> {
+  const { rows } = await q.query<{ metadata: Record<string, unknown> }>('SELECT metadata FROM tenants WHERE id = $1 AND account_id = $2', [id, accountId]);
+  return rows[0]?.metadata ?? null;
+}
+
+/** Shallow-merges `patch` into the tenant's metadata (a key set to null is removed); null when there is no such tenant. */
+export async function mergeTenantMetadata(db: Db, accountId: string, id: string, patch: Record<string, unknown>): Promise<Record<string, unknown> | null> {
+  return withTransaction(db, async (client) => {
+    const { rows } = await client.query<{ metadata: Record<string, unknown> }>('SELECT metadata FROM tenants WHERE id = $1 AND account_id = $2 FOR UPDATE', [
+      id,
+      accountId,
+    ]);
+    if (!rows[0]) return null;
+    const merged: Record<string, unknown> = { ...rows[0].metadata };
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === null) delete merged[key];
+      else merged[key] = value;
+    }
+    await client.query('UPDATE tenants SET metadata = $2, updated_at = now() WHERE id = $1', [id, merged]);
+    return merged;
+  });
 }

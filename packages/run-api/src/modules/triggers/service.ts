@@ -1,8 +1,17 @@
+/**
+ * Trigger intake: every way a run is asked for ends here, checked (tenant active, signature,
+ * replay, webhook schema) and stored before anyone is answered.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import type { RunMode, TriggerSource } from '@pan/contract';
-import type { Db } from '../../platform/db/pool.ts';
-import { conflict, notFound } from '../../platform/errors.ts';
-import { findTenantInScope, type RunScope } from '../runs/history.ts';
-import { insertTrigger, wakeWorkers } from './store.ts';
+import type { SecretBox } from '../../platform/crypto/secret-box.ts';
+import { withTransaction, type Db, type Scope } from '../../platform/db/pool.ts';
+import { authError, conflict, notFound, unprocessable } from '../../platform/errors.ts';
+import { findTenantInScope, setWebhookSecret } from '../tenants/store.ts';
+import { insertTrigger, insertWebhookTriggerIfOpen, readWebhookTenant, recordWebhookReceipt, wakeWorkers } from './store.ts';
+import { validateWebhookBody } from './webhook-schema.ts';
 
 export interface TriggerRequest {
   source: Exclude<TriggerSource, 'cron'>;
@@ -12,11 +21,114 @@ export interface TriggerRequest {
 }
 
 /** Queues a trigger for a tenant of this scope; answers once it is committed. */
-export async function queueTrigger(db: Db, scope: RunScope, tenantId: string, request: TriggerRequest): Promise<string> {
+export async function queueTrigger(db: Db, scope: Scope, tenantId: string, request: TriggerRequest): Promise<string> {
   const tenant = await findTenantInScope(db, scope, tenantId);
   if (!tenant || tenant.archived) throw notFound('Tenant');
   if (tenant.paused) throw conflict('PAN_ERR_TENANT_PAUSED', 'This integration is paused: resume it to run it');
   const id = await insertTrigger(db, { accountId: tenant.account_id, tenantId, ...request }, { notify: false });
   wakeWorkers(db);
   return id;
+}
+
+/** Headers never stored with a payload: credentials, and hop-by-hop ones. */
+const DROPPED_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'x-api-key',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+  'host',
+]);
+
+/** The request's headers as a trigger keeps them (lower-case names, lists joined). */
+export function payloadHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || DROPPED_HEADERS.has(name)) continue;
+    kept[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return kept;
+}
+
+/** Marks a body that is not JSON (so no webhook schema applies to it). */
+export const NOT_JSON: unique symbol = Symbol('not JSON');
+
+/**
+ * Stores a webhook for the tenant of `token` and returns its trigger id. The common case (an
+ * active, unsigned tenant whose release checks no bodies) is one statement; otherwise the slow
+ * path says why it is refused, or checks the signature and the schema first.
+ */
+export async function acceptWebhook(
+  db: Db,
+  box: SecretBox,
+  token: string,
+  body: Buffer,
+  headers: Record<string, string>,
+  parsed: unknown,
+): Promise<string> {
+  const triggerId = (await insertWebhookTriggerIfOpen(db, token, body, headers)) ?? (await slowPath(db, box, token, body, headers, parsed));
+  wakeWorkers(db);
+  return triggerId;
+}
+
+/**
+ * Why the one-statement insert did not happen: no such tenant (404), paused (409), a tenant whose
+ * webhooks must be signed (the signature is checked and the webhook-id recorded, with the trigger,
+ * in one transaction), or a release that checks JSON bodies against its `webhook.schema` (422).
+ */
+async function slowPath(db: Db, box: SecretBox, token: string, body: Buffer, headers: Record<string, string>, parsed: unknown): Promise<string> {
+  const tenant = await readWebhookTenant(db, token);
+  if (!tenant) throw notFound('Webhook');
+  if (tenant.paused) throw conflict('PAN_ERR_TENANT_PAUSED', 'This integration is paused; the webhook was not accepted');
+  const checkBody = () => {
+    if (parsed === NOT_JSON || !tenant.schema || !tenant.release_id) return;
+    const errors = validateWebhookBody(tenant.release_id, tenant.schema, parsed);
+    if (errors.length > 0) {
+      throw unprocessable('PAN_ERR_WEBHOOK_INVALID', "The webhook body does not match the integration's webhook schema", { errors });
+    }
+  };
+  if (!tenant.webhook_secret_sealed) {
+    checkBody();
+    // Signatures were turned off in between: take it as unsigned.
+    return insertTrigger(db, { accountId: tenant.account_id, tenantId: tenant.id, source: 'webhook', mode: 'webhook', payload: { body, headers } }, { notify: false });
+  }
+  const secret = box.open(tenant.webhook_secret_sealed).toString('utf8');
+  try {
+    new Webhook(secret).verify(body, headers);
+  } catch (error) {
+    const why = error instanceof WebhookVerificationError ? error.message : 'the signature could not be checked';
+    throw authError('PAN_ERR_WEBHOOK_SIGNATURE_INVALID', `Webhook signature refused: ${why}`);
+  }
+  checkBody();
+  const webhookId = headers['webhook-id']!;
+  return withTransaction(db, async (client) => {
+    if (!(await recordWebhookReceipt(client, tenant.id, webhookId))) throw authError('PAN_ERR_WEBHOOK_REPLAYED', `Webhook ${webhookId} was already received`);
+    return insertTrigger(client, { accountId: tenant.account_id, tenantId: tenant.id, source: 'webhook', mode: 'webhook', payload: { body, headers } }, { notify: false });
+  });
+}
+
+/** A webhook or API call asking to be held until its run ends (`pan-synchronous: true`). */
+export function wantsSynchronous(request: FastifyRequest): boolean {
+  const value = request.headers['pan-synchronous'];
+  return typeof value === 'string' && value.trim().toLowerCase() === 'true';
+}
+
+/**
+ * Holds a synchronous call until its trigger's run ends and answers it. The runs module provides
+ * it (it knows when runs end); intake routes receive it when they are registered.
+ */
+export type AnswerWhenRunEnds = (reply: FastifyReply, triggerId: string) => Promise<FastifyReply>;
+
+/**
+ * Turns on Standard Webhooks signatures for a tenant's webhook URL and returns the new secret (to
+ * show once: the sender needs it); a new call replaces it. Null when the tenant is not the account's.
+ */
+export async function turnOnWebhookSignatures(db: Db, box: SecretBox, accountId: string, tenantId: string): Promise<string | null> {
+  const secret = `whsec_${randomBytes(32).toString('base64')}`;
+  return (await setWebhookSecret(db, accountId, tenantId, box.seal(secret))) ? secret : null;
 }

@@ -6,18 +6,6 @@
 import { Ajv2019, type ValidateFunction } from 'ajv/dist/2019.js';
 import addFormats from 'ajv-formats';
 
-/**
- * The id of the release a tenant (table alias `t`) runs, as a SQL expression: the integration's
- * default, its newest, or the pinned one (as `channelReleaseSql` in storage/tenants.ts resolves it).
- */
-export function tenantReleaseIdSql(t: string): string {
-  return `CASE ${t}.release_channel
-            WHEN 'pinned' THEN ${t}.pinned_release_id
-            WHEN 'default' THEN (SELECT i.default_release_id FROM integrations i WHERE i.id = ${t}.integration_id)
-            ELSE (SELECT lr.id FROM releases lr WHERE lr.integration_id = ${t}.integration_id ORDER BY lr.created_at DESC, lr.id DESC LIMIT 1)
-          END`;
-}
-
 export interface WebhookSchemaError {
   /** JSON Pointer to the failing value (`''` is the whole body). */
   path: string;

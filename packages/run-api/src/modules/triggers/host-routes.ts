@@ -1,0 +1,143 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { badRequest, notFound } from '../../platform/errors.ts';
+import { findUserTenantOf } from '../tenants/store.ts';
+import { fanOutEvent, type AppEvent } from './events.ts';
+import { payloadHeaders, queueTrigger, turnOnWebhookSignatures, wantsSynchronous } from './service.ts';
+import { readTriggerStatus } from './store.ts';
+import type { IntakeRouteOptions } from './webhook-routes.ts';
+import { idParamsSchema, syncQuerySchema, triggerAcceptedSchema, triggerStatusSchema } from '../runs/schemas.ts';
+
+/** Host-side trigger intake (`X-API-KEY`): sync a tenant, follow a trigger. */
+export async function hostTriggerRoutes(app: FastifyInstance, options: IntakeRouteOptions): Promise<void> {
+  const answerWhenRunEnds = options.answerWhenRunEnds(app);
+  // The body is the run's payload, kept as sent: read raw, checked to be JSON.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(/^application\/(.+\+)?json\b/, { parseAs: 'buffer', bodyLimit: app.config.webhookBodyLimit }, (_request, body, done) => {
+    if (body.length > 0) {
+      try {
+        JSON.parse(body.toString('utf8'));
+      } catch {
+        done(badRequest('PAN_ERR_REQUEST_MALFORMED_JSON', 'The body is not valid JSON'), undefined);
+        return;
+      }
+    }
+    done(null, body);
+  });
+
+  /** Queues an `api` trigger with the body as its payload; `pan-synchronous: true` waits for the run (bounded). */
+  const sync = async (request: FastifyRequest, reply: FastifyReply, tenantId: string, mode: 'init' | 'normal' = 'normal') => {
+    const body = Buffer.isBuffer(request.body) && request.body.length > 0 ? request.body : undefined;
+    const triggerId = await queueTrigger(app.db, { accountId: request.hostAccount.accountId }, tenantId, {
+      source: 'api',
+      mode,
+      ...(body ? { payload: { body, headers: payloadHeaders(request.headers) } } : {}),
+    });
+    if (wantsSynchronous(request)) return answerWhenRunEnds(reply, triggerId);
+    return reply.status(202).send({ trigger_id: triggerId });
+  };
+
+  app.post<{ Params: { id: string }; Querystring: { mode?: 'init' | 'normal' } }>(
+    '/tenants/:id/sync',
+    { schema: { params: idParamsSchema, querystring: syncQuerySchema, response: { 202: triggerAcceptedSchema } } },
+    async (request, reply) => {
+      return sync(request, reply, request.params.id, request.query.mode);
+    },
+  );
+
+  // The same, naming the tenant by its integration (slug or id) and end user.
+  app.post<{ Params: { integration: string }; Querystring: { mode?: 'init' | 'normal'; user_name: string } }>(
+    '/integrations/:integration/sync',
+    {
+      schema: {
+        params: { type: 'object', required: ['integration'], properties: { integration: { type: 'string', maxLength: 200 } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['user_name'],
+          properties: { ...syncQuerySchema.properties, user_name: { type: 'string', minLength: 1, maxLength: 500 } },
+        },
+        response: { 202: triggerAcceptedSchema },
+      },
+    },
+    async (request, reply) => {
+      const { accountId } = request.hostAccount;
+      const tenantId = await findUserTenantOf(app.db, { accountId, sub: request.query.user_name }, request.params.integration);
+      if (!tenantId) throw notFound('Tenant of that user for that integration');
+      return sync(request, reply, tenantId, request.query.mode);
+    },
+  );
+
+  // Turns on Standard Webhooks signatures for a tenant's webhook URL. The secret is shown this
+  // once (the sender needs it); a new call replaces it.
+  app.post<{ Params: { id: string } }>(
+    '/tenants/:id/webhook-secret',
+    {
+      schema: {
+        params: idParamsSchema,
+        response: { 201: { type: 'object', required: ['secret'], properties: { secret: { type: 'string' } } } },
+      },
+    },
+    async (request, reply) => {
+      const secret = await turnOnWebhookSignatures(app.db, app.box, request.hostAccount.accountId, request.params.id);
+      if (!secret) throw notFound('Tenant');
+      return reply.status(201).header('cache-control', 'no-store').send({ secret });
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/runs/triggers/:id/status',
+    { schema: { params: idParamsSchema, response: { 200: triggerStatusSchema } } },
+    async (request) => {
+      const status = await readTriggerStatus(app.db, { accountId: request.hostAccount.accountId }, request.params.id);
+      if (!status) throw notFound('Trigger');
+      return status;
+    },
+  );
+
+  /** `POST /v2/events {name, user, payload}`: an app event, fanned out to the user's subscribed tenants. */
+  app.post<{ Body: AppEvent }>(
+    '/events',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['name', 'user'],
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+            user: { type: 'string', minLength: 1, maxLength: 500 },
+            payload: {},
+          },
+        },
+        response: {
+          202: {
+            type: 'object',
+            required: ['triggers', 'count'],
+            properties: {
+              triggers: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['tenant_id', 'trigger_id'],
+                  properties: { tenant_id: { type: 'string' }, trigger_id: { type: 'string' } },
+                },
+              },
+              count: { type: 'integer' },
+              message: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { name, user, payload } = request.body;
+      const triggers = await fanOutEvent(app.db, request.hostAccount.accountId, { name, user, payload });
+      return reply.status(202).send({
+        triggers,
+        count: triggers.length,
+        ...(triggers.length === 0
+          ? { message: `No active integration of user "${user}" subscribes to the event "${name}": nothing was queued` }
+          : {}),
+      });
+    },
+  );
+}
