@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import type { RunStatus } from '@pan/contract';
-import { RUN_END_CHANNEL } from '../../packages/run-api/src/modules/runs/queue.ts';
+import { RUN_END_CHANNEL } from '../../packages/run-api/src/modules/runs/store.ts';
 import { wallNow, withTimeout } from './run-stack.ts';
 
 export interface ObservedEnd {

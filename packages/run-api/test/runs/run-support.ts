@@ -56,7 +56,7 @@ export async function runOfTrigger(stack: TestStack, triggerId: string, timeoutM
 }
 
 async function readRunRow(stack: TestStack, runId: string, _tenantId: string): Promise<Run> {
-  const { readRun } = await import('../../src/modules/runs/history.ts');
+  const { readRun } = await import('../../src/modules/runs/store.ts');
   const run = await readRun(stack.db, { accountId: stack.accountId }, runId);
   if (!run) throw new Error(`run ${runId} not found`);
   return run;

@@ -7,7 +7,6 @@ import {
   importJWK,
   jwtVerify,
   type CryptoKey,
-  type JWK,
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';

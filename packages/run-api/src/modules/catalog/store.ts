@@ -382,3 +382,9 @@ export async function readDefaultSchedule(q: Queryable, integrationId: string): 
   ]);
   return rows[0]?.default_schedule ?? null;
 }
+
+/** A release's archive (the gzipped tar `pan release push` sent), or null. */
+export async function readReleaseArchive(q: Queryable, releaseId: string): Promise<Buffer | null> {
+  const { rows } = await q.query<{ archive: Buffer }>('SELECT archive FROM releases WHERE id = $1', [releaseId]);
+  return rows[0]?.archive ?? null;
+}

@@ -2,7 +2,6 @@
  * Connectors (per account) and connections (per end user and connector). Credentials are sealed
  * with the secret box; nothing here returns a secret to a caller outside the run engine.
  */
-import type pg from 'pg';
 import type { Connection, ConnectorDefinition, ConnectorField } from '@pan/contract';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
 import type { Queryable } from '../../platform/db/pool.ts';

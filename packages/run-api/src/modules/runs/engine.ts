@@ -6,7 +6,8 @@
 import path from 'node:path';
 import type { RunApiConfig } from '../../platform/config.ts';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
-import type { Db } from '../../platform/db/pool.ts';
+import { withAdvisoryLock, type Db } from '../../platform/db/pool.ts';
+import { readReleaseArchive } from '../catalog/store.ts';
 import { NotificationDeliverer } from '../notifications/deliverer.ts';
 import { ProcessExecutor } from '../runner/process-executor.ts';
 import { ReleaseDirectories } from '../runner/release-dir.ts';
@@ -43,23 +44,11 @@ export function createProcessExecutor(db: Db, dataDir: string): ProcessExecutor 
   const releases = new ReleaseDirectories({
     root: path.join(dataDir, 'releases'),
     async loadArchive(releaseId) {
-      const { rows } = await db.query<{ archive: Buffer }>('SELECT archive FROM releases WHERE id = $1', [releaseId]);
-      if (!rows[0]) throw new Error(`release ${releaseId} not found`);
-      return rows[0].archive;
+      const archive = await readReleaseArchive(db, releaseId);
+      if (!archive) throw new Error(`release ${releaseId} not found`);
+      return archive;
     },
-    async withLock(releaseId, fn) {
-      const client = await db.connect();
-      try {
-        await client.query("SELECT pg_advisory_lock(hashtext('pan-release:' || $1))", [releaseId]);
-        try {
-          return await fn();
-        } finally {
-          await client.query("SELECT pg_advisory_unlock(hashtext('pan-release:' || $1))", [releaseId]);
-        }
-      } finally {
-        client.release();
-      }
-    },
+    withLock: (releaseId, fn) => withAdvisoryLock(db, `pan-release:${releaseId}`, fn),
   });
   return new ProcessExecutor({ runsRoot: path.join(dataDir, 'runs'), releases });
 }

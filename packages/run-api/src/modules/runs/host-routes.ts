@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { badRequest, notFound } from '../../platform/errors.ts';
 import { pagingQuerySchema, readPaging } from '../../platform/paging.ts';
 import { findTenantInScope } from '../tenants/store.ts';
-import { listRuns, readRun, RUN_SORT } from './history.ts';
+import { listRuns, readRun, RUN_SORT } from './store.ts';
 import { sendLogText, streamLog, wantsEventStream } from './log-responses.ts';
 import { idParamsSchema, runPageSchema } from './schemas.ts';
 

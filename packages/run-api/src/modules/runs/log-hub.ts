@@ -7,8 +7,7 @@
 import type pg from 'pg';
 import type { RunLogLine, RunStatus } from '@pan/contract';
 import type { Db } from '../../platform/db/pool.ts';
-import { readLogLines, RUN_LOG_CHANNEL } from './log-store.ts';
-import { RUN_END_CHANNEL } from './queue.ts';
+import { readLogLines, readRunProgress, RUN_END_CHANNEL, RUN_LOG_CHANNEL } from './store.ts';
 
 export interface LogViewer {
   /** Lines after the viewer's last one, in order. */
@@ -149,8 +148,7 @@ export class RunLogHub {
   }
 
   async #endIfFinished(runId: string, viewer: LogViewer, state: ViewerState): Promise<void> {
-    const { rows } = await this.#db.query<{ status: RunStatus; log_lines: number }>('SELECT status, log_lines FROM runs WHERE id = $1', [runId]);
-    const run = rows[0];
+    const run = await readRunProgress(this.#db, runId);
     if (!run || run.status === 'Running') return;
     // Lines written just before the end: deliver them first.
     if (run.log_lines > state.lastSent) await this.#catchUp(runId, viewer, state, Infinity);

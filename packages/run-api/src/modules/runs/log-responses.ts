@@ -4,7 +4,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Run } from '@pan/contract';
-import { readLogLines } from './log-store.ts';
+import { readLogLines } from './store.ts';
 import type { RunLogHub } from './log-hub.ts';
 
 const KEEPALIVE_MS = 15_000;

@@ -1,19 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import type { RunRequest } from '@pan/contract';
 import { notFound } from '../../platform/errors.ts';
-import { listRuns, readRun } from './history.ts';
+import { listRuns, readRun } from './store.ts';
 import { findTenantInScope } from '../tenants/store.ts';
 import { sendLogText, streamLog, wantsEventStream } from './log-responses.ts';
 import { requirePermission } from '../accounts/permissions.ts';
-import {
-  idParamsSchema,
-  runPageQuerySchema,
-  runPageSchema,
-  runRequestBodySchema,
-  runSchema,
-  triggerAcceptedSchema,
-  triggerStatusSchema,
-} from './schemas.ts';
+import { idParamsSchema, runPageQuerySchema, runPageSchema, runSchema } from './schemas.ts';
 
 /** Run history and live logs for the calling end user's tenants. */
 export async function runRoutes(app: FastifyInstance): Promise<void> {

@@ -6,7 +6,8 @@
 import { Cron } from 'croner';
 import type { Schedule } from '@pan/contract';
 import { withTransaction, type Db } from '../../platform/db/pool.ts';
-import { TRIGGERS_CHANNEL } from '../triggers/store.ts';
+import { lockScheduledTenants, setCronFiredAt } from '../tenants/store.ts';
+import { insertTrigger, notifyWorkers } from '../triggers/store.ts';
 
 const UNIT_MS = { minutes: 60_000, hours: 3_600_000, days: 86_400_000, weeks: 604_800_000 } as const;
 
@@ -36,34 +37,17 @@ export function dueFireTime(schedule: Schedule, anchor: Date, after: Date, now: 
 /** One pass: returns how many cron triggers were queued. */
 export async function queueDueCronTriggers(db: Db, now = new Date()): Promise<number> {
   return withTransaction(db, async (client) => {
-    const { rows } = await client.query<{
-      id: string;
-      account_id: string;
-      created_at: Date;
-      cron_fired_at: Date | null;
-      schedule: Schedule;
-    }>(
-      `SELECT t.id, t.account_id, t.created_at, t.cron_fired_at,
-              CASE WHEN t.schedule_is_default THEN i.default_schedule ELSE t.schedule END AS schedule
-         FROM tenants t JOIN integrations i ON i.id = t.integration_id
-        WHERE t.archived_at IS NULL AND NOT t.paused
-          AND CASE WHEN t.schedule_is_default THEN i.default_schedule ELSE t.schedule END IS NOT NULL
-        FOR UPDATE OF t SKIP LOCKED`,
-    );
     let queued = 0;
-    for (const tenant of rows) {
+    for (const tenant of await lockScheduledTenants(client)) {
       // First look at a tenant: start counting from now (installing is not a missed fire).
       const after = tenant.cron_fired_at ?? tenant.created_at;
       const due = dueFireTime(tenant.schedule, tenant.created_at, after, now);
       if (!due) continue;
-      await client.query(
-        `INSERT INTO triggers (account_id, tenant_id, source, mode, created_at) VALUES ($1, $2, 'cron', 'normal', clock_timestamp())`,
-        [tenant.account_id, tenant.id],
-      );
-      await client.query('UPDATE tenants SET cron_fired_at = $2 WHERE id = $1', [tenant.id, due]);
+      await insertTrigger(client, { accountId: tenant.account_id, tenantId: tenant.id, source: 'cron', mode: 'normal' }, { notify: false });
+      await setCronFiredAt(client, tenant.id, due);
       queued++;
     }
-    if (queued > 0) await client.query(`SELECT pg_notify('${TRIGGERS_CHANNEL}', '')`);
+    if (queued > 0) await notifyWorkers(client);
     return queued;
   });
 }

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type pg from 'pg';
 import type { RunStatus } from '@pan/contract';
 import type { Db } from '../../platform/db/pool.ts';
-import { RUN_END_CHANNEL } from './queue.ts';
+import { readEndedRunOfTrigger, readEndedRunsOfTriggers, RUN_END_CHANNEL } from './store.ts';
 
 export const DEFAULT_SYNC_WAIT_MS = 29_000;
 /** A safety net: a lost notification (the listener reconnecting) delays an answer by at most this. */
@@ -70,26 +70,13 @@ export class RunEndWaiter {
   }
 
   async #check(triggerId: string, finish: Resolver): Promise<void> {
-    const { rows } = await this.#db
-      .query<{ run_id: string; status: RunStatus; stdout_json: string | null }>(
-        `SELECT r.id AS run_id, r.status, r.stdout_json FROM triggers tr JOIN runs r ON r.id = tr.run_id
-          WHERE tr.id = $1 AND r.status NOT IN ('Running', 'Lost')`,
-        [triggerId],
-      )
-      .catch(() => ({ rows: [] }));
-    const row = rows[0];
+    const row = await readEndedRunOfTrigger(this.#db, triggerId).catch(() => null);
     if (row) finish({ runId: row.run_id, status: row.status, stdoutJson: row.stdout_json });
   }
 
   async #ended(runId: string): Promise<void> {
     if (this.#waiting.size === 0) return;
-    const { rows } = await this.#db
-      .query<{ trigger_id: string; status: RunStatus; stdout_json: string | null }>(
-        `SELECT tr.id AS trigger_id, r.status, r.stdout_json FROM triggers tr JOIN runs r ON r.id = tr.run_id
-          WHERE tr.run_id = $1 AND tr.id = ANY($2::uuid[]) AND r.status NOT IN ('Running', 'Lost')`,
-        [runId, [...this.#waiting.keys()]],
-      )
-      .catch(() => ({ rows: [] }));
+    const rows = await readEndedRunsOfTriggers(this.#db, runId, [...this.#waiting.keys()]).catch(() => []);
     for (const row of rows) {
       for (const finish of [...(this.#waiting.get(row.trigger_id) ?? [])]) finish({ runId, status: row.status, stdoutJson: row.stdout_json });
     }

@@ -10,10 +10,10 @@ import { runSecrets, type RunSecrets } from '../connections/run-secrets.ts';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import type { Executor, LogLine, RunLimits, RunOutcome } from '../runner/types.ts';
-import { appendLogLines } from './log-store.ts';
 import { CoalescedPass } from '../../platform/coalesced-pass.ts';
 import { logMasker } from './log-mask.ts';
-import { claimNextRun, finishRun, renewLease, sweepLostRuns, type ClaimedRun, type RunResult } from './queue.ts';
+import { claimNextRun, finishRun, sweepLostRuns, type ClaimedRun, type RunResult } from './queue.ts';
+import { appendLogLines, renewLease } from './store.ts';
 import { TRIGGERS_CHANNEL } from '../triggers/store.ts';
 
 export interface RunWorkerOptions {

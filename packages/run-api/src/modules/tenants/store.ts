@@ -312,3 +312,55 @@ export async function mergeTenantMetadata(db: Db, accountId: string, id: string,
     return merged;
   });
 }
+
+/**
+ * Every active, unpaused tenant with a schedule (its own or its integration's default), locked
+ * for this transaction; rows another scheduler holds are skipped (SKIP LOCKED).
+ */
+export async function lockScheduledTenants(client: pg.PoolClient) {
+  const { rows } = await client.query<{
+    id: string;
+    account_id: string;
+    created_at: Date;
+    cron_fired_at: Date | null;
+    schedule: Schedule;
+  }>(
+    `SELECT t.id, t.account_id, t.created_at, t.cron_fired_at,
+            CASE WHEN t.schedule_is_default THEN i.default_schedule ELSE t.schedule END AS schedule
+       FROM tenants t JOIN integrations i ON i.id = t.integration_id
+      WHERE t.archived_at IS NULL AND NOT t.paused
+        AND CASE WHEN t.schedule_is_default THEN i.default_schedule ELSE t.schedule END IS NOT NULL
+      FOR UPDATE OF t SKIP LOCKED`,
+  );
+  return rows;
+}
+
+/** Remembers the last schedule fire handled for a tenant (missed fires collapse into one). */
+export async function setCronFiredAt(q: Queryable, tenantId: string, firedAt: Date): Promise<void> {
+  await q.query('UPDATE tenants SET cron_fired_at = $2 WHERE id = $1', [tenantId, firedAt]);
+}
+
+/** What a successful run changes on its tenant (see runs/queue.ts `RunResult`). */
+export interface RunEffects {
+  lastSuccessfulStdout?: string;
+  dynamicConfigs?: Record<string, unknown>;
+  metadataPatch?: Record<string, unknown>;
+}
+
+export async function applyRunEffects(q: Queryable, tenantId: string, effects: RunEffects): Promise<void> {
+  await q.query(
+    `UPDATE tenants SET
+       last_successful_stdout = CASE WHEN $2::boolean THEN $3 ELSE last_successful_stdout END,
+       dynamic_configs = CASE WHEN $4::jsonb IS NULL THEN dynamic_configs
+                              ELSE coalesce(dynamic_configs, '{}'::jsonb) || $4::jsonb END,
+       metadata = metadata || coalesce($5::jsonb, '{}'::jsonb)
+     WHERE id = $1`,
+    [
+      tenantId,
+      effects.lastSuccessfulStdout !== undefined,
+      effects.lastSuccessfulStdout ?? null,
+      effects.dynamicConfigs ? JSON.stringify(effects.dynamicConfigs) : null,
+      effects.metadataPatch ? JSON.stringify(effects.metadataPatch) : null,
+    ],
+  );
+}

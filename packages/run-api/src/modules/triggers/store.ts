@@ -127,6 +127,11 @@ export async function insertEventTriggers(
   return rows.map((r) => ({ tenant_id: r.tenant_id, trigger_id: r.id }));
 }
 
+/** Wakes the workers (with the commit, inside a transaction). */
+export async function notifyWorkers(q: Queryable): Promise<void> {
+  await q.query(`SELECT pg_notify('${TRIGGERS_CHANNEL}', '')`);
+}
+
 const WAKE_GAP_MS = 5;
 const wakers = new WeakMap<object, { inFlight: boolean; again: boolean }>();
 
@@ -155,7 +160,7 @@ export function wakeWorkers(db: Pick<pg.Pool, 'query'>): void {
       if (current.again) setTimeout(send, WAKE_GAP_MS);
       else current.inFlight = false;
     };
-    db.query(`SELECT pg_notify('${TRIGGERS_CHANNEL}', '')`).then(next, next);
+    notifyWorkers(db).then(next, next);
   };
   send();
 }
@@ -182,4 +187,36 @@ export async function readTriggerStatus(
     run_id: row.run_id,
     run_status: row.status,
   };
+}
+
+// ---- Claims: the run a trigger goes into -----------------------------------------------------------
+
+export interface WaitingTriggerRow {
+  id: string;
+  source: TriggerSource;
+  mode: RunMode;
+  event: string | null;
+  payload: Buffer | null;
+  payload_headers: Record<string, string> | null;
+  created_at: Date;
+}
+
+/** A tenant's waiting triggers of one queue, oldest first, locked for the claiming transaction. */
+export async function lockWaitingTriggers(client: pg.PoolClient, tenantId: string, queue: 'cron' | 'other'): Promise<WaitingTriggerRow[]> {
+  const { rows } = await client.query<WaitingTriggerRow>(
+    `SELECT id, source, mode, event, payload, payload_headers, created_at
+       FROM triggers WHERE tenant_id = $1 AND queue = $2 AND run_id IS NULL
+      ORDER BY created_at, id FOR UPDATE`,
+    [tenantId, queue],
+  );
+  return rows;
+}
+
+export async function attachTriggersToRun(client: pg.PoolClient, runId: string, triggerIds: readonly string[]): Promise<void> {
+  await client.query('UPDATE triggers SET run_id = $1 WHERE id = ANY($2::uuid[])', [runId, triggerIds]);
+}
+
+/** Gives the triggers of lost runs back to the queue: they run again. */
+export async function returnTriggersOfRuns(client: pg.PoolClient, runIds: readonly string[]): Promise<void> {
+  await client.query('UPDATE triggers SET run_id = NULL WHERE run_id = ANY($1::uuid[])', [runIds]);
 }

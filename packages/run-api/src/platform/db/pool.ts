@@ -36,3 +36,21 @@ export async function withTransaction<T>(db: Db, work: (client: pg.PoolClient) =
     client.release();
   }
 }
+
+/**
+ * Runs `work` while holding a session-level advisory lock on `key` (one holder across every
+ * process on the database), on a client of its own.
+ */
+export async function withAdvisoryLock<T>(db: Db, key: string, work: () => Promise<T>): Promise<T> {
+  const client = await db.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
+    try {
+      return await work();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [key]);
+    }
+  } finally {
+    client.release();
+  }
+}

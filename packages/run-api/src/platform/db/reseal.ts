@@ -4,7 +4,6 @@
  * so a value the server wrote meanwhile is never replaced by stale data: it is looked at again on
  * the next pass. Passes repeat until one finds nothing left under an old key.
  */
-import type pg from 'pg';
 import { sealedKeyId, type SecretBox } from '../crypto/secret-box.ts';
 import type { Queryable } from './pool.ts';
 

@@ -1,0 +1,280 @@
+/**
+ * The runs module's SQL: `runs` and `run_log_lines` are read and written here only. Claims read
+ * the triggers and tenants they pick from; what they change there goes through those modules.
+ */
+import type pg from 'pg';
+import type { PandiumSpec } from '@pan/pandium-yaml';
+import type { Run, RunMode, RunPage, RunStatus, RunLogLine, RunTriggerSummary } from '@pan/contract';
+import type { Queryable, Scope } from '../../platform/db/pool.ts';
+import type { LogLine } from '../runner/types.ts';
+import { tenantReleaseIdSql } from '../catalog/sql.ts';
+import { NOTIFICATIONS_CHANNEL, queueRunEventSql } from '../notifications/sql.ts';
+import { TRIGGERS_CHANNEL } from '../triggers/store.ts';
+import type { RunResult } from './queue.ts';
+
+/** Workers LISTEN here too: a run ended (its log stream can close). Payload: the run id. */
+export const RUN_END_CHANNEL = 'pan_run_end';
+
+// ---- Claims, leases, the end of a run -------------------------------------------------------------
+
+/**
+ * The tenant to run next, locked: one with waiting triggers, active, unpaused and not running;
+ * waiting cron triggers first, then the longest waiting. Null when none is both waiting and free.
+ */
+export async function pickWaitingTenant(client: pg.PoolClient): Promise<{ id: string; has_cron: boolean } | null> {
+  const { rows } = await client.query<{ id: string; has_cron: boolean }>(
+    `SELECT t.id, q.has_cron
+       FROM (SELECT tenant_id, bool_or(queue = 'cron') AS has_cron, min(created_at) AS oldest
+               FROM triggers WHERE run_id IS NULL GROUP BY tenant_id) q
+       JOIN tenants t ON t.id = q.tenant_id
+      WHERE t.archived_at IS NULL AND NOT t.paused
+        AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.tenant_id = t.id AND r.status = 'Running')
+      ORDER BY q.has_cron DESC, q.oldest
+      LIMIT 1
+      FOR UPDATE OF t SKIP LOCKED`,
+  );
+  return rows[0] ?? null;
+}
+
+/** Inserts the Running run of a tenant (its release by the channel rule) and reads what the runner needs. */
+export async function insertRun(
+  client: pg.PoolClient,
+  run: { tenantId: string; queue: 'cron' | 'other'; mode: RunMode; triggers: RunTriggerSummary[]; workerId: string; leaseMs: number },
+) {
+  const { rows } = await client.query<{
+    run_id: string;
+    account_id: string;
+    integration_id: string;
+    integration_name: string;
+    release_id: string;
+    release_version: string;
+    spec: PandiumSpec;
+    configs: Record<string, unknown>;
+    metadata: Record<string, unknown>;
+    webhook_token: string;
+    last_successful_stdout: string | null;
+    user_sub: string;
+  }>(
+    `WITH tenant AS (
+       SELECT t.*, i.name AS integration_name,
+              ${tenantReleaseIdSql('t')} AS release_id
+         FROM tenants t JOIN integrations i ON i.id = t.integration_id
+        WHERE t.id = $1
+     ), run AS (
+       INSERT INTO runs (account_id, tenant_id, release_id, queue, mode, triggers, worker_id, lease_expires_at)
+       SELECT account_id, id, release_id, $2, $3, $4, $5, clock_timestamp() + make_interval(secs => $6::float8 / 1000)
+         FROM tenant
+       RETURNING id
+     )
+     SELECT run.id AS run_id, tenant.account_id, tenant.integration_id, tenant.integration_name,
+            r.id AS release_id, r.version AS release_version, r.spec, tenant.configs, tenant.metadata,
+            tenant.webhook_token, tenant.last_successful_stdout, tenant.user_sub
+       FROM run, tenant JOIN releases r ON r.id = tenant.release_id`,
+    [run.tenantId, run.queue, run.mode, JSON.stringify(run.triggers), run.workerId, run.leaseMs],
+  );
+  return rows[0]!;
+}
+
+/** The tenant's last run (`last`) and its last successful one, before `runId`. */
+export async function readPreviousRuns(client: pg.PoolClient, tenantId: string, runId: string) {
+  const { rows } = await client.query<{ started_at: Date; ended_at: Date | null; status: RunStatus; last: boolean }>(
+    `(SELECT started_at, ended_at, status, true AS last FROM runs
+       WHERE tenant_id = $1 AND id <> $2 AND status <> 'Lost' ORDER BY started_at DESC LIMIT 1)
+     UNION ALL
+     (SELECT started_at, ended_at, status, false FROM runs
+       WHERE tenant_id = $1 AND status = 'Succeeded' ORDER BY started_at DESC LIMIT 1)`,
+    [tenantId, runId],
+  );
+  return rows;
+}
+
+export async function renewLease(db: Queryable, runId: string, workerId: string, leaseMs: number): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE runs SET lease_expires_at = clock_timestamp() + make_interval(secs => $3::float8 / 1000)
+      WHERE id = $1 AND worker_id = $2 AND status = 'Running'`,
+    [runId, workerId, leaseMs],
+  );
+  return rowCount === 1;
+}
+
+/**
+ * Ends a Running run of this worker, with its `run.finished` / `run.failed` notification (when
+ * the account wants one) in the same statement. Null when the run was no longer this worker's.
+ */
+export async function endRun(client: pg.PoolClient, runId: string, workerId: string, result: RunResult): Promise<{ tenantId: string; queued: number } | null> {
+  const { rows } = await client.query<{ tenant_id: string; queued: number }>(
+    `WITH ended AS (
+         UPDATE runs SET status = $3, ended_at = clock_timestamp(), exit_code = $4, stdout_json = $5,
+                output_note = $6, log_truncated = $7
+          WHERE id = $1 AND worker_id = $2 AND status = 'Running'
+          RETURNING id, account_id, tenant_id, status, mode, started_at, ended_at, exit_code
+       ), queued AS (${queueRunEventSql('ended')})
+       SELECT tenant_id, (SELECT count(*) FROM queued)::int AS queued FROM ended`,
+    [runId, workerId, result.status, result.exitCode, result.stdoutJson ?? null, result.outputNote ?? null, result.logTruncated],
+  );
+  return rows[0] ? { tenantId: rows[0].tenant_id, queued: rows[0].queued } : null;
+}
+
+/** Tells log streams and workers that the run ended (and the deliverers, when it queued a notification). */
+export async function notifyRunEnded(client: pg.PoolClient, runId: string, { wakeDeliverers }: { wakeDeliverers: boolean }): Promise<void> {
+  const deliverers = wakeDeliverers ? `, pg_notify('${NOTIFICATIONS_CHANNEL}', '')` : '';
+  await client.query(`SELECT pg_notify('${RUN_END_CHANNEL}', $1), pg_notify('${TRIGGERS_CHANNEL}', '')${deliverers}`, [runId]);
+}
+
+/**
+ * Marks Running runs whose lease expired as Lost (or every Running run of `workerId`, a worker
+ * that stops giving its own back); returns their ids.
+ */
+export async function markLostRuns(client: pg.PoolClient, workerId: string | undefined): Promise<string[]> {
+  const { rows } = await client.query<{ id: string }>(
+    `UPDATE runs SET status = 'Lost', ended_at = clock_timestamp(),
+            output_note = 'The worker running it stopped answering; its triggers went back to the queue.'
+      WHERE status = 'Running' AND (($1::text IS NULL AND lease_expires_at < clock_timestamp()) OR worker_id = $1)
+      RETURNING id`,
+    [workerId ?? null],
+  );
+  return rows.map((r) => r.id);
+}
+
+export async function notifyRunsLost(client: pg.PoolClient, runIds: readonly string[]): Promise<void> {
+  for (const id of runIds) await client.query(`SELECT pg_notify('${RUN_END_CHANNEL}', $1)`, [id]);
+  await client.query(`SELECT pg_notify('${TRIGGERS_CHANNEL}', '')`);
+}
+
+// ---- Synchronous calls: the run a trigger ended in -----------------------------------------------
+
+export interface EndedRunRow {
+  run_id: string;
+  trigger_id: string;
+  status: RunStatus;
+  stdout_json: string | null;
+}
+
+/** The ended (not Running, not Lost) run a trigger went into, or null. */
+export async function readEndedRunOfTrigger(q: Queryable, triggerId: string): Promise<EndedRunRow | null> {
+  const { rows } = await q.query<EndedRunRow>(
+    `SELECT r.id AS run_id, tr.id AS trigger_id, r.status, r.stdout_json FROM triggers tr JOIN runs r ON r.id = tr.run_id
+      WHERE tr.id = $1 AND r.status NOT IN ('Running', 'Lost')`,
+    [triggerId],
+  );
+  return rows[0] ?? null;
+}
+
+/** Of `triggerIds`, those that went into `runId`, once it has ended. */
+export async function readEndedRunsOfTriggers(q: Queryable, runId: string, triggerIds: string[]): Promise<EndedRunRow[]> {
+  const { rows } = await q.query<EndedRunRow>(
+    `SELECT r.id AS run_id, tr.id AS trigger_id, r.status, r.stdout_json FROM triggers tr JOIN runs r ON r.id = tr.run_id
+      WHERE tr.run_id = $1 AND tr.id = ANY($2::uuid[]) AND r.status NOT IN ('Running', 'Lost')`,
+    [runId, triggerIds],
+  );
+  return rows;
+}
+
+// ---- History ---------------------------------------------------------------------------------------
+
+/** The host API's sortable run fields and their columns. */
+export const RUN_SORT = { started_date: 'r.started_at', ended_date: 'r.ended_at', status: 'r.status', mode: 'r.mode' };
+
+interface RunRow {
+  id: string;
+  tenant_id: string;
+  mode: RunMode;
+  status: RunStatus;
+  started_at: Date;
+  ended_at: Date | null;
+  exit_code: number | null;
+  release_id: string;
+  release_version: string;
+  triggers: RunTriggerSummary[];
+  log_lines: number;
+  log_truncated: boolean;
+  output_note: string | null;
+}
+
+const RUN_SELECT = `
+  SELECT r.id, r.tenant_id, r.mode, r.status, r.started_at, r.ended_at, r.exit_code, r.release_id,
+         rel.version AS release_version, r.triggers, r.log_lines, r.log_truncated, r.output_note
+    FROM runs r
+    JOIN tenants t ON t.id = r.tenant_id
+    JOIN releases rel ON rel.id = r.release_id
+   WHERE r.account_id = $1 AND ($2::text IS NULL OR t.user_sub = $2)`;
+
+function toRun(row: RunRow): Run {
+  return {
+    id: row.id,
+    tenant_id: row.tenant_id,
+    mode: row.mode,
+    status: row.status,
+    started_at: row.started_at.toISOString(),
+    ended_at: row.ended_at?.toISOString() ?? null,
+    duration_ms: row.ended_at ? row.ended_at.getTime() - row.started_at.getTime() : null,
+    exit_code: row.exit_code,
+    release: { id: row.release_id, version: row.release_version },
+    triggers: row.triggers,
+    log_lines: row.log_lines,
+    log_truncated: row.log_truncated,
+    output_note: row.output_note,
+  };
+}
+
+export async function readRun(q: Queryable, scope: Scope, runId: string): Promise<Run | null> {
+  const { rows } = await q.query<RunRow>(`${RUN_SELECT} AND r.id = $3`, [scope.accountId, scope.sub ?? null, runId]);
+  return rows[0] ? toRun(rows[0]) : null;
+}
+
+/** A tenant's runs, newest first; `before` is a run id from the previous page. */
+export async function listRuns(
+  q: Queryable,
+  scope: Scope,
+  tenantId: string,
+  page: { limit: number; before?: string; skip?: number; orderBy?: string },
+): Promise<RunPage> {
+  // `before` is a cursor in the default order (newest first); `orderBy` is an allow-listed column
+  // and direction from the host API's `sort_by`, paged with `skip`.
+  const { rows } = await q.query<RunRow>(
+    `${RUN_SELECT} AND r.tenant_id = $3
+       AND ($4::uuid IS NULL OR (r.started_at, r.id) < (SELECT started_at, id FROM runs WHERE id = $4))
+     ORDER BY ${page.orderBy ?? 'r.started_at DESC'}, r.id DESC LIMIT $5 OFFSET $6`,
+    [scope.accountId, scope.sub ?? null, tenantId, page.before ?? null, page.limit + 1, page.skip ?? 0],
+  );
+  const more = rows.length > page.limit;
+  const runs = rows.slice(0, page.limit).map(toRun);
+  return { runs, next_before: more ? runs[runs.length - 1]!.id : null };
+}
+
+// ---- Logs ------------------------------------------------------------------------------------------
+
+/** API processes LISTEN here for new log lines. Payload: the run id. */
+export const RUN_LOG_CHANNEL = 'pan_run_log';
+
+/** Stores a batch of a run's stderr lines and tells the log streams, in one round trip. */
+export async function appendLogLines(q: Queryable, runId: string, lines: readonly LogLine[]): Promise<void> {
+  if (lines.length === 0) return;
+  await q.query(
+    `WITH ins AS (
+       INSERT INTO run_log_lines (run_id, seq, at, line)
+       SELECT $1, * FROM unnest($2::int[], $3::timestamptz[], $4::text[])
+       ON CONFLICT DO NOTHING
+       RETURNING seq
+     )
+     UPDATE runs SET log_lines = greatest(log_lines, (SELECT max(seq) FROM ins))
+      WHERE id = $1
+     RETURNING pg_notify('${RUN_LOG_CHANNEL}', $1::text)`,
+    [runId, lines.map((l) => l.seq), lines.map((l) => l.at), lines.map((l) => l.line.replaceAll('\u0000', ''))],
+  );
+}
+
+/** Lines after `afterSeq`, in order, at most `limit`. */
+export async function readLogLines(q: Queryable, runId: string, afterSeq: number, limit = 5000): Promise<RunLogLine[]> {
+  const { rows } = await q.query<{ seq: number; at: Date; line: string }>(
+    'SELECT seq, at, line FROM run_log_lines WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+    [runId, afterSeq, limit],
+  );
+  return rows.map((r) => ({ seq: r.seq, at: r.at.toISOString(), line: r.line }));
+}
+
+/** A run's status and how many log lines it has stored. */
+export async function readRunProgress(q: Queryable, runId: string): Promise<{ status: RunStatus; log_lines: number } | null> {
+  const { rows } = await q.query<{ status: RunStatus; log_lines: number }>('SELECT status, log_lines FROM runs WHERE id = $1', [runId]);
+  return rows[0] ?? null;
+}
