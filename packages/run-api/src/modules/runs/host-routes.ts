@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { badRequest, notFound } from '../../platform/errors.ts';
+import { ERRORS, notFound, panError } from '../../platform/errors.ts';
 import { queueTrigger } from '../triggers/service.ts';
 import { answerSynchronously, useRunEndWaiter, wantsSynchronous } from './sync-invocation.ts';
 import { readTriggerStatus } from '../triggers/store.ts';
@@ -17,7 +17,7 @@ export async function hostRunRoutes(app: FastifyInstance): Promise<void> {
       try {
         JSON.parse(body.toString('utf8'));
       } catch {
-        done(badRequest('PAN_ERR_REQUEST_MALFORMED_JSON', 'The body is not valid JSON'), undefined);
+        done(panError(ERRORS.REQUEST_MALFORMED_JSON, 'The body is not valid JSON'), undefined);
         return;
       }
     }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { withTransaction } from '../../platform/db/pool.ts';
-import { badRequest, notFound } from '../../platform/errors.ts';
+import { ERRORS, notFound, panError } from '../../platform/errors.ts';
 import { listRuns, readRun } from '../runs/history.ts';
 import { sendLogText, streamLog, wantsEventStream } from '../runs/log-responses.ts';
 import { archiveTenant, setPaused } from './store.ts';
@@ -91,7 +91,7 @@ export async function hostTenantRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const { user_name: userName, integration, integration_id: integrationId, ...install } = request.body;
       if (integration && integrationId && integration !== integrationId) {
-        throw badRequest('PAN_ERR_REQUEST_INVALID', 'integration_id: names another integration than integration; send one of them', {
+        throw panError(ERRORS.REQUEST_INVALID, 'integration_id: names another integration than integration; send one of them', {
           errors: [{ field: 'integration_id', message: 'differs from integration' }],
         });
       }
@@ -140,7 +140,7 @@ export async function hostTenantRoutes(app: FastifyInstance): Promise<void> {
       const scope = { accountId: request.hostAccount.accountId };
       const paging = readPaging(request.query, RUN_FIELDS, 'started_date__DESC');
       if (request.query.before && (request.query.sort_by || request.query.skip)) {
-        throw badRequest('PAN_ERR_REQUEST_INVALID', 'before: a cursor in the default order; not with sort_by or skip', {
+        throw panError(ERRORS.REQUEST_INVALID, 'before: a cursor in the default order; not with sort_by or skip', {
           errors: [{ field: 'before', message: 'not with sort_by or skip' }],
         });
       }

@@ -1,7 +1,7 @@
 import type { EndUser } from '../accounts/end-user-token.ts';
 import type { RunMode, TriggerSource } from '@pan/contract';
 import type { Db } from '../../platform/db/pool.ts';
-import { conflict, forbidden, notFound } from '../../platform/errors.ts';
+import { ERRORS, notFound, panError } from '../../platform/errors.ts';
 import { findTenantInScope, type RunScope } from '../runs/history.ts';
 import { insertTrigger, wakeWorkers } from './store.ts';
 
@@ -18,7 +18,7 @@ export function userMay(user: EndUser, permission: RunPermission): boolean {
 
 export function requirePermission(user: EndUser, permission: RunPermission, what: string): void {
   if (!userMay(user, permission)) {
-    throw forbidden('PAN_ERR_PERMISSION_DENIED', `Your account does not allow you to ${what} (permission "${permission}")`);
+    throw panError(ERRORS.PERMISSION_DENIED, `Your account does not allow you to ${what} (permission "${permission}")`);
   }
 }
 
@@ -33,7 +33,7 @@ export interface TriggerRequest {
 export async function queueTrigger(db: Db, scope: RunScope, tenantId: string, request: TriggerRequest): Promise<string> {
   const tenant = await findTenantInScope(db, scope, tenantId);
   if (!tenant || tenant.archived) throw notFound('Tenant');
-  if (tenant.paused) throw conflict('PAN_ERR_TENANT_PAUSED', 'This integration is paused: resume it to run it');
+  if (tenant.paused) throw panError(ERRORS.TENANT_PAUSED, 'This integration is paused: resume it to run it');
   const id = await insertTrigger(db, { accountId: tenant.account_id, tenantId, ...request }, { notify: false });
   wakeWorkers(db);
   return id;

@@ -3,13 +3,13 @@
  * stored byte for byte (JSON, binary, multipart), up to `webhookBodyLimit` (413 before more is
  * read). With a per-tenant Standard Webhooks secret, the signature is checked and each
  * `webhook-id` is accepted once. 202 `{trigger_id}` only once the trigger row is committed.
- * A release with `webhook: {schema}` checks JSON bodies first (422 `PAN_ERR_WEBHOOK_INVALID`, nothing
+ * A release with `webhook: {schema}` checks JSON bodies first (422 `ERRORS.WEBHOOK_INVALID`, nothing
  * stored); `pan-synchronous: true` holds the call until the run ends (runs/sync-invocation.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { withTransaction } from '../../platform/db/pool.ts';
-import { authError, badRequest, conflict, notFound, unprocessable } from '../../platform/errors.ts';
+import { ERRORS, notFound, panError } from '../../platform/errors.ts';
 import { answerSynchronously, useRunEndWaiter, wantsSynchronous } from '../runs/sync-invocation.ts';
 import { insertTrigger, wakeWorkers } from './store.ts';
 import { tenantReleaseIdSql, validateWebhookBody } from './webhook-schema.ts';
@@ -81,7 +81,7 @@ export async function webhookRoutes(app: FastifyInstance): Promise<void> {
         try {
           parsed = JSON.parse(body.toString('utf8')) as unknown;
         } catch {
-          throw badRequest('PAN_ERR_REQUEST_MALFORMED_JSON', 'The body is declared as JSON but is not valid JSON');
+          throw panError(ERRORS.REQUEST_MALFORMED_JSON, 'The body is declared as JSON but is not valid JSON');
         }
       }
       const headers = payloadHeaders(request.headers);
@@ -122,12 +122,12 @@ async function slowPath(app: FastifyInstance, token: string, body: Buffer, heade
   );
   const tenant = rows[0];
   if (!tenant) throw notFound('Webhook');
-  if (tenant.paused) throw conflict('PAN_ERR_TENANT_PAUSED', 'This integration is paused; the webhook was not accepted');
+  if (tenant.paused) throw panError(ERRORS.TENANT_PAUSED, 'This integration is paused; the webhook was not accepted');
   const checkBody = () => {
     if (parsed === NOT_JSON || !tenant.schema || !tenant.release_id) return;
     const errors = validateWebhookBody(tenant.release_id, tenant.schema, parsed);
     if (errors.length > 0) {
-      throw unprocessable('PAN_ERR_WEBHOOK_INVALID', "The webhook body does not match the integration's webhook schema", { errors });
+      throw panError(ERRORS.WEBHOOK_INVALID, "The webhook body does not match the integration's webhook schema", { errors });
     }
   };
   if (!tenant.webhook_secret_sealed) {
@@ -140,7 +140,7 @@ async function slowPath(app: FastifyInstance, token: string, body: Buffer, heade
     new Webhook(secret).verify(body, headers);
   } catch (error) {
     const why = error instanceof WebhookVerificationError ? error.message : 'the signature could not be checked';
-    throw authError('PAN_ERR_WEBHOOK_SIGNATURE_INVALID', `Webhook signature refused: ${why}`);
+    throw panError(ERRORS.WEBHOOK_SIGNATURE_INVALID, `Webhook signature refused: ${why}`);
   }
   checkBody();
   const webhookId = headers['webhook-id']!;
@@ -149,7 +149,7 @@ async function slowPath(app: FastifyInstance, token: string, body: Buffer, heade
       tenant.id,
       webhookId,
     ]);
-    if (fresh.rowCount === 0) throw authError('PAN_ERR_WEBHOOK_REPLAYED', `Webhook ${webhookId} was already received`);
+    if (fresh.rowCount === 0) throw panError(ERRORS.WEBHOOK_REPLAYED, `Webhook ${webhookId} was already received`);
     return insertTrigger(client, { accountId: tenant.account_id, tenantId: tenant.id, source: 'webhook', mode: 'webhook', payload: { body, headers } }, { notify: false });
   });
 }
