@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { authError } from '../platform/errors.ts';
+import { ERRORS, panError } from '../platform/errors.ts';
 import { authenticateApiKey } from '../modules/accounts/api-key.ts';
 import type { EndUser } from '../modules/accounts/end-user-token.ts';
 
@@ -25,16 +25,16 @@ export async function refuseTokenInUrl(request: FastifyRequest): Promise<void> {
   const query = new URLSearchParams(request.url.slice(queryStart + 1));
   for (const [name, value] of query) {
     if (/^(token|access_token|id_token|jwt|authorization)$/i.test(name) || JWT_SHAPE.test(value)) {
-      throw authError('PAN_ERR_AUTH_TOKEN_IN_URL', 'Send the token in the Authorization header, never in the URL');
+      throw panError(ERRORS.AUTH_TOKEN_IN_URL, 'Send the token in the Authorization header, never in the URL');
     }
   }
 }
 
 export async function requireEndUser(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
   const header = request.headers.authorization;
-  if (!header) throw authError('PAN_ERR_AUTH_MISSING', 'An Authorization: Bearer <token> header is required');
+  if (!header) throw panError(ERRORS.AUTH_MISSING, 'An Authorization: Bearer <token> header is required');
   const match = /^Bearer ([\w.~+/=-]+)$/.exec(header);
-  if (!match) throw authError('PAN_ERR_AUTH_MALFORMED', 'The Authorization header must be "Bearer <token>"');
+  if (!match) throw panError(ERRORS.AUTH_MALFORMED, 'The Authorization header must be "Bearer <token>"');
   request.endUser = await request.server.tokens.verify(match[1]!);
 }
 

@@ -1,13 +1,13 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { PanError } from './errors.ts';
+import { ERRORS, PanError, type ErrorEntry } from './errors.ts';
 
 /** Fastify's own error codes, mapped onto the catalogue. */
-const FASTIFY_ERRORS: Record<string, { statusCode: number; code: string }> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: { statusCode: 413, code: 'PAN_ERR_REQUEST_TOO_LARGE' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { statusCode: 415, code: 'PAN_ERR_REQUEST_UNSUPPORTED_MEDIA_TYPE' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { statusCode: 400, code: 'PAN_ERR_REQUEST_MALFORMED' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { statusCode: 400, code: 'PAN_ERR_REQUEST_MALFORMED_JSON' },
-  FST_ERR_CTP_INVALID_JSON_BODY: { statusCode: 400, code: 'PAN_ERR_REQUEST_MALFORMED_JSON' },
+const FASTIFY_ERRORS: Record<string, ErrorEntry> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: ERRORS.REQUEST_TOO_LARGE,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: ERRORS.REQUEST_UNSUPPORTED_MEDIA_TYPE,
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: ERRORS.REQUEST_MALFORMED,
+  FST_ERR_CTP_EMPTY_JSON_BODY: ERRORS.REQUEST_MALFORMED_JSON,
+  FST_ERR_CTP_INVALID_JSON_BODY: ERRORS.REQUEST_MALFORMED_JSON,
 };
 
 /** One error handler: a catalogue code for every answer, no internals on 5xx. */
@@ -33,40 +33,43 @@ export function installErrorHandler(app: FastifyInstance): void {
         return { field, message };
       });
       const first = errors[0];
-      return reply.status(400).send({
-        statusCode: 400,
-        code: 'PAN_ERR_REQUEST_INVALID',
-        error: 'Bad Request',
+      const invalid = ERRORS.REQUEST_INVALID;
+      return reply.status(invalid.status).send({
+        statusCode: invalid.status,
+        code: invalid.code,
+        error: statusText(invalid.status),
         message: `${error.validationContext ?? 'request'}${first?.field ? ` ${first.field}` : ''}: ${first?.message ?? error.message}`,
         errors,
       });
     }
     // JSON.parse failures surface as a SyntaxError with statusCode 400.
     const mapped = (error.code && FASTIFY_ERRORS[error.code])
-      ?? (error instanceof SyntaxError ? { statusCode: 400, code: 'PAN_ERR_REQUEST_MALFORMED_JSON' } : undefined);
+      ?? (error instanceof SyntaxError ? ERRORS.REQUEST_MALFORMED_JSON : undefined);
     if (mapped) {
-      return reply.status(mapped.statusCode).send({
-        statusCode: mapped.statusCode,
+      return reply.status(mapped.status).send({
+        statusCode: mapped.status,
         code: mapped.code,
-        error: statusText(mapped.statusCode),
+        error: statusText(mapped.status),
         message: error.message,
       });
     }
-    const statusCode = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    // Any other client error keeps Fastify's 4xx status under the catalogue's REQUEST_INVALID code.
+    const statusCode = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : ERRORS.INTERNAL.status;
     if (statusCode >= 500) request.log.error({ err: error }, 'request failed');
     return reply.status(statusCode).send({
       statusCode,
-      code: statusCode >= 500 ? 'PAN_ERR_INTERNAL' : 'PAN_ERR_REQUEST_INVALID',
+      code: statusCode >= 500 ? ERRORS.INTERNAL.code : ERRORS.REQUEST_INVALID.code,
       error: statusText(statusCode),
       message: statusCode >= 500 ? 'Something went wrong on our side' : error.message,
     });
   });
 
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send({
-      statusCode: 404,
-      code: 'PAN_ERR_ROUTE_NOT_FOUND',
-      error: 'Not Found',
+    const { status, code } = ERRORS.ROUTE_NOT_FOUND;
+    reply.status(status).send({
+      statusCode: status,
+      code,
+      error: statusText(status),
       message: `No route ${request.method} ${request.url.split('?')[0]}`,
     });
   });

@@ -1,6 +1,8 @@
 /**
  * The one catalogue of API errors. Every error answer is
- * `{statusCode, code, error, message}` with a `PAN_ERR_<AREA>_<WHAT>` code.
+ * `{statusCode, code, error, message}` with a `PAN_ERR_<AREA>_<WHAT>` code, and every code the
+ * server can answer is declared here, once, with its HTTP status (the OpenAPI document lists them).
+ * No other file spells a code (test/platform/error-catalogue.test.ts): throw `panError(ERRORS.X, ...)`.
  */
 export class PanError extends Error {
   constructor(
@@ -15,39 +17,183 @@ export class PanError extends Error {
   }
 }
 
-export type AuthErrorCode =
-  | 'PAN_ERR_AUTH_MISSING'
-  | 'PAN_ERR_AUTH_MALFORMED'
-  | 'PAN_ERR_AUTH_TOKEN_IN_URL'
-  | 'PAN_ERR_AUTH_ALG_NOT_ALLOWED'
-  | 'PAN_ERR_AUTH_UNKNOWN_ISSUER'
-  | 'PAN_ERR_AUTH_UNKNOWN_KID'
-  | 'PAN_ERR_AUTH_BAD_SIGNATURE'
-  | 'PAN_ERR_AUTH_BAD_AUDIENCE'
-  | 'PAN_ERR_AUTH_BAD_ISSUER'
-  | 'PAN_ERR_AUTH_TOKEN_EXPIRED'
-  | 'PAN_ERR_AUTH_NOT_YET_VALID'
-  | 'PAN_ERR_AUTH_TOKEN_TOO_OLD'
-  | 'PAN_ERR_AUTH_LIFETIME_TOO_LONG'
-  | 'PAN_ERR_AUTH_CLAIM_MISSING'
-  | 'PAN_ERR_AUTH_CLAIM_INVALID'
-  | 'PAN_ERR_AUTH_KEYS_UNAVAILABLE'
-  | 'PAN_ERR_AUTH_API_KEY_INVALID'
-  | 'PAN_ERR_WEBHOOK_SIGNATURE_INVALID'
-  | 'PAN_ERR_WEBHOOK_REPLAYED';
+export interface ErrorEntry {
+  /** `PAN_ERR_<AREA>_<WHAT>`, the key of the entry prefixed: what clients compare against. */
+  readonly code: string;
+  /** The HTTP status it is answered with. */
+  readonly status: number;
+  /** When it is answered (one line, for the OpenAPI document). */
+  readonly description: string;
+  /** The one other status some of its answers have (the description says when): `panError` may pick it. */
+  readonly alsoStatus?: number;
+}
 
-export const authError = (code: AuthErrorCode, message: string) => new PanError(401, code, message);
+export const ERRORS = {
+  // The request itself (mostly Fastify's own errors, mapped by error-handler.ts).
+  REQUEST_INVALID: {
+    code: 'PAN_ERR_REQUEST_INVALID',
+    status: 400,
+    description: 'A parameter, query or body field is not valid (errors names the fields); also any other 4xx Fastify reports, with its status',
+  },
+  REQUEST_MALFORMED: { code: 'PAN_ERR_REQUEST_MALFORMED', status: 400, description: 'The Content-Length does not match the body' },
+  REQUEST_MALFORMED_JSON: { code: 'PAN_ERR_REQUEST_MALFORMED_JSON', status: 400, description: 'A JSON body is empty or not valid JSON' },
+  REQUEST_TOO_LARGE: { code: 'PAN_ERR_REQUEST_TOO_LARGE', status: 413, description: 'The body is larger than the configured body limit' },
+  REQUEST_UNSUPPORTED_MEDIA_TYPE: {
+    code: 'PAN_ERR_REQUEST_UNSUPPORTED_MEDIA_TYPE',
+    status: 415,
+    description: 'The Content-Type of the body is not one the route accepts',
+  },
+  ROUTE_NOT_FOUND: { code: 'PAN_ERR_ROUTE_NOT_FOUND', status: 404, description: 'No route has this method and path' },
+  NOT_FOUND: { code: 'PAN_ERR_NOT_FOUND', status: 404, description: 'The resource does not exist, or is not yours' },
+  INTERNAL: { code: 'PAN_ERR_INTERNAL', status: 500, description: 'Something went wrong on the server (no internals are shown)' },
 
-export const notFound = (what: string) => new PanError(404, 'PAN_ERR_NOT_FOUND', `${what} not found`);
+  // Authentication: the host's API key, the end user's token.
+  AUTH_API_KEY_INVALID: { code: 'PAN_ERR_AUTH_API_KEY_INVALID', status: 401, description: 'The X-API-KEY header is missing, or names no valid key' },
+  AUTH_MISSING: { code: 'PAN_ERR_AUTH_MISSING', status: 401, description: 'No Authorization: Bearer header was sent' },
+  AUTH_MALFORMED: {
+    code: 'PAN_ERR_AUTH_MALFORMED',
+    status: 401,
+    description: 'The Authorization header is not "Bearer <token>", or the token is not a well-formed JWT',
+  },
+  AUTH_TOKEN_IN_URL: { code: 'PAN_ERR_AUTH_TOKEN_IN_URL', status: 401, description: 'A token was sent in the URL instead of the Authorization header' },
+  AUTH_ALG_NOT_ALLOWED: {
+    code: 'PAN_ERR_AUTH_ALG_NOT_ALLOWED',
+    status: 401,
+    description: "The token's algorithm is not accepted, or the account has no key for it",
+  },
+  AUTH_UNKNOWN_ISSUER: { code: 'PAN_ERR_AUTH_UNKNOWN_ISSUER', status: 401, description: "The token's issuer is not a known account" },
+  AUTH_UNKNOWN_KID: { code: 'PAN_ERR_AUTH_UNKNOWN_KID', status: 401, description: "No key of the account matches the token's kid" },
+  AUTH_BAD_SIGNATURE: { code: 'PAN_ERR_AUTH_BAD_SIGNATURE', status: 401, description: "The token's signature does not verify" },
+  AUTH_BAD_AUDIENCE: { code: 'PAN_ERR_AUTH_BAD_AUDIENCE', status: 401, description: "The token's aud is not this marketplace" },
+  AUTH_BAD_ISSUER: { code: 'PAN_ERR_AUTH_BAD_ISSUER', status: 401, description: "The token's iss does not match the account" },
+  AUTH_TOKEN_EXPIRED: { code: 'PAN_ERR_AUTH_TOKEN_EXPIRED', status: 401, description: 'The token has expired' },
+  AUTH_NOT_YET_VALID: { code: 'PAN_ERR_AUTH_NOT_YET_VALID', status: 401, description: "The token's nbf is in the future" },
+  AUTH_TOKEN_TOO_OLD: { code: 'PAN_ERR_AUTH_TOKEN_TOO_OLD', status: 401, description: 'The token was issued too long ago' },
+  AUTH_LIFETIME_TOO_LONG: { code: 'PAN_ERR_AUTH_LIFETIME_TOO_LONG', status: 401, description: 'The token lives longer than the maximum allowed' },
+  AUTH_CLAIM_MISSING: { code: 'PAN_ERR_AUTH_CLAIM_MISSING', status: 401, description: 'The token lacks a required claim' },
+  AUTH_CLAIM_INVALID: { code: 'PAN_ERR_AUTH_CLAIM_INVALID', status: 401, description: 'A claim of the token (sub, iat, xti...) is not valid' },
+  AUTH_KEYS_UNAVAILABLE: {
+    code: 'PAN_ERR_AUTH_KEYS_UNAVAILABLE',
+    status: 401,
+    description: "The account's key set could not be fetched, or the token could not be verified for another reason",
+  },
+  PERMISSION_DENIED: { code: 'PAN_ERR_PERMISSION_DENIED', status: 403, description: "The end user's token does not grant the permission this needs" },
 
-export const badRequest = (code: string, message: string, details?: Record<string, unknown>) =>
-  new PanError(400, code, message, details);
+  // The host's catalog: integrations and their releases.
+  INTEGRATION_EXTERNAL_URL_REQUIRED: {
+    code: 'PAN_ERR_INTEGRATION_EXTERNAL_URL_REQUIRED',
+    status: 422,
+    description: 'An external integration was sent without an external_url',
+  },
+  INTEGRATION_UNKNOWN_CATEGORY: {
+    code: 'PAN_ERR_INTEGRATION_UNKNOWN_CATEGORY',
+    status: 422,
+    description: 'An integration names categories the account does not have',
+  },
+  RELEASE_EMPTY: { code: 'PAN_ERR_RELEASE_EMPTY', status: 400, description: 'A release upload has no tar.gz body' },
+  RELEASE_BAD_ARCHIVE: { code: 'PAN_ERR_RELEASE_BAD_ARCHIVE', status: 422, description: 'A release body is not a safe, readable tar.gz with a PANDIUM.yaml at its root' },
+  RELEASE_INVALID_PANDIUM_YAML: {
+    code: 'PAN_ERR_RELEASE_INVALID_PANDIUM_YAML',
+    status: 422,
+    description: "A release's PANDIUM.yaml is not valid (errors gives line and column)",
+  },
+  RELEASE_UNKNOWN_CONNECTOR: {
+    code: 'PAN_ERR_RELEASE_UNKNOWN_CONNECTOR',
+    status: 422,
+    description: "A release's PANDIUM.yaml names connectors the account does not define",
+  },
+  RELEASE_VERSION_EXISTS: {
+    code: 'PAN_ERR_RELEASE_VERSION_EXISTS',
+    status: 409,
+    description: 'A release version already exists with other content',
+  },
+  SCHEDULE_INVALID: { code: 'PAN_ERR_SCHEDULE_INVALID', status: 422, description: "A schedule (a tenant's or an integration's default) is not valid" },
 
-export const unprocessable = (code: string, message: string, details?: Record<string, unknown>) =>
-  new PanError(422, code, message, details);
+  // Tenants: installing, updating, running.
+  TENANT_INTEGRATION_NOT_FOUND: {
+    code: 'PAN_ERR_TENANT_INTEGRATION_NOT_FOUND',
+    status: 422,
+    description: 'The integration to install does not exist or is not available to the user',
+  },
+  TENANT_INTEGRATION_EXTERNAL: {
+    code: 'PAN_ERR_TENANT_INTEGRATION_EXTERNAL',
+    status: 422,
+    description: 'The integration to install is external: it is set up on its own site',
+  },
+  TENANT_NO_RELEASE: { code: 'PAN_ERR_TENANT_NO_RELEASE', status: 422, description: 'The integration has no release yet, so it cannot be installed' },
+  TENANT_RELEASE_INVALID: {
+    code: 'PAN_ERR_TENANT_RELEASE_INVALID',
+    status: 422,
+    description: 'The pinned release is not a release of the integration',
+  },
+  TENANT_ALREADY_INSTALLED: { code: 'PAN_ERR_TENANT_ALREADY_INSTALLED', status: 409, description: 'The user has already installed this integration' },
+  TENANT_INSTALL_LIMIT: {
+    code: 'PAN_ERR_TENANT_INSTALL_LIMIT',
+    status: 403,
+    description: "The user's token allows no more installed integrations (xti.allowed_installs)",
+  },
+  TENANT_PAUSED: { code: 'PAN_ERR_TENANT_PAUSED', status: 409, description: 'The tenant is paused: it cannot be run and its webhook is refused' },
+  SETTINGS_INVALID: { code: 'PAN_ERR_SETTINGS_INVALID', status: 422, description: "A tenant's settings do not match its release's form (errors names the fields)" },
 
-export const forbidden = (code: string, message: string, details?: Record<string, unknown>) =>
-  new PanError(403, code, message, details);
+  // Connections and OAuth.
+  CONNECTOR_OAUTH: { code: 'PAN_ERR_CONNECTOR_OAUTH', status: 422, description: 'A form was sent for a connector that is connected by signing in' },
+  CONNECTOR_NOT_OAUTH: { code: 'PAN_ERR_CONNECTOR_NOT_OAUTH', status: 422, description: 'A sign-in was started for a connector that is connected with a form' },
+  CONNECTION_INVALID: { code: 'PAN_ERR_CONNECTION_INVALID', status: 422, description: "A connection form's fields are missing or not valid" },
+  CONNECTION_MISSING: { code: 'PAN_ERR_CONNECTION_MISSING', status: 422, description: 'An auth-only integration needs connectors the user has not connected yet' },
+  OAUTH_RETURN_ORIGIN: {
+    code: 'PAN_ERR_OAUTH_RETURN_ORIGIN',
+    status: 422,
+    description: "The return origin or URL of a sign-in is not an allowed http(s) origin of the marketplace",
+  },
+  OAUTH_STATE_INVALID: { code: 'PAN_ERR_OAUTH_STATE_INVALID', status: 400, description: 'The sign-in redirect has no state, or one already used or expired' },
+  OAUTH_DENIED: { code: 'PAN_ERR_OAUTH_DENIED', status: 400, description: 'The user denied access at the provider' },
+  OAUTH_EXCHANGE: { code: 'PAN_ERR_OAUTH_EXCHANGE', status: 400, description: 'The provider did not accept the authorization code' },
+  OAUTH_PROVIDER: {
+    code: 'PAN_ERR_OAUTH_PROVIDER',
+    status: 502,
+    alsoStatus: 400,
+    description: 'The provider could not be reached or has no authorization endpoint (502); on the sign-in redirect, the provider reported an error (400)',
+  },
 
-export const conflict = (code: string, message: string, details?: Record<string, unknown>) =>
-  new PanError(409, code, message, details);
+  // Notifications to the host.
+  NOTIFICATIONS_URL_INVALID: { code: 'PAN_ERR_NOTIFICATIONS_URL_INVALID', status: 422, description: 'The notification URL is not an allowed URL' },
+  NOTIFICATIONS_NOT_CONFIGURED: {
+    code: 'PAN_ERR_NOTIFICATIONS_NOT_CONFIGURED',
+    status: 409,
+    description: 'A delivery was retried while no notification URL is set',
+  },
+  NOTIFICATION_NOT_FAILED: { code: 'PAN_ERR_NOTIFICATION_NOT_FAILED', status: 409, description: 'A delivery that has not failed was retried' },
+
+  // Webhooks and synchronous runs.
+  WEBHOOK_SIGNATURE_INVALID: {
+    code: 'PAN_ERR_WEBHOOK_SIGNATURE_INVALID',
+    status: 401,
+    description: "A webhook's Standard Webhooks signature is missing, stale or wrong",
+  },
+  WEBHOOK_REPLAYED: { code: 'PAN_ERR_WEBHOOK_REPLAYED', status: 401, description: 'A signed webhook with this webhook-id was already received' },
+  WEBHOOK_INVALID: { code: 'PAN_ERR_WEBHOOK_INVALID', status: 422, description: "A JSON webhook body does not match the release's webhook schema" },
+  RUN_FAILED: { code: 'PAN_ERR_RUN_FAILED', status: 502, description: 'A synchronous call (pan-synchronous: true) ended with a failed run' },
+  SYNC_TIMEOUT: {
+    code: 'PAN_ERR_SYNC_TIMEOUT',
+    status: 504,
+    description: 'A synchronous call (pan-synchronous: true) outlasted the wait; the run goes on',
+  },
+} as const satisfies Record<string, ErrorEntry>;
+
+/** The statuses a catalogue entry may be answered with: its own, or its declared `alsoStatus`. */
+type StatusOf<E extends ErrorEntry> = E['status'] | (E extends { alsoStatus: infer S extends number } ? S : never);
+
+/**
+ * The error for one catalogue entry: the status comes from the catalogue (a call site may pick
+ * only the entry's declared `alsoStatus`), the message is for people, `details` are merged into the answer.
+ */
+export function panError<E extends ErrorEntry>(
+  entry: E,
+  message: string,
+  details?: Record<string, unknown>,
+  status: StatusOf<E> = entry.status,
+): PanError {
+  return new PanError(status, entry.code, message, details);
+}
+
+export const notFound = (what: string) => panError(ERRORS.NOT_FOUND, `${what} not found`);

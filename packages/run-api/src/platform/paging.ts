@@ -1,4 +1,4 @@
-import { badRequest } from './errors.ts';
+import { ERRORS, panError } from './errors.ts';
 
 /** `limit` (1..500, default 100), `skip` (>= 0) and `sort_by=<field>__ASC|DESC` of a /v2 list, checked. */
 export interface Paging {
@@ -16,7 +16,7 @@ export const MAX_LIMIT = 500;
  */
 export function readPaging(query: Record<string, unknown>, fields: Record<string, string>, defaultSort: string): Paging {
   const bad = (name: string, message: string) =>
-    badRequest('PAN_ERR_REQUEST_INVALID', `${name}: ${message}`, { errors: [{ field: name, message }] });
+    panError(ERRORS.REQUEST_INVALID, `${name}: ${message}`, { errors: [{ field: name, message }] });
   const integer = (name: string, fallback: number, min: number, max: number): number => {
     const raw = query[name];
     if (raw === undefined || raw === '') return fallback;

@@ -1,5 +1,6 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance, FastifySchema } from 'fastify';
+import { ERRORS } from '../../platform/errors.ts';
 import { OPERATION_SUMMARIES } from './operations.ts';
 
 declare module 'fastify' {
@@ -17,12 +18,15 @@ const errorSchema = {
   required: ['statusCode', 'code', 'message'],
   properties: {
     statusCode: { type: 'integer' },
-    code: { type: 'string', description: 'Machine-readable, e.g. PAN_ERR_REQUEST_INVALID' },
+    code: { type: 'string', description: 'Machine-readable: one of the codes listed, with their statuses, in the document\'s x-pan-error-codes' },
     error: { type: 'string' },
     message: { type: 'string' },
     errors: { type: 'array', items: { type: 'object', additionalProperties: true } },
   },
 } as const;
+
+/** Every code of the error catalogue (platform/errors.ts) with its status, whichever API answers it. */
+const errorCodes = { 'x-pan-error-codes': Object.values(ERRORS) };
 
 /** Where the host API's OpenAPI document is served (no `X-API-KEY` needed). */
 export const OPENAPI_DOCUMENT_PATH = '/v2/openapi.json';
@@ -54,6 +58,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
           endUser: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
         },
       },
+      ...errorCodes,
     },
     transform: ({ schema, url, route }) => {
       const base: FastifySchema = schema ?? {};

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../../platform/db/pool.ts';
-import { authError } from '../../platform/errors.ts';
+import { ERRORS, panError } from '../../platform/errors.ts';
 import * as store from './store.ts';
 
 const PREFIX = 'pan_';
@@ -42,8 +42,8 @@ export async function revokeApiKeys(db: Db, accountId: string, prefix: string): 
 
 /** The account a key belongs to, or a 401. */
 export async function authenticateApiKey(db: Db, key: string | undefined): Promise<{ accountId: string }> {
-  if (!key) throw authError('PAN_ERR_AUTH_API_KEY_INVALID', 'An X-API-KEY header is required');
+  if (!key) throw panError(ERRORS.AUTH_API_KEY_INVALID, 'An X-API-KEY header is required');
   const accountId = await store.findApiKeyAccount(db, hashApiKey(key));
-  if (!accountId) throw authError('PAN_ERR_AUTH_API_KEY_INVALID', 'The API key is not valid');
+  if (!accountId) throw panError(ERRORS.AUTH_API_KEY_INVALID, 'The API key is not valid');
   return { accountId };
 }

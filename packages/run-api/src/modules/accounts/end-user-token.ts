@@ -12,7 +12,7 @@ import {
 } from 'jose';
 import type { Db } from '../../platform/db/pool.ts';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
-import { authError, PanError } from '../../platform/errors.ts';
+import { ERRORS, panError, PanError } from '../../platform/errors.ts';
 import { listAccountJwtKeys, readAccountByIssuer } from './store.ts';
 
 /** Who is calling, as the host's signed token says. Every end-user query is scoped by these. */
@@ -93,19 +93,19 @@ export class EndUserTokenVerifier {
       header = decodeProtectedHeader(token);
       unverified = decodeJwt(token);
     } catch {
-      throw authError('PAN_ERR_AUTH_MALFORMED', 'The token is not a well-formed JWS compact JWT');
+      throw panError(ERRORS.AUTH_MALFORMED, 'The token is not a well-formed JWS compact JWT');
     }
     const alg = header.alg;
     if (typeof alg !== 'string' || !SUPPORTED_ALGORITHMS.includes(alg as JwtAlgorithm)) {
-      throw authError('PAN_ERR_AUTH_ALG_NOT_ALLOWED', `Algorithm "${String(alg)}" is not accepted`);
+      throw panError(ERRORS.AUTH_ALG_NOT_ALLOWED, `Algorithm "${String(alg)}" is not accepted`);
     }
     if (typeof unverified.iss !== 'string' || unverified.iss === '') {
-      throw authError('PAN_ERR_AUTH_CLAIM_MISSING', 'The token has no "iss" claim');
+      throw panError(ERRORS.AUTH_CLAIM_MISSING, 'The token has no "iss" claim');
     }
     const account = await this.#account(unverified.iss);
-    if (!account) throw authError('PAN_ERR_AUTH_UNKNOWN_ISSUER', 'The token\'s issuer is not a known account');
+    if (!account) throw panError(ERRORS.AUTH_UNKNOWN_ISSUER, 'The token\'s issuer is not a known account');
     if (!account.algorithms.has(alg as JwtAlgorithm)) {
-      throw authError('PAN_ERR_AUTH_ALG_NOT_ALLOWED', `Algorithm "${alg}" is not allowed for this account`);
+      throw panError(ERRORS.AUTH_ALG_NOT_ALLOWED, `Algorithm "${alg}" is not allowed for this account`);
     }
     const key = this.#keyFor(account, alg as JwtAlgorithm, header.kid);
 
@@ -127,21 +127,21 @@ export class EndUserTokenVerifier {
 
   #keyFor(account: AccountKeys, alg: JwtAlgorithm, kid: string | undefined): VerificationKey {
     if (alg === 'HS256') {
-      if (!account.hs256) throw authError('PAN_ERR_AUTH_ALG_NOT_ALLOWED', 'This account has no HS256 secret');
+      if (!account.hs256) throw panError(ERRORS.AUTH_ALG_NOT_ALLOWED, 'This account has no HS256 secret');
       return account.hs256;
     }
     const registered = [...account.publicKeys.entries()].filter(([, k]) => k.alg === alg);
     if (registered.length > 0) {
       if (kid !== undefined) {
         const found = account.publicKeys.get(kid);
-        if (!found || found.alg !== alg) throw authError('PAN_ERR_AUTH_UNKNOWN_KID', 'The token\'s "kid" names no registered key');
+        if (!found || found.alg !== alg) throw panError(ERRORS.AUTH_UNKNOWN_KID, 'The token\'s "kid" names no registered key');
         return found.key;
       }
       if (registered.length === 1) return registered[0]![1].key;
-      throw authError('PAN_ERR_AUTH_UNKNOWN_KID', 'The token has no "kid" and the account has several keys');
+      throw panError(ERRORS.AUTH_UNKNOWN_KID, 'The token has no "kid" and the account has several keys');
     }
     if (account.jwks) return account.jwks;
-    throw authError('PAN_ERR_AUTH_ALG_NOT_ALLOWED', `This account has no key for "${alg}"`);
+    throw panError(ERRORS.AUTH_ALG_NOT_ALLOWED, `This account has no key for "${alg}"`);
   }
 
   #account(issuer: string): Promise<AccountKeys | null> {
@@ -181,44 +181,44 @@ function mapJoseError(error: unknown): PanError {
   if (error instanceof PanError) return error;
   if (error instanceof errors.JWTExpired) {
     return error.claim === 'iat'
-      ? authError('PAN_ERR_AUTH_TOKEN_TOO_OLD', 'The token was issued too long ago')
-      : authError('PAN_ERR_AUTH_TOKEN_EXPIRED', 'The token has expired');
+      ? panError(ERRORS.AUTH_TOKEN_TOO_OLD, 'The token was issued too long ago')
+      : panError(ERRORS.AUTH_TOKEN_EXPIRED, 'The token has expired');
   }
   if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.reason === 'missing') return authError('PAN_ERR_AUTH_CLAIM_MISSING', `The token has no "${error.claim}" claim`);
+    if (error.reason === 'missing') return panError(ERRORS.AUTH_CLAIM_MISSING, `The token has no "${error.claim}" claim`);
     switch (error.claim) {
       case 'aud':
-        return authError('PAN_ERR_AUTH_BAD_AUDIENCE', 'The token is not meant for this marketplace ("aud")');
+        return panError(ERRORS.AUTH_BAD_AUDIENCE, 'The token is not meant for this marketplace ("aud")');
       case 'iss':
-        return authError('PAN_ERR_AUTH_BAD_ISSUER', 'The token\'s issuer does not match ("iss")');
+        return panError(ERRORS.AUTH_BAD_ISSUER, 'The token\'s issuer does not match ("iss")');
       case 'nbf':
-        return authError('PAN_ERR_AUTH_NOT_YET_VALID', 'The token is not valid yet ("nbf")');
+        return panError(ERRORS.AUTH_NOT_YET_VALID, 'The token is not valid yet ("nbf")');
       case 'iat':
-        return authError('PAN_ERR_AUTH_CLAIM_INVALID', 'The token\'s "iat" is in the future');
+        return panError(ERRORS.AUTH_CLAIM_INVALID, 'The token\'s "iat" is in the future');
       default:
-        return authError('PAN_ERR_AUTH_CLAIM_INVALID', `The token's "${error.claim}" claim is invalid`);
+        return panError(ERRORS.AUTH_CLAIM_INVALID, `The token's "${error.claim}" claim is invalid`);
     }
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) {
-    return authError('PAN_ERR_AUTH_BAD_SIGNATURE', 'The token\'s signature does not verify');
+    return panError(ERRORS.AUTH_BAD_SIGNATURE, 'The token\'s signature does not verify');
   }
-  if (error instanceof errors.JOSEAlgNotAllowed) return authError('PAN_ERR_AUTH_ALG_NOT_ALLOWED', 'The token\'s algorithm is not allowed');
-  if (error instanceof errors.JWKSNoMatchingKey) return authError('PAN_ERR_AUTH_UNKNOWN_KID', 'No key in the account\'s key set matches the token');
+  if (error instanceof errors.JOSEAlgNotAllowed) return panError(ERRORS.AUTH_ALG_NOT_ALLOWED, 'The token\'s algorithm is not allowed');
+  if (error instanceof errors.JWKSNoMatchingKey) return panError(ERRORS.AUTH_UNKNOWN_KID, 'No key in the account\'s key set matches the token');
   if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) {
-    return authError('PAN_ERR_AUTH_KEYS_UNAVAILABLE', 'The account\'s key set could not be fetched');
+    return panError(ERRORS.AUTH_KEYS_UNAVAILABLE, 'The account\'s key set could not be fetched');
   }
-  if (error instanceof errors.JOSEError) return authError('PAN_ERR_AUTH_MALFORMED', 'The token could not be verified');
-  return authError('PAN_ERR_AUTH_KEYS_UNAVAILABLE', 'The token could not be verified');
+  if (error instanceof errors.JOSEError) return panError(ERRORS.AUTH_MALFORMED, 'The token could not be verified');
+  return panError(ERRORS.AUTH_KEYS_UNAVAILABLE, 'The token could not be verified');
 }
 
 function toEndUser(accountId: string, payload: JWTPayload): EndUser {
   const sub = payload.sub;
   if (typeof sub !== 'string' || sub === '' || sub.length > 256) {
-    throw authError('PAN_ERR_AUTH_CLAIM_INVALID', 'The token\'s "sub" must be a non-empty string');
+    throw panError(ERRORS.AUTH_CLAIM_INVALID, 'The token\'s "sub" must be a non-empty string');
   }
   if (typeof payload.iat === 'number' && typeof payload.exp === 'number'
     && payload.exp - payload.iat > MAX_TOKEN_LIFETIME_SECONDS) {
-    throw authError('PAN_ERR_AUTH_LIFETIME_TOO_LONG', `A token may live at most ${MAX_TOKEN_LIFETIME_SECONDS / 60} minutes`);
+    throw panError(ERRORS.AUTH_LIFETIME_TOO_LONG, `A token may live at most ${MAX_TOKEN_LIFETIME_SECONDS / 60} minutes`);
   }
   const user: EndUser = { accountId, sub, xti: parseXti(payload.xti) };
   if (typeof payload.name === 'string') user.name = payload.name;
@@ -228,7 +228,7 @@ function toEndUser(accountId: string, payload: JWTPayload): EndUser {
 
 function parseXti(raw: unknown): ExtraTenantInfo {
   if (raw === undefined || raw === null) return {};
-  const invalid = (what: string) => authError('PAN_ERR_AUTH_CLAIM_INVALID', `The token's "xti.${what}" is invalid`);
+  const invalid = (what: string) => panError(ERRORS.AUTH_CLAIM_INVALID, `The token's "xti.${what}" is invalid`);
   if (typeof raw !== 'object' || Array.isArray(raw)) throw invalid('');
   const xti = raw as Record<string, unknown>;
   const out: ExtraTenantInfo = {};

@@ -1,5 +1,5 @@
 import type { EndUser } from './end-user-token.ts';
-import { forbidden } from '../../platform/errors.ts';
+import { ERRORS, panError } from '../../platform/errors.ts';
 
 /**
  * What an end user may do with runs, from `xti.permissions`: `run` (run now), `run:init` (run now
@@ -14,6 +14,6 @@ export function userMay(user: EndUser, permission: RunPermission): boolean {
 
 export function requirePermission(user: EndUser, permission: RunPermission, what: string): void {
   if (!userMay(user, permission)) {
-    throw forbidden('PAN_ERR_PERMISSION_DENIED', `Your account does not allow you to ${what} (permission "${permission}")`);
+    throw panError(ERRORS.PERMISSION_DENIED, `Your account does not allow you to ${what} (permission "${permission}")`);
   }
 }

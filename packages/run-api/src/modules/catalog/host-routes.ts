@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { formatDiagnostic, locateTopLevelList, parsePandiumYaml } from '@pan/pandium-yaml';
 import { listConnectors } from '../connections/store.ts';
-import { notFound, PanError, unprocessable } from '../../platform/errors.ts';
+import { ERRORS, notFound, panError } from '../../platform/errors.ts';
 import { ArchiveError, readReleaseArchive } from './release-archive.ts';
 import {
   createRelease,
@@ -129,12 +129,12 @@ export async function integrationRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const listing: IntegrationListing = { ...request.body, slug: request.params.slug };
       if (listing.type === 'external' && !listing.external_url) {
-        throw unprocessable('PAN_ERR_INTEGRATION_EXTERNAL_URL_REQUIRED', 'An external integration needs an external_url');
+        throw panError(ERRORS.INTEGRATION_EXTERNAL_URL_REQUIRED, 'An external integration needs an external_url');
       }
       if (listing.default_schedule) {
         const checked = checkSchedule(listing.default_schedule);
         if (!checked.ok) {
-          throw unprocessable('PAN_ERR_SCHEDULE_INVALID', `default_schedule is not valid: ${checked.message}`, {
+          throw panError(ERRORS.SCHEDULE_INVALID, `default_schedule is not valid: ${checked.message}`, {
             errors: [{ field: 'default_schedule', message: checked.message }],
           });
         }
@@ -142,7 +142,7 @@ export async function integrationRoutes(app: FastifyInstance): Promise<void> {
       }
       const stored = await upsertIntegration(app.db, request.hostAccount.accountId, listing);
       if ('unknownCategories' in stored) {
-        throw unprocessable('PAN_ERR_INTEGRATION_UNKNOWN_CATEGORY', `Unknown categories: ${stored.unknownCategories.join(', ')}`, {
+        throw panError(ERRORS.INTEGRATION_UNKNOWN_CATEGORY, `Unknown categories: ${stored.unknownCategories.join(', ')}`, {
           unknown_categories: stored.unknownCategories,
         });
       }
@@ -178,18 +178,18 @@ export async function integrationRoutes(app: FastifyInstance): Promise<void> {
         const integrationId = await findIntegrationId(app.db, accountId, request.params.integration);
         if (!integrationId) throw notFound('Integration');
         if (!Buffer.isBuffer(request.body) || request.body.length === 0) {
-          throw new PanError(400, 'PAN_ERR_RELEASE_EMPTY', 'Send the release as a tar.gz body (Content-Type: application/gzip)');
+          throw panError(ERRORS.RELEASE_EMPTY, 'Send the release as a tar.gz body (Content-Type: application/gzip)');
         }
         let archive;
         try {
           archive = await readReleaseArchive(request.body);
         } catch (error) {
-          if (error instanceof ArchiveError) throw unprocessable('PAN_ERR_RELEASE_BAD_ARCHIVE', error.message);
+          if (error instanceof ArchiveError) throw panError(ERRORS.RELEASE_BAD_ARCHIVE, error.message);
           throw error;
         }
         const parsed = parsePandiumYaml(archive.pandiumYaml);
         if (!parsed.ok || !parsed.spec) {
-          throw unprocessable('PAN_ERR_RELEASE_INVALID_PANDIUM_YAML', parsed.errors.map((e) => formatDiagnostic('PANDIUM.yaml', e)).join('\n'), {
+          throw panError(ERRORS.RELEASE_INVALID_PANDIUM_YAML, parsed.errors.map((e) => formatDiagnostic('PANDIUM.yaml', e)).join('\n'), {
             errors: parsed.errors,
           });
         }
@@ -202,8 +202,8 @@ export async function integrationRoutes(app: FastifyInstance): Promise<void> {
             col: c.col,
             message: `connector "${c.value}" is not defined for this account (${known})`,
           }));
-          throw unprocessable(
-            'PAN_ERR_RELEASE_UNKNOWN_CONNECTOR',
+          throw panError(
+            ERRORS.RELEASE_UNKNOWN_CONNECTOR,
             errors.map((e) => `PANDIUM.yaml:${e.line}:${e.col}: ${e.message}`).join('\n'),
             { errors },
           );
@@ -223,7 +223,7 @@ export async function integrationRoutes(app: FastifyInstance): Promise<void> {
           return { ...release, warnings: parsed.warnings.map((w) => formatDiagnostic('PANDIUM.yaml', w)) };
         } catch (error) {
           if ((error as { code?: string }).code === '23505') {
-            throw new PanError(409, 'PAN_ERR_RELEASE_VERSION_EXISTS', `Release version "${request.query.version}" already exists with other content`);
+            throw panError(ERRORS.RELEASE_VERSION_EXISTS, `Release version "${request.query.version}" already exists with other content`);
           }
           throw error;
         }

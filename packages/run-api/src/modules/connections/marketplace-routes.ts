@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Connection, OAuthStartRequest } from '@pan/contract';
 import { startAuthorization } from './oauth.ts';
 import { deleteConnection, findConnector, listUserConnections, saveConnection } from './store.ts';
-import { notFound, unprocessable } from '../../platform/errors.ts';
+import { ERRORS, notFound, panError } from '../../platform/errors.ts';
 
 const connectorParams = {
   type: 'object',
@@ -50,7 +50,7 @@ export async function connectionRoutes(app: FastifyInstance): Promise<void> {
       const connector = await findConnector(app.db, accountId, request.params.connector);
       if (!connector) throw notFound('Connector');
       if (connector.type !== 'api_key') {
-        throw unprocessable('PAN_ERR_CONNECTOR_OAUTH', `${connector.display_name} is connected by signing in, not with a form`);
+        throw panError(ERRORS.CONNECTOR_OAUTH, `${connector.display_name} is connected by signing in, not with a form`);
       }
       const sent = request.body.fields;
       const errors: { field: string; message: string }[] = [];
@@ -65,7 +65,7 @@ export async function connectionRoutes(app: FastifyInstance): Promise<void> {
         if (!connector.fields.some((f) => f.name === name)) errors.push({ field: name, message: `${connector.display_name} has no field "${name}"` });
       }
       if (errors.length > 0) {
-        throw unprocessable('PAN_ERR_CONNECTION_INVALID', errors.map((e) => e.message).join('; '), { errors });
+        throw panError(ERRORS.CONNECTION_INVALID, errors.map((e) => e.message).join('; '), { errors });
       }
       await saveConnection(app.db, app.box, { accountId, sub, connectorId: connector.id, secrets, expiresAt: null });
       return one(accountId, sub, connector.name);
@@ -101,7 +101,7 @@ export async function connectionRoutes(app: FastifyInstance): Promise<void> {
       const { accountId, sub } = request.endUser;
       const connector = await findConnector(app.db, accountId, request.params.connector);
       if (!connector) throw notFound('Connector');
-      if (connector.type !== 'oauth2') throw unprocessable('PAN_ERR_CONNECTOR_NOT_OAUTH', `${connector.display_name} is connected with a form`);
+      if (connector.type !== 'oauth2') throw panError(ERRORS.CONNECTOR_NOT_OAUTH, `${connector.display_name} is connected with a form`);
       const { return_origin: origin, return_url: returnUrl, tenant_id: tenantId } = request.body;
       checkReturn(app.config.corsOrigins, origin, returnUrl);
       if (tenantId) {
@@ -126,7 +126,7 @@ export async function connectionRoutes(app: FastifyInstance): Promise<void> {
  * one of the API's allowed host origins when those are listed; a return URL must be on it.
  */
 function checkReturn(allowed: string[], origin: string, returnUrl: string | undefined): void {
-  const refuse = (message: string) => unprocessable('PAN_ERR_OAUTH_RETURN_ORIGIN', message, { errors: [{ field: 'return_origin', message }] });
+  const refuse = (message: string) => panError(ERRORS.OAUTH_RETURN_ORIGIN, message, { errors: [{ field: 'return_origin', message }] });
   let parsed: URL;
   try {
     parsed = new URL(origin);

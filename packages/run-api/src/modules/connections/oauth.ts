@@ -8,7 +8,7 @@ import * as oauth from 'oauth4webapi';
 import type pg from 'pg';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
 import { withTransaction, type Db } from '../../platform/db/pool.ts';
-import { badRequest, PanError } from '../../platform/errors.ts';
+import { ERRORS, panError } from '../../platform/errors.ts';
 import { findConnectorById, saveConnection, type ConnectorRow } from './store.ts';
 
 export const STATE_TTL_MS = 10 * 60_000;
@@ -41,7 +41,7 @@ export async function authorizationServer(connector: ConnectorRow): Promise<oaut
   try {
     as = await oauth.processDiscoveryResponse(url, await oauth.discoveryRequest(url, options));
   } catch (error) {
-    throw new PanError(502, 'PAN_ERR_OAUTH_PROVIDER', `The provider of "${connector.display_name}" could not be reached: ${(error as Error).message}`);
+    throw panError(ERRORS.OAUTH_PROVIDER, `The provider of "${connector.display_name}" could not be reached: ${(error as Error).message}`);
   }
   discovered.set(issuer, { at: Date.now(), as });
   return as;
@@ -67,7 +67,7 @@ export interface StartOptions {
 /** Records a new authorization request and returns the provider URL to open. */
 export async function startAuthorization(db: Db, box: SecretBox, connector: ConnectorRow, options: StartOptions): Promise<string> {
   const as = await authorizationServer(connector);
-  if (!as.authorization_endpoint) throw new PanError(502, 'PAN_ERR_OAUTH_PROVIDER', 'The provider has no authorization endpoint');
+  if (!as.authorization_endpoint) throw panError(ERRORS.OAUTH_PROVIDER, 'The provider has no authorization endpoint');
   const state = randomBytes(32).toString('base64url');
   const verifier = oauth.generateRandomCodeVerifier();
   await db.query(
@@ -115,7 +115,7 @@ export interface CallbackOutcome {
  */
 export async function completeAuthorization(db: Db, box: SecretBox, callbackUrl: URL): Promise<CallbackOutcome> {
   const state = callbackUrl.searchParams.get('state');
-  if (!state) throw badRequest('PAN_ERR_OAUTH_STATE_INVALID', 'The provider sent no state: start connecting again');
+  if (!state) throw panError(ERRORS.OAUTH_STATE_INVALID, 'The provider sent no state: start connecting again');
   const { rows } = await db.query<{
     account_id: string;
     user_sub: string;
@@ -132,21 +132,24 @@ export async function completeAuthorization(db: Db, box: SecretBox, callbackUrl:
   );
   const found = rows[0];
   if (!found) {
-    throw badRequest('PAN_ERR_OAUTH_STATE_INVALID', 'This sign-in link was already used or has expired: start connecting again');
+    throw panError(ERRORS.OAUTH_STATE_INVALID, 'This sign-in link was already used or has expired: start connecting again');
   }
   // The state references its connector (ON DELETE CASCADE): it exists while the state does.
   const connector = (await findConnectorById(db, found.connector_id))!;
   const outcome = { connector: connector.name, returnOrigin: found.return_origin, returnUrl: found.return_url };
-  const fail = (code: string, message: string) => new PanError(400, code, message, { oauth: outcome });
+  const details = { oauth: outcome };
   const providerError = callbackUrl.searchParams.get('error');
   if (providerError) {
     const description = callbackUrl.searchParams.get('error_description');
-    const denied = providerError === 'access_denied';
-    throw fail(
-      denied ? 'PAN_ERR_OAUTH_DENIED' : 'PAN_ERR_OAUTH_PROVIDER',
-      denied
-        ? `Access was denied at ${connector.display_name}; nothing was saved`
-        : `${connector.display_name} answered "${providerError}"${description ? `: ${description}` : ''}; nothing was saved`,
+    if (providerError === 'access_denied') {
+      throw panError(ERRORS.OAUTH_DENIED, `Access was denied at ${connector.display_name}; nothing was saved`, details);
+    }
+    // The provider answered, on the redirect: the sign-in's 400, not the 502 of a provider out of reach.
+    throw panError(
+      ERRORS.OAUTH_PROVIDER,
+      `${connector.display_name} answered "${providerError}"${description ? `: ${description}` : ''}; nothing was saved`,
+      details,
+      ERRORS.OAUTH_PROVIDER.alsoStatus,
     );
   }
   const as = await authorizationServer(connector);
@@ -159,7 +162,7 @@ export async function completeAuthorization(db: Db, box: SecretBox, callbackUrl:
     const response = await oauth.authorizationCodeGrantRequest(as, client, auth, params, found.redirect_uri, verifier, insecure);
     tokens = await oauth.processAuthorizationCodeResponse(as, client, response, { requireIdToken: false });
   } catch (error) {
-    throw fail('PAN_ERR_OAUTH_EXCHANGE', `${connector.display_name} did not accept the sign-in: ${describeOAuthError(error)}; nothing was saved`);
+    throw panError(ERRORS.OAUTH_EXCHANGE, `${connector.display_name} did not accept the sign-in: ${describeOAuthError(error)}; nothing was saved`, details);
   }
   await saveConnection(db, box, {
     accountId: found.account_id,

@@ -4,7 +4,7 @@
  * Every query is scoped by `request.hostAccount.accountId`; another account's delivery is 404.
  */
 import type { FastifyInstance } from 'fastify';
-import { conflict, notFound, unprocessable } from '../../platform/errors.ts';
+import { ERRORS, notFound, panError } from '../../platform/errors.ts';
 import { pagingQuerySchema, readPaging } from '../../platform/paging.ts';
 import { idParamsSchema } from '../runs/schemas.ts';
 import { checkNotificationUrl } from './url.ts';
@@ -100,7 +100,7 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const checked = checkNotificationUrl(request.body.url, { allowHttp: app.config.notifyAllowHttp });
       if (!checked.ok) {
-        throw unprocessable('PAN_ERR_NOTIFICATIONS_URL_INVALID', `url: ${checked.message}`, { errors: [{ field: 'url', message: checked.message }] });
+        throw panError(ERRORS.NOTIFICATIONS_URL_INVALID, `url: ${checked.message}`, { errors: [{ field: 'url', message: checked.message }] });
       }
       const events = request.body.events ?? [...NOTIFICATION_EVENTS];
       const { endpoint, secret } = await upsertNotificationEndpoint(app.db, app.box, request.hostAccount.accountId, { url: checked.url, events });
@@ -192,9 +192,9 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
       const { accountId } = request.hostAccount;
       const result = await retryDelivery(app.db, accountId, request.params.id);
       if (result === 'not-found') throw notFound('Delivery');
-      if (result === 'not-failed') throw conflict('PAN_ERR_NOTIFICATION_NOT_FAILED', 'Only a failed delivery can be retried');
+      if (result === 'not-failed') throw panError(ERRORS.NOTIFICATION_NOT_FAILED, 'Only a failed delivery can be retried');
       if (result === 'not-configured') {
-        throw conflict('PAN_ERR_NOTIFICATIONS_NOT_CONFIGURED', 'Set a notification URL (PUT /v2/notifications) before retrying');
+        throw panError(ERRORS.NOTIFICATIONS_NOT_CONFIGURED, 'Set a notification URL (PUT /v2/notifications) before retrying');
       }
       const delivery = await readDelivery(app.db, accountId, request.params.id);
       return reply.status(202).send(delivery);

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { badRequest, notFound } from '../../platform/errors.ts';
+import { ERRORS, notFound, panError } from '../../platform/errors.ts';
 import { pagingQuerySchema, readPaging } from '../../platform/paging.ts';
 import { findTenantInScope } from '../tenants/store.ts';
 import { listRuns, readRun, RUN_SORT } from './store.ts';
@@ -24,7 +24,7 @@ export async function hostRunRoutes(app: FastifyInstance): Promise<void> {
       const scope = { accountId: request.hostAccount.accountId };
       const paging = readPaging(request.query, RUN_SORT, 'started_date__DESC');
       if (request.query.before && (request.query.sort_by || request.query.skip)) {
-        throw badRequest('PAN_ERR_REQUEST_INVALID', 'before: a cursor in the default order; not with sort_by or skip', {
+        throw panError(ERRORS.REQUEST_INVALID, 'before: a cursor in the default order; not with sort_by or skip', {
           errors: [{ field: 'before', message: 'not with sort_by or skip' }],
         });
       }

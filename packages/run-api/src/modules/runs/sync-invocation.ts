@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type pg from 'pg';
 import type { RunStatus } from '@pan/contract';
 import type { Db } from '../../platform/db/pool.ts';
+import { ERRORS } from '../../platform/errors.ts';
 import { readEndedRunOfTrigger, readEndedRunsOfTriggers, RUN_END_CHANNEL } from './store.ts';
 
 export const DEFAULT_SYNC_WAIT_MS = 29_000;
@@ -137,18 +138,18 @@ export async function answerSynchronously(app: FastifyInstance, waiter: RunEndWa
   const run = await waiter.waitForTrigger(triggerId, app.config.syncWaitMs ?? DEFAULT_SYNC_WAIT_MS);
   reply.header('cache-control', 'no-store');
   if (!run) {
-    return reply.status(504).send({
-      statusCode: 504,
-      code: 'PAN_ERR_SYNC_TIMEOUT',
+    return reply.status(ERRORS.SYNC_TIMEOUT.status).send({
+      statusCode: ERRORS.SYNC_TIMEOUT.status,
+      code: ERRORS.SYNC_TIMEOUT.code,
       error: 'Gateway Timeout',
       message: 'The run did not end within the synchronous wait; it goes on (follow the trigger)',
       trigger_id: triggerId,
     });
   }
   if (run.status !== 'Succeeded') {
-    return reply.status(502).send({
-      statusCode: 502,
-      code: 'PAN_ERR_RUN_FAILED',
+    return reply.status(ERRORS.RUN_FAILED.status).send({
+      statusCode: ERRORS.RUN_FAILED.status,
+      code: ERRORS.RUN_FAILED.code,
       error: 'Bad Gateway',
       message: `The run ended with ${run.status}`,
       status: run.status,

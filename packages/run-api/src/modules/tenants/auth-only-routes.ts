@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AuthOnlyView } from '@pan/contract';
 import { listUserConnections } from '../connections/store.ts';
-import { notFound, unprocessable } from '../../platform/errors.ts';
+import { ERRORS, notFound, panError } from '../../platform/errors.ts';
 import { readIntegration } from '../catalog/store.ts';
 import { install } from './service.ts';
 import { slugParamsSchema } from '../catalog/schemas.ts';
@@ -43,7 +43,7 @@ export async function authOnlyRoutes(app: FastifyInstance): Promise<void> {
     const connections = detail.connectors.length ? await listUserConnections(app.db, user.accountId, user.sub, detail.connectors) : [];
     const missing = connections.filter((c) => c.status !== 'connected').map((c) => c.display_name);
     if (missing.length > 0) {
-      throw unprocessable('PAN_ERR_CONNECTION_MISSING', `Connect ${missing.join(' and ')} first`, {
+      throw panError(ERRORS.CONNECTION_MISSING, `Connect ${missing.join(' and ')} first`, {
         errors: missing.map((name) => ({ field: 'connections', message: `${name} is not connected` })),
       });
     }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { badRequest, notFound } from '../../platform/errors.ts';
+import { ERRORS, notFound, panError } from '../../platform/errors.ts';
 import { archiveTenant, listHostTenants, mergeTenantMetadata, readHostTenantRow, readTenantMetadata, setPaused, TENANT_SORT } from './store.ts';
 import { installForUser } from './service.ts';
 import type { InstallRequest } from '@pan/contract';
@@ -68,7 +68,7 @@ export async function hostTenantRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const { user_name: userName, integration, integration_id: integrationId, ...install } = request.body;
       if (integration && integrationId && integration !== integrationId) {
-        throw badRequest('PAN_ERR_REQUEST_INVALID', 'integration_id: names another integration than integration; send one of them', {
+        throw panError(ERRORS.REQUEST_INVALID, 'integration_id: names another integration than integration; send one of them', {
           errors: [{ field: 'integration_id', message: 'differs from integration' }],
         });
       }

@@ -15,7 +15,7 @@ import type {
   TenantUpdate,
 } from '@pan/contract';
 import type { Db } from '../../platform/db/pool.ts';
-import { conflict, forbidden, notFound, PanError, unprocessable } from '../../platform/errors.ts';
+import { ERRORS, notFound, panError, PanError } from '../../platform/errors.ts';
 import { userMay } from '../accounts/permissions.ts';
 import { checkSchedule } from './schedule.ts';
 import { settingsOnInstall, settingsOnSave, userSettingsForm, visibleConfigs } from './tenant-settings.ts';
@@ -37,7 +37,7 @@ const owner = (user: EndUser): TenantOwner => ({ accountId: user.accountId, sub:
 /** The answer for one tenant: its user-visible configs and the form built for its release and dynamic options. */
 export function toTenant(row: TenantRow, user: EndUser): Tenant {
   const release = row.release;
-  if (!release) throw new PanError(500, 'PAN_ERR_INTERNAL', `Tenant ${row.id} has no release`);
+  if (!release) throw panError(ERRORS.INTERNAL, `Tenant ${row.id} has no release`);
   const form = userSettingsForm(release.spec, row.dynamic_configs);
   return {
     id: row.id,
@@ -71,18 +71,18 @@ async function installableIntegration(
   const integration = await readIntegration(db, user, slug);
   if (!integration) {
     if (missing === 'not-found') throw notFound('Integration');
-    throw unprocessable('PAN_ERR_TENANT_INTEGRATION_NOT_FOUND', `No integration "${slug}" is available to you`, {
+    throw panError(ERRORS.TENANT_INTEGRATION_NOT_FOUND, `No integration "${slug}" is available to you`, {
       errors: [{ field: 'integration', message: `no integration "${slug}" is available to you` }],
     });
   }
   if (integration.type === 'external') {
-    throw unprocessable(
-      'PAN_ERR_TENANT_INTEGRATION_EXTERNAL',
+    throw panError(
+      ERRORS.TENANT_INTEGRATION_EXTERNAL,
       `"${integration.name}" is an external integration: it is set up on its own site, not installed here`,
     );
   }
   if (!integration.default_release) {
-    throw unprocessable('PAN_ERR_TENANT_NO_RELEASE', `"${integration.name}" has no release yet, so it cannot be installed`);
+    throw panError(ERRORS.TENANT_NO_RELEASE, `"${integration.name}" has no release yet, so it cannot be installed`);
   }
   return integration as IntegrationDetail & { default_release: NonNullable<IntegrationDetail['default_release']> };
 }
@@ -90,7 +90,7 @@ async function installableIntegration(
 export async function readInstallPlan(db: Db, user: EndUser, slug: string): Promise<InstallPlan> {
   const integration = await installableIntegration(db, user, slug, 'not-found');
   const release = await findChannelRelease(db, integration.id, { type: 'default' });
-  if (!release) throw unprocessable('PAN_ERR_TENANT_NO_RELEASE', `"${integration.name}" has no release yet, so it cannot be installed`);
+  if (!release) throw panError(ERRORS.TENANT_NO_RELEASE, `"${integration.name}" has no release yet, so it cannot be installed`);
   return {
     integration,
     release: { id: release.id, version: release.version, created_at: release.created_at },
@@ -118,12 +118,12 @@ export async function installForUser(db: Db, accountId: string, userName: string
   );
   const integration = rows[0];
   if (!integration) {
-    throw unprocessable('PAN_ERR_TENANT_INTEGRATION_NOT_FOUND', `No integration "${request.integration}" in this account`, {
+    throw panError(ERRORS.TENANT_INTEGRATION_NOT_FOUND, `No integration "${request.integration}" in this account`, {
       errors: [{ field: 'integration', message: `no integration "${request.integration}" in this account` }],
     });
   }
   if (integration.type === 'external') {
-    throw unprocessable('PAN_ERR_TENANT_INTEGRATION_EXTERNAL', `"${integration.name}" is an external integration: it is set up on its own site, not installed here`);
+    throw panError(ERRORS.TENANT_INTEGRATION_EXTERNAL, `"${integration.name}" is an external integration: it is set up on its own site, not installed here`);
   }
   return insertCheckedTenant(db, { accountId, sub: userName }, integration, request, { paused: true });
 }
@@ -152,12 +152,12 @@ async function insertCheckedTenant(
   });
   if (!result.ok) {
     if (result.reason === 'already-installed') {
-      throw conflict('PAN_ERR_TENANT_ALREADY_INSTALLED', `"${integration.name}" is already installed; change its settings under My integrations`, {
+      throw panError(ERRORS.TENANT_ALREADY_INSTALLED, `"${integration.name}" is already installed; change its settings under My integrations`, {
         integration: integration.slug,
       });
     }
-    throw forbidden(
-      'PAN_ERR_TENANT_INSTALL_LIMIT',
+    throw panError(
+      ERRORS.TENANT_INSTALL_LIMIT,
       `You can install at most ${result.limit} integration${result.limit === 1 ? '' : 's'}; uninstall one to install "${integration.name}"`,
       { limit: result.limit },
     );
@@ -206,7 +206,7 @@ function checkedSchedule(value: Schedule | null): Schedule | null {
   if (value === null) return null;
   const checked = checkSchedule(value);
   if (!checked.ok) {
-    throw unprocessable('PAN_ERR_SCHEDULE_INVALID', `The schedule is not valid: ${checked.message}`, {
+    throw panError(ERRORS.SCHEDULE_INVALID, `The schedule is not valid: ${checked.message}`, {
       errors: [{ field: 'schedule', message: checked.message }],
     });
   }
@@ -217,14 +217,14 @@ async function channelRelease(db: Parameters<typeof findChannelRelease>[0], inte
   const release = await findChannelRelease(db, integrationId, channel);
   if (release) return release;
   const message = channel.type === 'pinned' ? `Release ${channel.release_id} is not a release of this integration` : 'This integration has no release yet';
-  throw unprocessable(channel.type === 'pinned' ? 'PAN_ERR_TENANT_RELEASE_INVALID' : 'PAN_ERR_TENANT_NO_RELEASE', message, {
+  throw panError(channel.type === 'pinned' ? ERRORS.TENANT_RELEASE_INVALID : ERRORS.TENANT_NO_RELEASE, message, {
     errors: [{ field: channel.type === 'pinned' ? 'release_channel.release_id' : 'release_channel', message }],
   });
 }
 
 function settingsInvalid(errors: SettingsError[]): PanError {
   const list = errors.map((e) => `${e.field || 'settings'}: ${e.message}`).join('; ');
-  return unprocessable('PAN_ERR_SETTINGS_INVALID', `The settings are not valid: ${list}`, { errors });
+  return panError(ERRORS.SETTINGS_INVALID, `The settings are not valid: ${list}`, { errors });
 }
 
 /** Whether a form has dynamic selectors (whose options an init run publishes). */

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { badRequest, notFound } from '../../platform/errors.ts';
+import { ERRORS, notFound, panError } from '../../platform/errors.ts';
 import { findUserTenantOf } from '../tenants/store.ts';
 import { fanOutEvent, type AppEvent } from './events.ts';
 import { payloadHeaders, queueTrigger, turnOnWebhookSignatures, wantsSynchronous } from './service.ts';
@@ -17,7 +17,7 @@ export async function hostTriggerRoutes(app: FastifyInstance, options: IntakeRou
       try {
         JSON.parse(body.toString('utf8'));
       } catch {
-        done(badRequest('PAN_ERR_REQUEST_MALFORMED_JSON', 'The body is not valid JSON'), undefined);
+        done(panError(ERRORS.REQUEST_MALFORMED_JSON, 'The body is not valid JSON'), undefined);
         return;
       }
     }

@@ -8,7 +8,7 @@ import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import type { RunMode, TriggerSource } from '@pan/contract';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
 import { withTransaction, type Db, type Scope } from '../../platform/db/pool.ts';
-import { authError, conflict, notFound, unprocessable } from '../../platform/errors.ts';
+import { ERRORS, notFound, panError } from '../../platform/errors.ts';
 import { findTenantInScope, setWebhookSecret } from '../tenants/store.ts';
 import { insertTrigger, insertWebhookTriggerIfOpen, readWebhookTenant, recordWebhookReceipt, wakeWorkers } from './store.ts';
 import { validateWebhookBody } from './webhook-schema.ts';
@@ -24,7 +24,7 @@ export interface TriggerRequest {
 export async function queueTrigger(db: Db, scope: Scope, tenantId: string, request: TriggerRequest): Promise<string> {
   const tenant = await findTenantInScope(db, scope, tenantId);
   if (!tenant || tenant.archived) throw notFound('Tenant');
-  if (tenant.paused) throw conflict('PAN_ERR_TENANT_PAUSED', 'This integration is paused: resume it to run it');
+  if (tenant.paused) throw panError(ERRORS.TENANT_PAUSED, 'This integration is paused: resume it to run it');
   const id = await insertTrigger(db, { accountId: tenant.account_id, tenantId, ...request }, { notify: false });
   wakeWorkers(db);
   return id;
@@ -84,12 +84,12 @@ export async function acceptWebhook(
 async function slowPath(db: Db, box: SecretBox, token: string, body: Buffer, headers: Record<string, string>, parsed: unknown): Promise<string> {
   const tenant = await readWebhookTenant(db, token);
   if (!tenant) throw notFound('Webhook');
-  if (tenant.paused) throw conflict('PAN_ERR_TENANT_PAUSED', 'This integration is paused; the webhook was not accepted');
+  if (tenant.paused) throw panError(ERRORS.TENANT_PAUSED, 'This integration is paused; the webhook was not accepted');
   const checkBody = () => {
     if (parsed === NOT_JSON || !tenant.schema || !tenant.release_id) return;
     const errors = validateWebhookBody(tenant.release_id, tenant.schema, parsed);
     if (errors.length > 0) {
-      throw unprocessable('PAN_ERR_WEBHOOK_INVALID', "The webhook body does not match the integration's webhook schema", { errors });
+      throw panError(ERRORS.WEBHOOK_INVALID, "The webhook body does not match the integration's webhook schema", { errors });
     }
   };
   if (!tenant.webhook_secret_sealed) {
@@ -102,12 +102,12 @@ async function slowPath(db: Db, box: SecretBox, token: string, body: Buffer, hea
     new Webhook(secret).verify(body, headers);
   } catch (error) {
     const why = error instanceof WebhookVerificationError ? error.message : 'the signature could not be checked';
-    throw authError('PAN_ERR_WEBHOOK_SIGNATURE_INVALID', `Webhook signature refused: ${why}`);
+    throw panError(ERRORS.WEBHOOK_SIGNATURE_INVALID, `Webhook signature refused: ${why}`);
   }
   checkBody();
   const webhookId = headers['webhook-id']!;
   return withTransaction(db, async (client) => {
-    if (!(await recordWebhookReceipt(client, tenant.id, webhookId))) throw authError('PAN_ERR_WEBHOOK_REPLAYED', `Webhook ${webhookId} was already received`);
+    if (!(await recordWebhookReceipt(client, tenant.id, webhookId))) throw panError(ERRORS.WEBHOOK_REPLAYED, `Webhook ${webhookId} was already received`);
     return insertTrigger(client, { accountId: tenant.account_id, tenantId: tenant.id, source: 'webhook', mode: 'webhook', payload: { body, headers } }, { notify: false });
   });
 }

@@ -3,11 +3,11 @@
  * stored byte for byte (JSON, binary, multipart), up to `webhookBodyLimit` (413 before more is
  * read). With a per-tenant Standard Webhooks secret, the signature is checked and each
  * `webhook-id` is accepted once. 202 `{trigger_id}` only once the trigger row is committed.
- * A release with `webhook: {schema}` checks JSON bodies first (422 `PAN_ERR_WEBHOOK_INVALID`, nothing
+ * A release with `webhook: {schema}` checks JSON bodies first (422 `ERRORS.WEBHOOK_INVALID`, nothing
  * stored); `pan-synchronous: true` holds the call until the run ends (runs/sync-invocation.ts).
  */
 import type { FastifyInstance } from 'fastify';
-import { badRequest, notFound } from '../../platform/errors.ts';
+import { ERRORS, notFound, panError } from '../../platform/errors.ts';
 import { acceptWebhook, NOT_JSON, payloadHeaders, wantsSynchronous, type AnswerWhenRunEnds } from './service.ts';
 import { triggerAcceptedSchema } from '../runs/schemas.ts';
 
@@ -47,7 +47,7 @@ export async function webhookRoutes(app: FastifyInstance, options: IntakeRouteOp
         try {
           parsed = JSON.parse(body.toString('utf8')) as unknown;
         } catch {
-          throw badRequest('PAN_ERR_REQUEST_MALFORMED_JSON', 'The body is declared as JSON but is not valid JSON');
+          throw panError(ERRORS.REQUEST_MALFORMED_JSON, 'The body is declared as JSON but is not valid JSON');
         }
       }
       const triggerId = await acceptWebhook(app.db, app.box, request.params.token, body, payloadHeaders(request.headers), parsed);
