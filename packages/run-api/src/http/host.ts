@@ -8,6 +8,7 @@ import { hostRunRoutes } from '../modules/runs/host-routes.ts';
 import { answerWhenRunEnds } from '../modules/runs/sync-invocation.ts';
 import { hostTenantRoutes } from '../modules/tenants/host-routes.ts';
 import { hostTriggerRoutes } from '../modules/triggers/host-routes.ts';
+import { queueInitRun } from '../modules/triggers/store.ts';
 
 /** The host-facing API (`/v2`, server to server, `X-API-KEY`). */
 export async function hostRoutes(app: FastifyInstance): Promise<void> {
@@ -16,7 +17,7 @@ export async function hostRoutes(app: FastifyInstance): Promise<void> {
   await app.register(integrationRoutes);
   await app.register(hostTriggerRoutes, { answerWhenRunEnds });
   await app.register(connectorRoutes);
-  await app.register(hostTenantRoutes);
+  await app.register(hostTenantRoutes, { queueInitRun });
   await app.register(hostRunRoutes);
   await app.register(notificationRoutes);
 }

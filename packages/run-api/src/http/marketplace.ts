@@ -5,15 +5,19 @@ import { connectionRoutes } from '../modules/connections/marketplace-routes.ts';
 import { runRoutes } from '../modules/runs/marketplace-routes.ts';
 import { authOnlyRoutes } from '../modules/tenants/auth-only-routes.ts';
 import { tenantRoutes } from '../modules/tenants/marketplace-routes.ts';
+import { findTenantInScope } from '../modules/tenants/store.ts';
 import { marketplaceTriggerRoutes } from '../modules/triggers/marketplace-routes.ts';
+import { queueInitRun } from '../modules/triggers/store.ts';
 
 /** The end-user marketplace (`/marketplace`), called by the elements with the host-signed token. */
 export async function marketplaceRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('onRequest', requireEndUser);
   await app.register(catalogRoutes);
-  await app.register(tenantRoutes);
+  await app.register(tenantRoutes, { queueInitRun });
   await app.register(marketplaceTriggerRoutes);
   await app.register(runRoutes);
-  await app.register(connectionRoutes);
-  await app.register(authOnlyRoutes);
+  await app.register(connectionRoutes, {
+    ownsTenant: async (owner, tenantId) => (await findTenantInScope(app.db, owner, tenantId)) !== null,
+  });
+  await app.register(authOnlyRoutes, { queueInitRun });
 }

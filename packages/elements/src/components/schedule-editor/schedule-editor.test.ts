@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { page } from 'vitest/browser';
 import type { Schedule } from '@pan/contract';
 import { axeViolations, cleanup, listen, mountView, shadowText } from '../../../test/harness.ts';
-import { checkSchedule } from '../../../../run-api/src/modules/tenants/schedule.ts';
+import { checkSchedule } from '../../../../run-api/src/modules/catalog/schedule.ts';
 import { describeSchedule, nextRuns, scheduleProblem } from './schedule.ts';
 
 afterEach(cleanup);

@@ -15,7 +15,7 @@ import {
   upsertIntegration,
   type IntegrationListing,
 } from './store.ts';
-import { checkSchedule } from '../tenants/schedule.ts';
+import { checkSchedule } from './schedule.ts';
 import { slugPattern } from './schemas.ts';
 import { pagingQuerySchema, readPaging } from '../../platform/paging.ts';
 import { integrationSchema, listOf, releaseDetailSchema, releaseSchema } from '../tenants/host-schemas.ts';

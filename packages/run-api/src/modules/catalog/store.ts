@@ -388,3 +388,12 @@ export async function readReleaseArchive(q: Queryable, releaseId: string): Promi
   const { rows } = await q.query<{ archive: Buffer }>('SELECT archive FROM releases WHERE id = $1', [releaseId]);
   return rows[0]?.archive ?? null;
 }
+
+/** One integration of the account by slug or id, whoever may see it (the host API's view). */
+export async function findAccountIntegration(q: Queryable, accountId: string, integration: string) {
+  const { rows } = await q.query<{ id: string; slug: string; name: string; type: string; default_release_id: string | null }>(
+    'SELECT id, slug, name, type, default_release_id FROM integrations WHERE account_id = $1 AND (slug = $2 OR id::text = $2)',
+    [accountId, integration],
+  );
+  return rows[0] ?? null;
+}

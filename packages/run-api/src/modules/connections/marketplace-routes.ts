@@ -13,7 +13,15 @@ const connectorParams = {
 const MAX_FIELD_LENGTH = 4096;
 
 /** The end user's connections: status (never a secret), API-key forms, OAuth2 sign-in, disconnect. */
-export async function connectionRoutes(app: FastifyInstance): Promise<void> {
+export interface ConnectionRouteOptions {
+  /**
+   * Whether this user has the (active or archived) tenant a sign-in returns to: the tenants
+   * module answers (it sits above this one), given when the routes are registered.
+   */
+  ownsTenant: (owner: { accountId: string; sub: string }, tenantId: string) => Promise<boolean>;
+}
+
+export async function connectionRoutes(app: FastifyInstance, options: ConnectionRouteOptions): Promise<void> {
   app.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'private, no-store');
   });
@@ -105,8 +113,7 @@ export async function connectionRoutes(app: FastifyInstance): Promise<void> {
       const { return_origin: origin, return_url: returnUrl, tenant_id: tenantId } = request.body;
       checkReturn(app.config.corsOrigins, origin, returnUrl);
       if (tenantId) {
-        const owned = await app.db.query('SELECT 1 FROM tenants WHERE id = $1 AND account_id = $2 AND user_sub = $3', [tenantId, accountId, sub]);
-        if (owned.rowCount === 0) throw notFound('Tenant');
+        if (!(await options.ownsTenant({ accountId, sub }, tenantId))) throw notFound('Tenant');
       }
       const authorizationUrl = await startAuthorization(app.db, app.box, connector, {
         accountId,

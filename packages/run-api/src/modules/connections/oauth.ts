@@ -9,7 +9,17 @@ import type pg from 'pg';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
 import { withTransaction, type Db } from '../../platform/db/pool.ts';
 import { ERRORS, panError } from '../../platform/errors.ts';
-import { findConnectorById, saveConnection, type ConnectorRow } from './store.ts';
+import {
+  consumeOAuthState,
+  deleteExpiredOAuthStates,
+  findConnectorById,
+  insertOAuthState,
+  lockConnectionSecrets,
+  markNeedsReconnect,
+  replaceConnectionSecrets,
+  saveConnection,
+  type ConnectorRow,
+} from './store.ts';
 
 export const STATE_TTL_MS = 10 * 60_000;
 /** Tokens expiring within this are refreshed before a run. */
@@ -70,25 +80,20 @@ export async function startAuthorization(db: Db, box: SecretBox, connector: Conn
   if (!as.authorization_endpoint) throw panError(ERRORS.OAUTH_PROVIDER, 'The provider has no authorization endpoint');
   const state = randomBytes(32).toString('base64url');
   const verifier = oauth.generateRandomCodeVerifier();
-  await db.query(
-    `INSERT INTO oauth_states (state_hash, account_id, user_sub, connector_id, tenant_id, code_verifier_sealed, redirect_uri,
-                               return_origin, return_url, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now() + make_interval(secs => $10::float8 / 1000))`,
-    [
-      hashState(state),
-      options.accountId,
-      options.sub,
-      connector.id,
-      options.tenantId ?? null,
-      box.seal(verifier),
-      options.redirectUri,
-      options.returnOrigin,
-      options.returnUrl ?? null,
-      STATE_TTL_MS,
-    ],
-  );
+  await insertOAuthState(db, {
+    stateHash: hashState(state),
+    accountId: options.accountId,
+    sub: options.sub,
+    connectorId: connector.id,
+    tenantId: options.tenantId ?? null,
+    codeVerifierSealed: box.seal(verifier),
+    redirectUri: options.redirectUri,
+    returnOrigin: options.returnOrigin,
+    returnUrl: options.returnUrl ?? null,
+    ttlMs: STATE_TTL_MS,
+  });
   // Expired states are of no use to anyone.
-  void db.query("DELETE FROM oauth_states WHERE expires_at < now() - interval '1 day'").catch(() => {});
+  void deleteExpiredOAuthStates(db).catch(() => {});
   const url = new URL(as.authorization_endpoint);
   const params = url.searchParams;
   for (const [key, value] of Object.entries(connector.extra_params)) params.set(key, value);
@@ -116,21 +121,7 @@ export interface CallbackOutcome {
 export async function completeAuthorization(db: Db, box: SecretBox, callbackUrl: URL): Promise<CallbackOutcome> {
   const state = callbackUrl.searchParams.get('state');
   if (!state) throw panError(ERRORS.OAUTH_STATE_INVALID, 'The provider sent no state: start connecting again');
-  const { rows } = await db.query<{
-    account_id: string;
-    user_sub: string;
-    code_verifier_sealed: Buffer;
-    redirect_uri: string;
-    return_origin: string;
-    return_url: string | null;
-    connector_id: string;
-  }>(
-    `UPDATE oauth_states s SET used_at = now()
-      WHERE state_hash = $1 AND used_at IS NULL AND expires_at > now()
-     RETURNING s.account_id, s.user_sub, s.code_verifier_sealed, s.redirect_uri, s.return_origin, s.return_url, s.connector_id`,
-    [hashState(state)],
-  );
-  const found = rows[0];
+  const found = await consumeOAuthState(db, hashState(state));
   if (!found) {
     throw panError(ERRORS.OAUTH_STATE_INVALID, 'This sign-in link was already used or has expired: start connecting again');
   }
@@ -197,22 +188,14 @@ export type FreshSecrets = { ok: true; secrets: Record<string, string> } | { ok:
  */
 export async function secretsForRun(db: Db, box: SecretBox, connectionId: string, connector: ConnectorRow): Promise<FreshSecrets> {
   return withTransaction(db, async (client: pg.PoolClient) => {
-    await client.query("SELECT pg_advisory_xact_lock(hashtext('pan-connection:' || $1))", [connectionId]);
-    const { rows } = await client.query<{ secrets_sealed: Buffer; expires_at: Date | null; status: string; status_reason: string | null }>(
-      'SELECT secrets_sealed, expires_at, status, status_reason FROM connections WHERE id = $1',
-      [connectionId],
-    );
-    const row = rows[0];
+    const row = await lockConnectionSecrets(client, connectionId);
     if (!row) return { ok: false, reason: `Not connected to ${connector.display_name}` };
     if (row.status === 'needs_reconnect') return { ok: false, reason: row.status_reason ?? `Reconnect ${connector.display_name}` };
     const secrets = JSON.parse(box.open(row.secrets_sealed).toString('utf8')) as Record<string, string>;
     const expiring = connector.type === 'oauth2' && row.expires_at !== null && row.expires_at.getTime() - Date.now() < REFRESH_MARGIN_MS;
     if (!expiring) return { ok: true, secrets };
     const fail = async (reason: string): Promise<FreshSecrets> => {
-      await client.query(`UPDATE connections SET status = 'needs_reconnect', status_reason = $2, updated_at = now() WHERE id = $1`, [
-        connectionId,
-        reason,
-      ]);
+      await markNeedsReconnect(client, connectionId, reason);
       return { ok: false, reason };
     };
     if (!secrets.refresh_token) return fail(`The ${connector.display_name} sign-in expired and cannot be renewed: reconnect it`);
@@ -223,10 +206,11 @@ export async function secretsForRun(db: Db, box: SecretBox, connectionId: string
       const response = await oauth.refreshTokenGrantRequest(as, oauthClient, auth, secrets.refresh_token, insecure);
       const tokens = await oauth.processRefreshTokenResponse(as, oauthClient, response);
       const fresh = tokenSecrets(tokens, secrets);
-      await client.query(
-        `UPDATE connections SET secrets_sealed = $2, field_names = $3, expires_at = $4, updated_at = now() WHERE id = $1`,
-        [connectionId, box.seal(JSON.stringify(fresh)), Object.keys(fresh).sort(), tokens.expires_in ? new Date(Date.now() + tokens.expires_in * 1000) : null],
-      );
+      await replaceConnectionSecrets(client, connectionId, {
+        sealed: box.seal(JSON.stringify(fresh)),
+        fieldNames: Object.keys(fresh).sort(),
+        expiresAt: tokens.expires_in ? new Date(Date.now() + tokens.expires_in * 1000) : null,
+      });
       return { ok: true, secrets: fresh };
     } catch (error) {
       return fail(`The ${connector.display_name} sign-in could not be renewed (${describeOAuthError(error)}): reconnect it`);

@@ -1,7 +1,7 @@
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { secretsForRun } from './oauth.ts';
-import { findConnector } from './store.ts';
+import { findConnectionId, findConnector } from './store.ts';
 
 export type RunSecrets =
   | {
@@ -26,18 +26,12 @@ export async function runSecrets(db: Db, box: SecretBox, accountId: string, sub:
   const masked: string[] = [];
   for (const name of connectors) {
     const connector = await findConnector(db, accountId, name);
-    const { rows } = connector
-      ? await db.query<{ id: string }>('SELECT id FROM connections WHERE account_id = $1 AND user_sub = $2 AND connector_id = $3', [
-          accountId,
-          sub,
-          connector.id,
-        ])
-      : { rows: [] };
-    if (!connector || !rows[0]) {
+    const connectionId = connector ? await findConnectionId(db, accountId, sub, connector.id) : null;
+    if (!connector || !connectionId) {
       notes.push(`[pan] not connected to ${connector?.display_name ?? name}: no PAN_SEC_${name.toUpperCase()}_* variables`);
       continue;
     }
-    const fresh = await secretsForRun(db, box, rows[0].id, connector);
+    const fresh = await secretsForRun(db, box, connectionId, connector);
     if (!fresh.ok) return { ok: false, reason: fresh.reason };
     secrets[name] = connector.type === 'oauth2' ? { access_token: fresh.secrets.access_token! } : fresh.secrets;
     const shown = new Set(connector.type === 'oauth2' ? [] : connector.fields.filter((f) => f.secret === false).map((f) => f.name));

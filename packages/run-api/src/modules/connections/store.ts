@@ -2,6 +2,7 @@
  * Connectors (per account) and connections (per end user and connector). Credentials are sealed
  * with the secret box; nothing here returns a secret to a caller outside the run engine.
  */
+import type pg from 'pg';
 import type { Connection, ConnectorDefinition, ConnectorField } from '@pan/contract';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
 import type { Queryable } from '../../platform/db/pool.ts';
@@ -161,4 +162,103 @@ export async function deleteConnection(q: Queryable, accountId: string, sub: str
     connectorId,
   ]);
   return rowCount === 1;
+}
+
+/** The connection of this user to this connector, or null. */
+export async function findConnectionId(q: Queryable, accountId: string, sub: string, connectorId: string): Promise<string | null> {
+  const { rows } = await q.query<{ id: string }>('SELECT id FROM connections WHERE account_id = $1 AND user_sub = $2 AND connector_id = $3', [
+    accountId,
+    sub,
+    connectorId,
+  ]);
+  return rows[0]?.id ?? null;
+}
+
+/**
+ * Locks one connection for this transaction (one refresh at a time, however many runs ask) and
+ * reads its sealed secrets and state.
+ */
+export async function lockConnectionSecrets(client: pg.PoolClient, connectionId: string) {
+  await client.query("SELECT pg_advisory_xact_lock(hashtext('pan-connection:' || $1))", [connectionId]);
+  const { rows } = await client.query<{ secrets_sealed: Buffer; expires_at: Date | null; status: string; status_reason: string | null }>(
+    'SELECT secrets_sealed, expires_at, status, status_reason FROM connections WHERE id = $1',
+    [connectionId],
+  );
+  return rows[0] ?? null;
+}
+
+export async function markNeedsReconnect(q: Queryable, connectionId: string, reason: string): Promise<void> {
+  await q.query(`UPDATE connections SET status = 'needs_reconnect', status_reason = $2, updated_at = now() WHERE id = $1`, [connectionId, reason]);
+}
+
+export async function replaceConnectionSecrets(
+  q: Queryable,
+  connectionId: string,
+  secrets: { sealed: Buffer; fieldNames: string[]; expiresAt: Date | null },
+): Promise<void> {
+  await q.query(`UPDATE connections SET secrets_sealed = $2, field_names = $3, expires_at = $4, updated_at = now() WHERE id = $1`, [
+    connectionId,
+    secrets.sealed,
+    secrets.fieldNames,
+    secrets.expiresAt,
+  ]);
+}
+
+// ---- OAuth2 authorization requests ---------------------------------------------------------------
+
+export async function insertOAuthState(
+  q: Queryable,
+  state: {
+    stateHash: Buffer;
+    accountId: string;
+    sub: string;
+    connectorId: string;
+    tenantId: string | null;
+    codeVerifierSealed: Buffer;
+    redirectUri: string;
+    returnOrigin: string;
+    returnUrl: string | null;
+    ttlMs: number;
+  },
+): Promise<void> {
+  await q.query(
+    `INSERT INTO oauth_states (state_hash, account_id, user_sub, connector_id, tenant_id, code_verifier_sealed, redirect_uri,
+                               return_origin, return_url, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now() + make_interval(secs => $10::float8 / 1000))`,
+    [
+      state.stateHash,
+      state.accountId,
+      state.sub,
+      state.connectorId,
+      state.tenantId,
+      state.codeVerifierSealed,
+      state.redirectUri,
+      state.returnOrigin,
+      state.returnUrl,
+      state.ttlMs,
+    ],
+  );
+}
+
+export async function deleteExpiredOAuthStates(q: Queryable): Promise<void> {
+  await q.query("DELETE FROM oauth_states WHERE expires_at < now() - interval '1 day'");
+}
+
+/** Marks an unused, unexpired state used and returns it; null when it is unknown, used or expired. */
+export async function consumeOAuthState(q: Queryable, stateHash: Buffer) {
+  const { rows } = await q.query<{
+    account_id: string;
+    user_sub: string;
+    code_verifier_sealed: Buffer;
+    redirect_uri: string;
+    return_origin: string;
+    return_url: string | null;
+    connector_id: string;
+  }>(
+    `UPDATE oauth_states s SET used_at = now()
+      WHERE state_hash = $1 AND used_at IS NULL AND expires_at > now()
+     RETURNING s.account_id, s.user_sub, s.code_verifier_sealed, s.redirect_uri, s.return_origin, s.return_url, s.connector_id`,
+    [stateHash],
+  );
+  return rows[0] ?? null;
 }

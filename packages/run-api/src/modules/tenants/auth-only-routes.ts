@@ -5,13 +5,14 @@ import { ERRORS, notFound, panError } from '../../platform/errors.ts';
 import { readIntegration } from '../catalog/store.ts';
 import { install } from './service.ts';
 import { slugParamsSchema } from '../catalog/schemas.ts';
+import type { TenantRouteOptions } from './service.ts';
 
 /**
  * Auth-only mode: the host names integrations and their preset settings in the token
  * (`xti.auth_only`); the user only connects. Settings never travel through the browser: the
  * install takes them from the verified token.
  */
-export async function authOnlyRoutes(app: FastifyInstance): Promise<void> {
+export async function authOnlyRoutes(app: FastifyInstance, options: TenantRouteOptions): Promise<void> {
   app.get('/auth-only', async (request, reply): Promise<AuthOnlyView> => {
     const user = request.endUser;
     reply.header('cache-control', 'private, no-store');
@@ -47,7 +48,7 @@ export async function authOnlyRoutes(app: FastifyInstance): Promise<void> {
         errors: missing.map((name) => ({ field: 'connections', message: `${name} is not connected` })),
       });
     }
-    const tenant = await install(app.db, user, { integration: entry.slug, configs: entry.configs });
+    const tenant = await install(app.db, user, { integration: entry.slug, configs: entry.configs }, options.queueInitRun);
     return reply.status(201).send(tenant);
   });
 }

@@ -6,6 +6,7 @@ import type { InstallRequest } from '@pan/contract';
 import { pagingQuerySchema, readPaging } from '../../platform/paging.ts';
 import { idParamsSchema } from '../runs/schemas.ts';
 import { hostTenantSchema, listOf } from './host-schemas.ts';
+import type { TenantRouteOptions } from './service.ts';
 
 const scheduleSchema = { type: ['object', 'null'], maxProperties: 10 } as const;
 
@@ -30,7 +31,7 @@ const createTenantBodySchema = {
 } as const;
 
 /** Tenants for the host's backend (`X-API-KEY`): list, read, install, pause, archive, metadata. */
-export async function hostTenantRoutes(app: FastifyInstance): Promise<void> {
+export async function hostTenantRoutes(app: FastifyInstance, options: TenantRouteOptions): Promise<void> {
   app.get<{ Querystring: Record<string, string> }>(
     '/tenants',
     {
@@ -72,7 +73,7 @@ export async function hostTenantRoutes(app: FastifyInstance): Promise<void> {
           errors: [{ field: 'integration_id', message: 'differs from integration' }],
         });
       }
-      const id = await installForUser(app.db, request.hostAccount.accountId, userName, { ...install, integration: (integration ?? integrationId)! });
+      const id = await installForUser(app.db, request.hostAccount.accountId, userName, { ...install, integration: (integration ?? integrationId)! }, options.queueInitRun);
       reply.status(201);
       return readHostTenant(request.hostAccount.accountId, id);
     },

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { InstallRequest, TenantUpdate } from '@pan/contract';
-import { getTenant, install, listUserTenants, pause, readInstallPlan, uninstall, update } from './service.ts';
+import { getTenant, install, listUserTenants, pause, readInstallPlan, uninstall, update, type TenantRouteOptions } from './service.ts';
 import { slugParamsSchema } from '../catalog/schemas.ts';
 import {
   installBodySchema,
@@ -16,7 +16,7 @@ import {
  * plugin, so `requireEndUser` has run; every query is scoped by the token's account and `sub`,
  * and another user's tenant is 404, never 403.
  */
-export async function tenantRoutes(app: FastifyInstance): Promise<void> {
+export async function tenantRoutes(app: FastifyInstance, options: TenantRouteOptions): Promise<void> {
   app.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'private, no-store');
   });
@@ -35,7 +35,7 @@ export async function tenantRoutes(app: FastifyInstance): Promise<void> {
     '/tenants',
     { schema: { body: installBodySchema, response: { 201: tenantSchema } } },
     async (request, reply) => {
-      const tenant = await install(app.db, request.endUser, request.body);
+      const tenant = await install(app.db, request.endUser, request.body, options.queueInitRun);
       reply.status(201);
       return tenant;
     },

@@ -17,9 +17,9 @@ import type {
 import type { Db } from '../../platform/db/pool.ts';
 import { ERRORS, notFound, panError, PanError } from '../../platform/errors.ts';
 import { userMay } from '../accounts/permissions.ts';
-import { checkSchedule } from './schedule.ts';
+import { checkSchedule } from '../catalog/schedule.ts';
 import { settingsOnInstall, settingsOnSave, userSettingsForm, visibleConfigs } from './tenant-settings.ts';
-import { findChannelRelease, listReleases, readDefaultSchedule, readIntegration, type ReleaseWithSpec } from '../catalog/store.ts';
+import { findAccountIntegration, findChannelRelease, listReleases, readDefaultSchedule, readIntegration, type ReleaseWithSpec } from '../catalog/store.ts';
 import {
   archiveTenant,
   insertTenant,
@@ -27,6 +27,7 @@ import {
   readTenant,
   setPaused,
   updateTenant,
+  type QueueInitRun,
   type TenantOwner,
   type TenantRow,
 } from './store.ts';
@@ -101,9 +102,9 @@ export async function readInstallPlan(db: Db, user: EndUser, slug: string): Prom
   };
 }
 
-export async function install(db: Db, user: EndUser, request: InstallRequest): Promise<Tenant> {
+export async function install(db: Db, user: EndUser, request: InstallRequest, queueInitRun: QueueInitRun): Promise<Tenant> {
   const integration = await installableIntegration(db, user, request.integration, 'unprocessable');
-  const id = await insertCheckedTenant(db, owner(user), integration, request, { allowedInstalls: user.xti.allowed_installs });
+  const id = await insertCheckedTenant(db, owner(user), integration, request, { allowedInstalls: user.xti.allowed_installs, queueInitRun });
   return getTenant(db, user, id);
 }
 
@@ -111,12 +112,8 @@ export async function install(db: Db, user: EndUser, request: InstallRequest): P
  * The host's backend installs for one of its users (`POST /v2/tenants`): any internal integration
  * of the account, no `xti` rules, and the tenant starts paused (SPEC). Returns the new tenant's id.
  */
-export async function installForUser(db: Db, accountId: string, userName: string, request: InstallRequest): Promise<string> {
-  const { rows } = await db.query<{ id: string; slug: string; name: string; type: string; default_release_id: string | null }>(
-    'SELECT id, slug, name, type, default_release_id FROM integrations WHERE account_id = $1 AND (slug = $2 OR id::text = $2)',
-    [accountId, request.integration],
-  );
-  const integration = rows[0];
+export async function installForUser(db: Db, accountId: string, userName: string, request: InstallRequest, queueInitRun: QueueInitRun): Promise<string> {
+  const integration = await findAccountIntegration(db, accountId, request.integration);
   if (!integration) {
     throw panError(ERRORS.TENANT_INTEGRATION_NOT_FOUND, `No integration "${request.integration}" in this account`, {
       errors: [{ field: 'integration', message: `no integration "${request.integration}" in this account` }],
@@ -125,7 +122,7 @@ export async function installForUser(db: Db, accountId: string, userName: string
   if (integration.type === 'external') {
     throw panError(ERRORS.TENANT_INTEGRATION_EXTERNAL, `"${integration.name}" is an external integration: it is set up on its own site, not installed here`);
   }
-  return insertCheckedTenant(db, { accountId, sub: userName }, integration, request, { paused: true });
+  return insertCheckedTenant(db, { accountId, sub: userName }, integration, request, { paused: true, queueInitRun });
 }
 
 /** Validates schedule, channel and settings against the release the tenant will run, then inserts it. */
@@ -134,7 +131,7 @@ async function insertCheckedTenant(
   tenantOwner: TenantOwner,
   integration: { id: string; slug: string; name: string },
   request: InstallRequest,
-  options: { allowedInstalls?: number; paused?: boolean },
+  options: { allowedInstalls?: number; paused?: boolean; queueInitRun: QueueInitRun },
 ): Promise<string> {
   const schedule = request.schedule === undefined ? undefined : checkedSchedule(request.schedule);
   const channel = request.release_channel ?? { type: 'default' };
@@ -147,7 +144,7 @@ async function insertCheckedTenant(
     configs: settings.configs,
     schedule,
     channel,
-    queueInit: hasDynamicFields(userSettingsForm(release.spec, null)),
+    ...(hasDynamicFields(userSettingsForm(release.spec, null)) ? { queueInitRun: options.queueInitRun } : {}),
     ...options,
   });
   if (!result.ok) {
@@ -233,4 +230,9 @@ function hasDynamicFields(form: ReturnType<typeof userSettingsForm>): boolean {
     const options = (ui as { 'ui:options'?: { dynamic?: unknown } } | undefined)?.['ui:options'];
     return options?.dynamic !== undefined;
   });
+}
+
+export interface TenantRouteOptions {
+  /** The triggers module's `queueInitRun` (installing a release with dynamic selectors queues its init run). */
+  queueInitRun: QueueInitRun;
 }

@@ -3,7 +3,6 @@ import type { ReleaseChannel, Schedule } from '@pan/contract';
 import type { ReleaseWithSpec } from '../catalog/store.ts';
 import { withTransaction, type Db, type Queryable, type Scope } from '../../platform/db/pool.ts';
 import type { Paging } from '../../platform/paging.ts';
-import { insertTrigger } from '../triggers/store.ts';
 import { queueTenantEventSql, wakeDeliverersSql } from '../notifications/sql.ts';
 import { channelReleaseSql } from '../catalog/sql.ts';
 
@@ -61,6 +60,12 @@ export async function lockUserTenants(client: pg.PoolClient, owner: TenantOwner)
   await client.query("SELECT pg_advisory_xact_lock(hashtext('pan-tenants:' || $1 || ':' || $2))", [owner.accountId, owner.sub]);
 }
 
+/**
+ * Queues the first init run of a tenant inside the transaction that creates it. The triggers
+ * module provides it (it owns every trigger insert); the tenant routes receive it when registered.
+ */
+export type QueueInitRun = (q: Queryable, tenant: { accountId: string; tenantId: string }) => Promise<unknown>;
+
 export interface NewTenant {
   integrationId: string;
   configs: Record<string, unknown>;
@@ -69,8 +74,8 @@ export interface NewTenant {
   channel: ReleaseChannel;
   /** `xti.allowed_installs`; undefined: no limit. */
   allowedInstalls?: number;
-  /** The release has dynamic selectors: queue its init run with the tenant (SPEC: Install). */
-  queueInit?: boolean;
+  /** The release has dynamic selectors: queue its init run with the tenant, in its transaction (SPEC: Install). */
+  queueInitRun?: QueueInitRun;
   /** Tenants created by the host API start paused (SPEC). */
   paused?: boolean;
 }
@@ -117,7 +122,7 @@ export async function insertTenant(db: Db, owner: TenantOwner, tenant: NewTenant
         ],
       );
       const id = inserted.rows[0]!.id;
-      if (tenant.queueInit) await insertTrigger(client, { accountId: owner.accountId, tenantId: id, source: 'manual', mode: 'init' });
+      if (tenant.queueInitRun) await tenant.queueInitRun(client, { accountId: owner.accountId, tenantId: id });
       return { ok: true, id };
     });
   } catch (error) {

@@ -57,6 +57,11 @@ export async function insertTrigger(q: Queryable, trigger: NewTrigger, { notify 
   return rows[0]!.id;
 }
 
+/** A new tenant's first init run (its release has dynamic selectors), queued in the install's transaction. */
+export async function queueInitRun(q: Queryable, tenant: { accountId: string; tenantId: string }): Promise<string> {
+  return insertTrigger(q, { accountId: tenant.accountId, tenantId: tenant.tenantId, source: 'manual', mode: 'init' });
+}
+
 /**
  * The common webhook case in one statement: a trigger for the active, unpaused, unsigned tenant
  * of `token` whose release checks no bodies. Null when that tenant does not exist (then the
