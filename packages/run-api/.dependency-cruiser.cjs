@@ -45,7 +45,7 @@ module.exports = {
       name: 'clients-import-no-server',
       comment: 'The elements get wire types and paths from @pan/contract, never from the server package.',
       severity: 'error',
-      from: { path: '^packages/(elements|contract)/' },
+      from: { path: '^packages/(elements|contract)/src/', pathNot: '[.]test[.]ts$' },
       to: { path: '^packages/run-api/' },
     },
   ],

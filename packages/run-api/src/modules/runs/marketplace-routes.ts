@@ -37,24 +37,4 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
     if (wantsEventStream(request)) return streamLog(request, reply, app.logHub, run.id);
     return sendLogText(request, reply, run);
   });
-
-  app.get<{ Params: { id: string } }>(
-    '/tenants/:id/webhook',
-    {
-      schema: {
-        params: idParamsSchema,
-        response: { 200: { type: 'object', required: ['url', 'signed'], properties: { url: { type: 'string' }, signed: { type: 'boolean' } } } },
-      },
-    },
-    async (request, reply) => {
-      const { rows } = await app.db.query<{ webhook_token: string; signed: boolean }>(
-        `SELECT webhook_token, webhook_secret_sealed IS NOT NULL AS signed FROM tenants
-          WHERE id = $1 AND account_id = $2 AND user_sub = $3 AND archived_at IS NULL`,
-        [request.params.id, request.endUser.accountId, request.endUser.sub],
-      );
-      if (!rows[0]) throw notFound('Tenant');
-      reply.header('cache-control', 'private, no-store');
-      return { url: `${app.config.publicUrl}/webhooks/${rows[0].webhook_token}`, signed: rows[0].signed };
-    },
-  );
 }

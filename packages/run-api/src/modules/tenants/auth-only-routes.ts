@@ -6,6 +6,7 @@ import { readIntegration } from '../catalog/store.ts';
 import { install } from './service.ts';
 import { slugParamsSchema } from '../catalog/schemas.ts';
 import type { TenantRouteOptions } from './service.ts';
+import { findActiveTenantOf } from './store.ts';
 
 /**
  * Auth-only mode: the host names integrations and their preset settings in the token
@@ -22,14 +23,11 @@ export async function authOnlyRoutes(app: FastifyInstance, options: TenantRouteO
       const detail = await readIntegration(app.db, user, entry.slug);
       if (!detail || detail.type !== 'internal') continue;
       const connectors = detail.connectors;
-      const { rows } = await app.db.query<{ id: string; paused: boolean }>(
-        `SELECT t.id, t.paused FROM tenants t WHERE t.account_id = $1 AND t.user_sub = $2 AND t.integration_id = $3 AND t.archived_at IS NULL`,
-        [user.accountId, user.sub, detail.id],
-      );
+      const tenant = await findActiveTenantOf(app.db, user, detail.id);
       integrations.push({
         integration: { id: detail.id, slug: detail.slug, name: detail.name, logo_url: detail.logo_url },
         connections: connectors.length ? await listUserConnections(app.db, user.accountId, user.sub, connectors) : [],
-        tenant: rows[0] ? { id: rows[0].id, status: rows[0].paused ? 'paused' : 'active' } : null,
+        tenant: tenant ? { id: tenant.id, status: tenant.paused ? 'paused' : 'active' } : null,
       });
     }
     return { integrations };

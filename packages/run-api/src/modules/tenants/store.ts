@@ -369,3 +369,12 @@ export async function applyRunEffects(q: Queryable, tenantId: string, effects: R
     ],
   );
 }
+
+/** This user's active tenant of an integration (by id), or null. */
+export async function findActiveTenantOf(q: Queryable, owner: TenantOwner, integrationId: string): Promise<{ id: string; paused: boolean } | null> {
+  const { rows } = await q.query<{ id: string; paused: boolean }>(
+    `SELECT t.id, t.paused FROM tenants t WHERE t.account_id = $1 AND t.user_sub = $2 AND t.integration_id = $3 AND t.archived_at IS NULL`,
+    [owner.accountId, owner.sub, integrationId],
+  );
+  return rows[0] ?? null;
+}
