@@ -144,8 +144,10 @@ async function insertCheckedTenant(
     configs: settings.configs,
     schedule,
     channel,
+    allowedInstalls: options.allowedInstalls,
+    paused: options.paused,
+    // Only a release with dynamic selectors starts with an init run (it fills their options).
     ...(hasDynamicFields(userSettingsForm(release.spec, null)) ? { queueInitRun: options.queueInitRun } : {}),
-    ...options,
   });
   if (!result.ok) {
     if (result.reason === 'already-installed') {
