@@ -7,8 +7,15 @@ import { readTriggerStatus } from './store.ts';
 import type { IntakeRouteOptions } from './webhook-routes.ts';
 import { idParamsSchema, syncQuerySchema, triggerAcceptedSchema, triggerStatusSchema } from '../runs/schemas.ts';
 
-/** Host-side trigger intake (`X-API-KEY`): sync a tenant, follow a trigger. */
+/** Host-side trigger intake (`X-API-KEY`): sync, app events, webhook signatures, trigger status. */
 export async function hostTriggerRoutes(app: FastifyInstance, options: IntakeRouteOptions): Promise<void> {
+  // Sync bodies are read raw (the payload is kept as sent); events are plain JSON: each in its own scope.
+  await app.register(syncRoutes, options);
+  await app.register(eventRoutes);
+}
+
+/** Host-side sync intake: sync a tenant, turn on its webhook signatures, follow a trigger. */
+async function syncRoutes(app: FastifyInstance, options: IntakeRouteOptions): Promise<void> {
   const answerWhenRunEnds = options.answerWhenRunEnds(app);
   // The body is the run's payload, kept as sent: read raw, checked to be JSON.
   app.removeAllContentTypeParsers();
@@ -93,8 +100,10 @@ export async function hostTriggerRoutes(app: FastifyInstance, options: IntakeRou
       return status;
     },
   );
+}
 
-  /** `POST /v2/events {name, user, payload}`: an app event, fanned out to the user's subscribed tenants. */
+/** `POST /v2/events {name, user, payload}`: an app event, fanned out to the user's subscribed tenants. */
+async function eventRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: AppEvent }>(
     '/events',
     {
