@@ -188,8 +188,6 @@ export class PanMarketplace extends PanElement {
   #preview: IntegrationCard | undefined;
   #focusTarget: FocusTarget | undefined;
   readonly #brokenLogos = new Set<string>();
-  readonly #internals: ElementInternals | undefined =
-    typeof this.attachInternals === 'function' ? this.attachInternals() : undefined;
 
   readonly #api = new RunApiClient({
     baseUrl: () => this.apiBase,
@@ -275,9 +273,9 @@ export class PanMarketplace extends PanElement {
     }
     const task = this.slug ? this.#detail : this.#catalog;
     const pending = task.status === TaskStatus.PENDING;
-    this.#setState('loading', pending);
-    this.#setState('error', task.status === TaskStatus.ERROR);
-    this.#setState(
+    this.toggleState('loading', pending);
+    this.toggleState('error', task.status === TaskStatus.ERROR);
+    this.toggleState(
       'empty',
       !this.slug && task.status === TaskStatus.COMPLETE && !this.#catalog.value?.integrations.length,
     );
@@ -740,17 +738,6 @@ export class PanMarketplace extends PanElement {
     } else if (!pending && target.kind === 'heading' && this.#detail.status === TaskStatus.ERROR) {
       this.#focusTarget = undefined;
       root.querySelector<HTMLElement>('[part="retry-button"]')?.focus();
-    }
-  }
-
-  #setState(name: string, on: boolean): void {
-    const states = this.#internals?.states;
-    if (!states) return;
-    try {
-      if (on) states.add(name);
-      else states.delete(name);
-    } catch {
-      // Browsers that only accept `--dashed` state names: no custom states there.
     }
   }
 }

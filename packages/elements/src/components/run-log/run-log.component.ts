@@ -84,8 +84,6 @@ export class PanRunLog extends PanElement {
   #frame = 0;
   #abort: AbortController | undefined;
   #streamingRun = '';
-  readonly #internals: ElementInternals | undefined =
-    typeof this.attachInternals === 'function' ? this.attachInternals() : undefined;
 
   /** The text of the log: one line per log line, its time then its text (without escape codes). */
   get text(): string {
@@ -114,8 +112,8 @@ export class PanRunLog extends PanElement {
   }
 
   protected override updated(): void {
-    this.#setState('following', this.following);
-    this.#setState('ended', this.connection === 'ended' && this.#pending.length === 0);
+    this.toggleState('following', this.following);
+    this.toggleState('ended', this.connection === 'ended' && this.#pending.length === 0);
   }
 
   override render() {
@@ -341,15 +339,4 @@ export class PanRunLog extends PanElement {
       this.note = `Download failed: ${describeError(error)}`;
     }
   };
-
-  #setState(name: string, on: boolean): void {
-    const states = this.#internals?.states;
-    if (!states) return;
-    try {
-      if (on) states.add(name);
-      else states.delete(name);
-    } catch {
-      // Browsers that only accept `--dashed` state names: no custom states there.
-    }
-  }
 }

@@ -99,8 +99,6 @@ export class PanRunPanel extends PanElement {
   #refreshes = 0;
   #follow: AbortController | undefined;
   #refreshTimer: ReturnType<typeof setTimeout> | undefined;
-  readonly #internals: ElementInternals | undefined =
-    typeof this.attachInternals === 'function' ? this.attachInternals() : undefined;
 
   readonly #tenantTask = new Task(this, {
     args: () => [this.api, this.tenantId, this.tenant] as const,
@@ -178,13 +176,7 @@ export class PanRunPanel extends PanElement {
   }
 
   protected override updated(): void {
-    const running = Boolean(this.active && this.active.state !== 'finished');
-    try {
-      if (running) this.#internals?.states.add('running');
-      else this.#internals?.states.delete('running');
-    } catch {
-      // No custom states in this browser.
-    }
+    this.toggleState('running', Boolean(this.active && this.active.state !== 'finished'));
   }
 
   override render() {
