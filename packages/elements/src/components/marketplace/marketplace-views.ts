@@ -3,10 +3,12 @@
  * connections) and its install-only and auth-only modes, loaded on first use so that the catalog's
  * chunk stays small and free of React.
  */
-import { html, type TemplateResult } from 'lit';
+import { ContextProvider } from '@lit/context';
+import { html, type ReactiveElement, type TemplateResult } from 'lit';
 import type { PanInstalledEvent } from '../../events/pan-installed.ts';
 import type { PanNavigateEvent } from '../../events/pan-navigate.ts';
 import type { RunApiClient } from '../../internal/api-client.ts';
+import { apiContext } from '../../internal/api-context.ts';
 import type { PanMarketplace } from './marketplace.component.ts';
 import '../install-flow/pan-install-flow.ts';
 import '../my-integrations/pan-my-integrations.ts';
@@ -19,9 +21,17 @@ import '../run-panel/pan-run-panel.ts';
 import '../connections/pan-connections.ts';
 import '../auth-only/pan-auth-only.ts';
 
-/** What the views need from the marketplace that shows them: its API client, state and navigation. */
+/**
+ * Hands the marketplace's API client to the elements of these views, which ask for it through
+ * `@lit/context`. Set up with the views rather than with the catalog: the catalog's first load
+ * then carries no context provider.
+ */
+export function provideApi(marketplace: ReactiveElement, api: RunApiClient): void {
+  new ContextProvider(marketplace, { context: apiContext, initialValue: api });
+}
+
+/** What the views need from the marketplace that shows them: its state and navigation. */
 export interface MarketplaceViewsHost {
-  readonly api: RunApiClient;
   installSlug(): string;
   tenantId(): string;
   onInstalled(event: PanInstalledEvent): void;
@@ -40,7 +50,6 @@ export function renderView(
 ): TemplateResult {
   if (view === 'install') {
     return html`<pan-install-flow
-      .api=${host.api}
       slug=${host.installSlug()}
       @pan-installed=${host.onInstalled}
       @pan-install-cancel=${host.onInstallCancel}
@@ -49,14 +58,13 @@ export function renderView(
   }
   if (view === 'connections') {
     return html`<pan-connections
-      .api=${host.api}
       heading="Connections"
       @pan-connected=${host.onConnectionChange}
       @pan-disconnected=${host.onConnectionChange}
     ></pan-connections>`;
   }
   if (view === 'my-integrations') {
-    return html`<pan-my-integrations .api=${host.api} @pan-navigate=${host.onNavigate}></pan-my-integrations>`;
+    return html`<pan-my-integrations @pan-navigate=${host.onNavigate}></pan-my-integrations>`;
   }
   return html`<div class="detail-bar">
       <button type="button" class="button button--ghost" part="back-button" @click=${host.showMine}>
@@ -64,7 +72,7 @@ export function renderView(
         My integrations
       </button>
     </div>
-    <pan-tenant-page .api=${host.api} tenant-id=${host.tenantId()} @pan-uninstalled=${host.onUninstalled}></pan-tenant-page>`;
+    <pan-tenant-page tenant-id=${host.tenantId()} @pan-uninstalled=${host.onUninstalled}></pan-tenant-page>`;
 }
 
 /**
@@ -78,6 +86,6 @@ export function renderMode(api: RunApiClient, { mode, slug, label }: Pick<PanMar
   // Nothing to ask the API before the host has set a token.
   if (!api.ready) return html`<div class="state" aria-busy="true"><p class="state__title">Loading…</p></div>`;
   return mode === 'auth'
-    ? html`<pan-auth-only .api=${api} heading=${label}></pan-auth-only>`
-    : html`<pan-install-page .api=${api} slug=${slug!}></pan-install-page>`;
+    ? html`<pan-auth-only heading=${label}></pan-auth-only>`
+    : html`<pan-install-page slug=${slug!}></pan-install-page>`;
 }

@@ -249,6 +249,7 @@ export class PanMarketplace extends PanElement {
 
   #loadViews(): void {
     this.#viewsLoading ??= import('./marketplace-views.ts').then((views) => {
+      views.provideApi(this, this.#api);
       this.#views = views;
       this.requestUpdate();
     });
@@ -305,7 +306,6 @@ export class PanMarketplace extends PanElement {
   }
 
   readonly #viewsHost: MarketplaceViewsHost = {
-    api: this.#api,
     installSlug: () => this.installSlug,
     tenantId: () => this.tenantId,
     onInstalled: (event) => this.#onInstalled(event),

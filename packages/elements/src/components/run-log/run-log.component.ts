@@ -1,8 +1,10 @@
+import { consume } from '@lit/context';
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { RunLogLine, RunStatus } from '@pan/contract';
 import { followRunLog, RunLogStreamError } from '@pan/contract/run-log-stream';
 import { PanApiError, type RunApiClient } from '../../internal/api-client.ts';
+import { apiContext } from '../../internal/api-context.ts';
 import { PanElement } from '../../internal/pan-element.ts';
 import { runStatusClass, runStatusStyles } from '../../internal/run-status.ts';
 import { baseStyles, buttonStyles } from '../../internal/shared.styles.ts';
@@ -61,7 +63,13 @@ const timeFormat = new Intl.DateTimeFormat(undefined, {
 export class PanRunLog extends PanElement {
   static override styles = [baseStyles, buttonStyles, runStatusStyles, styles];
 
-  @property({ attribute: false }) api?: RunApiClient;
+  /**
+   * The API client (it handles the token). Inside another element that has one, such as
+   * `<pan-marketplace>`, it comes from there; set it by hand when the element is used on its own.
+   */
+  @consume({ context: apiContext, subscribe: true })
+  @property({ attribute: false })
+  api?: RunApiClient;
 
   @property({ attribute: 'run-id' }) runId = '';
 
