@@ -3,8 +3,8 @@
  *
  * `<pan-marketplace>` is registered at once; the others in a chunk of their own, so that the
  * catalog's first load stays small. Elements already in the page upgrade when it arrives;
- * `whenDefined('pan-settings-form')` tells when.
+ * `customElements.whenDefined('pan-run-log')` tells when.
  */
 import './components/marketplace/pan-marketplace.ts';
 
-void import('./components/settings-form/pan-settings-form.ts');
+void import('./define-lazy.ts');

@@ -10,7 +10,6 @@ import { PanElement } from '../../internal/pan-element.ts';
 import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.styles.ts';
 import { statusStyles } from '../../internal/status.styles.ts';
 import { describeError, initials } from '../../internal/views.ts';
-import '../connections/pan-connections.ts';
 import styles from './auth-only.styles.ts';
 
 type Entry = AuthOnlyView['integrations'][number];

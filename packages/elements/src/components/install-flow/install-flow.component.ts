@@ -11,7 +11,6 @@ import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.sty
 import { describeSchedule } from '../schedule-editor/schedule.ts';
 import { displayValue, fieldLabel } from '../../internal/settings-display.ts';
 import { describeError } from '../../internal/views.ts';
-import '../connections/pan-connections.ts';
 import styles from './install-flow.styles.ts';
 
 type Step = 'connect' | 'settings' | 'schedule' | 'review';

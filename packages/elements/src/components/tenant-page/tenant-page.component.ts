@@ -14,7 +14,6 @@ import { dangerButtonStyles } from '../../internal/danger.styles.ts';
 import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.styles.ts';
 import { statusStyles } from '../../internal/status.styles.ts';
 import { describeError } from '../../internal/views.ts';
-import '../connections/pan-connections.ts';
 import styles from './tenant-page.styles.ts';
 
 /**
