@@ -67,11 +67,6 @@ export class CatalogView implements ReactiveController {
     clearTimeout(this.#searchTimer);
   }
 
-  /** Loaded, and nothing matches. */
-  get empty(): boolean {
-    return this.task.status === TaskStatus.COMPLETE && !this.task.value?.integrations.length;
-  }
-
   render(): TemplateResult {
     const status = this.task.status;
     const catalog = this.last;
@@ -248,7 +243,6 @@ export class CatalogView implements ReactiveController {
     this.#query = (event.target as HTMLInputElement).value;
     clearTimeout(this.#searchTimer);
     this.#searchTimer = setTimeout(() => this.#search(), SEARCH_DELAY_MS);
-    this.#host.requestUpdate();
   };
 
   #onSearchSubmit = (event: Event): void => {

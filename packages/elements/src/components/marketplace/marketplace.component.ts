@@ -268,10 +268,11 @@ export class PanMarketplace extends PanElement {
   }
 
   protected override updated(): void {
-    const task = this.slug ? this.#detail : this.#catalog.task;
+    const catalog = this.#catalog.task;
+    const task = this.slug ? this.#detail : catalog;
     this.toggleState('loading', task.status === TaskStatus.PENDING);
     this.toggleState('error', task.status === TaskStatus.ERROR);
-    this.toggleState('empty', !this.slug && this.#catalog.empty);
+    this.toggleState('empty', !this.slug && catalog.status === TaskStatus.COMPLETE && !catalog.value?.integrations.length);
   }
 
   /** Opens the install flow (connect, settings, schedule, enable) once the host let `pan-install-request` through. */
