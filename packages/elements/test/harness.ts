@@ -82,19 +82,33 @@ export async function settled(el: PanMarketplace): Promise<void> {
 
 // ---- shadow DOM queries --------------------------------------------------------------------------
 
-export function root(el: PanMarketplace): ShadowRoot {
-  if (!el.shadowRoot) throw new Error('no shadow root');
+export function root(el: Element): ShadowRoot {
+  if (!el.shadowRoot) throw new Error(`no shadow root in <${el.localName}>`);
   return el.shadowRoot;
 }
 
+/** The first match of `selector` in `el`'s shadow root. */
+export function shadowQuery<K extends keyof HTMLElementTagNameMap>(el: Element, selector: K): HTMLElementTagNameMap[K] | null;
+export function shadowQuery<T extends Element = HTMLElement>(el: Element, selector: string): T | null;
+export function shadowQuery(el: Element, selector: string): Element | null {
+  return root(el).querySelector(selector);
+}
+
+/** Every match of `selector` in `el`'s shadow root. */
+export function shadowQueryAll<K extends keyof HTMLElementTagNameMap>(el: Element, selector: K): HTMLElementTagNameMap[K][];
+export function shadowQueryAll<T extends Element = HTMLElement>(el: Element, selector: string): T[];
+export function shadowQueryAll(el: Element, selector: string): Element[] {
+  return [...root(el).querySelectorAll(selector)];
+}
+
 /** The first element with this part name. */
-export function part<T extends HTMLElement = HTMLElement>(el: PanMarketplace, name: string): T | null {
-  return root(el).querySelector<T>(`[part~="${name}"]`);
+export function part<T extends HTMLElement = HTMLElement>(el: Element, name: string): T | null {
+  return shadowQuery<T>(el, `[part~="${name}"]`);
 }
 
 /** Every element with this part name. */
-export function parts<T extends HTMLElement = HTMLElement>(el: PanMarketplace, name: string): T[] {
-  return [...root(el).querySelectorAll<T>(`[part~="${name}"]`)];
+export function parts<T extends HTMLElement = HTMLElement>(el: Element, name: string): T[] {
+  return shadowQueryAll<T>(el, `[part~="${name}"]`);
 }
 
 const text = (node: Element | null | undefined) => node?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
@@ -130,8 +144,8 @@ export function searchInput(el: PanMarketplace): HTMLInputElement {
   return part<HTMLInputElement>(el, 'search')!;
 }
 
-/** The element focused inside the shadow root, if any. */
-export function focused(el: PanMarketplace): Element | null {
+/** The element focused inside `el`'s shadow root, if any. */
+export function focused(el: Element): Element | null {
   return root(el).activeElement;
 }
 
@@ -246,7 +260,7 @@ export async function mountView<K extends keyof HTMLElementTagNameMap>(
 
 /** The text of the first match of `selector` in `el`'s shadow root ('' when none). */
 export function shadowText(el: Element, selector: string): string {
-  return el.shadowRoot?.querySelector(selector)?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+  return text(el.shadowRoot?.querySelector(selector));
 }
 
 // ---- connections ---------------------------------------------------------------------------------

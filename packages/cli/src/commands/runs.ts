@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import type { RunStatus } from '@pan/contract';
+import { RunLogStreamError } from '@pan/contract/run-log-stream';
 import { addApiOptions, apiFailure, hostApi, runAction } from '../api-options.ts';
 import { CommandFailure, EXIT_CODES_HELP, ExitCode } from '../exit-codes.ts';
-import { followRunLog, LogStreamError } from '../run-log.ts';
+import { followRunLog } from '../run-log.ts';
 
 interface TailOptions {
   json?: boolean;
@@ -54,7 +55,7 @@ and message are printed) or could not be reached, 4 the run ended with any other
             },
           });
         } catch (error) {
-          if (error instanceof LogStreamError) throw new CommandFailure(error.message, ExitCode.Server);
+          if (error instanceof RunLogStreamError) throw new CommandFailure(error.message, ExitCode.Server);
           throw apiFailure(error, opts.apiBase);
         }
         if (opts.json) print({ event: 'end', status });

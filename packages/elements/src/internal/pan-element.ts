@@ -21,6 +21,21 @@ export interface PanEmitOptions<K extends PanEventName> {
 
 /** The base class of every `pan-*` element. */
 export class PanElement extends LitElement {
+  readonly #internals: ElementInternals | undefined =
+    typeof this.attachInternals === 'function' ? this.attachInternals() : undefined;
+
+  /** Turns the custom state `name` on or off, for hosts to style with `:state(name)`. */
+  protected toggleState(name: string, on: boolean): void {
+    const states = this.#internals?.states;
+    if (!states) return;
+    try {
+      if (on) states.add(name);
+      else states.delete(name);
+    } catch {
+      // Browsers that only accept `--dashed` state names: no custom states there.
+    }
+  }
+
   /**
    * Dispatches a `pan-*` CustomEvent from the element (`bubbles` and `composed` by default) and
    * returns it, so the caller can check `defaultPrevented` after a cancelable request.

@@ -1,14 +1,15 @@
+import { consume, provide } from '@lit/context';
 import { initialState, Task } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { AuthOnlyView, Tenant } from '@pan/contract';
 import type {} from '../../events/events.ts';
 import { PanApiError, type RunApiClient } from '../../internal/api-client.ts';
+import { apiContext } from '../../internal/api-context.ts';
 import { PanElement } from '../../internal/pan-element.ts';
 import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.styles.ts';
 import { statusStyles } from '../../internal/status.styles.ts';
 import { describeError, initials } from '../../internal/views.ts';
-import '../connections/pan-connections.ts';
 import styles from './auth-only.styles.ts';
 
 type Entry = AuthOnlyView['integrations'][number];
@@ -34,8 +35,14 @@ type Entry = AuthOnlyView['integrations'][number];
 export class PanAuthOnly extends PanElement {
   static override styles = [baseStyles, buttonStyles, stateStyles, statusStyles, styles];
 
-  /** The marketplace's API client (shares its token handling). */
-  @property({ attribute: false }) api?: RunApiClient;
+  /**
+   * The API client (it handles the token). Inside another element that has one, such as
+   * `<pan-marketplace>`, it comes from there; set it by hand when the element is used on its own.
+   */
+  @consume({ context: apiContext, subscribe: true })
+  @provide({ context: apiContext })
+  @property({ attribute: false })
+  api?: RunApiClient;
 
   /** The title (level-2 heading). */
   @property() heading = 'Connect your accounts';
@@ -107,7 +114,6 @@ export class PanAuthOnly extends PanElement {
       ${connections.length
         ? html`<pan-connections
             part="connections"
-            .api=${this.api}
             .connectors=${connections.map((c) => c.connector)}
             tenant-id=${tenant?.id ?? ''}
             @pan-connected=${this.#onConnectionChange}

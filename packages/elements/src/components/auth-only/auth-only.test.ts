@@ -9,6 +9,8 @@ import {
   listen,
   mountView,
   newUser,
+  shadowQuery,
+  shadowQueryAll,
   signToken,
   stack,
   trackPopups,
@@ -28,13 +30,14 @@ async function authOnly(integrations: Array<{ slug: string; configs?: Record<str
   return { el: await mount(), api, mount };
 }
 
-const inner = (el: Element) => el.shadowRoot!.querySelector('pan-auth-only');
 /** Each integration's name and status, as shown. */
-const groups = (el: Element) =>
-  [...(inner(el)?.shadowRoot?.querySelectorAll('[part="integration"]') ?? [])].map((group) => [
+const groups = (el: Element) => {
+  const inner = shadowQuery(el, 'pan-auth-only');
+  return (inner ? shadowQueryAll(inner, '[part="integration"]') : []).map((group) => [
     group.querySelector('[part="integration-name"]')!.textContent!.trim(),
     group.querySelector('[part="integration-status"]')!.textContent!.trim(),
   ]);
+};
 const tenants = async (api: Awaited<ReturnType<typeof newUser>>['api']) =>
   (await api.get<{ tenants: Tenant[] }>('/marketplace/tenants')).tenants;
 

@@ -1,3 +1,4 @@
+import { consume } from '@lit/context';
 import { initialState, Task } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
@@ -5,6 +6,7 @@ import type { Connection, SettingsError } from '@pan/contract';
 import type {} from '../../events/events.ts';
 import { PanApiError, type RunApiClient } from '../../internal/api-client.ts';
 import { CLOSE_WINDOW, signIn, takeRedirectResult } from '../../internal/oauth.ts';
+import { apiContext } from '../../internal/api-context.ts';
 import { PanElement } from '../../internal/pan-element.ts';
 import { dangerButtonStyles } from '../../internal/danger.styles.ts';
 import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.styles.ts';
@@ -76,8 +78,13 @@ const STATUS_TEXT: Record<Connection['status'], string> = {
 export class PanConnections extends PanElement {
   static override styles = [baseStyles, buttonStyles, dangerButtonStyles, stateStyles, statusStyles, styles];
 
-  /** The marketplace's API client (shares its token handling). */
-  @property({ attribute: false }) api?: RunApiClient;
+  /**
+   * The API client (it handles the token). Inside another element that has one, such as
+   * `<pan-marketplace>`, it comes from there; set it by hand when the element is used on its own.
+   */
+  @consume({ context: apiContext, subscribe: true })
+  @property({ attribute: false })
+  api?: RunApiClient;
 
   /**
    * The connectors to show, in this order (attribute: names separated by spaces). Unset: every

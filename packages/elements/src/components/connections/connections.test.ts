@@ -8,9 +8,13 @@ import {
   connectionsElements,
   connectionStatus,
   countRequests,
+  focused,
   listen,
   mountView,
   newUser,
+  root,
+  shadowQuery,
+  shadowQueryAll,
   shadowText,
   stack,
   trackPopups,
@@ -59,9 +63,9 @@ describe('<pan-connections>', () => {
     el.setAttribute('connectors', 'hubspot no-such-thing acme-billing');
     await el.updateComplete;
     expect(el.connectors).toEqual(['hubspot', 'no-such-thing', 'acme-billing']);
-    const rows = [...el.shadowRoot!.querySelectorAll('[part~="connection"]')].map((row) => shadowName(row));
+    const rows = shadowQueryAll(el, '[part~="connection"]').map((row) => shadowName(row));
     expect(rows).toEqual(['HubSpot', 'no-such-thing', 'Acme Billing']);
-    const unknown = el.shadowRoot!.querySelector('[part~="connection-unknown"]')!;
+    const unknown = shadowQuery(el, '[part~="connection-unknown"]')!;
     expect(unknown.textContent).toMatch(/“no-such-thing” is not set up in this marketplace, so it can't be connected/);
     expect(unknown.querySelector('button')).toBeNull();
     expect(el.connections.map((c) => c.connector)).toEqual(['hubspot', 'acme-billing']);
@@ -82,7 +86,7 @@ describe('<pan-connections>', () => {
       expect(await axeViolations(el)).toEqual([]);
 
       await button('Cancel').click();
-      expect(el.shadowRoot!.querySelector('form')).toBeNull();
+      expect(shadowQuery(el, 'form')).toBeNull();
       await expect.poll(() => focusedIn(el)).toBe('Connect Acme Billing');
     });
 
@@ -115,9 +119,9 @@ describe('<pan-connections>', () => {
       expect(text(connectionRow(el, 'acme-billing')!.querySelector('[part="detail"]'))).toBe('Saved: Account ID, API key');
       await expect.poll(() => focusedIn(el)).toBe('Update Acme Billing');
       // The form is gone with its values; nothing in the element holds the secret.
-      expect(el.shadowRoot!.querySelector('form')).toBeNull();
-      expect(el.shadowRoot!.innerHTML).not.toContain(secret);
-      expect([...el.shadowRoot!.querySelectorAll('input')].map((i) => i.value)).toEqual([]);
+      expect(shadowQuery(el, 'form')).toBeNull();
+      expect(root(el).innerHTML).not.toContain(secret);
+      expect(shadowQueryAll(el, 'input').map((i) => i.value)).toEqual([]);
       expect(JSON.stringify(el.connections)).not.toContain(secret);
 
       const saved = await stored(api, 'acme-billing');
@@ -226,7 +230,7 @@ describe('<pan-connections>', () => {
         await el.updateComplete;
 
         expect(connected).toHaveLength(0);
-        expect(el.shadowRoot!.querySelector('[part~="problem"]')).toBeNull();
+        expect(shadowQuery(el, '[part~="problem"]')).toBeNull();
         await expect.element(button('Cancel signing in to Acme Files')).toBeVisible();
         expect(connectionStatus(el, 'acme-files')).toBe('Not connected');
       });
@@ -256,7 +260,7 @@ describe('<pan-connections>', () => {
           .poll(() => shadowText(el, '[part="notice"]'))
           .toBe('The sign-in window was closed before Acme Files was connected.');
         expect(connectionStatus(el, 'acme-files')).toBe('Not connected');
-        expect(el.shadowRoot!.querySelector('[role="alert"]')).toBeNull();
+        expect(shadowQuery(el, '[role="alert"]')).toBeNull();
         expect(connected).toHaveLength(0);
         await expect.poll(() => focusedIn(el)).toBe('Connect Acme Files');
       });
@@ -267,7 +271,7 @@ describe('<pan-connections>', () => {
         await expect.element(button('Connect Acme Files')).toBeVisible();
         await expect.poll(() => popup.closed).toBe(true);
         expect(shadowText(el, '[part="notice"]')).toBe('');
-        expect(el.shadowRoot!.querySelector('[role="alert"]')).toBeNull();
+        expect(shadowQuery(el, '[role="alert"]')).toBeNull();
       });
     });
 
@@ -351,7 +355,7 @@ describe('<pan-connections>', () => {
 
         const other = await mountConnections({ connectors: ['hubspot'] });
         expect(new URL(location.href).searchParams.get('pan_connector')).toBe('acme-crm');
-        expect(other.el.shadowRoot!.querySelector('[role="alert"]')).toBeNull();
+        expect(shadowQuery(other.el, '[role="alert"]')).toBeNull();
 
         const { el } = await mountConnections({ connectors: ['acme-crm'] });
         await expect.element(page.getByRole('alert')).toHaveTextContent('Access was denied at Acme CRM; nothing was saved');
@@ -426,7 +430,7 @@ function text(node: Element | null | undefined): string {
 
 /** What has focus inside `el`'s shadow root: `#id`, or its text. */
 function focusedIn(el: Element): string {
-  const active = el.shadowRoot?.activeElement;
+  const active = focused(el);
   if (!active) return '';
   return active.id ? `#${active.id}` : text(active);
 }

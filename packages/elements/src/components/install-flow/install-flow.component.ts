@@ -1,15 +1,16 @@
+import { consume, provide } from '@lit/context';
 import { Task } from '@lit/task';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { Connection, InstallPlan, Schedule, SettingsError, Tenant } from '@pan/contract';
 import type {} from '../../events/events.ts';
 import { PanApiError, type RunApiClient } from '../../internal/api-client.ts';
+import { apiContext } from '../../internal/api-context.ts';
 import { PanElement } from '../../internal/pan-element.ts';
 import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.styles.ts';
 import { describeSchedule } from '../schedule-editor/schedule.ts';
 import { displayValue, fieldLabel } from '../../internal/settings-display.ts';
 import { describeError } from '../../internal/views.ts';
-import '../connections/pan-connections.ts';
 import styles from './install-flow.styles.ts';
 
 type Step = 'connect' | 'settings' | 'schedule' | 'review';
@@ -50,8 +51,14 @@ const STEP_TITLES: Record<Step, string> = {
 export class PanInstallFlow extends PanElement {
   static override styles = [baseStyles, buttonStyles, stateStyles, styles];
 
-  /** The marketplace's API client (shares its token handling). */
-  @property({ attribute: false }) api?: RunApiClient;
+  /**
+   * The API client (it handles the token). Inside another element that has one, such as
+   * `<pan-marketplace>`, it comes from there; set it by hand when the element is used on its own.
+   */
+  @consume({ context: apiContext, subscribe: true })
+  @provide({ context: apiContext })
+  @property({ attribute: false })
+  api?: RunApiClient;
 
   /** The integration to install. */
   @property() slug = '';
@@ -170,7 +177,7 @@ export class PanInstallFlow extends PanElement {
     switch (this.step) {
       case 'connect':
         return html`<p class="panel__text">${plan.integration.name} works with your accounts in these systems.</p>
-          <pan-connections part="connections" .api=${this.api} .connectors=${plan.connectors}></pan-connections>
+          <pan-connections part="connections" .connectors=${plan.connectors}></pan-connections>
           <p class="panel__hint">
             Connect them now, or continue and connect them later on its page: until then, its runs won't have their credentials.
           </p>`;

@@ -1,7 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { page } from 'vitest/browser';
 import type { Tenant } from '@pan/contract';
-import { axeViolations, cleanup, connectionsElements, listen, mountView, newUser, shadowText, trackPopups } from '../../../test/harness.ts';
+import {
+  axeViolations,
+  cleanup,
+  connectionsElements,
+  listen,
+  mountView,
+  newUser,
+  shadowQuery,
+  shadowText,
+  trackPopups,
+} from '../../../test/harness.ts';
 
 afterEach(cleanup);
 
@@ -17,7 +27,7 @@ describe('<pan-install-flow>', () => {
     for (const step of ['Connect', 'Settings', 'Schedule', 'Review and enable']) {
       await onStep(flow, step);
       await expect.element(page.getByRole('heading', { level: 3, name: step })).toBeVisible();
-      await flow.shadowRoot!.querySelector('pan-settings-form')?.updateComplete;
+      await shadowQuery(flow, 'pan-settings-form')?.updateComplete;
       expect(await axeViolations(flow)).toEqual([]);
       if (step !== 'Review and enable') await next();
     }
@@ -89,7 +99,7 @@ describe('<pan-install-flow>', () => {
     await next();
     await onStep(flow, 'Review');
     expect(shadowText(flow, '.review')).toContain('Connects to HubSpot');
-    expect(flow.shadowRoot!.querySelector('[part="connect-warning"]')).toBeNull();
+    expect(shadowQuery(flow, '[part="connect-warning"]')).toBeNull();
   });
 
   it('cancels without saving anything', async () => {

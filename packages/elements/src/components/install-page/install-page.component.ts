@@ -1,3 +1,4 @@
+import { consume, provide } from '@lit/context';
 import { Task } from '@lit/task';
 import { html } from 'lit';
 import { property, state } from 'lit/decorators.js';
@@ -6,6 +7,7 @@ import type {} from '../../events/events.ts';
 import type { PanInstalledEvent } from '../../events/pan-installed.ts';
 import type { PanNavigateEvent } from '../../events/pan-navigate.ts';
 import type { RunApiClient } from '../../internal/api-client.ts';
+import { apiContext } from '../../internal/api-context.ts';
 import { PanElement } from '../../internal/pan-element.ts';
 import { stateStyles } from '../../internal/shared.styles.ts';
 import { describeError } from '../../internal/views.ts';
@@ -17,7 +19,14 @@ import { describeError } from '../../internal/views.ts';
 export class PanInstallPage extends PanElement {
   static override styles = [stateStyles];
 
-  @property({ attribute: false }) api?: RunApiClient;
+  /**
+   * The API client (it handles the token). Inside another element that has one, such as
+   * `<pan-marketplace>`, it comes from there; set it by hand when the element is used on its own.
+   */
+  @consume({ context: apiContext, subscribe: true })
+  @provide({ context: apiContext })
+  @property({ attribute: false })
+  api?: RunApiClient;
 
   @property() slug = '';
 
@@ -46,12 +55,10 @@ export class PanInstallPage extends PanElement {
       complete: () =>
         this.tenantId
           ? html`<pan-tenant-page
-              .api=${this.api}
               tenant-id=${this.tenantId}
               @pan-uninstalled=${() => (this.tenantId = '')}
             ></pan-tenant-page>`
           : html`<pan-install-flow
-              .api=${this.api}
               slug=${this.slug}
               @pan-installed=${(e: PanInstalledEvent) => (this.tenantId = e.detail.tenant.id)}
               @pan-navigate=${(e: PanNavigateEvent) => {

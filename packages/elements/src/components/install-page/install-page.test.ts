@@ -1,21 +1,21 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { page } from 'vitest/browser';
 import type { Tenant } from '@pan/contract';
-import { axeViolations, cleanup, listen, mountView, newUser } from '../../../test/harness.ts';
+import { axeViolations, cleanup, listen, mountView, newUser, shadowQuery } from '../../../test/harness.ts';
 
 afterEach(cleanup);
 
 const next = () => page.getByRole('button', { name: 'Next' }).click();
 /** The view the install page shows: the flow, the tenant page, or neither yet. */
 const shown = (el: Element) =>
-  el.shadowRoot!.querySelector('pan-install-flow') ? 'flow' : el.shadowRoot!.querySelector('pan-tenant-page') ? 'tenant' : 'none';
+  shadowQuery(el, 'pan-install-flow') ? 'flow' : shadowQuery(el, 'pan-tenant-page') ? 'tenant' : 'none';
 
 describe('<pan-install-page>', () => {
   it('shows the install flow when the integration is not installed', async () => {
     const { api } = await newUser();
     const el = await mountView('pan-install-page', { api, slug: 'hubspot-contacts' });
     await expect.poll(() => shown(el)).toBe('flow');
-    const flow = el.shadowRoot!.querySelector('pan-install-flow')!;
+    const flow = shadowQuery(el, 'pan-install-flow')!;
     expect(flow.slug).toBe('hubspot-contacts');
     expect(flow.api).toBe(api);
     await expect.element(page.getByRole('heading', { level: 3, name: 'Connect' })).toBeVisible();
@@ -29,7 +29,7 @@ describe('<pan-install-page>', () => {
     await api.request<Tenant>('POST', '/marketplace/tenants', { body: { integration: 'slack-alerts' } });
     const el = await mountView('pan-install-page', { api, slug: 'hubspot-contacts' });
     await expect.poll(() => shown(el)).toBe('tenant');
-    expect(el.shadowRoot!.querySelector('pan-tenant-page')!.tenantId).toBe(tenant.id);
+    expect(shadowQuery(el, 'pan-tenant-page')!.tenantId).toBe(tenant.id);
     await expect.element(page.getByRole('heading', { level: 2, name: 'HubSpot Contacts' })).toBeVisible();
     await expect.element(page.getByRole('button', { name: 'Save schedule' })).toBeVisible();
   });
@@ -47,7 +47,7 @@ describe('<pan-install-page>', () => {
     await expect.poll(() => installed.length).toBe(1);
     const { tenant } = installed[0]!.detail;
     await expect.poll(() => shown(el)).toBe('tenant');
-    expect(el.shadowRoot!.querySelector('pan-tenant-page')!.tenantId).toBe(tenant.id);
+    expect(shadowQuery(el, 'pan-tenant-page')!.tenantId).toBe(tenant.id);
     await expect.element(page.getByRole('heading', { level: 2, name: 'HubSpot Contacts' })).toBeVisible();
 
     await page.getByRole('button', { name: 'Uninstall…' }).click();
@@ -69,7 +69,7 @@ describe('<pan-install-page>', () => {
     await page.getByRole('button', { name: 'Enable' }).click();
     await page.getByRole('button', { name: 'Open it' }).click();
     await expect.poll(() => shown(el)).toBe('tenant');
-    expect(el.shadowRoot!.querySelector('pan-tenant-page')!.tenantId).toBe(existing.id);
+    expect(shadowQuery(el, 'pan-tenant-page')!.tenantId).toBe(existing.id);
   });
 
   it('shows an error when the installations cannot be loaded', async () => {

@@ -4,12 +4,10 @@
  */
 import { css, html, nothing, type TemplateResult } from 'lit';
 import type { IntegrationCard, IntegrationDetail } from '@pan/contract';
-import { renderFlag, renderInstalled, safeUrl } from './marketplace-parts.ts';
+import { renderFlag, renderInstalled, safeUrl, type CardParts } from './marketplace-parts.ts';
 
 /** What the page borrows from the marketplace that shows it. */
-export interface IntegrationPageHost {
-  renderLogo(i: IntegrationCard, part: string, className: string): TemplateResult;
-  renderVisit(i: IntegrationCard, url: string, className: string): TemplateResult;
+export interface IntegrationPageHost extends CardParts {
   install(i: IntegrationCard): void;
 }
 

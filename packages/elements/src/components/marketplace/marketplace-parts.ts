@@ -3,6 +3,13 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Flag, IntegrationCard } from '@pan/contract';
+import { describeError } from '../../internal/views.ts';
+
+/** The pieces of a card that need the marketplace's state or events: it renders them for both. */
+export interface CardParts {
+  renderLogo(i: IntegrationCard, part: string, className?: string): TemplateResult;
+  renderVisit(i: IntegrationCard, url: string, className: string): TemplateResult;
+}
 
 /** The external URL of an external integration if it is http(s); anything else is not opened. */
 export function safeUrl(i: IntegrationCard): string | undefined {
@@ -47,8 +54,16 @@ export function renderInstalled(): TemplateResult {
   </span>`;
 }
 
-
 /** A connection this integration needs must be made again (its refresh was refused). */
 export function renderReconnect(): TemplateResult {
   return html`<span class="installed installed--warn" part="reconnect-badge">Reconnect</span>`;
+}
+
+/** A failed request of the catalog or an integration page, with Retry. */
+export function renderError(error: unknown, title: string, retry: () => void): TemplateResult {
+  return html`<div class="state state--error" part="error" role="alert">
+    <p class="state__title">${title}</p>
+    <p class="state__text">${describeError(error, 'This integration is not available.')}</p>
+    <button type="button" class="button" part="retry-button" @click=${retry}>Retry</button>
+  </div>`;
 }

@@ -8,12 +8,13 @@ import {
   cardButton,
   cleanup,
   fixture,
+  focused,
   mountView,
   newUser,
   part,
   parts,
-  root,
   settled,
+  shadowQuery,
   signToken,
   stack,
   text,
@@ -42,8 +43,8 @@ function hostEvents<K extends 'pan-navigate' | 'pan-installed' | 'pan-uninstalle
 
 const tabs = (el: PanMarketplace) =>
   parts(el, 'tab').map((tab) => ({ name: text(tab), current: tab.getAttribute('aria-current') }));
-const view = (el: PanMarketplace) => root(el).querySelector('#view');
-const tenantPage = (el: PanMarketplace) => root(el).querySelector('pan-tenant-page');
+const view = (el: PanMarketplace) => shadowQuery(el, '#view');
+const tenantPage = (el: PanMarketplace) => shadowQuery(el, 'pan-tenant-page');
 const next = () => page.getByRole('button', { name: 'Next' }).click();
 
 describe('<pan-marketplace>', () => {
@@ -61,7 +62,7 @@ describe('<pan-marketplace>', () => {
       parts(el, 'tab')[1]!.click();
       await expect.element(page.getByRole('heading', { level: 2, name: 'My integrations' })).toBeVisible();
       expect(tabs(el).map((t) => t.current)).toEqual(['false', 'page', 'false']);
-      expect(root(el).querySelector('pan-my-integrations')).not.toBeNull();
+      expect(shadowQuery(el, 'pan-my-integrations')).not.toBeNull();
       expect(part(el, 'search')).toBeNull();
       await expect.element(page.getByText('Nothing installed yet')).toBeVisible();
       expect(await axeViolations(el)).toEqual([]);
@@ -70,7 +71,7 @@ describe('<pan-marketplace>', () => {
       await settled(el);
       expect(tabs(el).map((t) => t.current)).toEqual(['page', 'false', 'false']);
       expect(part(el, 'search')).not.toBeNull();
-      expect(root(el).querySelector('pan-my-integrations')).toBeNull();
+      expect(shadowQuery(el, 'pan-my-integrations')).toBeNull();
       expect(navigations.map((e) => e.detail)).toEqual([
         { view: 'my-integrations', slug: null },
         { view: 'catalog', slug: null },
@@ -109,7 +110,7 @@ describe('<pan-marketplace>', () => {
       ]);
       // One event per navigation, from the marketplace (the list's own one does not leak out).
       expect(navigations.every((e) => e.target === el)).toBe(true);
-      await expect.poll(() => root(el).activeElement).toBe(view(el));
+      await expect.poll(() => focused(el)).toBe(view(el));
 
       back.click();
       await expect.element(page.getByRole('button', { name: 'Manage HubSpot Contacts' })).toBeVisible();
@@ -166,7 +167,7 @@ describe('<pan-marketplace>', () => {
       await page.getByRole('button', { name: 'Cancel' }).click();
       await settled(el);
       expect(part(el, 'detail-title')?.textContent).toBe('HubSpot Contacts');
-      expect(root(el).querySelector('pan-install-flow')).toBeNull();
+      expect(shadowQuery(el, 'pan-install-flow')).toBeNull();
     });
 
     it('uninstalling from the tenant page goes back to My integrations and clears Installed', async () => {
@@ -200,7 +201,7 @@ describe('<pan-marketplace>', () => {
         expect(tabs(el).map((t) => t.current)).toEqual(['false', 'false', 'page']);
         expect(navigations.map((e) => e.detail)).toEqual([{ view: 'connections', slug: null }]);
         expect(part(el, 'search')).toBeNull();
-        await expect.poll(() => root(el).activeElement).toBe(view(el));
+        await expect.poll(() => focused(el)).toBe(view(el));
         expect(await axeViolations(el)).toEqual([]);
       });
 
@@ -262,7 +263,7 @@ describe('<pan-marketplace>', () => {
         const { el } = await installOnly();
         expect(el.getAttribute('mode')).toBe('install');
         await expect.element(page.getByRole('heading', { level: 3, name: 'Connect' })).toBeVisible();
-        expect(root(el).querySelector('pan-install-page')).not.toBeNull();
+        expect(shadowQuery(el, 'pan-install-page')).not.toBeNull();
         expect(part(el, 'search')).toBeNull();
         expect(parts(el, 'tab')).toEqual([]);
         expect(part(el, 'nav')).toBeNull();

@@ -14,9 +14,9 @@ import {
   part,
   parts,
   rewriteResponses,
-  root,
   searchInput,
   settled,
+  shadowQuery,
   signToken,
   stack,
   text,
@@ -212,7 +212,7 @@ describe('<pan-marketplace>', () => {
       expect(event.detail).toEqual({
         integration: { id: expect.any(String), slug: 'hubspot-contacts', name: 'HubSpot Contacts' },
       });
-      await expect.poll(() => root(el).querySelector('pan-install-flow')?.getAttribute('slug')).toBe('hubspot-contacts');
+      await expect.poll(() => shadowQuery(el, 'pan-install-flow')?.getAttribute('slug')).toBe('hubspot-contacts');
     });
 
     it('stays on the integration page when the host cancels pan-install-request', async () => {
@@ -221,7 +221,7 @@ describe('<pan-marketplace>', () => {
       await openPage(el, 'HubSpot Contacts');
       part(el, 'install-button')!.click();
       await el.updateComplete;
-      expect(root(el).querySelector('pan-install-flow')).toBeNull();
+      expect(shadowQuery(el, 'pan-install-flow')).toBeNull();
       expect(part(el, 'install-button')).not.toBeNull();
     });
 

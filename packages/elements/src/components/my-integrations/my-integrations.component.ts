@@ -1,9 +1,11 @@
+import { consume } from '@lit/context';
 import { Task } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { Tenant } from '@pan/contract';
 import type {} from '../../events/events.ts';
 import type { RunApiClient } from '../../internal/api-client.ts';
+import { apiContext } from '../../internal/api-context.ts';
 import { PanElement } from '../../internal/pan-element.ts';
 import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.styles.ts';
 import { statusStyles } from '../../internal/status.styles.ts';
@@ -26,7 +28,13 @@ import styles from './my-integrations.styles.ts';
 export class PanMyIntegrations extends PanElement {
   static override styles = [baseStyles, buttonStyles, stateStyles, statusStyles, styles];
 
-  @property({ attribute: false }) api?: RunApiClient;
+  /**
+   * The API client (it handles the token). Inside another element that has one, such as
+   * `<pan-marketplace>`, it comes from there; set it by hand when the element is used on its own.
+   */
+  @consume({ context: apiContext, subscribe: true })
+  @property({ attribute: false })
+  api?: RunApiClient;
 
   @state() private busy = '';
   @state() private problem = '';

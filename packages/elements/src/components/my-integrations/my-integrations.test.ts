@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { page } from 'vitest/browser';
 import type { InstallRequest, Tenant } from '@pan/contract';
-import { axeViolations, cleanup, listen, mountView, newUser } from '../../../test/harness.ts';
+import { axeViolations, cleanup, listen, mountView, newUser, shadowQueryAll } from '../../../test/harness.ts';
 import type { RunApiClient } from '../../internal/api-client.ts';
 
 afterEach(cleanup);
@@ -11,7 +11,7 @@ const install = (api: RunApiClient, body: InstallRequest) =>
 
 /** Each installed integration's row as text: name, status, schedule. */
 const rows = (el: Element) =>
-  [...el.shadowRoot!.querySelectorAll('[part="tenant"]')].map((row) => ({
+  shadowQueryAll(el, '[part="tenant"]').map((row) => ({
     name: row.querySelector('h3')!.textContent!.trim(),
     status: row.querySelector('[part="status"]')!.textContent!.trim(),
     schedule: row.querySelector('[part="status"] + span')!.textContent!.trim(),

@@ -1,13 +1,15 @@
+import { consume } from '@lit/context';
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { RunLogLine, RunStatus } from '@pan/contract';
-import type { RunApiClient } from '../../internal/api-client.ts';
+import { followRunLog, RunLogStreamError } from '@pan/contract/run-log-stream';
+import { PanApiError, type RunApiClient } from '../../internal/api-client.ts';
+import { apiContext } from '../../internal/api-context.ts';
 import { PanElement } from '../../internal/pan-element.ts';
 import { runStatusClass, runStatusStyles } from '../../internal/run-status.ts';
 import { baseStyles, buttonStyles } from '../../internal/shared.styles.ts';
 import { describeError } from '../../internal/views.ts';
 import { parseAnsi, PLAIN, stripAnsi, type AnsiStyle } from './ansi.ts';
-import { followRunLog } from './log-stream.ts';
 import styles from './run-log.styles.ts';
 
 type Connection = 'idle' | 'connecting' | 'live' | 'reconnecting' | 'ended' | 'error';
@@ -61,7 +63,13 @@ const timeFormat = new Intl.DateTimeFormat(undefined, {
 export class PanRunLog extends PanElement {
   static override styles = [baseStyles, buttonStyles, runStatusStyles, styles];
 
-  @property({ attribute: false }) api?: RunApiClient;
+  /**
+   * The API client (it handles the token). Inside another element that has one, such as
+   * `<pan-marketplace>`, it comes from there; set it by hand when the element is used on its own.
+   */
+  @consume({ context: apiContext, subscribe: true })
+  @property({ attribute: false })
+  api?: RunApiClient;
 
   @property({ attribute: 'run-id' }) runId = '';
 
@@ -84,8 +92,6 @@ export class PanRunLog extends PanElement {
   #frame = 0;
   #abort: AbortController | undefined;
   #streamingRun = '';
-  readonly #internals: ElementInternals | undefined =
-    typeof this.attachInternals === 'function' ? this.attachInternals() : undefined;
 
   /** The text of the log: one line per log line, its time then its text (without escape codes). */
   get text(): string {
@@ -114,8 +120,8 @@ export class PanRunLog extends PanElement {
   }
 
   protected override updated(): void {
-    this.#setState('following', this.following);
-    this.#setState('ended', this.connection === 'ended' && this.#pending.length === 0);
+    this.toggleState('following', this.following);
+    this.toggleState('ended', this.connection === 'ended' && this.#pending.length === 0);
   }
 
   override render() {
@@ -215,29 +221,38 @@ export class PanRunLog extends PanElement {
     this.#abort = abort;
     this.problem = '';
     this.connection = 'connecting';
-    const after = resume ? (this.#lines.at(-1)?.seq ?? 0) : 0;
+    const path = `/marketplace/runs/${encodeURIComponent(runId)}/log`;
     followRunLog(
-      api,
-      runId,
       {
         lines: (lines) => this.#receive(lines),
-        end: (status) => {
-          this.status = status;
-          this.connection = 'ended';
+        connected: () => {
+          this.connection = 'live';
         },
         reconnecting: () => {
           this.connection = 'reconnecting';
         },
-        live: () => {
-          this.connection = 'live';
-        },
       },
-      { signal: abort.signal, after },
-    ).catch((error: unknown) => {
-      if (abort.signal.aborted) return;
-      this.connection = 'error';
-      this.problem = `The log could not be shown: ${describeError(error, 'This run is not available any more.')}`;
-    });
+      {
+        // Through the client: the token goes in its Authorization header, renewed when it expired.
+        open: (headers, signal) => api.send('GET', path, { headers, signal }),
+        signal: abort.signal,
+        after: resume ? (this.#lines.at(-1)?.seq ?? 0) : 0,
+        maxFailures: 6,
+        replayIfResumeBlocked: true,
+      },
+    ).then(
+      (status) => {
+        this.status = status;
+        this.connection = 'ended';
+      },
+      (error: unknown) => {
+        if (abort.signal.aborted) return;
+        // Given up after the stream kept dropping: say so as for any unreachable API.
+        const reason = error instanceof RunLogStreamError ? new PanApiError(0, 'PAN_ERR_NETWORK', error.message) : error;
+        this.connection = 'error';
+        this.problem = `The log could not be shown: ${describeError(reason, 'This run is not available any more.')}`;
+      },
+    );
   }
 
   #stop(): void {
@@ -341,15 +356,4 @@ export class PanRunLog extends PanElement {
       this.note = `Download failed: ${describeError(error)}`;
     }
   };
-
-  #setState(name: string, on: boolean): void {
-    const states = this.#internals?.states;
-    if (!states) return;
-    try {
-      if (on) states.add(name);
-      else states.delete(name);
-    } catch {
-      // Browsers that only accept `--dashed` state names: no custom states there.
-    }
-  }
 }

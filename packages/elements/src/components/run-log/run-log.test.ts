@@ -1,7 +1,18 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { page } from 'vitest/browser';
 import type { RunLogLine, Tenant } from '@pan/contract';
-import { axeViolations, cleanup, mountView, newUser, runToEnd, shadowText, stack } from '../../../test/harness.ts';
+import {
+  axeViolations,
+  cleanup,
+  focused,
+  mountView,
+  newUser,
+  runToEnd,
+  shadowQuery,
+  shadowQueryAll,
+  shadowText,
+  stack,
+} from '../../../test/harness.ts';
 import type { RunApiClient } from '../../internal/api-client.ts';
 import { followTrigger, startRun } from '../../internal/trigger.ts';
 import type { PanRunLog } from './run-log.component.ts';
@@ -35,9 +46,9 @@ const mountLog = (api: RunApiClient, runId: string, extra: Record<string, unknow
   mountView('pan-run-log', { api, runId, ...extra });
 
 const lineTexts = (el: PanRunLog) =>
-  [...el.shadowRoot!.querySelectorAll('[part="line-text"]')].map((n) => n.textContent ?? '');
+  shadowQueryAll(el, '[part="line-text"]').map((n) => n.textContent ?? '');
 const status = (el: PanRunLog) => shadowText(el, '[part="status"]');
-const linesBox = (el: PanRunLog) => el.shadowRoot!.querySelector<HTMLElement>('[part="lines"]')!;
+const linesBox = (el: PanRunLog) => shadowQuery(el, '[part="lines"]')!;
 const jumpButton = () => page.getByRole('button', { name: 'Jump to latest' });
 
 /** Waits until the log shows every expected line and the final status. */
@@ -136,14 +147,14 @@ describe('<pan-run-log>', () => {
     const log = page.getByRole('log', { name: 'Run log' });
     await expect.element(log).toBeVisible();
     await expect.element(log).toHaveAttribute('aria-live', 'polite');
-    const times = [...el.shadowRoot!.querySelectorAll<HTMLTimeElement>('[part="line-time"]')];
+    const times = shadowQueryAll<HTMLTimeElement>(el, '[part="line-time"]');
     expect(times).toHaveLength(expected.length);
     for (const time of times) {
       expect(Number.isNaN(Date.parse(time.dateTime))).toBe(false);
       expect(time.textContent).toMatch(/^\d\d:\d\d:\d\d[.,]\d{3}$/);
     }
     expect(el.matches(':state(ended)')).toBe(true);
-    expect(el.shadowRoot!.querySelector('[part="truncated"]')).toBeNull();
+    expect(shadowQuery(el, '[part="truncated"]')).toBeNull();
   });
 
   it('renders ANSI colours as classed spans and markup as text', async () => {
@@ -157,13 +168,13 @@ describe('<pan-run-log>', () => {
     }));
     const el = await mountLog(api, runId);
     await shown(el, [...expected, 'Error: <b>not bold</b> ok', 'still green']);
-    const [error, ok] = el.shadowRoot!.querySelectorAll<HTMLElement>('[data-seq="100"] [part="line-text"] span');
+    const [error, ok] = shadowQueryAll(el, '[data-seq="100"] [part="line-text"] span');
     expect(error!.className).toBe('ansi-red ansi-bold');
     expect(error!.textContent).toBe('Error:');
     expect(ok!.className).toBe('ansi-bright-green');
-    expect(el.shadowRoot!.querySelector('b')).toBeNull();
+    expect(shadowQuery(el, 'b')).toBeNull();
     // The colour carries over to the next line, up to its reset.
-    expect(el.shadowRoot!.querySelector('[data-seq="101"] [part="line-text"] span')!.className).toBe('ansi-bright-green');
+    expect(shadowQuery(el, '[data-seq="101"] [part="line-text"] span')!.className).toBe('ansi-bright-green');
     expect(getComputedStyle(error!).fontWeight).toBe('700');
   });
 
@@ -193,7 +204,7 @@ describe('<pan-run-log>', () => {
     await jumpButton().click();
     expect(atBottom()).toBe(true);
     await expect.element(jumpButton()).not.toBeInTheDocument();
-    expect(el.shadowRoot!.activeElement).toBe(box);
+    expect(focused(el)).toBe(box);
     expect(el.matches(':state(following)')).toBe(true);
   });
 
@@ -207,7 +218,7 @@ describe('<pan-run-log>', () => {
     // The API's CORS rules allow Last-Event-ID: the second request resumed, no third was needed.
     expect(requests).toHaveLength(2);
     expect(requests.every((h) => h.get('authorization')?.startsWith('Bearer '))).toBe(true);
-    const seqs = [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part="line"]')].map((l) => Number(l.dataset.seq));
+    const seqs = shadowQueryAll(el, '[part="line"]').map((l) => Number(l.dataset.seq));
     expect(seqs).toEqual(expected.map((_, i) => i + 1));
   });
 

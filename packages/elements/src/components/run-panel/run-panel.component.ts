@@ -1,9 +1,11 @@
+import { consume, provide } from '@lit/context';
 import { Task } from '@lit/task';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { Run, RunPage, RunStatus, Tenant, TriggerStatus } from '@pan/contract';
 import type {} from '../../events/events.ts';
 import type { RunApiClient } from '../../internal/api-client.ts';
+import { apiContext } from '../../internal/api-context.ts';
 import { PanElement } from '../../internal/pan-element.ts';
 import { describeSources, formatDuration, runStatusClass, runStatusStyles } from '../../internal/run-status.ts';
 import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.styles.ts';
@@ -68,7 +70,14 @@ const dateFormat = new Intl.DateTimeFormat(undefined, {
 export class PanRunPanel extends PanElement {
   static override styles = [baseStyles, buttonStyles, stateStyles, runStatusStyles, styles];
 
-  @property({ attribute: false }) api?: RunApiClient;
+  /**
+   * The API client (it handles the token). Inside another element that has one, such as
+   * `<pan-marketplace>`, it comes from there; set it by hand when the element is used on its own.
+   */
+  @consume({ context: apiContext, subscribe: true })
+  @provide({ context: apiContext })
+  @property({ attribute: false })
+  api?: RunApiClient;
 
   @property({ attribute: 'tenant-id' }) tenantId = '';
 
@@ -99,8 +108,6 @@ export class PanRunPanel extends PanElement {
   #refreshes = 0;
   #follow: AbortController | undefined;
   #refreshTimer: ReturnType<typeof setTimeout> | undefined;
-  readonly #internals: ElementInternals | undefined =
-    typeof this.attachInternals === 'function' ? this.attachInternals() : undefined;
 
   readonly #tenantTask = new Task(this, {
     args: () => [this.api, this.tenantId, this.tenant] as const,
@@ -178,13 +185,7 @@ export class PanRunPanel extends PanElement {
   }
 
   protected override updated(): void {
-    const running = Boolean(this.active && this.active.state !== 'finished');
-    try {
-      if (running) this.#internals?.states.add('running');
-      else this.#internals?.states.delete('running');
-    } catch {
-      // No custom states in this browser.
-    }
+    this.toggleState('running', Boolean(this.active && this.active.state !== 'finished'));
   }
 
   override render() {
@@ -260,7 +261,7 @@ export class PanRunPanel extends PanElement {
     const runId = this.active?.runId;
     const logs = this.#tenantTask.value?.permissions.logs ?? false;
     if (!runId || !logs || this.openRun === runId) return nothing;
-    return html`<pan-run-log class="current-log" part="current-log" .api=${this.api} run-id=${runId}></pan-run-log>`;
+    return html`<pan-run-log class="current-log" part="current-log" run-id=${runId}></pan-run-log>`;
   }
 
   #renderHistory(): TemplateResult {
@@ -327,7 +328,7 @@ export class PanRunPanel extends PanElement {
       </div>
       <div id=${`log-${run.id}`} class="run__log">
         ${open
-          ? html`<pan-run-log part="log" .api=${this.api} run-id=${run.id} ?truncated=${run.log_truncated}></pan-run-log>`
+          ? html`<pan-run-log part="log" run-id=${run.id} ?truncated=${run.log_truncated}></pan-run-log>`
           : nothing}
       </div>
     </li>`;

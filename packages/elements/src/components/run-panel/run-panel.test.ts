@@ -1,7 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { page } from 'vitest/browser';
 import type { InstallRequest, Tenant } from '@pan/contract';
-import { axeViolations, cleanup, listen, mountView, newUser, runToEnd, shadowText } from '../../../test/harness.ts';
+import {
+  axeViolations,
+  cleanup,
+  listen,
+  mountView,
+  newUser,
+  runToEnd,
+  shadowQuery,
+  shadowQueryAll,
+  shadowText,
+} from '../../../test/harness.ts';
 import type { PanRunLog } from '../run-log/run-log.component.ts';
 import type { PanRunPanel } from './run-panel.component.ts';
 
@@ -27,13 +37,13 @@ const modeSelect = () => page.getByRole('combobox', { name: 'Mode' });
 const current = (el: PanRunPanel) => shadowText(el, '[part="current"]');
 /** The history's rows: status, what started them, whether they show a log button. */
 const rows = (el: PanRunPanel) =>
-  [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part="run"]')].map((row) => ({
+  shadowQueryAll(el, '[part="run"]').map((row) => ({
     id: row.dataset.run,
     status: row.querySelector('[part="run-status"]')!.textContent!.trim(),
     sources: row.querySelector('.run__sources')!.textContent!.trim(),
   }));
 const logLines = (log: PanRunLog | null | undefined) =>
-  [...(log?.shadowRoot?.querySelectorAll('[part="line-text"]') ?? [])].map((n) => n.textContent);
+  (log ? shadowQueryAll(log, '[part="line-text"]') : []).map((n) => n.textContent);
 
 describe('<pan-run-panel>', () => {
   it('has no axe violations, before and after a run', async () => {
@@ -64,11 +74,11 @@ describe('<pan-run-panel>', () => {
     const runId = completed[0]!.detail.runId;
     expect(completed[0]!.detail).toEqual({ tenantId: tenant.id, runId: expect.any(String), status: 'Succeeded' });
     expect(current(el)).toBe('Run: Succeeded');
-    const log = el.shadowRoot!.querySelector<PanRunLog>('[part="current-log"]')!;
+    const log = shadowQuery<PanRunLog>(el, '[part="current-log"]')!;
     expect(log.runId).toBe(runId);
     await expect.poll(() => logLines(log).length).toBe(32); // the engine's not-connected note, the sync line, 30 contacts
     await expect.poll(() => rows(el)).toEqual([{ id: runId, status: 'Succeeded', sources: 'Manual' }]);
-    const row = el.shadowRoot!.querySelector('[part="run"]')!;
+    const row = shadowQuery(el, '[part="run"]')!;
     expect(row.querySelector('time')!.dateTime).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(row.querySelector('.run__duration')!.textContent).toMatch(/^\d+(\.\d)? s$/);
     await expect.element(runButton()).toHaveTextContent('Run now');
@@ -146,7 +156,7 @@ describe('<pan-run-panel>', () => {
     await show.click();
     const hide = page.getByRole('button', { name: /^Hide log/ });
     await expect.element(hide).toHaveAttribute('aria-expanded', 'true');
-    const log = el.shadowRoot!.querySelector<PanRunLog>('[part="log"]')!;
+    const log = shadowQuery<PanRunLog>(el, '[part="log"]')!;
     expect(log.runId).toBe(done.run_id);
     await expect
       .poll(() => logLines(log))
@@ -154,7 +164,7 @@ describe('<pan-run-panel>', () => {
     expect(log.getAttribute('id') ?? log.parentElement!.id).toBe(`log-${done.run_id}`);
     expect(await axeViolations(el)).toEqual([]);
     await hide.click();
-    expect(el.shadowRoot!.querySelector('pan-run-log')).toBeNull();
+    expect(shadowQuery(el, 'pan-run-log')).toBeNull();
   });
 
   it('shows no logs without the logs permission', async () => {
@@ -163,7 +173,7 @@ describe('<pan-run-panel>', () => {
     await runButton().click();
     await expect.poll(() => completed.length, { timeout: 15_000 }).toBe(1);
     await expect.poll(() => rows(el).length).toBe(1);
-    expect(el.shadowRoot!.querySelector('pan-run-log')).toBeNull();
+    expect(shadowQuery(el, 'pan-run-log')).toBeNull();
     await expect.element(page.getByRole('button', { name: /^Show log/ })).not.toBeInTheDocument();
   });
 

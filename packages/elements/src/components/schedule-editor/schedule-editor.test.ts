@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { page } from 'vitest/browser';
 import type { Schedule } from '@pan/contract';
-import { axeViolations, cleanup, listen, mountView, shadowText } from '../../../test/harness.ts';
+import { axeViolations, cleanup, listen, mountView, shadowQueryAll, shadowText } from '../../../test/harness.ts';
 import { checkSchedule } from '../../../../run-api/src/modules/catalog/schedule.ts';
 import { describeSchedule, nextRuns, scheduleProblem } from './schedule.ts';
 
@@ -160,7 +160,7 @@ describe('<pan-schedule-editor>', () => {
     mountView('pan-schedule-editor', { defaultSchedule: HOURLY, ...props });
   /** The ISO times of the preview's next runs. */
   const previewRuns = (el: Element) =>
-    [...el.shadowRoot!.querySelectorAll('[part="preview"] time')].map((t) => t.getAttribute('datetime')!);
+    shadowQueryAll(el, '[part="preview"] time').map((t) => t.getAttribute('datetime')!);
 
   it('has no axe violations, with a valid and an invalid choice', async () => {
     const el = await mount();

@@ -118,8 +118,6 @@ export class PanSettingsForm extends PanElement {
   #loading: Promise<void> | undefined;
   #forms: FormsModule | undefined;
   #controller: SettingsFormController | undefined;
-  readonly #internals: ElementInternals | undefined =
-    typeof this.attachInternals === 'function' ? this.attachInternals() : undefined;
 
   /**
    * Validates the current value, shows every error and focuses the first invalid field. True when
@@ -164,10 +162,10 @@ export class PanSettingsForm extends PanElement {
   }
 
   protected override updated(): void {
-    this.#setState('loading', this.status === 'loading');
-    this.#setState('error', this.status === 'error');
-    this.#setState('dirty', !equal(this.#value, this.#pristine));
-    this.#setState('invalid', this.#valid === false);
+    this.toggleState('loading', this.status === 'loading');
+    this.toggleState('error', this.status === 'error');
+    this.toggleState('dirty', !equal(this.#value, this.#pristine));
+    this.toggleState('invalid', this.#valid === false);
     if (!this.form) {
       this.#unmount();
       return;
@@ -242,8 +240,8 @@ export class PanSettingsForm extends PanElement {
   #onChange = (value: Settings, valid: boolean): void => {
     this.#value = value;
     this.#valid = valid;
-    this.#setState('dirty', !equal(value, this.#pristine));
-    this.#setState('invalid', !valid);
+    this.toggleState('dirty', !equal(value, this.#pristine));
+    this.toggleState('invalid', !valid);
     this.emit('pan-settings-change', { detail: { value: copy(value), valid } });
   };
 
@@ -252,22 +250,11 @@ export class PanSettingsForm extends PanElement {
     const event = this.emit('pan-settings-submit', { detail: { value: copy(value) }, cancelable: true });
     if (event.defaultPrevented) return;
     this.#pristine = value;
-    this.#setState('dirty', false);
+    this.toggleState('dirty', false);
     if (this.serverErrors?.length) this.serverErrors = [];
   };
 
   #onLoadOptions = (definition: string, field: string): void => {
     this.emit('pan-load-options', { detail: { definition, field } });
   };
-
-  #setState(name: string, on: boolean): void {
-    const states = this.#internals?.states;
-    if (!states) return;
-    try {
-      if (on) states.add(name);
-      else states.delete(name);
-    } catch {
-      // Browsers that only accept `--dashed` state names: no custom states there.
-    }
-  }
 }

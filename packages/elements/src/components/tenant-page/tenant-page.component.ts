@@ -1,3 +1,4 @@
+import { consume, provide } from '@lit/context';
 import { Task } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
@@ -6,13 +7,13 @@ import type {} from '../../events/events.ts';
 import type { PanLoadOptionsEvent } from '../../events/pan-load-options.ts';
 import type { PanSettingsSavedDetail } from '../../events/pan-settings-saved.ts';
 import { PanApiError, type RunApiClient } from '../../internal/api-client.ts';
+import { apiContext } from '../../internal/api-context.ts';
 import { PanElement } from '../../internal/pan-element.ts';
 import { followTrigger, startRun } from '../../internal/trigger.ts';
 import { dangerButtonStyles } from '../../internal/danger.styles.ts';
 import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.styles.ts';
 import { statusStyles } from '../../internal/status.styles.ts';
 import { describeError } from '../../internal/views.ts';
-import '../connections/pan-connections.ts';
 import styles from './tenant-page.styles.ts';
 
 /**
@@ -41,7 +42,14 @@ import styles from './tenant-page.styles.ts';
 export class PanTenantPage extends PanElement {
   static override styles = [baseStyles, buttonStyles, dangerButtonStyles, stateStyles, statusStyles, styles];
 
-  @property({ attribute: false }) api?: RunApiClient;
+  /**
+   * The API client (it handles the token). Inside another element that has one, such as
+   * `<pan-marketplace>`, it comes from there; set it by hand when the element is used on its own.
+   */
+  @consume({ context: apiContext, subscribe: true })
+  @provide({ context: apiContext })
+  @property({ attribute: false })
+  api?: RunApiClient;
 
   @property({ attribute: 'tenant-id' }) tenantId = '';
 
@@ -162,7 +170,7 @@ export class PanTenantPage extends PanElement {
       ${this.#connectors.value?.length
         ? html`<section class="section" aria-labelledby="connections-title">
             <h3 id="connections-title" class="section__title">Connections</h3>
-            <pan-connections part="connections" .api=${this.api} .connectors=${this.#connectors.value} tenant-id=${tenant.id}></pan-connections>
+            <pan-connections part="connections" .connectors=${this.#connectors.value} tenant-id=${tenant.id}></pan-connections>
           </section>`
         : nothing}
 
@@ -170,7 +178,6 @@ export class PanTenantPage extends PanElement {
         <h3 id="runs-title" class="section__title">Runs</h3>
         <pan-run-panel
           part="run-panel"
-          .api=${this.api}
           .tenant=${tenant}
           tenant-id=${tenant.id}
           @pan-run-complete=${this.#onRunComplete}

@@ -1,7 +1,16 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import type { InstallPlan, InstallRequest, Tenant, TriggerStatus } from '@pan/contract';
-import { axeViolations, cleanup, listen, mountView, newUser, shadowText } from '../../../test/harness.ts';
+import {
+  axeViolations,
+  cleanup,
+  focused,
+  listen,
+  mountView,
+  newUser,
+  shadowQuery,
+  shadowText,
+} from '../../../test/harness.ts';
 import type { RunApiClient } from '../../internal/api-client.ts';
 
 afterEach(cleanup);
@@ -69,7 +78,7 @@ const patches = (spy: { mock: { calls: unknown[][] } }) =>
 describe('<pan-tenant-page>', () => {
   it('has no axe violations', async () => {
     const { el } = await mountTenant();
-    await el.shadowRoot!.querySelector('pan-settings-form')!.updateComplete;
+    await shadowQuery(el, 'pan-settings-form')!.updateComplete;
     expect(await axeViolations(el)).toEqual([]);
     await button('Uninstall…').click();
     await expect.element(page.getByRole('dialog')).toBeVisible();
@@ -87,7 +96,7 @@ describe('<pan-tenant-page>', () => {
     await expect.element(page.getByRole('group', { name: 'When it runs' })).toBeVisible();
     await expect.element(page.getByRole('radio', { name: "The integration's default" })).toBeChecked();
     await expect.element(button('Save schedule')).toBeDisabled();
-    const editor = el.shadowRoot!.querySelector('pan-schedule-editor')!;
+    const editor = shadowQuery(el, 'pan-schedule-editor')!;
     expect(shadowText(editor, '.preview__summary')).toBe('Every hour');
   });
 
@@ -232,10 +241,10 @@ describe('<pan-tenant-page>', () => {
     await button('Uninstall…').click();
     await expect.element(dialog).toBeVisible();
     await expect.element(dialog).toHaveAccessibleDescription(/stop running/);
-    await expect.poll(() => el.shadowRoot!.activeElement?.textContent).toBe('Cancel');
+    await expect.poll(() => focused(el)?.textContent).toBe('Cancel');
     await userEvent.keyboard('{Escape}');
     await expect.element(dialog).not.toBeInTheDocument();
-    expect(el.shadowRoot!.querySelector('dialog')!.open).toBe(false);
+    expect(shadowQuery(el, 'dialog')!.open).toBe(false);
     expect(uninstalled).toHaveLength(0);
     expect((await stored(api, tenant.id)).id).toBe(tenant.id);
   });
@@ -244,7 +253,7 @@ describe('<pan-tenant-page>', () => {
     const completed = listen('pan-run-complete');
     const { tenant, el } = await mountTenant();
     await expect.element(page.getByRole('heading', { level: 3, name: 'Runs' })).toBeVisible();
-    const panel = el.shadowRoot!.querySelector('pan-run-panel')!;
+    const panel = shadowQuery(el, 'pan-run-panel')!;
     expect(panel.tenantId).toBe(tenant.id);
     await button('Run now').click();
     await expect.poll(() => completed.length, { timeout: 15_000 }).toBe(1);
@@ -276,7 +285,7 @@ describe('<pan-tenant-page>', () => {
     await expect.poll(() => notice(el)).toBe('Settings saved.');
     expect((await stored(api, tenant.id)).configs).toMatchObject({ channel: '#alerts' });
     // The init run is in the run history.
-    const panel = el.shadowRoot!.querySelector('pan-run-panel')!;
+    const panel = shadowQuery(el, 'pan-run-panel')!;
     await expect.poll(() => shadowText(panel, '[part="history"]')).toMatch(/Succeeded.*Manual · Init/);
   });
 
@@ -286,7 +295,7 @@ describe('<pan-tenant-page>', () => {
     await expect
       .poll(() => notice(el), { timeout: 15_000 })
       .toBe('The options could not be loaded: the init run ended with "Failed (Integration Issue)".');
-    expect(el.shadowRoot!.querySelector('[part="notice"] .notice--error')).not.toBeNull();
+    expect(shadowQuery(el, '[part="notice"] .notice--error')).not.toBeNull();
     await expect.element(page.getByRole('button', { name: 'Load options' })).toBeVisible();
     await expect.element(page.getByText('Loading options…')).not.toBeInTheDocument();
     await expect.element(page.getByRole('combobox', { name: 'Channel' })).not.toBeInTheDocument();
@@ -308,7 +317,7 @@ describe('<pan-tenant-page>', () => {
     await expect.element(page.getByRole('alert')).toHaveTextContent(/could not be loaded/);
     expect(shadowText(el, '[role="alert"]')).toContain('This is not available any more.');
     await expect.element(button('Retry')).toBeVisible();
-    expect(el.shadowRoot!.querySelector('pan-settings-form')).toBeNull();
+    expect(shadowQuery(el, 'pan-settings-form')).toBeNull();
     expect(await axeViolations(el)).toEqual([]);
   });
 });

@@ -1,0 +1,287 @@
+/**
+ * The catalog: search, categories, tag filters and the integration cards, loaded from the run API
+ * as the filters change. Part of the marketplace's first load.
+ */
+import { initialState, Task, TaskStatus } from '@lit/task';
+import { html, nothing, type ReactiveController, type TemplateResult } from 'lit';
+import type { Catalog, IntegrationCard } from '@pan/contract';
+import type { RunApiClient } from '../../internal/api-client.ts';
+import { renderError, renderFlag, renderInstalled, renderReconnect, safeUrl, type CardParts } from './marketplace-parts.ts';
+import type { PanMarketplace } from './marketplace.component.ts';
+
+/** Delay between the last keystroke in the search box and the catalog request. */
+const SEARCH_DELAY_MS = 250;
+const SKELETON_CARDS = 6;
+
+/** What the catalog borrows from the marketplace that shows it. */
+export interface CatalogHost {
+  readonly api: RunApiClient;
+  readonly parts: CardParts;
+  /** Changes when the catalog must load again (a new token, an install). */
+  epoch(): number;
+  /** A catalog is on screen. */
+  loaded(): void;
+  /** The user opened a card. */
+  open(card: IntegrationCard): void;
+  /** The filters were cleared: the search box should take the focus. */
+  focusSearch(): void;
+}
+
+/** The catalog of a `<pan-marketplace>`: its filters, its request and what it renders. */
+export class CatalogView implements ReactiveController {
+  readonly #host: PanMarketplace;
+  readonly #borrowed: CatalogHost;
+  #query = '';
+  #searchTerm = '';
+  #category = '';
+  #selectedTags: readonly string[] = [];
+  #searchTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The last catalog received: its facets stay on screen while a new request is pending. */
+  last: Catalog | undefined;
+  #totalCount: number | undefined;
+
+  readonly task: Task<unknown[], Catalog>;
+
+  constructor(host: PanMarketplace, borrowed: CatalogHost) {
+    this.#host = host;
+    this.#borrowed = borrowed;
+    host.addController(this);
+    this.task = new Task(host, {
+      args: () => [host.apiBase, host.mode, borrowed.epoch(), this.#searchTerm, this.#category, this.#selectedTags],
+      task: async (_, { signal }) => {
+        // The other modes show no catalog: nothing to load.
+        if (!borrowed.api.ready || host.mode !== 'full') return initialState;
+        const query = { q: this.#searchTerm, category: this.#category, tag: [...this.#selectedTags] };
+        return borrowed.api.get<Catalog>('/marketplace/catalog', query, signal);
+      },
+      // Only the latest request completes here (superseded ones are ignored by the task).
+      onComplete: (catalog) => {
+        this.last = catalog;
+        borrowed.loaded();
+        if (!this.#filtered) this.#totalCount = catalog.integrations.length;
+      },
+    });
+  }
+
+  hostDisconnected(): void {
+    clearTimeout(this.#searchTimer);
+  }
+
+  render(): TemplateResult {
+    const status = this.task.status;
+    const catalog = this.last;
+    const busy = status === TaskStatus.PENDING || status === TaskStatus.INITIAL;
+    return html`
+      <header class="header">
+        <h2 class="header__title" part="heading">${this.#host.label}</h2>
+        <form class="search" role="search" @submit=${this.#onSearchSubmit}>
+          <label class="sr-only" for="search">Search integrations</label>
+          <svg class="search__icon" viewBox="0 0 20 20" aria-hidden="true">
+            <circle cx="8.5" cy="8.5" r="5.5" /><path d="m13 13 4.5 4.5" />
+          </svg>
+          <input
+            id="search"
+            class="search__input"
+            part="search"
+            type="search"
+            placeholder="Search integrations"
+            autocomplete="off"
+            maxlength="200"
+            .value=${this.#query}
+            @input=${this.#onSearchInput}
+          />
+        </form>
+      </header>
+      <div class="layout">
+        ${catalog ? this.#renderNav(catalog) : nothing}
+        <div class="main">
+          ${catalog?.tags.length ? this.#renderTags(catalog) : nothing}
+          <div class="results" part="results" aria-busy=${busy ? 'true' : 'false'}>
+            <p class="results__summary" role="status">${this.#summary(status)}</p>
+            ${this.task.render({
+              initial: () => this.#renderSkeleton(),
+              pending: () => (this.task.value ? this.#renderGrid(this.task.value, true) : this.#renderSkeleton()),
+              complete: (value) => this.#renderGrid(value, false),
+              error: (error) => renderError(error, "Couldn't load integrations", () => this.task.run()),
+            })}
+          </div>
+        </div>
+      </div>
+    `;
+  }
+
+  #summary(status: TaskStatus): string {
+    if (status === TaskStatus.ERROR) return '';
+    if (status !== TaskStatus.COMPLETE) return 'Loading integrations…';
+    const count = this.task.value?.integrations.length ?? 0;
+    return `${count} ${count === 1 ? 'integration' : 'integrations'}`;
+  }
+
+  #renderNav(catalog: Catalog): TemplateResult {
+    const item = (slug: string, name: string, count: number | undefined) => {
+      const current = this.#category === slug;
+      return html`<li>
+        <button
+          type="button"
+          class="nav__item"
+          part=${current ? 'category category-current' : 'category'}
+          aria-current=${current ? 'true' : 'false'}
+          data-category=${slug}
+          @click=${this.#onCategoryClick}
+        >
+          <span class="nav__name">${name}</span>
+          ${count === undefined
+            ? nothing
+            : html`<span class="count"><span class="sr-only">, </span>${count}</span>`}
+        </button>
+      </li>`;
+    };
+    return html`<nav class="nav" part="nav" aria-label="Categories">
+      <ul class="nav__list" role="list">
+        ${item('', 'All', this.#totalCount)}
+        ${catalog.categories.map((c) => item(c.slug, c.name, c.count))}
+      </ul>
+    </nav>`;
+  }
+
+  #renderTags(catalog: Catalog): TemplateResult {
+    return html`<div class="tags" part="tags" role="group" aria-label="Filter by tag">
+      ${catalog.tags.map((tag) => {
+        const pressed = this.#selectedTags.includes(tag.name);
+        return html`<button
+          type="button"
+          class="tag"
+          part=${pressed ? 'tag tag-pressed' : 'tag'}
+          aria-pressed=${pressed ? 'true' : 'false'}
+          data-tag=${tag.name}
+          @click=${this.#onTagClick}
+        >
+          ${tag.name}<span class="count"><span class="sr-only">, </span>${tag.count}</span>
+        </button>`;
+      })}
+    </div>`;
+  }
+
+  #renderGrid(catalog: Catalog, stale: boolean): TemplateResult {
+    if (!catalog.integrations.length) return this.#renderEmpty();
+    return html`<ul class=${stale ? 'grid grid--stale' : 'grid'} role="list">
+      ${catalog.integrations.map((i) => html`<li class="grid__item">${this.#renderCard(i)}</li>`)}
+    </ul>`;
+  }
+
+  #renderCard(i: IntegrationCard): TemplateResult {
+    const url = safeUrl(i);
+    return html`<article class="card" part="card">
+      <div class="card__top">${this.#borrowed.parts.renderLogo(i, 'card-logo')} ${renderFlag(i.flag)}</div>
+      <h3 class="card__title" part="card-title">
+        <button
+          type="button"
+          class="card__open"
+          part="card-button"
+          data-slug=${i.slug}
+          aria-describedby=${`card-desc-${i.slug}`}
+          @click=${this.#onCardClick}
+        >
+          ${i.name}
+        </button>
+      </h3>
+      <p class="card__description" part="card-description" id=${`card-desc-${i.slug}`}>
+        ${i.short_description}
+      </p>
+      ${i.installed || i.reconnect_needed || url
+        ? html`<div class="card__footer">
+            ${i.installed ? renderInstalled() : nothing} ${i.reconnect_needed ? renderReconnect() : nothing}
+            ${url ? this.#borrowed.parts.renderVisit(i, url, 'button button--small card__visit') : nothing}
+          </div>`
+        : nothing}
+    </article>`;
+  }
+
+  #renderSkeleton(): TemplateResult {
+    return html`<ul class="grid" role="list" aria-hidden="true">
+      ${Array.from(
+        { length: SKELETON_CARDS },
+        () => html`<li class="card card--skeleton">
+          <span class="skeleton skeleton--logo"></span>
+          <span class="skeleton skeleton--title"></span>
+          <span class="skeleton skeleton--line"></span>
+          <span class="skeleton skeleton--line skeleton--short"></span>
+        </li>`,
+      )}
+    </ul>`;
+  }
+
+  get #filtered(): boolean {
+    return Boolean(this.#searchTerm || this.#category || this.#selectedTags.length);
+  }
+
+  #renderEmpty(): TemplateResult {
+    const filtered = this.#filtered;
+    return html`<div class="state" part="empty">
+      <p class="state__title">${filtered ? 'No integrations match' : 'No integrations yet'}</p>
+      <p class="state__text">
+        ${filtered
+          ? 'Try another search, or clear the filters to see everything.'
+          : 'Integrations will appear here once they are published.'}
+      </p>
+      ${filtered
+        ? html`<button
+            type="button"
+            class="button"
+            part="clear-filters-button"
+            @click=${this.#clearFilters}
+          >
+            Clear filters
+          </button>`
+        : nothing}
+    </div>`;
+  }
+
+  // ---- behaviour ---------------------------------------------------------------------------------
+
+  #onSearchInput = (event: Event): void => {
+    this.#query = (event.target as HTMLInputElement).value;
+    clearTimeout(this.#searchTimer);
+    this.#searchTimer = setTimeout(() => this.#search(), SEARCH_DELAY_MS);
+  };
+
+  #onSearchSubmit = (event: Event): void => {
+    event.preventDefault();
+    clearTimeout(this.#searchTimer);
+    this.#search();
+  };
+
+  #search(): void {
+    this.#searchTerm = this.#query.trim();
+    this.#host.requestUpdate();
+  }
+
+  #onCategoryClick = (event: Event): void => {
+    this.#category = (event.currentTarget as HTMLElement).dataset.category ?? '';
+    this.#host.requestUpdate();
+  };
+
+  #onTagClick = (event: Event): void => {
+    const tag = (event.currentTarget as HTMLElement).dataset.tag ?? '';
+    this.#selectedTags = this.#selectedTags.includes(tag)
+      ? this.#selectedTags.filter((t) => t !== tag)
+      : [...this.#selectedTags, tag];
+    this.#host.requestUpdate();
+  };
+
+  #clearFilters = (): void => {
+    clearTimeout(this.#searchTimer);
+    this.#query = '';
+    this.#searchTerm = '';
+    this.#category = '';
+    this.#selectedTags = [];
+    this.#borrowed.focusSearch();
+    this.#host.requestUpdate();
+  };
+
+  #onCardClick = (event: Event): void => {
+    const slug = (event.currentTarget as HTMLElement).dataset.slug;
+    const card = this.last?.integrations.find((i) => i.slug === slug);
+    if (card) this.#borrowed.open(card);
+  };
+}
