@@ -1,3 +1,7 @@
+/**
+ * The accounts module's SQL: `accounts`, `api_keys` and `account_jwt_keys` are read and written
+ * here only.
+ */
 import type { JWK } from 'jose';
 import type { JwtAlgorithm } from './end-user-token.ts';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
@@ -16,11 +20,6 @@ export interface AccountSettings {
   jwksUrl?: string;
   publicKeys?: { kid: string; alg: Exclude<JwtAlgorithm, 'HS256'>; jwk: JWK }[];
 }
-
-/**
- * The accounts module's SQL: `accounts`, `api_keys` and `account_jwt_keys` are read and written
- * here only.
- */
 
 /** Creates the account, or updates its settings when the slug exists. Returns its id. */
 export async function upsertAccount(db: Db, box: SecretBox, settings: AccountSettings): Promise<string> {

@@ -1,3 +1,8 @@
+/**
+ * The catalog module's SQL: `integrations`, `categories`, `integration_categories` and `releases`
+ * are written here only. The catalog a user sees, listings, releases, and the releases as tenants
+ * and the host API see them.
+ */
 import { withTransaction, type Db, type Queryable } from '../../platform/db/pool.ts';
 import type { Paging } from '../../platform/paging.ts';
 import type { Catalog, IntegrationCard, IntegrationDetail, ReleaseChannel, ReleaseRef, Schedule } from '@pan/contract';

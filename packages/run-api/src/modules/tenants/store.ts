@@ -1,3 +1,8 @@
+/**
+ * The tenants module's SQL: the `tenants` table is read and written here only (other modules join
+ * it read-only for scoping). A tenant's `tenant.*` notifications are queued in the same statement
+ * as its change, through the notifications module's outbox fragments.
+ */
 import type pg from 'pg';
 import type { ReleaseChannel, Schedule } from '@pan/contract';
 import type { ReleaseWithSpec } from '../catalog/store.ts';
@@ -241,6 +246,15 @@ export async function findUserTenantOf(q: Queryable, owner: TenantOwner, integra
   return rows[0]?.id ?? null;
 }
 
+/** This user's active tenant of an integration (by id), or null. */
+export async function findActiveTenantOf(q: Queryable, owner: TenantOwner, integrationId: string): Promise<{ id: string; paused: boolean } | null> {
+  const { rows } = await q.query<{ id: string; paused: boolean }>(
+    `SELECT t.id, t.paused FROM tenants t WHERE t.account_id = $1 AND t.user_sub = $2 AND t.integration_id = $3 AND t.archived_at IS NULL`,
+    [owner.accountId, owner.sub, integrationId],
+  );
+  return rows[0] ?? null;
+}
+
 /** Where an active tenant of this user receives webhooks, and whether they must be signed. */
 export async function readWebhookAddress(q: Queryable, owner: TenantOwner, id: string): Promise<{ webhookToken: string; signed: boolean } | null> {
   const { rows } = await q.query<{ webhook_token: string; signed: boolean }>(
@@ -318,6 +332,8 @@ export async function mergeTenantMetadata(db: Db, accountId: string, id: string,
   });
 }
 
+// ---- Schedules and runs: what they read and change on a tenant -----------------------------------
+
 /**
  * Every active, unpaused tenant with a schedule (its own or its integration's default), locked
  * for this transaction; rows another scheduler holds are skipped (SKIP LOCKED).
@@ -368,13 +384,4 @@ export async function applyRunEffects(q: Queryable, tenantId: string, effects: R
       effects.metadataPatch ? JSON.stringify(effects.metadataPatch) : null,
     ],
   );
-}
-
-/** This user's active tenant of an integration (by id), or null. */
-export async function findActiveTenantOf(q: Queryable, owner: TenantOwner, integrationId: string): Promise<{ id: string; paused: boolean } | null> {
-  const { rows } = await q.query<{ id: string; paused: boolean }>(
-    `SELECT t.id, t.paused FROM tenants t WHERE t.account_id = $1 AND t.user_sub = $2 AND t.integration_id = $3 AND t.archived_at IS NULL`,
-    [owner.accountId, owner.sub, integrationId],
-  );
-  return rows[0] ?? null;
 }
