@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { requireEndUser } from './hooks.ts';
 import { notFound } from '../platform/errors.ts';
 import { readCatalog, readIntegration } from '../modules/catalog/store.ts';
-import { catalogQuerySchema, catalogResponseSchema, integrationDetailSchema, slugParamsSchema } from '../modules/catalog/schemas.ts';
+import { catalogQuerySchema, catalogResponseSchema, integrationDetailSchema, slugParamsSchema } from '@pan/contract';
 import { authOnlyRoutes } from '../modules/tenants/auth-only-routes.ts';
 import { connectionRoutes } from '../modules/connections/marketplace-routes.ts';
 import { runRoutes } from '../modules/runs/marketplace-routes.ts';

@@ -463,7 +463,7 @@ export class PanMarketplace extends PanElement {
     return html`<nav class="nav" part="nav" aria-label="Categories">
       <ul class="nav__list" role="list">
         ${item('', 'All', this.#totalCount)}
-        ${catalog.categories.map((c) => item(c.slug, c.name, c.count))}
+        ${catalog.categories.map((c) => item(c.slug ?? '', c.name ?? '', c.count))}
       </ul>
     </nav>`;
   }
@@ -598,7 +598,7 @@ export class PanMarketplace extends PanElement {
               this.#detail.run(),
             )
           : body
-            ? page.renderBody(body, new Map(this.#lastCatalog?.categories.map((c) => [c.slug, c.name])))
+            ? page.renderBody(body, new Map(this.#lastCatalog?.categories.map((c) => [c.slug ?? '', c.name ?? ''])))
             : html`<div class="detail__loading" aria-hidden="true">
                 ${head ? nothing : html`<span class="skeleton skeleton--logo"></span>`}
                 <span class="skeleton skeleton--title"></span>

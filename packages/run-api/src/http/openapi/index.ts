@@ -1,5 +1,6 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance, FastifySchema } from 'fastify';
+import { errorSchema } from '@pan/contract';
 import { OPERATION_SUMMARIES } from './operations.ts';
 
 declare module 'fastify' {
@@ -10,19 +11,6 @@ declare module 'fastify' {
     routeTable: ReadonlyArray<{ method: string; url: string }>;
   }
 }
-
-const errorSchema = {
-  description: 'An error: 400 bad input (errors names the fields), 401 no or a wrong API key, 404 not found (or not yours), 409, 413, 422',
-  type: 'object',
-  required: ['statusCode', 'code', 'message'],
-  properties: {
-    statusCode: { type: 'integer' },
-    code: { type: 'string', description: 'Machine-readable, e.g. PAN_ERR_REQUEST_INVALID' },
-    error: { type: 'string' },
-    message: { type: 'string' },
-    errors: { type: 'array', items: { type: 'object', additionalProperties: true } },
-  },
-} as const;
 
 /** Where the host API's OpenAPI document is served (no `X-API-KEY` needed). */
 export const OPENAPI_DOCUMENT_PATH = '/v2/openapi.json';

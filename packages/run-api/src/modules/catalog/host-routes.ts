@@ -6,45 +6,8 @@ import { ArchiveError, readReleaseArchive } from './release-archive.ts';
 import { findIntegrationId, upsertIntegration, type IntegrationListing } from './store.ts';
 import { createRelease } from './releases-store.ts';
 import { checkSchedule } from '../tenants/schedule.ts';
-import { slugPattern } from './schemas.ts';
-import { pagingQuerySchema, readPaging } from '../../http/paging.ts';
-import { integrationSchema, listOf, releaseDetailSchema, releaseSchema } from '../tenants/host-schemas.ts';
-
-const listingBodySchema = {
-  type: 'object',
-  required: ['name', 'type'],
-  additionalProperties: false,
-  properties: {
-    name: { type: 'string', minLength: 1, maxLength: 200 },
-    type: { type: 'string', enum: ['internal', 'external'] },
-    external_url: { type: ['string', 'null'], format: 'uri', pattern: '^https?://', maxLength: 2000 },
-    // Logos may be inline SVG/PNG data URLs; keep them small.
-    logo_url: { type: ['string', 'null'], pattern: '^(https?://|data:image/)', maxLength: 200_000 },
-    short_description: { type: 'string', maxLength: 300 },
-    long_description: { type: 'string', maxLength: 20_000 },
-    categories: { type: 'array', maxItems: 20, uniqueItems: true, items: { type: 'string', pattern: slugPattern } },
-    tags: { type: 'array', maxItems: 30, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 50 } },
-    flag: {
-      anyOf: [
-        { type: 'null' },
-        {
-          type: 'object',
-          required: ['name', 'color'],
-          additionalProperties: false,
-          properties: {
-            name: { type: 'string', minLength: 1, maxLength: 40 },
-            // A CSS colour the element can safely put in a style: hex, rgb()/hsl() or a keyword.
-            color: { type: 'string', pattern: '^(#[0-9a-fA-F]{3,8}|(rgb|hsl)a?\\([0-9., %]+\\)|[a-zA-Z]{3,20})$' },
-          },
-        },
-      ],
-    },
-    connectors: { type: 'array', maxItems: 20, uniqueItems: true, items: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$' } },
-    visible_to_groups: { type: 'array', maxItems: 50, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 100 } },
-    // Shape only here; `checkSchedule` answers 422 with the reason.
-    default_schedule: { type: ['object', 'null'], maxProperties: 10 },
-  },
-} as const;
+import { integrationSchema, listingBodySchema, listOf, pagingQuerySchema, releaseDetailSchema, releaseSchema, slugPattern } from '@pan/contract';
+import { readPaging } from '../../http/paging.ts';
 
 const INTEGRATION_SELECT = `
   SELECT i.id, i.slug, i.name, i.type, i.external_url, i.logo_url, i.short_description, i.long_description, i.tags,

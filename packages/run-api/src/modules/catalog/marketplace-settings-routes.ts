@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { setCategories } from './store.ts';
-import { slugPattern } from './schemas.ts';
+import { categoriesBodySchema } from '@pan/contract';
 
 export async function marketplaceSettingsRoutes(app: FastifyInstance): Promise<void> {
   /** Replaces the account's categories; their order here is their order in the marketplace. */
@@ -8,23 +8,7 @@ export async function marketplaceSettingsRoutes(app: FastifyInstance): Promise<v
     '/marketplace/categories',
     {
       schema: {
-        body: {
-          type: 'object',
-          required: ['categories'],
-          additionalProperties: false,
-          properties: {
-            categories: {
-              type: 'array',
-              maxItems: 200,
-              items: {
-                type: 'object',
-                required: ['slug', 'name'],
-                additionalProperties: false,
-                properties: { slug: { type: 'string', pattern: slugPattern }, name: { type: 'string', minLength: 1, maxLength: 100 } },
-              },
-            },
-          },
-        },
+        body: categoriesBodySchema,
       },
     },
     async (request) => {

@@ -1,14 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { Connection, OAuthStartRequest } from '@pan/contract';
+import { connectionFieldsBodySchema, connectorParamsSchema as connectorParams, oauthStartBodySchema, type Connection, type OAuthStartRequest } from '@pan/contract';
 import { startAuthorization } from './oauth.ts';
 import { deleteConnection, findConnector, listUserConnections, saveConnection } from './store.ts';
 import { notFound, unprocessable } from '../../platform/errors.ts';
-
-const connectorParams = {
-  type: 'object',
-  required: ['connector'],
-  properties: { connector: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$' } },
-} as const;
 
 const MAX_FIELD_LENGTH = 4096;
 
@@ -37,12 +31,7 @@ export async function connectionRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         params: connectorParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['fields'],
-          properties: { fields: { type: 'object', maxProperties: 20 } },
-        },
+        body: connectionFieldsBodySchema,
       },
     },
     async (request) => {
@@ -85,16 +74,7 @@ export async function connectionRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         params: connectorParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['return_origin'],
-          properties: {
-            return_origin: { type: 'string', maxLength: 500 },
-            return_url: { type: 'string', maxLength: 2000 },
-            tenant_id: { type: 'string', format: 'uuid' },
-          },
-        },
+        body: oauthStartBodySchema,
       },
     },
     async (request) => {

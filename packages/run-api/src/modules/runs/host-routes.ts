@@ -4,7 +4,7 @@ import { badRequest, notFound } from '../../platform/errors.ts';
 import { queueTrigger } from '../triggers/service.ts';
 import { answerSynchronously, useRunEndWaiter, wantsSynchronous } from './sync-invocation.ts';
 import { readTriggerStatus } from '../triggers/store.ts';
-import { idParamsSchema, syncQuerySchema, triggerAcceptedSchema, triggerStatusSchema } from './schemas.ts';
+import { idParamsSchema, secretSchema, syncQuerySchema, triggerAcceptedSchema, triggerStatusSchema } from '@pan/contract';
 import { payloadHeaders } from '../triggers/webhook-routes.ts';
 
 /** Host-side trigger intake (`X-API-KEY`): sync a tenant, follow a trigger. */
@@ -78,7 +78,7 @@ export async function hostRunRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         params: idParamsSchema,
-        response: { 201: { type: 'object', required: ['secret'], properties: { secret: { type: 'string' } } } },
+        response: { 201: secretSchema },
       },
     },
     async (request, reply) => {

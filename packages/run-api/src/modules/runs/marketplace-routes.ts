@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { RunRequest } from '@pan/contract';
 import { notFound } from '../../platform/errors.ts';
 import { findTenantInScope, listRuns, readRun } from './history.ts';
 import { sendLogText, streamLog, wantsEventStream } from './log-responses.ts';
@@ -11,9 +10,11 @@ import {
   runPageSchema,
   runRequestBodySchema,
   runSchema,
+  tenantWebhookSchema,
   triggerAcceptedSchema,
   triggerStatusSchema,
-} from './schemas.ts';
+  type RunRequest,
+} from '@pan/contract';
 
 /** Run now, run history and live logs for the calling end user's tenants. */
 export async function runRoutes(app: FastifyInstance): Promise<void> {
@@ -64,7 +65,7 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         params: idParamsSchema,
-        response: { 200: { type: 'object', required: ['url', 'signed'], properties: { url: { type: 'string' }, signed: { type: 'boolean' } } } },
+        response: { 200: tenantWebhookSchema },
       },
     },
     async (request, reply) => {

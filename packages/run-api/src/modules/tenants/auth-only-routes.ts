@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import type { AuthOnlyView } from '@pan/contract';
+import { slugParamsSchema, type AuthOnlyView } from '@pan/contract';
 import { listUserConnections } from '../connections/store.ts';
 import { notFound, unprocessable } from '../../platform/errors.ts';
 import { readIntegration } from '../catalog/store.ts';
 import { install } from './service.ts';
-import { slugParamsSchema } from '../catalog/schemas.ts';
 
 /**
  * Auth-only mode: the host names integrations and their preset settings in the token

@@ -5,10 +5,8 @@ import { listRuns, readRun } from '../runs/history.ts';
 import { sendLogText, streamLog, wantsEventStream } from '../runs/log-responses.ts';
 import { archiveTenant, setPaused } from './store.ts';
 import { installForUser } from './service.ts';
-import type { InstallRequest } from '@pan/contract';
-import { pagingQuerySchema, readPaging } from '../../http/paging.ts';
-import { idParamsSchema, runPageSchema } from '../runs/schemas.ts';
-import { hostTenantSchema, listOf } from './host-schemas.ts';
+import { hostInstallBodySchema as createTenantBodySchema, hostTenantSchema, idParamsSchema, listOf, pagingQuerySchema, runPageSchema, type InstallRequest } from '@pan/contract';
+import { readPaging } from '../../http/paging.ts';
 
 const RUN_FIELDS = { started_date: 'r.started_at', ended_date: 'r.ended_at', status: 'r.status', mode: 'r.mode' };
 
@@ -21,28 +19,6 @@ const TENANT_SELECT = `
          t.archived_at AS archived_date
     FROM tenants t JOIN integrations i ON i.id = t.integration_id
    WHERE t.account_id = $1`;
-
-const scheduleSchema = { type: ['object', 'null'], maxProperties: 10 } as const;
-
-const createTenantBodySchema = {
-  type: 'object',
-  required: ['user_name'],
-  // Pandium's clients name it integration_id; either is the integration's slug or id.
-  anyOf: [{ required: ['integration'] }, { required: ['integration_id'] }],
-  additionalProperties: false,
-  properties: {
-    integration: { type: 'string', minLength: 1, maxLength: 100, description: 'The integration slug or id' },
-    integration_id: { type: 'string', minLength: 1, maxLength: 100, description: 'Same as integration (Pandium’s name for it)' },
-    user_name: { type: 'string', minLength: 1, maxLength: 255, description: "The end user's identity (the JWT's sub)" },
-    configs: { type: 'object', maxProperties: 200 },
-    schedule: scheduleSchema,
-    release_channel: {
-      type: 'object',
-      required: ['type'],
-      properties: { type: { type: 'string', enum: ['default', 'latest', 'pinned'] }, release_id: { type: 'string', format: 'uuid' } },
-    },
-  },
-} as const;
 
 /** Tenants for the host's backend (`X-API-KEY`): list, read, archive, runs and metadata. */
 export async function hostTenantRoutes(app: FastifyInstance): Promise<void> {

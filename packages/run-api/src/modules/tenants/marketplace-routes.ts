@@ -1,15 +1,16 @@
 import type { FastifyInstance } from 'fastify';
-import type { InstallRequest, TenantUpdate } from '@pan/contract';
 import { getTenant, install, listUserTenants, pause, readInstallPlan, uninstall, update } from './service.ts';
-import { slugParamsSchema } from '../catalog/schemas.ts';
 import {
   installBodySchema,
   installPlanSchema,
+  slugParamsSchema,
   tenantListSchema,
   tenantParamsSchema,
   tenantSchema,
   updateBodySchema,
-} from './schemas.ts';
+  type InstallRequest,
+  type TenantUpdate,
+} from '@pan/contract';
 
 /**
  * One installation of one integration for the calling user. Registered inside the marketplace

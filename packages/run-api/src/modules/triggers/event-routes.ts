@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { appEventAcceptedSchema, appEventBodySchema } from '@pan/contract';
 import { fanOutEvent, type AppEvent } from './events.ts';
 
 /** `POST /v2/events {name, user, payload}`: an app event, fanned out to the user's subscribed tenants. */
@@ -7,33 +8,8 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
     '/events',
     {
       schema: {
-        body: {
-          type: 'object',
-          required: ['name', 'user'],
-          properties: {
-            name: { type: 'string', minLength: 1, maxLength: 200 },
-            user: { type: 'string', minLength: 1, maxLength: 500 },
-            payload: {},
-          },
-        },
-        response: {
-          202: {
-            type: 'object',
-            required: ['triggers', 'count'],
-            properties: {
-              triggers: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  required: ['tenant_id', 'trigger_id'],
-                  properties: { tenant_id: { type: 'string' }, trigger_id: { type: 'string' } },
-                },
-              },
-              count: { type: 'integer' },
-              message: { type: 'string' },
-            },
-          },
-        },
+        body: appEventBodySchema,
+        response: { 202: appEventAcceptedSchema },
       },
     },
     async (request, reply) => {

@@ -13,7 +13,7 @@ import { authError, badRequest, conflict, notFound, unprocessable } from '../../
 import { answerSynchronously, useRunEndWaiter, wantsSynchronous } from '../runs/sync-invocation.ts';
 import { insertTrigger, wakeWorkers } from './store.ts';
 import { tenantReleaseIdSql, validateWebhookBody } from './webhook-schema.ts';
-import { triggerAcceptedSchema } from '../runs/schemas.ts';
+import { triggerAcceptedSchema } from '@pan/contract';
 
 /** Headers never stored with a payload: credentials, and hop-by-hop ones. */
 const DROPPED_HEADERS = new Set([
