@@ -18,7 +18,7 @@
  *   POST /v2/events                                         AppEvent -> 202 AppEventAccepted
  */
 import { slugPattern } from './catalog.ts';
-import type { Schedule } from './tenants.ts';
+import type { ReleaseChannel, Schedule } from './tenants.ts';
 import type { Refined, WireType } from './wire-type.ts';
 
 const date = { type: 'string', format: 'date-time' } as const;
@@ -237,11 +237,15 @@ export type HostIntegration = Refined<WireType<typeof integrationSchema>, { defa
 export type HostRelease = WireType<typeof releaseSchema>;
 export type HostReleaseDetail = WireType<typeof releaseDetailSchema>;
 export type HostTenant = WireType<typeof hostTenantSchema>;
-export type IntegrationListingRequest = Refined<WireType<typeof listingBodySchema>, { default_schedule?: Schedule | null }>;
+export type IntegrationListingRequest = WireType<typeof listingBodySchema>;
 export type IntegrationListingSaved = WireType<typeof listingSavedSchema>;
 export type CategoriesRequest = WireType<typeof categoriesBodySchema>;
 export type PushedRelease = WireType<typeof pushedReleaseSchema>;
-export type HostInstallRequest = Refined<WireType<typeof hostInstallBodySchema>, { schedule?: Schedule | null }>;
+/**
+ * This schema does not tie `release_id` to `pinned` (the marketplace's does); the install answers
+ * 422 for a channel that names no release of the integration, as it does for the marketplace's.
+ */
+export type HostInstallRequest = Refined<WireType<typeof hostInstallBodySchema>, { release_channel?: ReleaseChannel }>;
 export type SecretAnswer = WireType<typeof secretSchema>;
 export type AppEvent = WireType<typeof appEventBodySchema>;
 export type AppEventAccepted = WireType<typeof appEventAcceptedSchema>;

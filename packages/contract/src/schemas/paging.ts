@@ -7,7 +7,7 @@ export const MAX_LIMIT = 500;
  * The querystring schema of a paged list: `limit`, `skip` and `sort_by` as strings (the run API's
  * `readPaging` checks them and names the bad one), plus the list's own filters; any other parameter is a 400.
  */
-export function pagingQuerySchema<F extends Record<string, object> = {}>(sortFields: Record<string, string>, filters: F = {} as F) {
+export function pagingQuerySchema<const F extends Record<string, object> = {}>(sortFields: Record<string, string>, filters: F = {} as F) {
   return {
     type: 'object',
     additionalProperties: false,

@@ -233,8 +233,8 @@ export type ReleaseChannel = WireType<typeof releaseChannelSchema>;
 export type ReleaseRef = WireType<typeof releaseRefSchema>;
 export type IntegrationRef = WireType<typeof integrationRefSchema>;
 export type TenantParams = WireType<typeof tenantParamsSchema>;
-export type InstallRequest = Refined<WireType<typeof installBodySchema>, { schedule?: Schedule | null }>;
-export type TenantUpdate = Refined<WireType<typeof updateBodySchema>, { schedule?: Schedule | null | 'default' }>;
+export type InstallRequest = WireType<typeof installBodySchema>;
+export type TenantUpdate = WireType<typeof updateBodySchema>;
 export type Tenant = Refined<
   WireType<typeof tenantSchema>,
   { schedule: Schedule | null; default_schedule: Schedule | null; release_channel: ReleaseChannel }

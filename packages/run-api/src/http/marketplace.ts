@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { TypedApp } from './type-provider.ts';
 import { requireEndUser } from './hooks.ts';
 import { notFound } from '../platform/errors.ts';
 import { readCatalog, readIntegration } from '../modules/catalog/store.ts';
@@ -9,10 +9,10 @@ import { runRoutes } from '../modules/runs/marketplace-routes.ts';
 import { tenantRoutes } from '../modules/tenants/marketplace-routes.ts';
 
 /** The end-user marketplace, called by the elements with the host-signed token. */
-export async function marketplaceRoutes(app: FastifyInstance): Promise<void> {
+export async function marketplaceRoutes(app: TypedApp): Promise<void> {
   app.addHook('onRequest', requireEndUser);
 
-  app.get<{ Querystring: { q?: string; category?: string; tag?: string | string[] } }>(
+  app.get(
     '/catalog',
     { schema: { querystring: catalogQuerySchema, response: { 200: catalogResponseSchema } } },
     async (request, reply) => {
@@ -26,7 +26,7 @@ export async function marketplaceRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: { slug: string } }>(
+  app.get(
     '/integrations/:slug',
     { schema: { params: slugParamsSchema, response: { 200: integrationDetailSchema } } },
     async (request, reply) => {

@@ -471,7 +471,7 @@ export class PanMarketplace extends PanElement {
   #renderTags(catalog: Catalog): TemplateResult {
     return html`<div class="tags" part="tags" role="group" aria-label="Filter by tag">
       ${catalog.tags.map((tag) => {
-        const pressed = this.selectedTags.includes(tag.name);
+        const pressed = this.selectedTags.includes(tag.name ?? '');
         return html`<button
           type="button"
           class="tag"

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { TypedApp } from '../../http/type-provider.ts';
 import { formatDiagnostic, locateTopLevelList, parsePandiumYaml } from '@pan/pandium-yaml';
 import { listConnectors } from '../connections/store.ts';
 import { notFound, PanError, unprocessable } from '../../platform/errors.ts';
@@ -6,7 +6,16 @@ import { ArchiveError, readReleaseArchive } from './release-archive.ts';
 import { findIntegrationId, upsertIntegration, type IntegrationListing } from './store.ts';
 import { createRelease } from './releases-store.ts';
 import { checkSchedule } from '../tenants/schedule.ts';
-import { integrationSchema, listingBodySchema, listOf, pagingQuerySchema, releaseDetailSchema, releaseSchema, slugPattern } from '@pan/contract';
+import {
+  integrationSchema,
+  listingBodySchema,
+  listOf,
+  pagingQuerySchema,
+  releaseDetailSchema,
+  releaseSchema,
+  slugPattern,
+  type HostIntegration,
+} from '@pan/contract';
 import { readPaging } from '../../http/paging.ts';
 
 const INTEGRATION_SELECT = `
@@ -33,9 +42,9 @@ const integrationParams = {
   properties: { integration: { type: 'string', minLength: 1, maxLength: 100, description: 'The integration slug or id' } },
 } as const;
 
-export async function integrationRoutes(app: FastifyInstance): Promise<void> {
+export async function integrationRoutes(app: TypedApp): Promise<void> {
   /** The account's integrations, paged. */
-  app.get<{ Querystring: Record<string, string> }>('/integrations', { schema: { querystring: pagingQuerySchema(INTEGRATION_SORT), response: { 200: listOf(integrationSchema) } } }, async (request) => {
+  app.get('/integrations', { schema: { querystring: pagingQuerySchema(INTEGRATION_SORT), response: { 200: listOf(integrationSchema) } } }, async (request) => {
     const paging = readPaging(request.query, INTEGRATION_SORT, 'created_date__ASC');
     const { rows } = await app.db.query(`${INTEGRATION_SELECT} ORDER BY ${paging.orderBy}, i.id LIMIT $2 OFFSET $3`, [
       request.hostAccount.accountId,
@@ -48,15 +57,15 @@ export async function integrationRoutes(app: FastifyInstance): Promise<void> {
   const readHostIntegration = async (accountId: string, integration: string) => {
     const { rows } = await app.db.query(`${INTEGRATION_SELECT} AND (i.slug = $2 OR i.id::text = $2)`, [accountId, integration]);
     if (!rows[0]) throw notFound('Integration');
-    return rows[0] as { id: string; default_release_id: string | null };
+    return rows[0] as HostIntegration;
   };
 
-  app.get<{ Params: { integration: string } }>('/integrations/:integration', { schema: { params: integrationParams, response: { 200: integrationSchema } } }, async (request) =>
+  app.get('/integrations/:integration', { schema: { params: integrationParams, response: { 200: integrationSchema } } }, async (request) =>
     readHostIntegration(request.hostAccount.accountId, request.params.integration),
   );
 
   /** The integration's releases, newest first by default. */
-  app.get<{ Params: { integration: string }; Querystring: Record<string, string> }>(
+  app.get(
     '/integrations/:integration/releases',
     { schema: { params: integrationParams, querystring: pagingQuerySchema(RELEASE_SORT), response: { 200: listOf(releaseSchema) } } },
     async (request) => {
@@ -73,7 +82,7 @@ export async function integrationRoutes(app: FastifyInstance): Promise<void> {
   );
 
   /** One release with its PANDIUM.yaml: `default`, `latest` or a release id. */
-  app.get<{ Params: { integration: string; release: string } }>(
+  app.get(
     '/integrations/:integration/releases/:release',
     {
       schema: {
@@ -105,7 +114,7 @@ export async function integrationRoutes(app: FastifyInstance): Promise<void> {
   );
 
   /** Creates or replaces an integration's marketplace listing. */
-  app.put<{ Params: { slug: string }; Body: Omit<IntegrationListing, 'slug'> }>(
+  app.put(
     '/integrations/:slug',
     {
       schema: {
@@ -138,13 +147,13 @@ export async function integrationRoutes(app: FastifyInstance): Promise<void> {
   );
 
   /** Uploads a release: the script directory as a tar.gz with PANDIUM.yaml at its root. */
-  app.register(async (releases) => {
+  app.register(async (releases: TypedApp) => {
     releases.addContentTypeParser(
       ['application/gzip', 'application/x-gzip', 'application/octet-stream', 'application/x-tar'],
       { parseAs: 'buffer', bodyLimit: app.config.releaseBodyLimit },
       (_request, body, done) => done(null, body),
     );
-    releases.post<{ Params: { integration: string }; Querystring: { version?: string; make_default?: boolean }; Body: Buffer }>(
+    releases.post(
       '/integrations/:integration/releases',
       {
         bodyLimit: app.config.releaseBodyLimit,

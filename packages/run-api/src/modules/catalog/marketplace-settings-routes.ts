@@ -1,10 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { TypedApp } from '../../http/type-provider.ts';
 import { setCategories } from './store.ts';
 import { categoriesBodySchema } from '@pan/contract';
 
-export async function marketplaceSettingsRoutes(app: FastifyInstance): Promise<void> {
+export async function marketplaceSettingsRoutes(app: TypedApp): Promise<void> {
   /** Replaces the account's categories; their order here is their order in the marketplace. */
-  app.put<{ Body: { categories: { slug: string; name: string }[] } }>(
+  app.put(
     '/marketplace/categories',
     {
       schema: {

@@ -1,25 +1,13 @@
 import { withTransaction, type Db } from '../../platform/db/pool.ts';
-import type { Catalog, IntegrationCard, IntegrationDetail, Schedule } from '@pan/contract';
+import type { Catalog, IntegrationCard, IntegrationDetail, IntegrationListingRequest } from '@pan/contract';
 import type { EndUser } from '../accounts/end-user-token.ts';
 
-/** What an account says about one integration in its marketplace. */
-export interface IntegrationListing {
-  slug: string;
-  name: string;
-  type: 'internal' | 'external';
-  external_url?: string | null;
-  logo_url?: string | null;
-  short_description?: string;
-  long_description?: string;
-  /** Category slugs; each must exist in the account's categories. */
-  categories?: string[];
-  tags?: string[];
-  flag?: { name: string; color: string } | null;
-  connectors?: string[];
-  visible_to_groups?: string[];
-  /** How often a tenant runs unless it sets its own schedule; null/absent: only when triggered. */
-  default_schedule?: Schedule | null;
-}
+/**
+ * What an account says about one integration in its marketplace (`PUT /v2/integrations/:slug`).
+ * Category slugs must exist in the account's categories; `default_schedule` (null/absent: runs
+ * only when triggered) has passed `checkSchedule`.
+ */
+export type IntegrationListing = IntegrationListingRequest & { slug: string };
 
 export async function setCategories(db: Db, accountId: string, categories: { slug: string; name: string }[]): Promise<void> {
   await withTransaction(db, async (client) => {

@@ -1,10 +1,10 @@
-import type { FastifyInstance } from 'fastify';
-import { connectorBodySchema, type ConnectorDefinition } from '@pan/contract';
+import type { TypedApp } from '../../http/type-provider.ts';
+import { connectorBodySchema } from '@pan/contract';
 import { connectorView, listConnectors, upsertConnector } from './store.ts';
 
 /** Connectors of the account (`X-API-KEY`): define, list. Client secrets are write-only. */
-export async function connectorRoutes(app: FastifyInstance): Promise<void> {
-  app.put<{ Params: { name: string }; Body: ConnectorDefinition }>(
+export async function connectorRoutes(app: TypedApp): Promise<void> {
+  app.put(
     '/connectors/:name',
     {
       schema: {

@@ -1,5 +1,5 @@
-import type { FastifyInstance } from 'fastify';
-import { connectionFieldsBodySchema, connectorParamsSchema as connectorParams, oauthStartBodySchema, type Connection, type OAuthStartRequest } from '@pan/contract';
+import type { TypedApp } from '../../http/type-provider.ts';
+import { connectionFieldsBodySchema, connectorParamsSchema as connectorParams, oauthStartBodySchema, type Connection } from '@pan/contract';
 import { startAuthorization } from './oauth.ts';
 import { deleteConnection, findConnector, listUserConnections, saveConnection } from './store.ts';
 import { notFound, unprocessable } from '../../platform/errors.ts';
@@ -7,7 +7,7 @@ import { notFound, unprocessable } from '../../platform/errors.ts';
 const MAX_FIELD_LENGTH = 4096;
 
 /** The end user's connections: status (never a secret), API-key forms, OAuth2 sign-in, disconnect. */
-export async function connectionRoutes(app: FastifyInstance): Promise<void> {
+export async function connectionRoutes(app: TypedApp): Promise<void> {
   app.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'private, no-store');
   });
@@ -22,11 +22,11 @@ export async function connectionRoutes(app: FastifyInstance): Promise<void> {
     return connection;
   };
 
-  app.get<{ Params: { connector: string } }>('/connections/:connector', { schema: { params: connectorParams } }, async (request) =>
+  app.get('/connections/:connector', { schema: { params: connectorParams } }, async (request) =>
     one(request.endUser.accountId, request.endUser.sub, request.params.connector),
   );
 
-  app.put<{ Params: { connector: string }; Body: { fields: Record<string, unknown> } }>(
+  app.put(
     '/connections/:connector',
     {
       schema: {
@@ -61,7 +61,7 @@ export async function connectionRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.delete<{ Params: { connector: string } }>('/connections/:connector', { schema: { params: connectorParams } }, async (request, reply) => {
+  app.delete('/connections/:connector', { schema: { params: connectorParams } }, async (request, reply) => {
     const { accountId, sub } = request.endUser;
     const connector = await findConnector(app.db, accountId, request.params.connector);
     if (!connector) throw notFound('Connector');
@@ -69,7 +69,7 @@ export async function connectionRoutes(app: FastifyInstance): Promise<void> {
     return reply.status(204).send();
   });
 
-  app.post<{ Params: { connector: string }; Body: OAuthStartRequest }>(
+  app.post(
     '/connections/:connector/oauth',
     {
       schema: {

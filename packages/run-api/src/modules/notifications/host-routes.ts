@@ -3,7 +3,7 @@
  * signing secret (shown once, when made or rotated), and the delivery log with every attempt.
  * Every query is scoped by `request.hostAccount.accountId`; another account's delivery is 404.
  */
-import type { FastifyInstance } from 'fastify';
+import type { TypedApp } from '../../http/type-provider.ts';
 import { conflict, notFound, unprocessable } from '../../platform/errors.ts';
 import {
   deliveryStatusSchema,
@@ -17,7 +17,6 @@ import {
   pagingQuerySchema,
   rotateSecretQuerySchema,
   secretSchema,
-  type NotificationEvent,
 } from '@pan/contract';
 import { readPaging } from '../../http/paging.ts';
 import { checkNotificationUrl } from './url.ts';
@@ -34,8 +33,8 @@ import {
 
 const noStore = { 'cache-control': 'no-store' };
 
-export async function notificationRoutes(app: FastifyInstance): Promise<void> {
-  app.put<{ Body: { url: string; events?: NotificationEvent[] } }>(
+export async function notificationRoutes(app: TypedApp): Promise<void> {
+  app.put(
     '/notifications',
     { schema: { body: putBodySchema, response: { 200: endpointWithSecretSchema, 201: endpointWithSecretSchema } } },
     async (request, reply) => {
@@ -67,7 +66,7 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
    * A new signing secret, returned this once. The old one stops at once, or keeps signing beside
    * it for `previous_valid_seconds` (up to 7 days) while receivers switch.
    */
-  app.post<{ Querystring: { previous_valid_seconds?: number } }>(
+  app.post(
     '/notifications/secret',
     {
       schema: {
@@ -82,7 +81,7 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Querystring: Record<string, string> }>(
+  app.get(
     '/notifications/deliveries',
     {
       schema: {
@@ -103,7 +102,7 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/notifications/deliveries/:id',
     { schema: { params: idParamsSchema, response: { 200: deliverySchema } } },
     async (request) => {
@@ -114,7 +113,7 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
   );
 
   /** Re-queues a failed delivery for a new round of attempts (same webhook-id). */
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/notifications/deliveries/:id/retry',
     { schema: { params: idParamsSchema, response: { 202: deliverySchema } } },
     async (request, reply) => {
@@ -126,7 +125,7 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
         throw conflict('PAN_ERR_NOTIFICATIONS_NOT_CONFIGURED', 'Set a notification URL (PUT /v2/notifications) before retrying');
       }
       const delivery = await readDelivery(app.db, accountId, request.params.id);
-      return reply.status(202).send(delivery);
+      return reply.status(202).send(delivery!);
     },
   );
 }

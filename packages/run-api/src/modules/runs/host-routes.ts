@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { TypedApp } from '../../http/type-provider.ts';
 import { badRequest, notFound } from '../../platform/errors.ts';
 import { queueTrigger } from '../triggers/service.ts';
 import { answerSynchronously, useRunEndWaiter, wantsSynchronous } from './sync-invocation.ts';
@@ -8,7 +9,7 @@ import { idParamsSchema, secretSchema, syncQuerySchema, triggerAcceptedSchema, t
 import { payloadHeaders } from '../triggers/webhook-routes.ts';
 
 /** Host-side trigger intake (`X-API-KEY`): sync a tenant, follow a trigger. */
-export async function hostRunRoutes(app: FastifyInstance): Promise<void> {
+export async function hostRunRoutes(app: TypedApp): Promise<void> {
   const runEnds = useRunEndWaiter(app);
   // The body is the run's payload, kept as sent: read raw, checked to be JSON.
   app.removeAllContentTypeParsers();
@@ -36,7 +37,7 @@ export async function hostRunRoutes(app: FastifyInstance): Promise<void> {
     return reply.status(202).send({ trigger_id: triggerId });
   };
 
-  app.post<{ Params: { id: string }; Querystring: { mode?: 'init' | 'normal' } }>(
+  app.post(
     '/tenants/:id/sync',
     { schema: { params: idParamsSchema, querystring: syncQuerySchema, response: { 202: triggerAcceptedSchema } } },
     async (request, reply) => {
@@ -45,7 +46,7 @@ export async function hostRunRoutes(app: FastifyInstance): Promise<void> {
   );
 
   // The same, naming the tenant by its integration (slug or id) and end user.
-  app.post<{ Params: { integration: string }; Querystring: { mode?: 'init' | 'normal'; user_name?: string } }>(
+  app.post(
     '/integrations/:integration/sync',
     {
       schema: {
@@ -73,7 +74,7 @@ export async function hostRunRoutes(app: FastifyInstance): Promise<void> {
 
   // Turns on Standard Webhooks signatures for a tenant's webhook URL. The secret is shown this
   // once (the sender needs it); a new call replaces it.
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/tenants/:id/webhook-secret',
     {
       schema: {
@@ -92,7 +93,7 @@ export async function hostRunRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/runs/triggers/:id/status',
     { schema: { params: idParamsSchema, response: { 200: triggerStatusSchema } } },
     async (request) => {

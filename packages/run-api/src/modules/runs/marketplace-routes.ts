@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { TypedApp } from '../../http/type-provider.ts';
 import { notFound } from '../../platform/errors.ts';
 import { findTenantInScope, listRuns, readRun } from './history.ts';
 import { sendLogText, streamLog, wantsEventStream } from './log-responses.ts';
@@ -13,12 +13,11 @@ import {
   tenantWebhookSchema,
   triggerAcceptedSchema,
   triggerStatusSchema,
-  type RunRequest,
 } from '@pan/contract';
 
 /** Run now, run history and live logs for the calling end user's tenants. */
-export async function runRoutes(app: FastifyInstance): Promise<void> {
-  app.post<{ Params: { id: string }; Body: RunRequest | null }>(
+export async function runRoutes(app: TypedApp): Promise<void> {
+  app.post(
     '/tenants/:id/runs',
     { schema: { params: idParamsSchema, body: runRequestBodySchema, response: { 202: triggerAcceptedSchema } } },
     async (request, reply) => {
@@ -30,7 +29,7 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: { limit: number; before?: string } }>(
+  app.get(
     '/tenants/:id/runs',
     { schema: { params: idParamsSchema, querystring: runPageQuerySchema, response: { 200: runPageSchema } } },
     async (request, reply) => {
@@ -41,7 +40,7 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/runs/:id',
     { schema: { params: idParamsSchema, response: { 200: runSchema } } },
     async (request, reply) => {
@@ -52,7 +51,7 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: { id: string } }>('/runs/:id/log', { schema: { params: idParamsSchema } }, async (request, reply) => {
+  app.get('/runs/:id/log', { schema: { params: idParamsSchema } }, async (request, reply) => {
     const run = await readRun(app.db, request.endUser, request.params.id);
     if (!run) throw notFound('Run');
     requirePermission(request.endUser, 'logs', 'read run logs');
@@ -60,7 +59,7 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
     return sendLogText(request, reply, run);
   });
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/tenants/:id/webhook',
     {
       schema: {
@@ -80,7 +79,7 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/triggers/:id',
     { schema: { params: idParamsSchema, response: { 200: triggerStatusSchema } } },
     async (request, reply) => {

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { TypedApp } from '../../http/type-provider.ts';
 import { slugParamsSchema, type AuthOnlyView } from '@pan/contract';
 import { listUserConnections } from '../connections/store.ts';
 import { notFound, unprocessable } from '../../platform/errors.ts';
@@ -10,7 +10,7 @@ import { install } from './service.ts';
  * (`xti.auth_only`); the user only connects. Settings never travel through the browser: the
  * install takes them from the verified token.
  */
-export async function authOnlyRoutes(app: FastifyInstance): Promise<void> {
+export async function authOnlyRoutes(app: TypedApp): Promise<void> {
   app.get('/auth-only', async (request, reply): Promise<AuthOnlyView> => {
     const user = request.endUser;
     reply.header('cache-control', 'private, no-store');
@@ -33,7 +33,7 @@ export async function authOnlyRoutes(app: FastifyInstance): Promise<void> {
     return { integrations };
   });
 
-  app.post<{ Params: { slug: string } }>('/auth-only/:slug/install', { schema: { params: slugParamsSchema } }, async (request, reply) => {
+  app.post('/auth-only/:slug/install', { schema: { params: slugParamsSchema } }, async (request, reply) => {
     const user = request.endUser;
     const entry = user.xti.auth_only?.integrations.find((e) => e.slug === request.params.slug);
     if (!entry) throw notFound('Auth-only integration');

@@ -1,11 +1,19 @@
-import type { FastifyInstance } from 'fastify';
+import type { TypedApp } from '../../http/type-provider.ts';
 import { withTransaction } from '../../platform/db/pool.ts';
 import { badRequest, notFound } from '../../platform/errors.ts';
 import { listRuns, readRun } from '../runs/history.ts';
 import { sendLogText, streamLog, wantsEventStream } from '../runs/log-responses.ts';
 import { archiveTenant, setPaused } from './store.ts';
 import { installForUser } from './service.ts';
-import { hostInstallBodySchema as createTenantBodySchema, hostTenantSchema, idParamsSchema, listOf, pagingQuerySchema, runPageSchema, type InstallRequest } from '@pan/contract';
+import {
+  hostInstallBodySchema as createTenantBodySchema,
+  hostTenantSchema,
+  idParamsSchema,
+  listOf,
+  pagingQuerySchema,
+  runPageSchema,
+  type HostInstallRequest,
+} from '@pan/contract';
 import { readPaging } from '../../http/paging.ts';
 
 const RUN_FIELDS = { started_date: 'r.started_at', ended_date: 'r.ended_at', status: 'r.status', mode: 'r.mode' };
@@ -21,8 +29,8 @@ const TENANT_SELECT = `
    WHERE t.account_id = $1`;
 
 /** Tenants for the host's backend (`X-API-KEY`): list, read, archive, runs and metadata. */
-export async function hostTenantRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: Record<string, string> }>(
+export async function hostTenantRoutes(app: TypedApp): Promise<void> {
+  app.get(
     '/tenants',
     {
       schema: {
@@ -56,12 +64,12 @@ export async function hostTenantRoutes(app: FastifyInstance): Promise<void> {
     return rows[0];
   };
 
-  app.get<{ Params: { id: string } }>('/tenants/:id', { schema: { params: idParamsSchema, response: { 200: hostTenantSchema } } }, async (request) =>
+  app.get('/tenants/:id', { schema: { params: idParamsSchema, response: { 200: hostTenantSchema } } }, async (request) =>
     readHostTenant(request.hostAccount.accountId, request.params.id),
   );
 
   /** Installs an integration for one of the host's users; it starts paused until the host (or the user) resumes it. */
-  app.post<{ Body: Omit<InstallRequest, 'integration'> & { integration?: string; integration_id?: string; user_name: string } }>(
+  app.post<{ Body: HostInstallRequest }>(
     '/tenants',
     { schema: { body: createTenantBodySchema, response: { 201: hostTenantSchema } } },
     async (request, reply) => {
@@ -78,7 +86,7 @@ export async function hostTenantRoutes(app: FastifyInstance): Promise<void> {
   );
 
   /** Pauses or resumes a tenant (`{"paused": false}` starts one the API created). */
-  app.patch<{ Params: { id: string }; Body: { paused: boolean } }>(
+  app.patch(
     '/tenants/:id',
     {
       schema: {
@@ -95,13 +103,13 @@ export async function hostTenantRoutes(app: FastifyInstance): Promise<void> {
   );
 
   /** Archives (uninstalls) a tenant: its history stays readable. */
-  app.delete<{ Params: { id: string } }>('/tenants/:id', { schema: { params: idParamsSchema } }, async (request, reply) => {
+  app.delete('/tenants/:id', { schema: { params: idParamsSchema } }, async (request, reply) => {
     if (!(await archiveTenant(app.db, { accountId: request.hostAccount.accountId }, request.params.id))) throw notFound('Tenant');
     return reply.status(204).send();
   });
 
   /** A tenant's runs, newest first: `limit`/`skip`/`sort_by` as every list, or the `before` cursor (`next_before`). */
-  app.get<{ Params: { id: string }; Querystring: Record<string, string> }>(
+  app.get(
     '/tenants/:id/runs',
     {
       schema: {
@@ -131,21 +139,21 @@ export async function hostTenantRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: { id: string } }>('/runs/:id', { schema: { params: idParamsSchema } }, async (request) => {
+  app.get('/runs/:id', { schema: { params: idParamsSchema } }, async (request) => {
     const run = await readRun(app.db, { accountId: request.hostAccount.accountId }, request.params.id);
     if (!run) throw notFound('Run');
     return run;
   });
 
   /** A run's log: plain text, or Server-Sent Events with `Accept: text/event-stream` (live, resumable). */
-  app.get<{ Params: { id: string } }>('/runs/:id/log', { schema: { params: idParamsSchema } }, async (request, reply) => {
+  app.get('/runs/:id/log', { schema: { params: idParamsSchema } }, async (request, reply) => {
     const run = await readRun(app.db, { accountId: request.hostAccount.accountId }, request.params.id);
     if (!run) throw notFound('Run');
     if (wantsEventStream(request)) return streamLog(request, reply, app.logHub, run.id);
     return sendLogText(request, reply, run);
   });
 
-  app.get<{ Params: { id: string } }>('/tenants/:id/metadata', { schema: { params: idParamsSchema } }, async (request) => {
+  app.get('/tenants/:id/metadata', { schema: { params: idParamsSchema } }, async (request) => {
     const { rows } = await app.db.query<{ metadata: Record<string, unknown> }>('SELECT metadata FROM tenants WHERE id = $1 AND account_id = $2', [
       request.params.id,
       request.hostAccount.accountId,
@@ -155,7 +163,7 @@ export async function hostTenantRoutes(app: FastifyInstance): Promise<void> {
   });
 
   /** Shallow-merges the body into the tenant's metadata (a key set to null is removed). */
-  app.patch<{ Params: { id: string }; Body: Record<string, unknown> }>(
+  app.patch(
     '/tenants/:id/metadata',
     { schema: { params: idParamsSchema, body: { type: 'object', maxProperties: 200 } } },
     async (request) =>

@@ -1,10 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { TypedApp } from '../../http/type-provider.ts';
 import { appEventAcceptedSchema, appEventBodySchema } from '@pan/contract';
-import { fanOutEvent, type AppEvent } from './events.ts';
+import { fanOutEvent } from './events.ts';
 
 /** `POST /v2/events {name, user, payload}`: an app event, fanned out to the user's subscribed tenants. */
-export async function eventRoutes(app: FastifyInstance): Promise<void> {
-  app.post<{ Body: AppEvent }>(
+export async function eventRoutes(app: TypedApp): Promise<void> {
+  app.post(
     '/events',
     {
       schema: {

@@ -7,6 +7,7 @@
  * stored); `pan-synchronous: true` holds the call until the run ends (runs/sync-invocation.ts).
  */
 import type { FastifyInstance } from 'fastify';
+import type { TypedApp } from '../../http/type-provider.ts';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { withTransaction } from '../../platform/db/pool.ts';
 import { authError, badRequest, conflict, notFound, unprocessable } from '../../platform/errors.ts';
@@ -50,7 +51,7 @@ const FAST_INTAKE_SQL = `INSERT INTO triggers (account_id, tenant_id, source, mo
 /** Marks a body that is not JSON (so no webhook schema applies to it). */
 const NOT_JSON: unique symbol = Symbol('not JSON');
 
-export async function webhookRoutes(app: FastifyInstance): Promise<void> {
+export async function webhookRoutes(app: TypedApp): Promise<void> {
   const runEnds = useRunEndWaiter(app);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: app.config.webhookBodyLimit }, (_request, body, done) => {
@@ -63,7 +64,7 @@ export async function webhookRoutes(app: FastifyInstance): Promise<void> {
     }
   });
 
-  app.post<{ Params: { token: string } }>(
+  app.post(
     '/webhooks/:token',
     {
       schema: {
