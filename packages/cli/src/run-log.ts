@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { createParser } from 'eventsource-parser';
-import type { RunLogLine, RunStatus } from '@pan/contract';
+import type { RunLogEnd, RunLogLine, RunStatus } from '@pan/contract';
+import { hostRunLog } from '@pan/contract/paths';
 import { errorOf, HostApiError, networkErrorText, type HostApiOptions } from './host-api.ts';
 
 export interface FollowHandlers {
@@ -32,7 +33,7 @@ export class LogStreamError extends Error {}
  */
 export async function followRunLog(api: HostApiOptions, runId: string, handlers: FollowHandlers, options: FollowOptions = {}): Promise<RunStatus> {
   const maxFailures = options.maxFailures ?? 5;
-  const url = new URL(`/v2/runs/${encodeURIComponent(runId)}/log`, api.apiBase);
+  const url = new URL(hostRunLog(runId), api.apiBase);
   let lastSeq = 0;
   let retryMs = 2000;
   let failures = 0;
@@ -51,7 +52,7 @@ export async function followRunLog(api: HostApiOptions, runId: string, handlers:
             handlers.line(line);
           }
         } else if (message.event === 'end') {
-          ended = (JSON.parse(message.data) as { status: RunStatus }).status;
+          ended = (JSON.parse(message.data) as RunLogEnd).status;
         }
       },
       onComment() {

@@ -4,6 +4,7 @@
  * comes back in the URL (`pan_oauth`, `pan_connector`, `pan_message`).
  */
 import type { OAuthResultMessage, OAuthStartRequest, OAuthStartResponse } from '@pan/contract';
+import * as paths from '@pan/contract/paths';
 import type { RunApiClient } from './api-client.ts';
 
 export type SignInOutcome =
@@ -77,7 +78,7 @@ export async function signIn(
       return_url: withoutResult(location.href),
       ...(options.tenantId ? { tenant_id: options.tenantId } : {}),
     };
-    const response = await api.send('POST', `/marketplace/connections/${encodeURIComponent(connector)}/oauth`, {
+    const response = await api.send('POST', paths.connectionOAuth(connector), {
       body,
       signal: flow.signal,
     });

@@ -1,6 +1,7 @@
 import { initialState, Task, TaskStatus } from '@lit/task';
 import { adoptStyles, html, nothing, type TemplateResult } from 'lit';
 import type { Catalog, IntegrationCard, IntegrationDetail } from '@pan/contract';
+import * as paths from '@pan/contract/paths';
 import type {} from '../../events/events.ts';
 import type { PanIntegrationRef } from '../../events/pan-install-request.ts';
 import type { PanInstalledEvent } from '../../events/pan-installed.ts';
@@ -209,7 +210,7 @@ export class PanMarketplace extends PanElement {
     task: async ([, , q, category, tags, mode], { signal }) => {
       // The other modes show no catalog: nothing to load.
       if (!this.#api.ready || mode !== 'full') return initialState;
-      return this.#api.get<Catalog>('/marketplace/catalog', { q, category, tag: [...tags] }, signal);
+      return this.#api.get<Catalog>(paths.catalog, { q, category, tag: [...tags] }, signal);
     },
     // Only the latest request completes here (superseded ones are ignored by the task).
     onComplete: (catalog) => {
@@ -226,7 +227,7 @@ export class PanMarketplace extends PanElement {
       // The other modes show no integration page: nothing to load.
       if (!slug || !this.#api.ready || mode !== 'full') return initialState;
       return this.#api.get<IntegrationDetail>(
-        `/marketplace/integrations/${encodeURIComponent(slug)}`,
+        paths.integration(slug),
         {},
         signal,
       );

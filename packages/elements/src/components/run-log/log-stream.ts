@@ -1,5 +1,6 @@
 import { createParser } from 'eventsource-parser';
-import type { RunLogLine, RunStatus } from '@pan/contract';
+import type { RunLogEnd, RunLogLine, RunStatus } from '@pan/contract';
+import * as paths from '@pan/contract/paths';
 import { PanApiError, type RunApiClient } from '../../internal/api-client.ts';
 import { delay } from '../../internal/trigger.ts';
 
@@ -63,7 +64,7 @@ export async function followRunLog(
               batch.push(line);
             }
           } else if (message.event === 'end') {
-            ended = (JSON.parse(message.data) as { status: RunStatus }).status;
+            ended = (JSON.parse(message.data) as RunLogEnd).status;
           }
         } catch {
           // Not JSON: not an event of ours.
@@ -89,7 +90,7 @@ export async function followRunLog(
         headers['Last-Event-ID'] = String(lastSeq);
         sentResume = true;
       }
-      const response = await api.send('GET', `/marketplace/runs/${encodeURIComponent(runId)}/log`, { headers, signal });
+      const response = await api.send('GET', paths.runLog(runId), { headers, signal });
       if (!response.body) throw new PanApiError(0, 'PAN_ERR_NETWORK', 'The log could not be read.');
       handlers.live?.();
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();

@@ -1,6 +1,7 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { RunLogLine, RunStatus } from '@pan/contract';
+import * as paths from '@pan/contract/paths';
 import type { RunApiClient } from '../../internal/api-client.ts';
 import { PanElement } from '../../internal/pan-element.ts';
 import { runStatusClass, runStatusStyles } from '../../internal/run-status.ts';
@@ -323,7 +324,7 @@ export class PanRunLog extends PanElement {
     if (!this.api || !this.runId) return;
     this.note = '';
     try {
-      const response = await this.api.send('GET', `/marketplace/runs/${encodeURIComponent(this.runId)}/log`, {
+      const response = await this.api.send('GET', paths.runLog(this.runId), {
         headers: { Accept: 'text/plain' },
       });
       const blob = await response.blob();

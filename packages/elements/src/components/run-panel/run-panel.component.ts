@@ -2,6 +2,7 @@ import { Task } from '@lit/task';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { Run, RunPage, RunStatus, Tenant, TriggerStatus } from '@pan/contract';
+import * as paths from '@pan/contract/paths';
 import type {} from '../../events/events.ts';
 import type { RunApiClient } from '../../internal/api-client.ts';
 import { PanElement } from '../../internal/pan-element.ts';
@@ -107,7 +108,7 @@ export class PanRunPanel extends PanElement {
     task: async ([api, id, given], { signal }) => {
       if (given && given.id === id) return given;
       if (!api || !id) throw new Error('No tenant');
-      return api.get<Tenant>(`/marketplace/tenants/${encodeURIComponent(id)}`, {}, signal);
+      return api.get<Tenant>(paths.tenant(id), {}, signal);
     },
   });
 
@@ -116,7 +117,7 @@ export class PanRunPanel extends PanElement {
     task: async ([api, id, limit], { signal }) => {
       if (!api || !id) throw new Error('No tenant');
       try {
-        return await api.get<RunPage>(`/marketplace/tenants/${encodeURIComponent(id)}/runs`, { limit }, signal);
+        return await api.get<RunPage>(paths.tenantRuns(id), { limit }, signal);
       } finally {
         this.#scheduleRefresh();
       }
@@ -337,7 +338,7 @@ export class PanRunPanel extends PanElement {
     if (!this.api) return;
     this.loadingMore = true;
     try {
-      const page = await this.api.get<RunPage>(`/marketplace/tenants/${encodeURIComponent(this.tenantId)}/runs`, {
+      const page = await this.api.get<RunPage>(paths.tenantRuns(this.tenantId), {
         limit: this.#limit,
         before,
       });
