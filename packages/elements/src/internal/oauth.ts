@@ -19,12 +19,8 @@ export type SignInOutcome =
   /** Another sign-in took the window over, or the caller's `signal` was aborted. */
   | { status: 'cancelled' };
 
-/** What a full-page sign-in brought back in the URL. */
-export interface RedirectResult {
-  connector: string;
-  status: 'connected' | 'error';
-  message?: string;
-}
+/** What a full-page sign-in brought back in the URL: the callback page's message, as query parameters. */
+export type RedirectResult = Omit<OAuthResultMessage, 'type'>;
 
 /** How the page leaves for the provider when popups are blocked (replaceable in tests, which a real navigation would end). */
 export const navigation = {

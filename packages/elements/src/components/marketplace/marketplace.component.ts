@@ -226,11 +226,7 @@ export class PanMarketplace extends PanElement {
     task: async ([, , slug, mode], { signal }) => {
       // The other modes show no integration page: nothing to load.
       if (!slug || !this.#api.ready || mode !== 'full') return initialState;
-      return this.#api.get<IntegrationDetail>(
-        paths.integration(slug),
-        {},
-        signal,
-      );
+      return this.#api.get<IntegrationDetail>(paths.integration(slug), {}, signal);
     },
   });
 
@@ -464,7 +460,7 @@ export class PanMarketplace extends PanElement {
     return html`<nav class="nav" part="nav" aria-label="Categories">
       <ul class="nav__list" role="list">
         ${item('', 'All', this.#totalCount)}
-        ${catalog.categories.map((c) => item(c.slug ?? '', c.name ?? '', c.count))}
+        ${catalog.categories.map((c) => item(c.slug!, c.name!, c.count))}
       </ul>
     </nav>`;
   }
@@ -472,7 +468,7 @@ export class PanMarketplace extends PanElement {
   #renderTags(catalog: Catalog): TemplateResult {
     return html`<div class="tags" part="tags" role="group" aria-label="Filter by tag">
       ${catalog.tags.map((tag) => {
-        const pressed = this.selectedTags.includes(tag.name ?? '');
+        const pressed = this.selectedTags.includes(tag.name!);
         return html`<button
           type="button"
           class="tag"
@@ -599,7 +595,7 @@ export class PanMarketplace extends PanElement {
               this.#detail.run(),
             )
           : body
-            ? page.renderBody(body, new Map(this.#lastCatalog?.categories.map((c) => [c.slug ?? '', c.name ?? ''])))
+            ? page.renderBody(body, new Map(this.#lastCatalog?.categories.map((c) => [c.slug!, c.name!])))
             : html`<div class="detail__loading" aria-hidden="true">
                 ${head ? nothing : html`<span class="skeleton skeleton--logo"></span>`}
                 <span class="skeleton skeleton--title"></span>

@@ -305,7 +305,7 @@ export class PanRunPanel extends PanElement {
 
   #renderRun(run: Run, logs: boolean): TemplateResult {
     const open = this.openRun === run.id;
-    const sources = describeSources(run.triggers.flatMap((t) => t.source ?? []));
+    const sources = describeSources(run.triggers.map((t) => t.source!));
     const started = new Date(run.started_at);
     return html`<li class="run" part="run" data-run=${run.id}>
       <div class="run__summary">

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { PushedRelease } from '@pan/contract';
 import { withTransaction, type Db } from '../../platform/db/pool.ts';
 
 export interface NewRelease {
@@ -13,14 +14,8 @@ export interface NewRelease {
   makeDefault: boolean;
 }
 
-export interface StoredRelease {
-  id: string;
-  version: string;
-  created_at: string;
-  /** False when the same archive was already a release of this integration. */
-  created: boolean;
-  is_default: boolean;
-}
+/** The upload's answer but its warnings (`created`: false when the same archive was already a release of this integration). */
+export type StoredRelease = Omit<PushedRelease, 'warnings'>;
 
 /** Stores a release (idempotent per archive content) and optionally makes it the default, in one transaction. */
 export async function createRelease(db: Db, release: NewRelease): Promise<StoredRelease> {
