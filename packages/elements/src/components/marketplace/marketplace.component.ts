@@ -1,7 +1,7 @@
 import { initialState, Task, TaskStatus } from '@lit/task';
 import { adoptStyles, html, nothing, type TemplateResult } from 'lit';
 import type { Catalog, IntegrationCard, IntegrationDetail } from '@pan/contract';
-import * as paths from '@pan/contract/paths';
+import type * as paths from '@pan/contract/paths';
 import type {} from '../../events/events.ts';
 import type { PanIntegrationRef } from '../../events/pan-install-request.ts';
 import type { PanInstalledEvent } from '../../events/pan-installed.ts';
@@ -210,7 +210,14 @@ export class PanMarketplace extends PanElement {
     task: async ([, , q, category, tags, mode], { signal }) => {
       // The other modes show no catalog: nothing to load.
       if (!this.#api.ready || mode !== 'full') return initialState;
-      return this.#api.get<Catalog>(paths.catalog, { q, category, tag: [...tags] }, signal);
+      // The first load has a size budget: the catalog's two paths are written out (as the
+      // contract's functions, shared with the lazy views, they cost it ~20 B gzip) and
+      // `satisfies` checks them against @pan/contract/paths.
+      return this.#api.get<Catalog>(
+        '/marketplace/catalog' satisfies typeof paths.catalog,
+        { q, category, tag: [...tags] },
+        signal,
+      );
     },
     // Only the latest request completes here (superseded ones are ignored by the task).
     onComplete: (catalog) => {
@@ -226,7 +233,11 @@ export class PanMarketplace extends PanElement {
     task: async ([, , slug, mode], { signal }) => {
       // The other modes show no integration page: nothing to load.
       if (!slug || !this.#api.ready || mode !== 'full') return initialState;
-      return this.#api.get<IntegrationDetail>(paths.integration(slug), {}, signal);
+      return this.#api.get<IntegrationDetail>(
+        `/marketplace/integrations/${encodeURIComponent(slug)}` satisfies ReturnType<typeof paths.integration>,
+        {},
+        signal,
+      );
     },
   });
 
