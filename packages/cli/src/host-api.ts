@@ -1,4 +1,17 @@
+import type {
+  CategoriesRequest,
+  HostConnector,
+  HostTenant,
+  IntegrationListingSaved,
+  NotificationEndpointWithSecret,
+  NotificationSettings,
+  PushedRelease,
+  SecretAnswer,
+} from '@pan/contract';
+import * as paths from '@pan/contract/paths';
 import { packReleaseDirectory } from './release-archive.ts';
+
+export type { HostTenant, PushedRelease };
 
 /** Where the run API is and the account key to call it with (`PAN_API_BASE`, `PAN_API_KEY`). */
 export interface HostApiOptions {
@@ -57,14 +70,6 @@ export function networkErrorText(error: unknown): string {
   return error.message;
 }
 
-export interface PushedRelease {
-  id: string;
-  version: string;
-  created: boolean;
-  is_default: boolean;
-  warnings: string[];
-}
-
 /** Packs `dir` and uploads it as a release of `integration` (slug or id). */
 export async function pushRelease(
   options: HostApiOptions,
@@ -77,41 +82,26 @@ export async function pushRelease(
   if (release.version) query.set('version', release.version);
   if (release.makeDefault === false) query.set('make_default', 'false');
   const suffix = query.size > 0 ? `?${query}` : '';
-  return call<PushedRelease>(options, 'POST', `/v2/integrations/${encodeURIComponent(integration)}/releases${suffix}`, { gzip: archive });
+  return call<PushedRelease>(options, 'POST', `${paths.hostReleases(integration)}${suffix}`, { gzip: archive });
 }
 
+/** Creates or replaces an integration's listing (`PUT /v2/integrations/:slug`); the server checks it (read from JSON, so untyped here). */
 export const putIntegrationListing = (options: HostApiOptions, slug: string, listing: Record<string, unknown>) =>
-  call<{ id: string; slug: string }>(options, 'PUT', `/v2/integrations/${encodeURIComponent(slug)}`, { json: listing });
+  call<IntegrationListingSaved>(options, 'PUT', paths.hostIntegration(slug), { json: listing });
 
-export const putCategories = (options: HostApiOptions, categories: { slug: string; name: string }[]) =>
-  call<unknown>(options, 'PUT', '/v2/marketplace/categories', { json: { categories } });
+export const putCategories = (options: HostApiOptions, categories: CategoriesRequest['categories']) =>
+  call<CategoriesRequest>(options, 'PUT', paths.hostCategories, { json: { categories } });
 
-/** Defines (or replaces) one of the account's connectors (`PUT /v2/connectors/:name`). */
+/** Defines (or replaces) one of the account's connectors (`PUT /v2/connectors/:name`); the server checks the definition. */
 export const putConnector = (options: HostApiOptions, name: string, definition: Record<string, unknown>) =>
-  call<{ name: string }>(options, 'PUT', `/v2/connectors/${encodeURIComponent(name)}`, { json: definition });
+  call<HostConnector>(options, 'PUT', paths.hostConnector(name), { json: definition });
 
-/** One row of `GET /v2/tenants`. */
 /** Sets the account's notification URL and events (`PUT /v2/notifications`). */
-export const putNotifications = (options: HostApiOptions, settings: { url: string; events?: string[] }) =>
-  call<{ url: string; events: string[]; secret?: string }>(options, 'PUT', '/v2/notifications', { json: settings });
+export const putNotifications = (options: HostApiOptions, settings: NotificationSettings) =>
+  call<NotificationEndpointWithSecret>(options, 'PUT', paths.hostNotifications, { json: settings });
 
 /** A new notification signing secret (`POST /v2/notifications/secret`), shown only in this answer. */
-export const rotateNotificationSecret = (options: HostApiOptions) =>
-  call<{ secret: string }>(options, 'POST', '/v2/notifications/secret');
-
-export interface HostTenant {
-  id: string;
-  integration_id: string;
-  integration_slug: string;
-  user_name: string;
-  status: 'active' | 'paused' | 'archived';
-  configs: Record<string, unknown>;
-  release_channel: unknown;
-  metadata: Record<string, unknown>;
-  created_date: string;
-  modified_date: string;
-  archived_date: string | null;
-}
+export const rotateNotificationSecret = (options: HostApiOptions) => call<SecretAnswer>(options, 'POST', paths.hostNotificationSecret);
 
 export interface TenantQuery {
   /** The end user (the JWT's `sub`). */
@@ -135,5 +125,5 @@ export function listTenants(options: HostApiOptions, query: TenantQuery = {}): P
   if (query.sortBy !== undefined) params.set('sort_by', query.sortBy);
   if (query.includeArchived) params.set('include_archived', 'true');
   const suffix = params.size > 0 ? `?${params}` : '';
-  return call<HostTenant[]>(options, 'GET', `/v2/tenants${suffix}`);
+  return call<HostTenant[]>(options, 'GET', `${paths.hostTenants}${suffix}`);
 }

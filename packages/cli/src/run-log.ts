@@ -1,4 +1,5 @@
 import type { RunLogLine, RunStatus } from '@pan/contract';
+import { hostRunLog } from '@pan/contract/paths';
 import { followRunLog as followStream, RunLogStreamError } from '@pan/contract/run-log-stream';
 import { errorOf, HostApiError, networkErrorText, type HostApiOptions } from './host-api.ts';
 
@@ -22,7 +23,7 @@ export interface FollowOptions {
  * event stream or the stream kept dropping.
  */
 export async function followRunLog(api: HostApiOptions, runId: string, handlers: FollowHandlers, options: FollowOptions = {}): Promise<RunStatus> {
-  const url = new URL(`/v2/runs/${encodeURIComponent(runId)}/log`, api.apiBase);
+  const url = new URL(hostRunLog(runId), api.apiBase);
   try {
     return await followStream(
       {

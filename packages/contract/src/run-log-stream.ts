@@ -4,7 +4,7 @@
  * tail`) and the elements (`<pan-run-log>`), so browser-safe: `fetch` and streams only.
  */
 import { createParser } from 'eventsource-parser';
-import type { RunLogLine, RunStatus } from './marketplace.ts';
+import type { RunLogLine, RunStatus } from './index.ts';
 
 export interface RunLogStreamHandlers {
   /** New lines, in order, each once (also across reconnections). */

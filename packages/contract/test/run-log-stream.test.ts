@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunLogLine } from '../src/marketplace.ts';
+import type { RunLogLine } from '../src/index.ts';
 import { followRunLog, RunLogStreamError, type RunLogStreamOptions } from '../src/run-log-stream.ts';
 
 const line = (seq: number): RunLogLine => ({ seq, at: '2025-01-01T00:00:00.000Z', line: `line ${seq}` });

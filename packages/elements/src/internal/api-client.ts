@@ -120,13 +120,13 @@ export class RunApiClient {
       throw new PanApiError(0, 'PAN_ERR_NETWORK', 'The marketplace could not be reached.');
     }
     if (!response.ok) {
-      const payload: unknown = await response.json().catch(() => undefined);
-      const apiError = (payload ?? {}) as Partial<ApiError>;
+      const apiError: Partial<ApiError> = (await response.json().catch(() => undefined)) ?? {};
       throw new PanApiError(
         response.status,
         apiError.code ?? `HTTP_${response.status}`,
         apiError.message ?? response.statusText,
-        (payload as { errors?: SettingsError[] } | undefined)?.errors ?? [],
+        // The marketplace's field errors (400, 422) are `{field, message}`.
+        (apiError.errors as SettingsError[] | undefined) ?? [],
       );
     }
     return response;

@@ -4,6 +4,7 @@
  * comes back in the URL (`pan_oauth`, `pan_connector`, `pan_message`).
  */
 import type { OAuthResultMessage, OAuthStartRequest, OAuthStartResponse } from '@pan/contract';
+import * as paths from '@pan/contract/paths';
 import type { RunApiClient } from './api-client.ts';
 
 export type SignInOutcome =
@@ -18,12 +19,8 @@ export type SignInOutcome =
   /** Another sign-in took the window over, or the caller's `signal` was aborted. */
   | { status: 'cancelled' };
 
-/** What a full-page sign-in brought back in the URL. */
-export interface RedirectResult {
-  connector: string;
-  status: 'connected' | 'error';
-  message?: string;
-}
+/** What a full-page sign-in brought back in the URL: the callback page's message, as query parameters. */
+export type RedirectResult = Omit<OAuthResultMessage, 'type'>;
 
 /** How the page leaves for the provider when popups are blocked (replaceable in tests, which a real navigation would end). */
 export const navigation = {
@@ -77,7 +74,7 @@ export async function signIn(
       return_url: withoutResult(location.href),
       ...(options.tenantId ? { tenant_id: options.tenantId } : {}),
     };
-    const response = await api.send('POST', `/marketplace/connections/${encodeURIComponent(connector)}/oauth`, {
+    const response = await api.send('POST', paths.connectionOAuth(connector), {
       body,
       signal: flow.signal,
     });

@@ -1,4 +1,5 @@
 import type { TriggerAccepted, TriggerStatus } from '@pan/contract';
+import * as paths from '@pan/contract/paths';
 import { PanApiError, type RunApiClient } from './api-client.ts';
 
 export interface FollowTriggerOptions {
@@ -15,7 +16,7 @@ const MAX_FAILURES = 5;
 
 /** Queues a run of the tenant (`POST /marketplace/tenants/:id/runs`): the id of its trigger. */
 export async function startRun(api: RunApiClient, tenantId: string, mode: 'init' | 'normal'): Promise<string> {
-  const accepted = await api.request<TriggerAccepted>('POST', `/marketplace/tenants/${encodeURIComponent(tenantId)}/runs`, {
+  const accepted = await api.request<TriggerAccepted>('POST', paths.tenantRuns(tenantId), {
     body: { mode },
   });
   return accepted.trigger_id;
@@ -33,7 +34,7 @@ export async function followTrigger(api: RunApiClient, triggerId: string, option
   let last = '';
   for (;;) {
     try {
-      const status = await api.get<TriggerStatus>(`/marketplace/triggers/${encodeURIComponent(triggerId)}`, {}, signal);
+      const status = await api.get<TriggerStatus>(paths.trigger(triggerId), {}, signal);
       failures = 0;
       const key = `${status.state} ${status.run_id} ${status.run_status}`;
       if (key !== last) {

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { TypedApp } from '../platform/type-provider.ts';
 import { requireEndUser } from './hooks.ts';
 import { catalogRoutes } from '../modules/catalog/marketplace-routes.ts';
 import { connectionRoutes } from '../modules/connections/marketplace-routes.ts';
@@ -10,7 +10,7 @@ import { marketplaceTriggerRoutes } from '../modules/triggers/marketplace-routes
 import { queueInitRun } from '../modules/triggers/store.ts';
 
 /** The end-user marketplace (`/marketplace`), called by the elements with the host-signed token. */
-export async function marketplaceRoutes(app: FastifyInstance): Promise<void> {
+export async function marketplaceRoutes(app: TypedApp): Promise<void> {
   app.addHook('onRequest', requireEndUser);
   await app.register(catalogRoutes);
   await app.register(tenantRoutes, { queueInitRun });

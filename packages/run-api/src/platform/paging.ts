@@ -1,3 +1,4 @@
+import { MAX_LIMIT } from '@pan/contract';
 import { ERRORS, panError } from './errors.ts';
 
 /** `limit` (1..500, default 100), `skip` (>= 0) and `sort_by=<field>__ASC|DESC` of a /v2 list, checked. */
@@ -7,8 +8,6 @@ export interface Paging {
   /** A column from the route's allow-list and a direction. */
   orderBy: string;
 }
-
-export const MAX_LIMIT = 500;
 
 /**
  * Reads paging from a raw query. A bad parameter is a 400 that names it. `fields` maps each
@@ -33,21 +32,4 @@ export function readPaging(query: Record<string, unknown>, fields: Record<string
     throw bad('sort_by', `must be <field>__ASC or <field>__DESC with a field among ${Object.keys(fields).join(', ')}`);
   }
   return { limit, skip, orderBy: `${column} ${match[2]!.toUpperCase()}` };
-}
-
-/**
- * The querystring schema of a paged list: `limit`, `skip` and `sort_by` as strings (`readPaging`
- * checks them and names the bad one), plus the list's own filters; any other parameter is a 400.
- */
-export function pagingQuerySchema(sortFields: Record<string, string>, filters: Record<string, object> = {}) {
-  return {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      limit: { type: 'string', description: `Page size, 1 to ${MAX_LIMIT} (default 100)` },
-      skip: { type: 'string', description: 'Rows to skip (default 0)' },
-      sort_by: { type: 'string', description: `<field>__ASC or <field>__DESC; fields: ${Object.keys(sortFields).join(', ')}` },
-      ...filters,
-    },
-  } as const;
 }

@@ -409,7 +409,7 @@ describe('integration detail', () => {
 
     const after = (await get('/marketplace/integrations/slack-alerts', await token())).json<IntegrationDetail>();
     expect(after.default_release).toEqual({ id: release.id, version: 'r1', created_at: expect.any(String) });
-    expect(new Date(after.default_release!.created_at).getTime()).toBe(rows[0]!.created_at.getTime());
+    expect(new Date(after.default_release!.created_at!).getTime()).toBe(rows[0]!.created_at.getTime());
     // The catalog card stays a card: no release, no long description.
     const card = (await catalog(await token())).integrations.find((i) => i.slug === 'slack-alerts')!;
     expect(card).not.toHaveProperty('default_release');

@@ -3,6 +3,7 @@ import { initialState, Task } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { AuthOnlyView, Tenant } from '@pan/contract';
+import * as paths from '@pan/contract/paths';
 import type {} from '../../events/events.ts';
 import { PanApiError, type RunApiClient } from '../../internal/api-client.ts';
 import { apiContext } from '../../internal/api-context.ts';
@@ -58,7 +59,7 @@ export class PanAuthOnly extends PanElement {
     args: () => [this.api] as const,
     task: async ([api], { signal }) => {
       if (!api) return initialState;
-      return api.get<AuthOnlyView>('/marketplace/auth-only', {}, signal);
+      return api.get<AuthOnlyView>(paths.authOnly, {}, signal);
     },
     onComplete: (view) => {
       for (const entry of view.integrations) void this.#installIfReady(entry);
@@ -133,7 +134,7 @@ export class PanAuthOnly extends PanElement {
     this.installing = [...this.installing, slug];
     this.#setProblem(slug, '');
     try {
-      const created = await this.api.request<Tenant>('POST', `/marketplace/auth-only/${encodeURIComponent(slug)}/install`);
+      const created = await this.api.request<Tenant>('POST', paths.authOnlyInstall(slug));
       this.emit('pan-installed', {
         detail: { tenant: { id: created.id, integration: { id: integration.id, slug, name: integration.name } } },
       });

@@ -2,7 +2,8 @@ import { consume } from '@lit/context';
 import { initialState, Task } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { Connection, SettingsError } from '@pan/contract';
+import type { Connection, ConnectionList, SettingsError } from '@pan/contract';
+import * as paths from '@pan/contract/paths';
 import type {} from '../../events/events.ts';
 import { PanApiError, type RunApiClient } from '../../internal/api-client.ts';
 import { CLOSE_WINDOW, signIn, takeRedirectResult } from '../../internal/oauth.ts';
@@ -126,7 +127,7 @@ export class PanConnections extends PanElement {
     args: () => [this.api] as const,
     task: async ([api], { signal }) => {
       if (!api) return initialState;
-      return (await api.get<{ connections: Connection[] }>('/marketplace/connections', {}, signal)).connections;
+      return (await api.get<ConnectionList>(paths.connections, {}, signal)).connections;
     },
     onComplete: (list) => this.#loaded(list),
   });
@@ -435,7 +436,7 @@ export class PanConnections extends PanElement {
     this.notice = '';
     this.#setProblem(c.connector, '');
     try {
-      await this.api.request<Connection>('PUT', `/marketplace/connections/${encodeURIComponent(c.connector)}`, { body: { fields } });
+      await this.api.request<Connection>('PUT', paths.connection(c.connector), { body: { fields } });
       // The values leave the page with the form.
       form.reset();
       this.fieldErrors = [];
@@ -523,7 +524,7 @@ export class PanConnections extends PanElement {
     this.busy = c.connector;
     this.#setProblem(c.connector, '');
     try {
-      await this.api.request<void>('DELETE', `/marketplace/connections/${encodeURIComponent(c.connector)}`);
+      await this.api.request<void>('DELETE', paths.connection(c.connector));
       this.confirming = '';
       await this.#list.run();
       this.notice = `${c.display_name} disconnected.`;

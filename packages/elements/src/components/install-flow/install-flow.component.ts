@@ -2,7 +2,8 @@ import { consume, provide } from '@lit/context';
 import { Task } from '@lit/task';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { Connection, InstallPlan, Schedule, SettingsError, Tenant } from '@pan/contract';
+import type { Connection, InstallPlan, Schedule, SettingsError, Tenant, TenantList } from '@pan/contract';
+import * as paths from '@pan/contract/paths';
 import type {} from '../../events/events.ts';
 import { PanApiError, type RunApiClient } from '../../internal/api-client.ts';
 import { apiContext } from '../../internal/api-context.ts';
@@ -79,7 +80,7 @@ export class PanInstallFlow extends PanElement {
     args: () => [this.api, this.slug] as const,
     task: async ([api, slug], { signal }) => {
       if (!api || !slug) throw new Error('No integration');
-      return api.get<InstallPlan>(`/marketplace/integrations/${encodeURIComponent(slug)}/install`, {}, signal);
+      return api.get<InstallPlan>(paths.installPlan(slug), {}, signal);
     },
     onComplete: (plan) => {
       this.step = this.#steps(plan)[0]!;
@@ -289,7 +290,7 @@ export class PanInstallFlow extends PanElement {
     this.enabling = true;
     this.problem = undefined;
     try {
-      const tenant = await this.api.request<Tenant>('POST', '/marketplace/tenants', {
+      const tenant = await this.api.request<Tenant>('POST', paths.tenants, {
         body: {
           integration: plan.integration.slug,
           configs: this.configs,
@@ -303,7 +304,7 @@ export class PanInstallFlow extends PanElement {
         this.#go('settings');
         this.problem = { message: 'Some settings need attention.' };
       } else if (error instanceof PanApiError && error.code === 'PAN_ERR_TENANT_ALREADY_INSTALLED') {
-        const tenants = await this.api.get<{ tenants: Tenant[] }>('/marketplace/tenants').catch(() => ({ tenants: [] }));
+        const tenants = await this.api.get<TenantList>(paths.tenants).catch(() => ({ tenants: [] }));
         const existing = tenants.tenants.find((t) => t.integration.slug === plan.integration.slug);
         this.problem = { message: error.message, ...(existing ? { tenantId: existing.id } : {}) };
       } else {

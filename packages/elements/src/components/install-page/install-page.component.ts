@@ -2,7 +2,8 @@ import { consume, provide } from '@lit/context';
 import { Task } from '@lit/task';
 import { html } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { Tenant } from '@pan/contract';
+import type { Tenant, TenantList } from '@pan/contract';
+import * as paths from '@pan/contract/paths';
 import type {} from '../../events/events.ts';
 import type { PanInstalledEvent } from '../../events/pan-installed.ts';
 import type { PanNavigateEvent } from '../../events/pan-navigate.ts';
@@ -37,7 +38,7 @@ export class PanInstallPage extends PanElement {
     args: () => [this.api, this.slug] as const,
     task: async ([api, slug], { signal }) => {
       if (!api || !slug) throw new Error('No integration');
-      const { tenants } = await api.get<{ tenants: Tenant[] }>('/marketplace/tenants', {}, signal);
+      const { tenants } = await api.get<TenantList>(paths.tenants, {}, signal);
       return tenants.find((t) => t.integration.slug === slug)?.id ?? '';
     },
     onComplete: (tenantId) => {

@@ -12,6 +12,7 @@ import { MarketplaceRouter } from './marketplace-router.ts';
 import type { MarketplaceViews } from './marketplace-views.ts';
 import { renderError, renderReconnect } from './marketplace-parts.ts';
 import styles from './marketplace.styles.ts';
+import type * as paths from '@pan/contract/paths';
 
 /**
  * @summary An embedded integration marketplace: a searchable, filterable catalog of the account's
@@ -228,7 +229,7 @@ export class PanMarketplace extends PanElement {
       // The other modes show no integration page: nothing to load.
       if (!slug || !this.#api.ready || mode !== 'full') return initialState;
       return this.#api.get<IntegrationDetail>(
-        `/marketplace/integrations/${encodeURIComponent(slug)}`,
+        `/marketplace/integrations/${encodeURIComponent(slug)}` satisfies ReturnType<typeof paths.integration>,
         {},
         signal,
       );
@@ -347,7 +348,7 @@ export class PanMarketplace extends PanElement {
               this.#detail.run(),
             )
           : body
-            ? page.renderBody(body, new Map(this.#catalog.last?.categories.map((c) => [c.slug, c.name])))
+            ? page.renderBody(body, new Map(this.#catalog.last?.categories.map((c) => [c.slug!, c.name!])))
             : html`<div class="detail__loading" aria-hidden="true">
                 ${head ? nothing : html`<span class="skeleton skeleton--logo"></span>`}
                 <span class="skeleton skeleton--title"></span>

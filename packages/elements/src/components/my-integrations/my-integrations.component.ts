@@ -2,7 +2,8 @@ import { consume } from '@lit/context';
 import { Task } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { Tenant } from '@pan/contract';
+import type { Tenant, TenantList } from '@pan/contract';
+import * as paths from '@pan/contract/paths';
 import type {} from '../../events/events.ts';
 import type { RunApiClient } from '../../internal/api-client.ts';
 import { apiContext } from '../../internal/api-context.ts';
@@ -43,7 +44,7 @@ export class PanMyIntegrations extends PanElement {
     args: () => [this.api] as const,
     task: async ([api], { signal }) => {
       if (!api) throw new Error('No API');
-      return (await api.get<{ tenants: Tenant[] }>('/marketplace/tenants', {}, signal)).tenants;
+      return (await api.get<TenantList>(paths.tenants, {}, signal)).tenants;
     },
   });
 
@@ -117,10 +118,7 @@ export class PanMyIntegrations extends PanElement {
     this.busy = tenant.id;
     this.problem = '';
     try {
-      const saved = await this.api.request<Tenant>(
-        'POST',
-        `/marketplace/tenants/${encodeURIComponent(tenant.id)}/${paused ? 'pause' : 'resume'}`,
-      );
+      const saved = await this.api.request<Tenant>('POST', paused ? paths.tenantPause(tenant.id) : paths.tenantResume(tenant.id));
       const { id, slug, name } = saved.integration;
       this.emit('pan-settings-saved', { detail: { tenant: { id: saved.id, integration: { id, slug, name } }, changed: ['status'] } });
       await this.#tenants.run();

@@ -11,6 +11,7 @@ import { baseStyles, buttonStyles } from '../../internal/shared.styles.ts';
 import { describeError } from '../../internal/views.ts';
 import { parseAnsi, PLAIN, stripAnsi, type AnsiStyle } from './ansi.ts';
 import styles from './run-log.styles.ts';
+import * as paths from '@pan/contract/paths';
 
 type Connection = 'idle' | 'connecting' | 'live' | 'reconnecting' | 'ended' | 'error';
 
@@ -221,7 +222,7 @@ export class PanRunLog extends PanElement {
     this.#abort = abort;
     this.problem = '';
     this.connection = 'connecting';
-    const path = `/marketplace/runs/${encodeURIComponent(runId)}/log`;
+    const path = paths.runLog(runId);
     followRunLog(
       {
         lines: (lines) => this.#receive(lines),
@@ -338,7 +339,7 @@ export class PanRunLog extends PanElement {
     if (!this.api || !this.runId) return;
     this.note = '';
     try {
-      const response = await this.api.send('GET', `/marketplace/runs/${encodeURIComponent(this.runId)}/log`, {
+      const response = await this.api.send('GET', paths.runLog(this.runId), {
         headers: { Accept: 'text/plain' },
       });
       const blob = await response.blob();

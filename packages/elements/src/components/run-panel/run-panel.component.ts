@@ -3,6 +3,7 @@ import { Task } from '@lit/task';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { Run, RunPage, RunStatus, Tenant, TriggerStatus } from '@pan/contract';
+import * as paths from '@pan/contract/paths';
 import type {} from '../../events/events.ts';
 import type { RunApiClient } from '../../internal/api-client.ts';
 import { apiContext } from '../../internal/api-context.ts';
@@ -114,7 +115,7 @@ export class PanRunPanel extends PanElement {
     task: async ([api, id, given], { signal }) => {
       if (given && given.id === id) return given;
       if (!api || !id) throw new Error('No tenant');
-      return api.get<Tenant>(`/marketplace/tenants/${encodeURIComponent(id)}`, {}, signal);
+      return api.get<Tenant>(paths.tenant(id), {}, signal);
     },
   });
 
@@ -123,7 +124,7 @@ export class PanRunPanel extends PanElement {
     task: async ([api, id, limit], { signal }) => {
       if (!api || !id) throw new Error('No tenant');
       try {
-        return await api.get<RunPage>(`/marketplace/tenants/${encodeURIComponent(id)}/runs`, { limit }, signal);
+        return await api.get<RunPage>(paths.tenantRuns(id), { limit }, signal);
       } finally {
         this.#scheduleRefresh();
       }
@@ -305,7 +306,7 @@ export class PanRunPanel extends PanElement {
 
   #renderRun(run: Run, logs: boolean): TemplateResult {
     const open = this.openRun === run.id;
-    const sources = describeSources(run.triggers.map((t) => t.source));
+    const sources = describeSources(run.triggers.map((t) => t.source!));
     const started = new Date(run.started_at);
     return html`<li class="run" part="run" data-run=${run.id}>
       <div class="run__summary">
@@ -338,7 +339,7 @@ export class PanRunPanel extends PanElement {
     if (!this.api) return;
     this.loadingMore = true;
     try {
-      const page = await this.api.get<RunPage>(`/marketplace/tenants/${encodeURIComponent(this.tenantId)}/runs`, {
+      const page = await this.api.get<RunPage>(paths.tenantRuns(this.tenantId), {
         limit: this.#limit,
         before,
       });

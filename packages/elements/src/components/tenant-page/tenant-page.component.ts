@@ -3,6 +3,7 @@ import { Task } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { IntegrationDetail, Schedule, SettingsError, Tenant, TenantUpdate } from '@pan/contract';
+import * as paths from '@pan/contract/paths';
 import type {} from '../../events/events.ts';
 import type { PanLoadOptionsEvent } from '../../events/pan-load-options.ts';
 import type { PanSettingsSavedDetail } from '../../events/pan-settings-saved.ts';
@@ -68,7 +69,7 @@ export class PanTenantPage extends PanElement {
     args: () => [this.api, this.tenantId] as const,
     task: async ([api, id], { signal }) => {
       if (!api || !id) throw new Error('No tenant');
-      return api.get<Tenant>(`/marketplace/tenants/${encodeURIComponent(id)}`, {}, signal);
+      return api.get<Tenant>(paths.tenant(id), {}, signal);
     },
     onComplete: (tenant) => {
       this.current = tenant;
@@ -82,7 +83,7 @@ export class PanTenantPage extends PanElement {
     args: () => [this.api, this.current?.integration.slug] as const,
     task: async ([api, slug], { signal }) => {
       if (!api || !slug) return [];
-      return (await api.get<IntegrationDetail>(`/marketplace/integrations/${encodeURIComponent(slug)}`, {}, signal)).connectors;
+      return (await api.get<IntegrationDetail>(paths.integration(slug), {}, signal)).connectors;
     },
   });
 
@@ -223,7 +224,7 @@ export class PanTenantPage extends PanElement {
     this.busy = what;
     this.notice = undefined;
     try {
-      const saved = await this.api.request<Tenant>('PATCH', `/marketplace/tenants/${encodeURIComponent(tenant.id)}`, { body: update });
+      const saved = await this.api.request<Tenant>('PATCH', paths.tenant(tenant.id), { body: update });
       this.serverErrors = [];
       this.#replace(saved);
       // Only a saved schedule settles the schedule choice (a settings save keeps an unsaved one).
@@ -243,10 +244,7 @@ export class PanTenantPage extends PanElement {
     this.busy = 'status';
     this.notice = undefined;
     try {
-      const saved = await this.api.request<Tenant>(
-        'POST',
-        `/marketplace/tenants/${encodeURIComponent(tenant.id)}/${paused ? 'pause' : 'resume'}`,
-      );
+      const saved = await this.api.request<Tenant>('POST', paused ? paths.tenantPause(tenant.id) : paths.tenantResume(tenant.id));
       this.#replace(saved);
       this.notice = { text: paused ? 'Paused: it will not run until you resume it.' : 'Resumed.' };
       this.#emitSaved(saved, ['status']);
@@ -261,7 +259,7 @@ export class PanTenantPage extends PanElement {
     if (!this.api) return;
     this.busy = 'uninstall';
     try {
-      await this.api.request<void>('DELETE', `/marketplace/tenants/${encodeURIComponent(tenant.id)}`);
+      await this.api.request<void>('DELETE', paths.tenant(tenant.id));
       this.emit('pan-uninstalled', { detail: { tenant: { id: tenant.id, integration: integrationRef(tenant) } } });
     } catch (error) {
       this.notice = { text: describeError(error), error: true };
@@ -300,7 +298,7 @@ export class PanTenantPage extends PanElement {
         this.notice = { text: `The options could not be loaded: ${failed}`, error: true };
         return;
       }
-      const fresh = await this.api.get<Tenant>(`/marketplace/tenants/${encodeURIComponent(tenant.id)}`, {}, abort.signal);
+      const fresh = await this.api.get<Tenant>(paths.tenant(tenant.id), {}, abort.signal);
       this.#replace(fresh);
       this.renderRoot.querySelector('pan-run-panel')?.refresh();
       if (!fresh.dynamic_configs_loaded) this.notice = { text: 'The integration published no options.', error: true };
@@ -319,7 +317,7 @@ export class PanTenantPage extends PanElement {
     const tenant = this.current;
     if (!this.api || !tenant || this.busy !== '' || this.#loadingOptions) return;
     try {
-      const fresh = await this.api.get<Tenant>(`/marketplace/tenants/${encodeURIComponent(tenant.id)}`);
+      const fresh = await this.api.get<Tenant>(paths.tenant(tenant.id));
       if (this.busy === '' && this.current?.id === fresh.id) this.#replace(fresh);
     } catch {
       // Only a refresh: the page stays as it was.

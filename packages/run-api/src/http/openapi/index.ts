@@ -1,5 +1,6 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance, FastifySchema } from 'fastify';
+import { errorSchema } from '@pan/contract';
 import { ERRORS } from '../../platform/errors.ts';
 import { OPERATION_SUMMARIES } from './operations.ts';
 
@@ -11,19 +12,6 @@ declare module 'fastify' {
     routeTable: ReadonlyArray<{ method: string; url: string }>;
   }
 }
-
-const errorSchema = {
-  description: 'An error: 400 bad input (errors names the fields), 401 no or a wrong API key, 404 not found (or not yours), 409, 413, 422',
-  type: 'object',
-  required: ['statusCode', 'code', 'message'],
-  properties: {
-    statusCode: { type: 'integer' },
-    code: { type: 'string', description: 'Machine-readable: one of the codes listed, with their statuses, in the document\'s x-pan-error-codes' },
-    error: { type: 'string' },
-    message: { type: 'string' },
-    errors: { type: 'array', items: { type: 'object', additionalProperties: true } },
-  },
-} as const;
 
 /** Every code of the error catalogue (platform/errors.ts) with its status, whichever API answers it. */
 const errorCodes = { 'x-pan-error-codes': Object.values(ERRORS) };

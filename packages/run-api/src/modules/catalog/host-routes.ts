@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { TypedApp } from '../../platform/type-provider.ts';
 import { formatDiagnostic, locateTopLevelList, parsePandiumYaml } from '@pan/pandium-yaml';
 import { listConnectors } from '../connections/store.ts';
 import { ERRORS, notFound, panError } from '../../platform/errors.ts';
@@ -16,45 +16,16 @@ import {
   type IntegrationListing,
 } from './store.ts';
 import { checkSchedule } from './schedule.ts';
-import { slugPattern } from './schemas.ts';
-import { pagingQuerySchema, readPaging } from '../../platform/paging.ts';
-import { integrationSchema, listOf, releaseDetailSchema, releaseSchema } from '../tenants/host-schemas.ts';
-
-const listingBodySchema = {
-  type: 'object',
-  required: ['name', 'type'],
-  additionalProperties: false,
-  properties: {
-    name: { type: 'string', minLength: 1, maxLength: 200 },
-    type: { type: 'string', enum: ['internal', 'external'] },
-    external_url: { type: ['string', 'null'], format: 'uri', pattern: '^https?://', maxLength: 2000 },
-    // Logos may be inline SVG/PNG data URLs; keep them small.
-    logo_url: { type: ['string', 'null'], pattern: '^(https?://|data:image/)', maxLength: 200_000 },
-    short_description: { type: 'string', maxLength: 300 },
-    long_description: { type: 'string', maxLength: 20_000 },
-    categories: { type: 'array', maxItems: 20, uniqueItems: true, items: { type: 'string', pattern: slugPattern } },
-    tags: { type: 'array', maxItems: 30, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 50 } },
-    flag: {
-      anyOf: [
-        { type: 'null' },
-        {
-          type: 'object',
-          required: ['name', 'color'],
-          additionalProperties: false,
-          properties: {
-            name: { type: 'string', minLength: 1, maxLength: 40 },
-            // A CSS colour the element can safely put in a style: hex, rgb()/hsl() or a keyword.
-            color: { type: 'string', pattern: '^(#[0-9a-fA-F]{3,8}|(rgb|hsl)a?\\([0-9., %]+\\)|[a-zA-Z]{3,20})$' },
-          },
-        },
-      ],
-    },
-    connectors: { type: 'array', maxItems: 20, uniqueItems: true, items: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$' } },
-    visible_to_groups: { type: 'array', maxItems: 50, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 100 } },
-    // Shape only here; `checkSchedule` answers 422 with the reason.
-    default_schedule: { type: ['object', 'null'], maxProperties: 10 },
-  },
-} as const;
+import {
+  integrationSchema,
+  listingBodySchema,
+  listOf,
+  pagingQuerySchema,
+  releaseDetailSchema,
+  releaseSchema,
+  slugPattern,
+} from '@pan/contract';
+import { readPaging } from '../../platform/paging.ts';
 
 const integrationParams = {
   type: 'object',
@@ -62,9 +33,9 @@ const integrationParams = {
   properties: { integration: { type: 'string', minLength: 1, maxLength: 100, description: 'The integration slug or id' } },
 } as const;
 
-export async function integrationRoutes(app: FastifyInstance): Promise<void> {
+export async function integrationRoutes(app: TypedApp): Promise<void> {
   /** The account's integrations, paged. */
-  app.get<{ Querystring: Record<string, string> }>('/integrations', { schema: { querystring: pagingQuerySchema(INTEGRATION_SORT), response: { 200: listOf(integrationSchema) } } }, async (request) => {
+  app.get('/integrations', { schema: { querystring: pagingQuerySchema(INTEGRATION_SORT), response: { 200: listOf(integrationSchema) } } }, async (request) => {
     const paging = readPaging(request.query, INTEGRATION_SORT, 'created_date__ASC');
     return listHostIntegrations(app.db, request.hostAccount.accountId, paging);
   });
@@ -75,12 +46,12 @@ export async function integrationRoutes(app: FastifyInstance): Promise<void> {
     return row;
   };
 
-  app.get<{ Params: { integration: string } }>('/integrations/:integration', { schema: { params: integrationParams, response: { 200: integrationSchema } } }, async (request) =>
+  app.get('/integrations/:integration', { schema: { params: integrationParams, response: { 200: integrationSchema } } }, async (request) =>
     readHostIntegration(request.hostAccount.accountId, request.params.integration),
   );
 
   /** The integration's releases, newest first by default. */
-  app.get<{ Params: { integration: string }; Querystring: Record<string, string> }>(
+  app.get(
     '/integrations/:integration/releases',
     { schema: { params: integrationParams, querystring: pagingQuerySchema(RELEASE_SORT), response: { 200: listOf(releaseSchema) } } },
     async (request) => {
@@ -92,7 +63,7 @@ export async function integrationRoutes(app: FastifyInstance): Promise<void> {
   );
 
   /** One release with its PANDIUM.yaml: `default`, `latest` or a release id. */
-  app.get<{ Params: { integration: string; release: string } }>(
+  app.get(
     '/integrations/:integration/releases/:release',
     {
       schema: {
@@ -118,7 +89,7 @@ export async function integrationRoutes(app: FastifyInstance): Promise<void> {
   );
 
   /** Creates or replaces an integration's marketplace listing. */
-  app.put<{ Params: { slug: string }; Body: Omit<IntegrationListing, 'slug'> }>(
+  app.put(
     '/integrations/:slug',
     {
       schema: {
@@ -151,13 +122,13 @@ export async function integrationRoutes(app: FastifyInstance): Promise<void> {
   );
 
   /** Uploads a release: the script directory as a tar.gz with PANDIUM.yaml at its root. */
-  app.register(async (releases) => {
+  app.register(async (releases: TypedApp) => {
     releases.addContentTypeParser(
       ['application/gzip', 'application/x-gzip', 'application/octet-stream', 'application/x-tar'],
       { parseAs: 'buffer', bodyLimit: app.config.releaseBodyLimit },
       (_request, body, done) => done(null, body),
     );
-    releases.post<{ Params: { integration: string }; Querystring: { version?: string; make_default?: boolean }; Body: Buffer }>(
+    releases.post(
       '/integrations/:integration/releases',
       {
         bodyLimit: app.config.releaseBodyLimit,

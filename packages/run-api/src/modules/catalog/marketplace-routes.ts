@@ -1,11 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { TypedApp } from '../../platform/type-provider.ts';
 import { notFound } from '../../platform/errors.ts';
 import { readCatalog, readIntegration } from './store.ts';
-import { catalogQuerySchema, catalogResponseSchema, integrationDetailSchema, slugParamsSchema } from './schemas.ts';
+import { catalogQuerySchema, catalogResponseSchema, integrationDetailSchema, slugParamsSchema } from '@pan/contract';
 
 /** The catalog as the calling end user may see it, and one integration's page. */
-export async function catalogRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: { q?: string; category?: string; tag?: string | string[] } }>(
+export async function catalogRoutes(app: TypedApp): Promise<void> {
+  app.get(
     '/catalog',
     { schema: { querystring: catalogQuerySchema, response: { 200: catalogResponseSchema } } },
     async (request, reply) => {
@@ -19,7 +19,7 @@ export async function catalogRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: { slug: string } }>(
+  app.get(
     '/integrations/:slug',
     { schema: { params: slugParamsSchema, response: { 200: integrationDetailSchema } } },
     async (request, reply) => {

@@ -1,30 +1,14 @@
-import type { FastifyInstance } from 'fastify';
+import type { TypedApp } from '../../platform/type-provider.ts';
 import { setCategories } from './store.ts';
-import { slugPattern } from './schemas.ts';
+import { categoriesBodySchema } from '@pan/contract';
 
-export async function marketplaceSettingsRoutes(app: FastifyInstance): Promise<void> {
+export async function marketplaceSettingsRoutes(app: TypedApp): Promise<void> {
   /** Replaces the account's categories; their order here is their order in the marketplace. */
-  app.put<{ Body: { categories: { slug: string; name: string }[] } }>(
+  app.put(
     '/marketplace/categories',
     {
       schema: {
-        body: {
-          type: 'object',
-          required: ['categories'],
-          additionalProperties: false,
-          properties: {
-            categories: {
-              type: 'array',
-              maxItems: 200,
-              items: {
-                type: 'object',
-                required: ['slug', 'name'],
-                additionalProperties: false,
-                properties: { slug: { type: 'string', pattern: slugPattern }, name: { type: 'string', minLength: 1, maxLength: 100 } },
-              },
-            },
-          },
-        },
+        body: categoriesBodySchema,
       },
     },
     async (request) => {

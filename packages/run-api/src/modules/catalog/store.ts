@@ -5,30 +5,30 @@
  */
 import { withTransaction, type Db, type Queryable } from '../../platform/db/pool.ts';
 import type { Paging } from '../../platform/paging.ts';
-import type { Catalog, IntegrationCard, IntegrationDetail, ReleaseChannel, ReleaseRef, Schedule } from '@pan/contract';
+import type {
+  Catalog,
+  HostIntegration,
+  HostRelease,
+  HostReleaseDetail,
+  IntegrationCard,
+  IntegrationDetail,
+  IntegrationListingRequest,
+  PushedRelease,
+  ReleaseChannel,
+  ReleaseRef,
+  Schedule,
+} from '@pan/contract';
 import type { PandiumSpec } from '@pan/pandium-yaml';
 import { channelReleaseSql } from './sql.ts';
 import type { EndUser } from '../accounts/end-user-token.ts';
 import { createHash } from 'node:crypto';
 
-/** What an account says about one integration in its marketplace. */
-export interface IntegrationListing {
-  slug: string;
-  name: string;
-  type: 'internal' | 'external';
-  external_url?: string | null;
-  logo_url?: string | null;
-  short_description?: string;
-  long_description?: string;
-  /** Category slugs; each must exist in the account's categories. */
-  categories?: string[];
-  tags?: string[];
-  flag?: { name: string; color: string } | null;
-  connectors?: string[];
-  visible_to_groups?: string[];
-  /** How often a tenant runs unless it sets its own schedule; null/absent: only when triggered. */
-  default_schedule?: Schedule | null;
-}
+/**
+ * What an account says about one integration in its marketplace (`PUT /v2/integrations/:slug`).
+ * Category slugs must exist in the account's categories; `default_schedule` (null/absent: runs
+ * only when triggered) has passed `checkSchedule`.
+ */
+export type IntegrationListing = IntegrationListingRequest & { slug: string };
 
 export async function setCategories(db: Db, accountId: string, categories: { slug: string; name: string }[]): Promise<void> {
   await withTransaction(db, async (client) => {
@@ -253,14 +253,8 @@ export interface NewRelease {
   makeDefault: boolean;
 }
 
-export interface StoredRelease {
-  id: string;
-  version: string;
-  created_at: string;
-  /** False when the same archive was already a release of this integration. */
-  created: boolean;
-  is_default: boolean;
-}
+/** The upload's answer but its warnings (`created`: false when the same archive was already a release of this integration). */
+export type StoredRelease = Omit<PushedRelease, 'warnings'>;
 
 /** Stores a release (idempotent per archive content) and optionally makes it the default, in one transaction. */
 export async function createRelease(db: Db, release: NewRelease): Promise<StoredRelease> {
@@ -323,19 +317,19 @@ const RELEASE_COLUMNS = `r.id, r.integration_id, r.version, (r.id = i.default_re
 
 export const RELEASE_SORT = { created_date: 'r.created_at', version: 'r.version', id: 'r.id' };
 
-export async function listHostIntegrations(q: Queryable, accountId: string, paging: Paging): Promise<unknown[]> {
-  const { rows } = await q.query(`${INTEGRATION_SELECT} ORDER BY ${paging.orderBy}, i.id LIMIT $2 OFFSET $3`, [accountId, paging.limit, paging.skip]);
+export async function listHostIntegrations(q: Queryable, accountId: string, paging: Paging): Promise<HostIntegration[]> {
+  const { rows } = await q.query<HostIntegration>(`${INTEGRATION_SELECT} ORDER BY ${paging.orderBy}, i.id LIMIT $2 OFFSET $3`, [accountId, paging.limit, paging.skip]);
   return rows;
 }
 
 /** One integration of the account by slug or id. */
-export async function readHostIntegration(q: Queryable, accountId: string, integration: string): Promise<{ id: string; default_release_id: string | null } | null> {
-  const { rows } = await q.query(`${INTEGRATION_SELECT} AND (i.slug = $2 OR i.id::text = $2)`, [accountId, integration]);
-  return (rows[0] as { id: string; default_release_id: string | null } | undefined) ?? null;
+export async function readHostIntegration(q: Queryable, accountId: string, integration: string): Promise<HostIntegration | null> {
+  const { rows } = await q.query<HostIntegration>(`${INTEGRATION_SELECT} AND (i.slug = $2 OR i.id::text = $2)`, [accountId, integration]);
+  return rows[0] ?? null;
 }
 
-export async function listHostReleases(q: Queryable, accountId: string, integrationId: string, paging: Paging): Promise<unknown[]> {
-  const { rows } = await q.query(
+export async function listHostReleases(q: Queryable, accountId: string, integrationId: string, paging: Paging): Promise<HostRelease[]> {
+  const { rows } = await q.query<HostRelease>(
     `SELECT ${RELEASE_COLUMNS} FROM releases r JOIN integrations i ON i.id = r.integration_id
       WHERE r.account_id = $1 AND r.integration_id = $2 ORDER BY ${paging.orderBy}, r.id LIMIT $3 OFFSET $4`,
     [accountId, integrationId, paging.limit, paging.skip],
@@ -344,8 +338,8 @@ export async function listHostReleases(q: Queryable, accountId: string, integrat
 }
 
 /** One release with its PANDIUM.yaml: `default`, `latest` or a release id. */
-export async function readHostRelease(q: Queryable, accountId: string, integrationId: string, which: string): Promise<unknown | null> {
-  const { rows } = await q.query(
+export async function readHostRelease(q: Queryable, accountId: string, integrationId: string, which: string): Promise<HostReleaseDetail | null> {
+  const { rows } = await q.query<HostReleaseDetail>(
     `SELECT ${RELEASE_COLUMNS}, r.pandium_yaml, r.spec FROM releases r JOIN integrations i ON i.id = r.integration_id
       WHERE r.account_id = $1 AND r.integration_id = $2
         AND CASE $3::text WHEN 'default' THEN r.id = i.default_release_id WHEN 'latest' THEN true ELSE r.id::text = lower($3) END

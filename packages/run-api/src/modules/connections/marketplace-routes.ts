@@ -1,14 +1,8 @@
-import type { FastifyInstance } from 'fastify';
-import type { Connection, OAuthStartRequest } from '@pan/contract';
+import type { TypedApp } from '../../platform/type-provider.ts';
+import { connectionFieldsBodySchema, connectorParamsSchema as connectorParams, oauthStartBodySchema, type Connection } from '@pan/contract';
 import { startAuthorization } from './oauth.ts';
 import { deleteConnection, findConnector, listUserConnections, saveConnection } from './store.ts';
 import { ERRORS, notFound, panError } from '../../platform/errors.ts';
-
-const connectorParams = {
-  type: 'object',
-  required: ['connector'],
-  properties: { connector: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$' } },
-} as const;
 
 const MAX_FIELD_LENGTH = 4096;
 
@@ -21,7 +15,7 @@ export interface ConnectionRouteOptions {
   ownsTenant: (owner: { accountId: string; sub: string }, tenantId: string) => Promise<boolean>;
 }
 
-export async function connectionRoutes(app: FastifyInstance, options: ConnectionRouteOptions): Promise<void> {
+export async function connectionRoutes(app: TypedApp, options: ConnectionRouteOptions): Promise<void> {
   app.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'private, no-store');
   });
@@ -36,21 +30,16 @@ export async function connectionRoutes(app: FastifyInstance, options: Connection
     return connection;
   };
 
-  app.get<{ Params: { connector: string } }>('/connections/:connector', { schema: { params: connectorParams } }, async (request) =>
+  app.get('/connections/:connector', { schema: { params: connectorParams } }, async (request) =>
     one(request.endUser.accountId, request.endUser.sub, request.params.connector),
   );
 
-  app.put<{ Params: { connector: string }; Body: { fields: Record<string, unknown> } }>(
+  app.put(
     '/connections/:connector',
     {
       schema: {
         params: connectorParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['fields'],
-          properties: { fields: { type: 'object', maxProperties: 20 } },
-        },
+        body: connectionFieldsBodySchema,
       },
     },
     async (request) => {
@@ -80,7 +69,7 @@ export async function connectionRoutes(app: FastifyInstance, options: Connection
     },
   );
 
-  app.delete<{ Params: { connector: string } }>('/connections/:connector', { schema: { params: connectorParams } }, async (request, reply) => {
+  app.delete('/connections/:connector', { schema: { params: connectorParams } }, async (request, reply) => {
     const { accountId, sub } = request.endUser;
     const connector = await findConnector(app.db, accountId, request.params.connector);
     if (!connector) throw notFound('Connector');
@@ -88,21 +77,12 @@ export async function connectionRoutes(app: FastifyInstance, options: Connection
     return reply.status(204).send();
   });
 
-  app.post<{ Params: { connector: string }; Body: OAuthStartRequest }>(
+  app.post(
     '/connections/:connector/oauth',
     {
       schema: {
         params: connectorParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['return_origin'],
-          properties: {
-            return_origin: { type: 'string', maxLength: 500 },
-            return_url: { type: 'string', maxLength: 2000 },
-            tenant_id: { type: 'string', format: 'uuid' },
-          },
-        },
+        body: oauthStartBodySchema,
       },
     },
     async (request) => {

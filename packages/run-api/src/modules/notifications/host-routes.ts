@@ -3,12 +3,23 @@
  * signing secret (shown once, when made or rotated), and the delivery log with every attempt.
  * Every query is scoped by `request.hostAccount.accountId`; another account's delivery is 404.
  */
-import type { FastifyInstance } from 'fastify';
+import type { TypedApp } from '../../platform/type-provider.ts';
 import { ERRORS, notFound, panError } from '../../platform/errors.ts';
-import { pagingQuerySchema, readPaging } from '../../platform/paging.ts';
-import { idParamsSchema } from '../runs/schemas.ts';
+import {
+  deliveryStatusSchema,
+  idParamsSchema,
+  NOTIFICATION_EVENTS,
+  notificationDeliverySchema as deliverySchema,
+  notificationEndpointSchema as endpointSchema,
+  notificationEndpointWithSecretSchema as endpointWithSecretSchema,
+  notificationEventSchema as eventSchema,
+  notificationSettingsBodySchema as putBodySchema,
+  pagingQuerySchema,
+  rotateSecretQuerySchema,
+  secretSchema,
+} from '@pan/contract';
+import { readPaging } from '../../platform/paging.ts';
 import { checkNotificationUrl } from './url.ts';
-import { NOTIFICATION_EVENTS, type NotificationEvent } from './sql.ts';
 import {
   DELIVERY_SORT_FIELDS,
   deleteNotificationEndpoint,
@@ -20,81 +31,10 @@ import {
   upsertNotificationEndpoint,
 } from './store.ts';
 
-const eventSchema = { type: 'string', enum: [...NOTIFICATION_EVENTS] } as const;
-const dateSchema = { type: 'string', format: 'date-time' } as const;
-const nullable = <T extends { type: string }>(schema: T) => ({ ...schema, type: [schema.type, 'null'] });
-
-const endpointProperties = {
-  url: { type: 'string' },
-  events: { type: 'array', items: eventSchema },
-  created_date: dateSchema,
-  modified_date: dateSchema,
-} as const;
-
-const endpointSchema = {
-  type: 'object',
-  required: ['url', 'events', 'created_date', 'modified_date'],
-  properties: endpointProperties,
-} as const;
-
-/** The answer to PUT: the endpoint, and the secret only when this call created it. */
-const endpointWithSecretSchema = {
-  type: 'object',
-  required: ['url', 'events', 'created_date', 'modified_date'],
-  properties: {
-    ...endpointProperties,
-    secret: { type: 'string', description: 'The signing secret (whsec_...): returned once, when the endpoint is created' },
-  },
-} as const;
-
-const secretSchema = { type: 'object', required: ['secret'], properties: { secret: { type: 'string' } } } as const;
-
-const attemptSchema = {
-  type: 'object',
-  required: ['attempt', 'started_date', 'duration_ms', 'response_status', 'error', 'response_body'],
-  properties: {
-    attempt: { type: 'integer' },
-    started_date: dateSchema,
-    duration_ms: nullable({ type: 'integer' }),
-    response_status: nullable({ type: 'integer' }),
-    error: nullable({ type: 'string' }),
-    response_body: nullable({ type: 'string', description: 'The first 1 KiB of the answer' }),
-  },
-} as const;
-
-const deliverySchema = {
-  type: 'object',
-  required: ['id', 'type', 'status', 'webhook_id', 'payload', 'attempt_count', 'next_attempt_date', 'created_date', 'delivered_date', 'attempts'],
-  properties: {
-    id: { type: 'string', format: 'uuid' },
-    type: eventSchema,
-    status: { type: 'string', enum: ['pending', 'delivered', 'failed'] },
-    webhook_id: { type: 'string', description: 'The webhook-id header: the same on every attempt' },
-    payload: { type: 'object', additionalProperties: true, description: 'The JSON body POSTed: {type, timestamp, data}' },
-    attempt_count: { type: 'integer' },
-    next_attempt_date: nullable(dateSchema),
-    created_date: dateSchema,
-    delivered_date: nullable(dateSchema),
-    last_status: nullable({ type: 'integer' }),
-    last_error: nullable({ type: 'string' }),
-    attempts: { type: 'array', items: attemptSchema },
-  },
-} as const;
-
-const putBodySchema = {
-  type: 'object',
-  required: ['url'],
-  additionalProperties: false,
-  properties: {
-    url: { type: 'string', minLength: 1, maxLength: 2000, description: 'https://, or http:// to a loopback host' },
-    events: { type: 'array', minItems: 1, maxItems: NOTIFICATION_EVENTS.length, uniqueItems: true, items: eventSchema, description: 'Default: every event' },
-  },
-} as const;
-
 const noStore = { 'cache-control': 'no-store' };
 
-export async function notificationRoutes(app: FastifyInstance): Promise<void> {
-  app.put<{ Body: { url: string; events?: NotificationEvent[] } }>(
+export async function notificationRoutes(app: TypedApp): Promise<void> {
+  app.put(
     '/notifications',
     { schema: { body: putBodySchema, response: { 200: endpointWithSecretSchema, 201: endpointWithSecretSchema } } },
     async (request, reply) => {
@@ -126,23 +66,11 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
    * A new signing secret, returned this once. The old one stops at once, or keeps signing beside
    * it for `previous_valid_seconds` (up to 7 days) while receivers switch.
    */
-  app.post<{ Querystring: { previous_valid_seconds?: number } }>(
+  app.post(
     '/notifications/secret',
     {
       schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            previous_valid_seconds: {
-              type: 'integer',
-              minimum: 0,
-              maximum: 7 * 24 * 3600,
-              default: 0,
-              description: 'How long the old secret keeps signing beside the new one (0: it stops at once)',
-            },
-          },
-        },
+        querystring: rotateSecretQuerySchema,
         response: { 201: secretSchema },
       },
     },
@@ -153,12 +81,12 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Querystring: Record<string, string> }>(
+  app.get(
     '/notifications/deliveries',
     {
       schema: {
         querystring: pagingQuerySchema(DELIVERY_SORT_FIELDS, {
-          status: { type: 'string', enum: ['pending', 'delivered', 'failed'] },
+          status: deliveryStatusSchema,
           type: eventSchema,
         }),
         response: { 200: { type: 'array', items: deliverySchema } },
@@ -174,7 +102,7 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/notifications/deliveries/:id',
     { schema: { params: idParamsSchema, response: { 200: deliverySchema } } },
     async (request) => {
@@ -185,7 +113,7 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
   );
 
   /** Re-queues a failed delivery for a new round of attempts (same webhook-id). */
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/notifications/deliveries/:id/retry',
     { schema: { params: idParamsSchema, response: { 202: deliverySchema } } },
     async (request, reply) => {
@@ -197,7 +125,7 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
         throw panError(ERRORS.NOTIFICATIONS_NOT_CONFIGURED, 'Set a notification URL (PUT /v2/notifications) before retrying');
       }
       const delivery = await readDelivery(app.db, accountId, request.params.id);
-      return reply.status(202).send(delivery);
+      return reply.status(202).send(delivery!);
     },
   );
 }

@@ -4,16 +4,7 @@
  * configured that subscribes to that event type.
  */
 
-/** Every event an account can subscribe to. */
-export const NOTIFICATION_EVENTS = [
-  'tenant.installed',
-  'tenant.uninstalled',
-  'tenant.paused',
-  'tenant.resumed',
-  'run.finished',
-  'run.failed',
-] as const;
-export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
+export { NOTIFICATION_EVENTS, type NotificationEvent } from '@pan/contract';
 
 /** Deliverers LISTEN here: a notification was queued (or re-queued). */
 export const NOTIFICATIONS_CHANNEL = 'pan_notifications';

@@ -4,6 +4,8 @@
  * queries (claim, record) work across accounts, as the run queue does.
  */
 import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import type { NotificationAttempt, NotificationDelivery, NotificationEndpoint } from '@pan/contract';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
 import type { Db, Queryable } from '../../platform/db/pool.ts';
 import { wakeDeliverersSql, type NotificationEvent } from './sql.ts';
@@ -12,13 +14,6 @@ import { wakeDeliverersSql, type NotificationEvent } from './sql.ts';
 /** A new Standard Webhooks secret: `whsec_` and 32 random bytes in base64. */
 export function generateNotificationSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
-}
-
-export interface NotificationEndpoint {
-  url: string;
-  events: NotificationEvent[];
-  created_date: string;
-  modified_date: string;
 }
 
 interface EndpointRow {
@@ -228,33 +223,12 @@ export async function recordAttempt(
 // ---------------------------------------------------------------------------------------------
 // The account's delivery log.
 
-export interface NotificationAttemptView {
-  attempt: number;
-  started_date: string;
-  duration_ms: number | null;
-  response_status: number | null;
-  error: string | null;
-  response_body: string | null;
-}
-
-export interface NotificationDeliveryView {
-  id: string;
-  type: string;
-  status: 'pending' | 'delivered' | 'failed';
-  webhook_id: string;
-  payload: Record<string, unknown>;
-  attempt_count: number;
-  next_attempt_date: string | null;
-  created_date: string;
-  delivered_date: string | null;
-  last_status: number | null;
-  last_error: string | null;
-  attempts: NotificationAttemptView[];
-}
+export type NotificationAttemptView = NotificationAttempt;
+export type NotificationDeliveryView = NotificationDelivery;
 
 interface DeliveryRow {
   id: string;
-  event_type: string;
+  event_type: NotificationEvent;
   status: 'pending' | 'delivered' | 'failed';
   message_id: string;
   payload: Record<string, unknown>;

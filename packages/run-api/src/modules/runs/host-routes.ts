@@ -1,15 +1,15 @@
-import type { FastifyInstance } from 'fastify';
+import type { TypedApp } from '../../platform/type-provider.ts';
 import { ERRORS, notFound, panError } from '../../platform/errors.ts';
-import { pagingQuerySchema, readPaging } from '../../platform/paging.ts';
+import { readPaging } from '../../platform/paging.ts';
 import { findTenantInScope } from '../tenants/store.ts';
 import { listRuns, readRun, RUN_SORT } from './store.ts';
 import { sendLogText, streamLog, wantsEventStream } from './log-responses.ts';
-import { idParamsSchema, runPageSchema } from './schemas.ts';
+import { idParamsSchema, pagingQuerySchema, runPageSchema } from '@pan/contract';
 
 /** Runs for the host's backend (`X-API-KEY`): a tenant's history, one run, its log. */
-export async function hostRunRoutes(app: FastifyInstance): Promise<void> {
+export async function hostRunRoutes(app: TypedApp): Promise<void> {
   /** A tenant's runs, newest first: `limit`/`skip`/`sort_by` as every list, or the `before` cursor (`next_before`). */
-  app.get<{ Params: { id: string }; Querystring: Record<string, string> }>(
+  app.get(
     '/tenants/:id/runs',
     {
       schema: {
@@ -38,14 +38,14 @@ export async function hostRunRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: { id: string } }>('/runs/:id', { schema: { params: idParamsSchema } }, async (request) => {
+  app.get('/runs/:id', { schema: { params: idParamsSchema } }, async (request) => {
     const run = await readRun(app.db, { accountId: request.hostAccount.accountId }, request.params.id);
     if (!run) throw notFound('Run');
     return run;
   });
 
   /** A run's log: plain text, or Server-Sent Events with `Accept: text/event-stream` (live, resumable). */
-  app.get<{ Params: { id: string } }>('/runs/:id/log', { schema: { params: idParamsSchema } }, async (request, reply) => {
+  app.get('/runs/:id/log', { schema: { params: idParamsSchema } }, async (request, reply) => {
     const run = await readRun(app.db, { accountId: request.hostAccount.accountId }, request.params.id);
     if (!run) throw notFound('Run');
     if (wantsEventStream(request)) return streamLog(request, reply, app.logHub, run.id);

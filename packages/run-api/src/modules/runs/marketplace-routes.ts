@@ -1,14 +1,14 @@
-import type { FastifyInstance } from 'fastify';
+import type { TypedApp } from '../../platform/type-provider.ts';
 import { notFound } from '../../platform/errors.ts';
 import { listRuns, readRun } from './store.ts';
 import { findTenantInScope } from '../tenants/store.ts';
 import { sendLogText, streamLog, wantsEventStream } from './log-responses.ts';
 import { requirePermission } from '../accounts/permissions.ts';
-import { idParamsSchema, runPageQuerySchema, runPageSchema, runSchema } from './schemas.ts';
+import { idParamsSchema, runPageQuerySchema, runPageSchema, runSchema } from '@pan/contract';
 
 /** Run history and live logs for the calling end user's tenants. */
-export async function runRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Params: { id: string }; Querystring: { limit: number; before?: string } }>(
+export async function runRoutes(app: TypedApp): Promise<void> {
+  app.get(
     '/tenants/:id/runs',
     { schema: { params: idParamsSchema, querystring: runPageQuerySchema, response: { 200: runPageSchema } } },
     async (request, reply) => {
@@ -19,7 +19,7 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/runs/:id',
     { schema: { params: idParamsSchema, response: { 200: runSchema } } },
     async (request, reply) => {
@@ -30,7 +30,7 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: { id: string } }>('/runs/:id/log', { schema: { params: idParamsSchema } }, async (request, reply) => {
+  app.get('/runs/:id/log', { schema: { params: idParamsSchema } }, async (request, reply) => {
     const run = await readRun(app.db, request.endUser, request.params.id);
     if (!run) throw notFound('Run');
     requirePermission(request.endUser, 'logs', 'read run logs');

@@ -1,10 +1,9 @@
-import type { FastifyInstance } from 'fastify';
-import type { AuthOnlyView } from '@pan/contract';
+import type { TypedApp } from '../../platform/type-provider.ts';
+import { type AuthOnlyView, slugParamsSchema } from '@pan/contract';
 import { listUserConnections } from '../connections/store.ts';
 import { ERRORS, notFound, panError } from '../../platform/errors.ts';
 import { readIntegration } from '../catalog/store.ts';
 import { install } from './service.ts';
-import { slugParamsSchema } from '../catalog/schemas.ts';
 import type { TenantRouteOptions } from './service.ts';
 import { findActiveTenantOf } from './store.ts';
 
@@ -13,7 +12,7 @@ import { findActiveTenantOf } from './store.ts';
  * (`xti.auth_only`); the user only connects. Settings never travel through the browser: the
  * install takes them from the verified token.
  */
-export async function authOnlyRoutes(app: FastifyInstance, options: TenantRouteOptions): Promise<void> {
+export async function authOnlyRoutes(app: TypedApp, options: TenantRouteOptions): Promise<void> {
   app.get('/auth-only', async (request, reply): Promise<AuthOnlyView> => {
     const user = request.endUser;
     reply.header('cache-control', 'private, no-store');
@@ -33,7 +32,7 @@ export async function authOnlyRoutes(app: FastifyInstance, options: TenantRouteO
     return { integrations };
   });
 
-  app.post<{ Params: { slug: string } }>('/auth-only/:slug/install', { schema: { params: slugParamsSchema } }, async (request, reply) => {
+  app.post('/auth-only/:slug/install', { schema: { params: slugParamsSchema } }, async (request, reply) => {
     const user = request.endUser;
     const entry = user.xti.auth_only?.integrations.find((e) => e.slug === request.params.slug);
     if (!entry) throw notFound('Auth-only integration');

@@ -1,38 +1,16 @@
-import type { FastifyInstance } from 'fastify';
+import type { TypedApp } from '../../platform/type-provider.ts';
 import { ERRORS, notFound, panError } from '../../platform/errors.ts';
 import { archiveTenant, listHostTenants, mergeTenantMetadata, readHostTenantRow, readTenantMetadata, setPaused, TENANT_SORT } from './store.ts';
 import { installForUser } from './service.ts';
 import type { InstallRequest } from '@pan/contract';
-import { pagingQuerySchema, readPaging } from '../../platform/paging.ts';
-import { idParamsSchema } from '../runs/schemas.ts';
-import { hostTenantSchema, listOf } from './host-schemas.ts';
+import { readPaging } from '../../platform/paging.ts';
 import type { TenantRouteOptions } from './service.ts';
+import { hostInstallBodySchema, type HostInstallRequest, hostTenantSchema, idParamsSchema, listOf, pagingQuerySchema } from '@pan/contract';
 
-const scheduleSchema = { type: ['object', 'null'], maxProperties: 10 } as const;
-
-const createTenantBodySchema = {
-  type: 'object',
-  required: ['user_name'],
-  // Pandium's clients name it integration_id; either is the integration's slug or id.
-  anyOf: [{ required: ['integration'] }, { required: ['integration_id'] }],
-  additionalProperties: false,
-  properties: {
-    integration: { type: 'string', minLength: 1, maxLength: 100, description: 'The integration slug or id' },
-    integration_id: { type: 'string', minLength: 1, maxLength: 100, description: 'Same as integration (Pandium’s name for it)' },
-    user_name: { type: 'string', minLength: 1, maxLength: 255, description: "The end user's identity (the JWT's sub)" },
-    configs: { type: 'object', maxProperties: 200 },
-    schedule: scheduleSchema,
-    release_channel: {
-      type: 'object',
-      required: ['type'],
-      properties: { type: { type: 'string', enum: ['default', 'latest', 'pinned'] }, release_id: { type: 'string', format: 'uuid' } },
-    },
-  },
-} as const;
 
 /** Tenants for the host's backend (`X-API-KEY`): list, read, install, pause, archive, metadata. */
-export async function hostTenantRoutes(app: FastifyInstance, options: TenantRouteOptions): Promise<void> {
-  app.get<{ Querystring: Record<string, string> }>(
+export async function hostTenantRoutes(app: TypedApp, options: TenantRouteOptions): Promise<void> {
+  app.get(
     '/tenants',
     {
       schema: {
@@ -58,14 +36,15 @@ export async function hostTenantRoutes(app: FastifyInstance, options: TenantRout
     return tenant;
   };
 
-  app.get<{ Params: { id: string } }>('/tenants/:id', { schema: { params: idParamsSchema, response: { 200: hostTenantSchema } } }, async (request) =>
+  app.get('/tenants/:id', { schema: { params: idParamsSchema, response: { 200: hostTenantSchema } } }, async (request) =>
     readHostTenant(request.hostAccount.accountId, request.params.id),
   );
 
   /** Installs an integration for one of the host's users; it starts paused until the host (or the user) resumes it. */
-  app.post<{ Body: Omit<InstallRequest, 'integration'> & { integration?: string; integration_id?: string; user_name: string } }>(
+  // Typed by hand: the schema cannot say that `release_id` comes with a pinned channel only.
+  app.post<{ Body: HostInstallRequest }>(
     '/tenants',
-    { schema: { body: createTenantBodySchema, response: { 201: hostTenantSchema } } },
+    { schema: { body: hostInstallBodySchema, response: { 201: hostTenantSchema } } },
     async (request, reply) => {
       const { user_name: userName, integration, integration_id: integrationId, ...install } = request.body;
       if (integration && integrationId && integration !== integrationId) {
@@ -80,7 +59,7 @@ export async function hostTenantRoutes(app: FastifyInstance, options: TenantRout
   );
 
   /** Pauses or resumes a tenant (`{"paused": false}` starts one the API created). */
-  app.patch<{ Params: { id: string }; Body: { paused: boolean } }>(
+  app.patch(
     '/tenants/:id',
     {
       schema: {
@@ -97,19 +76,19 @@ export async function hostTenantRoutes(app: FastifyInstance, options: TenantRout
   );
 
   /** Archives (uninstalls) a tenant: its history stays readable. */
-  app.delete<{ Params: { id: string } }>('/tenants/:id', { schema: { params: idParamsSchema } }, async (request, reply) => {
+  app.delete('/tenants/:id', { schema: { params: idParamsSchema } }, async (request, reply) => {
     if (!(await archiveTenant(app.db, { accountId: request.hostAccount.accountId }, request.params.id))) throw notFound('Tenant');
     return reply.status(204).send();
   });
 
-  app.get<{ Params: { id: string } }>('/tenants/:id/metadata', { schema: { params: idParamsSchema } }, async (request) => {
+  app.get('/tenants/:id/metadata', { schema: { params: idParamsSchema } }, async (request) => {
     const metadata = await readTenantMetadata(app.db, request.hostAccount.accountId, request.params.id);
     if (!metadata) throw notFound('Tenant');
     return metadata;
   });
 
   /** Shallow-merges the body into the tenant's metadata (a key set to null is removed). */
-  app.patch<{ Params: { id: string }; Body: Record<string, unknown> }>(
+  app.patch(
     '/tenants/:id/metadata',
     { schema: { params: idParamsSchema, body: { type: 'object', maxProperties: 200 } } },
     async (request) => {

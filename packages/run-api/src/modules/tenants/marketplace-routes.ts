@@ -1,27 +1,19 @@
-import type { FastifyInstance } from 'fastify';
+import type { TypedApp } from '../../platform/type-provider.ts';
 import type { InstallRequest, TenantUpdate } from '@pan/contract';
 import { getTenant, install, listUserTenants, pause, readInstallPlan, uninstall, update, type TenantRouteOptions } from './service.ts';
-import { slugParamsSchema } from '../catalog/schemas.ts';
-import {
-  installBodySchema,
-  installPlanSchema,
-  tenantListSchema,
-  tenantParamsSchema,
-  tenantSchema,
-  updateBodySchema,
-} from './schemas.ts';
+import { installBodySchema, installPlanSchema, slugParamsSchema, tenantListSchema, tenantParamsSchema, tenantSchema, updateBodySchema } from '@pan/contract';
 
 /**
  * One installation of one integration for the calling user. Registered inside the marketplace
  * plugin, so `requireEndUser` has run; every query is scoped by the token's account and `sub`,
  * and another user's tenant is 404, never 403.
  */
-export async function tenantRoutes(app: FastifyInstance, options: TenantRouteOptions): Promise<void> {
+export async function tenantRoutes(app: TypedApp, options: TenantRouteOptions): Promise<void> {
   app.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'private, no-store');
   });
 
-  app.get<{ Params: { slug: string } }>(
+  app.get(
     '/integrations/:slug/install',
     { schema: { params: slugParamsSchema, response: { 200: installPlanSchema } } },
     async (request) => readInstallPlan(app.db, request.endUser, request.params.slug),
@@ -31,7 +23,7 @@ export async function tenantRoutes(app: FastifyInstance, options: TenantRouteOpt
     tenants: await listUserTenants(app.db, request.endUser),
   }));
 
-  app.post<{ Body: InstallRequest }>(
+  app.post(
     '/tenants',
     { schema: { body: installBodySchema, response: { 201: tenantSchema } } },
     async (request, reply) => {
@@ -41,31 +33,31 @@ export async function tenantRoutes(app: FastifyInstance, options: TenantRouteOpt
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/tenants/:id',
     { schema: { params: tenantParamsSchema, response: { 200: tenantSchema } } },
     async (request) => getTenant(app.db, request.endUser, request.params.id),
   );
 
-  app.patch<{ Params: { id: string }; Body: TenantUpdate }>(
+  app.patch(
     '/tenants/:id',
     { schema: { params: tenantParamsSchema, body: updateBodySchema, response: { 200: tenantSchema } } },
     async (request) => update(app.db, request.endUser, request.params.id, request.body),
   );
 
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/tenants/:id/pause',
     { schema: { params: tenantParamsSchema, response: { 200: tenantSchema } } },
     async (request) => pause(app.db, request.endUser, request.params.id, true),
   );
 
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/tenants/:id/resume',
     { schema: { params: tenantParamsSchema, response: { 200: tenantSchema } } },
     async (request) => pause(app.db, request.endUser, request.params.id, false),
   );
 
-  app.delete<{ Params: { id: string } }>(
+  app.delete(
     '/tenants/:id',
     { schema: { params: tenantParamsSchema } },
     async (request, reply) => {

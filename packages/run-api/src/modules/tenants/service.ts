@@ -201,7 +201,7 @@ export async function uninstall(db: Db, user: EndUser, id: string): Promise<void
   if (!(await archiveTenant(db, owner(user), id))) throw notFound('Tenant');
 }
 
-function checkedSchedule(value: Schedule | null): Schedule | null {
+function checkedSchedule(value: object | null): Schedule | null {
   if (value === null) return null;
   const checked = checkSchedule(value);
   if (!checked.ok) {

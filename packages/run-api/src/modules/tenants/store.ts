@@ -4,7 +4,7 @@
  * as its change, through the notifications module's outbox fragments.
  */
 import type pg from 'pg';
-import type { ReleaseChannel, Schedule } from '@pan/contract';
+import type { HostTenant, ReleaseChannel, Schedule } from '@pan/contract';
 import type { ReleaseWithSpec } from '../catalog/store.ts';
 import { withTransaction, type Db, type Queryable, type Scope } from '../../platform/db/pool.ts';
 import type { Paging } from '../../platform/paging.ts';
@@ -292,8 +292,8 @@ export async function listHostTenants(
   accountId: string,
   filter: { user?: string; integration?: string; includeArchived: boolean },
   paging: Paging,
-): Promise<unknown[]> {
-  const { rows } = await q.query(
+): Promise<HostTenant[]> {
+  const { rows } = await q.query<HostTenant>(
     `${HOST_TENANT_SELECT}
        AND ($2::text IS NULL OR t.user_sub = $2)
        AND ($3::text IS NULL OR i.slug = $3 OR i.id::text = $3)
@@ -304,8 +304,8 @@ export async function listHostTenants(
   return rows;
 }
 
-export async function readHostTenantRow(q: Queryable, accountId: string, id: string): Promise<unknown | null> {
-  const { rows } = await q.query(`${HOST_TENANT_SELECT} AND t.id = $2`, [accountId, id]);
+export async function readHostTenantRow(q: Queryable, accountId: string, id: string): Promise<HostTenant | null> {
+  const { rows } = await q.query<HostTenant>(`${HOST_TENANT_SELECT} AND t.id = $2`, [accountId, id]);
   return rows[0] ?? null;
 }
 

@@ -3,19 +3,11 @@
  * unpaused tenant of that user whose release lists the event under `events:`, as one `api`
  * trigger each (mode normal) carrying the event name and the payload. One statement: all or none.
  */
+import type { AppEvent, AppEventAccepted } from '@pan/contract';
 import type { Db } from '../../platform/db/pool.ts';
 import { insertEventTriggers, wakeWorkers } from './store.ts';
 
-export interface AppEvent {
-  name: string;
-  user: string;
-  payload: unknown;
-}
-
-export interface EventTrigger {
-  tenant_id: string;
-  trigger_id: string;
-}
+export type EventTrigger = AppEventAccepted['triggers'][number];
 
 export async function fanOutEvent(db: Db, accountId: string, event: AppEvent): Promise<EventTrigger[]> {
   const body = Buffer.from(JSON.stringify(event.payload === undefined ? {} : event.payload), 'utf8');

@@ -1,21 +1,22 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TypedApp } from '../../platform/type-provider.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ERRORS, notFound, panError } from '../../platform/errors.ts';
 import { findUserTenantOf } from '../tenants/store.ts';
-import { fanOutEvent, type AppEvent } from './events.ts';
+import { fanOutEvent } from './events.ts';
 import { payloadHeaders, queueTrigger, turnOnWebhookSignatures, wantsSynchronous } from './service.ts';
 import { readTriggerStatus } from './store.ts';
 import type { IntakeRouteOptions } from './webhook-routes.ts';
-import { idParamsSchema, syncQuerySchema, triggerAcceptedSchema, triggerStatusSchema } from '../runs/schemas.ts';
+import { appEventAcceptedSchema, appEventBodySchema, idParamsSchema, secretSchema, syncQuerySchema, triggerAcceptedSchema, triggerStatusSchema } from '@pan/contract';
 
 /** Host-side trigger intake (`X-API-KEY`): sync, app events, webhook signatures, trigger status. */
-export async function hostTriggerRoutes(app: FastifyInstance, options: IntakeRouteOptions): Promise<void> {
+export async function hostTriggerRoutes(app: TypedApp, options: IntakeRouteOptions): Promise<void> {
   // Sync bodies are read raw (the payload is kept as sent); events are plain JSON: each in its own scope.
   await app.register(syncRoutes, options);
   await app.register(eventRoutes);
 }
 
 /** Host-side sync intake: sync a tenant, turn on its webhook signatures, follow a trigger. */
-async function syncRoutes(app: FastifyInstance, options: IntakeRouteOptions): Promise<void> {
+async function syncRoutes(app: TypedApp, options: IntakeRouteOptions): Promise<void> {
   const answerWhenRunEnds = options.answerWhenRunEnds(app);
   // The body is the run's payload, kept as sent: read raw, checked to be JSON.
   app.removeAllContentTypeParsers();
@@ -43,7 +44,7 @@ async function syncRoutes(app: FastifyInstance, options: IntakeRouteOptions): Pr
     return reply.status(202).send({ trigger_id: triggerId });
   };
 
-  app.post<{ Params: { id: string }; Querystring: { mode?: 'init' | 'normal' } }>(
+  app.post(
     '/tenants/:id/sync',
     { schema: { params: idParamsSchema, querystring: syncQuerySchema, response: { 202: triggerAcceptedSchema } } },
     async (request, reply) => {
@@ -52,7 +53,7 @@ async function syncRoutes(app: FastifyInstance, options: IntakeRouteOptions): Pr
   );
 
   // The same, naming the tenant by its integration (slug or id) and end user.
-  app.post<{ Params: { integration: string }; Querystring: { mode?: 'init' | 'normal'; user_name: string } }>(
+  app.post(
     '/integrations/:integration/sync',
     {
       schema: {
@@ -76,12 +77,12 @@ async function syncRoutes(app: FastifyInstance, options: IntakeRouteOptions): Pr
 
   // Turns on Standard Webhooks signatures for a tenant's webhook URL. The secret is shown this
   // once (the sender needs it); a new call replaces it.
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/tenants/:id/webhook-secret',
     {
       schema: {
         params: idParamsSchema,
-        response: { 201: { type: 'object', required: ['secret'], properties: { secret: { type: 'string' } } } },
+        response: { 201: secretSchema },
       },
     },
     async (request, reply) => {
@@ -91,7 +92,7 @@ async function syncRoutes(app: FastifyInstance, options: IntakeRouteOptions): Pr
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/runs/triggers/:id/status',
     { schema: { params: idParamsSchema, response: { 200: triggerStatusSchema } } },
     async (request) => {
@@ -103,38 +104,13 @@ async function syncRoutes(app: FastifyInstance, options: IntakeRouteOptions): Pr
 }
 
 /** `POST /v2/events {name, user, payload}`: an app event, fanned out to the user's subscribed tenants. */
-async function eventRoutes(app: FastifyInstance): Promise<void> {
-  app.post<{ Body: AppEvent }>(
+async function eventRoutes(app: TypedApp): Promise<void> {
+  app.post(
     '/events',
     {
       schema: {
-        body: {
-          type: 'object',
-          required: ['name', 'user'],
-          properties: {
-            name: { type: 'string', minLength: 1, maxLength: 200 },
-            user: { type: 'string', minLength: 1, maxLength: 500 },
-            payload: {},
-          },
-        },
-        response: {
-          202: {
-            type: 'object',
-            required: ['triggers', 'count'],
-            properties: {
-              triggers: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  required: ['tenant_id', 'trigger_id'],
-                  properties: { tenant_id: { type: 'string' }, trigger_id: { type: 'string' } },
-                },
-              },
-              count: { type: 'integer' },
-              message: { type: 'string' },
-            },
-          },
-        },
+        body: appEventBodySchema,
+        response: { 202: appEventAcceptedSchema },
       },
     },
     async (request, reply) => {

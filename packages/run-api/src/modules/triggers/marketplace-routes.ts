@@ -1,15 +1,15 @@
-import type { FastifyInstance } from 'fastify';
+import type { TypedApp } from '../../platform/type-provider.ts';
 import type { RunRequest } from '@pan/contract';
 import { notFound } from '../../platform/errors.ts';
 import { requirePermission } from '../accounts/permissions.ts';
 import { readWebhookAddress } from '../tenants/store.ts';
 import { queueTrigger } from './service.ts';
 import { readTriggerStatus } from './store.ts';
-import { idParamsSchema, runRequestBodySchema, triggerAcceptedSchema, triggerStatusSchema } from '../runs/schemas.ts';
+import { idParamsSchema, runRequestBodySchema, tenantWebhookSchema, triggerAcceptedSchema, triggerStatusSchema } from '@pan/contract';
 
 /** Run now, a tenant's webhook address and a trigger's state, for the calling end user. */
-export async function marketplaceTriggerRoutes(app: FastifyInstance): Promise<void> {
-  app.post<{ Params: { id: string }; Body: RunRequest | null }>(
+export async function marketplaceTriggerRoutes(app: TypedApp): Promise<void> {
+  app.post(
     '/tenants/:id/runs',
     { schema: { params: idParamsSchema, body: runRequestBodySchema, response: { 202: triggerAcceptedSchema } } },
     async (request, reply) => {
@@ -21,12 +21,12 @@ export async function marketplaceTriggerRoutes(app: FastifyInstance): Promise<vo
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/tenants/:id/webhook',
     {
       schema: {
         params: idParamsSchema,
-        response: { 200: { type: 'object', required: ['url', 'signed'], properties: { url: { type: 'string' }, signed: { type: 'boolean' } } } },
+        response: { 200: tenantWebhookSchema },
       },
     },
     async (request, reply) => {
@@ -37,7 +37,7 @@ export async function marketplaceTriggerRoutes(app: FastifyInstance): Promise<vo
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/triggers/:id',
     { schema: { params: idParamsSchema, response: { 200: triggerStatusSchema } } },
     async (request, reply) => {

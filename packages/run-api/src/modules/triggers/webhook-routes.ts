@@ -6,17 +6,18 @@
  * A release with `webhook: {schema}` checks JSON bodies first (422 `ERRORS.WEBHOOK_INVALID`, nothing
  * stored); `pan-synchronous: true` holds the call until the run ends (runs/sync-invocation.ts).
  */
+import type { TypedApp } from '../../platform/type-provider.ts';
 import type { FastifyInstance } from 'fastify';
 import { ERRORS, notFound, panError } from '../../platform/errors.ts';
 import { acceptWebhook, NOT_JSON, payloadHeaders, wantsSynchronous, type AnswerWhenRunEnds } from './service.ts';
-import { triggerAcceptedSchema } from '../runs/schemas.ts';
+import { triggerAcceptedSchema } from '@pan/contract';
 
 export interface IntakeRouteOptions {
   /** The runs module's `answerWhenRunEnds`, for calls that ask to be held (`pan-synchronous`). */
   answerWhenRunEnds: (app: FastifyInstance) => AnswerWhenRunEnds;
 }
 
-export async function webhookRoutes(app: FastifyInstance, options: IntakeRouteOptions): Promise<void> {
+export async function webhookRoutes(app: TypedApp, options: IntakeRouteOptions): Promise<void> {
   const answerWhenRunEnds = options.answerWhenRunEnds(app);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: app.config.webhookBodyLimit }, (_request, body, done) => {
@@ -29,7 +30,7 @@ export async function webhookRoutes(app: FastifyInstance, options: IntakeRouteOp
     }
   });
 
-  app.post<{ Params: { token: string } }>(
+  app.post(
     '/webhooks/:token',
     {
       schema: {

@@ -1,0 +1,251 @@
+/**
+ * The host API (`/v2`, server to server with `X-API-KEY`): integrations, releases, tenants, app
+ * events. A response schema here also makes Fastify serialise only the listed fields: a column
+ * added to a query later is not returned until it is listed. Schemas marked "answer shape"
+ * describe answers no route serialises with a schema (they are sent as built).
+ *
+ *   PUT  /v2/marketplace/categories                        CategoriesRequest -> CategoriesRequest
+ *   GET  /v2/integrations                                   -> HostIntegration[]
+ *   GET  /v2/integrations/:integration                      -> HostIntegration
+ *   PUT  /v2/integrations/:slug                             IntegrationListingRequest -> IntegrationListingSaved
+ *   GET  /v2/integrations/:integration/releases             -> HostRelease[]
+ *   POST /v2/integrations/:integration/releases             tar.gz ?version&make_default -> 201/200 PushedRelease
+ *   GET  /v2/integrations/:integration/releases/:release    -> HostReleaseDetail
+ *   GET  /v2/tenants                                        -> HostTenant[]
+ *   POST /v2/tenants                                        HostInstallRequest -> 201 HostTenant
+ *   GET  /v2/tenants/:id, PATCH /v2/tenants/:id             -> HostTenant
+ *   POST /v2/tenants/:id/webhook-secret                     -> 201 SecretAnswer
+ *   POST /v2/events                                         AppEvent -> 202 AppEventAccepted
+ */
+import { slugPattern } from './catalog.ts';
+import type { ReleaseChannel, Schedule } from './tenants.ts';
+import type { Refined, WireType } from './wire-type.ts';
+
+const date = { type: 'string', format: 'date-time' } as const;
+const nullableDate = { type: ['string', 'null'], format: 'date-time' } as const;
+const anyObject = { type: 'object', additionalProperties: true } as const;
+
+export const listOf = <T extends object>(item: T) => ({ type: 'array', items: item }) as const;
+
+export const integrationSchema = {
+  type: 'object',
+  required: ['id', 'slug', 'name', 'type', 'created_date', 'modified_date'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    slug: { type: 'string' },
+    name: { type: 'string' },
+    type: { type: 'string', enum: ['internal', 'external'] },
+    external_url: { type: ['string', 'null'] },
+    logo_url: { type: ['string', 'null'] },
+    short_description: { type: 'string' },
+    long_description: { type: 'string' },
+    tags: { type: 'array', items: { type: 'string' } },
+    categories: { type: 'array', items: { type: 'string' } },
+    flag: {
+      anyOf: [{ type: 'null' }, { type: 'object', properties: { name: { type: 'string' }, color: { type: 'string' } } }],
+    },
+    connectors: { type: 'array', items: { type: 'string' } },
+    visible_to_groups: { type: 'array', items: { type: 'string' } },
+    default_schedule: { anyOf: [{ type: 'null' }, anyObject] },
+    default_release_id: { type: ['string', 'null'], format: 'uuid' },
+    created_date: date,
+    modified_date: date,
+  },
+} as const;
+
+const releaseProperties = {
+  id: { type: 'string', format: 'uuid' },
+  integration_id: { type: 'string', format: 'uuid' },
+  version: { type: 'string' },
+  is_default: { type: 'boolean' },
+  archive_sha256: { type: 'string' },
+  archive_bytes: { type: 'integer' },
+  warnings: { type: 'array', items: anyObject },
+  created_date: date,
+} as const;
+
+export const releaseSchema = {
+  type: 'object',
+  required: ['id', 'integration_id', 'version', 'is_default', 'created_date'],
+  properties: releaseProperties,
+} as const;
+
+export const releaseDetailSchema = {
+  type: 'object',
+  required: [...releaseSchema.required, 'pandium_yaml', 'spec'],
+  properties: {
+    ...releaseProperties,
+    pandium_yaml: { type: 'string', description: 'The PANDIUM.yaml of the release, as uploaded' },
+    spec: { ...anyObject, description: 'The parsed PANDIUM.yaml' },
+  },
+} as const;
+
+export const hostTenantSchema = {
+  type: 'object',
+  required: ['id', 'integration_id', 'integration_slug', 'user_name', 'status', 'created_date', 'modified_date'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    integration_id: { type: 'string', format: 'uuid' },
+    integration_slug: { type: 'string' },
+    user_name: { type: 'string' },
+    status: { type: 'string', enum: ['active', 'paused', 'archived'] },
+    configs: anyObject,
+    release_channel: { type: 'string', enum: ['default', 'latest', 'pinned'] },
+    metadata: anyObject,
+    created_date: date,
+    modified_date: date,
+    archived_date: nullableDate,
+  },
+} as const;
+
+// ---- requests ----
+
+/** Creates or replaces an integration's marketplace listing (the slug is in the path). */
+export const listingBodySchema = {
+  type: 'object',
+  required: ['name', 'type'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 200 },
+    type: { type: 'string', enum: ['internal', 'external'] },
+    external_url: { type: ['string', 'null'], format: 'uri', pattern: '^https?://', maxLength: 2000 },
+    // Logos may be inline SVG/PNG data URLs; keep them small.
+    logo_url: { type: ['string', 'null'], pattern: '^(https?://|data:image/)', maxLength: 200_000 },
+    short_description: { type: 'string', maxLength: 300 },
+    long_description: { type: 'string', maxLength: 20_000 },
+    categories: { type: 'array', maxItems: 20, uniqueItems: true, items: { type: 'string', pattern: slugPattern } },
+    tags: { type: 'array', maxItems: 30, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 50 } },
+    flag: {
+      anyOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          required: ['name', 'color'],
+          additionalProperties: false,
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 40 },
+            // A CSS colour the element can safely put in a style: hex, rgb()/hsl() or a keyword.
+            color: { type: 'string', pattern: '^(#[0-9a-fA-F]{3,8}|(rgb|hsl)a?\\([0-9., %]+\\)|[a-zA-Z]{3,20})$' },
+          },
+        },
+      ],
+    },
+    connectors: { type: 'array', maxItems: 20, uniqueItems: true, items: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$' } },
+    visible_to_groups: { type: 'array', maxItems: 50, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 100 } },
+    // Shape only here; `checkSchedule` answers 422 with the reason.
+    default_schedule: { type: ['object', 'null'], maxProperties: 10 },
+  },
+} as const;
+
+/** Answer shape of `PUT /v2/integrations/:slug`. */
+export const listingSavedSchema = {
+  type: 'object',
+  required: ['id', 'slug'],
+  properties: { id: { type: 'string' }, slug: { type: 'string' } },
+} as const;
+
+/** Replaces the account's categories; their order here is their order in the marketplace. */
+export const categoriesBodySchema = {
+  type: 'object',
+  required: ['categories'],
+  additionalProperties: false,
+  properties: {
+    categories: {
+      type: 'array',
+      maxItems: 200,
+      items: {
+        type: 'object',
+        required: ['slug', 'name'],
+        additionalProperties: false,
+        properties: { slug: { type: 'string', pattern: slugPattern }, name: { type: 'string', minLength: 1, maxLength: 100 } },
+      },
+    },
+  },
+} as const;
+
+/**
+ * Answer shape of a release upload (201 new, 200 the same archive again). `created`: false when
+ * that archive was already a release of the integration. `warnings`: PANDIUM.yaml's, one line each.
+ */
+export const pushedReleaseSchema = {
+  type: 'object',
+  required: ['id', 'version', 'created_at', 'created', 'is_default', 'warnings'],
+  properties: {
+    id: { type: 'string' },
+    version: { type: 'string' },
+    created_at: { type: 'string' },
+    created: { type: 'boolean' },
+    is_default: { type: 'boolean' },
+    warnings: { type: 'array', items: { type: 'string' } },
+  },
+} as const;
+
+/** Installs an integration for one of the host's users (`integration` or, Pandium's name, `integration_id`: its slug or id). */
+export const hostInstallBodySchema = {
+  type: 'object',
+  required: ['user_name'],
+  // Pandium's clients name it integration_id; either is the integration's slug or id.
+  anyOf: [{ required: ['integration'] }, { required: ['integration_id'] }],
+  additionalProperties: false,
+  properties: {
+    integration: { type: 'string', minLength: 1, maxLength: 100, description: 'The integration slug or id' },
+    integration_id: { type: 'string', minLength: 1, maxLength: 100, description: 'Same as integration (Pandium’s name for it)' },
+    user_name: { type: 'string', minLength: 1, maxLength: 255, description: "The end user's identity (the JWT's sub)" },
+    configs: { type: 'object', maxProperties: 200 },
+    schedule: { type: ['object', 'null'], maxProperties: 10 },
+    release_channel: {
+      type: 'object',
+      required: ['type'],
+      properties: { type: { type: 'string', enum: ['default', 'latest', 'pinned'] }, release_id: { type: 'string', format: 'uuid' } },
+    },
+  },
+} as const;
+
+/** A secret shown once, in this answer. */
+export const secretSchema = { type: 'object', required: ['secret'], properties: { secret: { type: 'string' } } } as const;
+
+/** An app event from the host backend: fanned out to the user's active tenants that subscribe to `name`. */
+export const appEventBodySchema = {
+  type: 'object',
+  required: ['name', 'user'],
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 200 },
+    user: { type: 'string', minLength: 1, maxLength: 500 },
+    payload: {},
+  },
+} as const;
+
+/** One trigger per subscribed tenant; `message` says why there are none. */
+export const appEventAcceptedSchema = {
+  type: 'object',
+  required: ['triggers', 'count'],
+  properties: {
+    triggers: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['tenant_id', 'trigger_id'],
+        properties: { tenant_id: { type: 'string' }, trigger_id: { type: 'string' } },
+      },
+    },
+    count: { type: 'integer' },
+    message: { type: 'string' },
+  },
+} as const;
+
+export type HostIntegration = Refined<WireType<typeof integrationSchema>, { default_schedule?: Schedule | null }>;
+export type HostRelease = WireType<typeof releaseSchema>;
+export type HostReleaseDetail = WireType<typeof releaseDetailSchema>;
+export type HostTenant = WireType<typeof hostTenantSchema>;
+export type IntegrationListingRequest = WireType<typeof listingBodySchema>;
+export type IntegrationListingSaved = WireType<typeof listingSavedSchema>;
+export type CategoriesRequest = WireType<typeof categoriesBodySchema>;
+export type PushedRelease = WireType<typeof pushedReleaseSchema>;
+/**
+ * This schema does not tie `release_id` to `pinned` (the marketplace's does); the install answers
+ * 422 for a channel that names no release of the integration, as it does for the marketplace's.
+ */
+export type HostInstallRequest = Refined<WireType<typeof hostInstallBodySchema>, { release_channel?: ReleaseChannel }>;
+export type SecretAnswer = WireType<typeof secretSchema>;
+export type AppEvent = WireType<typeof appEventBodySchema>;
+export type AppEventAccepted = WireType<typeof appEventAcceptedSchema>;
