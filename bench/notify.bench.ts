@@ -25,7 +25,7 @@
  */
 import { Webhook } from 'standardwebhooks';
 import { NotificationDeliverer } from '../packages/run-api/src/modules/notifications/deliverer.ts';
-import { startReceiver, type Received, type Receiver } from '../packages/run-api/test/notifications/receiver.ts';
+import { startReceiver, type Received, type Receiver } from '../packages/run-api/test/modules/notifications/receiver.ts';
 import { startTestStack } from '../packages/run-api/test/support/index.ts';
 import { RunEndObserver } from './support/run-ends.ts';
 import {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Tenant, TriggerStatus } from '@pan/contract';
 import { freePort } from '@pan/run-api';
 import { startTestStack, type TestStack } from '@pan/run-api/testing';
-import { call, endUserToken, install, logLines, scriptIntegration } from '../../run-api/test/runs/run-support.ts';
+import { call, endUserToken, install, logLines, scriptIntegration } from '../../run-api/test/modules/runs/run-support.ts';
 import { pan, spawnPan } from './pan-process.ts';
 
 /** `pan tenants list` and `pan runs tail` against a real run API with its run engine. */

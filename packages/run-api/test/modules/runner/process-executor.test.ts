@@ -1,0 +1,240 @@
+import { access, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { directCommand } from '../../../src/modules/runner/process-executor.ts';
+import { context, harness, isGone, type Harness } from './helpers.ts';
+
+/** Node one-liners of the test release (CommonJS: the release has no package.json). */
+const SCRIPTS: Record<string, string> = {
+  // Writes N bytes of stderr as lines of 100 bytes (99 characters + newline).
+  'stderr-lines.cjs': `const n = Number(process.argv[2]); for (let i = 0; i < n / 100; i++) process.stderr.write(String(i % 10).repeat(99) + '\\n');`,
+  // Writes N bytes of stdout.
+  'stdout-bytes.cjs': `process.stdout.write('z'.repeat(Number(process.argv[2])));`,
+  // Long lines, CRLF, and a last line without newline.
+  'long-lines.cjs': `process.stderr.write('one\\r\\ntwo\\r\\n' + 'L'.repeat(40000) + '\\nlast');`,
+  // Log text on stderr and stdout, then JSON on the last stdout line.
+  'json-last.cjs': `console.error('working'); console.log('fetched 2 orders'); console.log(JSON.stringify({ cursor: 2 }));`,
+  'pretty-json.cjs': `console.log('log'); console.log(JSON.stringify({ a: [1, { b: 2 }] }, null, 2));`,
+  'many-lines.cjs': `for (let i = 1; i <= 450; i++) console.error('line ' + i);`,
+  'started-then-wait.cjs': `console.error('started'); setInterval(() => {}, 1000);`,
+  // Writes its pid and a background child's pid next to HOME, then waits forever.
+  'with-child.cjs': `
+    const { spawn } = require('node:child_process');
+    const fs = require('node:fs');
+    const child = spawn('sleep', ['100'], { stdio: 'ignore' });
+    fs.writeFileSync(process.env.HOME + '/../pids', process.pid + ' ' + child.pid);
+    console.error('ready');
+    setInterval(() => {}, 1000);
+  `,
+};
+
+let h: Harness;
+const release = (run: string) => ({ id: 'rel-exec', run });
+
+beforeAll(async () => {
+  h = await harness('exec', { killGraceMs: 200 });
+  await h.addRelease('rel-exec', SCRIPTS);
+});
+
+afterAll(() => h?.remove());
+
+async function pidsOf(runId: string): Promise<number[]> {
+  return (await readFile(path.join(h.runDir(runId), 'pids'), 'utf8')).trim().split(/\s+/).map(Number);
+}
+
+describe('exit codes', () => {
+  it('exit 0 is Succeeded', async () => {
+    const { outcome } = await h.run(context(release('true')));
+    expect(outcome).toMatchObject({ status: 'Succeeded', exitCode: 0, signal: null, stdoutJson: undefined, stdoutNote: 'the run printed nothing on stdout' });
+    expect(outcome.endedAt.getTime()).toBeGreaterThanOrEqual(outcome.startedAt.getTime());
+  });
+
+  it('a non-zero exit is Failed (Integration Issue), with its stderr in the log', async () => {
+    const { outcome, lines } = await h.run(context(release('echo "cannot reach the API" >&2; exit 3')));
+    expect(outcome).toMatchObject({ status: 'Failed (Integration Issue)', exitCode: 3, logLines: 1 });
+    expect(lines).toEqual(['cannot reach the API']);
+  });
+
+  it('a missing program is the integration\'s fault (the shell says so, exit 127)', async () => {
+    const { outcome, lines } = await h.run(context(release('no-such-program --flag')));
+    expect(outcome).toMatchObject({ status: 'Failed (Integration Issue)', exitCode: 127 });
+    expect(lines.join('\n')).toContain('not found');
+  });
+
+  it('a release that cannot be loaded is Failed (Platform Issue)', async () => {
+    const { outcome, lines } = await h.run(context({ id: 'rel-missing', run: 'true' }));
+    expect(outcome.status).toBe('Failed (Platform Issue)');
+    expect(lines).toEqual(['[pan] could not prepare release 1.0.0: no archive for release rel-missing']);
+  });
+});
+
+describe('stdout', () => {
+  it('the last JSON line becomes stdoutJson; stderr is the log', async () => {
+    const { outcome, lines } = await h.run(context(release('node json-last.cjs')));
+    expect(outcome).toMatchObject({ status: 'Succeeded', stdoutJson: '{"cursor":2}', stdoutNote: undefined, stdoutTruncated: false });
+    expect(lines).toEqual(['working']);
+  });
+
+  it('a pretty-printed JSON at the end counts', async () => {
+    const { outcome } = await h.run(context(release('node pretty-json.cjs')));
+    expect(outcome.stdoutJson).toBe('{"a":[1,{"b":2}]}');
+  });
+
+  it('non-JSON last output: the run still succeeds, with a note in the outcome and the log', async () => {
+    const { outcome, lines } = await h.run(context(release('echo "all done"')));
+    expect(outcome).toMatchObject({ status: 'Succeeded', stdoutJson: undefined, stdoutNote: 'the last output on stdout is not JSON: all done' });
+    expect(lines).toEqual(['[pan] the last output on stdout is not JSON: all done']);
+  });
+
+  it('a failed run gets no note line (its JSON, if any, is still reported)', async () => {
+    const { outcome, lines } = await h.run(context(release('echo "{\\"partial\\": true}"; echo oops; exit 1')));
+    expect(outcome).toMatchObject({ status: 'Failed (Integration Issue)', stdoutNote: 'the last output on stdout is not JSON: oops' });
+    expect(lines).toEqual([]);
+  });
+
+  it('is kept up to its cap', async () => {
+    const { outcome, lines } = await h.run(context(release('node stdout-bytes.cjs 5000')), { stdoutCapBytes: 100 });
+    expect(outcome).toMatchObject({ status: 'Succeeded', stdoutTruncated: true, stdoutJson: undefined });
+    expect(outcome.stdoutNote).toBe(`the last output on stdout is not JSON: ${'z'.repeat(80)} (stdout was cut after 100 bytes)`);
+    expect(lines[0]).toBe('[pan] stdout truncated: 4900 more bytes of stdout were not kept');
+  });
+});
+
+describe('stderr', () => {
+  it('is cut at its cap with ONE marker line that counts what was dropped', async () => {
+    const { outcome, lines } = await h.run(context(release('node stderr-lines.cjs 10000')), { stderrCapBytes: 1000 });
+    expect(outcome).toMatchObject({ status: 'Succeeded', stderrTruncated: true, logLines: 11 });
+    expect(lines.slice(0, 10)).toEqual(Array.from({ length: 10 }, (_, i) => String(i).repeat(99)));
+    expect(lines[10]).toBe('[pan] log truncated: 9000 more bytes of stderr were not kept');
+  });
+
+  it('under the cap, no marker', async () => {
+    const { outcome, lines } = await h.run(context(release('node stderr-lines.cjs 1000')), { stderrCapBytes: 1000 });
+    expect(outcome.stderrTruncated).toBe(false);
+    expect(lines).toHaveLength(10);
+  });
+
+  it('CRLF, very long lines and a last line without newline', async () => {
+    const { lines } = await h.run(context(release('node long-lines.cjs')));
+    expect(lines).toEqual(['one', 'two', `${'L'.repeat(16384)} [pan] line cut at 16384 bytes: ${40000 - 16384} more bytes were not kept`, 'last']);
+  });
+
+  it('reaches onLog in batches of at most 200 lines, seq from 1 without gaps', async () => {
+    const { outcome, batches } = await h.run(context(release('node many-lines.cjs')));
+    const all = batches.flat();
+    expect(all.map((l) => l.seq)).toEqual(Array.from({ length: 450 }, (_, i) => i + 1));
+    expect(all.map((l) => l.line)).toEqual(Array.from({ length: 450 }, (_, i) => `line ${i + 1}`));
+    expect(Math.max(...batches.map((b) => b.length))).toBeLessThanOrEqual(200);
+    expect(all.every((l) => l.at instanceof Date)).toBe(true);
+    expect(outcome.logLines).toBe(450);
+  });
+});
+
+describe('stopping', () => {
+  it('over the time limit, the whole group is killed (a background child too): Failed (Timeout)', async () => {
+    const ctx = context(release('node with-child.cjs'));
+    // 1 s: node must have started and written its pids by then (the shell variant below uses 300 ms).
+    const { outcome, lines } = await h.run(ctx, { timeoutMs: 1000 });
+    expect(outcome).toMatchObject({ status: 'Failed (Timeout)', exitCode: null, signal: 'SIGTERM' });
+    expect(lines).toEqual(['ready', '[pan] the run took longer than its time limit of 1 s and was stopped']);
+    for (const pid of await pidsOf(ctx.runId)) expect(await isGone(pid)).toBe(true);
+  });
+
+  it('children that ignore SIGTERM get SIGKILL after the grace period', async () => {
+    const ctx = context(release(`trap '' TERM; sleep 100 & echo $! $$ > "$HOME/../pids"; sleep 100`));
+    const { outcome } = await h.run(ctx, { timeoutMs: 300 });
+    expect(outcome.status).toBe('Failed (Timeout)');
+    const pids = await pidsOf(ctx.runId);
+    expect(pids).toHaveLength(2);
+    for (const pid of pids) expect(await isGone(pid)).toBe(true);
+  });
+
+  it('a child left running when the script exits does not outlive the run', async () => {
+    const ctx = context(release(`sleep 100 & echo $! > "$HOME/../pids"; echo '{"ok":true}'`));
+    const { outcome } = await h.run(ctx);
+    expect(outcome).toMatchObject({ status: 'Succeeded', stdoutJson: '{"ok":true}' });
+    for (const pid of await pidsOf(ctx.runId)) expect(await isGone(pid)).toBe(true);
+  });
+
+  it('aborting kills the run: Failed (Platform Issue)', async () => {
+    const controller = new AbortController();
+    const ctx = context(release('node started-then-wait.cjs'));
+    const outcome = await h.executor.execute({
+      context: ctx,
+      limits: { timeoutMs: 20_000, stdoutCapBytes: 1000, stderrCapBytes: 1000 },
+      onLog: (lines) => {
+        if (lines.some((l) => l.line === 'started')) controller.abort();
+      },
+      signal: controller.signal,
+    });
+    expect(outcome.status).toBe('Failed (Platform Issue)');
+  });
+
+  it('an already aborted signal starts nothing', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const ctx = context(release('true'));
+    const outcome = await h.executor.execute({
+      context: ctx,
+      limits: { timeoutMs: 1000, stdoutCapBytes: 1000, stderrCapBytes: 1000 },
+      onLog: () => {},
+      signal: controller.signal,
+    });
+    expect(outcome.status).toBe('Failed (Platform Issue)');
+    await expect(access(h.runDir(ctx.runId))).rejects.toThrow();
+  });
+});
+
+describe('the run directory', () => {
+  it('is removed after the run unless kept', async () => {
+    const other = await harness('exec-rm', { keepRunDirectories: false });
+    try {
+      await other.addRelease('r', { 'x.txt': 'x' });
+      const ctx = context({ id: 'r', run: 'test -d "$HOME" && test -f x.txt' });
+      const { outcome } = await other.run(ctx);
+      expect(outcome.status).toBe('Succeeded');
+      await expect(access(other.runDir(ctx.runId))).rejects.toThrow();
+    } finally {
+      await other.remove();
+    }
+  });
+
+  it('an environment variable too long for the system fails the run before it starts, saying which', async () => {
+    const ctx = context(release('true'), {
+      lastSuccessfulRun: { startedAt: new Date(), endedAt: new Date(), status: 'Succeeded', stdout: JSON.stringify({ big: 'x'.repeat(200_000) }) },
+    });
+    const { outcome, lines } = await h.run(ctx);
+    expect(outcome.status).toBe('Failed (Platform Issue)');
+    expect(lines[0]).toMatch(/^\[pan\] PAN_CTX_LAST_SUCCESSFUL_RUN_STD_OUT is \d+ bytes/);
+  });
+});
+
+describe('directCommand', () => {
+  const PATH = '/usr/local/bin:/usr/bin:/bin';
+  it.each<[string, string[] | null]>([
+    ['sh', []],
+    ['sh  -c   x', ['-c', 'x']],
+    ['sh -u main.py --since=2024-01-01 @scope/pkg a,b 50%', ['-u', 'main.py', '--since=2024-01-01', '@scope/pkg', 'a,b', '50%']],
+    ['cd src && node index.js', null],
+    ['exit 3', null],
+    ['no-such-program', null],
+    ['FOO=1 sh', null],
+    ['sh "quoted"', null],
+    ['sh $HOME', null],
+    ['sh *.js', null],
+    ['sh ~/x', null],
+    ['sh x > out', null],
+    ['', null],
+  ])('%s', async (command, args) => {
+    const found = await directCommand(command, '/', PATH);
+    if (args === null) expect(found).toBeNull();
+    else expect(found).toEqual({ file: expect.stringMatching(/\/bin\/sh$/), args });
+  });
+
+  it('finds a program by relative path from the working directory', async () => {
+    expect(await directCommand('./node_modules/.bin/tsc --version', path.resolve('.'), '')).toEqual({
+      file: path.resolve('node_modules/.bin/tsc'),
+      args: ['--version'],
+    });
+  });
+});

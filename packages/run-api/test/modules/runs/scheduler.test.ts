@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { dueFireTime, queueDueCronTriggers } from '../../../src/modules/runs/scheduler.ts';
+import type { Schedule } from '@pan/contract';
+import { startTestStack, type TestStack } from '../../support/index.ts';
+import { call, endUserToken, install } from './run-support.ts';
+
+const at = (iso: string) => new Date(iso);
+
+describe('dueFireTime', () => {
+  const anchor = at('2026-01-01T00:00:00Z');
+  const cases: Array<{ name: string; schedule: Schedule; after: string; now: string; due: string | null }> = [
+    { name: 'interval not yet due', schedule: { type: 'interval', every: 15, unit: 'minutes' }, after: '2026-01-01T00:00:00Z', now: '2026-01-01T00:14:59Z', due: null },
+    { name: 'interval due', schedule: { type: 'interval', every: 15, unit: 'minutes' }, after: '2026-01-01T00:00:00Z', now: '2026-01-01T00:15:00Z', due: '2026-01-01T00:15:00Z' },
+    { name: 'missed interval fires collapse into the latest', schedule: { type: 'interval', every: 1, unit: 'hours' }, after: '2026-01-01T01:00:00Z', now: '2026-01-01T05:30:00Z', due: '2026-01-01T05:00:00Z' },
+    { name: 'interval already handled', schedule: { type: 'interval', every: 1, unit: 'hours' }, after: '2026-01-01T05:00:00Z', now: '2026-01-01T05:59:00Z', due: null },
+    { name: 'weekly', schedule: { type: 'interval', every: 1, unit: 'weeks' }, after: '2026-01-01T00:00:00Z', now: '2026-01-08T00:00:00Z', due: '2026-01-08T00:00:00Z' },
+    { name: 'cron due (UTC)', schedule: { type: 'cron', expression: '*/5 8-16 * * 1-5' }, after: '2026-01-05T08:00:00Z', now: '2026-01-05T08:07:00Z', due: '2026-01-05T08:05:00Z' },
+    { name: 'cron outside its hours', schedule: { type: 'cron', expression: '*/5 8-16 * * 1-5' }, after: '2026-01-05T17:00:00Z', now: '2026-01-05T23:00:00Z', due: null },
+    { name: 'cron weekend skipped', schedule: { type: 'cron', expression: '0 9 * * 1-5' }, after: '2026-01-02T09:00:00Z', now: '2026-01-04T23:59:00Z', due: null },
+    { name: 'cron missed fires collapse', schedule: { type: 'cron', expression: '0 9 * * *' }, after: '2026-01-01T09:00:00Z', now: '2026-01-04T10:00:00Z', due: '2026-01-04T09:00:00Z' },
+  ];
+  it.each(cases)('$name', ({ schedule, after, now, due }) => {
+    expect(dueFireTime(schedule, anchor, at(after), at(now))?.toISOString() ?? null).toBe(due && at(due).toISOString());
+  });
+});
+
+describe('queueDueCronTriggers', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ clusterUrl: inject('pgClusterUrl'), seedReleases: true, listen: false });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('queues one cron trigger per due tenant, once, and never for paused ones', async () => {
+    const jwt = await endUserToken(stack, 'cron-user');
+    const active = await install(stack, jwt, 'hubspot-contacts', { direction: 'both' });
+    await call(stack, 'PATCH', `/marketplace/tenants/${active.id}`, jwt, { schedule: { type: 'interval', every: 5, unit: 'minutes' } });
+    const jwt2 = await endUserToken(stack, 'cron-user-2');
+    const paused = await install(stack, jwt2, 'hubspot-contacts', { direction: 'both' });
+    await call(stack, 'PATCH', `/marketplace/tenants/${paused.id}`, jwt2, { schedule: { type: 'interval', every: 5, unit: 'minutes' } });
+    await call(stack, 'POST', `/marketplace/tenants/${paused.id}/pause`, jwt2);
+
+    const created = new Date();
+    const later = new Date(created.getTime() + 11 * 60_000);
+    // Two schedulers at the same moment (two processes): the row locks let only one queue it.
+    const counts = await Promise.all([queueDueCronTriggers(stack.db, later), queueDueCronTriggers(stack.db, later)]);
+    const { rows } = await stack.db.query<{ tenant_id: string; source: string; mode: string }>(
+      "SELECT tenant_id, source, mode FROM triggers WHERE source = 'cron' AND tenant_id = ANY($1::uuid[])",
+      [[active.id, paused.id]],
+    );
+    expect(rows).toEqual([{ tenant_id: active.id, source: 'cron', mode: 'normal' }]);
+    expect(counts.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
+    // The same moment again: already handled.
+    await queueDueCronTriggers(stack.db, later);
+    const again = await stack.db.query("SELECT 1 FROM triggers WHERE source = 'cron' AND tenant_id = $1", [active.id]);
+    expect(again.rows).toHaveLength(1);
+  });
+});
