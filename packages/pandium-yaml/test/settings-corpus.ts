@@ -1,6 +1,6 @@
 /**
  * One corpus of settings values, valid and invalid, that every validator of a settings form must
- * judge alike: the server's ajv (packages/run-api/test/settings/corpus.test.ts) and the browser's
+ * judge alike: the server's ajv (packages/run-api/test/modules/tenants/corpus.test.ts) and the browser's
  * @cfworker/json-schema (packages/forms). Plain data and types only: no node imports.
  *
  * Each case: build the form with `buildSettingsForm(configs, {audience, dynamicOptions})`, validate

@@ -5,7 +5,7 @@ import validator, { validateSettings, validityChecker } from './validator.ts';
 
 /**
  * The shared corpus through the browser's validator (@cfworker/json-schema, in Chromium). The run
- * API runs the same cases through ajv (packages/run-api/test/settings/corpus.test.ts): both must
+ * API runs the same cases through ajv (packages/run-api/test/modules/tenants/corpus.test.ts): both must
  * say valid/invalid alike, name the same fields and, where a case pins them, say the same words.
  */
 describe('the settings corpus, validated in the browser', () => {
