@@ -101,7 +101,7 @@ type View = 'browse' | 'install' | 'my-integrations' | 'tenant' | 'connections';
  * @cssproperty --pan-marketplace-logo-size - The size of the logos on cards.
  * @cssproperty --pan-marketplace-nav-width - The width of the category column on wide layouts.
  *
- * @cssstate loading - A request for the current view is in progress.
+ * @cssstate loading - A request for the current view (or the code that shows it) is in progress.
  * @cssstate error - The current view failed to load.
  * @cssstate empty - The catalog loaded and nothing matches.
  */
@@ -274,7 +274,9 @@ export class PanMarketplace extends PanElement {
       this.renderRoot.querySelector<HTMLElement>('#view')?.focus();
     }
     const task = this.slug ? this.#detail : this.#catalog;
-    const pending = task.status === TaskStatus.PENDING;
+    // An integration page is still loading while its chunk is: it shows nothing of the detail before.
+    const pagePending = this.mode === 'full' && this.view === 'browse' && !!this.slug && !this.#page;
+    const pending = task.status === TaskStatus.PENDING || pagePending;
     this.#setState('loading', pending);
     this.#setState('error', task.status === TaskStatus.ERROR);
     this.#setState(
