@@ -13,6 +13,14 @@ export const chromiumArgs = [
 ];
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/**
+ * How long `expect.poll` and `expect.element` wait for the state they expect before failing:
+ * a deadline for a clear failure, not a pause (they pass as soon as the state is there). Vitest's
+ * default, 1 s, only holds for a request to the test API or a lazily loaded chunk on an idle
+ * machine. The same as Playwright's expect timeout and the harness's `settled()`.
+ */
+const expectPoll = { poll: { timeout: 10_000 } };
+
 export default defineConfig({
   test: {
     projects: [
@@ -22,6 +30,7 @@ export default defineConfig({
           environment: 'node',
           include: ['packages/*/test/**/*.test.ts', 'demo/test/**/*.test.ts'],
           globalSetup: ['packages/run-api/test/support/global-setup.ts'],
+          expect: expectPoll,
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -46,6 +55,7 @@ export default defineConfig({
           name: 'browser',
           include: ['packages/elements/src/**/*.test.ts', 'packages/forms/src/**/*.test.{ts,tsx}'],
           globalSetup: ['packages/elements/test/global-setup.ts'],
+          expect: expectPoll,
           testTimeout: 30_000,
           hookTimeout: 60_000,
           browser: {

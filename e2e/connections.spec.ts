@@ -15,8 +15,11 @@ async function signInAtAcme(page: Page, open: () => Promise<void>, email = 'ada@
   await popup.getByLabel('Email').fill(email);
   await popup.getByLabel('Password').fill('acme');
   await popup.getByRole('button', { name: /sign in/i }).click();
+  // Listen before allowing: the popup closes itself once the callback has answered, and on a busy
+  // machine that can happen before click() returns (a 'close' already past is never awaited).
+  const closed = popup.waitForEvent('close');
   await popup.getByRole('button', { name: /allow/i }).click();
-  await popup.waitForEvent('close');
+  await closed;
 }
 
 test.describe('connections', () => {

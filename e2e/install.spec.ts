@@ -64,14 +64,17 @@ test.describe('installing an integration', () => {
     await expect(marketplace.getByLabel('Greeting')).toHaveValue('Gotta catch them all');
     await expect(marketplace.getByLabel('Cron expression', { exact: true })).toHaveValue('*/30 9-17 * * 1-5');
 
-    // The init run queued at install has published the options: the dynamic selectors offer them,
-    // and the favourite Pokémon follows the type (a dependent selector).
-    await expect(async () => {
-      await page.reload();
-      await marketplace.getByRole('button', { name: 'My integrations' }).click();
-      await marketplace.getByRole('button', { name: /Manage Pokémon of the Day/ }).click();
-      await expect(marketplace.getByLabel('Pokémon type').locator('option', { hasText: 'fire' })).toHaveCount(1, { timeout: 1000 });
-    }).toPass({ timeout: 15_000 });
+    // The init run queued at install has published the options (the tenant says so): the dynamic
+    // selectors offer them, and the favourite Pokémon follows the type (a dependent selector).
+    const { body: installedList } = await callApi(page, 'GET', '/marketplace/tenants');
+    const tenantId = installedList.tenants.find((t: { integration: { slug: string } }) => t.integration.slug === 'pokemon-of-the-day').id;
+    await expect
+      .poll(async () => (await callApi(page, 'GET', `/marketplace/tenants/${tenantId}`)).body.dynamic_configs_loaded, { timeout: 20_000 })
+      .toBe(true);
+    await page.reload();
+    await marketplace.getByRole('button', { name: 'My integrations' }).click();
+    await marketplace.getByRole('button', { name: /Manage Pokémon of the Day/ }).click();
+    await expect(marketplace.getByLabel('Pokémon type').locator('option', { hasText: 'fire' })).toHaveCount(1);
     await marketplace.getByLabel('Pokémon type').selectOption({ label: 'fire' });
     const favourite = marketplace.getByLabel(/Favourite Pokémon/);
     await expect(favourite.locator('option', { hasText: 'Vulpix' })).toHaveCount(1);

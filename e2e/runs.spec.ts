@@ -44,14 +44,17 @@ test.describe('runs', () => {
       data: { action: 'opened', issue: { number: 7, title: 'Login button misaligned' } },
     });
     expect(sent.status()).toBe(202);
+    const { trigger_id: triggerId } = (await sent.json()) as { trigger_id: string };
+    // The run has ended once its trigger is finished (the run API's state, not a guess at how long it takes).
+    await expect
+      .poll(async () => (await callApi(page, 'GET', `/marketplace/triggers/${triggerId}`)).body.state, { timeout: 20_000 })
+      .toBe('finished');
     const marketplace = page.locator('pan-marketplace');
     const history = marketplace.locator('[part="history"]');
-    // The panel refreshes its history when asked; reload the page's view of it.
-    await expect(async () => {
-      await marketplace.locator('[part="tab"]', { hasText: 'My integrations' }).click();
-      await marketplace.locator('li', { hasText: 'GitHub Issues' }).locator('[part="manage-button"]').click();
-      await expect(history.locator('[part="run"]').first()).toContainText(/Succeeded/, { timeout: 1000 });
-    }).toPass({ timeout: 15_000 });
+    // The panel loads its history when the page opens: open it again.
+    await marketplace.locator('[part="tab"]', { hasText: 'My integrations' }).click();
+    await marketplace.locator('li', { hasText: 'GitHub Issues' }).locator('[part="manage-button"]').click();
+    await expect(history.locator('[part="run"]').first()).toContainText(/Succeeded/);
     await history.locator('[part="log-button"]').first().click();
     const log = history.locator('pan-run-log');
     await expect(log.getByText('Issue #7 "Login button misaligned" opened')).toBeVisible();

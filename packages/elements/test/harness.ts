@@ -209,6 +209,15 @@ export function listen<K extends keyof GlobalEventHandlersEventMap>(
   return events;
 }
 
+/** Resolves with the next `name` event that reaches the document: await it instead of polling for it. */
+export function nextEvent<K extends keyof GlobalEventHandlersEventMap>(name: K): Promise<GlobalEventHandlersEventMap[K]> {
+  return new Promise((resolve) => {
+    const listener = (event: GlobalEventHandlersEventMap[K]) => resolve(event);
+    document.addEventListener(name, listener, { once: true });
+    listeners.push(() => document.removeEventListener(name, listener));
+  });
+}
+
 // ---- views beyond the catalog ----------------------------------------------------------------------
 
 /**
@@ -245,7 +254,7 @@ export async function runToEnd(api: RunApiClient, tenantId: string, mode: 'init'
   return followTrigger(api, triggerId);
 }
 
-/** Creates `<tag>`, sets its properties, appends it and awaits its first render. */
+/** Creates `<tag>`, sets its properties, appends it and awaits its first render (its `updateComplete`). */
 export async function mountView<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   properties: Partial<HTMLElementTagNameMap[K]> & Record<string, unknown>,

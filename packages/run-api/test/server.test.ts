@@ -166,9 +166,11 @@ describe('tsx src/server.ts', () => {
   it('prints "listening", answers /health, and on SIGTERM exits 0 leaving no postgres behind', async () => {
     const dataDir = await tempDataDir();
     const port = await freePort();
-    // The tsx that `npx tsx` runs, without npm's wrapper: `npm exec` dies on SIGTERM without passing it
-    // on, which would orphan the server and its PostgreSQL. tsx itself relays the signal and its exit code.
-    const child: ChildProcess = spawn(path.join(repoRoot, 'node_modules/.bin/tsx'), ['packages/run-api/src/server.ts'], {
+    // Node with tsx as its loader, so that SIGTERM reaches the server itself. Not `npm exec`: it dies
+    // on SIGTERM without passing it on, which would orphan the server and its PostgreSQL. Not the tsx
+    // CLI either: it relays the signal to its child and SIGKILLs it (exit 143) unless the child says
+    // it got the signal within 30 ms, which a busy machine does not always manage.
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'packages/run-api/src/server.ts'], {
       cwd: repoRoot,
       env: { ...process.env, PAN_DATA_DIR: dataDir, PAN_PORT: String(port), PAN_LOG_LEVEL: 'warn', DATABASE_URL: '' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 import { consume, provide } from '@lit/context';
-import { Task } from '@lit/task';
+import { Task, TaskStatus } from '@lit/task';
 import { html } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { Tenant, TenantList } from '@pan/contract';
@@ -45,6 +45,16 @@ export class PanInstallPage extends PanElement {
       this.tenantId = tenantId;
     },
   });
+
+  /** Also waits for the user's installations to load (or fail to) and the view they decide to render. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let done = await super.getUpdateComplete();
+    while (this.#existing.status === TaskStatus.PENDING) {
+      await this.#existing.taskComplete.catch(() => {});
+      done = await super.getUpdateComplete();
+    }
+    return done;
+  }
 
   override render() {
     return this.#existing.render({

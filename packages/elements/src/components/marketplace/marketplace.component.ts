@@ -95,7 +95,7 @@ import type * as paths from '@pan/contract/paths';
  * @cssproperty --pan-marketplace-logo-size - The size of the logos on cards.
  * @cssproperty --pan-marketplace-nav-width - The width of the category column on wide layouts.
  *
- * @cssstate loading - A request for the current view is in progress.
+ * @cssstate loading - A request for the current view (or the code that shows it) is in progress.
  * @cssstate error - The current view failed to load.
  * @cssstate empty - The catalog loaded and nothing matches.
  */
@@ -172,10 +172,7 @@ export class PanMarketplace extends PanElement {
     },
   });
 
-  readonly #router: MarketplaceRouter = new MarketplaceRouter(
-    this,
-    () => (this.slug ? this.#detail : this.#catalog.task).status === TaskStatus.PENDING,
-  );
+  readonly #router: MarketplaceRouter = new MarketplaceRouter(this, () => this.#pending());
 
   /** What the catalog and the integration page borrow: the pieces that need this element's state or events. */
   readonly #cardParts: IntegrationPageHost = {
@@ -268,10 +265,18 @@ export class PanMarketplace extends PanElement {
     else if (this.slug) this.#loadPage();
   }
 
+  /** Whether what is shown is still loading: its request, or (an integration page) its chunk. */
+  #pending(): boolean {
+    const task = this.slug ? this.#detail : this.#catalog.task;
+    // An integration page shows nothing of the detail before its chunk has arrived.
+    const pagePending = this.mode === 'full' && this.#router.view === 'browse' && !!this.slug && !this.#page;
+    return task.status === TaskStatus.PENDING || pagePending;
+  }
+
   protected override updated(): void {
     const catalog = this.#catalog.task;
     const task = this.slug ? this.#detail : catalog;
-    this.toggleState('loading', task.status === TaskStatus.PENDING);
+    this.toggleState('loading', this.#pending());
     this.toggleState('error', task.status === TaskStatus.ERROR);
     this.toggleState('empty', !this.slug && catalog.status === TaskStatus.COMPLETE && !catalog.value?.integrations.length);
   }

@@ -180,9 +180,10 @@ export interface AttemptOutcome {
 
 /**
  * Records an attempt and what it means for the delivery: delivered, failed for good (`final`), or
- * pending again in `retryInMs`. A failure is applied only while this deliverer still holds that
- * attempt's lease (otherwise another deliverer took over); a success is applied in any case.
- * Returns the delivery's status afterwards as this call left it (null: not applied).
+ * pending again in `retryInMs` (kept with the attempt as `retry_delay_ms`). A failure is applied
+ * only while this deliverer still holds that attempt's lease (otherwise another deliverer took
+ * over); a success is applied in any case. Returns the delivery's status afterwards as this call
+ * left it (null: not applied).
  */
 export async function recordAttempt(
   db: Db,
@@ -192,18 +193,21 @@ export async function recordAttempt(
   next: { final: boolean; retryInMs: number },
 ): Promise<'pending' | 'delivered' | 'failed' | null> {
   const { rows } = await db.query<{ status: 'pending' | 'delivered' | 'failed' }>(
-    `WITH attempt AS (
-       UPDATE notification_attempts SET duration_ms = $3, response_status = $4, error = $5, response_body = $6
+    `WITH delivery AS (
+       UPDATE notification_deliveries SET
+              status = CASE WHEN $7::boolean THEN 'delivered' WHEN $8::boolean THEN 'failed' ELSE 'pending' END,
+              delivered_at = CASE WHEN $7::boolean THEN clock_timestamp() END,
+              next_attempt_at = CASE WHEN $7::boolean OR $8::boolean THEN next_attempt_at
+                                     ELSE clock_timestamp() + make_interval(secs => $9::float8 / 1000) END,
+              last_status = $4, last_error = $5, locked_by = NULL, locked_until = NULL
+        WHERE id = $1 AND status = 'pending' AND ($7::boolean OR (locked_by = $10 AND attempts = $2))
+        RETURNING status
+     ), attempt AS (
+       UPDATE notification_attempts SET duration_ms = $3, response_status = $4, error = $5, response_body = $6,
+              retry_delay_ms = CASE WHEN (SELECT status FROM delivery) = 'pending' THEN round($9::float8)::integer END
         WHERE delivery_id = $1 AND attempt = $2
      )
-     UPDATE notification_deliveries SET
-            status = CASE WHEN $7::boolean THEN 'delivered' WHEN $8::boolean THEN 'failed' ELSE 'pending' END,
-            delivered_at = CASE WHEN $7::boolean THEN clock_timestamp() END,
-            next_attempt_at = CASE WHEN $7::boolean OR $8::boolean THEN next_attempt_at
-                                   ELSE clock_timestamp() + make_interval(secs => $9::float8 / 1000) END,
-            last_status = $4, last_error = $5, locked_by = NULL, locked_until = NULL
-      WHERE id = $1 AND status = 'pending' AND ($7::boolean OR (locked_by = $10 AND attempts = $2))
-      RETURNING status`,
+     SELECT status FROM delivery`,
     [
       claimed.id,
       claimed.attempt,

@@ -8,7 +8,7 @@ export type LastJson = { json: string } | { note: string };
 export const NOTHING_PRINTED = 'the run printed nothing on stdout';
 const NOT_JSON = 'the last output on stdout is not JSON';
 /** Bounds the work spent looking for the start of a multi-line value in a long output. */
-const MAX_ATTEMPTS = 200;
+export const MAX_ATTEMPTS = 200;
 
 export function lastJsonValue(stdout: string): LastJson {
   const text = stdout.replace(/\s+$/, '');

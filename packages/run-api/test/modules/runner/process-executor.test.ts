@@ -1,7 +1,9 @@
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setTimeout as realDelay } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { directCommand } from '../../../src/modules/runner/process-executor.ts';
+import type { RunContext } from '../../../src/modules/runner/types.ts';
 import { context, harness, isGone, type Harness } from './helpers.ts';
 
 /** Node one-liners of the test release (CommonJS: the release has no package.json). */
@@ -40,6 +42,25 @@ afterAll(() => h?.remove());
 
 async function pidsOf(runId: string): Promise<number[]> {
   return (await readFile(path.join(h.runDir(runId), 'pids'), 'utf8')).trim().split(/\s+/).map(Number);
+}
+
+/**
+ * Runs `ctx` past its time limit of `timeoutMs`, which runs out only once the script is under way
+ * (it wrote its two pids): the limit's clock is the test's (fake timers), moved on at that moment,
+ * so a process that is slow to start on a busy machine cannot lose the race with it.
+ */
+async function runPastLimit(ctx: RunContext, timeoutMs: number) {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  try {
+    let ended = false;
+    const running = h.run(ctx, { timeoutMs }).finally(() => (ended = true));
+    const started = async () => /^\d+ \d+$/.test((await readFile(path.join(h.runDir(ctx.runId), 'pids'), 'utf8').catch(() => '')).trim());
+    while (!ended && !(await started())) await realDelay(10);
+    vi.advanceTimersByTime(timeoutMs);
+    return await running;
+  } finally {
+    vi.useRealTimers();
+  }
 }
 
 describe('exit codes', () => {
@@ -133,8 +154,7 @@ describe('stderr', () => {
 describe('stopping', () => {
   it('over the time limit, the whole group is killed (a background child too): Failed (Timeout)', async () => {
     const ctx = context(release('node with-child.cjs'));
-    // 1 s: node must have started and written its pids by then (the shell variant below uses 300 ms).
-    const { outcome, lines } = await h.run(ctx, { timeoutMs: 1000 });
+    const { outcome, lines } = await runPastLimit(ctx, 1000);
     expect(outcome).toMatchObject({ status: 'Failed (Timeout)', exitCode: null, signal: 'SIGTERM' });
     expect(lines).toEqual(['ready', '[pan] the run took longer than its time limit of 1 s and was stopped']);
     for (const pid of await pidsOf(ctx.runId)) expect(await isGone(pid)).toBe(true);
@@ -142,7 +162,7 @@ describe('stopping', () => {
 
   it('children that ignore SIGTERM get SIGKILL after the grace period', async () => {
     const ctx = context(release(`trap '' TERM; sleep 100 & echo $! $$ > "$HOME/../pids"; sleep 100`));
-    const { outcome } = await h.run(ctx, { timeoutMs: 300 });
+    const { outcome } = await runPastLimit(ctx, 300);
     expect(outcome.status).toBe('Failed (Timeout)');
     const pids = await pidsOf(ctx.runId);
     expect(pids).toHaveLength(2);

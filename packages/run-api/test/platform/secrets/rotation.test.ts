@@ -137,6 +137,25 @@ describe('pan secrets rotate while the server keeps serving', () => {
     // The load: every loop counts what it did and records anything that failed.
     const failures: string[] = [];
     const done = { runs: 0, connects: 0, webhooks: 0, requests: 0, oauthStarts: 0, connectorUpdates: 0 };
+    const waiters = new Set<() => void>();
+    const count = (what: keyof typeof done) => {
+      done[what]++;
+      for (const check of [...waiters]) check();
+    };
+    /** Resolves once `ready()` holds, or something failed (checked each time work is counted). */
+    const until = (ready: () => boolean) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (failures.length === 0 && !ready()) return;
+          waiters.delete(check);
+          resolve();
+        };
+        waiters.add(check);
+        check();
+      });
+    /** Every kind of work the loops repeat has happened since `since`. */
+    const allSince = (since: typeof done) => () =>
+      done.runs > since.runs && done.connects > since.connects && done.webhooks > since.webhooks && done.requests > since.requests;
     let stop = false;
     const check = (what: string, status: number, expected: number, body: string) => {
       if (status !== expected) failures.push(`${what}: ${status} ${body.slice(0, 300)}`);
@@ -162,7 +181,7 @@ describe('pan secrets rotate while the server keeps serving', () => {
         const value = `vault-key-${index}-${round}`;
         const put = await user(u.jwt, 'PUT', '/marketplace/connections/vault', { fields: { api_key: value } });
         if (!check('connect', put.status, 200, put.body)) continue;
-        done.connects++;
+        count('connects');
         u.value = value;
         const run = await user(u.jwt, 'POST', `/marketplace/tenants/${u.tenantId}/runs`, { mode: 'normal' });
         if (!check('run now', run.status, 202, run.body)) continue;
@@ -175,7 +194,7 @@ describe('pan secrets rotate while the server keeps serving', () => {
         const { rows } = await stack.db.query<{ stdout_json: string }>('SELECT stdout_json FROM runs WHERE id = $1', [finished.run_id]);
         const hashes = (JSON.parse(rows[0]!.stdout_json) as { hashes: Record<string, string> }).hashes;
         if (hashes.PAN_SEC_VAULT_API_KEY !== sha256(value)) failures.push(`run ${finished.run_id} did not get the connected key ${value}`);
-        else done.runs++;
+        else count('runs');
       }
     };
     const webhookLoop = async () => {
@@ -194,7 +213,7 @@ describe('pan secrets rotate while the server keeps serving', () => {
             'webhook-signature': new Webhook(u.webhookSecret).sign(id, when, body),
           },
         });
-        if (check('signed webhook', response.status, 202, await response.text())) done.webhooks++;
+        if (check('signed webhook', response.status, 202, await response.text())) count('webhooks');
         await new Promise((r) => setTimeout(r, 20));
       }
     };
@@ -204,26 +223,27 @@ describe('pan secrets rotate while the server keeps serving', () => {
         stack.app.tokens.invalidate();
         const u = users[n % users.length]!;
         const list = await user(u.jwt, 'GET', '/marketplace/tenants');
-        if (check('tenant list', list.status, 200, list.body)) done.requests++;
+        if (check('tenant list', list.status, 200, list.body)) count('requests');
         if (n % 5 === 0) {
           const started = await user(u.jwt, 'POST', '/marketplace/connections/oauthy/oauth', { return_origin: ORIGIN });
-          if (check('oauth start', started.status, 200, started.body)) done.oauthStarts++;
+          if (check('oauth start', started.status, 200, started.body)) count('oauthStarts');
         }
         if (n % 7 === 0) {
           const updated = await host('PUT', '/v2/connectors/oauthy', oauthConnector(`client-secret-${n}`));
-          if (check('connector update', updated.status, 200, updated.body)) done.connectorUpdates++;
+          if (check('connector update', updated.status, 200, updated.body)) count('connectorUpdates');
         }
         await new Promise((r) => setTimeout(r, 10));
       }
     };
 
     const loops = [...users.map((u, i) => userLoop(u, i)), webhookLoop(), requestLoop()];
-    await new Promise((r) => setTimeout(r, 1000));
+    // Every loop is under way before the rotation starts.
+    await until(allSince({ ...done }));
     const duringRotation = { ...done };
     const rotated = await pan(['secrets', 'rotate', '--data-dir', keyDir, '--batch-size', '2'], { DATABASE_URL: stack.databaseUrl });
     const afterRotation = { ...done };
-    // Keep serving a little longer under the new key.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Keep serving under the new key until every kind of work has happened again.
+    await until(allSince(afterRotation));
     stop = true;
     await Promise.all(loops);
 
