@@ -52,11 +52,14 @@ export class CatalogView implements ReactiveController {
       task: async (_, { signal }) => {
         // The other modes show no catalog: nothing to load.
         if (!borrowed.api.ready || host.mode !== 'full') return initialState;
-        const query = { q: this.#searchTerm, category: this.#category, tag: [...this.#selectedTags] };
         // The first load has a size budget: the catalog's two paths are written out (as the
         // contract's functions, shared with the lazy views, they cost it ~20 B gzip) and
         // `satisfies` checks them against @pan/contract/paths.
-        return borrowed.api.get<Catalog>('/marketplace/catalog' satisfies typeof paths.catalog, query, signal);
+        return borrowed.api.get<Catalog>(
+          '/marketplace/catalog' satisfies typeof paths.catalog,
+          { q: this.#searchTerm, category: this.#category, tag: [...this.#selectedTags] },
+          signal,
+        );
       },
       // Only the latest request completes here (superseded ones are ignored by the task).
       onComplete: (catalog) => {

@@ -172,7 +172,10 @@ export class PanMarketplace extends PanElement {
     },
   });
 
-  readonly #router: MarketplaceRouter = new MarketplaceRouter(this, () => this.#pending());
+  readonly #router: MarketplaceRouter = new MarketplaceRouter(
+    this,
+    () => (this.slug ? this.#detail : this.#catalog.task).status === TaskStatus.PENDING,
+  );
 
   /** What the catalog and the integration page borrow: the pieces that need this element's state or events. */
   readonly #cardParts: IntegrationPageHost = {
@@ -225,11 +228,15 @@ export class PanMarketplace extends PanElement {
     task: async ([, , slug, mode], { signal }) => {
       // The other modes show no integration page: nothing to load.
       if (!slug || !this.#api.ready || mode !== 'full') return initialState;
-      return this.#api.get<IntegrationDetail>(
+      // The page shows nothing of the detail before its chunk has arrived: it loads until both have.
+      this.#loadPage();
+      const detail = await this.#api.get<IntegrationDetail>(
         `/marketplace/integrations/${encodeURIComponent(slug)}` satisfies ReturnType<typeof paths.integration>,
         {},
         signal,
       );
+      await this.#pageLoading;
+      return detail;
     },
   });
 
@@ -238,7 +245,7 @@ export class PanMarketplace extends PanElement {
   #viewsLoading: Promise<unknown> | undefined;
   /** The integration page's module, once loaded (see #loadPage). */
   #page: typeof import('./integration-page.ts') | undefined;
-  #pageLoading: Promise<unknown> | undefined;
+  #pageLoading: Promise<void> | undefined;
 
   /** Loads the integration page's renderers and adds its styles to this shadow root. */
   #loadPage(): void {
@@ -261,22 +268,14 @@ export class PanMarketplace extends PanElement {
   }
 
   protected override willUpdate(): void {
+    // (An integration page's chunk is loaded by its detail task, and prefetched once the catalog shows.)
     if (this.mode !== 'full' || this.#router.view !== 'browse') this.#loadViews();
-    else if (this.slug) this.#loadPage();
-  }
-
-  /** Whether what is shown is still loading: its request, or (an integration page) its chunk. */
-  #pending(): boolean {
-    const task = this.slug ? this.#detail : this.#catalog.task;
-    // An integration page shows nothing of the detail before its chunk has arrived.
-    const pagePending = this.mode === 'full' && this.#router.view === 'browse' && !!this.slug && !this.#page;
-    return task.status === TaskStatus.PENDING || pagePending;
   }
 
   protected override updated(): void {
     const catalog = this.#catalog.task;
     const task = this.slug ? this.#detail : catalog;
-    this.toggleState('loading', this.#pending());
+    this.toggleState('loading', task.status === TaskStatus.PENDING);
     this.toggleState('error', task.status === TaskStatus.ERROR);
     this.toggleState('empty', !this.slug && catalog.status === TaskStatus.COMPLETE && !catalog.value?.integrations.length);
   }
