@@ -4,7 +4,6 @@
  * queries (claim, record) work across accounts, as the run queue does.
  */
 import { randomBytes } from 'node:crypto';
-import type pg from 'pg';
 import type { NotificationAttempt, NotificationDelivery, NotificationEndpoint } from '@pan/contract';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
 import type { Db, Queryable } from '../../platform/db/pool.ts';

@@ -2,7 +2,6 @@ import type { TypedApp } from '../../platform/type-provider.ts';
 import { ERRORS, notFound, panError } from '../../platform/errors.ts';
 import { archiveTenant, listHostTenants, mergeTenantMetadata, readHostTenantRow, readTenantMetadata, setPaused, TENANT_SORT } from './store.ts';
 import { installForUser } from './service.ts';
-import type { InstallRequest } from '@pan/contract';
 import { readPaging } from '../../platform/paging.ts';
 import type { TenantRouteOptions } from './service.ts';
 import { hostInstallBodySchema, type HostInstallRequest, hostTenantSchema, idParamsSchema, listOf, pagingQuerySchema } from '@pan/contract';

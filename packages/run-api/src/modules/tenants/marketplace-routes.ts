@@ -1,5 +1,4 @@
 import type { TypedApp } from '../../platform/type-provider.ts';
-import type { InstallRequest, TenantUpdate } from '@pan/contract';
 import { getTenant, install, listUserTenants, pause, readInstallPlan, uninstall, update, type TenantRouteOptions } from './service.ts';
 import { installBodySchema, installPlanSchema, slugParamsSchema, tenantListSchema, tenantParamsSchema, tenantSchema, updateBodySchema } from '@pan/contract';
 

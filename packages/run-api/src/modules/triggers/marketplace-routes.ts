@@ -1,5 +1,4 @@
 import type { TypedApp } from '../../platform/type-provider.ts';
-import type { RunRequest } from '@pan/contract';
 import { notFound } from '../../platform/errors.ts';
 import { requirePermission } from '../accounts/permissions.ts';
 import { readWebhookAddress } from '../tenants/store.ts';
