@@ -24,8 +24,10 @@ const SCRIPTS: Record<string, string> = {
     const { spawn } = require('node:child_process');
     const fs = require('node:fs');
     const child = spawn('sleep', ['100'], { stdio: 'ignore' });
-    fs.writeFileSync(process.env.HOME + '/../pids', process.pid + ' ' + child.pid);
+    // 'ready' is in the pipe (writes to pipes are synchronous on Linux) before the pids file says the
+    // run started, the test's cue to run the clock out.
     console.error('ready');
+    fs.writeFileSync(process.env.HOME + '/../pids', process.pid + ' ' + child.pid);
     setInterval(() => {}, 1000);
   `,
 };
