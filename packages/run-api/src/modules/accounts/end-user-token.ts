@@ -10,6 +10,7 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { Db } from '../../platform/db/pool.ts';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
 import { ERRORS, panError, PanError } from '../../platform/errors.ts';
@@ -48,7 +49,24 @@ export const SUPPORTED_ALGORITHMS: readonly JwtAlgorithm[] = ['HS256', 'RS256', 
 export const CLOCK_TOLERANCE_SECONDS = 30;
 /** The longest lifetime (`exp - iat`) and age a token may have. */
 export const MAX_TOKEN_LIFETIME_SECONDS = 15 * 60;
+
+/** How many issuers' keys are kept: a bound, because `iss` comes from anyone who sends a token. */
+const ISSUER_CACHE_MAX = 1_000;
+/** A known issuer's keys are reloaded after this, so key changes apply without a restart. */
 const ACCOUNT_CACHE_MS = 30_000;
+/** An unknown issuer is remembered this briefly: an account created just after a miss works soon. */
+const UNKNOWN_ISSUER_CACHE_MS = 2_000;
+
+export interface IssuerCacheOptions {
+  /** Issuers kept at most (least recently used evicted first). */
+  max?: number;
+  /** How long a known issuer's keys are kept. */
+  ttlMs?: number;
+  /** How long a miss is kept; 0 keeps none. */
+  unknownTtlMs?: number;
+  /** The clock TTLs are measured on (tests pass a hand-moved one). */
+  clock?: { now(): number };
+}
 
 type VerificationKey = KeyObject | CryptoKey | JWTVerifyGetKey;
 
@@ -72,12 +90,23 @@ interface AccountKeys {
 export class EndUserTokenVerifier {
   readonly #db: Db;
   readonly #box: SecretBox;
-  readonly #accounts = new Map<string, Promise<AccountKeys | null>>();
-  readonly #loadedAt = new Map<string, number>();
+  readonly #accounts: LRUCache<string, Promise<AccountKeys | null>>;
+  readonly #unknownTtlMs: number;
 
-  constructor(db: Db, box: SecretBox) {
+  constructor(db: Db, box: SecretBox, cache: IssuerCacheOptions = {}) {
     this.#db = db;
     this.#box = box;
+    this.#unknownTtlMs = cache.unknownTtlMs ?? UNKNOWN_ISSUER_CACHE_MS;
+    this.#accounts = new LRUCache({
+      max: cache.max ?? ISSUER_CACHE_MAX,
+      ttl: cache.ttlMs ?? ACCOUNT_CACHE_MS,
+      ...(cache.clock ? { perf: cache.clock, ttlResolution: 0 } : {}),
+    });
+  }
+
+  /** Issuers currently cached, known or not (for tests and metrics). */
+  get cachedIssuers(): number {
+    return this.#accounts.size;
   }
 
   /** Forget cached keys (after an account's settings change). */
@@ -146,13 +175,21 @@ export class EndUserTokenVerifier {
 
   #account(issuer: string): Promise<AccountKeys | null> {
     const cached = this.#accounts.get(issuer);
-    const loadedAt = this.#loadedAt.get(issuer) ?? 0;
-    if (cached && Date.now() - loadedAt < ACCOUNT_CACHE_MS) return cached;
+    if (cached) return cached;
+    // The promise is cached while loading, so concurrent tokens of one issuer share one query.
     const loading = this.#load(issuer);
     this.#accounts.set(issuer, loading);
-    this.#loadedAt.set(issuer, Date.now());
-    // A failed load must not stick in the cache.
-    loading.catch(() => this.#accounts.delete(issuer));
+    const stillOurs = () => this.#accounts.peek(issuer) === loading;
+    loading.then(
+      (account) => {
+        if (account || !stillOurs()) return;
+        // A miss is kept only briefly, in the same bounded cache.
+        if (this.#unknownTtlMs > 0) this.#accounts.set(issuer, loading, { ttl: this.#unknownTtlMs });
+        else this.#accounts.delete(issuer);
+      },
+      // A failed load must not stick in the cache.
+      () => { if (stillOurs()) this.#accounts.delete(issuer); },
+    );
     return loading;
   }
 
