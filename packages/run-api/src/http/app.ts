@@ -1,6 +1,8 @@
 import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { refuseTokenInUrl } from './hooks.ts';
+import { refuseDuplicateCredentials, refuseTokenInUrl } from './hooks.ts';
+import { securityHeaders } from './security-headers.ts';
 import { EndUserTokenVerifier } from '../modules/accounts/end-user-token.ts';
 import type { RunApiConfig } from '../platform/config.ts';
 import type { SecretBox } from '../platform/crypto/secret-box.ts';
@@ -64,6 +66,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     maxAge: 600,
   });
+  await app.register(helmet, securityHeaders(config));
+  app.addHook('onRequest', refuseDuplicateCredentials);
   app.addHook('onRequest', refuseTokenInUrl);
   await registerOpenApi(app);
 

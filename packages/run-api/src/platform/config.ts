@@ -48,6 +48,14 @@ export interface RunApiConfig {
   notifyConcurrency: number;
   /** Allow plain http:// notification URLs to any host (default false: https, or http only to loopback). */
   notifyAllowHttp: boolean;
+  /** Strict-Transport-Security on every answer, from `PAN_HSTS` (unset: none, since the demo is plain http). */
+  hsts: HstsConfig | undefined;
+}
+
+export interface HstsConfig {
+  maxAge: number;
+  includeSubDomains: boolean;
+  preload: boolean;
 }
 
 const MiB = 1024 * 1024;
@@ -79,7 +87,19 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
     notifyPollMs: Math.max(10, readInteger(env, 'PAN_NOTIFY_POLL_MS', 2_000)),
     notifyConcurrency: readInteger(env, 'PAN_NOTIFY_CONCURRENCY', 4),
     notifyAllowHttp: readBoolean(env, 'PAN_NOTIFY_ALLOW_HTTP', false),
+    hsts: readHsts(env),
   };
+}
+
+/** `PAN_HSTS` is the header's value: `max-age=<seconds>`, optionally `; includeSubDomains` and `; preload`. */
+function readHsts(env: NodeJS.ProcessEnv): HstsConfig | undefined {
+  const raw = env.PAN_HSTS?.trim();
+  if (!raw) return undefined;
+  const invalid = () => new Error(`PAN_HSTS must be "max-age=<seconds>[; includeSubDomains][; preload]", got "${raw}"`);
+  const [first, ...flags] = raw.split(';').map((part) => part.trim().toLowerCase()).filter(Boolean);
+  const maxAge = /^max-age=(\d+)$/.exec(first ?? '')?.[1];
+  if (maxAge === undefined || flags.some((flag) => flag !== 'includesubdomains' && flag !== 'preload')) throw invalid();
+  return { maxAge: Number(maxAge), includeSubDomains: flags.includes('includesubdomains'), preload: flags.includes('preload') };
 }
 
 function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

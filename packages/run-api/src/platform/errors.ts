@@ -35,6 +35,11 @@ export const ERRORS = {
     status: 400,
     description: 'A parameter, query or body field is not valid (errors names the fields); also any other 4xx Fastify reports, with its status',
   },
+  REQUEST_DUPLICATE_HEADER: {
+    code: 'PAN_ERR_REQUEST_DUPLICATE_HEADER',
+    status: 400,
+    description: 'A credential header (Authorization, X-API-KEY) was sent more than once (header names it)',
+  },
   REQUEST_MALFORMED: { code: 'PAN_ERR_REQUEST_MALFORMED', status: 400, description: 'The Content-Length does not match the body' },
   REQUEST_MALFORMED_JSON: { code: 'PAN_ERR_REQUEST_MALFORMED_JSON', status: 400, description: 'A JSON body is empty or not valid JSON' },
   REQUEST_TOO_LARGE: { code: 'PAN_ERR_REQUEST_TOO_LARGE', status: 413, description: 'The body is larger than the configured body limit' },

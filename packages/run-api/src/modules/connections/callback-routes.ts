@@ -9,8 +9,11 @@ import type { OAuthResultMessage } from '@pan/contract';
 import { completeAuthorization, type CallbackOutcome } from './oauth.ts';
 import { PanError } from '../../platform/errors.ts';
 
+/** Where providers send users back (the `redirect_uri` of every sign-in). */
+export const OAUTH_CALLBACK_PATH = '/oauth/callback';
+
 export async function oauthCallbackRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/oauth/callback', async (request, reply) => {
+  app.get(OAUTH_CALLBACK_PATH, async (request, reply) => {
     const url = new URL(request.url, app.config.publicUrl);
     try {
       const outcome = await completeAuthorization(app.db, app.box, url);
