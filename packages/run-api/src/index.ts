@@ -43,6 +43,6 @@ export { ProcessExecutor, type ProcessExecutorOptions } from './modules/runner/p
 export { ReleaseDirectories, type ReleaseDirectoriesOptions } from './modules/runner/release-dir.ts';
 export type { RunContext, RunTrigger, RunOutcome, RunLimits, LogLine, PreviousRun } from './modules/runner/types.ts';
 export { resultOf } from './modules/runs/worker.ts';
-export { logMasker, MASK } from './modules/runs/log-mask.ts';
+export { SecretMasker, MASK } from './modules/runs/log-mask.ts';
 export { validateWebhookBody, type WebhookSchemaError } from './modules/triggers/webhook-schema.ts';
 export { NOTHING_PRINTED } from './modules/runner/last-json.ts';

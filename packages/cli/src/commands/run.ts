@@ -75,15 +75,17 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
       metadata: options.spec.metadata_schema ? {} : null,
     };
     // As on the server: the log never shows a secret (here every --secret value).
-    const mask = api.logMasker(Object.values(options.secrets).flatMap((fields) => Object.values(fields)));
+    const mask = api.SecretMasker.for(Object.values(options.secrets).flatMap((fields) => Object.values(fields)))?.lines();
     const outcome = await executor.execute({
       context,
       limits: { timeoutMs: options.timeoutMs, stdoutCapBytes: defaults.runStdoutCap, stderrCapBytes: defaults.runStderrCap },
       onLog: (lines) => {
-        for (const line of mask ? mask(lines) : lines) options.onLog(line.line);
+        for (const line of mask ? mask.push(lines) : lines) options.onLog(line.line);
       },
       ...(options.signal ? { signal: options.signal } : {}),
     });
+    // A last line held to see whether a secret went on.
+    for (const line of mask?.flush() ?? []) options.onLog(line.line);
     const result = api.resultOf({ mode: options.mode, release }, outcome);
     return { outcome, status: result.status, note: result.outputNote };
   } finally {

@@ -6,7 +6,9 @@
 export type LastJson = { json: string } | { note: string };
 
 export const NOTHING_PRINTED = 'the run printed nothing on stdout';
-const NOT_JSON = 'the last output on stdout is not JSON';
+export const NOT_JSON = 'the last output on stdout is not JSON';
+/** Characters of a last line that is not JSON shown in the note (the worker masks secrets in them). */
+export const NOTE_LINE_CHARS = 80;
 /** Bounds the work spent looking for the start of a multi-line value in a long output. */
 export const MAX_ATTEMPTS = 200;
 
@@ -41,7 +43,7 @@ export function lastJsonValue(stdout: string): LastJson {
       end = start - 1;
     }
   }
-  return { note: `${NOT_JSON}: ${lastLine.slice(0, 80)}` };
+  return { note: `${NOT_JSON}: ${lastLine.slice(0, NOTE_LINE_CHARS)}` };
 }
 
 /** The value re-serialised (compact), or undefined when `text` is not one JSON value. */

@@ -11,7 +11,8 @@ import type { SecretBox } from '../../platform/crypto/secret-box.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import type { Executor, LogLine, RunLimits, RunOutcome } from '../runner/types.ts';
 import { CoalescedPass } from '../../platform/coalesced-pass.ts';
-import { logMasker } from './log-mask.ts';
+import { SecretMasker } from './log-mask.ts';
+import { NOT_JSON } from '../runner/last-json.ts';
 import { claimNextRun, finishRun, sweepLostRuns, type ClaimedRun, type RunResult } from './queue.ts';
 import { appendLogLines, renewLease } from './store.ts';
 import { TRIGGERS_CHANNEL } from '../triggers/store.ts';
@@ -132,6 +133,8 @@ export class RunWorker {
       );
       return;
     }
+    const masker = SecretMasker.for(credentials.masked);
+    const log = maskedLog(masker, onLog);
     let outcome: RunOutcome | undefined;
     try {
       outcome = await this.#options.executor.execute({
@@ -150,13 +153,14 @@ export class RunWorker {
           metadata: run.release.spec.metadata_schema ? run.metadata : null,
         },
         limits: this.#options.limits,
-        onLog: withNotes(credentials.notes, masked(credentials.masked, onLog)),
+        onLog: withNotes(credentials.notes, log.onLog),
         signal: abort.signal,
       });
     } catch (error) {
       this.#log('the executor failed', { run: run.id, error: String(error) });
     } finally {
       clearInterval(heartbeat);
+      log.flush();
     }
     await writing;
     // Stopped (or lease lost) mid-run: the run is given back, not recorded as failed.
@@ -164,6 +168,7 @@ export class RunWorker {
     const result: RunResult = outcome
       ? resultOf(run, outcome)
       : { status: 'Failed (Platform Issue)', exitCode: null, stdoutJson: undefined, outputNote: 'The runner failed.', logTruncated: false };
+    if (masker) maskResult(result, masker);
     if (logFailed) result.outputNote = [result.outputNote, 'Some log lines could not be stored.'].filter(Boolean).join(' ');
     try {
       await finishRun(db, run.id, this.id, result);
@@ -263,12 +268,39 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The run's log begins with the engine's notes (e.g. a connector not connected); the script's lines follow. */
-/** The run's secrets never reach its stored (and streamed) log. */
-function masked(secrets: string[], onLog: (lines: LogLine[]) => void): (lines: LogLine[]) => void {
-  const mask = logMasker(secrets);
-  return mask ? (lines) => onLog(mask(lines)) : onLog;
+/**
+ * The run's secrets never reach its stored (and streamed) log. `flush()` at the end of the run
+ * gives back a last line held to see whether a secret went on on the next one.
+ */
+function maskedLog(masker: SecretMasker | undefined, onLog: (lines: LogLine[]) => void): { onLog: (lines: LogLine[]) => void; flush(): void } {
+  if (!masker) return { onLog, flush() {} };
+  const lines = masker.lines();
+  const noteLine = `[pan] ${NOT_JSON}: `;
+  return {
+    onLog(batch) {
+      // The runner's note quotes the start of stdout's last line, maybe cut inside a secret.
+      const noted = batch.map((l) => (l.line.startsWith(noteLine) ? { ...l, line: masker.note(l.line) } : l));
+      const masked = lines.push(noted);
+      if (masked.length > 0) onLog(masked);
+    },
+    flush() {
+      const held = lines.flush();
+      if (held.length > 0) onLog(held);
+    },
+  };
 }
+
+/**
+ * What the platform shows of the run's output is masked too: the output note (end users and hosts
+ * read it) and the JSON a `pan-synchronous` call answers with. The next run's context keeps the
+ * output as printed: the secrets are that run's own.
+ */
+function maskResult(result: RunResult, masker: SecretMasker): void {
+  if (result.outputNote) result.outputNote = masker.note(result.outputNote);
+  if (result.stdoutJson !== undefined) result.stdoutJson = masker.json(result.stdoutJson);
+}
+
+/** The run's log begins with the engine's notes (e.g. a connector not connected); the script's lines follow. */
 
 function withNotes(notes: string[], onLog: (lines: LogLine[]) => void): (lines: LogLine[]) => void {
   if (notes.length === 0) return onLog;
