@@ -52,6 +52,9 @@ export const MAX_TOKEN_LIFETIME_SECONDS = 15 * 60;
 
 /** How many issuers' keys are kept: a bound, because `iss` comes from anyone who sends a token. */
 const ISSUER_CACHE_MAX = 1_000;
+/** And a bound on what they weigh, since an `iss` may be kilobytes long: its length plus a share for the keys. */
+const ISSUER_CACHE_MAX_SIZE = 4 * 1024 * 1024;
+const ENTRY_SIZE = 1024;
 /** A known issuer's keys are reloaded after this, so key changes apply without a restart. */
 const ACCOUNT_CACHE_MS = 30_000;
 /** An unknown issuer is remembered this briefly: an account created just after a miss works soon. */
@@ -60,6 +63,8 @@ const UNKNOWN_ISSUER_CACHE_MS = 2_000;
 export interface IssuerCacheOptions {
   /** Issuers kept at most (least recently used evicted first). */
   max?: number;
+  /** Their total weight at most: each issuer's length plus 1 KiB. */
+  maxSize?: number;
   /** How long a known issuer's keys are kept. */
   ttlMs?: number;
   /** How long a miss is kept; 0 keeps none. */
@@ -99,6 +104,8 @@ export class EndUserTokenVerifier {
     this.#unknownTtlMs = cache.unknownTtlMs ?? UNKNOWN_ISSUER_CACHE_MS;
     this.#accounts = new LRUCache({
       max: cache.max ?? ISSUER_CACHE_MAX,
+      maxSize: cache.maxSize ?? ISSUER_CACHE_MAX_SIZE,
+      sizeCalculation: (_account, issuer) => issuer.length + ENTRY_SIZE,
       ttl: cache.ttlMs ?? ACCOUNT_CACHE_MS,
       ...(cache.clock ? { perf: cache.clock, ttlResolution: 0 } : {}),
     });

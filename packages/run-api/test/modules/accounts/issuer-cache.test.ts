@@ -39,6 +39,18 @@ describe('the issuer cache', () => {
     expect(verifier.cachedIssuers).toBeLessThanOrEqual(50);
   });
 
+  it('weighs issuers by their length, so long ones are bounded in bytes too', async () => {
+    const verifier = new EndUserTokenVerifier(stack.db, stack.box, { maxSize: 64 * 1024, unknownTtlMs: 60_000 });
+    const secret = randomBytes(32);
+    for (let i = 0; i < 100; i += 1) {
+      const token = await signEndUserToken({ issuer: `long-${i}-${'x'.repeat(3000)}`, audience: AUDIENCE, secret }, 'u');
+      expect(await codeOf(verifier.verify(token))).toBe('PAN_ERR_AUTH_UNKNOWN_ISSUER');
+    }
+    // Each weighs its ~3 KiB plus 1 KiB: 16 fit in 64 KiB.
+    expect(verifier.cachedIssuers).toBeGreaterThan(0);
+    expect(verifier.cachedIssuers).toBeLessThanOrEqual(16);
+  });
+
   it('accepts an issuer created after a miss once the short negative TTL passed', async () => {
     const clock = manualClock();
     const verifier = new EndUserTokenVerifier(stack.db, stack.box, { unknownTtlMs: 2_000, ttlMs: 30_000, clock });
