@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseEgressAllow } from './egress.ts';
 
 /** Everything the run API reads from its environment, read once at start. */
 export interface RunApiConfig {
@@ -48,6 +49,11 @@ export interface RunApiConfig {
   notifyConcurrency: number;
   /** Allow plain http:// notification URLs to any host (default false: https, or http only to loopback). */
   notifyAllowHttp: boolean;
+  /**
+   * What the egress policy admits besides public addresses (PAN_EGRESS_ALLOW, comma-separated CIDRs,
+   * addresses or host names; default none): e.g. a loopback OAuth provider or notification receiver.
+   */
+  egressAllow: string[];
 }
 
 const MiB = 1024 * 1024;
@@ -79,7 +85,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
     notifyPollMs: Math.max(10, readInteger(env, 'PAN_NOTIFY_POLL_MS', 2_000)),
     notifyConcurrency: readInteger(env, 'PAN_NOTIFY_CONCURRENCY', 4),
     notifyAllowHttp: readBoolean(env, 'PAN_NOTIFY_ALLOW_HTTP', false),
+    egressAllow: readEgressAllow(env),
   };
+}
+
+function readEgressAllow(env: NodeJS.ProcessEnv): string[] {
+  const entries = (env.PAN_EGRESS_ALLOW ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  parseEgressAllow(entries); // throws, naming the variable, on an entry that is not valid
+  return entries;
 }
 
 function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -155,6 +155,14 @@ export const ERRORS = {
     description: 'The provider could not be reached or has no authorization endpoint (502); on the sign-in redirect, the provider reported an error (400)',
   },
 
+  // Requests the server makes (notifications, OAuth, JWKS): the egress policy.
+  EGRESS_REFUSED: {
+    code: 'PAN_ERR_EGRESS_REFUSED',
+    status: 422,
+    description:
+      'A URL the server would call names localhost or an address that is not public (loopback, private, link-local, CGNAT...), or uses http, and PAN_EGRESS_ALLOW does not admit it (errors names the field)',
+  },
+
   // Notifications to the host.
   NOTIFICATIONS_URL_INVALID: { code: 'PAN_ERR_NOTIFICATIONS_URL_INVALID', status: 422, description: 'The notification URL is not an allowed URL' },
   NOTIFICATIONS_NOT_CONFIGURED: {

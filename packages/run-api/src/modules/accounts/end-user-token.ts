@@ -1,6 +1,7 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import {
   createRemoteJWKSet,
+  customFetch,
   decodeJwt,
   decodeProtectedHeader,
   errors,
@@ -12,6 +13,7 @@ import {
 } from 'jose';
 import type { Db } from '../../platform/db/pool.ts';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
+import type { EgressPolicy } from '../../platform/egress.ts';
 import { ERRORS, panError, PanError } from '../../platform/errors.ts';
 import { listAccountJwtKeys, readAccountByIssuer } from './store.ts';
 
@@ -72,12 +74,15 @@ interface AccountKeys {
 export class EndUserTokenVerifier {
   readonly #db: Db;
   readonly #box: SecretBox;
+  readonly #egress: EgressPolicy;
   readonly #accounts = new Map<string, Promise<AccountKeys | null>>();
   readonly #loadedAt = new Map<string, number>();
 
-  constructor(db: Db, box: SecretBox) {
+  /** `egress`: the JWKS URL is fetched through it. */
+  constructor(db: Db, box: SecretBox, egress: EgressPolicy) {
     this.#db = db;
     this.#box = box;
+    this.#egress = egress;
   }
 
   /** Forget cached keys (after an account's settings change). */
@@ -171,7 +176,11 @@ export class EndUserTokenVerifier {
       hs256: row.jwt_hs256_secret ? createSecretKey(this.#box.open(row.jwt_hs256_secret)) : undefined,
       publicKeys,
       jwks: row.jwt_jwks_url
-        ? createRemoteJWKSet(new URL(row.jwt_jwks_url), { timeoutDuration: 5000, cooldownDuration: 30_000 })
+        ? createRemoteJWKSet(new URL(row.jwt_jwks_url), {
+            timeoutDuration: 5000,
+            cooldownDuration: 30_000,
+            [customFetch]: this.#egress.fetchFollowingNone,
+          })
         : undefined,
     };
   }

@@ -4,7 +4,7 @@ import { createApiKey } from '../../../src/modules/accounts/api-key.ts';
 import { findSealedColumns } from '../../../src/platform/db/reseal.ts';
 import type { Tenant } from '@pan/contract';
 import { NotificationDeliverer } from '../../../src/modules/notifications/deliverer.ts';
-import { createOtherAccount, seedFixtureReleases, startTestStack, type TestStack } from '../../support/index.ts';
+import { createOtherAccount, LOOPBACK_EGRESS_ALLOW, seedFixtureReleases, startTestStack, type TestStack } from '../../support/index.ts';
 import { call, endUserToken, install, runNow, scriptIntegration } from '../runs/run-support.ts';
 import { startReceiver, type Received, type Receiver } from './receiver.ts';
 
@@ -44,7 +44,7 @@ beforeAll(async () => {
     clusterUrl: inject('pgClusterUrl'),
     seedReleases: true,
     runEngine: { scheduler: false, log: (message, fields) => engineLog.push(JSON.stringify({ message, ...fields })) },
-    config: { notifyRetryBaseMs: RETRY_BASE_MS, notifyMaxAttempts: MAX_ATTEMPTS, notifyTimeoutMs: 1000, notifyPollMs: 200 },
+    config: { notifyRetryBaseMs: RETRY_BASE_MS, notifyMaxAttempts: MAX_ATTEMPTS, notifyTimeoutMs: 1000, notifyPollMs: 200, egressAllow: LOOPBACK_EGRESS_ALLOW },
   });
 });
 
@@ -271,6 +271,7 @@ describe('delivery with retries', () => {
           db: stack.db,
           databaseUrl: stack.databaseUrl,
           box: stack.box,
+          egress: stack.app.egress,
           concurrency: 3,
           retryBaseMs: RETRY_BASE_MS,
           retryMaxMs: 60_000,
