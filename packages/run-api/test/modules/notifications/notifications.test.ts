@@ -468,7 +468,7 @@ describe('isolation and bad input', () => {
   it('refuses a bad URL with 422 and a code that says why', async () => {
     const account = await newAccount();
     for (const [url, message] of [
-      ['http://example.com/hook', /must use https; http:\/\/ is accepted only for loopback hosts/],
+      ['http://example.com/hook', /must use https; http:\/\/ is accepted only for hosts PAN_EGRESS_ALLOW admits/],
       ['ftp://example.com/hook', /must use https/],
       ['not a url', /absolute URL/],
       ['/relative/path', /absolute URL/],
@@ -486,7 +486,7 @@ describe('isolation and bad input', () => {
       expect(response.json().code).toBe('PAN_ERR_REQUEST_INVALID');
     }
     expect((await host('GET', '/v2/notifications', undefined, account.key)).statusCode).toBe(404);
-    // https anywhere, and http to loopback, are accepted.
+    // https to public hosts, and http to allow-listed loopback (this stack's PAN_EGRESS_ALLOW), are accepted.
     expect((await host('PUT', '/v2/notifications', { url: 'https://hooks.example.com/pan' }, account.key)).statusCode).toBe(201);
     expect((await host('PUT', '/v2/notifications', { url: 'http://localhost:9/pan' }, account.key)).statusCode).toBe(200);
   });
