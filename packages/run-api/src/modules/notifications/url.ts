@@ -1,6 +1,6 @@
 import type { EgressPolicy } from '../../platform/egress.ts';
 
-/** `egress`: refused by the egress policy (PAN_ERR_EGRESS_REFUSED) rather than malformed. */
+/** `egress`: refused by the egress policy (ERRORS.EGRESS_REFUSED) rather than malformed. */
 export type UrlCheck = { ok: true; url: string } | { ok: false; message: string; egress?: true };
 
 /**
