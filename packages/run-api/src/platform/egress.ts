@@ -56,7 +56,9 @@ export function parseEgressAllow(entries: readonly string[]): AllowList {
     if (entry.includes('/')) {
       try {
         const [address, bits] = ipaddr.parseCIDR(entry);
-        allow.ranges.push([unmap(address), address.kind() === 'ipv6' && unmap(address).kind() === 'ipv4' ? bits - 96 : bits]);
+        // ::ffff:a.b.c.d/n (n >= 96) is the IPv4 range a.b.c.d/(n - 96): addresses are compared unmapped.
+        const mapped = address.kind() === 'ipv6' && unmap(address).kind() === 'ipv4' && bits >= 96;
+        allow.ranges.push(mapped ? [unmap(address), bits - 96] : [address, bits]);
       } catch {
         throw new Error(`PAN_EGRESS_ALLOW: "${raw}" is not a CIDR range (such as 10.1.2.0/24 or fd00::/8)`);
       }
