@@ -6,6 +6,7 @@ import type { RunApiConfig } from '../platform/config.ts';
 import type { SecretBox } from '../platform/crypto/secret-box.ts';
 import type { Db } from '../platform/db/pool.ts';
 import { installErrorHandler } from '../platform/error-handler.ts';
+import { installInputGuards } from '../platform/input-guards.ts';
 import { registerOpenApi } from './openapi/index.ts';
 import { marketplaceRoutes } from './marketplace.ts';
 import { hostRoutes } from './host.ts';
@@ -58,6 +59,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('hostAccount', null as never);
 
   installErrorHandler(app);
+  installInputGuards(app, { maxDepth: config.jsonMaxDepth });
   await app.register(cors, {
     origin: config.corsOrigins.length === 0 ? false : config.corsOrigins.includes('*') ? true : config.corsOrigins,
     allowedHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],

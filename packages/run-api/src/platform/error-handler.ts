@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import pg from 'pg';
 import { ERRORS, PanError, type ErrorEntry } from './errors.ts';
 
 /** Fastify's own error codes, mapped onto the catalogue. */
@@ -51,6 +52,19 @@ export function installErrorHandler(app: FastifyInstance): void {
         code: mapped.code,
         error: statusText(mapped.status),
         message: error.message,
+      });
+    }
+    // A value PostgreSQL cannot take as sent (SQLSTATE class 22: out of range, malformed for its type,
+    // an untranslatable character) is the client's input, not our fault. Logged at warn: a 22xxx
+    // from a value the server made itself would be a bug worth seeing.
+    if (error instanceof pg.DatabaseError && error.code?.startsWith('22')) {
+      request.log.warn({ sqlState: error.code, routine: error.routine }, 'database refused a value of the request');
+      const invalid = ERRORS.REQUEST_VALUE_INVALID;
+      return reply.status(invalid.status).send({
+        statusCode: invalid.status,
+        code: invalid.code,
+        error: statusText(invalid.status),
+        message: 'A value of the request cannot be stored as sent (out of range, malformed, or a character that is not allowed)',
       });
     }
     // Any other client error keeps Fastify's 4xx status under the catalogue's REQUEST_INVALID code.
