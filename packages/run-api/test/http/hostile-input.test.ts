@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifySchema } from 'fastify';
+import Fastify, { type FastifySchema } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/index.ts';
 import { call, endUserToken, install, scriptIntegration } from '../modules/runs/run-support.ts';
+import { installErrorHandler } from '../../src/platform/error-handler.ts';
 import { findHostileValue } from '../../src/platform/input-guards.ts';
 
 /**
@@ -384,5 +385,39 @@ describe('findHostileValue', () => {
     expect(findHostileValue(JSON.parse(deepJson(65)), 64)?.problem).toBe('depth');
     expect(findHostileValue(JSON.parse(deepJson(100_000)), 64)?.problem).toBe('depth');
     expect(findHostileValue(Buffer.from([0, 0xff]), 64)).toBeUndefined();
+  });
+});
+
+describe('PostgreSQL data errors', () => {
+  it('answers a value the database refuses (SQLSTATE class 22) with 400, and any other database error with 500', async () => {
+    // The guards stop every such value the route probes found; this is the net behind them.
+    const app = Fastify();
+    installErrorHandler(app);
+    app.get<{ Querystring: { sql: string; value: string } }>('/test-only/query', async (request) => {
+      await stack.db.query(request.query.sql, [request.query.value]);
+      return { ok: true };
+    });
+    try {
+      const query = async (sql: string, value: string) =>
+        app.inject({ method: 'GET', url: `/test-only/query?${new URLSearchParams({ sql, value })}` });
+      for (const [sql, value, sqlState] of [
+        ['SELECT $1::uuid', 'abc', '22P02'],
+        ['SELECT $1::int', '99999999999', '22003'],
+        ['SELECT $1::timestamptz', '2024-13-45', '22008'],
+        ["SELECT substring('abc' from 1 for $1::int)", '-1', '22011'],
+        ['SELECT $1::jsonb', '"\\u0000"', '22P05'],
+      ] as const) {
+        const response = await query(sql, value);
+        expect(response.statusCode, `${sql} ${value} (${sqlState})`).toBe(400);
+        expect(response.json()).toMatchObject({ code: 'PAN_ERR_REQUEST_VALUE_INVALID' });
+        // Nothing of the database's message (which quotes the value) is passed on.
+        expect(response.body).not.toContain(value);
+      }
+      const bug = await query('SELECT * FROM no_such_table WHERE $1 = $1', 'x');
+      expect(bug.statusCode).toBe(500);
+      expect(bug.json()).toMatchObject({ code: 'PAN_ERR_INTERNAL' });
+    } finally {
+      await app.close();
+    }
   });
 });
