@@ -5,7 +5,7 @@ import { EndUserTokenVerifier } from '../modules/accounts/end-user-token.ts';
 import type { RunApiConfig } from '../platform/config.ts';
 import type { SecretBox } from '../platform/crypto/secret-box.ts';
 import type { Db } from '../platform/db/pool.ts';
-import { installErrorHandler } from '../platform/error-handler.ts';
+import { answerFrameworkError, installErrorHandler } from '../platform/error-handler.ts';
 import { installInputGuards } from '../platform/input-guards.ts';
 import { registerOpenApi } from './openapi/index.ts';
 import { marketplaceRoutes } from './marketplace.ts';
@@ -46,6 +46,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requestIdHeader: false,
     // Fastify strips unknown properties by default; with `additionalProperties: false` they must be refused.
     ajv: { customOptions: { removeAdditional: false } },
+    frameworkErrors: answerFrameworkError,
   });
   app.decorate('db', db);
   app.decorate('box', box);

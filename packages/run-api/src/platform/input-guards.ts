@@ -23,11 +23,12 @@ export interface HostileValue {
  * The first string (or object key) holding a NUL or a lone surrogate, or the first value nested deeper
  * than `maxDepth` objects/arrays, in `value`. Iterative: safe on any depth. Buffers (raw bodies) are bytes, skipped.
  */
-export function findHostileValue(value: unknown, maxDepth: number): HostileValue | undefined {
+export function findHostileValue(value: unknown, maxDepth: number, options: { depthOnly?: boolean } = {}): HostileValue | undefined {
   const stack: Array<{ value: unknown; depth: number; field: string }> = [{ value, depth: 0, field: '' }];
   while (stack.length > 0) {
     const { value: current, depth, field } = stack.pop()!;
     if (typeof current === 'string') {
+      if (options.depthOnly) continue;
       const problem = stringProblem(current);
       if (problem) return { field, problem };
       continue;
@@ -36,7 +37,7 @@ export function findHostileValue(value: unknown, maxDepth: number): HostileValue
     if (depth >= maxDepth) return { field, problem: 'depth' };
     for (const [key, child] of Object.entries(current)) {
       const childField = field ? `${field}.${key}` : key;
-      const keyProblem = stringProblem(key);
+      const keyProblem = options.depthOnly ? undefined : stringProblem(key);
       if (keyProblem) return { field: childField, problem: keyProblem };
       stack.push({ value: child, depth: depth + 1, field: childField });
     }
@@ -56,9 +57,12 @@ const PROBLEM_TEXT: Record<HostileValue['problem'], string> = {
   depth: 'is nested too deeply',
 };
 
-/** Throws the 400 for a hostile value of `input` (`body`, `querystring`, `params`, or a token's `claims`). */
-export function refuseHostileValue(input: string, value: unknown, maxDepth: number): void {
-  const found = findHostileValue(value, maxDepth);
+/**
+ * Throws the 400 for a hostile value of `input` (`body`, `querystring`, `params`). `depthOnly` is for
+ * bodies kept as bytes (a webhook's), where only what the server itself recurses over matters.
+ */
+export function refuseHostileValue(input: string, value: unknown, maxDepth: number, options: { depthOnly?: boolean } = {}): void {
+  const found = findHostileValue(value, maxDepth, options);
   if (!found) return;
   const message = found.problem === 'depth' ? `${PROBLEM_TEXT.depth} (more than ${maxDepth} levels)` : PROBLEM_TEXT[found.problem];
   const entry = found.problem === 'depth' ? ERRORS.REQUEST_JSON_TOO_DEEP : ERRORS.REQUEST_INVALID;
