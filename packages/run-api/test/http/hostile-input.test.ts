@@ -51,7 +51,7 @@ const DEPTH = 10_000;
 
 let stack: TestStack;
 let token: string;
-const ids = { tenantId: '', integrationId: '', releaseId: '', triggerId: '', webhookToken: '' };
+const ids = { tenantId: '', integrationId: '', releaseId: '', triggerId: '', webhookToken: '', runId: '' };
 
 beforeAll(async () => {
   stack = await startTestStack({ clusterUrl: inject('pgClusterUrl'), listen: false });
@@ -98,6 +98,13 @@ configs:
   const queued = await call(stack, 'POST', `/marketplace/tenants/${ids.tenantId}/runs`, token, { mode: 'normal' });
   expect(queued.statusCode, queued.body).toBe(202);
   ids.triggerId = queued.json<{ trigger_id: string }>().trigger_id;
+  // A finished run (no run engine here): its routes, and its live log's Last-Event-ID, are probed past "not found".
+  const run = await stack.db.query<{ id: string }>(
+    `INSERT INTO runs (account_id, tenant_id, release_id, queue, mode, status, triggers, worker_id, lease_expires_at, ended_at)
+     VALUES ($1, $2, $3, 'other', 'normal', 'Succeeded', '[]', 'probe', now(), now()) RETURNING id`,
+    [stack.accountId, ids.tenantId, ids.releaseId],
+  );
+  ids.runId = run.rows[0]!.id;
   ids.webhookToken = (await call(stack, 'GET', `/marketplace/tenants/${ids.tenantId}/webhook`, token)).json<{ url: string }>().url.split('/').pop()!;
 });
 
@@ -110,6 +117,7 @@ function realParam(url: string, name: string): string {
   if (name === 'id') {
     if (/\/tenants\/:id/.test(url)) return ids.tenantId;
     if (/\/triggers\/:id/.test(url)) return ids.triggerId;
+    if (/\/runs\/:id/.test(url)) return ids.runId;
     return randomUUID();
   }
   const values: Record<string, string> = {
@@ -329,8 +337,9 @@ async function headerProbes(route: Route): Promise<Probe[]> {
     // Signed by the host: still not storable.
     add('authorization: signed token, NUL in sub', { authorization: `Bearer ${await endUserToken(stack, NUL)}` });
     add('authorization: signed token, NUL in xti.user_group', { authorization: `Bearer ${await endUserToken(stack, 'alice', { user_group: NUL })}` });
-    add('last-event-id: huge', { authorization: `Bearer ${token}`, 'last-event-id': '99999999999999999999' });
-    add('last-event-id: negative', { authorization: `Bearer ${token}`, 'last-event-id': '-99999999999' });
+    for (const value of ['99999999999999999999', '99999999999', '-99999999999', '1e999', 'Ã(']) {
+      add(`last-event-id: ${value}`, { authorization: `Bearer ${token}`, accept: 'text/event-stream', 'last-event-id': value });
+    }
   }
   if (route.url.startsWith('/webhooks/')) {
     add('webhook-id: latin1 bytes', { 'webhook-id': 'Ã(ÿ', 'webhook-timestamp': '99999999999999999999', 'webhook-signature': 'v1,Ã(' });
@@ -397,6 +406,18 @@ describe('findHostileValue', () => {
     expect(findHostileValue(JSON.parse(deepJson(65)), 64)?.problem).toBe('depth');
     expect(findHostileValue(JSON.parse(deepJson(100_000)), 64)?.problem).toBe('depth');
     expect(findHostileValue(Buffer.from([0, 0xff]), 64)).toBeUndefined();
+  });
+});
+
+describe('a live log followed from a Last-Event-ID past any line', () => {
+  it('ends like any finished run (the id is past the integer range of a seq)', async () => {
+    const response = await stack.app.inject({
+      method: 'GET',
+      url: `/marketplace/runs/${ids.runId}/log`,
+      headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream', 'last-event-id': '99999999999' },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('event: end\ndata: {"status":"Succeeded"}');
   });
 });
 
