@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import Fastify, { type FastifySchema } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/index.ts';
@@ -406,6 +407,48 @@ describe('findHostileValue', () => {
     expect(findHostileValue(JSON.parse(deepJson(65)), 64)?.problem).toBe('depth');
     expect(findHostileValue(JSON.parse(deepJson(100_000)), 64)?.problem).toBe('depth');
     expect(findHostileValue(Buffer.from([0, 0xff]), 64)).toBeUndefined();
+  });
+});
+
+/** Sends raw bytes on a socket and returns the status code of the answer (what HTTP lets through, unlike inject). */
+function rawStatus(port: number, request: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(request));
+    let answer = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => {
+      answer += chunk;
+    });
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(answer);
+      if (status) resolve(Number(status[1]));
+      else reject(new Error(`no HTTP answer: ${JSON.stringify(answer.slice(0, 100))}`));
+    });
+  });
+}
+
+describe('raw bytes over a real socket', () => {
+  it('answers invalid UTF-8 and NUL in the URL, headers and body with a 4xx', async () => {
+    await stack.app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (stack.app.server.address() as net.AddressInfo).port;
+    const bytes = (...parts: Array<string | number[]>) =>
+      Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part, 'latin1') : Buffer.from(part))));
+    const api = `x-api-key: ${stack.apiKey}\r\n`;
+    const user = `authorization: Bearer ${token}\r\n`;
+    const json = (body: Buffer) => bytes(`content-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n`, [...body]);
+    const cases: Array<[string, Buffer]> = [
+      ['invalid UTF-8 in a path parameter', bytes('GET /marketplace/integrations/', [0xc3, 0x28, 0xff], ` HTTP/1.1\r\nhost: x\r\n${user}connection: close\r\n\r\n`)],
+      ['invalid UTF-8 in a query', bytes('GET /v2/tenants?user_name=', [0xc3, 0x28], ` HTTP/1.1\r\nhost: x\r\n${api}connection: close\r\n\r\n`)],
+      ['NUL in a header', bytes('GET /v2/tenants HTTP/1.1\r\nhost: x\r\nx-api-key: a', [0], 'b\r\nconnection: close\r\n\r\n')],
+      ['invalid UTF-8 in a header', bytes('GET /v2/tenants HTTP/1.1\r\nhost: x\r\nx-api-key: ', [0xc3, 0x28, 0xff], '\r\nconnection: close\r\n\r\n')],
+      ['invalid UTF-8 in a JSON body', bytes(`POST /v2/tenants HTTP/1.1\r\nhost: x\r\n${api}`, [...json(bytes('{"integration":"hostile-probe","user_name":"', [0xc3, 0x28], '"}'))])],
+      ['NUL in a JSON body', bytes(`POST /v2/tenants HTTP/1.1\r\nhost: x\r\n${api}`, [...json(Buffer.from('{"integration":"hostile-probe","user_name":"a\\u0000b"}'))])],
+      ['NUL in a webhook header', bytes(`POST /webhooks/${ids.webhookToken} HTTP/1.1\r\nhost: x\r\nwebhook-id: a`, [0], 'b\r\ncontent-length: 0\r\nconnection: close\r\n\r\n')],
+    ];
+    const statuses: Record<string, number> = {};
+    for (const [what, request] of cases) statuses[what] = await rawStatus(port, request);
+    expect(Object.entries(statuses).filter(([, status]) => status < 400 || status >= 500)).toEqual([]);
   });
 });
 
