@@ -81,7 +81,8 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
  */
 export function installInputGuards(app: FastifyInstance, options: { maxDepth: number }): void {
   const { maxDepth } = options;
-  const parseJson = app.getDefaultJsonParser('error', 'error');
+  const { onProtoPoisoning = 'error', onConstructorPoisoning = 'error' } = app.initialConfig;
+  const parseJson = app.getDefaultJsonParser(onProtoPoisoning, onConstructorPoisoning);
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     let text: string;
