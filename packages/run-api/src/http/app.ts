@@ -6,7 +6,8 @@ import type { RunApiConfig } from '../platform/config.ts';
 import type { SecretBox } from '../platform/crypto/secret-box.ts';
 import type { Db } from '../platform/db/pool.ts';
 import { EgressPolicy } from '../platform/egress.ts';
-import { installErrorHandler } from '../platform/error-handler.ts';
+import { answerFrameworkError, installErrorHandler } from '../platform/error-handler.ts';
+import { installInputGuards } from '../platform/input-guards.ts';
 import { registerOpenApi } from './openapi/index.ts';
 import { marketplaceRoutes } from './marketplace.ts';
 import { hostRoutes } from './host.ts';
@@ -50,6 +51,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requestIdHeader: false,
     // Fastify strips unknown properties by default; with `additionalProperties: false` they must be refused.
     ajv: { customOptions: { removeAdditional: false } },
+    frameworkErrors: answerFrameworkError,
   });
   app.decorate('db', db);
   app.decorate('box', box);
@@ -66,6 +68,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('hostAccount', null as never);
 
   installErrorHandler(app);
+  installInputGuards(app, { maxDepth: config.jsonMaxDepth });
   await app.register(cors, {
     origin: config.corsOrigins.length === 0 ? false : config.corsOrigins.includes('*') ? true : config.corsOrigins,
     allowedHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],

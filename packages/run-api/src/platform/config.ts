@@ -17,6 +17,8 @@ export interface RunApiConfig {
   bodyLimit: number;
   /** Largest release archive, in bytes. */
   releaseBodyLimit: number;
+  /** Deepest nesting of objects/arrays accepted in a body, query or token (400 deeper). */
+  jsonMaxDepth: number;
   logLevel: string;
   /** The address end users' systems reach this API at (webhook URLs are built from it). */
   publicUrl: string;
@@ -68,6 +70,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
     secretKey: env.PAN_SECRET_KEY || undefined,
     bodyLimit: readInteger(env, 'PAN_BODY_LIMIT', 1 * MiB),
     releaseBodyLimit: readInteger(env, 'PAN_RELEASE_BODY_LIMIT', 50 * MiB),
+    jsonMaxDepth: Math.max(1, readInteger(env, 'PAN_JSON_MAX_DEPTH', 64)),
     logLevel: env.PAN_LOG_LEVEL ?? 'info',
     publicUrl: (env.PAN_PUBLIC_URL ?? `http://${env.PAN_HOST ?? '127.0.0.1'}:${readInteger(env, 'PAN_PORT', 3100)}`).replace(/\/+$/, ''),
     webhookBodyLimit: readInteger(env, 'PAN_WEBHOOK_BODY_LIMIT', 10 * MiB),

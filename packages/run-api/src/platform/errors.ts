@@ -36,7 +36,17 @@ export const ERRORS = {
     description: 'A parameter, query or body field is not valid (errors names the fields); also any other 4xx Fastify reports, with its status',
   },
   REQUEST_MALFORMED: { code: 'PAN_ERR_REQUEST_MALFORMED', status: 400, description: 'The Content-Length does not match the body' },
-  REQUEST_MALFORMED_JSON: { code: 'PAN_ERR_REQUEST_MALFORMED_JSON', status: 400, description: 'A JSON body is empty or not valid JSON' },
+  REQUEST_MALFORMED_JSON: { code: 'PAN_ERR_REQUEST_MALFORMED_JSON', status: 400, description: 'A JSON body is empty, not valid JSON, or not valid UTF-8' },
+  REQUEST_JSON_TOO_DEEP: {
+    code: 'PAN_ERR_REQUEST_JSON_TOO_DEEP',
+    status: 400,
+    description: 'A body, query or token nests objects and arrays deeper than PAN_JSON_MAX_DEPTH (errors names the field)',
+  },
+  REQUEST_VALUE_INVALID: {
+    code: 'PAN_ERR_REQUEST_VALUE_INVALID',
+    status: 400,
+    description: 'A value cannot be stored as sent (out of range, malformed for its type, or a character the database refuses)',
+  },
   REQUEST_TOO_LARGE: { code: 'PAN_ERR_REQUEST_TOO_LARGE', status: 413, description: 'The body is larger than the configured body limit' },
   REQUEST_UNSUPPORTED_MEDIA_TYPE: {
     code: 'PAN_ERR_REQUEST_UNSUPPORTED_MEDIA_TYPE',

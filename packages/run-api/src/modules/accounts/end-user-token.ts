@@ -15,6 +15,7 @@ import type { Db } from '../../platform/db/pool.ts';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
 import type { EgressPolicy } from '../../platform/egress.ts';
 import { ERRORS, panError, PanError } from '../../platform/errors.ts';
+import { findHostileValue } from '../../platform/input-guards.ts';
 import { listAccountJwtKeys, readAccountByIssuer } from './store.ts';
 
 /** Who is calling, as the host's signed token says. Every end-user query is scoped by these. */
@@ -51,6 +52,8 @@ export const CLOCK_TOLERANCE_SECONDS = 30;
 /** The longest lifetime (`exp - iat`) and age a token may have. */
 export const MAX_TOKEN_LIFETIME_SECONDS = 15 * 60;
 const ACCOUNT_CACHE_MS = 30_000;
+/** Deepest nesting of objects/arrays in a token's claims (`xti` holds tenant configs). */
+const MAX_CLAIM_DEPTH = 64;
 
 type VerificationKey = KeyObject | CryptoKey | JWTVerifyGetKey;
 
@@ -106,6 +109,10 @@ export class EndUserTokenVerifier {
     }
     if (typeof unverified.iss !== 'string' || unverified.iss === '') {
       throw panError(ERRORS.AUTH_CLAIM_MISSING, 'The token has no "iss" claim');
+    }
+    // A claim the database cannot take (NUL, lone surrogate, absurd nesting) is refused before any query.
+    if (findHostileValue(unverified, MAX_CLAIM_DEPTH)) {
+      throw panError(ERRORS.AUTH_CLAIM_INVALID, 'A claim of the token holds a character that is not allowed, or nests too deeply');
     }
     const account = await this.#account(unverified.iss);
     if (!account) throw panError(ERRORS.AUTH_UNKNOWN_ISSUER, 'The token\'s issuer is not a known account');
