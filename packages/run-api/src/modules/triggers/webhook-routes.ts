@@ -51,7 +51,7 @@ export async function webhookRoutes(app: TypedApp, options: IntakeRouteOptions):
           throw panError(ERRORS.REQUEST_MALFORMED_JSON, 'The body is declared as JSON but is not valid JSON');
         }
       }
-      const triggerId = await acceptWebhook(app.db, app.box, request.params.token, body, payloadHeaders(request.headers), parsed);
+      const triggerId = await acceptWebhook(app.db, app.box, request.params.token, body, payloadHeaders(request.headers), parsed, app.config.tenantPendingTriggerBytes);
       if (wantsSynchronous(request)) return answerWhenRunEnds(reply, triggerId);
       return reply.status(202).header('cache-control', 'no-store').send({ trigger_id: triggerId });
     },
