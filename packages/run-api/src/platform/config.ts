@@ -56,7 +56,7 @@ export interface RunApiConfig {
    */
   tenantPendingTriggerBytes: number;
   /** Fastify's `trustProxy`: whose X-Forwarded-For gives the client IP (default false: the socket's address). */
-  trustProxy: boolean | number | string[];
+  trustProxy: boolean | string[];
 }
 
 export interface RateLimitConfig {
@@ -124,12 +124,11 @@ function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   return value;
 }
 
-/** `true`/`false`, a number of proxy hops, or a comma-separated list of proxy addresses or CIDRs. */
-function readTrustProxy(raw: string | undefined): boolean | number | string[] {
+/** `true`/`false`, or a comma-separated list of the proxies' addresses or CIDRs. */
+function readTrustProxy(raw: string | undefined): boolean | string[] {
   const value = raw?.trim() ?? '';
   if (value === '' || value.toLowerCase() === 'false') return false;
   if (value.toLowerCase() === 'true') return true;
-  if (/^\d+$/.test(value)) return Number(value);
   return value.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
