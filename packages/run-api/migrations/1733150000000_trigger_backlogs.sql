@@ -8,9 +8,11 @@ CREATE TABLE trigger_backlogs (
   pending_bytes bigint NOT NULL CHECK (pending_bytes >= 0)
 );
 
+-- A tenant's row is created by its first trigger with a payload; existing tenants get theirs now.
 INSERT INTO trigger_backlogs (tenant_id, pending_bytes)
-SELECT tenant_id, sum(coalesce(octet_length(payload), 0) + coalesce(octet_length(payload_headers::text), 0))
-  FROM triggers WHERE run_id IS NULL GROUP BY tenant_id;
+SELECT t.id, coalesce(sum(coalesce(octet_length(tr.payload), 0) + coalesce(octet_length(tr.payload_headers::text), 0)), 0)
+  FROM tenants t LEFT JOIN triggers tr ON tr.tenant_id = t.id AND tr.run_id IS NULL
+ GROUP BY t.id;
 
 -- Down Migration
 

@@ -10,7 +10,7 @@ import type { SecretBox } from '../../platform/crypto/secret-box.ts';
 import { withTransaction, type Db, type Scope } from '../../platform/db/pool.ts';
 import { ERRORS, notFound, panError } from '../../platform/errors.ts';
 import { findTenantInScope, setWebhookSecret } from '../tenants/store.ts';
-import { BACKLOG_FULL, insertTrigger, insertWebhookTriggerIfOpen, readWebhookTenant, recordWebhookReceipt, wakeWorkers } from './store.ts';
+import { insertTrigger, insertWebhookTriggerIfOpen, readWebhookTenant, recordWebhookReceipt, wakeWorkers } from './store.ts';
 import { validateWebhookBody } from './webhook-schema.ts';
 
 export interface TriggerRequest {
@@ -86,15 +86,15 @@ export async function acceptWebhook(
   parsed: unknown,
   pendingCap = 0,
 ): Promise<string> {
-  const fast = await insertWebhookTriggerIfOpen(db, token, body, headers, pendingCap);
-  if (fast === BACKLOG_FULL) throw backlogFull(pendingCap);
-  const triggerId = fast ?? (await slowPath(db, box, token, body, headers, parsed, pendingCap));
+  const triggerId =
+    (await insertWebhookTriggerIfOpen(db, token, body, headers, pendingCap)) ?? (await slowPath(db, box, token, body, headers, parsed, pendingCap));
   wakeWorkers(db);
   return triggerId;
 }
 
 /**
- * Why the one-statement insert did not happen: no such tenant (404), paused (409), a tenant whose
+ * Why the one-statement insert did not happen: no such tenant (404), paused (409), a full backlog
+ * or none counted yet (`insertTrigger` refuses or counts it), a tenant whose
  * webhooks must be signed (the signature is checked and the webhook-id recorded, with the trigger,
  * in one transaction), or a release that checks JSON bodies against its `webhook.schema` (422).
  */

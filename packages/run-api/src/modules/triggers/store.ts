@@ -27,7 +27,8 @@ const payloadBytesSql = (row: string) => `coalesce(octet_length(${row}.payload),
 const capValue = (cap: number) => (cap > 0 ? cap : Number.MAX_SAFE_INTEGER);
 
 /**
- * Every trigger row is written by this one statement: `rows` is a SELECT (or VALUES) that yields
+ * Every trigger row is written by this one statement (and the webhook fast path's leaner form of it,
+ * `insertWebhookTriggerIfOpen`): `rows` is a SELECT (or VALUES) that yields
  * account_id, tenant_id, source, mode, event, payload and payload_headers, in that order (`created_at` is the
  * default, `clock_timestamp()`). Intake paths differ only in where the rows come
  * from (a single trigger, the open tenant of a webhook token, an event's listeners, a due schedule).
@@ -97,13 +98,13 @@ export async function queueInitRun(q: Queryable, tenant: { accountId: string; te
   return insertTrigger(q, { accountId: tenant.accountId, tenantId: tenant.tenantId, source: 'manual', mode: 'init' });
 }
 
-/** A tenant's pending trigger payloads already hold `pendingCap` bytes: the trigger was not stored. */
-export const BACKLOG_FULL: unique symbol = Symbol('backlog full');
-
 /**
  * The common webhook case in one statement: a trigger for the active, unpaused, unsigned tenant
- * of `token` whose release checks no bodies. Null when that tenant does not exist (then the
- * caller finds out why, on the slow path); `BACKLOG_FULL` when it exists but its backlog is full.
+ * of `token` whose release checks no bodies, counted into its backlog row if that exists and stays
+ * within `pendingCap`. Null otherwise: no such tenant, no backlog row yet, or a full backlog (then
+ * the caller finds out which, on the slow path, whose `insertTrigger` creates the row or refuses).
+ * Leaner than `insertTriggersSql` (a plain UPDATE of the backlog, one row, no grouping): it is the
+ * statement a webhook flood runs. Same lock order: the tenant's row, then its backlog row.
  */
 export async function insertWebhookTriggerIfOpen(
   q: Queryable,
@@ -111,20 +112,28 @@ export async function insertWebhookTriggerIfOpen(
   body: Buffer,
   headers: Record<string, string>,
   pendingCap: number,
-): Promise<string | typeof BACKLOG_FULL | null> {
-  const { rows } = await q.query<{ id: string | null }>({
+): Promise<string | null> {
+  const { rows } = await q.query<{ id: string }>({
     // Named: prepared once per connection, so the busiest statement is not planned per request.
     name: 'pan-webhook-intake',
-    text: insertTriggersSql(
-      `SELECT t.account_id, t.id, 'webhook', 'webhook', NULL, $2::bytea, $3::jsonb FROM tenants t
-        WHERE t.webhook_token = $1 AND t.archived_at IS NULL AND NOT t.paused AND t.webhook_secret_sealed IS NULL
-          AND NOT EXISTS (SELECT 1 FROM releases r WHERE r.id = ${tenantReleaseIdSql('t')} AND r.has_webhook_schema)`,
-      { notify: false, capParam: '$4::bigint' },
-    ),
+    text: `WITH r AS (
+         SELECT t.account_id, t.id AS tenant_id, p.payload, p.payload_headers, ${payloadBytesSql('p')} AS bytes
+           FROM tenants t, (SELECT $2::bytea AS payload, $3::jsonb AS payload_headers) p
+          WHERE t.webhook_token = $1 AND t.archived_at IS NULL AND NOT t.paused AND t.webhook_secret_sealed IS NULL
+            AND NOT EXISTS (SELECT 1 FROM releases r WHERE r.id = ${tenantReleaseIdSql('t')} AND r.has_webhook_schema)
+            FOR KEY SHARE OF t
+       ),
+       counted AS (
+         UPDATE trigger_backlogs b SET pending_bytes = b.pending_bytes + r.bytes
+           FROM r WHERE b.tenant_id = r.tenant_id AND b.pending_bytes + r.bytes <= $4::bigint
+         RETURNING b.tenant_id
+       )
+       INSERT INTO triggers (account_id, tenant_id, source, mode, payload, payload_headers)
+       SELECT account_id, tenant_id, 'webhook', 'webhook', payload, payload_headers FROM r WHERE tenant_id IN (SELECT tenant_id FROM counted)
+       RETURNING id`,
     values: [token, body, JSON.stringify(headers), capValue(pendingCap)],
   });
-  if (!rows[0]) return null;
-  return rows[0].id ?? BACKLOG_FULL;
+  return rows[0]?.id ?? null;
 }
 
 /** The tenant a webhook token addresses, with what the intake checks (null: no active tenant). */
