@@ -48,9 +48,11 @@ declare module 'fastify' {
 
 /**
  * 401s that do not mean a wrong credential: the token's signature verified (it is only out of its
- * time window: the elements ask the host for a new one), or a signed webhook was sent again.
+ * time window: the elements ask the host for a new one), the host's key set could not be fetched
+ * (every user of that host gets it until it is back), or a signed webhook was sent again.
  */
 const NOT_A_FAILED_AUTHENTICATION = new Set<string>([
+  ERRORS.AUTH_KEYS_UNAVAILABLE.code,
   ERRORS.AUTH_TOKEN_EXPIRED.code,
   ERRORS.AUTH_NOT_YET_VALID.code,
   ERRORS.AUTH_TOKEN_TOO_OLD.code,
