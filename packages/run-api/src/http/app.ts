@@ -12,6 +12,7 @@ import { registerOpenApi } from './openapi/index.ts';
 import { marketplaceRoutes } from './marketplace.ts';
 import { hostRoutes } from './host.ts';
 import { publicRoutes } from './public.ts';
+import { installRateLimits } from './rate-limits.ts';
 import { RunLogHub } from '../modules/runs/log-hub.ts';
 
 declare module 'fastify' {
@@ -49,6 +50,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       serializers: { req: serializeRequest },
     },
     requestIdHeader: false,
+    // Behind a proxy, the client IP the rate limits count by comes from X-Forwarded-For (PAN_TRUST_PROXY).
+    trustProxy: config.trustProxy,
     // Fastify strips unknown properties by default; with `additionalProperties: false` they must be refused.
     ajv: { customOptions: { removeAdditional: false } },
     frameworkErrors: answerFrameworkError,
@@ -77,6 +80,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.addHook('onRequest', refuseTokenInUrl);
   await registerOpenApi(app);
+  await installRateLimits(app);
 
   await app.register(marketplaceRoutes, { prefix: '/marketplace' });
   await app.register(hostRoutes, { prefix: '/v2' });

@@ -56,6 +56,30 @@ export interface RunApiConfig {
    * addresses or host names; default none): e.g. a loopback OAuth provider or notification receiver.
    */
   egressAllow: string[];
+  /** Request budgets per window, kept in memory per process (http/rate-limits.ts); 0 turns one off. */
+  rateLimits: RateLimitConfig;
+  /**
+   * Payload bytes (body and headers) of a tenant's triggers not yet claimed by a run: intake that would
+   * go over it is refused with 429 before anything is stored (default 100 MiB; 0: no cap).
+   */
+  tenantPendingTriggerBytes: number;
+  /** Fastify's `trustProxy`: whose X-Forwarded-For gives the client IP (default false: the socket's address). */
+  trustProxy: boolean | string[];
+}
+
+export interface RateLimitConfig {
+  /** The window every budget below is counted over (default 60 s). */
+  windowMs: number;
+  /** Requests per client IP to the routes without a key or token of ours: webhooks, the OAuth callback. */
+  perIp: number;
+  /** Requests per webhook URL (its token). */
+  perWebhookToken: number;
+  /** Requests per host API key (`/v2`). */
+  perApiKey: number;
+  /** Requests per end user (the token's subject within its account, `/marketplace`). */
+  perEndUser: number;
+  /** Failed authentications per client IP (bad key or token, unknown webhook, bad signature); then every authenticated route refuses that IP. */
+  authFailuresPerIp: number;
 }
 
 const MiB = 1024 * 1024;
@@ -89,6 +113,16 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
     notifyConcurrency: readInteger(env, 'PAN_NOTIFY_CONCURRENCY', 4),
     notifyAllowHttp: readBoolean(env, 'PAN_NOTIFY_ALLOW_HTTP', false),
     egressAllow: readEgressAllow(env),
+    rateLimits: {
+      windowMs: Math.max(1, readInteger(env, 'PAN_RATE_LIMIT_WINDOW_MS', 60_000)),
+      perIp: readInteger(env, 'PAN_RATE_LIMIT_PER_IP', 6_000),
+      perWebhookToken: readInteger(env, 'PAN_RATE_LIMIT_PER_WEBHOOK', 3_000),
+      perApiKey: readInteger(env, 'PAN_RATE_LIMIT_PER_API_KEY', 6_000),
+      perEndUser: readInteger(env, 'PAN_RATE_LIMIT_PER_END_USER', 600),
+      authFailuresPerIp: readInteger(env, 'PAN_RATE_LIMIT_AUTH_FAILURES', 100),
+    },
+    tenantPendingTriggerBytes: readInteger(env, 'PAN_TENANT_PENDING_TRIGGER_BYTES', 100 * MiB),
+    trustProxy: readTrustProxy(env.PAN_TRUST_PROXY),
   };
 }
 
@@ -104,6 +138,14 @@ function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return value;
+}
+
+/** `true`/`false`, or a comma-separated list of the proxies' addresses or CIDRs. */
+function readTrustProxy(raw: string | undefined): boolean | string[] {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value.toLowerCase() === 'false') return false;
+  if (value.toLowerCase() === 'true') return true;
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 function readBoolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {

@@ -87,6 +87,11 @@ export const ERRORS = {
     status: 401,
     description: "The account's key set could not be fetched, or the token could not be verified for another reason",
   },
+  RATE_LIMITED: {
+    code: 'PAN_ERR_RATE_LIMITED',
+    status: 429,
+    description: 'Too many requests (limit names the budget: per IP, webhook, API key, end user, or failed authentications); Retry-After says when to retry',
+  },
   PERMISSION_DENIED: { code: 'PAN_ERR_PERMISSION_DENIED', status: 403, description: "The end user's token does not grant the permission this needs" },
 
   // The host's catalog: integrations and their releases.
@@ -190,6 +195,11 @@ export const ERRORS = {
   },
   WEBHOOK_REPLAYED: { code: 'PAN_ERR_WEBHOOK_REPLAYED', status: 401, description: 'A signed webhook with this webhook-id was already received' },
   WEBHOOK_INVALID: { code: 'PAN_ERR_WEBHOOK_INVALID', status: 422, description: "A JSON webhook body does not match the release's webhook schema" },
+  TRIGGER_BACKLOG_FULL: {
+    code: 'PAN_ERR_TRIGGER_BACKLOG_FULL',
+    status: 429,
+    description: "The tenant's triggers waiting for a run already hold the most payload bytes allowed; nothing was stored",
+  },
   RUN_FAILED: { code: 'PAN_ERR_RUN_FAILED', status: 502, description: 'A synchronous call (pan-synchronous: true) ended with a failed run' },
   SYNC_TIMEOUT: {
     code: 'PAN_ERR_SYNC_TIMEOUT',
