@@ -12,6 +12,11 @@
  * Reference (not the goal): the same bare server whose INSERT also calls pg_notify, as
  * insertTrigger does: it shows what the NOTIFY alone costs.
  *
+ * Rate limiting is on for ours (every webhook passes the failed-authentication check, the per-IP
+ * and the per-token budgets, and the pending-bytes cap), with budgets far above what the bench
+ * sends, so that it measures their cost and nothing is refused: the defaults would refuse one
+ * client address sending hundreds of requests a second.
+ *
  * Each side gets a 2 s warm-up; then they alternate in rounds of half the duration (ours,
  * baseline, reference, reference, baseline, ours), since the machine may be shared. Every answer
  * must be a 202, and the rows stored must match the 202s counted. Also shown: CPU time of this
@@ -23,6 +28,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import pg from 'pg';
 import { payloadHeaders } from '../packages/run-api/src/modules/triggers/service.ts';
+import { readConfig } from '../packages/run-api/src/platform/config.ts';
 import { startTestStack } from '../packages/run-api/test/support/index.ts';
 import { installTenant, ms, runHelper, summarize } from './support/run-stack.ts';
 
@@ -84,7 +90,9 @@ function merged(side: Side) {
 }
 
 // The real server logs at `info` in production (the test stack's default is `debug`).
-const stack = await startTestStack({ seedReleases: true, config: { logLevel: 'info' } });
+const HIGH = 1_000_000_000;
+const rateLimits = { ...readConfig({}).rateLimits, perIp: HIGH, perWebhookToken: HIGH };
+const stack = await startTestStack({ seedReleases: true, config: { logLevel: 'info', rateLimits } });
 let baselineServer: http.Server | undefined;
 let baselinePool: pg.Pool | undefined;
 const sampler = new pg.Client({ connectionString: stack.databaseUrl });
@@ -184,6 +192,10 @@ try {
   console.log(
     `webhook: POST /webhooks/<token>, ${BODY.length}-byte JSON body, autocannon ${connections} connections over ${tenantCount} tenants, ` +
       `${seconds} s per side in rounds of ${seconds / 2} s (after ${WARMUP_SECONDS} s warm-ups), pool of ${poolSize}`,
+  );
+  console.log(
+    `  ours with rate limiting on: ${rateLimits.perIp} per IP, ${rateLimits.perWebhookToken} per webhook, ${rateLimits.authFailuresPerIp} failures per IP, ` +
+      `per ${rateLimits.windowMs / 1000} s; pending payload cap ${stack.config.tenantPendingTriggerBytes} bytes per tenant`,
   );
   console.log(`  machine load (1-min average) before each round: ${load.map((x) => x.toFixed(1)).join(', ')} on ${os.availableParallelism()} cores`);
   for (const l of [...line(ours, o), ...line(base, b), ...line(ref, r)]) console.log(l);

@@ -12,7 +12,10 @@ import { queueInitRun } from '../modules/triggers/store.ts';
 
 /** The host-facing API (`/v2`, server to server, `X-API-KEY`). */
 export async function hostRoutes(app: FastifyInstance): Promise<void> {
+  app.addHook('onRequest', app.limits.apiAuthFailures);
   app.addHook('onRequest', requireApiKey);
+  app.addHook('onRequest', app.limits.perApiKey);
+  app.addHook('onError', app.limits.countApiAuthFailure);
   await app.register(marketplaceSettingsRoutes);
   await app.register(integrationRoutes);
   await app.register(hostTriggerRoutes, { answerWhenRunEnds });

@@ -11,7 +11,10 @@ import { queueInitRun } from '../modules/triggers/store.ts';
 
 /** The end-user marketplace (`/marketplace`), called by the elements with the host-signed token. */
 export async function marketplaceRoutes(app: TypedApp): Promise<void> {
+  app.addHook('onRequest', app.limits.apiAuthFailures);
   app.addHook('onRequest', requireEndUser);
+  app.addHook('onRequest', app.limits.perEndUser);
+  app.addHook('onError', app.limits.countApiAuthFailure);
   await app.register(catalogRoutes);
   await app.register(tenantRoutes, { queueInitRun });
   await app.register(marketplaceTriggerRoutes);

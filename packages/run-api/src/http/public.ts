@@ -10,6 +10,16 @@ import { webhookRoutes } from '../modules/triggers/webhook-routes.ts';
  */
 export async function publicRoutes(app: FastifyInstance): Promise<void> {
   app.get('/health', async () => ({ ok: true }));
-  await app.register(webhookRoutes, { answerWhenRunEnds });
-  await app.register(oauthCallbackRoutes);
+  // Budgets (http/rate-limits.ts) are checked before the body is read.
+  await app.register(async (webhooks) => {
+    webhooks.addHook('onRequest', app.limits.webhookAuthFailures);
+    webhooks.addHook('onRequest', app.limits.perIp);
+    webhooks.addHook('onRequest', app.limits.perWebhookToken);
+    webhooks.addHook('onError', app.limits.countWebhookAuthFailure);
+    await webhooks.register(webhookRoutes, { answerWhenRunEnds });
+  });
+  await app.register(async (callback) => {
+    callback.addHook('onRequest', app.limits.perIp);
+    await callback.register(oauthCallbackRoutes);
+  });
 }

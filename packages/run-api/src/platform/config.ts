@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseEgressAllow } from './egress.ts';
 
 /** Everything the run API reads from its environment, read once at start. */
 export interface RunApiConfig {
@@ -16,6 +17,8 @@ export interface RunApiConfig {
   bodyLimit: number;
   /** Largest release archive, in bytes. */
   releaseBodyLimit: number;
+  /** Deepest nesting of objects/arrays accepted in a body, query or token (400 deeper). */
+  jsonMaxDepth: number;
   logLevel: string;
   /** The address end users' systems reach this API at (webhook URLs are built from it). */
   publicUrl: string;
@@ -48,8 +51,37 @@ export interface RunApiConfig {
   notifyConcurrency: number;
   /** Allow plain http:// notification URLs to any host (default false: https, or http only to loopback). */
   notifyAllowHttp: boolean;
+  /**
+   * What the egress policy admits besides public addresses (PAN_EGRESS_ALLOW, comma-separated CIDRs,
+   * addresses or host names; default none): e.g. a loopback OAuth provider or notification receiver.
+   */
+  egressAllow: string[];
+  /** Request budgets per window, kept in memory per process (http/rate-limits.ts); 0 turns one off. */
+  rateLimits: RateLimitConfig;
+  /**
+   * Payload bytes (body and headers) of a tenant's triggers not yet claimed by a run: intake that would
+   * go over it is refused with 429 before anything is stored (default 100 MiB; 0: no cap).
+   */
+  tenantPendingTriggerBytes: number;
+  /** Fastify's `trustProxy`: whose X-Forwarded-For gives the client IP (default false: the socket's address). */
+  trustProxy: boolean | string[];
   /** Strict-Transport-Security on every answer, from `PAN_HSTS` (unset: none, since the demo is plain http). */
   hsts: HstsConfig | undefined;
+}
+
+export interface RateLimitConfig {
+  /** The window every budget below is counted over (default 60 s). */
+  windowMs: number;
+  /** Requests per client IP to the routes without a key or token of ours: webhooks, the OAuth callback. */
+  perIp: number;
+  /** Requests per webhook URL (its token). */
+  perWebhookToken: number;
+  /** Requests per host API key (`/v2`). */
+  perApiKey: number;
+  /** Requests per end user (the token's subject within its account, `/marketplace`). */
+  perEndUser: number;
+  /** Failed authentications per client IP (bad key or token, unknown webhook, bad signature); then every authenticated route refuses that IP. */
+  authFailuresPerIp: number;
 }
 
 export interface HstsConfig {
@@ -70,6 +102,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
     secretKey: env.PAN_SECRET_KEY || undefined,
     bodyLimit: readInteger(env, 'PAN_BODY_LIMIT', 1 * MiB),
     releaseBodyLimit: readInteger(env, 'PAN_RELEASE_BODY_LIMIT', 50 * MiB),
+    jsonMaxDepth: Math.max(1, readInteger(env, 'PAN_JSON_MAX_DEPTH', 64)),
     logLevel: env.PAN_LOG_LEVEL ?? 'info',
     publicUrl: (env.PAN_PUBLIC_URL ?? `http://${env.PAN_HOST ?? '127.0.0.1'}:${readInteger(env, 'PAN_PORT', 3100)}`).replace(/\/+$/, ''),
     webhookBodyLimit: readInteger(env, 'PAN_WEBHOOK_BODY_LIMIT', 10 * MiB),
@@ -87,8 +120,25 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
     notifyPollMs: Math.max(10, readInteger(env, 'PAN_NOTIFY_POLL_MS', 2_000)),
     notifyConcurrency: readInteger(env, 'PAN_NOTIFY_CONCURRENCY', 4),
     notifyAllowHttp: readBoolean(env, 'PAN_NOTIFY_ALLOW_HTTP', false),
+    egressAllow: readEgressAllow(env),
+    rateLimits: {
+      windowMs: Math.max(1, readInteger(env, 'PAN_RATE_LIMIT_WINDOW_MS', 60_000)),
+      perIp: readInteger(env, 'PAN_RATE_LIMIT_PER_IP', 6_000),
+      perWebhookToken: readInteger(env, 'PAN_RATE_LIMIT_PER_WEBHOOK', 3_000),
+      perApiKey: readInteger(env, 'PAN_RATE_LIMIT_PER_API_KEY', 6_000),
+      perEndUser: readInteger(env, 'PAN_RATE_LIMIT_PER_END_USER', 600),
+      authFailuresPerIp: readInteger(env, 'PAN_RATE_LIMIT_AUTH_FAILURES', 100),
+    },
+    tenantPendingTriggerBytes: readInteger(env, 'PAN_TENANT_PENDING_TRIGGER_BYTES', 100 * MiB),
+    trustProxy: readTrustProxy(env.PAN_TRUST_PROXY),
     hsts: readHsts(env),
   };
+}
+
+function readEgressAllow(env: NodeJS.ProcessEnv): string[] {
+  const entries = (env.PAN_EGRESS_ALLOW ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  parseEgressAllow(entries); // throws, naming the variable, on an entry that is not valid
+  return entries;
 }
 
 /** `PAN_HSTS` is the header's value: `max-age=<seconds>`, optionally `; includeSubDomains` and `; preload`. */
@@ -108,6 +158,14 @@ function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return value;
+}
+
+/** `true`/`false`, or a comma-separated list of the proxies' addresses or CIDRs. */
+function readTrustProxy(raw: string | undefined): boolean | string[] {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value.toLowerCase() === 'false') return false;
+  if (value.toLowerCase() === 'true') return true;
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 function readBoolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {

@@ -41,7 +41,17 @@ export const ERRORS = {
     description: 'A credential header (Authorization, X-API-KEY) was sent more than once (header names it)',
   },
   REQUEST_MALFORMED: { code: 'PAN_ERR_REQUEST_MALFORMED', status: 400, description: 'The Content-Length does not match the body' },
-  REQUEST_MALFORMED_JSON: { code: 'PAN_ERR_REQUEST_MALFORMED_JSON', status: 400, description: 'A JSON body is empty or not valid JSON' },
+  REQUEST_MALFORMED_JSON: { code: 'PAN_ERR_REQUEST_MALFORMED_JSON', status: 400, description: 'A JSON body is empty, not valid JSON, or not valid UTF-8' },
+  REQUEST_JSON_TOO_DEEP: {
+    code: 'PAN_ERR_REQUEST_JSON_TOO_DEEP',
+    status: 400,
+    description: 'A body, query or token nests objects and arrays deeper than PAN_JSON_MAX_DEPTH (errors names the field)',
+  },
+  REQUEST_VALUE_INVALID: {
+    code: 'PAN_ERR_REQUEST_VALUE_INVALID',
+    status: 400,
+    description: 'A value cannot be stored as sent (out of range, malformed for its type, or a character the database refuses)',
+  },
   REQUEST_TOO_LARGE: { code: 'PAN_ERR_REQUEST_TOO_LARGE', status: 413, description: 'The body is larger than the configured body limit' },
   REQUEST_UNSUPPORTED_MEDIA_TYPE: {
     code: 'PAN_ERR_REQUEST_UNSUPPORTED_MEDIA_TYPE',
@@ -81,6 +91,11 @@ export const ERRORS = {
     code: 'PAN_ERR_AUTH_KEYS_UNAVAILABLE',
     status: 401,
     description: "The account's key set could not be fetched, or the token could not be verified for another reason",
+  },
+  RATE_LIMITED: {
+    code: 'PAN_ERR_RATE_LIMITED',
+    status: 429,
+    description: 'Too many requests (limit names the budget: per IP, webhook, API key, end user, or failed authentications); Retry-After says when to retry',
   },
   PERMISSION_DENIED: { code: 'PAN_ERR_PERMISSION_DENIED', status: 403, description: "The end user's token does not grant the permission this needs" },
 
@@ -160,6 +175,14 @@ export const ERRORS = {
     description: 'The provider could not be reached or has no authorization endpoint (502); on the sign-in redirect, the provider reported an error (400)',
   },
 
+  // Requests the server makes (notifications, OAuth, JWKS): the egress policy.
+  EGRESS_REFUSED: {
+    code: 'PAN_ERR_EGRESS_REFUSED',
+    status: 422,
+    description:
+      'A URL the server would call names localhost or an address that is not public (loopback, private, link-local, CGNAT...), or uses http, and PAN_EGRESS_ALLOW does not admit it (errors names the field)',
+  },
+
   // Notifications to the host.
   NOTIFICATIONS_URL_INVALID: { code: 'PAN_ERR_NOTIFICATIONS_URL_INVALID', status: 422, description: 'The notification URL is not an allowed URL' },
   NOTIFICATIONS_NOT_CONFIGURED: {
@@ -177,6 +200,11 @@ export const ERRORS = {
   },
   WEBHOOK_REPLAYED: { code: 'PAN_ERR_WEBHOOK_REPLAYED', status: 401, description: 'A signed webhook with this webhook-id was already received' },
   WEBHOOK_INVALID: { code: 'PAN_ERR_WEBHOOK_INVALID', status: 422, description: "A JSON webhook body does not match the release's webhook schema" },
+  TRIGGER_BACKLOG_FULL: {
+    code: 'PAN_ERR_TRIGGER_BACKLOG_FULL',
+    status: 429,
+    description: "The tenant's triggers waiting for a run already hold the most payload bytes allowed; nothing was stored",
+  },
   RUN_FAILED: { code: 'PAN_ERR_RUN_FAILED', status: 502, description: 'A synchronous call (pan-synchronous: true) ended with a failed run' },
   SYNC_TIMEOUT: {
     code: 'PAN_ERR_SYNC_TIMEOUT',

@@ -3,7 +3,7 @@ import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Connection } from '@pan/contract';
 import { readConfig } from '../../src/platform/config.ts';
-import { startTestStack, type TestStack } from '../support/index.ts';
+import { LOOPBACK_EGRESS_ALLOW, startTestStack, type TestStack } from '../support/index.ts';
 import { call, endUserToken, install, runNow, scriptIntegration } from '../modules/runs/run-support.ts';
 
 /**
@@ -35,7 +35,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
-  stack = await startTestStack({ clusterUrl: inject('pgClusterUrl'), seedCatalog: true, runEngine: true, config: { corsOrigins: ['https://app.example.com'] } });
+  stack = await startTestStack({ clusterUrl: inject('pgClusterUrl'), seedCatalog: true, runEngine: true, config: { corsOrigins: ['https://app.example.com'], egressAllow: LOOPBACK_EGRESS_ALLOW } });
   const defined = await stack.app.inject({
     method: 'PUT',
     url: '/v2/connectors/jwt-codes',

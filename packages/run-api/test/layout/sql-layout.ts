@@ -15,6 +15,7 @@ export const tableOwners: Record<string, string> = {
   tenants: 'tenants',
   triggers: 'triggers',
   webhook_receipts: 'triggers',
+  trigger_backlogs: 'triggers',
   runs: 'runs',
   run_log_lines: 'runs',
   connectors: 'connections',

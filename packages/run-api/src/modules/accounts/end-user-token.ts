@@ -1,6 +1,7 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import {
   createRemoteJWKSet,
+  customFetch,
   decodeJwt,
   decodeProtectedHeader,
   errors,
@@ -13,7 +14,9 @@ import {
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../../platform/db/pool.ts';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
+import type { EgressPolicy } from '../../platform/egress.ts';
 import { ERRORS, panError, PanError } from '../../platform/errors.ts';
+import { findHostileValue } from '../../platform/input-guards.ts';
 import { listAccountJwtKeys, readAccountByIssuer } from './store.ts';
 
 /** Who is calling, as the host's signed token says. Every end-user query is scoped by these. */
@@ -57,6 +60,8 @@ const ISSUER_CACHE_MAX_SIZE = 4 * 1024 * 1024;
 const ENTRY_SIZE = 1024;
 /** A known issuer's keys are reloaded after this, so key changes apply without a restart. */
 const ACCOUNT_CACHE_MS = 30_000;
+/** Deepest nesting of objects/arrays in a token's claims (`xti` holds tenant configs). */
+const MAX_CLAIM_DEPTH = 64;
 /** An unknown issuer is remembered this briefly: an account created just after a miss works soon. */
 const UNKNOWN_ISSUER_CACHE_MS = 2_000;
 
@@ -95,12 +100,15 @@ interface AccountKeys {
 export class EndUserTokenVerifier {
   readonly #db: Db;
   readonly #box: SecretBox;
+  readonly #egress: EgressPolicy;
   readonly #accounts: LRUCache<string, Promise<AccountKeys | null>>;
   readonly #unknownTtlMs: number;
 
-  constructor(db: Db, box: SecretBox, cache: IssuerCacheOptions = {}) {
+  /** `egress`: the JWKS URL is fetched through it. */
+  constructor(db: Db, box: SecretBox, egress: EgressPolicy, cache: IssuerCacheOptions = {}) {
     this.#db = db;
     this.#box = box;
+    this.#egress = egress;
     this.#unknownTtlMs = cache.unknownTtlMs ?? UNKNOWN_ISSUER_CACHE_MS;
     this.#accounts = new LRUCache({
       max: cache.max ?? ISSUER_CACHE_MAX,
@@ -137,6 +145,10 @@ export class EndUserTokenVerifier {
     }
     if (typeof unverified.iss !== 'string' || unverified.iss === '') {
       throw panError(ERRORS.AUTH_CLAIM_MISSING, 'The token has no "iss" claim');
+    }
+    // A claim the database cannot take (NUL, lone surrogate, absurd nesting) is refused before any query.
+    if (findHostileValue(unverified, MAX_CLAIM_DEPTH)) {
+      throw panError(ERRORS.AUTH_CLAIM_INVALID, 'A claim of the token holds a character that is not allowed, or nests too deeply');
     }
     const account = await this.#account(unverified.iss);
     if (!account) throw panError(ERRORS.AUTH_UNKNOWN_ISSUER, 'The token\'s issuer is not a known account');
@@ -215,7 +227,11 @@ export class EndUserTokenVerifier {
       hs256: row.jwt_hs256_secret ? createSecretKey(this.#box.open(row.jwt_hs256_secret)) : undefined,
       publicKeys,
       jwks: row.jwt_jwks_url
-        ? createRemoteJWKSet(new URL(row.jwt_jwks_url), { timeoutDuration: 5000, cooldownDuration: 30_000 })
+        ? createRemoteJWKSet(new URL(row.jwt_jwks_url), {
+            timeoutDuration: 5000,
+            cooldownDuration: 30_000,
+            [customFetch]: this.#egress.fetchFollowingNone,
+          })
         : undefined,
     };
   }

@@ -39,7 +39,7 @@ async function syncRoutes(app: TypedApp, options: IntakeRouteOptions): Promise<v
       source: 'api',
       mode,
       ...(body ? { payload: { body, headers: payloadHeaders(request.headers) } } : {}),
-    });
+    }, app.config.tenantPendingTriggerBytes);
     if (wantsSynchronous(request)) return answerWhenRunEnds(reply, triggerId);
     return reply.status(202).send({ trigger_id: triggerId });
   };
@@ -115,7 +115,7 @@ async function eventRoutes(app: TypedApp): Promise<void> {
     },
     async (request, reply) => {
       const { name, user, payload } = request.body;
-      const triggers = await fanOutEvent(app.db, request.hostAccount.accountId, { name, user, payload });
+      const triggers = await fanOutEvent(app.db, request.hostAccount.accountId, { name, user, payload }, app.config.tenantPendingTriggerBytes);
       return reply.status(202).send({
         triggers,
         count: triggers.length,

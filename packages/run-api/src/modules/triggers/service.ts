@@ -20,14 +20,27 @@ export interface TriggerRequest {
   payload?: { body: Buffer; headers: Record<string, string> };
 }
 
-/** Queues a trigger for a tenant of this scope; answers once it is committed. */
-export async function queueTrigger(db: Db, scope: Scope, tenantId: string, request: TriggerRequest): Promise<string> {
+/**
+ * Queues a trigger for a tenant of this scope; answers once it is committed. One with a payload is
+ * refused (429, nothing stored) when the tenant's pending payloads would go over `pendingCap` bytes.
+ */
+export async function queueTrigger(db: Db, scope: Scope, tenantId: string, request: TriggerRequest, pendingCap = 0): Promise<string> {
   const tenant = await findTenantInScope(db, scope, tenantId);
   if (!tenant || tenant.archived) throw notFound('Tenant');
   if (tenant.paused) throw panError(ERRORS.TENANT_PAUSED, 'This integration is paused: resume it to run it');
-  const id = await insertTrigger(db, { accountId: tenant.account_id, tenantId, ...request }, { notify: false });
+  const id = await insertTrigger(db, { accountId: tenant.account_id, tenantId, ...request }, { notify: false, pendingCap });
+  if (!id) throw backlogFull(pendingCap);
   wakeWorkers(db);
   return id;
+}
+
+/** The answer when a tenant's waiting triggers hold too many payload bytes: retry once its runs have taken them. */
+export function backlogFull(pendingCap: number) {
+  return panError(
+    ERRORS.TRIGGER_BACKLOG_FULL,
+    `This integration's triggers waiting for a run already hold up to ${pendingCap} bytes of payloads: retry once its runs catch up`,
+    { pending_bytes_cap: pendingCap },
+  );
 }
 
 /** Headers never stored with a payload: credentials, and hop-by-hop ones. */
@@ -61,7 +74,8 @@ export const NOT_JSON: unique symbol = Symbol('not JSON');
 /**
  * Stores a webhook for the tenant of `token` and returns its trigger id. The common case (an
  * active, unsigned tenant whose release checks no bodies) is one statement; otherwise the slow
- * path says why it is refused, or checks the signature and the schema first.
+ * path says why it is refused, or checks the signature and the schema first. Either way a tenant
+ * whose pending payloads would go over `pendingCap` bytes gets a 429 and nothing is stored.
  */
 export async function acceptWebhook(
   db: Db,
@@ -70,18 +84,29 @@ export async function acceptWebhook(
   body: Buffer,
   headers: Record<string, string>,
   parsed: unknown,
+  pendingCap = 0,
 ): Promise<string> {
-  const triggerId = (await insertWebhookTriggerIfOpen(db, token, body, headers)) ?? (await slowPath(db, box, token, body, headers, parsed));
+  const triggerId =
+    (await insertWebhookTriggerIfOpen(db, token, body, headers, pendingCap)) ?? (await slowPath(db, box, token, body, headers, parsed, pendingCap));
   wakeWorkers(db);
   return triggerId;
 }
 
 /**
- * Why the one-statement insert did not happen: no such tenant (404), paused (409), a tenant whose
+ * Why the one-statement insert did not happen: no such tenant (404), paused (409), a full backlog
+ * or none counted yet (`insertTrigger` refuses or counts it), a tenant whose
  * webhooks must be signed (the signature is checked and the webhook-id recorded, with the trigger,
  * in one transaction), or a release that checks JSON bodies against its `webhook.schema` (422).
  */
-async function slowPath(db: Db, box: SecretBox, token: string, body: Buffer, headers: Record<string, string>, parsed: unknown): Promise<string> {
+async function slowPath(
+  db: Db,
+  box: SecretBox,
+  token: string,
+  body: Buffer,
+  headers: Record<string, string>,
+  parsed: unknown,
+  pendingCap: number,
+): Promise<string> {
   const tenant = await readWebhookTenant(db, token);
   if (!tenant) throw notFound('Webhook');
   if (tenant.paused) throw panError(ERRORS.TENANT_PAUSED, 'This integration is paused; the webhook was not accepted');
@@ -95,7 +120,9 @@ async function slowPath(db: Db, box: SecretBox, token: string, body: Buffer, hea
   if (!tenant.webhook_secret_sealed) {
     checkBody();
     // Signatures were turned off in between: take it as unsigned.
-    return insertTrigger(db, { accountId: tenant.account_id, tenantId: tenant.id, source: 'webhook', mode: 'webhook', payload: { body, headers } }, { notify: false });
+    const id = await insertTrigger(db, { accountId: tenant.account_id, tenantId: tenant.id, source: 'webhook', mode: 'webhook', payload: { body, headers } }, { notify: false, pendingCap });
+    if (!id) throw backlogFull(pendingCap);
+    return id;
   }
   const secret = box.open(tenant.webhook_secret_sealed).toString('utf8');
   try {
@@ -108,7 +135,10 @@ async function slowPath(db: Db, box: SecretBox, token: string, body: Buffer, hea
   const webhookId = headers['webhook-id']!;
   return withTransaction(db, async (client) => {
     if (!(await recordWebhookReceipt(client, tenant.id, webhookId))) throw panError(ERRORS.WEBHOOK_REPLAYED, `Webhook ${webhookId} was already received`);
-    return insertTrigger(client, { accountId: tenant.account_id, tenantId: tenant.id, source: 'webhook', mode: 'webhook', payload: { body, headers } }, { notify: false });
+    const id = await insertTrigger(client, { accountId: tenant.account_id, tenantId: tenant.id, source: 'webhook', mode: 'webhook', payload: { body, headers } }, { notify: false, pendingCap });
+    // Refused: the receipt goes with the rollback, so the sender may send this webhook-id again.
+    if (!id) throw backlogFull(pendingCap);
+    return id;
   });
 }
 

@@ -20,30 +20,65 @@ export interface NewTrigger {
   payload?: { body: Buffer; headers: Record<string, string> };
 }
 
+/** What a trigger row holds in payload bytes (body and headers): what the pending-bytes cap counts. */
+const payloadBytesSql = (row: string) => `coalesce(octet_length(${row}.payload), 0) + coalesce(octet_length(${row}.payload_headers::text), 0)`;
+
+/** A cap of 0 (none) as the statements take it: a bound never reached. */
+const capValue = (cap: number) => (cap > 0 ? cap : Number.MAX_SAFE_INTEGER);
+
 /**
- * Every trigger row is written by this one statement: `rows` is a SELECT (or VALUES) that yields
+ * Every trigger row is written by this one statement (and the webhook fast path's leaner form of it,
+ * `insertWebhookTriggerIfOpen`): `rows` is a SELECT (or VALUES) that yields
  * account_id, tenant_id, source, mode, event, payload and payload_headers, in that order (`created_at` is the
  * default, `clock_timestamp()`). Intake paths differ only in where the rows come
  * from (a single trigger, the open tenant of a webhook token, an event's listeners, a due schedule).
  * With `notify`, the workers' NOTIFY goes out with the commit.
+ *
+ * Rows with a payload also add their bytes to their tenant's `trigger_backlogs` row, only while
+ * that stays within the cap `capParam` (a bigint parameter): the upsert locks the tenant's row, so
+ * concurrent intakes for one tenant check and add one after the other and the cap holds exactly.
+ * A tenant over the cap gets no trigger and one answer row with a NULL id.
+ *
+ * Lock order: the tenant's row first (FOR KEY SHARE, which the triggers' foreign key takes anyway),
+ * then its backlog row, tenants in id order; a claim locks the tenant FOR UPDATE before it takes
+ * the backlog row, so the two wait for each other in one order and never deadlock.
  */
-function insertTriggersSql(rows: string, { notify }: { notify: boolean }): string {
-  return `WITH t AS (
+function insertTriggersSql(rows: string, { notify, capParam }: { notify: boolean; capParam: string }): string {
+  return `WITH r (account_id, tenant_id, source, mode, event, payload, payload_headers) AS (${rows}),
+     sized AS (SELECT r.*, ${payloadBytesSql('r')} AS bytes FROM r JOIN tenants k ON k.id = r.tenant_id FOR KEY SHARE OF k),
+     counted AS (
+       INSERT INTO trigger_backlogs AS b (tenant_id, pending_bytes)
+       SELECT tenant_id, sum(bytes) FROM sized WHERE bytes > 0 GROUP BY tenant_id HAVING sum(bytes) <= ${capParam} ORDER BY tenant_id
+       ON CONFLICT (tenant_id) DO UPDATE SET pending_bytes = b.pending_bytes + excluded.pending_bytes
+        WHERE b.pending_bytes + excluded.pending_bytes <= ${capParam}
+       RETURNING tenant_id
+     ),
+     t AS (
        INSERT INTO triggers (account_id, tenant_id, source, mode, event, payload, payload_headers)
-       ${rows}
+       SELECT account_id, tenant_id, source, mode, event, payload, payload_headers FROM sized
+        WHERE bytes = 0 OR tenant_id IN (SELECT tenant_id FROM counted)
        RETURNING id, tenant_id
      )
-     SELECT id, tenant_id${notify ? `, pg_notify('${TRIGGERS_CHANNEL}', '')` : ''} FROM t`;
+     SELECT id, tenant_id FROM t${notify ? `, LATERAL (SELECT pg_notify('${TRIGGERS_CHANNEL}', '')) n` : ''}
+     UNION ALL
+     SELECT DISTINCT NULL::uuid, tenant_id FROM sized WHERE bytes > 0 AND tenant_id NOT IN (SELECT tenant_id FROM counted)`;
 }
 
 /**
- * Stores a trigger. When this resolves outside a transaction, the row (and its payload) is
+ * Stores a trigger; null when it carries a payload and its tenant's pending payload bytes would go
+ * over `pendingCap` (0: no cap). When this resolves outside a transaction, the row (and its payload) is
  * committed: only then may the caller answer 202. With `notify` (the default) the workers' NOTIFY
  * goes with the commit; busy intake paths pass `notify: false` and call `wakeWorkers` instead.
  */
-export async function insertTrigger(q: Queryable, trigger: NewTrigger, { notify = true }: { notify?: boolean } = {}): Promise<string> {
-  const { rows } = await q.query<{ id: string }>(
-    insertTriggersSql(`VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::bytea, $7::jsonb)`, { notify }),
+export async function insertTrigger(q: Queryable, trigger: NewTrigger, options?: { notify?: boolean }): Promise<string>;
+export async function insertTrigger(q: Queryable, trigger: NewTrigger, options: { notify?: boolean; pendingCap: number }): Promise<string | null>;
+export async function insertTrigger(
+  q: Queryable,
+  trigger: NewTrigger,
+  { notify = true, pendingCap = 0 }: { notify?: boolean; pendingCap?: number } = {},
+): Promise<string | null> {
+  const { rows } = await q.query<{ id: string | null }>(
+    insertTriggersSql(`VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::bytea, $7::jsonb)`, { notify, capParam: '$8::bigint' }),
     [
       trigger.accountId,
       trigger.tenantId,
@@ -52,6 +87,7 @@ export async function insertTrigger(q: Queryable, trigger: NewTrigger, { notify 
       trigger.event ?? null,
       trigger.payload?.body ?? null,
       trigger.payload ? JSON.stringify(trigger.payload.headers) : null,
+      capValue(pendingCap),
     ],
   );
   return rows[0]!.id;
@@ -64,20 +100,38 @@ export async function queueInitRun(q: Queryable, tenant: { accountId: string; te
 
 /**
  * The common webhook case in one statement: a trigger for the active, unpaused, unsigned tenant
- * of `token` whose release checks no bodies. Null when that tenant does not exist (then the
- * caller finds out why, on the slow path).
+ * of `token` whose release checks no bodies, counted into its backlog row if that exists and stays
+ * within `pendingCap`. Null otherwise: no such tenant, no backlog row yet, or a full backlog (then
+ * the caller finds out which, on the slow path, whose `insertTrigger` creates the row or refuses).
+ * Leaner than `insertTriggersSql` (a plain UPDATE of the backlog, one row, no grouping): it is the
+ * statement a webhook flood runs. Same lock order: the tenant's row, then its backlog row.
  */
-export async function insertWebhookTriggerIfOpen(q: Queryable, token: string, body: Buffer, headers: Record<string, string>): Promise<string | null> {
+export async function insertWebhookTriggerIfOpen(
+  q: Queryable,
+  token: string,
+  body: Buffer,
+  headers: Record<string, string>,
+  pendingCap: number,
+): Promise<string | null> {
   const { rows } = await q.query<{ id: string }>({
     // Named: prepared once per connection, so the busiest statement is not planned per request.
     name: 'pan-webhook-intake',
-    text: insertTriggersSql(
-      `SELECT t.account_id, t.id, 'webhook', 'webhook', NULL, $2::bytea, $3::jsonb FROM tenants t
-        WHERE t.webhook_token = $1 AND t.archived_at IS NULL AND NOT t.paused AND t.webhook_secret_sealed IS NULL
-          AND NOT EXISTS (SELECT 1 FROM releases r WHERE r.id = ${tenantReleaseIdSql('t')} AND r.has_webhook_schema)`,
-      { notify: false },
-    ),
-    values: [token, body, JSON.stringify(headers)],
+    text: `WITH r AS (
+         SELECT t.account_id, t.id AS tenant_id, p.payload, p.payload_headers, ${payloadBytesSql('p')} AS bytes
+           FROM tenants t, (SELECT $2::bytea AS payload, $3::jsonb AS payload_headers) p
+          WHERE t.webhook_token = $1 AND t.archived_at IS NULL AND NOT t.paused AND t.webhook_secret_sealed IS NULL
+            AND NOT EXISTS (SELECT 1 FROM releases r WHERE r.id = ${tenantReleaseIdSql('t')} AND r.has_webhook_schema)
+            FOR KEY SHARE OF t
+       ),
+       counted AS (
+         UPDATE trigger_backlogs b SET pending_bytes = b.pending_bytes + r.bytes
+           FROM r WHERE b.tenant_id = r.tenant_id AND b.pending_bytes + r.bytes <= $4::bigint
+         RETURNING b.tenant_id
+       )
+       INSERT INTO triggers (account_id, tenant_id, source, mode, payload, payload_headers)
+       SELECT account_id, tenant_id, 'webhook', 'webhook', payload, payload_headers FROM r WHERE tenant_id IN (SELECT tenant_id FROM counted)
+       RETURNING id`,
+    values: [token, body, JSON.stringify(headers), capValue(pendingCap)],
   });
   return rows[0]?.id ?? null;
 }
@@ -109,7 +163,8 @@ export async function recordWebhookReceipt(q: Queryable, tenantId: string, webho
 
 /**
  * One `api` trigger (mode normal) carrying `event` and `body` for every active, unpaused tenant of
- * this user whose release lists the event under `events:`. One statement: all or none.
+ * this user whose release lists the event under `events:`. One statement: all or none, except that
+ * a tenant whose backlog is full gets no trigger (its `trigger_id` is null: the caller decides).
  */
 export async function insertEventTriggers(
   q: Queryable,
@@ -118,16 +173,17 @@ export async function insertEventTriggers(
   event: string,
   body: Buffer,
   headers: Record<string, string>,
-): Promise<{ tenant_id: string; trigger_id: string }[]> {
-  const { rows } = await q.query<{ tenant_id: string; id: string }>(
+  pendingCap: number,
+): Promise<{ tenant_id: string; trigger_id: string | null }[]> {
+  const { rows } = await q.query<{ tenant_id: string; id: string | null }>(
     insertTriggersSql(
       `SELECT t.account_id, t.id, 'api', 'normal', $3, $4::bytea, $5::jsonb
          FROM tenants t JOIN releases r ON r.id = ${tenantReleaseIdSql('t')}
         WHERE t.account_id = $1 AND t.user_sub = $2 AND t.archived_at IS NULL AND NOT t.paused
           AND jsonb_typeof(r.spec->'events') = 'array' AND r.spec->'events' ? $3`,
-      { notify: false },
+      { notify: false, capParam: '$6::bigint' },
     ),
-    [accountId, user, event, body, JSON.stringify(headers)],
+    [accountId, user, event, body, JSON.stringify(headers), capValue(pendingCap)],
   );
   return rows.map((r) => ({ tenant_id: r.tenant_id, trigger_id: r.id }));
 }
@@ -217,11 +273,31 @@ export async function lockWaitingTriggers(client: pg.PoolClient, tenantId: strin
   return rows;
 }
 
+/** Puts waiting triggers into a run; their payload bytes leave their tenant's backlog. */
 export async function attachTriggersToRun(client: pg.PoolClient, runId: string, triggerIds: readonly string[]): Promise<void> {
-  await client.query('UPDATE triggers SET run_id = $1 WHERE id = ANY($2::uuid[])', [runId, triggerIds]);
+  await client.query(
+    `WITH a AS (
+       UPDATE triggers SET run_id = $1 WHERE id = ANY($2::uuid[]) AND run_id IS NULL
+       RETURNING tenant_id, ${payloadBytesSql('triggers')} AS bytes
+     )
+     UPDATE trigger_backlogs b SET pending_bytes = greatest(0, b.pending_bytes - s.bytes)
+       FROM (SELECT tenant_id, sum(bytes) AS bytes FROM a GROUP BY tenant_id) s
+      WHERE b.tenant_id = s.tenant_id AND s.bytes > 0`,
+    [runId, triggerIds],
+  );
 }
 
-/** Gives the triggers of lost runs back to the queue: they run again. */
+/** Gives the triggers of lost runs back to the queue: they run again, and count in the backlog again (over the cap or not). */
 export async function returnTriggersOfRuns(client: pg.PoolClient, runIds: readonly string[]): Promise<void> {
-  await client.query('UPDATE triggers SET run_id = NULL WHERE run_id = ANY($1::uuid[])', [runIds]);
+  await client.query(
+    `WITH a AS (
+       UPDATE triggers SET run_id = NULL WHERE run_id = ANY($1::uuid[])
+       RETURNING tenant_id, ${payloadBytesSql('triggers')} AS bytes
+     )
+     INSERT INTO trigger_backlogs AS b (tenant_id, pending_bytes)
+     SELECT tenant_id, sum(bytes) FROM a GROUP BY tenant_id HAVING sum(bytes) > 0 ORDER BY tenant_id
+     ON CONFLICT (tenant_id) DO UPDATE SET pending_bytes = b.pending_bytes + excluded.pending_bytes`,
+    [runIds],
+  );
 }
+

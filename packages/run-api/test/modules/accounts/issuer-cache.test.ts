@@ -27,7 +27,7 @@ const codeOf = (promise: Promise<unknown>) =>
 
 describe('the issuer cache', () => {
   it('stays at its bound however many distinct unknown issuers call', async () => {
-    const verifier = new EndUserTokenVerifier(stack.db, stack.box, { max: 50, unknownTtlMs: 60_000 });
+    const verifier = new EndUserTokenVerifier(stack.db, stack.box, stack.app.egress, { max: 50, unknownTtlMs: 60_000 });
     const secret = randomBytes(32);
     let largest = 0;
     for (let i = 0; i < 400; i += 1) {
@@ -40,7 +40,7 @@ describe('the issuer cache', () => {
   });
 
   it('weighs issuers by their length, so long ones are bounded in bytes too', async () => {
-    const verifier = new EndUserTokenVerifier(stack.db, stack.box, { maxSize: 64 * 1024, unknownTtlMs: 60_000 });
+    const verifier = new EndUserTokenVerifier(stack.db, stack.box, stack.app.egress, { maxSize: 64 * 1024, unknownTtlMs: 60_000 });
     const secret = randomBytes(32);
     for (let i = 0; i < 100; i += 1) {
       const token = await signEndUserToken({ issuer: `long-${i}-${'x'.repeat(3000)}`, audience: AUDIENCE, secret }, 'u');
@@ -53,7 +53,7 @@ describe('the issuer cache', () => {
 
   it('accepts an issuer created after a miss once the short negative TTL passed', async () => {
     const clock = manualClock();
-    const verifier = new EndUserTokenVerifier(stack.db, stack.box, { unknownTtlMs: 2_000, ttlMs: 30_000, clock });
+    const verifier = new EndUserTokenVerifier(stack.db, stack.box, stack.app.egress, { unknownTtlMs: 2_000, ttlMs: 30_000, clock });
     const signer = { issuer: `late-${randomBytes(4).toString('hex')}`, audience: AUDIENCE, secret: randomBytes(32) };
     const token = await signEndUserToken(signer, 'late-user');
     expect(await codeOf(verifier.verify(token))).toBe('PAN_ERR_AUTH_UNKNOWN_ISSUER');
@@ -70,7 +70,7 @@ describe('the issuer cache', () => {
   });
 
   it('with a negative TTL of 0 a miss is not cached at all', async () => {
-    const verifier = new EndUserTokenVerifier(stack.db, stack.box, { unknownTtlMs: 0 });
+    const verifier = new EndUserTokenVerifier(stack.db, stack.box, stack.app.egress, { unknownTtlMs: 0 });
     const token = await signEndUserToken({ issuer: 'never-cached', audience: AUDIENCE, secret: randomBytes(32) }, 'u');
     expect(await codeOf(verifier.verify(token))).toBe('PAN_ERR_AUTH_UNKNOWN_ISSUER');
     await expect.poll(() => verifier.cachedIssuers).toBe(0);
@@ -78,7 +78,7 @@ describe('the issuer cache', () => {
 
   it('reloads a known issuer\'s keys after its TTL, so a rotated secret applies', async () => {
     const clock = manualClock();
-    const verifier = new EndUserTokenVerifier(stack.db, stack.box, { ttlMs: 30_000, clock });
+    const verifier = new EndUserTokenVerifier(stack.db, stack.box, stack.app.egress, { ttlMs: 30_000, clock });
     const issuer = `rotating-${randomBytes(4).toString('hex')}`;
     const oldSecret = randomBytes(32);
     const newSecret = randomBytes(32);
