@@ -197,6 +197,7 @@ export async function ensureDatabase(clusterUrl: string, name: string, owner: Da
   await client.connect();
   const role = client.escapeIdentifier(owner.user);
   const database = client.escapeIdentifier(name);
+  let existed: boolean;
   try {
     const attributes = `LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${client.escapeLiteral(owner.password)}`;
     const { rowCount: roleExists } = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [owner.user]);
@@ -204,7 +205,8 @@ export async function ensureDatabase(clusterUrl: string, name: string, owner: Da
     // Every start: the auth file is the truth, and the role stays unprivileged.
     await client.query(`ALTER ROLE ${role} ${attributes}`);
     const { rows } = await client.query<{ owner: string }>('SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1', [name]);
-    if (!rows[0]) await ignoreIfExists(client.query(`CREATE DATABASE ${database} OWNER ${role}`));
+    existed = rows.length > 0;
+    if (!existed) await ignoreIfExists(client.query(`CREATE DATABASE ${database} OWNER ${role}`));
     if (rows[0] && rows[0].owner !== owner.user) await client.query(`ALTER DATABASE ${database} OWNER TO ${role}`);
     await client.query(`REVOKE ALL ON DATABASE ${database} FROM PUBLIC`);
   } finally {
@@ -213,7 +215,8 @@ export async function ensureDatabase(clusterUrl: string, name: string, owner: Da
   const cluster = parse(clusterUrl);
   if (!cluster.host) throw new Error('ensureDatabase needs a cluster URL that names its host or socket directory');
   const target = { host: cluster.host, port: cluster.port || SOCKET_PORT, database: name };
-  await handOverObjects(connectionUrl(target, { user: cluster.user ?? SUPERUSER, password: cluster.password ?? '' }), owner.user);
+  // A database made just now holds nothing of anyone else's.
+  if (existed) await handOverObjects(connectionUrl(target, { user: cluster.user ?? SUPERUSER, password: cluster.password ?? '' }), owner.user);
   return connectionUrl(target, owner);
 }
 
