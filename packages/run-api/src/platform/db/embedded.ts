@@ -125,7 +125,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   };
   const target = { host: databaseDir, port: SOCKET_PORT, database: 'postgres' };
   try {
-    const replaced = await replaceBootstrapPassword(target, auth.superuser);
+    const replaced = await secureCluster(target, auth.superuser);
     if (replaced && !fresh) {
       options.notice?.(`Replaced the fixed superuser password of the PostgreSQL in ${databaseDir} by the random one of ${POSTGRES_AUTH_FILE_NAME}`);
     }
@@ -161,31 +161,35 @@ function checkSocketPath(dir: string, socketDir: string): void {
 
 /**
  * Checks the superuser's password from the auth file; a cluster that still has the bootstrap
- * password (made by an older version, or a first start stopped before this) gets the new one.
+ * password (made by an older version, or a first start stopped before this) gets the new one
+ * (returns true then). Closes the cluster's own databases to every other role.
  */
-async function replaceBootstrapPassword(target: { host: string; port: number; database: string }, superuser: DatabaseRole): Promise<boolean> {
-  const client = new pg.Client({ connectionString: connectionUrl(target, superuser) });
+async function secureCluster(target: { host: string; port: number; database: string }, superuser: DatabaseRole): Promise<boolean> {
+  let client = new pg.Client({ connectionString: connectionUrl(target, superuser) });
+  let replaced = false;
   try {
     await client.connect();
-    return false;
   } catch (error) {
-    if ((error as { code?: string }).code !== '28P01') throw error;
-  } finally {
     await client.end().catch(() => {});
-  }
-  const bootstrap = new pg.Client({ connectionString: connectionUrl(target, { user: superuser.user, password: BOOTSTRAP_PASSWORD }) });
-  try {
-    await bootstrap.connect();
-  } catch (error) {
     if ((error as { code?: string }).code !== '28P01') throw error;
-    throw new Error(`The superuser password in the data directory's ${POSTGRES_AUTH_FILE_NAME} does not open the cluster in ${target.host}`);
+    client = new pg.Client({ connectionString: connectionUrl(target, { user: superuser.user, password: BOOTSTRAP_PASSWORD }) });
+    try {
+      await client.connect();
+    } catch (bootstrapError) {
+      await client.end().catch(() => {});
+      if ((bootstrapError as { code?: string }).code !== '28P01') throw bootstrapError;
+      throw new Error(`The superuser password in the data directory's ${POSTGRES_AUTH_FILE_NAME} does not open the cluster in ${target.host}`);
+    }
+    replaced = true;
   }
   try {
-    await bootstrap.query(`ALTER ROLE ${bootstrap.escapeIdentifier(superuser.user)} PASSWORD ${bootstrap.escapeLiteral(superuser.password)}`);
+    if (replaced) await client.query(`ALTER ROLE ${client.escapeIdentifier(superuser.user)} PASSWORD ${client.escapeLiteral(superuser.password)}`);
+    // The application role connects to its own database only (ensureDatabase closes each it makes).
+    await client.query('REVOKE CONNECT, TEMPORARY ON DATABASE postgres, template1 FROM PUBLIC');
   } finally {
-    await bootstrap.end();
+    await client.end();
   }
-  return true;
+  return replaced;
 }
 
 export function freePort(): Promise<number> {

@@ -130,6 +130,9 @@ describe('the embedded PostgreSQL of a data directory', () => {
     expect(await sqlError(first.app.db, "SELECT pg_read_file('postgresql.conf')")).toBe('42501');
     expect(await sqlError(first.app.db, "COPY (SELECT 1) TO '/tmp/pan-pg-sec-copy'")).toBe('42501');
     expect(await sqlError(first.app.db, 'CREATE ROLE intruder SUPERUSER')).toBe('42501');
+    // Nor open another database of the cluster.
+    expect(await connects(connectionUrl({ ...target, database: 'postgres' }, auth.app))).toBe('42501');
+    expect(await connects(connectionUrl({ ...target, database: 'template1' }, auth.app))).toBe('42501');
     const { rows: foreign } = await first.app.db.query("SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relowner <> 'pan_app'::regrole");
     expect(foreign).toEqual([]);
 
