@@ -26,7 +26,7 @@
 import { Webhook } from 'standardwebhooks';
 import { NotificationDeliverer } from '../packages/run-api/src/modules/notifications/deliverer.ts';
 import { startReceiver, type Received, type Receiver } from '../packages/run-api/test/modules/notifications/receiver.ts';
-import { startTestStack } from '../packages/run-api/test/support/index.ts';
+import { LOOPBACK_EGRESS_ALLOW, startTestStack } from '../packages/run-api/test/support/index.ts';
 import { RunEndObserver } from './support/run-ends.ts';
 import {
   hostCall,
@@ -58,7 +58,7 @@ const ours = (r: Received) => r.headers[BASELINE_HEADER] === undefined;
 
 const stack = await startTestStack({
   seedReleases: true,
-  config: { logLevel: 'info' },
+  config: { logLevel: 'info', egressAllow: LOOPBACK_EGRESS_ALLOW },
   runEngine: { executor: noopExecutor, scheduler: false },
 });
 let receiver: Receiver | undefined;
@@ -153,6 +153,7 @@ try {
     db: stack.db,
     databaseUrl: stack.databaseUrl,
     box: stack.box,
+    egress: stack.app.egress,
     concurrency: config.notifyConcurrency,
     retryBaseMs: config.notifyRetryBaseMs,
     retryMaxMs: config.notifyRetryMaxMs,

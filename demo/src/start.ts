@@ -20,7 +20,13 @@ const acmeApiPort = Number(process.env.PAN_DEMO_ACME_API_PORT ?? 3201);
 /** The Acme API address the demo integrations' PANDIUM.yaml defaults name (rewritten when it differs). */
 const ACME_API_DEFAULT_URL = 'http://127.0.0.1:3201';
 const hostOrigins = [`http://localhost:${demoPort}`, `http://127.0.0.1:${demoPort}`];
-const env = { ...process.env, PAN_CORS_ORIGINS: [process.env.PAN_CORS_ORIGINS, ...hostOrigins].filter(Boolean).join(',') };
+const env = {
+  ...process.env,
+  PAN_CORS_ORIGINS: [process.env.PAN_CORS_ORIGINS, ...hostOrigins].filter(Boolean).join(','),
+  // The run API refuses loopback destinations unless allow-listed: the pretend Acme CRM (OAuth
+  // provider) and the host app's notification receiver listen on this machine.
+  PAN_EGRESS_ALLOW: [process.env.PAN_EGRESS_ALLOW, '127.0.0.1/32', '::1/128', 'localhost'].filter(Boolean).join(','),
+};
 const config = readConfig(env);
 const log = (line: string) => console.log(line);
 

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { seedFixtureConnectors, seedNeedsReconnect, startTestStack } from '@pan/run-api/testing';
+import { LOOPBACK_EGRESS_ALLOW, seedFixtureConnectors, seedNeedsReconnect, startTestStack } from '@pan/run-api/testing';
 import { startFakeOAuthProvider } from './oauth-provider.ts';
 
 /** What the browser tests need to reach the real run API and sign tokens for it. */
@@ -33,7 +33,7 @@ const RECONNECT_USERS = ['user-reconnect-1', 'user-reconnect-2', 'user-reconnect
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const provider = await startFakeOAuthProvider();
-  const stack = await startTestStack({ seedReleases: true, runEngine: true });
+  const stack = await startTestStack({ seedReleases: true, runEngine: true, config: { egressAllow: LOOPBACK_EGRESS_ALLOW } });
   await seedFixtureConnectors(stack, provider.url);
   for (const sub of RECONNECT_USERS) await seedNeedsReconnect(stack, sub, 'hubspot');
   const { apiBase, issuer, audience, hs256Secret } = stack;

@@ -38,7 +38,8 @@ export async function startServer(config: RunApiConfig = readConfig(), log = (li
     const url = await app.listen({ host: config.host, port: config.port });
     let engine: RunEngine | undefined;
     if (config.workerConcurrency > 0) {
-      engine = await startRunEngine({ db, box, databaseUrl, config, log: (message, fields) => app.log.warn(fields ?? {}, message) });
+      // One egress policy (one dispatcher) for the process; the app closes it after the engine stops.
+      engine = await startRunEngine({ db, box, databaseUrl, config, egress: app.egress, log: (message, fields) => app.log.warn(fields ?? {}, message) });
     }
     return {
       url,

@@ -87,7 +87,7 @@ export const notificationSettingsBodySchema = {
   required: ['url'],
   additionalProperties: false,
   properties: {
-    url: { type: 'string', minLength: 1, maxLength: 2000, description: 'https://, or http:// to a loopback host' },
+    url: { type: 'string', minLength: 1, maxLength: 2000, description: 'https:// to a public host, or http:// to a host the server admits (PAN_EGRESS_ALLOW)' },
     events: {
       type: 'array',
       minItems: 1,

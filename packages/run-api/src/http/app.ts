@@ -5,7 +5,9 @@ import { EndUserTokenVerifier } from '../modules/accounts/end-user-token.ts';
 import type { RunApiConfig } from '../platform/config.ts';
 import type { SecretBox } from '../platform/crypto/secret-box.ts';
 import type { Db } from '../platform/db/pool.ts';
-import { installErrorHandler } from '../platform/error-handler.ts';
+import { EgressPolicy } from '../platform/egress.ts';
+import { answerFrameworkError, installErrorHandler } from '../platform/error-handler.ts';
+import { installInputGuards } from '../platform/input-guards.ts';
 import { registerOpenApi } from './openapi/index.ts';
 import { marketplaceRoutes } from './marketplace.ts';
 import { hostRoutes } from './host.ts';
@@ -18,6 +20,8 @@ declare module 'fastify' {
     box: SecretBox;
     tokens: EndUserTokenVerifier;
     config: RunApiConfig;
+    /** Every request the server makes goes through it (PAN_EGRESS_ALLOW). */
+    egress: EgressPolicy;
     /** Live run logs (one LISTEN connection, fanned out to SSE viewers). */
     logHub: RunLogHub;
   }
@@ -29,6 +33,8 @@ export interface AppOptions {
   config: RunApiConfig;
   /** Where JSON log lines go (stdout when unset); tests pass a stream to read them back. */
   logStream?: NodeJS.WritableStream;
+  /** The egress policy (default: one from `config.egressAllow`); tests pass one with their own resolver. */
+  egress?: EgressPolicy;
 }
 
 /** Builds the run API. `server.ts` listens; tests use `inject` or listen on port 0. */
@@ -45,11 +51,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requestIdHeader: false,
     // Fastify strips unknown properties by default; with `additionalProperties: false` they must be refused.
     ajv: { customOptions: { removeAdditional: false } },
+    frameworkErrors: answerFrameworkError,
   });
   app.decorate('db', db);
   app.decorate('box', box);
   app.decorate('config', config);
-  app.decorate('tokens', new EndUserTokenVerifier(db, box));
+  const egress = options.egress ?? new EgressPolicy({ allow: config.egressAllow });
+  app.decorate('egress', egress);
+  if (!options.egress) app.addHook('onClose', async () => egress.close());
+  app.decorate('tokens', new EndUserTokenVerifier(db, box, egress));
   const logHub = new RunLogHub(db);
   app.decorate('logHub', logHub);
   app.addHook('preClose', async () => logHub.endStreams());
@@ -58,6 +68,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('hostAccount', null as never);
 
   installErrorHandler(app);
+  installInputGuards(app, { maxDepth: config.jsonMaxDepth });
   await app.register(cors, {
     origin: config.corsOrigins.length === 0 ? false : config.corsOrigins.includes('*') ? true : config.corsOrigins,
     allowedHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseEgressAllow } from './egress.ts';
 
 /** Everything the run API reads from its environment, read once at start. */
 export interface RunApiConfig {
@@ -16,6 +17,8 @@ export interface RunApiConfig {
   bodyLimit: number;
   /** Largest release archive, in bytes. */
   releaseBodyLimit: number;
+  /** Deepest nesting of objects/arrays accepted in a body, query or token (400 deeper). */
+  jsonMaxDepth: number;
   logLevel: string;
   /** The address end users' systems reach this API at (webhook URLs are built from it). */
   publicUrl: string;
@@ -48,6 +51,11 @@ export interface RunApiConfig {
   notifyConcurrency: number;
   /** Allow plain http:// notification URLs to any host (default false: https, or http only to loopback). */
   notifyAllowHttp: boolean;
+  /**
+   * What the egress policy admits besides public addresses (PAN_EGRESS_ALLOW, comma-separated CIDRs,
+   * addresses or host names; default none): e.g. a loopback OAuth provider or notification receiver.
+   */
+  egressAllow: string[];
 }
 
 const MiB = 1024 * 1024;
@@ -62,6 +70,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
     secretKey: env.PAN_SECRET_KEY || undefined,
     bodyLimit: readInteger(env, 'PAN_BODY_LIMIT', 1 * MiB),
     releaseBodyLimit: readInteger(env, 'PAN_RELEASE_BODY_LIMIT', 50 * MiB),
+    jsonMaxDepth: Math.max(1, readInteger(env, 'PAN_JSON_MAX_DEPTH', 64)),
     logLevel: env.PAN_LOG_LEVEL ?? 'info',
     publicUrl: (env.PAN_PUBLIC_URL ?? `http://${env.PAN_HOST ?? '127.0.0.1'}:${readInteger(env, 'PAN_PORT', 3100)}`).replace(/\/+$/, ''),
     webhookBodyLimit: readInteger(env, 'PAN_WEBHOOK_BODY_LIMIT', 10 * MiB),
@@ -79,7 +88,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
     notifyPollMs: Math.max(10, readInteger(env, 'PAN_NOTIFY_POLL_MS', 2_000)),
     notifyConcurrency: readInteger(env, 'PAN_NOTIFY_CONCURRENCY', 4),
     notifyAllowHttp: readBoolean(env, 'PAN_NOTIFY_ALLOW_HTTP', false),
+    egressAllow: readEgressAllow(env),
   };
+}
+
+function readEgressAllow(env: NodeJS.ProcessEnv): string[] {
+  const entries = (env.PAN_EGRESS_ALLOW ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  parseEgressAllow(entries); // throws, naming the variable, on an entry that is not valid
+  return entries;
 }
 
 function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

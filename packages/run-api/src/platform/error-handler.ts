@@ -1,4 +1,5 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import pg from 'pg';
 import { ERRORS, PanError, type ErrorEntry } from './errors.ts';
 
 /** Fastify's own error codes, mapped onto the catalogue. */
@@ -53,6 +54,19 @@ export function installErrorHandler(app: FastifyInstance): void {
         message: error.message,
       });
     }
+    // A value PostgreSQL cannot take as sent (SQLSTATE class 22: out of range, malformed for its type,
+    // an untranslatable character) is the client's input, not our fault. Logged at warn: a 22xxx
+    // from a value the server made itself would be a bug worth seeing.
+    if (error instanceof pg.DatabaseError && error.code?.startsWith('22')) {
+      request.log.warn({ sqlState: error.code, routine: error.routine }, 'database refused a value of the request');
+      const invalid = ERRORS.REQUEST_VALUE_INVALID;
+      return reply.status(invalid.status).send({
+        statusCode: invalid.status,
+        code: invalid.code,
+        error: statusText(invalid.status),
+        message: 'A value of the request cannot be stored as sent (out of range, malformed, or a character that is not allowed)',
+      });
+    }
     // Any other client error keeps Fastify's 4xx status under the catalogue's REQUEST_INVALID code.
     const statusCode = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : ERRORS.INTERNAL.status;
     if (statusCode >= 500) request.log.error({ err: error }, 'request failed');
@@ -75,6 +89,18 @@ export function installErrorHandler(app: FastifyInstance): void {
   });
 }
 
+/**
+ * Fastify's `frameworkErrors` option: the router's own refusals, answered before any route or
+ * error handler runs (a percent-encoding that is not UTF-8, a path parameter over the length limit).
+ */
+export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+    ? 'A path parameter is too long'
+    : 'The URL is not valid (a percent-encoding that is not UTF-8?)';
+  reply.status(status).send({ statusCode: status, code: ERRORS.REQUEST_INVALID.code, error: statusText(status), message });
+}
+
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
@@ -82,6 +108,7 @@ const STATUS_TEXT: Record<number, string> = {
   404: 'Not Found',
   409: 'Conflict',
   413: 'Payload Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Entity',
   429: 'Too Many Requests',

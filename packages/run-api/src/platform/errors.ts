@@ -36,7 +36,17 @@ export const ERRORS = {
     description: 'A parameter, query or body field is not valid (errors names the fields); also any other 4xx Fastify reports, with its status',
   },
   REQUEST_MALFORMED: { code: 'PAN_ERR_REQUEST_MALFORMED', status: 400, description: 'The Content-Length does not match the body' },
-  REQUEST_MALFORMED_JSON: { code: 'PAN_ERR_REQUEST_MALFORMED_JSON', status: 400, description: 'A JSON body is empty or not valid JSON' },
+  REQUEST_MALFORMED_JSON: { code: 'PAN_ERR_REQUEST_MALFORMED_JSON', status: 400, description: 'A JSON body is empty, not valid JSON, or not valid UTF-8' },
+  REQUEST_JSON_TOO_DEEP: {
+    code: 'PAN_ERR_REQUEST_JSON_TOO_DEEP',
+    status: 400,
+    description: 'A body, query or token nests objects and arrays deeper than PAN_JSON_MAX_DEPTH (errors names the field)',
+  },
+  REQUEST_VALUE_INVALID: {
+    code: 'PAN_ERR_REQUEST_VALUE_INVALID',
+    status: 400,
+    description: 'A value cannot be stored as sent (out of range, malformed for its type, or a character the database refuses)',
+  },
   REQUEST_TOO_LARGE: { code: 'PAN_ERR_REQUEST_TOO_LARGE', status: 413, description: 'The body is larger than the configured body limit' },
   REQUEST_UNSUPPORTED_MEDIA_TYPE: {
     code: 'PAN_ERR_REQUEST_UNSUPPORTED_MEDIA_TYPE',
@@ -153,6 +163,14 @@ export const ERRORS = {
     status: 502,
     alsoStatus: 400,
     description: 'The provider could not be reached or has no authorization endpoint (502); on the sign-in redirect, the provider reported an error (400)',
+  },
+
+  // Requests the server makes (notifications, OAuth, JWKS): the egress policy.
+  EGRESS_REFUSED: {
+    code: 'PAN_ERR_EGRESS_REFUSED',
+    status: 422,
+    description:
+      'A URL the server would call names localhost or an address that is not public (loopback, private, link-local, CGNAT...), or uses http, and PAN_EGRESS_ALLOW does not admit it (errors names the field)',
   },
 
   // Notifications to the host.

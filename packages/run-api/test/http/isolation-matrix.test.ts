@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApiKey } from '../../src/modules/accounts/api-key.ts';
-import { createOtherAccount, signEndUserToken, startTestStack, type TestStack } from '../support/index.ts';
+import { createOtherAccount, LOOPBACK_EGRESS_ALLOW, signEndUserToken, startTestStack, type TestStack } from '../support/index.ts';
 import { call, endUserToken, install, runNow, scriptIntegration } from '../modules/runs/run-support.ts';
 import { startReceiver, type Receiver } from '../modules/notifications/receiver.ts';
 
@@ -230,7 +230,7 @@ function leakedMarkers(body: string, actor: Actor, sent = ''): string[] {
 }
 
 beforeAll(async () => {
-  stack = await startTestStack({ clusterUrl: inject('pgClusterUrl'), runEngine: true, listen: false });
+  stack = await startTestStack({ clusterUrl: inject('pgClusterUrl'), runEngine: true, listen: false, config: { egressAllow: LOOPBACK_EGRESS_ALLOW } });
   const connector = await stack.app.inject({
     method: 'PUT',
     url: '/v2/connectors/probe-key',

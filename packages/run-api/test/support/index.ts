@@ -1,4 +1,4 @@
-export { startTestStack, seedFixtureCatalog, createOtherAccount, type TestStack, type TestStackOptions } from './stack.ts';
+export { startTestStack, seedFixtureCatalog, LOOPBACK_EGRESS_ALLOW, createOtherAccount, type TestStack, type TestStackOptions } from './stack.ts';
 export { createTestDatabase, startThrowawayCluster } from './test-database.ts';
 export * from './catalog-fixture.ts';
 export { fixtureReleases, seedFixtureReleases, storeScriptRelease } from './seed-releases.ts';

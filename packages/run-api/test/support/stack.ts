@@ -60,6 +60,9 @@ export interface TestStackOptions {
   runEngine?: boolean | Omit<RunEngineOptions, 'db' | 'box' | 'databaseUrl' | 'config'>;
 }
 
+/** PAN_EGRESS_ALLOW for tests whose OAuth provider, JWKS server or notification receiver listens on loopback. */
+export const LOOPBACK_EGRESS_ALLOW = ['127.0.0.1/32', '::1/128', 'localhost'];
+
 /** A real run API on a fresh PostgreSQL database with one account (and optionally the fixture catalog). */
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const cluster = options.clusterUrl ? undefined : await startThrowawayCluster();

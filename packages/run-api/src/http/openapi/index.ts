@@ -8,8 +8,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every `/v2` route registered on the app (method + Fastify URL), HEAD routes left out. */
     v2Routes: ReadonlyArray<{ method: string; url: string }>;
-    /** Every route registered on the app, HEAD and OPTIONS left out (for tests that must cover them all). */
-    routeTable: ReadonlyArray<{ method: string; url: string }>;
+    /** Every route registered on the app, HEAD and OPTIONS left out, with its schema (for tests that must cover them all). */
+    routeTable: ReadonlyArray<{ method: string; url: string; schema?: FastifySchema }>;
   }
 }
 
@@ -25,13 +25,13 @@ export const OPENAPI_DOCUMENT_PATH = '/v2/openapi.json';
  */
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   const v2Routes: Array<{ method: string; url: string }> = [];
-  const routeTable: Array<{ method: string; url: string }> = [];
+  const routeTable: Array<{ method: string; url: string; schema?: FastifySchema }> = [];
   app.decorate('v2Routes', v2Routes);
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
       if (method === 'HEAD' || method === 'OPTIONS') continue;
-      routeTable.push({ method, url: route.url });
+      routeTable.push({ method, url: route.url, ...(route.schema ? { schema: route.schema } : {}) });
       if (isV2(route.url) && route.url !== OPENAPI_DOCUMENT_PATH) v2Routes.push({ method, url: route.url });
     }
   });

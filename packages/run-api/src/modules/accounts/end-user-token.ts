@@ -1,6 +1,7 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import {
   createRemoteJWKSet,
+  customFetch,
   decodeJwt,
   decodeProtectedHeader,
   errors,
@@ -12,7 +13,9 @@ import {
 } from 'jose';
 import type { Db } from '../../platform/db/pool.ts';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
+import type { EgressPolicy } from '../../platform/egress.ts';
 import { ERRORS, panError, PanError } from '../../platform/errors.ts';
+import { findHostileValue } from '../../platform/input-guards.ts';
 import { listAccountJwtKeys, readAccountByIssuer } from './store.ts';
 
 /** Who is calling, as the host's signed token says. Every end-user query is scoped by these. */
@@ -49,6 +52,8 @@ export const CLOCK_TOLERANCE_SECONDS = 30;
 /** The longest lifetime (`exp - iat`) and age a token may have. */
 export const MAX_TOKEN_LIFETIME_SECONDS = 15 * 60;
 const ACCOUNT_CACHE_MS = 30_000;
+/** Deepest nesting of objects/arrays in a token's claims (`xti` holds tenant configs). */
+const MAX_CLAIM_DEPTH = 64;
 
 type VerificationKey = KeyObject | CryptoKey | JWTVerifyGetKey;
 
@@ -72,12 +77,15 @@ interface AccountKeys {
 export class EndUserTokenVerifier {
   readonly #db: Db;
   readonly #box: SecretBox;
+  readonly #egress: EgressPolicy;
   readonly #accounts = new Map<string, Promise<AccountKeys | null>>();
   readonly #loadedAt = new Map<string, number>();
 
-  constructor(db: Db, box: SecretBox) {
+  /** `egress`: the JWKS URL is fetched through it. */
+  constructor(db: Db, box: SecretBox, egress: EgressPolicy) {
     this.#db = db;
     this.#box = box;
+    this.#egress = egress;
   }
 
   /** Forget cached keys (after an account's settings change). */
@@ -101,6 +109,10 @@ export class EndUserTokenVerifier {
     }
     if (typeof unverified.iss !== 'string' || unverified.iss === '') {
       throw panError(ERRORS.AUTH_CLAIM_MISSING, 'The token has no "iss" claim');
+    }
+    // A claim the database cannot take (NUL, lone surrogate, absurd nesting) is refused before any query.
+    if (findHostileValue(unverified, MAX_CLAIM_DEPTH)) {
+      throw panError(ERRORS.AUTH_CLAIM_INVALID, 'A claim of the token holds a character that is not allowed, or nests too deeply');
     }
     const account = await this.#account(unverified.iss);
     if (!account) throw panError(ERRORS.AUTH_UNKNOWN_ISSUER, 'The token\'s issuer is not a known account');
@@ -171,7 +183,11 @@ export class EndUserTokenVerifier {
       hs256: row.jwt_hs256_secret ? createSecretKey(this.#box.open(row.jwt_hs256_secret)) : undefined,
       publicKeys,
       jwks: row.jwt_jwks_url
-        ? createRemoteJWKSet(new URL(row.jwt_jwks_url), { timeoutDuration: 5000, cooldownDuration: 30_000 })
+        ? createRemoteJWKSet(new URL(row.jwt_jwks_url), {
+            timeoutDuration: 5000,
+            cooldownDuration: 30_000,
+            [customFetch]: this.#egress.fetchFollowingNone,
+          })
         : undefined,
     };
   }

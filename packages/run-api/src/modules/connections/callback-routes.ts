@@ -13,7 +13,7 @@ export async function oauthCallbackRoutes(app: FastifyInstance): Promise<void> {
   app.get('/oauth/callback', async (request, reply) => {
     const url = new URL(request.url, app.config.publicUrl);
     try {
-      const outcome = await completeAuthorization(app.db, app.box, url);
+      const outcome = await completeAuthorization(app.db, app.box, app.egress, url);
       return resultPage(reply, 200, outcome, { type: 'pan-oauth-result', connector: outcome.connector, status: 'connected' });
     } catch (error) {
       if (!(error instanceof PanError)) throw error;

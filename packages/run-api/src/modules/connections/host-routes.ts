@@ -1,5 +1,7 @@
 import type { TypedApp } from '../../platform/type-provider.ts';
-import { connectorBodySchema } from '@pan/contract';
+import { connectorBodySchema, type ConnectorDefinition } from '@pan/contract';
+import type { EgressPolicy } from '../../platform/egress.ts';
+import { ERRORS, panError } from '../../platform/errors.ts';
 import { connectorView, listConnectors, upsertConnector } from './store.ts';
 
 /** Connectors of the account (`X-API-KEY`): define, list. Client secrets are write-only. */
@@ -12,10 +14,42 @@ export async function connectorRoutes(app: TypedApp): Promise<void> {
         body: connectorBodySchema,
       },
     },
-    async (request) => connectorView(await upsertConnector(app.db, app.box, request.hostAccount.accountId, request.params.name, request.body)),
+    async (request) => {
+      refuseUnreachable(app.egress, request.body);
+      return connectorView(await upsertConnector(app.db, app.box, request.hostAccount.accountId, request.params.name, request.body));
+    },
   );
 
   app.get('/connectors', async (request) => ({
     connectors: (await listConnectors(app.db, request.hostAccount.accountId)).map(connectorView),
   }));
+}
+
+/**
+ * An OAuth2 connector whose provider the server could never call is refused when saved: a literal
+ * non-public address or localhost that PAN_EGRESS_ALLOW does not admit, or plain http to a host it
+ * does not admit (the server calls the issuer and the token endpoint; the browser opens the
+ * authorization endpoint, which is held to the same addresses).
+ */
+function refuseUnreachable(egress: EgressPolicy, body: ConnectorDefinition): void {
+  if (body.type !== 'oauth2') return;
+  const errors: { field: string; message: string }[] = [];
+  for (const field of ['issuer', 'token_endpoint', 'authorization_endpoint'] as const) {
+    const raw = body[field];
+    if (!raw) continue;
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      continue; // the schema's format check answers for malformed URLs
+    }
+    const refusal = egress.refusalOf(url);
+    if (refusal) errors.push({ field, message: refusal });
+    else if (field !== 'authorization_endpoint' && url.protocol === 'http:' && !egress.isAllowListed(url)) {
+      errors.push({ field, message: 'must use https: http:// is accepted only for hosts PAN_EGRESS_ALLOW admits' });
+    }
+  }
+  if (errors.length > 0) {
+    throw panError(ERRORS.EGRESS_REFUSED, errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
+  }
 }

@@ -95,7 +95,7 @@ export async function connectionRoutes(app: TypedApp, options: ConnectionRouteOp
       if (tenantId) {
         if (!(await options.ownsTenant({ accountId, sub }, tenantId))) throw notFound('Tenant');
       }
-      const authorizationUrl = await startAuthorization(app.db, app.box, connector, {
+      const authorizationUrl = await startAuthorization(app.db, app.box, app.egress, connector, {
         accountId,
         sub,
         redirectUri: `${app.config.publicUrl}/oauth/callback`,

@@ -8,6 +8,7 @@ import * as oauth from 'oauth4webapi';
 import type pg from 'pg';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
 import { withTransaction, type Db } from '../../platform/db/pool.ts';
+import { egressRefusal, type EgressPolicy } from '../../platform/egress.ts';
 import { ERRORS, panError } from '../../platform/errors.ts';
 import {
   consumeOAuthState,
@@ -25,16 +26,22 @@ export const STATE_TTL_MS = 10 * 60_000;
 /** Tokens expiring within this are refreshed before a run. */
 export const REFRESH_MARGIN_MS = 2 * 60_000;
 
-/** Plain http is allowed only to this machine (a local provider, the demo's); anything else needs https. */
-function insecureAllowed(url: string): boolean {
-  const { protocol, hostname } = new URL(url);
-  return protocol === 'http:' && (hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]');
+/**
+ * Every request to the provider goes through the egress policy (no redirect followed); plain http
+ * only to hosts the operator's allow-list admits (a local provider, the demo's).
+ */
+function requestOptions(egress: EgressPolicy, url: string) {
+  const parsed = new URL(url);
+  return {
+    [oauth.customFetch]: egress.fetchFollowingNone,
+    [oauth.allowInsecureRequests]: parsed.protocol === 'http:' && egress.isAllowListed(parsed),
+  };
 }
 
 const discovered = new Map<string, { at: number; as: oauth.AuthorizationServer }>();
 
 /** The connector's authorization server: discovered from its issuer (cached 10 min), or its two endpoints. */
-export async function authorizationServer(connector: ConnectorRow): Promise<oauth.AuthorizationServer> {
+export async function authorizationServer(egress: EgressPolicy, connector: ConnectorRow): Promise<oauth.AuthorizationServer> {
   if (connector.authorization_endpoint && connector.token_endpoint) {
     return {
       issuer: connector.issuer ?? new URL(connector.authorization_endpoint).origin,
@@ -46,12 +53,12 @@ export async function authorizationServer(connector: ConnectorRow): Promise<oaut
   const cached = discovered.get(issuer);
   if (cached && Date.now() - cached.at < 600_000) return cached.as;
   const url = new URL(issuer);
-  const options = { algorithm: 'oidc' as const, [oauth.allowInsecureRequests]: insecureAllowed(issuer) };
+  const options = { algorithm: 'oidc' as const, ...requestOptions(egress, issuer) };
   let as: oauth.AuthorizationServer;
   try {
     as = await oauth.processDiscoveryResponse(url, await oauth.discoveryRequest(url, options));
   } catch (error) {
-    throw panError(ERRORS.OAUTH_PROVIDER, `The provider of "${connector.display_name}" could not be reached: ${(error as Error).message}`);
+    throw panError(ERRORS.OAUTH_PROVIDER, `The provider of "${connector.display_name}" could not be reached: ${describeOAuthError(error)}`);
   }
   discovered.set(issuer, { at: Date.now(), as });
   return as;
@@ -75,8 +82,14 @@ export interface StartOptions {
 }
 
 /** Records a new authorization request and returns the provider URL to open. */
-export async function startAuthorization(db: Db, box: SecretBox, connector: ConnectorRow, options: StartOptions): Promise<string> {
-  const as = await authorizationServer(connector);
+export async function startAuthorization(
+  db: Db,
+  box: SecretBox,
+  egress: EgressPolicy,
+  connector: ConnectorRow,
+  options: StartOptions,
+): Promise<string> {
+  const as = await authorizationServer(egress, connector);
   if (!as.authorization_endpoint) throw panError(ERRORS.OAUTH_PROVIDER, 'The provider has no authorization endpoint');
   const state = randomBytes(32).toString('base64url');
   const verifier = oauth.generateRandomCodeVerifier();
@@ -118,7 +131,7 @@ export interface CallbackOutcome {
  * fresh (it is used up whatever happens next); then the code is exchanged and the tokens sealed.
  * Throws a PanError whose `details` carry where to send the result when the state was valid.
  */
-export async function completeAuthorization(db: Db, box: SecretBox, callbackUrl: URL): Promise<CallbackOutcome> {
+export async function completeAuthorization(db: Db, box: SecretBox, egress: EgressPolicy, callbackUrl: URL): Promise<CallbackOutcome> {
   const state = callbackUrl.searchParams.get('state');
   if (!state) throw panError(ERRORS.OAUTH_STATE_INVALID, 'The provider sent no state: start connecting again');
   const found = await consumeOAuthState(db, hashState(state));
@@ -143,9 +156,9 @@ export async function completeAuthorization(db: Db, box: SecretBox, callbackUrl:
       ERRORS.OAUTH_PROVIDER.alsoStatus,
     );
   }
-  const as = await authorizationServer(connector);
+  const as = await authorizationServer(egress, connector);
   const { client, auth } = clientOf(connector, box);
-  const insecure = { [oauth.allowInsecureRequests]: insecureAllowed(as.token_endpoint ?? '') };
+  const insecure = requestOptions(egress, as.token_endpoint ?? as.issuer);
   let tokens: oauth.TokenEndpointResponse;
   try {
     const params = oauth.validateAuthResponse(as, client, callbackUrl, oauth.skipStateCheck);
@@ -176,7 +189,7 @@ function tokenSecrets(tokens: oauth.TokenEndpointResponse, previous?: Record<str
 function describeOAuthError(error: unknown): string {
   if (error instanceof oauth.ResponseBodyError) return `${error.error}${error.error_description ? ` (${error.error_description})` : ''}`;
   if (error instanceof oauth.AuthorizationResponseError) return `${error.error}${error.error_description ? ` (${error.error_description})` : ''}`;
-  return (error as Error).message;
+  return egressRefusal(error) ?? (error as Error).message;
 }
 
 export type FreshSecrets = { ok: true; secrets: Record<string, string> } | { ok: false; reason: string };
@@ -186,7 +199,13 @@ export type FreshSecrets = { ok: true; secrets: Record<string, string> } | { ok:
  * (any process) wait on one advisory lock per connection and find the token the first one got:
  * the provider sees one refresh. A refused refresh marks the connection as needing reconnection.
  */
-export async function secretsForRun(db: Db, box: SecretBox, connectionId: string, connector: ConnectorRow): Promise<FreshSecrets> {
+export async function secretsForRun(
+  db: Db,
+  box: SecretBox,
+  egress: EgressPolicy,
+  connectionId: string,
+  connector: ConnectorRow,
+): Promise<FreshSecrets> {
   return withTransaction(db, async (client: pg.PoolClient) => {
     const row = await lockConnectionSecrets(client, connectionId);
     if (!row) return { ok: false, reason: `Not connected to ${connector.display_name}` };
@@ -200,9 +219,9 @@ export async function secretsForRun(db: Db, box: SecretBox, connectionId: string
     };
     if (!secrets.refresh_token) return fail(`The ${connector.display_name} sign-in expired and cannot be renewed: reconnect it`);
     try {
-      const as = await authorizationServer(connector);
+      const as = await authorizationServer(egress, connector);
       const { client: oauthClient, auth } = clientOf(connector, box);
-      const insecure = { [oauth.allowInsecureRequests]: insecureAllowed(as.token_endpoint ?? '') };
+      const insecure = requestOptions(egress, as.token_endpoint ?? as.issuer);
       const response = await oauth.refreshTokenGrantRequest(as, oauthClient, auth, secrets.refresh_token, insecure);
       const tokens = await oauth.processRefreshTokenResponse(as, oauthClient, response);
       const fresh = tokenSecrets(tokens, secrets);

@@ -1,5 +1,6 @@
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
 import type { Db } from '../../platform/db/pool.ts';
+import type { EgressPolicy } from '../../platform/egress.ts';
 import { secretsForRun } from './oauth.ts';
 import { findConnectionId, findConnector } from './store.ts';
 
@@ -20,7 +21,7 @@ export type RunSecrets =
  * first when it expires soon); API-key connections give every field. A connector the user has not
  * connected gives nothing, and a note for the log says so.
  */
-export async function runSecrets(db: Db, box: SecretBox, accountId: string, sub: string, connectors: readonly string[]): Promise<RunSecrets> {
+export async function runSecrets(db: Db, box: SecretBox, egress: EgressPolicy, accountId: string, sub: string, connectors: readonly string[]): Promise<RunSecrets> {
   const secrets: Record<string, Record<string, string>> = {};
   const notes: string[] = [];
   const masked: string[] = [];
@@ -31,7 +32,7 @@ export async function runSecrets(db: Db, box: SecretBox, accountId: string, sub:
       notes.push(`[pan] not connected to ${connector?.display_name ?? name}: no PAN_SEC_${name.toUpperCase()}_* variables`);
       continue;
     }
-    const fresh = await secretsForRun(db, box, connectionId, connector);
+    const fresh = await secretsForRun(db, box, egress, connectionId, connector);
     if (!fresh.ok) return { ok: false, reason: fresh.reason };
     secrets[name] = connector.type === 'oauth2' ? { access_token: fresh.secrets.access_token! } : fresh.secrets;
     const shown = new Set(connector.type === 'oauth2' ? [] : connector.fields.filter((f) => f.secret === false).map((f) => f.name));

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
 import type { Db } from '../../platform/db/pool.ts';
+import { egressRefusal, type EgressPolicy } from '../../platform/egress.ts';
 import { CoalescedPass } from '../../platform/coalesced-pass.ts';
 import { NOTIFICATIONS_CHANNEL } from './sql.ts';
 import { claimDueDeliveries, recordAttempt, type AttemptOutcome, type ClaimedDelivery } from './store.ts';
@@ -19,6 +20,8 @@ export interface DelivererOptions {
   /** A connection string for the LISTEN connection. */
   databaseUrl: string;
   box: SecretBox;
+  /** Every POST goes through it: a URL whose host is not public (and not allow-listed) is refused before connecting. */
+  egress: EgressPolicy;
   /** Deliveries in flight at once. */
   concurrency: number;
   /** The first retry's delay; attempt n waits base * 2^(n-1) (capped at `retryMaxMs`), plus up to 25 % jitter. */
@@ -134,9 +137,8 @@ export class NotificationDeliverer {
     const timeout = AbortSignal.timeout(this.#options.timeoutMs);
     const signal = AbortSignal.any([timeout, stopSignal]);
     try {
-      const response = await fetch(delivery.url!, {
+      const response = await this.#options.egress.fetch(delivery.url!, {
         method: 'POST',
-        redirect: 'manual',
         signal,
         headers: {
           'content-type': 'application/json',
@@ -165,7 +167,7 @@ export class NotificationDeliverer {
         ? 'interrupted: the server stopped'
         : timeout.aborted
           ? `timed out after ${this.#options.timeoutMs} ms`
-          : describeFetchError(error);
+          : (egressRefusal(error) ?? describeFetchError(error));
       return { durationMs: elapsed(), responseStatus: null, error: why, responseBody: null, delivered: false };
     }
   }

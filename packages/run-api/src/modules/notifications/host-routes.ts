@@ -38,9 +38,10 @@ export async function notificationRoutes(app: TypedApp): Promise<void> {
     '/notifications',
     { schema: { body: putBodySchema, response: { 200: endpointWithSecretSchema, 201: endpointWithSecretSchema } } },
     async (request, reply) => {
-      const checked = checkNotificationUrl(request.body.url, { allowHttp: app.config.notifyAllowHttp });
+      const checked = checkNotificationUrl(request.body.url, { allowHttp: app.config.notifyAllowHttp, egress: app.egress });
       if (!checked.ok) {
-        throw panError(ERRORS.NOTIFICATIONS_URL_INVALID, `url: ${checked.message}`, { errors: [{ field: 'url', message: checked.message }] });
+        const entry = checked.egress ? ERRORS.EGRESS_REFUSED : ERRORS.NOTIFICATIONS_URL_INVALID;
+        throw panError(entry, `url: ${checked.message}`, { errors: [{ field: 'url', message: checked.message }] });
       }
       const events = request.body.events ?? [...NOTIFICATION_EVENTS];
       const { endpoint, secret } = await upsertNotificationEndpoint(app.db, app.box, request.hostAccount.accountId, { url: checked.url, events });

@@ -1,13 +1,16 @@
-import { isIP } from 'node:net';
+import type { EgressPolicy } from '../../platform/egress.ts';
 
-export type UrlCheck = { ok: true; url: string } | { ok: false; message: string };
+/** `egress`: refused by the egress policy (ERRORS.EGRESS_REFUSED) rather than malformed. */
+export type UrlCheck = { ok: true; url: string } | { ok: false; message: string; egress?: true };
 
 /**
- * Whether `raw` may receive notifications: an absolute https:// URL, or http:// to a loopback host
- * (localhost, 127.0.0.0/8, [::1]) or to any host when the server allows plain http
- * (PAN_NOTIFY_ALLOW_HTTP). No credentials in it (they would be shown by GET), no fragment.
+ * Whether `raw` may receive notifications: an absolute https:// URL, or http:// to a host the
+ * operator's egress allow-list admits (PAN_EGRESS_ALLOW), or to any host when the server allows
+ * plain http (PAN_NOTIFY_ALLOW_HTTP). Its host must not be a literal non-public address or
+ * localhost unless allow-listed (names are checked again, resolved, at each delivery).
+ * No credentials in it (they would be shown by GET), no fragment.
  */
-export function checkNotificationUrl(raw: string, options: { allowHttp: boolean }): UrlCheck {
+export function checkNotificationUrl(raw: string, options: { allowHttp: boolean; egress: EgressPolicy }): UrlCheck {
   let url: URL;
   try {
     url = new URL(raw.trim());
@@ -19,19 +22,13 @@ export function checkNotificationUrl(raw: string, options: { allowHttp: boolean 
     return { ok: false, message: 'must not contain a user name or password: requests are signed with the notification secret instead' };
   }
   if (url.hash) return { ok: false, message: 'must not have a #fragment' };
-  if (url.protocol === 'http:' && !options.allowHttp && !isLoopback(url.hostname)) {
+  const refusal = options.egress.refusalOf(url);
+  if (refusal) return { ok: false, message: refusal, egress: true };
+  if (url.protocol === 'http:' && !options.allowHttp && !options.egress.isAllowListed(url)) {
     return {
       ok: false,
-      message: 'must use https; http:// is accepted only for loopback hosts (localhost, 127.0.0.0/8, [::1]) unless the server sets PAN_NOTIFY_ALLOW_HTTP=true',
+      message: 'must use https; http:// is accepted only for hosts PAN_EGRESS_ALLOW admits, or any host when the server sets PAN_NOTIFY_ALLOW_HTTP=true',
     };
   }
   return { ok: true, url: url.toString() };
-}
-
-function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  if (isIP(host) === 6) return host === '::1';
-  return false;
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { RunApiConfig } from '../../platform/config.ts';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
 import { withAdvisoryLock, type Db } from '../../platform/db/pool.ts';
+import { EgressPolicy } from '../../platform/egress.ts';
 import { readReleaseArchive } from '../catalog/store.ts';
 import { NotificationDeliverer } from '../notifications/deliverer.ts';
 import { ProcessExecutor } from '../runner/process-executor.ts';
@@ -30,6 +31,8 @@ export interface RunEngineOptions {
   notifications?: boolean;
   pollMs?: number;
   onRunStart?: (run: ClaimedRun) => void;
+  /** The egress policy of token refreshes and notifications (default: one from `config.egressAllow`). */
+  egress?: EgressPolicy;
 }
 
 export interface RunEngine {
@@ -55,11 +58,16 @@ export function createProcessExecutor(db: Db, dataDir: string): ProcessExecutor 
 
 export async function startRunEngine(options: RunEngineOptions): Promise<RunEngine> {
   const { db, config } = options;
+  const egress = options.egress ?? new EgressPolicy({ allow: config.egressAllow });
+  const closeEgress = async () => {
+    if (!options.egress) await egress.close();
+  };
   const worker = new RunWorker({
     db,
     databaseUrl: options.databaseUrl,
     executor: options.executor ?? createProcessExecutor(db, config.dataDir),
     box: options.box,
+    egress,
     limits: { timeoutMs: config.runTimeoutMs, stdoutCapBytes: config.runStdoutCap, stderrCapBytes: config.runStderrCap },
     concurrency: config.workerConcurrency,
     leaseMs: config.runLeaseMs,
@@ -77,6 +85,7 @@ export async function startRunEngine(options: RunEngineOptions): Promise<RunEngi
           db,
           databaseUrl: options.databaseUrl,
           box: options.box,
+          egress,
           concurrency: config.notifyConcurrency,
           retryBaseMs: config.notifyRetryBaseMs,
           retryMaxMs: config.notifyRetryMaxMs,
@@ -90,6 +99,7 @@ export async function startRunEngine(options: RunEngineOptions): Promise<RunEngi
   } catch (error) {
     await scheduler?.stop();
     await worker.stop();
+    await closeEgress();
     throw error;
   }
   return {
@@ -98,6 +108,7 @@ export async function startRunEngine(options: RunEngineOptions): Promise<RunEngi
     async stop() {
       await scheduler?.stop();
       await Promise.all([worker.stop(), notifications?.stop()]);
+      await closeEgress();
     },
   };
 }

@@ -134,6 +134,7 @@ export class RunLogHub {
     state.queue = state.queue.then(() => (state.ended || this.#closed ? undefined : task())).catch(() => {
       // A failed read: the viewer's stream ends (the client reconnects with Last-Event-ID).
       this.#feeds.get(runId)?.viewers.delete(viewer);
+      viewer.close();
     });
   }
 

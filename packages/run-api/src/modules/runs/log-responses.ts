@@ -29,9 +29,12 @@ export async function sendLogText(request: FastifyRequest, reply: FastifyReply, 
     .send(chunks.join(''));
 }
 
+const MAX_SEQ = 2 ** 31 - 1;
+
 export async function streamLog(request: FastifyRequest, reply: FastifyReply, hub: RunLogHub, runId: string): Promise<void> {
   const lastEventId = Number.parseInt(String(request.headers['last-event-id'] ?? '0'), 10);
-  const after = Number.isInteger(lastEventId) && lastEventId > 0 ? lastEventId : 0;
+  // A line's seq is a PostgreSQL integer: an id past its range (only a forged one) means "after every line".
+  const after = Number.isInteger(lastEventId) && lastEventId > 0 ? Math.min(lastEventId, MAX_SEQ) : 0;
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, {

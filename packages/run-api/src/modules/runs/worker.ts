@@ -8,6 +8,7 @@ import pg from 'pg';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { runSecrets, type RunSecrets } from '../connections/run-secrets.ts';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
+import type { EgressPolicy } from '../../platform/egress.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import type { Executor, LogLine, RunLimits, RunOutcome } from '../runner/types.ts';
 import { CoalescedPass } from '../../platform/coalesced-pass.ts';
@@ -23,6 +24,8 @@ export interface RunWorkerOptions {
   executor: Executor;
   /** Opens the runs' credentials. */
   box: SecretBox;
+  /** Token refreshes go through it. */
+  egress: EgressPolicy;
   limits: RunLimits;
   concurrency: number;
   leaseMs: number;
@@ -118,7 +121,7 @@ export class RunWorker {
     }, Math.max(100, Math.floor(leaseMs / 3)));
     let credentials: RunSecrets;
     try {
-      credentials = await runSecrets(db, this.#options.box, run.accountId, run.userSub, run.release.spec.connectors ?? []);
+      credentials = await runSecrets(db, this.#options.box, this.#options.egress, run.accountId, run.userSub, run.release.spec.connectors ?? []);
     } catch (error) {
       this.#log('loading a run\'s credentials failed', { run: run.id, error: String(error) });
       credentials = { ok: false, reason: 'The credentials could not be read' };

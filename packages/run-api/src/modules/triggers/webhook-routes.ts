@@ -9,6 +9,7 @@
 import type { TypedApp } from '../../platform/type-provider.ts';
 import type { FastifyInstance } from 'fastify';
 import { ERRORS, notFound, panError } from '../../platform/errors.ts';
+import { refuseHostileValue } from '../../platform/input-guards.ts';
 import { acceptWebhook, NOT_JSON, payloadHeaders, wantsSynchronous, type AnswerWhenRunEnds } from './service.ts';
 import { triggerAcceptedSchema } from '@pan/contract';
 
@@ -50,6 +51,8 @@ export async function webhookRoutes(app: TypedApp, options: IntakeRouteOptions):
         } catch {
           throw panError(ERRORS.REQUEST_MALFORMED_JSON, 'The body is declared as JSON but is not valid JSON');
         }
+        // The release's webhook schema may be recursive: ajv would recurse as deep as the body.
+        refuseHostileValue('body', parsed, app.config.jsonMaxDepth, { depthOnly: true });
       }
       const triggerId = await acceptWebhook(app.db, app.box, request.params.token, body, payloadHeaders(request.headers), parsed);
       if (wantsSynchronous(request)) return answerWhenRunEnds(reply, triggerId);

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT, type CryptoKey, type JWK } from 'jose';
 import { upsertAccount } from '../../../src/modules/accounts/store.ts';
-import { seedFixtureCatalog, startTestStack, type TestStack } from '../../support/index.ts';
+import { LOOPBACK_EGRESS_ALLOW, seedFixtureCatalog, startTestStack, type TestStack } from '../../support/index.ts';
 
 /**
  * The end-user token vectors: every refused token answers 401 with its code, the valid
@@ -37,7 +37,7 @@ async function listen(server: http.Server): Promise<string> {
 }
 
 beforeAll(async () => {
-  stack = await startTestStack({ clusterUrl: inject('pgClusterUrl'), seedCatalog: true, listen: false });
+  stack = await startTestStack({ clusterUrl: inject('pgClusterUrl'), seedCatalog: true, listen: false, config: { egressAllow: LOOPBACK_EGRESS_ALLOW } });
   hsSecret = crypto.getRandomValues(new Uint8Array(32));
   rsa = await generateKeyPair('RS256', { extractable: true });
   ec = await generateKeyPair('ES256', { extractable: true });

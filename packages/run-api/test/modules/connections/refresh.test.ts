@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Catalog, Connection } from '@pan/contract';
 import { secretsForRun } from '../../../src/modules/connections/oauth.ts';
 import { findConnector, saveConnection } from '../../../src/modules/connections/store.ts';
-import { startTestStack, type TestStack } from '../../support/index.ts';
+import { LOOPBACK_EGRESS_ALLOW, startTestStack, type TestStack } from '../../support/index.ts';
 import { call, endUserToken, install, logLines, runNow, scriptIntegration } from '../runs/run-support.ts';
 
 /**
@@ -40,7 +40,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
-  stack = await startTestStack({ clusterUrl: inject('pgClusterUrl'), seedCatalog: true, runEngine: true });
+  stack = await startTestStack({ clusterUrl: inject('pgClusterUrl'), seedCatalog: true, runEngine: true, config: { egressAllow: LOOPBACK_EGRESS_ALLOW } });
   const defined = await stack.app.inject({
     method: 'PUT',
     url: '/v2/connectors/acme-crm',
@@ -81,7 +81,7 @@ describe('refresh before a run', () => {
   it('keeps a token that is not about to expire', async () => {
     const { connector, connectionId } = await connectedUser(3_600_000);
     const before = refreshCalls;
-    const fresh = await secretsForRun(stack.db, stack.box, connectionId, connector);
+    const fresh = await secretsForRun(stack.db, stack.box, stack.app.egress, connectionId, connector);
     expect(fresh).toEqual({ ok: true, secrets: expect.objectContaining({ access_token: 'old-access' }) });
     expect(refreshCalls).toBe(before);
   });
@@ -89,7 +89,7 @@ describe('refresh before a run', () => {
   it('refreshes a token expiring soon once, however many runs ask at the same moment', async () => {
     const { connector, connectionId } = await connectedUser(30_000);
     const before = refreshCalls;
-    const results = await Promise.all(Array.from({ length: 6 }, () => secretsForRun(stack.db, stack.box, connectionId, connector)));
+    const results = await Promise.all(Array.from({ length: 6 }, () => secretsForRun(stack.db, stack.box, stack.app.egress, connectionId, connector)));
     expect(refreshCalls - before).toBe(1);
     const tokens = new Set(results.map((r) => (r.ok ? r.secrets.access_token : r.reason)));
     expect(tokens.size).toBe(1);

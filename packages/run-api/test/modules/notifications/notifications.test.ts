@@ -4,7 +4,7 @@ import { createApiKey } from '../../../src/modules/accounts/api-key.ts';
 import { findSealedColumns } from '../../../src/platform/db/reseal.ts';
 import type { Tenant } from '@pan/contract';
 import { NotificationDeliverer } from '../../../src/modules/notifications/deliverer.ts';
-import { createOtherAccount, seedFixtureReleases, startTestStack, type TestStack } from '../../support/index.ts';
+import { createOtherAccount, LOOPBACK_EGRESS_ALLOW, seedFixtureReleases, startTestStack, type TestStack } from '../../support/index.ts';
 import { call, endUserToken, install, runNow, scriptIntegration } from '../runs/run-support.ts';
 import { startReceiver, type Received, type Receiver } from './receiver.ts';
 
@@ -44,7 +44,7 @@ beforeAll(async () => {
     clusterUrl: inject('pgClusterUrl'),
     seedReleases: true,
     runEngine: { scheduler: false, log: (message, fields) => engineLog.push(JSON.stringify({ message, ...fields })) },
-    config: { notifyRetryBaseMs: RETRY_BASE_MS, notifyMaxAttempts: MAX_ATTEMPTS, notifyTimeoutMs: 1000, notifyPollMs: 200 },
+    config: { notifyRetryBaseMs: RETRY_BASE_MS, notifyMaxAttempts: MAX_ATTEMPTS, notifyTimeoutMs: 1000, notifyPollMs: 200, egressAllow: LOOPBACK_EGRESS_ALLOW },
   });
 });
 
@@ -271,6 +271,7 @@ describe('delivery with retries', () => {
           db: stack.db,
           databaseUrl: stack.databaseUrl,
           box: stack.box,
+          egress: stack.app.egress,
           concurrency: 3,
           retryBaseMs: RETRY_BASE_MS,
           retryMaxMs: 60_000,
@@ -467,7 +468,7 @@ describe('isolation and bad input', () => {
   it('refuses a bad URL with 422 and a code that says why', async () => {
     const account = await newAccount();
     for (const [url, message] of [
-      ['http://example.com/hook', /must use https; http:\/\/ is accepted only for loopback hosts/],
+      ['http://example.com/hook', /must use https; http:\/\/ is accepted only for hosts PAN_EGRESS_ALLOW admits/],
       ['ftp://example.com/hook', /must use https/],
       ['not a url', /absolute URL/],
       ['/relative/path', /absolute URL/],
@@ -485,7 +486,7 @@ describe('isolation and bad input', () => {
       expect(response.json().code).toBe('PAN_ERR_REQUEST_INVALID');
     }
     expect((await host('GET', '/v2/notifications', undefined, account.key)).statusCode).toBe(404);
-    // https anywhere, and http to loopback, are accepted.
+    // https to public hosts, and http to allow-listed loopback (this stack's PAN_EGRESS_ALLOW), are accepted.
     expect((await host('PUT', '/v2/notifications', { url: 'https://hooks.example.com/pan' }, account.key)).statusCode).toBe(201);
     expect((await host('PUT', '/v2/notifications', { url: 'http://localhost:9/pan' }, account.key)).statusCode).toBe(200);
   });

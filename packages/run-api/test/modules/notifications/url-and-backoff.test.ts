@@ -1,23 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { retryDelayMs } from '../../../src/modules/notifications/deliverer.ts';
 import { checkNotificationUrl } from '../../../src/modules/notifications/url.ts';
+import { EgressPolicy } from '../../../src/platform/egress.ts';
 
 /** The pure parts of notifications: which URLs are accepted, and the retry schedule. */
 
 describe('checkNotificationUrl', () => {
-  const strict = { allowHttp: false };
+  const strict = { allowHttp: false, egress: new EgressPolicy({ allow: [] }) };
+  const loopbackAllowed = { allowHttp: false, egress: new EgressPolicy({ allow: ['127.0.0.1/32', '::1', 'localhost'] }) };
 
-  it('accepts https anywhere and http only to loopback hosts', () => {
-    for (const url of ['https://hooks.example.com/pan?team=1', 'https://10.0.0.5:8443/x', 'http://localhost:3000/hook', 'http://127.0.0.1:9/x', 'http://[::1]:8080/', 'http://app.localhost/x']) {
-      expect(checkNotificationUrl(url, strict), url).toMatchObject({ ok: true });
+  it('accepts https to public hosts, and http only to hosts the egress allow-list admits', () => {
+    expect(checkNotificationUrl('https://hooks.example.com/pan?team=1', strict)).toMatchObject({ ok: true });
+    for (const url of ['http://localhost:3000/hook', 'http://127.0.0.1:9/x', 'http://[::1]:8080/']) {
+      expect(checkNotificationUrl(url, loopbackAllowed), url).toMatchObject({ ok: true });
+      expect(checkNotificationUrl(url, strict), url).toMatchObject({ ok: false, egress: true, message: expect.stringContaining('PAN_EGRESS_ALLOW') });
     }
-    for (const url of ['http://example.com/hook', 'http://10.0.0.5/x', 'http://[::2]/', 'http://localhost.example.com/']) {
-      expect(checkNotificationUrl(url, strict), url).toMatchObject({ ok: false, message: expect.stringContaining('loopback') });
+    // Only the names listed: a subdomain of localhost is not localhost.
+    expect(checkNotificationUrl('http://app.localhost/x', loopbackAllowed)).toMatchObject({ ok: false, egress: true });
+    for (const url of ['http://example.com/hook', 'http://localhost.example.com/']) {
+      expect(checkNotificationUrl(url, loopbackAllowed), url).toMatchObject({ ok: false, message: expect.stringContaining('must use https') });
     }
+    expect(checkNotificationUrl('https://10.0.0.5:8443/x', strict)).toMatchObject({ ok: false, egress: true, message: expect.stringContaining('private') });
   });
 
-  it('accepts http anywhere when the server allows it (PAN_NOTIFY_ALLOW_HTTP)', () => {
-    expect(checkNotificationUrl('http://example.com/hook', { allowHttp: true })).toEqual({ ok: true, url: 'http://example.com/hook' });
+  it('accepts http to public hosts when the server allows it (PAN_NOTIFY_ALLOW_HTTP), never to refused addresses', () => {
+    const allowHttp = { ...strict, allowHttp: true };
+    expect(checkNotificationUrl('http://example.com/hook', allowHttp)).toEqual({ ok: true, url: 'http://example.com/hook' });
+    expect(checkNotificationUrl('http://127.0.0.1:5432/', allowHttp)).toMatchObject({ ok: false, egress: true });
   });
 
   it('refuses other schemes, credentials, fragments and relative URLs', () => {
