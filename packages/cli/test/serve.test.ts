@@ -38,7 +38,7 @@ describe('pan serve', () => {
     const url = /listening on (http:\/\/\S+)$/.exec(await live.waitForLine('stdout', /^Run API listening on http:\/\//))![1]!;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(url).not.toMatch(/:0$/);
-    expect(live.stdout).toContain(`Embedded PostgreSQL in ${dataDir} on port ${/on port (\d+)/.exec(live.stdout.join('\n'))![1]}`);
+    expect(live.stdout).toContain(`Embedded PostgreSQL in ${dataDir} (Unix socket in ${path.join(dataDir, 'pg')}, no TCP)`);
 
     const health = await fetch(`${url}/health`);
     expect(health.status).toBe(200);

@@ -1,7 +1,9 @@
 export { buildApp, type AppOptions } from './http/app.ts';
 export { readConfig, type RunApiConfig } from './platform/config.ts';
 export { startServer, stopOnSignals, type RunningServer } from './server.ts';
-export { startEmbeddedDatabase, ensureDatabase, freePort, type EmbeddedDatabase } from './platform/db/embedded.ts';
+export { startEmbeddedDatabase, ensureDatabase, connectionUrl, freePort, type EmbeddedDatabase } from './platform/db/embedded.ts';
+export { loadPostgresAuth, readPostgresAuth, POSTGRES_AUTH_FILE_NAME, type DatabaseRole, type PostgresAuth } from './platform/db/postgres-auth.ts';
+export { secureDataDir } from './platform/data-dir.ts';
 export { migrate } from './platform/db/migrate.ts';
 export { createPool, type Db } from './platform/db/pool.ts';
 export {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './http/app.ts';
 import { readConfig, type RunApiConfig } from './platform/config.ts';
 import { loadSecretBox } from './platform/crypto/secret-box.ts';
+import { secureDataDir } from './platform/data-dir.ts';
 import { ensureDatabase, startEmbeddedDatabase, type EmbeddedDatabase } from './platform/db/embedded.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { createPool } from './platform/db/pool.ts';
@@ -21,13 +22,15 @@ export interface RunningServer {
  */
 export async function startServer(config: RunApiConfig = readConfig(), log = (line: string) => console.log(line)): Promise<RunningServer> {
   let embedded: EmbeddedDatabase | undefined;
-  let databaseUrl = config.databaseUrl;
-  if (!databaseUrl) {
-    embedded = await startEmbeddedDatabase({ dir: config.dataDir, persistent: true });
-    databaseUrl = await ensureDatabase(embedded.url, 'pan');
-    log(`Embedded PostgreSQL in ${config.dataDir} on port ${embedded.port}`);
+  if (!config.databaseUrl) {
+    embedded = await startEmbeddedDatabase({ dir: config.dataDir, persistent: true, notice: log });
+    log(`Embedded PostgreSQL in ${config.dataDir} (Unix socket in ${embedded.socketDir}, no TCP)`);
+  } else {
+    await secureDataDir(config.dataDir, { postgresTraverses: false });
   }
   try {
+    // The server and its migrations connect as the database's owner, not as the superuser.
+    const databaseUrl = embedded ? await ensureDatabase(embedded.url, 'pan', embedded.app) : config.databaseUrl!;
     await migrate(databaseUrl);
     const db = createPool(databaseUrl);
     const box = await loadSecretBox(config.secretKey, config.dataDir);

@@ -55,7 +55,10 @@ let token: string;
 const ids = { tenantId: '', integrationId: '', releaseId: '', triggerId: '', webhookToken: '', runId: '' };
 
 beforeAll(async () => {
-  stack = await startTestStack({ clusterUrl: inject('pgClusterUrl'), listen: false });
+  // The probes send hundreds of bad tokens from one address: the failed-authentication budget
+  // would answer 429 before the route is reached (rate-limits.test.ts proves the budgets).
+  const noBudgets = { windowMs: 60_000, perIp: 0, perWebhookToken: 0, perApiKey: 0, perEndUser: 0, authFailuresPerIp: 0 };
+  stack = await startTestStack({ clusterUrl: inject('pgClusterUrl'), listen: false, config: { rateLimits: noBudgets } });
   const connector = await stack.app.inject({
     method: 'PUT',
     url: '/v2/connectors/probe-key',

@@ -301,7 +301,8 @@ function readIfExists(file: string): string | null {
  */
 export async function writeKeyFile(dataDir: string, keys: readonly KeyFileEntry[], options: { exclusive?: boolean } = {}): Promise<string> {
   if (keys.length === 0) throw new Error('A key file needs at least one key');
-  await mkdir(dataDir, { recursive: true });
+  // Private to the server's user, like the rest of the data directory (see platform/data-dir.ts).
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(dataDir, KEY_FILE_NAME);
   const temp = path.join(dataDir, `.${KEY_FILE_NAME}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   const fd = openSync(temp, 'wx', 0o600);

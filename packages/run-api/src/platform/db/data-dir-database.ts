@@ -1,13 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ensureDatabase, startEmbeddedDatabase } from './embedded.ts';
-
-// The embedded cluster's role (see embedded.ts: it only listens on loopback; not a secret boundary).
-const EMBEDDED_USER = 'pan';
-const EMBEDDED_PASSWORD = 'pan-embedded';
+import { clusterSocketDir, connectionUrl, ensureDatabase, startEmbeddedDatabase } from './embedded.ts';
+import { readPostgresAuth } from './postgres-auth.ts';
 
 export interface DataDirDatabase {
-  /** URL of the `pan` database. */
+  /** URL of the `pan` database, as the application role. */
   url: string;
   /** How it was reached, for messages: `DATABASE_URL`, `running embedded cluster`, `embedded cluster`. */
   via: string;
@@ -22,17 +19,23 @@ export interface DataDirDatabase {
  */
 export async function openDataDirDatabase(options: { databaseUrl: string | undefined; dataDir: string }): Promise<DataDirDatabase> {
   if (options.databaseUrl) return { url: options.databaseUrl, via: 'DATABASE_URL', close: async () => {} };
-  const port = runningClusterPort(options.dataDir);
-  if (port !== undefined) {
+  const running = runningCluster(options.dataDir);
+  if (running) {
+    const auth = await readPostgresAuth(options.dataDir);
+    if (!auth || running.socketDir !== clusterSocketDir(options.dataDir)) {
+      throw new Error(
+        `The PostgreSQL running in ${options.dataDir} was started by an older version of the server (it has no socket in the data directory): restart that server with this version first`,
+      );
+    }
     return {
-      url: `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/pan`,
-      via: `the embedded cluster of ${options.dataDir} (running, port ${port})`,
+      url: connectionUrl({ host: running.socketDir, port: running.port, database: 'pan' }, auth.app),
+      via: `the embedded cluster of ${options.dataDir} (running, socket ${running.socketDir})`,
       close: async () => {},
     };
   }
   const embedded = await startEmbeddedDatabase({ dir: options.dataDir, persistent: true });
   try {
-    const url = await ensureDatabase(embedded.url, 'pan');
+    const url = await ensureDatabase(embedded.url, 'pan', embedded.app);
     return { url, via: `the embedded cluster of ${options.dataDir}`, close: () => embedded.stop() };
   } catch (error) {
     await embedded.stop();
@@ -40,8 +43,11 @@ export async function openDataDirDatabase(options: { databaseUrl: string | undef
   }
 }
 
-/** The port of a live PostgreSQL in `<dataDir>/pg` (postmaster.pid: line 1 the pid, line 4 the port). */
-function runningClusterPort(dataDir: string): number | undefined {
+/**
+ * The socket of a live PostgreSQL in `<dataDir>/pg`, from its postmaster.pid: line 1 the pid,
+ * line 4 the port (which names the socket file), line 5 the first socket directory.
+ */
+function runningCluster(dataDir: string): { port: number; socketDir: string } | undefined {
   let lines: string[];
   try {
     lines = readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n');
@@ -56,5 +62,5 @@ function runningClusterPort(dataDir: string): number | undefined {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return undefined;
   }
-  return port;
+  return { port, socketDir: lines[4]?.trim() ?? '' };
 }

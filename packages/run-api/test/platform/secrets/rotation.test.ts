@@ -498,7 +498,7 @@ describe('pan secrets against the embedded cluster of a data directory (no DATAB
       await upsertAccount(server.app.db, server.app.box, { slug: 'embedded', name: 'E', jwtIssuer: 'embedded', jwtAudience: 'a', jwtAlgorithms: ['HS256'], hs256Secret: Buffer.from('embedded secret') });
       const rotated = await pan(['secrets', 'rotate', '--data-dir', dataDir, '--settle-ms', '0'], {});
       expect(rotated.code, rotated.stdout + rotated.stderr).toBe(0);
-      expect(rotated.stdout).toMatch(/Database: the embedded cluster of .* \(running, port \d+\)/);
+      expect(rotated.stdout).toMatch(/Database: the embedded cluster of .* \(running, socket .*\/pg\)/);
       expect(rotated.stdout).toContain('1 value(s) re-encrypted');
       const { rows } = await server.app.db.query<{ v: Buffer }>("SELECT jwt_hs256_secret AS v FROM accounts WHERE slug = 'embedded'");
       expect(sealedKeyId(rows[0]!.v)).not.toBe(firstId);
