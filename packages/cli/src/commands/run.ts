@@ -277,6 +277,8 @@ export function summary(status: RunStatus, outcome: RunOutcome, note: string | u
       return `${status}: the build failed after ${took}`;
     case 'Failed (Timeout)':
       return `${status}: stopped at the time limit of ${timeoutSeconds} s`;
+    case 'Failed (Resource Limit)':
+      return `${status} after ${took} (the [pan] line above names the limit)`;
     case 'Failed (Metadata Validation)':
       return `${status}: ${note ?? 'the output does not match metadata_schema'}`;
     default:

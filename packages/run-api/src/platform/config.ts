@@ -48,6 +48,26 @@ export interface RunApiConfig {
   notifyConcurrency: number;
   /** Allow plain http:// notification URLs to any host (default false: https, or http only to loopback). */
   notifyAllowHttp: boolean;
+  /** Run integration scripts and builds in the bubblewrap sandbox (default true; PAN_RUN_SANDBOX=off: false). */
+  runSandbox: boolean;
+  /** The uid and gid sandboxed runs execute as when the server runs as root (default 65534). */
+  runUid: number;
+  runGid: number;
+  /** Each sandboxed run's (and build's) resource limits; 0: none. */
+  runLimits: RunResourceLimits;
+}
+
+export interface RunResourceLimits {
+  /** PAN_RUN_ADDRESS_SPACE_BYTES (default 4 GiB: V8 alone reserves about 1 GiB). */
+  addressSpaceBytes: number;
+  /** PAN_RUN_CPU_SECONDS (default 600). */
+  cpuSeconds: number;
+  /** PAN_RUN_MAX_PROCESSES (default 256, threads included). */
+  maxProcesses: number;
+  /** PAN_RUN_MAX_OPEN_FILES (default 1024). */
+  maxOpenFiles: number;
+  /** PAN_RUN_MAX_FILE_BYTES (default 1 GiB). */
+  maxFileBytes: number;
 }
 
 const MiB = 1024 * 1024;
@@ -79,7 +99,26 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
     notifyPollMs: Math.max(10, readInteger(env, 'PAN_NOTIFY_POLL_MS', 2_000)),
     notifyConcurrency: readInteger(env, 'PAN_NOTIFY_CONCURRENCY', 4),
     notifyAllowHttp: readBoolean(env, 'PAN_NOTIFY_ALLOW_HTTP', false),
+    runSandbox: readSwitch(env, 'PAN_RUN_SANDBOX', true),
+    runUid: readInteger(env, 'PAN_RUN_UID', 65534),
+    runGid: readInteger(env, 'PAN_RUN_GID', 65534),
+    runLimits: {
+      addressSpaceBytes: readInteger(env, 'PAN_RUN_ADDRESS_SPACE_BYTES', 4 * 1024 * MiB),
+      cpuSeconds: readInteger(env, 'PAN_RUN_CPU_SECONDS', 600),
+      maxProcesses: readInteger(env, 'PAN_RUN_MAX_PROCESSES', 256),
+      maxOpenFiles: readInteger(env, 'PAN_RUN_MAX_OPEN_FILES', 1024),
+      maxFileBytes: readInteger(env, 'PAN_RUN_MAX_FILE_BYTES', 1024 * MiB),
+    },
   };
+}
+
+/** `on` or `off` (an explicit choice: nothing else is accepted). */
+function readSwitch(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new Error(`${name} must be on or off, got "${env[name]}"`);
 }
 
 function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
