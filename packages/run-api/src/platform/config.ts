@@ -58,7 +58,7 @@ export interface RunApiConfig {
 }
 
 export interface RunResourceLimits {
-  /** PAN_RUN_ADDRESS_SPACE_BYTES (default 4 GiB: V8 alone reserves about 1 GiB). */
+  /** PAN_RUN_ADDRESS_SPACE_BYTES (default 32 GiB: V8 reserves 1 GiB, and 10 GiB per WebAssembly memory). */
   addressSpaceBytes: number;
   /** PAN_RUN_CPU_SECONDS (default 600). */
   cpuSeconds: number;
@@ -103,7 +103,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
     runUid: readInteger(env, 'PAN_RUN_UID', 65534),
     runGid: readInteger(env, 'PAN_RUN_GID', 65534),
     runLimits: {
-      addressSpaceBytes: readInteger(env, 'PAN_RUN_ADDRESS_SPACE_BYTES', 4 * 1024 * MiB),
+      addressSpaceBytes: readInteger(env, 'PAN_RUN_ADDRESS_SPACE_BYTES', 32 * 1024 * MiB),
       cpuSeconds: readInteger(env, 'PAN_RUN_CPU_SECONDS', 600),
       maxProcesses: readInteger(env, 'PAN_RUN_MAX_PROCESSES', 256),
       maxOpenFiles: readInteger(env, 'PAN_RUN_MAX_OPEN_FILES', 1024),

@@ -31,7 +31,11 @@ import { chmod, chown, lstat, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface SandboxLimits {
-  /** RLIMIT_AS in bytes (V8 alone reserves about 1 GiB of address space). 0: no limit. */
+  /**
+   * RLIMIT_AS in bytes: address space reserved, not memory used. V8 reserves about 1 GiB at start
+   * and 10 GiB per WebAssembly memory (Node's own fetch() instantiates one), so this is a ceiling
+   * on runaway allocation rather than a tight budget. 0: no limit.
+   */
   addressSpaceBytes: number;
   /** RLIMIT_CPU in seconds of CPU time (SIGXCPU, then SIGKILL a second later). 0: no limit. */
   cpuSeconds: number;
@@ -46,7 +50,7 @@ export interface SandboxLimits {
 const GiB = 1024 * 1024 * 1024;
 
 export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
-  addressSpaceBytes: 4 * GiB,
+  addressSpaceBytes: 32 * GiB,
   cpuSeconds: 600,
   maxProcesses: 256,
   maxOpenFiles: 1024,
@@ -88,6 +92,8 @@ export class Sandbox {
   readonly gid: number;
   readonly bwrap: string;
   private readonly system: string[];
+  /** Directories already made reachable (once per process is enough: it is a per-run cost otherwise). */
+  private readonly reachable = new Set<string>();
 
   constructor(options: SandboxOptions = {}) {
     this.limits = { ...DEFAULT_SANDBOX_LIMITS, ...options.limits };
@@ -166,9 +172,10 @@ export class Sandbox {
    * binds as that uid. A no-op unless this process is root.
    */
   async makeReachable(dir: string): Promise<void> {
-    if (!isRoot) return;
+    if (!isRoot || this.reachable.has(dir)) return;
     const { mode } = await stat(dir);
     if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001);
+    this.reachable.add(dir);
   }
 }
 
@@ -223,7 +230,7 @@ export function limitFromExit(code: number | null, signal: NodeJS.Signals | null
 export function limitFromLine(line: string): LimitName | undefined {
   if (/CPU time limit exceeded/.test(line)) return 'cpu';
   if (/File size limit exceeded|File too large|\bEFBIG\b/.test(line)) return 'fileSize';
-  if (/out of memory|Allocation failed|allocation failed|Fatal process OOM|Cannot allocate memory|\bENOMEM\b|MemoryError|std::bad_alloc/.test(line)) return 'memory';
+  if (/out of memory|allocation failed|Fatal process OOM|Cannot allocate memory|\bENOMEM\b|MemoryError|std::bad_alloc/i.test(line)) return 'memory';
   if (/fork: (retry: )?Resource temporarily unavailable|spawn EAGAIN|Resource temporarily unavailable.*fork/.test(line)) return 'processes';
   if (/Too many open files|\bEMFILE\b/.test(line)) return 'openFiles';
   return undefined;
