@@ -154,7 +154,10 @@ PATH, HOME, LANG, TZ and
   PAN_CFG_<NAME>               the schema's defaults, then each --config
   PAN_SEC_<CONNECTOR>_<FIELD>  each --secret (only connectors PANDIUM.yaml lists)
   PAN_CTX_RUN_MODE, PAN_CTX_RUN_TRIGGERS, PAN_CTX_LAST_SUCCESSFUL_RUN_STD_OUT (--context), ...
-Nothing else of your shell's environment reaches the script.
+Nothing else of your shell's environment reaches the script. The build and the run happen in the
+server's run sandbox (bubblewrap: the script sees its own directories and the system's, not your
+files; the network is open) under its resource limits (PAN_RUN_CPU_SECONDS...); PAN_RUN_SANDBOX=off
+runs them unsandboxed, as you.
 
 The trigger is \`manual\`; with --payload it is a \`webhook\` trigger (mode webhook, the default then)
 or an \`api\` one (mode init or normal), and the file is copied into the run directory: its path is
