@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkSandbox, limitFromExit, limitFromLine, Sandbox, SandboxUnavailableError } from '../../../src/modules/runner/sandbox.ts';
+import { checkSandbox, DEFAULT_SANDBOX_LIMITS, limitFromExit, limitFromLine, Sandbox, SandboxUnavailableError } from '../../../src/modules/runner/sandbox.ts';
+import { sandboxFor } from '../../../src/modules/runs/engine.ts';
+import { readConfig } from '../../../src/platform/config.ts';
 import { context, harness, liveProcessesWith, processMarker, type Harness } from './helpers.ts';
 
 /**
@@ -309,5 +311,26 @@ describe('checkSandbox', () => {
     const error = await checkSandbox(new Sandbox(), ['/nonexistent-dir']).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SandboxUnavailableError);
     expect((error as Error).message).toContain('/nonexistent-dir');
+  });
+});
+
+describe('configuration', () => {
+  it('the sandbox is on by default, with the default limits; PAN_RUN_SANDBOX=off turns it off', () => {
+    const sandbox = sandboxFor(readConfig({}));
+    expect(sandbox).toBeInstanceOf(Sandbox);
+    expect(sandbox!.limits).toEqual(DEFAULT_SANDBOX_LIMITS);
+    expect(sandboxFor(readConfig({ PAN_RUN_SANDBOX: 'off' }))).toBeUndefined();
+  });
+
+  it('reads the limits and refuses anything but on or off', () => {
+    const config = readConfig({ PAN_RUN_CPU_SECONDS: '5', PAN_RUN_MAX_FILE_BYTES: '0', PAN_RUN_MAX_PROCESSES: '64', PAN_RUN_MAX_OPEN_FILES: '100', PAN_RUN_ADDRESS_SPACE_BYTES: '1073741824' });
+    expect(sandboxFor(config)!.limits).toEqual({ cpuSeconds: 5, maxFileBytes: 0, maxProcesses: 64, maxOpenFiles: 100, addressSpaceBytes: 1073741824 });
+    expect(() => readConfig({ PAN_RUN_SANDBOX: 'false' })).toThrow('PAN_RUN_SANDBOX must be on or off, got "false"');
+  });
+
+  it('a limit of 0 is no limit: prlimit is not given it', () => {
+    const { args } = new Sandbox({ limits: { cpuSeconds: 0, maxFileBytes: 0, maxProcesses: 0, maxOpenFiles: 0, addressSpaceBytes: 0 } }).command('node', ['x.js'], { cwd: '/' });
+    expect(args).not.toContain('/usr/bin/prlimit');
+    expect(args.slice(-2)).toEqual(['node', 'x.js']);
   });
 });
