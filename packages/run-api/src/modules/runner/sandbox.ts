@@ -231,7 +231,7 @@ export function limitFromLine(line: string): LimitName | undefined {
   if (/CPU time limit exceeded/.test(line)) return 'cpu';
   if (/File size limit exceeded|File too large|\bEFBIG\b/.test(line)) return 'fileSize';
   if (/out of memory|allocation failed|Fatal process OOM|Cannot allocate memory|\bENOMEM\b|MemoryError|std::bad_alloc/i.test(line)) return 'memory';
-  if (/fork: (retry: )?Resource temporarily unavailable|spawn EAGAIN|Resource temporarily unavailable.*fork/.test(line)) return 'processes';
+  if (/\b(spawn|fork)\b.*\b(EAGAIN|Resource temporarily unavailable)|BlockingIOError: \[Errno 11\]/.test(line)) return 'processes';
   if (/Too many open files|\bEMFILE\b/.test(line)) return 'openFiles';
   return undefined;
 }

@@ -52,8 +52,11 @@ export interface Harness {
 
 export const DEFAULT_LIMITS: RunLimits = { timeoutMs: 20_000, stdoutCapBytes: 1024 * 1024, stderrCapBytes: 1024 * 1024 };
 
-/** The sandbox runs and builds of the runner's tests get unless they say otherwise (as the server's: on). */
-export const TEST_SANDBOX = new Sandbox();
+/**
+ * The sandbox runs and builds of the runner's tests get unless they say otherwise: on, as the
+ * server's default; PAN_RUN_SANDBOX=off in the tests' environment runs them unsandboxed instead.
+ */
+export const TEST_SANDBOX = process.env.PAN_RUN_SANDBOX === 'off' ? undefined : new Sandbox();
 
 export async function harness(
   prefix: string,
@@ -61,7 +64,7 @@ export async function harness(
     keepRunDirectories?: boolean;
     killGraceMs?: number;
     releases?: Partial<ReleaseDirectoriesOptions>;
-    /** Default TEST_SANDBOX; false: unsandboxed (PAN_RUN_SANDBOX=off). */
+    /** Default TEST_SANDBOX; false: unsandboxed. */
     sandbox?: Sandbox | false;
   } = {},
 ): Promise<Harness> {

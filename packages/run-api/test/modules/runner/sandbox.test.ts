@@ -43,7 +43,7 @@ describe('a hostile integration in the sandbox', () => {
   };
 
   beforeAll(async () => {
-    h = await harness('hostile');
+    h = await harness('hostile', { sandbox: new Sandbox() }); // always: unsandboxed, this script would do harm
     await h.addRelease('rel-hostile', await fixtureFiles('hostile'));
     // The harness root stands for the data directory: what the server keeps beside runs and
     // releases, another tenant's run, another release. Readable and writable by anyone, so that
@@ -146,7 +146,7 @@ describe('an ordinary integration in the sandbox', () => {
   let url: string;
 
   beforeAll(async () => {
-    h = await harness('ordinary');
+    h = await harness('ordinary', { sandbox: new Sandbox() });
     await h.addRelease('rel-ordinary', await fixtureFiles('ordinary'));
     server = createServer((_req, res) => res.end('hello from the test'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -192,7 +192,8 @@ describe('an ordinary integration in the sandbox', () => {
 describe('resource limits', () => {
   let h: Harness;
   const MiB = 1024 * 1024;
-  const limited = new Sandbox({ limits: { cpuSeconds: 1, maxFileBytes: 1 * MiB, maxOpenFiles: 64, addressSpaceBytes: 2048 * MiB } });
+  // Node itself has about a dozen threads, which count as processes.
+  const limited = new Sandbox({ limits: { cpuSeconds: 1, maxFileBytes: 1 * MiB, maxOpenFiles: 64, maxProcesses: 24, addressSpaceBytes: 2048 * MiB } });
   const release = (run: string, build?: string) => ({ id: 'rel-limits', run, ...(build ? { build } : {}) });
 
   beforeAll(async () => {
@@ -201,6 +202,7 @@ describe('resource limits', () => {
       'burn.js': 'for (;;) {}',
       'big-file.js': `require('node:fs').writeFileSync(process.env.HOME + '/big', Buffer.alloc(2 * 1024 * 1024, 1)); console.log('wrote it');`,
       'files.js': `const fs = require('node:fs'); const fds = []; for (let i = 0; i < 200; i++) fds.push(fs.openSync('files.js', 'r'));`,
+      'children.js': `const { spawn } = require('node:child_process'); for (let i = 0; i < 40; i++) spawn('sleep', ['30'], { stdio: 'ignore' });`,
       'small-file.js': `require('node:fs').writeFileSync(process.env.HOME + '/small', Buffer.alloc(512 * 1024, 1)); console.log('{"ok":true}');`,
     });
   });
@@ -239,6 +241,13 @@ describe('resource limits', () => {
     const { outcome, lines } = await h.run(context(release('node files.js')), slow);
     expect(outcome.status).toBe('Failed (Resource Limit)');
     expect(lines.at(-1)).toBe('[pan] the run hit its open files limit of 64');
+  });
+
+  it('processes: Failed (Resource Limit), the log names the limit', async () => {
+    const { outcome, lines } = await h.run(context(release('node children.js')), slow);
+    expect(outcome.status).toBe('Failed (Resource Limit)');
+    expect(lines).toContainEqual(expect.stringMatching(/^Error: spawn sleep EAGAIN$/));
+    expect(lines.at(-1)).toBe('[pan] the run hit its process limit of 24');
   });
 
   it('a build that hits a limit fails the run the same way', async () => {
@@ -287,6 +296,8 @@ describe('what a failed run says about limits', () => {
     ['MemoryError', 'memory'],
     ["OSError: [Errno 27] File too large", 'fileSize'],
     ['bash: fork: retry: Resource temporarily unavailable', 'processes'],
+    ['Error: spawn sleep EAGAIN', 'processes'],
+    ['BlockingIOError: [Errno 11] Resource temporarily unavailable', 'processes'],
     ["Error: EMFILE: too many open files, open 'x'", 'openFiles'],
     ['bash: line 1:    12 CPU time limit exceeded (core dumped) node burn.js', 'cpu'],
     ['cannot reach the API', undefined],
