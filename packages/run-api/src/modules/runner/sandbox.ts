@@ -9,7 +9,8 @@
  * - the system's read-only directories (/usr and its /bin, /lib* links, all of /etc: node, python,
  *   DNS and TLS need passwd, resolv.conf, hosts, ssl and alternatives; its secret files are not
  *   readable by an unprivileged uid anyway), the node installation when it lies outside /usr;
- * - a fresh /proc of its own PID namespace, a minimal /dev, a private /tmp;
+ * - a fresh /proc of its own PID namespace, a minimal /dev, a private /tmp (in memory, so capped at
+ *   the file size limit);
  * - the directories it is given, at their own paths: a run gets its release read-only and its run
  *   directory (HOME inside) writable; a build gets its release and its build HOME writable.
  *   Nothing else of the data directory (PostgreSQL, key files, other runs, other releases).
@@ -27,7 +28,7 @@
 import { execFile } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
-import { chmod, chown, lstat, readdir, stat } from 'node:fs/promises';
+import { chmod, lchown, lstat, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface SandboxLimits {
@@ -121,6 +122,8 @@ export class Sandbox {
       '/proc',
       '--dev',
       '/dev',
+      // /tmp lives in memory, which no rlimit counts: at most one file's worth of it.
+      ...(this.limits.maxFileBytes > 0 ? ['--size', String(this.limits.maxFileBytes)] : []),
       '--tmpfs',
       '/tmp',
       ...(confinement.readOnly ?? []).flatMap((dir) => ['--ro-bind', dir, dir]),
@@ -139,7 +142,7 @@ export class Sandbox {
     return { file: this.bwrap, args: bwrapArgs, ...(isRoot ? { uid: this.uid, gid: this.gid } : {}) };
   }
 
-  /** `prlimit --as=... --` for the limits set (none: nothing, the command runs directly). */
+  /** `prlimit --as=... --` for the limits set (none: just `--`, the end of env's options). */
   private prlimit(): string[] {
     const { addressSpaceBytes, cpuSeconds, maxProcesses, maxOpenFiles, maxFileBytes } = this.limits;
     const options = [
@@ -160,7 +163,7 @@ export class Sandbox {
   async handOver(dir: string): Promise<void> {
     if (!isRoot) return;
     const walk = async (entry: string): Promise<void> => {
-      await chown(entry, this.uid, this.gid);
+      await lchown(entry, this.uid, this.gid); // never through a link
       if (!(await lstat(entry)).isDirectory()) return;
       for (const name of await readdir(entry)) await walk(path.join(entry, name));
     };

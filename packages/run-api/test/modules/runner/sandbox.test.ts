@@ -202,6 +202,7 @@ describe('resource limits', () => {
       'burn.js': 'for (;;) {}',
       'big-file.js': `require('node:fs').writeFileSync(process.env.HOME + '/big', Buffer.alloc(2 * 1024 * 1024, 1)); console.log('wrote it');`,
       'files.js': `const fs = require('node:fs'); const fds = []; for (let i = 0; i < 200; i++) fds.push(fs.openSync('files.js', 'r'));`,
+      'fill-tmp.js': `const fs = require('node:fs'); for (let i = 0; i < 4; i++) fs.writeFileSync('/tmp/part-' + i, Buffer.alloc(512 * 1024, 1)); console.log('filled');`,
       'children.js': `const { spawn } = require('node:child_process'); for (let i = 0; i < 40; i++) spawn('sleep', ['30'], { stdio: 'ignore' });`,
       'small-file.js': `require('node:fs').writeFileSync(process.env.HOME + '/small', Buffer.alloc(512 * 1024, 1)); console.log('{"ok":true}');`,
     });
@@ -248,6 +249,12 @@ describe('resource limits', () => {
     expect(outcome.status).toBe('Failed (Resource Limit)');
     expect(lines).toContainEqual(expect.stringMatching(/^Error: spawn sleep EAGAIN$/));
     expect(lines.at(-1)).toBe('[pan] the run hit its process limit of 24');
+  });
+
+  it('/tmp holds no more than the file size limit (it lives in memory)', async () => {
+    const { outcome, lines } = await h.run(context(release('node fill-tmp.js')), slow);
+    expect(outcome.status).toBe('Failed (Integration Issue)');
+    expect(lines.join('\n')).toContain('ENOSPC');
   });
 
   it('a build that hits a limit fails the run the same way', async () => {
