@@ -207,8 +207,11 @@ try {
     `  ours, sandbox off (202 -> first statement) over the bare spawn (-> first statement): p50 ${signedMs(summarize(off.acceptedToScript).p50 - summarize(nodeSpawn.toScript).p50)}, p99 ${signedMs(summarize(off.acceptedToScript).p99 - summarize(nodeSpawn.toScript).p99)}`,
   );
   const added = { p50: summarize(on.acceptedToScript).p50 - summarize(off.acceptedToScript).p50, p99: summarize(on.acceptedToScript).p99 - summarize(off.acceptedToScript).p99 };
+  // Where the sandbox does its work (bwrap, prlimit, the run directory handed over): less noise than end to end.
+  const addedToExec = summarize(on.startToExec).p50 - summarize(off.startToExec).p50;
   console.log(`  the sandbox adds to trigger-to-first-statement (on over off): p50 ${signedMs(added.p50)}, p99 ${signedMs(added.p99)}`);
-  console.log(`  goal: the sandbox adds under 15 ms at p50: ${added.p50 < 15 ? 'met' : 'NOT met'}`);
+  console.log(`  the sandbox adds to onRunStart -> process started (on over off): p50 ${signedMs(addedToExec)}`);
+  console.log(`  goal: the sandbox adds under 15 ms at p50 (both measures): ${Math.max(added.p50, addedToExec) < 15 ? 'met' : 'NOT met'}`);
 } finally {
   for (const client of [listener, notifyListener, inserter]) await client.end().catch(() => {});
   await stack.stop();
