@@ -7,9 +7,11 @@
  *   received by the client to `onRunStart` (a worker has claimed the run: woken by the trigger's
  *   NOTIFY, claim transaction committed). Baseline: a raw INSERT of a trigger row (autocommit,
  *   with pg_notify) until a LISTENing connection receives the notification.
- * - With spawn (default 50): the real process executor, with a release whose script's first
+ * - With spawn (default 50 each): the real process executor, with a release whose script's first
  *   statement prints `performance.timeOrigin` (when the process started) and the time of that
- *   statement; read back from the run's first log line. Baseline: spawning `node -e` with the same
+ *   statement; read back from the run's first log line. Once with the run sandbox (bubblewrap,
+ *   resource limits: the default) and once without (PAN_RUN_SANDBOX=off), alternating, so the
+ *   sandbox's cost is the difference (baseline: off). Baseline too: spawning `node -e` with the same
  *   first statement (spawn() to process start, to first statement), and `node -e ''` to its exit.
  *
  * Times are wall clock with sub-millisecond resolution (performance.timeOrigin + now()), which is
@@ -18,7 +20,7 @@
 import { spawn } from 'node:child_process';
 import pg from 'pg';
 import type { ClaimedRun } from '../packages/run-api/src/modules/runs/queue.ts';
-import { createProcessExecutor } from '../packages/run-api/src/modules/runs/engine.ts';
+import { createProcessExecutor, sandboxFor } from '../packages/run-api/src/modules/runs/engine.ts';
 import type { Executor } from '../packages/run-api/src/modules/runner/types.ts';
 import { startTestStack, type TestStack } from '../packages/run-api/test/support/index.ts';
 import { installTenant, noopExecutor, percentileRow, pushScriptRelease, signedMs, summarize, wallNow, withTimeout } from './support/run-stack.ts';
@@ -36,15 +38,21 @@ const SCRIPT = `process.stderr.write('bench-start ' + performance.timeOrigin + '
 `;
 const NODE_FIRST_STATEMENT = `process.stderr.write(performance.timeOrigin + ' ' + (performance.timeOrigin + performance.now()))`;
 
-// One engine; its executor is switched between the no-op and the real process executor.
-let mode: 'noop' | 'process' = 'noop';
-let processExecutor: Executor | undefined;
+// One engine; its executor is switched between the no-op and the real process executor, with and
+// without the sandbox.
+let mode: 'noop' | 'sandbox-on' | 'sandbox-off' = 'noop';
+const processExecutors = new Map<string, Executor>();
 let stack: TestStack;
 const switching: Executor = {
   execute(options) {
     if (mode === 'noop') return noopExecutor.execute(options);
-    processExecutor ??= createProcessExecutor(stack.db, stack.config.dataDir);
-    return processExecutor.execute(options);
+    let executor = processExecutors.get(mode);
+    if (!executor) {
+      const sandbox = mode === 'sandbox-on' ? sandboxFor({ ...stack.config, runSandbox: true }) : undefined;
+      executor = createProcessExecutor(stack.db, stack.config.dataDir, sandbox);
+      processExecutors.set(mode, executor);
+    }
+    return executor.execute(options);
   },
 };
 
@@ -138,26 +146,35 @@ try {
     insertNotify.push(base);
   }
 
-  // With spawn: the real process executor; each of our runs followed by bare node spawns (baseline).
-  mode = 'process';
-  const withSpawn = { acceptedToStart: [] as number[], startToExec: [] as number[], execToScript: [] as number[], acceptedToScript: [] as number[] };
+  // With spawn: the real process executor with the sandbox, then without, then bare node spawns
+  // (baseline), in turn.
+  const newSeries = () => ({ acceptedToStart: [] as number[], startToExec: [] as number[], execToScript: [] as number[], acceptedToScript: [] as number[] });
+  const spawnSeries = { 'sandbox-on': newSeries(), 'sandbox-off': newSeries() };
   const nodeSpawn = { toExec: [] as number[], toScript: [] as number[], emptyToExit: [] as number[] };
   for (let i = 0; i < WARMUP + spawnRuns; i++) {
-    const r = await oneRun();
-    const { rows } = await stack.db.query<{ line: string }>(
-      "SELECT line FROM run_log_lines WHERE run_id = $1 AND line LIKE 'bench-start %' ORDER BY seq LIMIT 1",
-      [r.runId],
-    );
-    if (!rows[0]) throw new Error(`run ${r.runId} printed no start line`);
-    const [, origin, first] = rows[0].line.split(' ').map(Number) as [number, number, number];
+    for (const sandboxMode of ['sandbox-on', 'sandbox-off'] as const) {
+      mode = sandboxMode;
+      const r = await oneRun();
+      const { rows } = await stack.db.query<{ line: string }>(
+        "SELECT line FROM run_log_lines WHERE run_id = $1 AND line LIKE 'bench-start %' ORDER BY seq LIMIT 1",
+        [r.runId],
+      );
+      if (!rows[0]) {
+        const { rows: log } = await stack.db.query<{ line: string }>('SELECT line FROM run_log_lines WHERE run_id = $1 ORDER BY seq', [r.runId]);
+        throw new Error(`run ${r.runId} (${sandboxMode}) printed no start line:\n${log.map((l) => l.line).join('\n')}`);
+      }
+      const [, origin, first] = rows[0].line.split(' ').map(Number) as [number, number, number];
+      if (i < WARMUP) continue;
+      const series = spawnSeries[sandboxMode];
+      series.acceptedToStart.push(r.start - r.accepted);
+      series.startToExec.push(origin - r.start);
+      series.execToScript.push(first - origin);
+      series.acceptedToScript.push(first - r.accepted);
+    }
     const a = await spawnNode(['-e', NODE_FIRST_STATEMENT]);
     const [bareOrigin, bareFirst] = a.stderr.split(' ').map(Number) as [number, number];
     const b = await spawnNode(['-e', '']);
     if (i < WARMUP) continue;
-    withSpawn.acceptedToStart.push(r.start - r.accepted);
-    withSpawn.startToExec.push(origin - r.start);
-    withSpawn.execToScript.push(first - origin);
-    withSpawn.acceptedToScript.push(first - r.accepted);
     nodeSpawn.toExec.push(bareOrigin - a.spawned);
     nodeSpawn.toScript.push(bareFirst - a.spawned);
     nodeSpawn.emptyToExit.push(b.exited - b.spawned);
@@ -172,18 +189,29 @@ try {
   console.log(
     `  ours (202 -> start) over the baseline: p50 ${signedMs(summarize(noSpawn.acceptedToStart).p50 - summarize(insertNotify).p50)}, p99 ${signedMs(summarize(noSpawn.acceptedToStart).p99 - summarize(insertNotify).p99)}`,
   );
-  console.log(`with spawn (process executor, run: node index.mjs), ${spawnRuns} runs:`);
-  console.log(percentileRow('ours: 202 received -> script first statement', withSpawn.acceptedToScript));
-  console.log(percentileRow('  202 received -> onRunStart (claimed)', withSpawn.acceptedToStart));
-  console.log(percentileRow('  onRunStart -> process started (its timeOrigin)', withSpawn.startToExec));
-  console.log(percentileRow('  process started -> script first statement', withSpawn.execToScript));
+  for (const sandboxMode of ['sandbox-on', 'sandbox-off'] as const) {
+    const series = spawnSeries[sandboxMode];
+    const title = sandboxMode === 'sandbox-on' ? 'sandbox on (bubblewrap + prlimit, the default)' : 'sandbox off (PAN_RUN_SANDBOX=off)';
+    console.log(`with spawn (process executor, run: node index.mjs), ${title}, ${spawnRuns} runs:`);
+    console.log(percentileRow('ours: 202 received -> script first statement', series.acceptedToScript));
+    console.log(percentileRow('  202 received -> onRunStart (claimed)', series.acceptedToStart));
+    console.log(percentileRow('  onRunStart -> process started (its timeOrigin)', series.startToExec));
+    console.log(percentileRow('  process started -> script first statement', series.execToScript));
+  }
+  const on = spawnSeries['sandbox-on'];
+  const off = spawnSeries['sandbox-off'];
   console.log(percentileRow('baseline: spawn(node -e) -> process started (timeOrigin)', nodeSpawn.toExec));
   console.log(percentileRow('baseline: spawn(node -e) -> first statement', nodeSpawn.toScript));
   console.log(percentileRow("baseline: spawn(node -e '') -> exit", nodeSpawn.emptyToExit));
   console.log(
-    `  ours (202 -> first statement) over the bare spawn (-> first statement): p50 ${signedMs(summarize(withSpawn.acceptedToScript).p50 - summarize(nodeSpawn.toScript).p50)}, p99 ${signedMs(summarize(withSpawn.acceptedToScript).p99 - summarize(nodeSpawn.toScript).p99)}`,
+    `  ours, sandbox off (202 -> first statement) over the bare spawn (-> first statement): p50 ${signedMs(summarize(off.acceptedToScript).p50 - summarize(nodeSpawn.toScript).p50)}, p99 ${signedMs(summarize(off.acceptedToScript).p99 - summarize(nodeSpawn.toScript).p99)}`,
   );
-  console.log('  goal: none set for trigger-to-start latency; the figures are reported against the same-run baselines above');
+  const added = { p50: summarize(on.acceptedToScript).p50 - summarize(off.acceptedToScript).p50, p99: summarize(on.acceptedToScript).p99 - summarize(off.acceptedToScript).p99 };
+  // Where the sandbox does its work (bwrap, prlimit, the run directory handed over): less noise than end to end.
+  const addedToExec = summarize(on.startToExec).p50 - summarize(off.startToExec).p50;
+  console.log(`  the sandbox adds to trigger-to-first-statement (on over off): p50 ${signedMs(added.p50)}, p99 ${signedMs(added.p99)}`);
+  console.log(`  the sandbox adds to onRunStart -> process started (on over off): p50 ${signedMs(addedToExec)}`);
+  console.log(`  goal: the sandbox adds under 15 ms at p50 (both measures): ${Math.max(added.p50, addedToExec) < 15 ? 'met' : 'NOT met'}`);
 } finally {
   for (const client of [listener, notifyListener, inserter]) await client.end().catch(() => {});
   await stack.stop();

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { putConnector, putNotifications, rotateNotificationSecret } from '@pan/cli';
-import { createApiKey, readConfig, startServer, stopOnSignals, upsertAccount } from '@pan/run-api';
+import { createApiKey, readConfig, SandboxUnavailableError, startServer, stopOnSignals, upsertAccount } from '@pan/run-api';
 import { ACME_PASSWORD, acmeConnectors, acmeUsers, startAcme, type Acme } from './acme/index.ts';
 import { loadDemoSecrets } from './demo-secrets.ts';
 import { buildHostApp } from './host-app.ts';
@@ -33,7 +33,14 @@ const log = (line: string) => console.log(line);
 const ISSUER = 'acme-demo';
 const AUDIENCE = 'pan-marketplace';
 
-const server = await startServer({ ...config, logLevel: process.env.PAN_LOG_LEVEL ?? 'warn' }, log);
+const server = await startServer({ ...config, logLevel: process.env.PAN_LOG_LEVEL ?? 'warn' }, log).catch((error: unknown) => {
+  // No run sandbox here (bubblewrap missing): the message says how to install it; no stack trace.
+  if (error instanceof SandboxUnavailableError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+});
 let acme: Acme | undefined;
 stopOnSignals({
   async close() {

@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Tenant, TriggerStatus } from '@pan/contract';
 import { freePort } from '@pan/run-api';
@@ -13,39 +10,43 @@ import { pan, spawnPan } from './pan-process.ts';
 /** `pan tenants list` and `pan runs tail` against a real run API with its run engine. */
 
 let stack: TestStack;
-let gateDir: string;
+/** Trigger id -> what its run's gate says ("ok" or "fail"); an HTTP server (the run sandbox shows scripts no file of the test's). */
+const gates = new Map<string, string>();
+let gateServer: http.Server;
 let env: Record<string, string>;
 const tenants: Record<'anaTail' | 'benTail' | 'anaOther', Tenant> = {} as never;
 /** Tenant id -> resolves with the id of its run when the worker starts it. */
 const runStarts = new Map<string, (runId: string) => void>();
 
-/** Three lines, then it waits for `<gateDir>/<trigger id>`: "ok" ends it well after 40 more lines, "fail" badly. */
-const tailScript = (dir: string) => `import fs from 'node:fs';
-const gate = ${JSON.stringify(dir)} + '/' + JSON.parse(process.env.PAN_CTX_RUN_TRIGGERS)[0].id;
+/** Three lines, then it waits for `<gateUrl>/<trigger id>` to answer: "ok" ends it well after 40 more lines, "fail" badly. */
+const tailScript = (gateUrl: string) => `const gate = ${JSON.stringify(gateUrl)} + '/' + JSON.parse(process.env.PAN_CTX_RUN_TRIGGERS)[0].id;
 for (let i = 1; i <= 3; i++) console.error('step ' + i);
 console.error('waiting for the gate');
-const timer = setInterval(() => {
-  if (!fs.existsSync(gate)) return;
-  clearInterval(timer);
+const poll = async () => {
+  const said = await (await fetch(gate)).text();
+  if (said === '') return setTimeout(poll, 10);
   for (let i = 1; i <= 40; i++) console.error('after gate ' + i);
-  if (fs.readFileSync(gate, 'utf8') === 'fail') {
+  if (said === 'fail') {
     console.error('giving up');
     process.exit(2);
   }
   console.log(JSON.stringify({ ok: true }));
-}, 10);
+};
+poll();
 `;
 
 const EXPECTED_LINES = ['step 1', 'step 2', 'step 3', 'waiting for the gate', ...Array.from({ length: 40 }, (_, i) => `after gate ${i + 1}`)];
 
 beforeAll(async () => {
-  gateDir = mkdtempSync(path.join(tmpdir(), 'pan-tail-gates-'));
+  gateServer = http.createServer((req, res) => res.end(gates.get(req.url!.slice(1)) ?? ''));
+  await new Promise<void>((resolve) => gateServer.listen(0, '127.0.0.1', resolve));
+  const gateUrl = `http://127.0.0.1:${(gateServer.address() as AddressInfo).port}`;
   stack = await startTestStack({
     clusterUrl: inject('pgClusterUrl'),
     runEngine: { onRunStart: (run) => runStarts.get(run.tenantId)?.(run.id) },
   });
   env = { PAN_API_BASE: stack.apiBase, PAN_API_KEY: stack.apiKey };
-  await scriptIntegration(stack, 'cli-tail', { 'PANDIUM.yaml': 'version: 0.4\nrun: node index.mjs\n', 'index.mjs': tailScript(gateDir) });
+  await scriptIntegration(stack, 'cli-tail', { 'PANDIUM.yaml': 'version: 0.4\nrun: node index.mjs\n', 'index.mjs': tailScript(gateUrl) });
   await scriptIntegration(stack, 'cli-other', { 'PANDIUM.yaml': 'version: 0.4\nrun: node index.mjs\n', 'index.mjs': 'console.log("{}");\n' });
   // One at a time: their creation order is the list's default order (newest first).
   tenants.anaTail = await install(stack, await endUserToken(stack, 'ana'), 'cli-tail');
@@ -55,7 +56,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop();
-  rmSync(gateDir, { recursive: true, force: true });
+  await new Promise((resolve) => gateServer?.close(resolve));
 });
 
 /** Queues a manual run of the tenant; resolves with its trigger and, once the worker started it, its run id. */
@@ -155,7 +156,7 @@ describe('pan runs tail', () => {
     // The run cannot go on before its fourth line has reached the terminal.
     await tail.waitForLine('stdout', /^waiting for the gate$/);
     expect(tail.child.exitCode).toBeNull();
-    writeFileSync(path.join(gateDir, triggerId), 'ok');
+    gates.set(triggerId, 'ok');
     expect(await tail.exited).toEqual({ code: 0, signal: null });
     expect(tail.stdout).toEqual(EXPECTED_LINES);
     expect(tail.stderr).toEqual([`Run ${runId}: Succeeded`]);
@@ -173,7 +174,7 @@ describe('pan runs tail', () => {
     const { triggerId, runId } = await startRun(tenants.benTail, 'ben');
     const tail = spawnPan(env, 'runs', 'tail', runId);
     await tail.waitForLine('stdout', /^waiting for the gate$/);
-    writeFileSync(path.join(gateDir, triggerId), 'fail');
+    gates.set(triggerId, 'fail');
     expect(await tail.exited).toEqual({ code: 4, signal: null });
     expect(tail.stdout).toEqual([...EXPECTED_LINES, 'giving up']);
     expect(tail.stderr).toEqual([`Run ${runId}: Failed (Integration Issue)`]);
@@ -188,7 +189,7 @@ describe('pan runs tail', () => {
       // What the server does to open streams when it stops.
       stack.app.logHub.endStreams();
       expect(await tail.waitForLine('stderr', /reconnecting/)).toBe('pan runs tail: the stream ended before the run did; reconnecting after line 4');
-      writeFileSync(path.join(gateDir, triggerId), 'ok');
+      gates.set(triggerId, 'ok');
       expect(await tail.exited).toEqual({ code: 0, signal: null });
       expect(tail.stdout).toEqual(EXPECTED_LINES);
       expect(tail.stderr.at(-1)).toBe(`Run ${runId}: Succeeded`);

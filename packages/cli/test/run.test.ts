@@ -1,5 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +28,7 @@ configs:
       tags: { type: array, items: { type: string, enum: [a, b, c] }, uniqueItems: true }
       dry: { type: boolean }
       gate: { type: string }
+      marker: { type: string }
   uischema:
     type: VerticalLayout
     elements:
@@ -34,6 +38,7 @@ configs:
       - { type: MultiSelectControl, scope: '#/properties/tags' }
       - { type: Control, scope: '#/properties/dry' }
       - { type: Control, scope: '#/properties/gate' }
+      - { type: Control, scope: '#/properties/marker' }
 `;
 
 const SCRIPT = `import { createHash } from 'node:crypto';
@@ -47,19 +52,23 @@ if (behaviour === 'report') {
   console.log('text before the JSON is not the output');
   console.log(JSON.stringify({ env: process.env, built: fs.readFileSync('built.txt', 'utf8').trim(), payload }));
 } else if (behaviour === 'gate') {
+  // The gate is an HTTP server of the test's (the run sandbox hides the test's files, not the network).
   console.error('waiting for the gate');
-  const timer = setInterval(() => {
-    if (!fs.existsSync(process.env.PAN_CFG_GATE)) return;
-    clearInterval(timer);
+  const poll = async () => {
+    if ((await (await fetch(process.env.PAN_CFG_GATE)).text()) !== 'open') return setTimeout(poll, 10);
     console.error('gate seen');
     console.log(JSON.stringify({ gated: true }));
-  }, 10);
+  };
+  poll();
 } else if (behaviour === 'fail') {
   console.log(JSON.stringify({ partial: true }));
   console.error('cannot reach the API');
   process.exit(3);
 } else if (behaviour === 'sleep') {
-  console.error('sleeping pid=' + process.pid);
+  // A child too; both carry PAN_CFG_MARKER in their environment, for the test to look for.
+  const { spawn } = await import('node:child_process');
+  spawn('sleep', ['1000'], { stdio: 'ignore' });
+  console.error('sleeping');
   setInterval(() => {}, 1000);
 }
 `;
@@ -98,6 +107,20 @@ afterAll(() => {
 });
 
 const lastLine = (text: string) => text.trimEnd().split('\n').at(-1);
+
+/**
+ * Host pids of live processes whose environment holds `marker` (a run's processes: inside the run
+ * sandbox's PID namespace, the pids a script sees mean nothing here).
+ */
+async function processesWith(marker: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const [environ, stat] = await Promise.all([readFile(`/proc/${entry}/environ`, 'utf8').catch(() => ''), readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '')]);
+    if (environ.includes(marker) && stat !== '' && !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2))) found.push(Number(entry));
+  }
+  return found;
+}
 
 describe('pan run', () => {
   it("refuses a --payload that fails PANDIUM.yaml's webhook.schema, as the server's intake would (exit 1)", async () => {
@@ -197,13 +220,16 @@ webhook:
   });
 
   it('streams the log to stderr while the script runs', async () => {
-    const gate = path.join(workDir, 'gate');
-    const live = spawnPan({}, 'run', integration, '--config', 'behaviour=gate', '--config', `gate=${gate}`);
+    let open = false;
+    const gate = createServer((_req, res) => res.end(open ? 'open' : 'closed'));
+    await new Promise<void>((resolve) => gate.listen(0, '127.0.0.1', resolve));
+    const live = spawnPan({}, 'run', integration, '--config', 'behaviour=gate', '--config', `gate=http://127.0.0.1:${(gate.address() as AddressInfo).port}/`);
     // The script waits for the gate, which is only opened once its first line has come through.
     await live.waitForLine('stderr', /^waiting for the gate$/);
     expect(live.child.exitCode).toBeNull();
-    writeFileSync(gate, '');
-    expect(await live.exited).toEqual({ code: 0, signal: null });
+    open = true;
+    expect(await live.exited, live.stderr.join('\n')).toEqual({ code: 0, signal: null });
+    gate.close();
     expect(live.stderr.slice(-3)).toEqual(['waiting for the gate', 'gate seen', expect.stringMatching(/^Succeeded in /)]);
     expect(JSON.parse(live.stdout.join('\n'))).toEqual({ gated: true });
   });
@@ -264,12 +290,14 @@ webhook:
     });
 
     it('SIGINT stops the script\'s whole process group first, then exits 130', async () => {
-      const live = spawnPan({}, 'run', integration, '--config', 'behaviour=sleep');
-      const pid = Number(/pid=(\d+)/.exec(await live.waitForLine('stderr', /^sleeping pid=\d+$/))![1]);
+      const marker = `pan-run-test-${randomBytes(8).toString('hex')}`;
+      const live = spawnPan({}, 'run', integration, '--config', 'behaviour=sleep', '--config', `marker=${marker}`);
+      await live.waitForLine('stderr', /^sleeping$/);
+      expect(await processesWith(marker)).not.toEqual([]);
       live.child.kill('SIGINT');
       expect(await live.exited).toEqual({ code: 130, signal: null });
       expect(lastLine(live.stderr.join('\n'))).toMatch(/^Stopped \(SIGINT\) after /);
-      expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
+      expect(await processesWith(marker)).toEqual([]);
     });
 
     it('an invalid PANDIUM.yaml: exit 1 naming its line and column, nothing run', async () => {

@@ -43,6 +43,8 @@ export { EndUserTokenVerifier, type EndUser, type ExtraTenantInfo } from './modu
 export type * from '@pan/contract';
 export { ProcessExecutor, type ProcessExecutorOptions } from './modules/runner/process-executor.ts';
 export { ReleaseDirectories, type ReleaseDirectoriesOptions } from './modules/runner/release-dir.ts';
+export { Sandbox, SandboxUnavailableError, checkSandbox, type SandboxLimits, type SandboxOptions } from './modules/runner/sandbox.ts';
+export { sandboxFor } from './modules/runs/engine.ts';
 export type { RunContext, RunTrigger, RunOutcome, RunLimits, LogLine, PreviousRun } from './modules/runner/types.ts';
 export { resultOf } from './modules/runs/worker.ts';
 export { SecretMasker, MASK } from './modules/runs/log-mask.ts';

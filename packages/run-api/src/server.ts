@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './http/app.ts';
 import { readConfig, type RunApiConfig } from './platform/config.ts';
@@ -6,7 +8,8 @@ import { secureDataDir } from './platform/data-dir.ts';
 import { ensureDatabase, startEmbeddedDatabase, type EmbeddedDatabase } from './platform/db/embedded.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { createPool } from './platform/db/pool.ts';
-import { startRunEngine, type RunEngine } from './modules/runs/engine.ts';
+import { checkSandbox } from './modules/runner/sandbox.ts';
+import { sandboxFor, startRunEngine, type RunEngine } from './modules/runs/engine.ts';
 
 export interface RunningServer {
   url: string;
@@ -18,7 +21,9 @@ export interface RunningServer {
 
 /**
  * Starts the run API: the embedded PostgreSQL in `PAN_DATA_DIR` unless `DATABASE_URL` is set,
- * migrations, then the HTTP server. `close()` stops all of it in order.
+ * migrations, then the HTTP server. `close()` stops all of it in order. Refuses to start
+ * (SandboxUnavailableError) when runs would execute here and the sandbox does not work, unless
+ * PAN_RUN_SANDBOX=off, which is said at every start.
  */
 export async function startServer(config: RunApiConfig = readConfig(), log = (line: string) => console.log(line)): Promise<RunningServer> {
   let embedded: EmbeddedDatabase | undefined;
@@ -29,6 +34,8 @@ export async function startServer(config: RunApiConfig = readConfig(), log = (li
     await secureDataDir(config.dataDir, { postgresTraverses: false });
   }
   try {
+    // After the data directory's modes were set (above): the sandbox's uid needs o+x on it.
+    if (config.workerConcurrency > 0) await checkRunSandbox(config, log);
     // The server and its migrations connect as the database's owner, not as the superuser.
     const databaseUrl = embedded ? await ensureDatabase(embedded.url, 'pan', embedded.app) : config.databaseUrl!;
     await migrate(databaseUrl);
@@ -56,6 +63,20 @@ export async function startServer(config: RunApiConfig = readConfig(), log = (li
     await embedded?.stop();
     throw error;
   }
+}
+
+/** Probes the sandbox once on the directories runs and builds bind (`<dataDir>/runs`, `<dataDir>/releases`). */
+async function checkRunSandbox(config: RunApiConfig, log: (line: string) => void): Promise<void> {
+  const sandbox = sandboxFor(config);
+  if (!sandbox) {
+    log('WARNING: PAN_RUN_SANDBOX=off: integration scripts and builds run unsandboxed, as this server\'s user, and can read its data directory (database, keys) and every other run.');
+    return;
+  }
+  const dirs = [path.join(config.dataDir, 'runs'), path.join(config.dataDir, 'releases')];
+  for (const dir of dirs) await mkdir(dir, { recursive: true });
+  // The sandbox's uid passes through the data directory to its run and release (o+x, no listing).
+  for (const dir of [config.dataDir, ...dirs]) await sandbox.makeReachable(dir);
+  await checkSandbox(sandbox, dirs);
 }
 
 /** Stops cleanly on SIGINT/SIGTERM; a second signal forces the exit. */

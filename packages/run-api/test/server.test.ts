@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import { SecretBox } from '../src/platform/crypto/secret-box.ts';
 import { freePort } from '../src/platform/db/embedded.ts';
 import { startServer, type RunningServer } from '../src/server.ts';
 import { upsertAccount } from '../src/modules/accounts/store.ts';
+import { SandboxUnavailableError } from '../src/modules/runner/sandbox.ts';
 
 /**
  * `startServer` and `tsx src/server.ts` as a process: the embedded PostgreSQL in the data
@@ -159,6 +160,27 @@ describe('startServer', () => {
     expect(existsSync(path.join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
     expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
     expect(await processesUsing(dataDir)).toEqual([]);
+  }, 20_000);
+});
+
+describe('the run sandbox at start', () => {
+  it.runIf(process.getuid?.() === 0)('refuses to start when the sandbox cannot work here, saying what to do, before starting anything', async () => {
+    // The sandbox's uid cannot pass through a 0700 directory of root's above the data directory.
+    const locked = path.join(await tempDataDir(), 'locked');
+    await mkdir(locked, { mode: 0o700 });
+    const dataDir = path.join(locked, 'data');
+    const error = await startServer(readConfig({ PAN_DATA_DIR: dataDir, PAN_PORT: '0', PAN_LOG_LEVEL: 'warn' }), () => {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SandboxUnavailableError);
+    expect((error as Error).message).toContain(path.join(dataDir, 'runs'));
+    expect((error as Error).message).toContain('apt-get install bubblewrap');
+    expect((error as Error).message).toContain('PAN_RUN_SANDBOX=off');
+    expect(existsSync(path.join(dataDir, 'pg'))).toBe(false);
+  });
+
+  it('PAN_RUN_SANDBOX=off starts unsandboxed and says so', async () => {
+    const lines: string[] = [];
+    await start(await tempDataDir(), lines, { PAN_RUN_SANDBOX: 'off' });
+    expect(lines.filter((line) => line.includes('PAN_RUN_SANDBOX=off'))).toEqual([expect.stringMatching(/^WARNING: PAN_RUN_SANDBOX=off: integration scripts and builds run unsandboxed/)]);
   }, 20_000);
 });
 

@@ -16,7 +16,9 @@ import { packReleaseDirectory } from '../release-archive.ts';
  * `pan release push` would upload it, unpacked into a temporary release directory, built with its
  * `build` command, then its `run` command gets the environment the server would give it
  * (`environment.ts`: PATH, HOME, LANG, TZ and PAN_* only) in a fresh run directory that holds the
- * payload file. Nothing of this process's environment reaches the script but PATH.
+ * payload file. Nothing of this process's environment reaches the script but PATH. Build and run
+ * happen in the server's run sandbox (bubblewrap, resource limits), configured by the same
+ * PAN_RUN_* variables; PAN_RUN_SANDBOX=off runs them unsandboxed, with a warning.
  */
 
 const RUN_MODES = ['init', 'normal', 'webhook'] as const satisfies readonly RunMode[];
@@ -52,10 +54,18 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
   const api = await import('@pan/run-api');
   const dir = path.resolve(options.dir);
   const defaults = api.readConfig({});
+  // The sandbox as the server would have it: PAN_RUN_SANDBOX, PAN_RUN_UID, the limits.
+  const sandbox = api.sandboxFor(api.readConfig(Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('PAN_RUN_')))));
   const root = await mkdtemp(path.join(os.tmpdir(), 'pan-run-'));
   try {
-    const releases = new api.ReleaseDirectories({ root: path.join(root, 'releases'), loadArchive: () => packReleaseDirectory(dir) });
-    const executor = new api.ProcessExecutor({ runsRoot: path.join(root, 'runs'), releases });
+    if (sandbox) {
+      await sandbox.makeReachable(root);
+      await api.checkSandbox(sandbox, [root]);
+    } else {
+      options.onLog('[pan] warning: PAN_RUN_SANDBOX=off: the build and the run are not sandboxed, they run as your user');
+    }
+    const releases = new api.ReleaseDirectories({ root: path.join(root, 'releases'), loadArchive: () => packReleaseDirectory(dir), sandbox });
+    const executor = new api.ProcessExecutor({ runsRoot: path.join(root, 'runs'), releases, sandbox });
     const release = { id: 'local', version: 'local', spec: options.spec };
     const previous: PreviousRun | null = options.previous ? { startedAt: options.previous.at, endedAt: options.previous.at, status: 'Succeeded' } : null;
     const context: RunContext = {
@@ -146,7 +156,10 @@ PATH, HOME, LANG, TZ and
   PAN_CFG_<NAME>               the schema's defaults, then each --config
   PAN_SEC_<CONNECTOR>_<FIELD>  each --secret (only connectors PANDIUM.yaml lists)
   PAN_CTX_RUN_MODE, PAN_CTX_RUN_TRIGGERS, PAN_CTX_LAST_SUCCESSFUL_RUN_STD_OUT (--context), ...
-Nothing else of your shell's environment reaches the script.
+Nothing else of your shell's environment reaches the script. The build and the run happen in the
+server's run sandbox (bubblewrap: the script sees its own directories and the system's, not your
+files; the network is open) under its resource limits (PAN_RUN_CPU_SECONDS...); PAN_RUN_SANDBOX=off
+runs them unsandboxed, as you.
 
 The trigger is \`manual\`; with --payload it is a \`webhook\` trigger (mode webhook, the default then)
 or an \`api\` one (mode init or normal), and the file is copied into the run directory: its path is
@@ -167,7 +180,9 @@ Exit codes:
   0  the run Succeeded
   1  PANDIUM.yaml is missing or invalid (each problem as PANDIUM.yaml:line:col: message)
   2  usage error (missing <dir>, bad --mode, malformed --config/--secret/--context, unreadable --payload)
-  4  the run failed: non-zero exit, failed build, timeout, output not matching metadata_schema...
+  4  the run failed: non-zero exit, failed build, timeout, a resource limit, output not matching
+     metadata_schema..., or the run sandbox does not work here (install bubblewrap, or set
+     PAN_RUN_SANDBOX=off to run unsandboxed)
   130, 143  stopped by SIGINT (Ctrl-C) or SIGTERM: the script's whole process group is stopped first`;
 
 function pairs(flag: string) {
@@ -242,6 +257,10 @@ async function runCommand(dir: string, opts: RunCommandOptions): Promise<number>
       timeoutMs: Math.round(opts.timeout * 1000),
       onLog: (line) => process.stderr.write(`${line}\n`),
       signal: abort.signal,
+    }).catch((error: unknown) => {
+      // No sandbox here (bubblewrap missing): said in one line, with how to install it.
+      if (error instanceof api.SandboxUnavailableError) throw new CommandFailure(error.message, ExitCode.RunFailed);
+      throw error;
     });
     if (outcome.stdoutJson !== undefined) process.stdout.write(`${JSON.stringify(JSON.parse(outcome.stdoutJson), null, 2)}\n`);
     // The runner has already logged a stdout note of a successful run; "printed nothing" is no news.
@@ -279,6 +298,8 @@ export function summary(status: RunStatus, outcome: RunOutcome, note: string | u
       return `${status}: the build failed after ${took}`;
     case 'Failed (Timeout)':
       return `${status}: stopped at the time limit of ${timeoutSeconds} s`;
+    case 'Failed (Resource Limit)':
+      return `${status} after ${took} (the [pan] line above names the limit)`;
     case 'Failed (Metadata Validation)':
       return `${status}: ${note ?? 'the output does not match metadata_schema'}`;
     default:

@@ -54,6 +54,7 @@ export const runStatusSchema = {
     'Succeeded',
     'Failed (Integration Issue)',
     'Failed (Timeout)',
+    'Failed (Resource Limit)',
     'Failed (Platform Issue)',
     'Failed (Refresh)',
     'Failed (Metadata Validation)',

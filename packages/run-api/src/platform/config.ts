@@ -65,6 +65,13 @@ export interface RunApiConfig {
   tenantPendingTriggerBytes: number;
   /** Fastify's `trustProxy`: whose X-Forwarded-For gives the client IP (default false: the socket's address). */
   trustProxy: boolean | string[];
+  /** Run integration scripts and builds in the bubblewrap sandbox (default true; PAN_RUN_SANDBOX=off: false). */
+  runSandbox: boolean;
+  /** The uid and gid sandboxed runs execute as when the server runs as root (default 65534). */
+  runUid: number;
+  runGid: number;
+  /** Each sandboxed run's (and build's) resource limits; 0: none. */
+  runLimits: RunResourceLimits;
   /** Strict-Transport-Security on every answer, from `PAN_HSTS` (unset: none, since the demo is plain http). */
   hsts: HstsConfig | undefined;
 }
@@ -82,6 +89,19 @@ export interface RateLimitConfig {
   perEndUser: number;
   /** Failed authentications per client IP (bad key or token, unknown webhook, bad signature); then every authenticated route refuses that IP. */
   authFailuresPerIp: number;
+}
+
+export interface RunResourceLimits {
+  /** PAN_RUN_ADDRESS_SPACE_BYTES (default 32 GiB: V8 reserves 1 GiB, and 10 GiB per WebAssembly memory). */
+  addressSpaceBytes: number;
+  /** PAN_RUN_CPU_SECONDS (default 600). */
+  cpuSeconds: number;
+  /** PAN_RUN_MAX_PROCESSES (default 256, threads included). */
+  maxProcesses: number;
+  /** PAN_RUN_MAX_OPEN_FILES (default 1024). */
+  maxOpenFiles: number;
+  /** PAN_RUN_MAX_FILE_BYTES (default 1 GiB). */
+  maxFileBytes: number;
 }
 
 export interface HstsConfig {
@@ -131,6 +151,16 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
     },
     tenantPendingTriggerBytes: readInteger(env, 'PAN_TENANT_PENDING_TRIGGER_BYTES', 100 * MiB),
     trustProxy: readTrustProxy(env.PAN_TRUST_PROXY),
+    runSandbox: readSwitch(env, 'PAN_RUN_SANDBOX', true),
+    runUid: readInteger(env, 'PAN_RUN_UID', 65534),
+    runGid: readInteger(env, 'PAN_RUN_GID', 65534),
+    runLimits: {
+      addressSpaceBytes: readInteger(env, 'PAN_RUN_ADDRESS_SPACE_BYTES', 32 * 1024 * MiB),
+      cpuSeconds: readInteger(env, 'PAN_RUN_CPU_SECONDS', 600),
+      maxProcesses: readInteger(env, 'PAN_RUN_MAX_PROCESSES', 256),
+      maxOpenFiles: readInteger(env, 'PAN_RUN_MAX_OPEN_FILES', 1024),
+      maxFileBytes: readInteger(env, 'PAN_RUN_MAX_FILE_BYTES', 1024 * MiB),
+    },
     hsts: readHsts(env),
   };
 }
@@ -139,6 +169,15 @@ function readEgressAllow(env: NodeJS.ProcessEnv): string[] {
   const entries = (env.PAN_EGRESS_ALLOW ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   parseEgressAllow(entries); // throws, naming the variable, on an entry that is not valid
   return entries;
+}
+
+/** `on` or `off` (an explicit choice: nothing else is accepted). */
+function readSwitch(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new Error(`${name} must be on or off, got "${env[name]}"`);
 }
 
 /** `PAN_HSTS` is the header's value: `max-age=<seconds>`, optionally `; includeSubDomains` and `; preload`. */

@@ -11,6 +11,9 @@
  *   is the outcome's `stdoutJson`.
  * - When the shell exits, when the time limit is reached or when the caller aborts, the whole group
  *   gets SIGTERM, then SIGKILL after a grace period: nothing the script started outlives the run.
+ * - With a `sandbox` (`sandbox.ts`), the command runs inside bubblewrap, its release read-only and
+ *   its run directory writable, under resource limits; a run that hits one is
+ *   `Failed (Resource Limit)`, with a `[pan]` line naming the limit.
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
@@ -23,6 +26,7 @@ import { shellInvocation } from './shell.ts';
 import { stopGroup } from './process-group.ts';
 import { BuildError, formatDuration, type ReleaseDirectories } from './release-dir.ts';
 import { createRunDirectory, type RunDirectory } from './run-directory.ts';
+import { limitDescription, limitFromExit, limitFromLine, type LimitName, type Sandbox } from './sandbox.ts';
 import type { ExecuteOptions, Executor, LogLine, RunOutcome } from './types.ts';
 
 export interface ProcessExecutorOptions {
@@ -33,6 +37,8 @@ export interface ProcessExecutorOptions {
   keepRunDirectories?: boolean;
   /** SIGTERM -> SIGKILL delay when a run is stopped. Default 5 s. */
   killGraceMs?: number;
+  /** Run commands in this sandbox; undefined: directly, as this process's user (PAN_RUN_SANDBOX=off). */
+  sandbox?: Sandbox | undefined;
 }
 
 /** Log lines are handed to `onLog` at most every this many ms... */
@@ -47,12 +53,14 @@ export class ProcessExecutor implements Executor {
   private readonly releases: ReleaseDirectories;
   private readonly keepRunDirectories: boolean;
   private readonly killGraceMs: number;
+  private readonly sandbox: Sandbox | undefined;
 
   constructor(options: ProcessExecutorOptions) {
     this.runsRoot = path.resolve(options.runsRoot);
     this.releases = options.releases;
     this.keepRunDirectories = options.keepRunDirectories ?? false;
     this.killGraceMs = options.killGraceMs ?? 5000;
+    this.sandbox = options.sandbox;
   }
 
   async execute({ context, limits, onLog, signal }: ExecuteOptions): Promise<RunOutcome> {
@@ -84,6 +92,11 @@ export class ProcessExecutor implements Executor {
       await mkdir(this.runsRoot, { recursive: true });
       try {
         runDir = await createRunDirectory(this.runsRoot, context);
+        if (this.sandbox) {
+          await this.sandbox.makeReachable(path.dirname(this.runsRoot));
+          await this.sandbox.makeReachable(this.runsRoot);
+          await this.sandbox.handOver(runDir.dir);
+        }
       } catch (error) {
         log.push(`[pan] could not prepare the run directory: ${(error as Error).message}`);
         return finish('Failed (Platform Issue)');
@@ -95,7 +108,7 @@ export class ProcessExecutor implements Executor {
         releaseDir = await this.releases.prepare({ id: context.release.id, build: context.release.spec.build }, (line) => log.push(line));
       } catch (error) {
         // The build's exit code is in the log; the run itself never started (exitCode null).
-        if (error instanceof BuildError) return finish('Failed (Integration Issue)');
+        if (error instanceof BuildError) return finish(error.limit ? 'Failed (Resource Limit)' : 'Failed (Integration Issue)');
         log.push(`[pan] could not prepare release ${context.release.version}: ${(error as Error).message}`);
         return finish('Failed (Platform Issue)');
       }
@@ -112,7 +125,7 @@ export class ProcessExecutor implements Executor {
         }
         return finish('Failed (Platform Issue)');
       }
-      return await this.spawnRun(context.release.spec.run, releaseDir, env, limits, log, signal, finish);
+      return await this.spawnRun(context.release.spec.run, releaseDir, runDir.dir, env, limits, log, signal, finish);
     } catch (error) {
       // Never reject: whatever went wrong on our side is the platform's failure, said in the log.
       log.push(`[pan] the runner failed: ${(error as Error).message}`);
@@ -126,6 +139,7 @@ export class ProcessExecutor implements Executor {
   private async spawnRun(
     command: string,
     cwd: string,
+    runDir: string,
     env: Record<string, string>,
     limits: ExecuteOptions['limits'],
     log: LogBatcher,
@@ -133,14 +147,23 @@ export class ProcessExecutor implements Executor {
     finish: (status: Status, extra?: Partial<RunOutcome>) => RunOutcome,
   ): Promise<RunOutcome> {
     const direct = await directCommand(command, cwd, env.PATH ?? '');
-    const [file, args] = direct ? [direct.file, direct.args] : shellInvocation(command);
-    const child = spawn(file, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [program, programArgs] = direct ? [direct.file, direct.args] : shellInvocation(command);
+    const sandboxed = this.sandbox?.command(program, programArgs, { cwd, readOnly: [cwd], writable: [runDir] });
+    const [file, args] = sandboxed ? [sandboxed.file, sandboxed.args] : [program, programArgs];
+    const ids = sandboxed?.uid === undefined ? {} : { uid: sandboxed.uid, gid: sandboxed.gid! };
+    // bwrap enters `cwd` itself, inside the sandbox.
+    const child = spawn(file, args, { cwd: sandboxed ? '/' : cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...ids });
 
     // stdout: kept up to the cap. stderr: the first bytes up to its cap become lines. The rest of
     // either is counted, for the truncation markers.
     const stdoutChunks: Buffer[] = [];
     const stdout = cappedStream(child.stdout, limits.stdoutCapBytes, (chunk) => stdoutChunks.push(chunk));
-    const splitter = new LineSplitter((line) => log.push(line));
+    // The first stderr line that says a resource limit was hit (a failed run's status then says so).
+    let limitSaid: LimitName | undefined;
+    const splitter = new LineSplitter((line) => {
+      if (this.sandbox && limitSaid === undefined) limitSaid = limitFromLine(line);
+      log.push(line);
+    });
     const stderr = cappedStream(child.stderr, limits.stderrCapBytes, (chunk) => splitter.push(chunk));
     const streamsClosed = Promise.all(
       [child.stdout, child.stderr].map((stream) => new Promise<void>((resolve) => stream.once('close', () => resolve()))),
@@ -204,6 +227,11 @@ export class ProcessExecutor implements Executor {
     if (ended.code === 0) {
       if (stdoutNote && !stdoutNote.startsWith(NOTHING_PRINTED)) log.push(`[pan] ${stdoutNote}`);
       return finish('Succeeded', { ...outputs, ...exit });
+    }
+    const limit = this.sandbox ? (limitFromExit(ended.code, ended.signal) ?? limitSaid) : undefined;
+    if (limit && this.sandbox) {
+      log.push(`[pan] the run hit ${limitDescription(limit, this.sandbox.limits)}`);
+      return finish('Failed (Resource Limit)', { ...outputs, ...exit });
     }
     if (ended.code === null) log.push(`[pan] the run was killed by ${ended.signal}`);
     return finish('Failed (Integration Issue)', { ...outputs, ...exit });

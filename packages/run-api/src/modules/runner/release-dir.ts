@@ -4,7 +4,9 @@
  * `build` command runs after unpacking, and `.pan-built` is written only when it succeeded, so a
  * failed build is tried again (from a clean unpack) by the next run. Concurrent prepares of one
  * release build once: in this process through a map of promises, across processes through
- * `withLock` (e.g. a PostgreSQL advisory lock held by the caller).
+ * `withLock` (e.g. a PostgreSQL advisory lock held by the caller). With a sandbox, the unpacked
+ * release belongs to the sandbox's uid and the build runs in the sandbox like a run, with its
+ * release directory and its HOME writable (a run sees the release read-only).
  */
 import { spawn } from 'node:child_process';
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
@@ -14,6 +16,7 @@ import { Unpack } from 'tar';
 import { baseVariables } from './environment.ts';
 import { LineSplitter } from './lines.ts';
 import { stopGroup } from './process-group.ts';
+import { limitDescription, limitFromExit, limitFromLine, type LimitName, type Sandbox } from './sandbox.ts';
 
 export const BUILT_MARKER = '.pan-built';
 
@@ -33,6 +36,8 @@ export interface ReleaseDirectoriesOptions {
   buildLogCapBytes?: number;
   /** SIGTERM -> SIGKILL delay. Default 5 s. */
   killGraceMs?: number;
+  /** Build in this sandbox; undefined: directly, as this process's user (PAN_RUN_SANDBOX=off). */
+  sandbox?: Sandbox | undefined;
 }
 
 /** The release's `build` command failed: the integration's fault (its output went to the log). */
@@ -40,6 +45,8 @@ export class BuildError extends Error {
   constructor(
     message: string,
     readonly exitCode: number | null,
+    /** The build hit this sandbox resource limit. */
+    readonly limit?: LimitName,
   ) {
     super(message);
     this.name = 'BuildError';
@@ -112,9 +119,18 @@ export class ReleaseDirectories {
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
     await unpack(await this.options.loadArchive(release.id), dir);
+    const sandbox = this.options.sandbox;
+    if (sandbox) {
+      await sandbox.makeReachable(path.dirname(this.root));
+      await sandbox.makeReachable(this.root);
+      await sandbox.handOver(dir);
+    }
     const build = release.build?.trim();
     if (build) await this.build(dir, release.id, build, emit);
-    await writeFile(path.join(dir, BUILT_MARKER), `${new Date().toISOString()}\n`);
+    // The build may have left anything at the marker's name (a symlink to a file of ours): replace it.
+    const marker = path.join(dir, BUILT_MARKER);
+    await rm(marker, { recursive: true, force: true });
+    await writeFile(marker, `${new Date().toISOString()}\n`, { flag: 'wx' });
     return dir;
   }
 
@@ -123,19 +139,30 @@ export class ReleaseDirectories {
     const home = path.join(this.root, '.home', releaseId);
     await rm(home, { recursive: true, force: true });
     await mkdir(home, { recursive: true });
+    const sandbox = this.options.sandbox;
+    if (sandbox) {
+      await sandbox.makeReachable(path.dirname(home));
+      await sandbox.handOver(home);
+    }
     const timeoutMs = this.options.buildTimeoutMs ?? 10 * 60_000;
     const capBytes = this.options.buildLogCapBytes ?? 1024 * 1024;
     const graceMs = this.options.killGraceMs ?? 5000;
 
     emit(`[pan] building the release: ${command}`);
-    const [file, args] = shellInvocation(command);
-    const child = spawn(file, args, {
-      cwd: dir,
+    const [shell, shellArgs] = shellInvocation(command);
+    const sandboxed = sandbox?.command(shell, shellArgs, { cwd: dir, writable: [dir, home] });
+    const child = spawn(sandboxed?.file ?? shell, sandboxed?.args ?? shellArgs, {
+      cwd: sandboxed ? '/' : dir,
       env: baseVariables(home),
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(sandboxed?.uid === undefined ? {} : { uid: sandboxed.uid, gid: sandboxed.gid! }),
     });
-    const splitter = new LineSplitter(emit);
+    let limitSaid: LimitName | undefined;
+    const splitter = new LineSplitter((line) => {
+      if (sandbox && limitSaid === undefined) limitSaid = limitFromLine(line);
+      emit(line);
+    });
     let kept = 0;
     let dropped = 0;
     const take = (chunk: Buffer) => {
@@ -177,6 +204,11 @@ export class ReleaseDirectories {
     if (timedOut) {
       emit(`[pan] the build took longer than ${formatDuration(timeoutMs)} and was stopped`);
       throw new BuildError(`The build took longer than ${formatDuration(timeoutMs)}`, null);
+    }
+    const limit = sandbox && result.code !== 0 ? (limitFromExit(result.code, result.signal) ?? limitSaid) : undefined;
+    if (limit && sandbox) {
+      emit(`[pan] the build hit ${limitDescription(limit, sandbox.limits)}`);
+      throw new BuildError(`The build hit ${limitDescription(limit, sandbox.limits)}`, result.code, limit);
     }
     if (result.code !== 0) {
       const how = result.code === null ? `was killed by ${result.signal}` : `failed with exit code ${result.code}`;

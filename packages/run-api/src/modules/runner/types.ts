@@ -62,7 +62,7 @@ export interface RunLimits {
 }
 
 export interface RunOutcome {
-  status: Extract<RunStatus, 'Succeeded' | 'Failed (Integration Issue)' | 'Failed (Timeout)' | 'Failed (Platform Issue)'>;
+  status: Extract<RunStatus, 'Succeeded' | 'Failed (Integration Issue)' | 'Failed (Timeout)' | 'Failed (Resource Limit)' | 'Failed (Platform Issue)'>;
   exitCode: number | null;
   signal: string | null;
   startedAt: Date;

@@ -12,6 +12,7 @@ import { readReleaseArchive } from '../catalog/store.ts';
 import { NotificationDeliverer } from '../notifications/deliverer.ts';
 import { ProcessExecutor } from '../runner/process-executor.ts';
 import { ReleaseDirectories } from '../runner/release-dir.ts';
+import { Sandbox } from '../runner/sandbox.ts';
 import type { Executor } from '../runner/types.ts';
 import type { ClaimedRun } from './queue.ts';
 import { startScheduler } from './scheduler.ts';
@@ -42,9 +43,18 @@ export interface RunEngine {
   stop(): Promise<void>;
 }
 
-/** The process executor over `<dataDir>/releases` and `<dataDir>/runs`, builds locked across processes. */
-export function createProcessExecutor(db: Db, dataDir: string): ProcessExecutor {
+/** The sandbox the configuration asks for; undefined when PAN_RUN_SANDBOX=off. */
+export function sandboxFor(config: Pick<RunApiConfig, 'runSandbox' | 'runUid' | 'runGid' | 'runLimits'>): Sandbox | undefined {
+  return config.runSandbox ? new Sandbox({ uid: config.runUid, gid: config.runGid, limits: config.runLimits }) : undefined;
+}
+
+/**
+ * The process executor over `<dataDir>/releases` and `<dataDir>/runs`, builds locked across
+ * processes, runs and builds in `sandbox` (none: unsandboxed).
+ */
+export function createProcessExecutor(db: Db, dataDir: string, sandbox: Sandbox | undefined): ProcessExecutor {
   const releases = new ReleaseDirectories({
+    sandbox,
     root: path.join(dataDir, 'releases'),
     async loadArchive(releaseId) {
       const archive = await readReleaseArchive(db, releaseId);
@@ -53,7 +63,7 @@ export function createProcessExecutor(db: Db, dataDir: string): ProcessExecutor 
     },
     withLock: (releaseId, fn) => withAdvisoryLock(db, `pan-release:${releaseId}`, fn),
   });
-  return new ProcessExecutor({ runsRoot: path.join(dataDir, 'runs'), releases });
+  return new ProcessExecutor({ runsRoot: path.join(dataDir, 'runs'), releases, sandbox });
 }
 
 export async function startRunEngine(options: RunEngineOptions): Promise<RunEngine> {
@@ -65,7 +75,7 @@ export async function startRunEngine(options: RunEngineOptions): Promise<RunEngi
   const worker = new RunWorker({
     db,
     databaseUrl: options.databaseUrl,
-    executor: options.executor ?? createProcessExecutor(db, config.dataDir),
+    executor: options.executor ?? createProcessExecutor(db, config.dataDir, sandboxFor(config)),
     box: options.box,
     egress,
     limits: { timeoutMs: config.runTimeoutMs, stdoutCapBytes: config.runStdoutCap, stderrCapBytes: config.runStderrCap },

@@ -1,10 +1,11 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { PandiumSpec } from '@pan/pandium-yaml';
 import { packReleaseDirectory } from '../../../../cli/src/release-archive.ts';
 import { ProcessExecutor } from '../../../src/modules/runner/process-executor.ts';
 import { ReleaseDirectories, type ReleaseDirectoriesOptions } from '../../../src/modules/runner/release-dir.ts';
+import { Sandbox } from '../../../src/modules/runner/sandbox.ts';
 import type { LogLine, RunContext, RunLimits, RunOutcome, RunTrigger } from '../../../src/modules/runner/types.ts';
 
 /** A scratch directory under the OS temp dir (outside the repo: no `package.json` "type" above it). */
@@ -51,17 +52,31 @@ export interface Harness {
 
 export const DEFAULT_LIMITS: RunLimits = { timeoutMs: 20_000, stdoutCapBytes: 1024 * 1024, stderrCapBytes: 1024 * 1024 };
 
+/**
+ * The sandbox runs and builds of the runner's tests get unless they say otherwise: on, as the
+ * server's default; PAN_RUN_SANDBOX=off in the tests' environment runs them unsandboxed instead.
+ */
+export const TEST_SANDBOX = process.env.PAN_RUN_SANDBOX === 'off' ? undefined : new Sandbox();
+
 export async function harness(
   prefix: string,
-  options: { keepRunDirectories?: boolean; killGraceMs?: number; releases?: Partial<ReleaseDirectoriesOptions> } = {},
+  options: {
+    keepRunDirectories?: boolean;
+    killGraceMs?: number;
+    releases?: Partial<ReleaseDirectoriesOptions>;
+    /** Default TEST_SANDBOX; false: unsandboxed. */
+    sandbox?: Sandbox | false;
+  } = {},
 ): Promise<Harness> {
   const tmp = await scratch(prefix);
   const store = new ArchiveStore();
-  const releases = new ReleaseDirectories({ root: path.join(tmp.dir, 'releases'), loadArchive: store.loadArchive, ...options.releases });
+  const sandbox = options.sandbox === false ? undefined : (options.sandbox ?? TEST_SANDBOX);
+  const releases = new ReleaseDirectories({ root: path.join(tmp.dir, 'releases'), loadArchive: store.loadArchive, sandbox, ...options.releases });
   const runsRoot = path.join(tmp.dir, 'runs');
   const executor = new ProcessExecutor({
     runsRoot,
     releases,
+    sandbox,
     keepRunDirectories: options.keepRunDirectories ?? true,
     ...(options.killGraceMs === undefined ? {} : { killGraceMs: options.killGraceMs }),
   });
@@ -125,4 +140,31 @@ export async function isGone(pid: number): Promise<boolean> {
   }
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
   return stat === '' || stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+}
+
+let markerCount = 0;
+
+/**
+ * A unique word to put on a test process's command line, usable as `sleep`'s duration too
+ * (`sleep 900.1234561`). Inside the sandbox's PID namespace, pids mean nothing outside: whether a
+ * run's processes survive is asked by this marker instead (`liveProcessesWith`).
+ */
+export function processMarker(): string {
+  markerCount += 1;
+  return `${900 + markerCount}.${process.pid}${Math.floor(Math.random() * 1e6)}`;
+}
+
+/** Host pids of live (not zombie) processes whose command line holds `marker`. */
+export async function liveProcessesWith(marker: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    const [cmdline, stat] = await Promise.all([
+      readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => ''),
+      readFile(`/proc/${entry}/stat`, 'utf8').catch(() => ''),
+    ]);
+    if (!cmdline.includes(marker) || stat === '' || /^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2))) continue;
+    found.push(Number(entry));
+  }
+  return found;
 }

@@ -4,7 +4,7 @@ import { setTimeout as realDelay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { directCommand } from '../../../src/modules/runner/process-executor.ts';
 import type { RunContext } from '../../../src/modules/runner/types.ts';
-import { context, harness, isGone, type Harness } from './helpers.ts';
+import { context, harness, liveProcessesWith, processMarker, type Harness } from './helpers.ts';
 
 /** Node one-liners of the test release (CommonJS: the release has no package.json). */
 const SCRIPTS: Record<string, string> = {
@@ -19,11 +19,12 @@ const SCRIPTS: Record<string, string> = {
   'pretty-json.cjs': `console.log('log'); console.log(JSON.stringify({ a: [1, { b: 2 }] }, null, 2));`,
   'many-lines.cjs': `for (let i = 1; i <= 450; i++) console.error('line ' + i);`,
   'started-then-wait.cjs': `console.error('started'); setInterval(() => {}, 1000);`,
-  // Writes its pid and a background child's pid next to HOME, then waits forever.
+  // Writes its pid and a background child's pid next to HOME, then waits forever; the child sleeps
+  // for argv[2] seconds (a marker).
   'with-child.cjs': `
     const { spawn } = require('node:child_process');
     const fs = require('node:fs');
-    const child = spawn('sleep', ['100'], { stdio: 'ignore' });
+    const child = spawn('sleep', [process.argv[2]], { stdio: 'ignore' });
     // 'ready' is in the pipe (writes to pipes are synchronous on Linux) before the pids file says the
     // run started, the test's cue to run the clock out.
     console.error('ready');
@@ -155,27 +156,31 @@ describe('stderr', () => {
 
 describe('stopping', () => {
   it('over the time limit, the whole group is killed (a background child too): Failed (Timeout)', async () => {
-    const ctx = context(release('node with-child.cjs'));
+    const marker = processMarker();
+    const ctx = context(release(`node with-child.cjs ${marker}`));
     const { outcome, lines } = await runPastLimit(ctx, 1000);
     expect(outcome).toMatchObject({ status: 'Failed (Timeout)', exitCode: null, signal: 'SIGTERM' });
     expect(lines).toEqual(['ready', '[pan] the run took longer than its time limit of 1 s and was stopped']);
-    for (const pid of await pidsOf(ctx.runId)) expect(await isGone(pid)).toBe(true);
+    expect(await pidsOf(ctx.runId)).toHaveLength(2);
+    expect(await liveProcessesWith(marker)).toEqual([]);
   });
 
   it('children that ignore SIGTERM get SIGKILL after the grace period', async () => {
-    const ctx = context(release(`trap '' TERM; sleep 100 & echo $! $$ > "$HOME/../pids"; sleep 100`));
+    const marker = processMarker();
+    const ctx = context(release(`trap '' TERM; sleep ${marker} & echo $! $$ > "$HOME/../pids"; sleep ${marker}`));
     const { outcome } = await runPastLimit(ctx, 300);
     expect(outcome.status).toBe('Failed (Timeout)');
-    const pids = await pidsOf(ctx.runId);
-    expect(pids).toHaveLength(2);
-    for (const pid of pids) expect(await isGone(pid)).toBe(true);
+    expect(await pidsOf(ctx.runId)).toHaveLength(2);
+    expect(await liveProcessesWith(marker)).toEqual([]);
   });
 
   it('a child left running when the script exits does not outlive the run', async () => {
-    const ctx = context(release(`sleep 100 & echo $! > "$HOME/../pids"; echo '{"ok":true}'`));
+    const marker = processMarker();
+    const ctx = context(release(`sleep ${marker} & echo $! > "$HOME/../pids"; echo '{"ok":true}'`));
     const { outcome } = await h.run(ctx);
     expect(outcome).toMatchObject({ status: 'Succeeded', stdoutJson: '{"ok":true}' });
-    for (const pid of await pidsOf(ctx.runId)) expect(await isGone(pid)).toBe(true);
+    expect(await pidsOf(ctx.runId)).toHaveLength(1);
+    expect(await liveProcessesWith(marker)).toEqual([]);
   });
 
   it('aborting kills the run: Failed (Platform Issue)', async () => {
