@@ -33,6 +33,8 @@ export interface RunApiConfig {
   /** Bytes of a run's stdout and stderr kept. */
   runStdoutCap: number;
   runStderrCap: number;
+  /** Lines of output a run's log keeps (stderr and build output; empty lines count). */
+  runLogMaxLines: number;
   /** How often the scheduler looks for due cron schedules. */
   schedulerIntervalMs: number;
   /** How long a `pan-synchronous: true` webhook or API call waits for its run (default 29 s). */
@@ -131,6 +133,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
     workerConcurrency: readInteger(env, 'PAN_WORKER_CONCURRENCY', 2),
     runStdoutCap: readInteger(env, 'PAN_RUN_STDOUT_CAP', 1 * MiB),
     runStderrCap: readInteger(env, 'PAN_RUN_STDERR_CAP', 5 * MiB),
+    runLogMaxLines: readInteger(env, 'PAN_RUN_LOG_MAX_LINES', 100_000),
     schedulerIntervalMs: readInteger(env, 'PAN_SCHEDULER_INTERVAL_MS', 15_000),
     syncWaitMs: readInteger(env, 'PAN_SYNC_WAIT_MS', 29_000),
     notifyRetryBaseMs: readInteger(env, 'PAN_NOTIFY_RETRY_BASE_MS', 5_000),

@@ -59,6 +59,11 @@ export interface RunLimits {
   stdoutCapBytes: number;
   /** Bytes of stderr kept as log lines; beyond, one marker line says how much was dropped. */
   stderrCapBytes: number;
+  /**
+   * Lines of output (stderr and the build's) kept as log lines, empty ones included; beyond, the
+   * same one marker line. Default 100,000 (PAN_RUN_LOG_MAX_LINES).
+   */
+  logMaxLines?: number;
 }
 
 export interface RunOutcome {

@@ -78,7 +78,7 @@ export async function startRunEngine(options: RunEngineOptions): Promise<RunEngi
     executor: options.executor ?? createProcessExecutor(db, config.dataDir, sandboxFor(config)),
     box: options.box,
     egress,
-    limits: { timeoutMs: config.runTimeoutMs, stdoutCapBytes: config.runStdoutCap, stderrCapBytes: config.runStderrCap },
+    limits: { timeoutMs: config.runTimeoutMs, stdoutCapBytes: config.runStdoutCap, stderrCapBytes: config.runStderrCap, logMaxLines: config.runLogMaxLines },
     concurrency: config.workerConcurrency,
     leaseMs: config.runLeaseMs,
     webhookBase: `${config.publicUrl}/webhooks`,
