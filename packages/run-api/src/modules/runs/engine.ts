@@ -16,7 +16,7 @@ import { Sandbox } from '../runner/sandbox.ts';
 import type { Executor } from '../runner/types.ts';
 import type { ClaimedRun } from './queue.ts';
 import { startScheduler } from './scheduler.ts';
-import { RunWorker } from './worker.ts';
+import { RunWorker, type RunWorkerOptions } from './worker.ts';
 
 export interface RunEngineOptions {
   db: Db;
@@ -32,6 +32,8 @@ export interface RunEngineOptions {
   notifications?: boolean;
   pollMs?: number;
   onRunStart?: (run: ClaimedRun) => void;
+  /** Observes each run's log writer (tests). */
+  onLogWriter?: RunWorkerOptions['onLogWriter'];
   /** The egress policy of token refreshes and notifications (default: one from `config.egressAllow`). */
   egress?: EgressPolicy;
 }
@@ -85,6 +87,7 @@ export async function startRunEngine(options: RunEngineOptions): Promise<RunEngi
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
     ...(options.log ? { log: options.log } : {}),
     ...(options.onRunStart ? { onRunStart: options.onRunStart } : {}),
+    ...(options.onLogWriter ? { onLogWriter: options.onLogWriter } : {}),
   });
   await worker.start();
   const scheduler = options.scheduler === false ? undefined : startScheduler(db, config.schedulerIntervalMs, options.log);

@@ -16,6 +16,7 @@ import { SecretMasker } from './log-mask.ts';
 import { NOT_JSON } from '../runner/last-json.ts';
 import { claimNextRun, finishRun, sweepLostRuns, type ClaimedRun, type RunResult } from './queue.ts';
 import { appendLogLines, renewLease } from './store.ts';
+import { LogWriter } from './log-writer.ts';
 import { TRIGGERS_CHANNEL } from '../triggers/store.ts';
 
 export interface RunWorkerOptions {
@@ -39,6 +40,8 @@ export interface RunWorkerOptions {
   log?: (message: string, fields?: Record<string, unknown>) => void;
   /** Observes each run's start (benchmarks and tests). */
   onRunStart?: (run: ClaimedRun) => void;
+  /** Observes each run's log writer (its `stats`: tests). */
+  onLogWriter?: (run: ClaimedRun, writer: LogWriter) => void;
 }
 
 export class RunWorker {
@@ -101,17 +104,13 @@ export class RunWorker {
   async #execute(run: ClaimedRun, abort: AbortController): Promise<void> {
     const { db, leaseMs } = this.#options;
     this.#options.onRunStart?.(run);
-    // Log batches are written in order, one at a time.
-    let writing: Promise<void> = Promise.resolve();
-    let logFailed = false;
-    const onLog = (lines: LogLine[]) => {
-      writing = writing.then(() =>
-        appendLogLines(db, run.id, lines).catch((error) => {
-          logFailed = true;
-          this.#log('writing log lines failed', { run: run.id, error: String(error) });
-        }),
-      );
-    };
+    // Log batches are written in order, one insert at a time (bounded: see LogWriter).
+    const writer = new LogWriter(
+      (lines) => appendLogLines(db, run.id, lines),
+      (error) => this.#log('writing log lines failed', { run: run.id, error: String(error) }),
+    );
+    this.#options.onLogWriter?.(run, writer);
+    const onLog = (lines: LogLine[]) => writer.push(lines);
     const heartbeat = setInterval(() => {
       renewLease(db, run.id, this.id, leaseMs).then(
         (mine) => {
@@ -162,12 +161,22 @@ export class RunWorker {
     } catch (error) {
       this.#log('the executor failed', { run: run.id, error: String(error) });
     } finally {
-      clearInterval(heartbeat);
       log.flush();
     }
-    await writing;
-    // Stopped (or lease lost) mid-run: the run is given back, not recorded as failed.
-    if (abort.signal.aborted) return;
+    // The lease is renewed until the log is stored and the outcome recorded: a long flush must not
+    // let the sweeper call a finished run Lost (and run it again).
+    try {
+      await writer.flushed();
+      // Stopped (or lease lost) mid-run: the run is given back, not recorded as failed.
+      if (abort.signal.aborted) return;
+      await this.#record(run, outcome, masker, writer.failed);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  async #record(run: ClaimedRun, outcome: RunOutcome | undefined, masker: SecretMasker | undefined, logFailed: boolean): Promise<void> {
+    const { db } = this.#options;
     const result: RunResult = outcome
       ? resultOf(run, outcome)
       : { status: 'Failed (Platform Issue)', exitCode: null, stdoutJson: undefined, outputNote: 'The runner failed.', logTruncated: false };
