@@ -41,7 +41,8 @@ export async function followTrigger(api: RunApiClient, triggerId: string, option
         last = key;
         onChange?.(status);
       }
-      if (status.state === 'finished') return status;
+      // A dead-lettered trigger will never run: that is as final as a finished run.
+      if (status.state === 'finished' || status.state === 'dead_letter') return status;
     } catch (error) {
       signal?.throwIfAborted();
       const transient = error instanceof PanApiError && (error.status === 0 || error.status >= 500);
