@@ -304,7 +304,7 @@ export async function lockWaitingTriggers(
       WHERE run_id IS NULL AND id IN (
         SELECT id FROM (
           SELECT id, row_number() OVER w AS n, sum(${recordBytesSql('o')}) OVER w AS bytes
-            FROM (SELECT * FROM triggers WHERE tenant_id = $1 AND queue = $2 AND run_id IS NULL ORDER BY created_at, id LIMIT $3) o
+            FROM (SELECT id, created_at, event, payload, payload_headers FROM triggers WHERE tenant_id = $1 AND queue = $2 AND run_id IS NULL ORDER BY created_at, id LIMIT $3) o
           WINDOW w AS (ORDER BY created_at, id)
         ) b WHERE n = 1 OR bytes <= $4)
       ORDER BY created_at, id FOR UPDATE`,

@@ -27,7 +27,8 @@ beforeAll(async () => {
   slug = await scriptIntegration(stack, 'bundle-echo', {
     'PANDIUM.yaml': 'version: 1.0\nbase: node:24\nrun: node echo.mjs\n',
     'echo.mjs': `const raw = process.env.PAN_CTX_RUN_TRIGGERS;
-console.log(JSON.stringify({ ids: JSON.parse(raw).map((t) => t.id), bytes: Buffer.byteLength('PAN_CTX_RUN_TRIGGERS=' + raw) }));`,
+const triggers = JSON.parse(raw);
+console.log(JSON.stringify({ ids: triggers.map((t) => t.id), parts: triggers.map((t) => t.payload?.parts?.length ?? 0), bytes: Buffer.byteLength('PAN_CTX_RUN_TRIGGERS=' + raw) }));`,
   });
 });
 
@@ -160,8 +161,39 @@ describe('bounded bundles', () => {
     }
     // Every trigger in exactly one run, and the runs took them in the order they came.
     expect(ran).toEqual(ids);
+    const sizes = runs.map((run) => (JSON.parse(run.stdout_json!) as { ids: string[]; bytes: number }));
+    console.log(`[bounded bundles] ${ids.length} triggers -> ${runs.length} runs, sizes ${sizes.map((o) => o.ids.length).join(' ')}, largest variable ${Math.max(...sizes.map((o) => o.bytes))} bytes`);
     expect(rows.every((r) => r.status === 'Succeeded' && r.attempts === 0)).toBe(true);
     await expectBacklogConsistent(tenant.id);
+  });
+
+  it('counts the parts of multipart bodies, which the triggers variable lists one by one', async () => {
+    const { tenant, path } = await tenantWithHook();
+    // Many tiny parts: each becomes a `payload.parts[]` record, longer than the part is in the body.
+    const boundary = 'b';
+    const body = Array.from({ length: 300 }, (_, i) => `--${boundary}\r\nContent-Disposition: form-data; name="f${i}"\r\n\r\nv\r\n`).join('') + `--${boundary}--\r\n`;
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const response = await stack.app.inject({ method: 'POST', url: path, payload: body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+      expect(response.statusCode, response.body).toBe(202);
+      ids.push(response.json<{ trigger_id: string }>().trigger_id);
+    }
+    await startEngine();
+    try {
+      await settled(tenant.id);
+    } finally {
+      await stopEngine();
+    }
+    const ran: string[] = [];
+    for (const run of await runsOf(tenant.id)) {
+      expect(run.status, run.output_note ?? '').toBe('Succeeded');
+      const out = JSON.parse(run.stdout_json!) as { ids: string[]; parts: number[]; bytes: number };
+      expect(out.parts.every((n) => n === 300)).toBe(true);
+      expect(out.bytes).toBeLessThanOrEqual(DEFAULT_BUNDLE_BOUNDS.maxBytes);
+      ran.push(...out.ids);
+    }
+    // Together they would be several times over Linux's limit: they went in several runs.
+    expect(ran).toEqual(ids);
   });
 
   it('gives the triggers of a run that could not start back, and runs them next time', async () => {
