@@ -30,6 +30,12 @@ export interface RunApiConfig {
   runLeaseMs: number;
   /** Runs one worker process executes at once; 0 starts no worker in this process. */
   workerConcurrency: number;
+  /** One run takes at most this many of a tenant's waiting triggers (oldest first; the rest wait for its next run). */
+  runBundleMaxTriggers: number;
+  /** ...and no more than fit in this many bytes of PAN_CTX_RUN_TRIGGERS, as estimated (Linux caps one variable at 128 KiB). */
+  runBundleMaxBytes: number;
+  /** Runs that could not start a trigger goes into before it is dead-lettered. */
+  triggerMaxAttempts: number;
   /** Bytes of a run's stdout and stderr kept. */
   runStdoutCap: number;
   runStderrCap: number;
@@ -131,6 +137,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
     runTimeoutMs: readInteger(env, 'PAN_RUN_TIMEOUT_MS', 10 * 60_000),
     runLeaseMs: readInteger(env, 'PAN_RUN_LEASE_MS', 30_000),
     workerConcurrency: readInteger(env, 'PAN_WORKER_CONCURRENCY', 2),
+    runBundleMaxTriggers: Math.max(1, readInteger(env, 'PAN_RUN_BUNDLE_MAX_TRIGGERS', 200)),
+    runBundleMaxBytes: readInteger(env, 'PAN_RUN_BUNDLE_MAX_BYTES', 96 * 1024),
+    triggerMaxAttempts: Math.max(1, readInteger(env, 'PAN_TRIGGER_MAX_ATTEMPTS', 5)),
     runStdoutCap: readInteger(env, 'PAN_RUN_STDOUT_CAP', 1 * MiB),
     runStderrCap: readInteger(env, 'PAN_RUN_STDERR_CAP', 5 * MiB),
     runLogMaxLines: readInteger(env, 'PAN_RUN_LOG_MAX_LINES', 100_000),

@@ -102,7 +102,7 @@ export class ProcessExecutor implements Executor {
         }
       } catch (error) {
         log.push(`[pan] could not prepare the run directory: ${(error as Error).message}`);
-        return finish('Failed (Platform Issue)');
+        return finish('Failed (Platform Issue)', { notStarted: true });
       }
       for (const note of runDir.notes) log.push(`[pan] ${note}`);
 
@@ -113,7 +113,7 @@ export class ProcessExecutor implements Executor {
         // The build's exit code is in the log; the run itself never started (exitCode null).
         if (error instanceof BuildError) return finish(error.limit ? 'Failed (Resource Limit)' : 'Failed (Integration Issue)');
         log.push(`[pan] could not prepare release ${context.release.version}: ${(error as Error).message}`);
-        return finish('Failed (Platform Issue)');
+        return finish('Failed (Platform Issue)', { notStarted: true });
       }
       if (signal?.aborted) {
         log.push('[pan] the run was stopped by the platform before it started');
@@ -126,7 +126,7 @@ export class ProcessExecutor implements Executor {
         for (const { name, bytes } of oversized) {
           log.push(`[pan] ${name} is ${bytes} bytes: one environment variable cannot exceed 128 KiB, the run cannot start`);
         }
-        return finish('Failed (Platform Issue)');
+        return finish('Failed (Platform Issue)', { notStarted: true });
       }
       return await this.spawnRun(context.release.spec.run, releaseDir, runDir.dir, env, limits, log, signal, finish);
     } catch (error) {

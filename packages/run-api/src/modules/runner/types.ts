@@ -80,6 +80,11 @@ export interface RunOutcome {
   stderrTruncated: boolean;
   /** Lines emitted through onLog, including the runner's own notes (prefixed `[pan]`). */
   logLines: number;
+  /**
+   * The platform failed before the command started (run directory, release, environment): nothing
+   * of the integration ran, so the run's triggers can be given back to run again.
+   */
+  notStarted?: boolean;
 }
 
 export interface ExecuteOptions {

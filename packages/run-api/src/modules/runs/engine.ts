@@ -83,6 +83,8 @@ export async function startRunEngine(options: RunEngineOptions): Promise<RunEngi
     limits: { timeoutMs: config.runTimeoutMs, stdoutCapBytes: config.runStdoutCap, stderrCapBytes: config.runStderrCap, logMaxLines: config.runLogMaxLines },
     concurrency: config.workerConcurrency,
     leaseMs: config.runLeaseMs,
+    bundle: { maxTriggers: config.runBundleMaxTriggers, maxBytes: config.runBundleMaxBytes },
+    maxTriggerAttempts: config.triggerMaxAttempts,
     webhookBase: `${config.publicUrl}/webhooks`,
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
     ...(options.log ? { log: options.log } : {}),

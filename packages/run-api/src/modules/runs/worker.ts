@@ -17,7 +17,7 @@ import { NOT_JSON } from '../runner/last-json.ts';
 import { claimNextRun, finishRun, sweepLostRuns, type ClaimedRun, type RunResult } from './queue.ts';
 import { appendLogLines, renewLease } from './store.ts';
 import { LogWriter } from './log-writer.ts';
-import { TRIGGERS_CHANNEL } from '../triggers/store.ts';
+import { TRIGGERS_CHANNEL, type BundleBounds } from '../triggers/store.ts';
 
 export interface RunWorkerOptions {
   db: Db;
@@ -38,6 +38,10 @@ export interface RunWorkerOptions {
   /** How long `stop()` lets running runs finish before it kills them (default 10 s). */
   stopGraceMs?: number;
   log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** How many triggers (and bytes of PAN_CTX_RUN_TRIGGERS) one run takes at most (default DEFAULT_BUNDLE_BOUNDS). */
+  bundle?: BundleBounds;
+  /** Failed starts after which a trigger is dead-lettered (default DEFAULT_TRIGGER_MAX_ATTEMPTS). */
+  maxTriggerAttempts?: number;
   /** Observes each run's start (benchmarks and tests). */
   onRunStart?: (run: ClaimedRun) => void;
   /** Observes each run's log writer (its `stats`: tests). */
@@ -84,7 +88,7 @@ export class RunWorker {
     while (!this.#stopping && this.#active.size < this.#options.concurrency) {
       let run: ClaimedRun | null;
       try {
-        run = await claimNextRun(this.#options.db, this.id, this.#options.leaseMs);
+        run = await claimNextRun(this.#options.db, this.id, this.#options.leaseMs, this.#options.bundle);
       } catch (error) {
         this.#log('claiming a run failed', { error: String(error) });
         return;
@@ -129,8 +133,12 @@ export class RunWorker {
     if (!credentials.ok) {
       clearInterval(heartbeat);
       await appendLogLines(db, run.id, [{ seq: 1, at: new Date(), line: `[pan] ${credentials.reason}` }]).catch(() => {});
-      const status = credentials.reason === 'The credentials could not be read' ? 'Failed (Platform Issue)' : 'Failed (Refresh)';
-      await finishRun(db, run.id, this.id, { status, exitCode: null, stdoutJson: undefined, outputNote: credentials.reason, logTruncated: false }).catch(
+      // Unreadable credentials are the platform's failure: the triggers go back. A refused refresh is the connection's.
+      const platform = credentials.reason === 'The credentials could not be read';
+      const result: RunResult = platform
+        ? { status: 'Failed (Platform Issue)', exitCode: null, stdoutJson: undefined, outputNote: `${credentials.reason}. ${GIVEN_BACK}`, logTruncated: false, giveBack: true }
+        : { status: 'Failed (Refresh)', exitCode: null, stdoutJson: undefined, outputNote: credentials.reason, logTruncated: false };
+      await finishRun(db, run.id, this.id, result, this.#finishOptions()).catch(
         (error) => this.#log('recording the end of a run failed', { run: run.id, error: String(error) }),
       );
       return;
@@ -183,7 +191,7 @@ export class RunWorker {
     if (masker) maskResult(result, masker);
     if (logFailed) result.outputNote = [result.outputNote, 'Some log lines could not be stored.'].filter(Boolean).join(' ');
     try {
-      await finishRun(db, run.id, this.id, result);
+      await finishRun(db, run.id, this.id, result, this.#finishOptions());
     } catch (error) {
       // The lease will expire and the sweeper gives the triggers back: nothing acknowledged is lost.
       this.#log('recording the end of a run failed', { run: run.id, error: String(error) });
@@ -215,12 +223,20 @@ export class RunWorker {
     await this.#listener?.end().catch(() => {});
   }
 
+  #finishOptions(): { maxTriggerAttempts?: number } {
+    const max = this.#options.maxTriggerAttempts;
+    return max === undefined ? {} : { maxTriggerAttempts: max };
+  }
+
   #log(message: string, fields?: Record<string, unknown>): void {
     this.#options.log?.(message, fields);
   }
 }
 
 const ajv = new Ajv2019({ allErrors: true, strict: false });
+
+/** The output note of a run that could not start and gave its triggers back. */
+const GIVEN_BACK = 'The run could not start: its triggers went back to the queue (a trigger that fails to start too often is dead-lettered).';
 
 /** The largest output passed on as PAN_CTX_LAST_SUCCESSFUL_RUN_STD_OUT (Linux caps one variable at 128 KiB). */
 export const MAX_CONTEXT_BYTES = 120 * 1024;
@@ -234,6 +250,7 @@ export function resultOf(run: Pick<ClaimedRun, 'mode' | 'release'>, outcome: Run
     outputNote: outcome.stdoutNote,
     logTruncated: outcome.stderrTruncated,
   };
+  if (outcome.notStarted && outcome.status === 'Failed (Platform Issue)') return { ...result, outputNote: GIVEN_BACK, giveBack: true };
   if (outcome.status !== 'Succeeded') return result;
   if (outcome.stdoutJson === undefined) {
     // Not JSON: the run still succeeds, and the context stays as it was.
