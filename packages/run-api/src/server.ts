@@ -54,8 +54,9 @@ export async function startServer(config: RunApiConfig = readConfig(), log = (li
       app,
       config,
       async close() {
-        await engine?.stop();
-        await app.close();
+        // Stop accepting (and end live log streams) while the runs under way get their grace
+        // period; the database is needed by both, so it stops last.
+        await Promise.all([app.close(), engine?.stop()]);
         await db.end();
         await embedded?.stop();
       },

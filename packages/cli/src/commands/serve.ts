@@ -65,8 +65,9 @@ unusable data directory or database).`,
         try {
           server = await api.startServer(config, log);
         } catch (error) {
-          const code = (error as NodeJS.ErrnoException).code;
-          const why = code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is in use` : (error as Error).message;
+          // Not only Errors are thrown (a library once rejected with nothing).
+          const code = (error as NodeJS.ErrnoException | undefined)?.code;
+          const why = code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is in use` : ((error as Error | undefined)?.message ?? String(error));
           throw new CommandFailure(`the run API could not start: ${why}`, ExitCode.Server);
         }
         api.stopOnSignals(server, log);

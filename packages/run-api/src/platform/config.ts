@@ -28,6 +28,8 @@ export interface RunApiConfig {
   runTimeoutMs: number;
   /** A worker's lease on a run; it renews it at a third of this. An expired lease makes the run Lost. */
   runLeaseMs: number;
+  /** How long a SIGINT/SIGTERM stop lets running runs finish before it stops them and hands them back. */
+  shutdownGraceMs: number;
   /** Runs one worker process executes at once; 0 starts no worker in this process. */
   workerConcurrency: number;
   /** Bytes of a run's stdout and stderr kept. */
@@ -128,6 +130,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
     webhookBodyLimit: readInteger(env, 'PAN_WEBHOOK_BODY_LIMIT', 10 * MiB),
     runTimeoutMs: readInteger(env, 'PAN_RUN_TIMEOUT_MS', 10 * 60_000),
     runLeaseMs: readInteger(env, 'PAN_RUN_LEASE_MS', 30_000),
+    shutdownGraceMs: readInteger(env, 'PAN_SHUTDOWN_GRACE_MS', 10_000),
     workerConcurrency: readInteger(env, 'PAN_WORKER_CONCURRENCY', 2),
     runStdoutCap: readInteger(env, 'PAN_RUN_STDOUT_CAP', 1 * MiB),
     runStderrCap: readInteger(env, 'PAN_RUN_STDERR_CAP', 5 * MiB),

@@ -81,6 +81,7 @@ export async function startRunEngine(options: RunEngineOptions): Promise<RunEngi
     limits: { timeoutMs: config.runTimeoutMs, stdoutCapBytes: config.runStdoutCap, stderrCapBytes: config.runStderrCap },
     concurrency: config.workerConcurrency,
     leaseMs: config.runLeaseMs,
+    stopGraceMs: config.shutdownGraceMs,
     webhookBase: `${config.publicUrl}/webhooks`,
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
     ...(options.log ? { log: options.log } : {}),
