@@ -125,10 +125,17 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
         (hint ? `\nAs root, PostgreSQL runs as the postgres OS user, which cannot enter ${hint}: make it traversable (chmod o+x) or choose another PAN_DATA_DIR` : ''),
     );
   }
+  // A process that exits without stopping it (an uncaught error, a forced exit) still asks its
+  // PostgreSQL to stop; only SIGKILL leaves an orphan, which the next start stops.
+  const onExit = () => {
+    if (postmaster!.exitCode === null && postmaster!.signalCode === null) postmaster!.kill('SIGINT');
+  };
+  process.on('exit', onExit);
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       await stopPostmaster(postmaster!);
+      process.off('exit', onExit);
       await unlink(ownerFile(dir)).catch(() => {});
       if (!options.persistent) await rm(databaseDir, { recursive: true, force: true });
     })();
