@@ -33,8 +33,11 @@ export function registerServe(program: Command): void {
 Every other setting comes from the environment, as for the server itself: DATABASE_URL (use that
 PostgreSQL instead of the embedded one), PAN_PUBLIC_URL, PAN_SECRET_KEY, PAN_CORS_ORIGINS,
 PAN_RUN_TIMEOUT_MS, PAN_WORKER_CONCURRENCY, PAN_LOG_LEVEL (default here: warn)...
-Prints "Run API listening on <url>" once it answers; Ctrl-C (SIGINT) or SIGTERM stops the runs,
-the HTTP server and the database, then exits 0. A second signal exits at once (1).
+Prints "Run API listening on <url>" once it answers; Ctrl-C (SIGINT) or SIGTERM stops accepting,
+lets the runs under way finish for PAN_SHUTDOWN_GRACE_MS (default 10 s; then they are stopped and
+handed back, to run again at the next start), stops the database last, then exits 0. A second
+signal exits at once (1). A PostgreSQL that a killed server left running in the data directory is
+stopped at the next start.
 
 Examples:
   pan serve
@@ -42,7 +45,7 @@ Examples:
   PAN_PUBLIC_URL=https://pan.example.com pan serve --host 0.0.0.0 --port 8080
 
 Exit codes: 0 stopped cleanly, 2 usage error, 3 the server could not start (port in use,
-unusable data directory or database).`,
+unusable data directory or database, a data directory another server uses).`,
     )
     .action(async (opts: ServeOptions) => {
       await runAction('pan serve', async () => {
