@@ -116,7 +116,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     const ids = asRoot ? await postgresUser() : {};
     await stopOrphan(dir, databaseDir, ids, options.notice);
     postmaster = await startPostmaster(databaseDir, ids, log);
-    await writeFile(ownerFile(dir), `${process.pid}\n`);
+    await writeFile(ownerFile(dir), `${process.pid}\n`, { mode: 0o600 });
   } catch (error) {
     const output = recent.join('').trim();
     const hint = asRoot ? await untraversableAncestor(dir) : undefined;
