@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { putConnector, putNotifications, rotateNotificationSecret } from '@pan/cli';
-import { createApiKey, readConfig, SandboxUnavailableError, startServer, stopOnSignals, upsertAccount } from '@pan/run-api';
+import { createApiKey, readConfig, SandboxUnavailableError, startServer, stopOnSignals, stopWhenStarted, upsertAccount } from '@pan/run-api';
 import { ACME_PASSWORD, acmeConnectors, acmeUsers, startAcme, type Acme } from './acme/index.ts';
 import { loadDemoSecrets } from './demo-secrets.ts';
 import { buildHostApp } from './host-app.ts';
@@ -33,14 +33,6 @@ const log = (line: string) => console.log(line);
 const ISSUER = 'acme-demo';
 const AUDIENCE = 'pan-marketplace';
 
-const server = await startServer({ ...config, logLevel: process.env.PAN_LOG_LEVEL ?? 'warn' }, log).catch((error: unknown) => {
-  // No run sandbox here (bubblewrap missing): the message says how to install it; no stack trace.
-  if (error instanceof SandboxUnavailableError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  throw error;
-});
 let acme: Acme | undefined;
 let host: Awaited<ReturnType<typeof buildHostApp>> | undefined;
 /** Set by SIGINT/SIGTERM: the setup stops at its next step, then everything closes in order. */
@@ -49,17 +41,29 @@ class Stopped extends Error {}
 const step = () => {
   if (stopping) throw new Stopped('stopped during setup');
 };
-const setup = setUp();
+let setup: Promise<void> | undefined;
+const starting = startServer({ ...config, logLevel: process.env.PAN_LOG_LEVEL ?? 'warn' }, log);
+// Hooked before anything starts: a signal at any point stops what started, in order.
 stopOnSignals({
   async close() {
     stopping = true;
-    await setup.catch(() => {});
+    await starting.catch(() => {});
+    await setup?.catch(() => {});
     await host?.close();
     await acme?.close();
-    await server.close();
+    await stopWhenStarted(starting).close();
   },
 });
+const server = await starting.catch((error: unknown) => {
+  // No run sandbox here (bubblewrap missing): the message says how to install it; no stack trace.
+  if (error instanceof SandboxUnavailableError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+});
 try {
+  setup = setUp();
   await setup;
 } catch (error) {
   // A signal during setup: its stop closes everything and exits 0.

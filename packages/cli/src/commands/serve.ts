@@ -64,16 +64,18 @@ unusable data directory or database, a data directory another server uses).`,
           throw new CommandFailure((error as Error).message, ExitCode.Usage);
         }
         const log = (line: string) => console.log(line);
+        const starting = api.startServer(config, log);
+        // Hooked before the start ends: a signal during it stops what started (the database included).
+        api.stopOnSignals(api.stopWhenStarted(starting), log);
         let server;
         try {
-          server = await api.startServer(config, log);
+          server = await starting;
         } catch (error) {
           // Not only Errors are thrown (a library once rejected with nothing).
           const code = (error as NodeJS.ErrnoException | undefined)?.code;
           const why = code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is in use` : ((error as Error | undefined)?.message ?? String(error));
           throw new CommandFailure(`the run API could not start: ${why}`, ExitCode.Server);
         }
-        api.stopOnSignals(server, log);
         log(`Run API listening on ${server.url}`);
         return ExitCode.Ok;
       });
