@@ -46,7 +46,10 @@ export const triggerAcceptedSchema = {
   properties: { trigger_id: { type: 'string' } },
 } as const;
 
-/** How a run ended (SPEC), `Running` while it runs, `Lost` when its worker vanished (its triggers were given back). */
+/**
+ * How a run ended (SPEC), `Running` while it runs, `Lost` when its worker vanished, `Handed Back` when a
+ * stopping server stopped it at the end of its grace period (both: its triggers were given back and run again).
+ */
 export const runStatusSchema = {
   type: 'string',
   enum: [
@@ -59,6 +62,7 @@ export const runStatusSchema = {
     'Failed (Refresh)',
     'Failed (Metadata Validation)',
     'Lost',
+    'Handed Back',
   ],
 } as const;
 

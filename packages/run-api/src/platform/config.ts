@@ -28,6 +28,8 @@ export interface RunApiConfig {
   runTimeoutMs: number;
   /** A worker's lease on a run; it renews it at a third of this. An expired lease makes the run Lost. */
   runLeaseMs: number;
+  /** How long a SIGINT/SIGTERM stop lets running runs finish before it stops them and hands them back. */
+  shutdownGraceMs: number;
   /** Runs one worker process executes at once; 0 starts no worker in this process. */
   workerConcurrency: number;
   /** One run takes at most this many of a tenant's waiting triggers (oldest first; the rest wait for its next run). */
@@ -136,6 +138,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
     webhookBodyLimit: readInteger(env, 'PAN_WEBHOOK_BODY_LIMIT', 10 * MiB),
     runTimeoutMs: readInteger(env, 'PAN_RUN_TIMEOUT_MS', 10 * 60_000),
     runLeaseMs: readInteger(env, 'PAN_RUN_LEASE_MS', 30_000),
+    shutdownGraceMs: readInteger(env, 'PAN_SHUTDOWN_GRACE_MS', 10_000),
     workerConcurrency: readInteger(env, 'PAN_WORKER_CONCURRENCY', 2),
     runBundleMaxTriggers: Math.max(1, readInteger(env, 'PAN_RUN_BUNDLE_MAX_TRIGGERS', 200)),
     runBundleMaxBytes: readInteger(env, 'PAN_RUN_BUNDLE_MAX_BYTES', 96 * 1024),

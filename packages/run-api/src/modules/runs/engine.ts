@@ -85,6 +85,7 @@ export async function startRunEngine(options: RunEngineOptions): Promise<RunEngi
     leaseMs: config.runLeaseMs,
     bundle: { maxTriggers: config.runBundleMaxTriggers, maxBytes: config.runBundleMaxBytes },
     maxTriggerAttempts: config.triggerMaxAttempts,
+    stopGraceMs: config.shutdownGraceMs,
     webhookBase: `${config.publicUrl}/webhooks`,
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
     ...(options.log ? { log: options.log } : {}),

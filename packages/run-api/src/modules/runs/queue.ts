@@ -9,7 +9,7 @@ import { withTransaction, type Db } from '../../platform/db/pool.ts';
 import type { PreviousRun, RunTrigger } from '../runner/types.ts';
 import { applyRunEffects, type RunEffects } from '../tenants/store.ts';
 import { attachTriggersToRun, giveBackTriggersOfRun, lockWaitingTriggers, returnTriggersOfRuns, type BundleBounds } from '../triggers/store.ts';
-import { endRun, insertRun, markLostRuns, notifyRunEnded, notifyRunsLost, pickWaitingTenant, readPreviousRuns } from './store.ts';
+import { endRun, insertRun, markHandedBackRuns, markLostRuns, notifyRunEnded, notifyRunsLost, pickWaitingTenant, readPreviousRuns } from './store.ts';
 
 /** A run a worker has claimed, with everything the runner needs. */
 export interface ClaimedRun {
@@ -116,7 +116,7 @@ async function claimIn(client: pg.PoolClient, workerId: string, leaseMs: number,
 
 /** Extends the lease; false when the run is no longer this worker's (the sweeper declared it lost). */
 export interface RunResult {
-  status: Exclude<RunStatus, 'Running' | 'Lost'>;
+  status: Exclude<RunStatus, 'Running' | 'Lost' | 'Handed Back'>;
   exitCode: number | null;
   stdoutJson: string | undefined;
   outputNote: string | undefined;
@@ -163,6 +163,21 @@ export async function finishRun(
 export async function sweepLostRuns(db: Db, workerId?: string): Promise<string[]> {
   return withTransaction(db, async (client) => {
     const ids = await markLostRuns(client, workerId);
+    if (ids.length > 0) {
+      await returnTriggersOfRuns(client, ids);
+      await notifyRunsLost(client, ids);
+    }
+    return ids;
+  });
+}
+
+/**
+ * Ends the runs a stopping worker stopped as Handed Back and gives their triggers back to the queue
+ * at once (not after a lease): the next worker, here or in another process, runs them again.
+ */
+export async function handBackRuns(db: Db, workerId: string): Promise<string[]> {
+  return withTransaction(db, async (client) => {
+    const ids = await markHandedBackRuns(client, workerId);
     if (ids.length > 0) {
       await returnTriggersOfRuns(client, ids);
       await notifyRunsLost(client, ids);

@@ -14,7 +14,7 @@ import type { Executor, LogLine, RunLimits, RunOutcome } from '../runner/types.t
 import { CoalescedPass } from '../../platform/coalesced-pass.ts';
 import { SecretMasker } from './log-mask.ts';
 import { NOT_JSON } from '../runner/last-json.ts';
-import { claimNextRun, finishRun, sweepLostRuns, type ClaimedRun, type RunResult } from './queue.ts';
+import { claimNextRun, finishRun, handBackRuns, sweepLostRuns, type ClaimedRun, type RunResult } from './queue.ts';
 import { appendLogLines, renewLease } from './store.ts';
 import { LogWriter } from './log-writer.ts';
 import { TRIGGERS_CHANNEL, type BundleBounds } from '../triggers/store.ts';
@@ -218,7 +218,11 @@ export class RunWorker {
     if (timedOut) {
       for (const abort of this.#active.values()) abort.abort(new Error('worker stopping'));
       await all;
-      await sweepLostRuns(this.#options.db, this.id).catch(() => []);
+      // Handed back at once, not after the lease: the next start (or another process) runs them again.
+      await handBackRuns(this.#options.db, this.id).then(
+        (ids) => ids.length > 0 && this.#log('runs handed back', { runs: ids }),
+        (error) => this.#log('handing runs back failed; they are given back when their lease expires', { error: String(error) }),
+      );
     }
     await this.#listener?.end().catch(() => {});
   }
