@@ -67,6 +67,17 @@ export function installErrorHandler(app: FastifyInstance): void {
         message: 'A value of the request cannot be stored as sent (out of range, malformed, or a character that is not allowed)',
       });
     }
+    // The database is down or restarting: the client should retry, not report a bug.
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      const unavailable = ERRORS.DATABASE_UNAVAILABLE;
+      return reply.status(unavailable.status).header('retry-after', String(DATABASE_RETRY_AFTER_S)).send({
+        statusCode: unavailable.status,
+        code: unavailable.code,
+        error: statusText(unavailable.status),
+        message: 'The database cannot be reached right now; try again shortly',
+      });
+    }
     // Any other client error keeps Fastify's 4xx status under the catalogue's REQUEST_INVALID code.
     const statusCode = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : ERRORS.INTERNAL.status;
     if (statusCode >= 500) request.log.error({ err: error }, 'request failed');
@@ -87,6 +98,25 @@ export function installErrorHandler(app: FastifyInstance): void {
       message: `No route ${request.method} ${request.url.split('?')[0]}`,
     });
   });
+}
+
+/** Seconds a client is told to wait when the database is unavailable (a restart takes a few). */
+const DATABASE_RETRY_AFTER_S = 5;
+
+/** Node errors of a connect() that failed: refused, no Unix socket file (the embedded cluster is down), unreachable. */
+const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ENOENT', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * A failure to reach the database rather than a failed query: SQLSTATE class 08 (connection
+ * exception), 57P01-57P03 (the server is shutting down, was restarted, or cannot take connections
+ * yet), a socket that could not connect, or pg's own "Connection terminated" errors and timeouts.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (error instanceof pg.DatabaseError) return typeof code === 'string' && (code.startsWith('08') || /^57P0[123]$/.test(code));
+  if (typeof code === 'string' && CONNECTION_ERRNOS.has(code) && (error as { syscall?: unknown }).syscall === 'connect') return true;
+  return /^Connection terminated|^timeout exceeded when trying to connect|^Client has encountered a connection error/.test(error.message);
 }
 
 /**
@@ -113,5 +143,6 @@ const STATUS_TEXT: Record<number, string> = {
   422: 'Unprocessable Entity',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 const statusText = (status: number) => STATUS_TEXT[status] ?? 'Error';

@@ -61,6 +61,11 @@ export const ERRORS = {
   ROUTE_NOT_FOUND: { code: 'PAN_ERR_ROUTE_NOT_FOUND', status: 404, description: 'No route has this method and path' },
   NOT_FOUND: { code: 'PAN_ERR_NOT_FOUND', status: 404, description: 'The resource does not exist, or is not yours' },
   INTERNAL: { code: 'PAN_ERR_INTERNAL', status: 500, description: 'Something went wrong on the server (no internals are shown)' },
+  DATABASE_UNAVAILABLE: {
+    code: 'PAN_ERR_DATABASE_UNAVAILABLE',
+    status: 503,
+    description: 'The database cannot be reached right now (restarting, or down); Retry-After says when to try again',
+  },
 
   // Authentication: the host's API key, the end user's token.
   AUTH_API_KEY_INVALID: { code: 'PAN_ERR_AUTH_API_KEY_INVALID', status: 401, description: 'The X-API-KEY header is missing, or names no valid key' },
