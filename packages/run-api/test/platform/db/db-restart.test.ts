@@ -154,7 +154,7 @@ describe.runIf(process.platform === 'linux')('PostgreSQL restarted under a runni
     expect(child.exitCode).toBeNull();
     await pgCtl(['start', '-D', pgDir, '-w', '-o', flags, '-l', path.join(pgDir, 'restart.log')]);
 
-    // The server's LISTEN connections come back on their own (worker and deliverer wake-ups, the log hub).
+    // The server's LISTEN connections come back on their own (worker and deliverer wake-ups; the log hub's connection, whose last LISTEN is pan_run_end).
     const monitor = await (async () => {
       const client = new pg.Client({ connectionString: cluster.url });
       await client.connect();
@@ -163,7 +163,7 @@ describe.runIf(process.platform === 'linux')('PostgreSQL restarted under a runni
     })();
     await until(
       async () => (await monitor.query<{ query: string }>(`SELECT query FROM pg_stat_activity WHERE datname = 'pan' AND query LIKE 'LISTEN %'`)).rows.map((r) => r.query).sort(),
-      (listening) => ['pan_triggers', 'pan_notifications', 'pan_run_log'].every((channel) => listening.some((q) => q.startsWith(`LISTEN "${channel}"`))),
+      (listening) => ['pan_triggers', 'pan_notifications', 'pan_run_end'].every((channel) => listening.some((q) => q.startsWith(`LISTEN "${channel}"`))),
       'the LISTEN connections to come back',
     );
     // A new trigger is picked up and run.
