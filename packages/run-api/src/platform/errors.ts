@@ -61,11 +61,6 @@ export const ERRORS = {
   ROUTE_NOT_FOUND: { code: 'PAN_ERR_ROUTE_NOT_FOUND', status: 404, description: 'No route has this method and path' },
   NOT_FOUND: { code: 'PAN_ERR_NOT_FOUND', status: 404, description: 'The resource does not exist, or is not yours' },
   INTERNAL: { code: 'PAN_ERR_INTERNAL', status: 500, description: 'Something went wrong on the server (no internals are shown)' },
-  DATABASE_UNAVAILABLE: {
-    code: 'PAN_ERR_DATABASE_UNAVAILABLE',
-    status: 503,
-    description: 'The database cannot be reached right now (restarting, or down); Retry-After says when to try again',
-  },
 
   // Authentication: the host's API key, the end user's token.
   AUTH_API_KEY_INVALID: { code: 'PAN_ERR_AUTH_API_KEY_INVALID', status: 401, description: 'The X-API-KEY header is missing, or names no valid key' },
@@ -101,6 +96,11 @@ export const ERRORS = {
     code: 'PAN_ERR_RATE_LIMITED',
     status: 429,
     description: 'Too many requests (limit names the budget: per IP, webhook, API key, end user, or failed authentications); Retry-After says when to retry',
+  },
+  DATABASE_UNAVAILABLE: {
+    code: 'PAN_ERR_DATABASE_UNAVAILABLE',
+    status: 503,
+    description: 'The database cannot be reached right now (restarting, or down); Retry-After says when to try again',
   },
   PERMISSION_DENIED: { code: 'PAN_ERR_PERMISSION_DENIED', status: 403, description: "The end user's token does not grant the permission this needs" },
 
