@@ -150,3 +150,22 @@ describe('a terminated backend', () => {
     await until(() => backendsRunning('LISTEN "pan_run_end"'), (pids) => pids.length === 0);
   });
 });
+
+describe('isDatabaseUnavailable (what the error handler answers with 503 PAN_ERR_DATABASE_UNAVAILABLE)', () => {
+  const sqlError = (code: string) => Object.assign(new pg.DatabaseError('x', 0, 'error'), { code });
+  const errno = (code: string, syscall: string) => Object.assign(new Error(`${syscall} ${code}`), { code, syscall });
+
+  it('is true for a failed connect, a terminated or refused session, and pg\'s own connection errors', () => {
+    for (const error of [
+      sqlError('57P01'), sqlError('57P02'), sqlError('57P03'), sqlError('08006'), sqlError('08001'),
+      errno('ECONNREFUSED', 'connect'), errno('ENOENT', 'connect'),
+      new Error('Connection terminated unexpectedly'), new Error('Connection terminated due to connection timeout'),
+    ]) expect(isDatabaseUnavailable(error), String((error as { code?: string }).code ?? error.message)).toBe(true);
+  });
+
+  it('is false for a query that failed on a live connection, and for a missing file', () => {
+    for (const error of [sqlError('23505'), sqlError('22P02'), sqlError('57014'), errno('ENOENT', 'open'), new Error('boom'), 'not an error']) {
+      expect(isDatabaseUnavailable(error), String(error)).toBe(false);
+    }
+  });
+});
