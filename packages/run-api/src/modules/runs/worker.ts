@@ -4,12 +4,12 @@
  * records how they ended. Any number of workers in any number of processes share one database.
  */
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { runSecrets, type RunSecrets } from '../connections/run-secrets.ts';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
 import type { EgressPolicy } from '../../platform/egress.ts';
 import type { Db } from '../../platform/db/pool.ts';
+import { ListenConnection } from '../../platform/db/listen.ts';
 import type { Executor, LogLine, RunLimits, RunOutcome } from '../runner/types.ts';
 import { CoalescedPass } from '../../platform/coalesced-pass.ts';
 import { SecretMasker } from './log-mask.ts';
@@ -53,7 +53,7 @@ export class RunWorker {
   readonly #options: RunWorkerOptions;
   readonly #active = new Map<string, AbortController>();
   readonly #finished = new Set<Promise<void>>();
-  #listener: pg.Client | undefined;
+  #listener: ListenConnection | undefined;
   #timers: NodeJS.Timeout[] = [];
   readonly #claims = new CoalescedPass(() => this.#claimLoop());
   #stopping = false;
@@ -63,11 +63,15 @@ export class RunWorker {
   }
 
   async start(): Promise<void> {
-    const listener = new pg.Client({ connectionString: this.#options.databaseUrl });
-    listener.on('error', (error) => this.#log('worker LISTEN connection failed', { error: String(error) }));
-    listener.on('notification', () => this.wake());
-    await listener.connect();
-    await listener.query(`LISTEN ${TRIGGERS_CHANNEL}`);
+    // Wake-ups come back after a database restart; a reconnect wakes too (NOTIFYs meanwhile were missed).
+    const listener = new ListenConnection({
+      database: this.#options.databaseUrl,
+      channels: [TRIGGERS_CHANNEL],
+      onNotification: () => this.wake(),
+      onReconnect: () => this.wake(),
+      log: (message, fields) => this.#log(`worker ${message}`, fields),
+    });
+    await listener.start();
     this.#listener = listener;
     const poll = this.#options.pollMs ?? 2000;
     this.#timers.push(setInterval(() => this.wake(), poll));
@@ -224,7 +228,7 @@ export class RunWorker {
         (error) => this.#log('handing runs back failed; they are given back when their lease expires', { error: String(error) }),
       );
     }
-    await this.#listener?.end().catch(() => {});
+    await this.#listener?.close();
   }
 
   #finishOptions(): { maxTriggerAttempts?: number } {
