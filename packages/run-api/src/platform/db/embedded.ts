@@ -222,13 +222,27 @@ async function stopPostmaster(child: ChildProcess): Promise<void> {
 }
 
 /** The command name and parent of a process (/proc/<pid>/stat); undefined when it is gone. */
-async function procStat(pid: number): Promise<{ comm: string; ppid: number } | undefined> {
+async function procStat(pid: number): Promise<{ comm: string; ppid: number; state: string } | undefined> {
   try {
     const text = await readFile(`/proc/${pid}/stat`, 'utf8');
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { comm: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')), ppid: Number(fields[1]) };
+    return { comm: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')), ppid: Number(fields[1]), state: fields[0]! };
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Waits until `pid` has exited: `pg_ctl stop -w` returns once the lock file is gone, while the
+ * postmaster may still be exiting. A zombie counts as gone (an orphan is reaped by PID 1, if at all).
+ */
+async function waitExited(pid: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
+    const proc = await procStat(pid);
+    if (!proc || proc.state === 'Z' || proc.state === 'X') return;
+    if (Date.now() > deadline) throw new Error(`the PostgreSQL (pid ${pid}) did not exit after its stop`);
+    await new Promise((resolve) => setTimeout(resolve, pause));
   }
 }
 
@@ -255,6 +269,7 @@ async function stopOrphan(dir: string, databaseDir: string, ids: PostgresIds, no
   notice?.(`Stopping the PostgreSQL (pid ${pid}) that a previous server left running in ${databaseDir}`);
   const { pg_ctl } = await binaries();
   await run(pg_ctl, ['stop', '-D', databaseDir, '-m', 'fast', '-w', '-s'], ids);
+  await waitExited(pid);
 }
 
 /** The first directory above `dir` that others may not traverse (no `o+x`), if any. */
