@@ -12,6 +12,7 @@ import type { EgressPolicy } from '../../platform/egress.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import type { Executor, LogLine, RunLimits, RunOutcome } from '../runner/types.ts';
 import { CoalescedPass } from '../../platform/coalesced-pass.ts';
+import { claimLatency, logLinesStored, runDuration } from '../../platform/metrics.ts';
 import { SecretMasker } from './log-mask.ts';
 import { NOT_JSON } from '../runner/last-json.ts';
 import { claimNextRun, finishRun, sweepLostRuns, type ClaimedRun, type RunResult } from './queue.ts';
@@ -87,6 +88,9 @@ export class RunWorker {
         return;
       }
       if (!run) return;
+      // How long its oldest trigger waited (both clocks are the database's and this host's: one machine, or NTP).
+      const oldest = run.triggers.reduce((min, t) => Math.min(min, t.createdAt.getTime()), Infinity);
+      if (Number.isFinite(oldest)) claimLatency.observe({ queue: run.queue }, Math.max(0, Date.now() - oldest) / 1000);
       const abort = new AbortController();
       this.#active.set(run.id, abort);
       const done = this.#execute(run, abort).finally(() => {
@@ -101,12 +105,13 @@ export class RunWorker {
   async #execute(run: ClaimedRun, abort: AbortController): Promise<void> {
     const { db, leaseMs } = this.#options;
     this.#options.onRunStart?.(run);
+    const claimedAt = performance.now();
     // Log batches are written in order, one at a time.
     let writing: Promise<void> = Promise.resolve();
     let logFailed = false;
     const onLog = (lines: LogLine[]) => {
       writing = writing.then(() =>
-        appendLogLines(db, run.id, lines).catch((error) => {
+        appendLogLines(db, run.id, lines).then(() => logLinesStored.inc(lines.length), (error) => {
           logFailed = true;
           this.#log('writing log lines failed', { run: run.id, error: String(error) });
         }),
@@ -131,9 +136,10 @@ export class RunWorker {
       clearInterval(heartbeat);
       await appendLogLines(db, run.id, [{ seq: 1, at: new Date(), line: `[pan] ${credentials.reason}` }]).catch(() => {});
       const status = credentials.reason === 'The credentials could not be read' ? 'Failed (Platform Issue)' : 'Failed (Refresh)';
-      await finishRun(db, run.id, this.id, { status, exitCode: null, stdoutJson: undefined, outputNote: credentials.reason, logTruncated: false }).catch(
+      const finished = await finishRun(db, run.id, this.id, { status, exitCode: null, stdoutJson: undefined, outputNote: credentials.reason, logTruncated: false }).catch(
         (error) => this.#log('recording the end of a run failed', { run: run.id, error: String(error) }),
       );
+      if (finished) runDuration.observe({ status }, (performance.now() - claimedAt) / 1000);
       return;
     }
     const masker = SecretMasker.for(credentials.masked);
@@ -174,7 +180,7 @@ export class RunWorker {
     if (masker) maskResult(result, masker);
     if (logFailed) result.outputNote = [result.outputNote, 'Some log lines could not be stored.'].filter(Boolean).join(' ');
     try {
-      await finishRun(db, run.id, this.id, result);
+      if (await finishRun(db, run.id, this.id, result)) runDuration.observe({ status: result.status }, (performance.now() - claimedAt) / 1000);
     } catch (error) {
       // The lease will expire and the sweeper gives the triggers back: nothing acknowledged is lost.
       this.#log('recording the end of a run failed', { run: run.id, error: String(error) });
