@@ -22,6 +22,10 @@
  * must be a 202, and the rows stored must match the 202s counted. Also shown: CPU time of this
  * process (the server's) per request, and what PostgreSQL's active sessions were waiting on
  * (pg_stat_activity sampled every 20 ms).
+ *
+ * During ours' rounds (only: the scraper shares this process with the baseline server), `/metrics`
+ * is scraped over HTTP every BENCH_SCRAPE_MS (default 100; 0: never), as Prometheus would, with the
+ * queue-depth query at each scrape; the figures show how many scrapes answered 200 and their p99.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -92,7 +96,10 @@ function merged(side: Side) {
 // The real server logs at `info` in production (the test stack's default is `debug`).
 const HIGH = 1_000_000_000;
 const rateLimits = { ...readConfig({}).rateLimits, perIp: HIGH, perWebhookToken: HIGH };
-const stack = await startTestStack({ seedReleases: true, config: { logLevel: 'info', rateLimits } });
+const SCRAPE_MS = Number(process.env.BENCH_SCRAPE_MS ?? 100);
+const METRICS_TOKEN = 'bench-metrics-token';
+const stack = await startTestStack({ seedReleases: true, config: { logLevel: 'info', rateLimits, metricsToken: METRICS_TOKEN } });
+const scrapes = { ok: 0, failed: 0, times: [] as number[], series: 0 };
 let baselineServer: http.Server | undefined;
 let baselinePool: pg.Pool | undefined;
 const sampler = new pg.Client({ connectionString: stack.databaseUrl });
@@ -161,11 +168,29 @@ try {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     })();
+    // Prometheus scraping ours while it takes the load.
+    let scraping = s === ours && SCRAPE_MS > 0;
+    const scraped = (async () => {
+      while (scraping) {
+        const started = performance.now();
+        const response = await fetch(`${stack.apiBase}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }).catch(() => undefined);
+        const text = await response?.text();
+        if (record) {
+          if (response?.status === 200) {
+            scrapes.ok++;
+            scrapes.times.push(performance.now() - started);
+            scrapes.series = text!.split('\n').filter((l) => l && !l.startsWith('#')).length;
+          } else scrapes.failed++;
+        }
+        await new Promise((resolve) => setTimeout(resolve, SCRAPE_MS));
+      }
+    })();
     const cpu = process.cpuUsage();
     const result = await runHelper<CannonResult>('cannon.ts', { urls: s.urls, connections, duration, body: BODY });
     const used = process.cpuUsage(cpu);
     sampling = false;
-    await sampled;
+    scraping = false;
+    await Promise.all([sampled, scraped]);
     await new Promise((resolve) => setTimeout(resolve, 500));
     if (!record) return;
     s.rounds.push(result);
@@ -202,6 +227,12 @@ try {
   console.log(`  ours / baseline (req/s): ${ratio.toFixed(2)} (goal >= ${GOAL_RATIO}: ${ratio >= GOAL_RATIO ? 'met' : 'NOT met'})`);
   console.log(`  reference / baseline (what pg_notify in the INSERT costs alone): ${(r.rps / b.rps).toFixed(2)}; ours / reference: ${(o.rps / r.rps).toFixed(2)}`);
   console.log(`  p99 ours - baseline: ${ms(o.latency.p99 - b.latency.p99)}`);
+  const scrapeTimes = summarize(scrapes.times);
+  console.log(
+    SCRAPE_MS > 0
+      ? `  /metrics scraped every ${SCRAPE_MS} ms during ours' rounds: ${scrapes.ok} answered 200 (${scrapes.failed} did not), ${scrapes.series} samples each, p50 ${ms(scrapeTimes.p50)}, p99 ${ms(scrapeTimes.p99)}`
+      : '  /metrics not scraped (BENCH_SCRAPE_MS=0)',
+  );
   console.log(
     `  every answer a 202 and every 202 stored (rows >= 202s; the rest were in flight at a stop): ours ${all202(o) ? 'yes' : 'NO'}, baseline ${all202(b) ? 'yes' : 'NO'}, reference ${all202(r) ? 'yes' : 'NO'}`,
   );
