@@ -23,9 +23,9 @@
  * process (the server's) per request, and what PostgreSQL's active sessions were waiting on
  * (pg_stat_activity sampled every 20 ms).
  *
- * During ours' rounds (only: the scraper shares this process with the baseline server), `/metrics`
- * is scraped over HTTP every BENCH_SCRAPE_MS (default 100; 0: never), as Prometheus would, with the
- * queue-depth query at each scrape; the figures show how many scrapes answered 200 and their p99.
+ * During ours' rounds, `/metrics` is scraped every BENCH_SCRAPE_MS (default 100; 0: never) by a
+ * process of its own (bench/support/scraper.ts), as Prometheus would, each scrape running the
+ * queue-depth query; the figures show how many scrapes answered 200 and their times.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -42,6 +42,13 @@ const tenantCount = Number(process.argv[5] ?? 10);
 const WARMUP_SECONDS = 2;
 const GOAL_RATIO = 0.7;
 const BODY = JSON.stringify({ type: 'contact.updated', id: 12345, email: 'ada@example.com', changed: ['phone'] });
+
+interface ScrapeResult {
+  ok: number;
+  failed: number;
+  times: number[];
+  samples: number;
+}
 
 interface CannonResult {
   duration: number;
@@ -168,29 +175,23 @@ try {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     })();
-    // Prometheus scraping ours while it takes the load.
-    let scraping = s === ours && SCRAPE_MS > 0;
-    const scraped = (async () => {
-      while (scraping) {
-        const started = performance.now();
-        const response = await fetch(`${stack.apiBase}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }).catch(() => undefined);
-        const text = await response?.text();
-        if (record) {
-          if (response?.status === 200) {
-            scrapes.ok++;
-            scrapes.times.push(performance.now() - started);
-            scrapes.series = text!.split('\n').filter((l) => l && !l.startsWith('#')).length;
-          } else scrapes.failed++;
-        }
-        await new Promise((resolve) => setTimeout(resolve, SCRAPE_MS));
-      }
-    })();
+    // Prometheus (another process) scraping ours while it takes the load.
+    const scraped =
+      s === ours && SCRAPE_MS > 0
+        ? runHelper<ScrapeResult>('scraper.ts', { url: `${stack.apiBase}/metrics`, token: METRICS_TOKEN, intervalMs: SCRAPE_MS, duration })
+        : Promise.resolve(undefined);
     const cpu = process.cpuUsage();
     const result = await runHelper<CannonResult>('cannon.ts', { urls: s.urls, connections, duration, body: BODY });
     const used = process.cpuUsage(cpu);
     sampling = false;
-    scraping = false;
-    await Promise.all([sampled, scraped]);
+    const scrapeResult = await scraped;
+    await sampled;
+    if (record && scrapeResult) {
+      scrapes.ok += scrapeResult.ok;
+      scrapes.failed += scrapeResult.failed;
+      scrapes.times.push(...scrapeResult.times);
+      scrapes.series = scrapeResult.samples;
+    }
     await new Promise((resolve) => setTimeout(resolve, 500));
     if (!record) return;
     s.rounds.push(result);
