@@ -16,6 +16,7 @@ export const READY_TIMEOUT_MS = 2_000;
 /** The queues triggers wait in (runs/queue.ts): reported even when empty, so a series does not vanish. */
 const QUEUES = ['cron', 'other'];
 
+
 export function installOps(app: FastifyInstance): void {
   // The id Fastify gave the request (genReqId in app.ts) is in its log lines; the client gets it too.
   app.addHook('onRequest', async (request, reply) => {
@@ -46,8 +47,14 @@ export function installOps(app: FastifyInstance): void {
   const token = app.config.metricsToken;
   if (!token) return;
   const expected = digest(`Bearer ${token}`);
+  let depthRead: { at: number; done: Promise<void> } | undefined;
   app.get('/metrics', { onRequest: authorize }, async (_request, reply) => {
-    await collectFromDatabase(app);
+    collectPool(app);
+    // Queue depth is read at most every PAN_METRICS_QUEUE_DEPTH_MS however often /metrics is scraped:
+    // the count takes one of the pool's connections, which a tight scrape loop must not take from intake.
+    // Concurrent scrapes share one read.
+    if (!depthRead || performance.now() - depthRead.at >= app.config.metricsQueueDepthMs) depthRead = { at: performance.now(), done: collectQueueDepth(app) };
+    await depthRead.done;
     return reply.type(registry.contentType).send(await registry.metrics());
   });
 
@@ -59,11 +66,14 @@ export function installOps(app: FastifyInstance): void {
   }
 }
 
-/** The gauges read at scrape time: one cheap query for queue depth, the pool's counters. */
-async function collectFromDatabase(app: FastifyInstance): Promise<void> {
+function collectPool(app: FastifyInstance): void {
   poolConnections.set({ state: 'total' }, app.db.totalCount);
   poolConnections.set({ state: 'idle' }, app.db.idleCount);
   poolConnections.set({ state: 'waiting' }, app.db.waitingCount);
+}
+
+/** One query (on the partial index of waiting triggers) per read. */
+async function collectQueueDepth(app: FastifyInstance): Promise<void> {
   try {
     const rows = await withTimeout(countWaitingTriggers(app.db), READY_TIMEOUT_MS);
     queueDepth.reset();

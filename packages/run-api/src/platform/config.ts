@@ -78,6 +78,8 @@ export interface RunApiConfig {
   roles: ReadonlySet<Role>;
   /** PAN_METRICS_TOKEN: `/metrics` answers only with `Authorization: Bearer <it>`; unset, there is no `/metrics`. */
   metricsToken: string | undefined;
+  /** PAN_METRICS_QUEUE_DEPTH_MS: the queue-depth gauge is read from the database at most this often (default 1000; 0: every scrape). */
+  metricsQueueDepthMs: number;
 }
 
 /** `api` serves the HTTP API; `worker` executes runs; `scheduler` queues cron triggers; `deliverer` sends notifications. */
@@ -172,6 +174,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
     hsts: readHsts(env),
     roles: readRoles(env.PAN_ROLES),
     metricsToken: env.PAN_METRICS_TOKEN || undefined,
+    metricsQueueDepthMs: readInteger(env, 'PAN_METRICS_QUEUE_DEPTH_MS', 1_000),
   };
 }
 

@@ -21,7 +21,8 @@ beforeAll(async () => {
     clusterUrl: inject('pgClusterUrl'),
     seedCatalog: true,
     runEngine: true,
-    config: { metricsToken: METRICS_TOKEN, logLevel: 'info' },
+    // Queue depth read at every scrape, so that each scrape shows the triggers stored before it.
+    config: { metricsToken: METRICS_TOKEN, metricsQueueDepthMs: 0, logLevel: 'info' },
   });
 });
 
@@ -155,6 +156,25 @@ describe('/metrics', () => {
     const before = sample(await scrape(), 'pan_queue_depth', { queue: 'other' });
     for (let i = 0; i < 3; i++) await insertTrigger(stack.db, { accountId: stack.accountId, tenantId: tenant.id, source: 'api', mode: 'normal' }, { notify: false });
     expect(sample(await scrape(), 'pan_queue_depth', { queue: 'other' })).toBe(before + 3);
+  });
+
+  it('reads queue depth at most every PAN_METRICS_QUEUE_DEPTH_MS, however often it is scraped', async () => {
+    const db = createPool(stack.databaseUrl, 1);
+    const config = { ...readConfig({ PAN_LOG_LEVEL: 'silent' }), dataDir: stack.config.dataDir, metricsToken: METRICS_TOKEN, metricsQueueDepthMs: 3_600_000 };
+    const app = await buildApp({ db, box: stack.box, config });
+    const depth = async () =>
+      sample((await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).body, 'pan_queue_depth', { queue: 'other' });
+    try {
+      const first = await depth();
+      const { rows } = await stack.db.query<{ id: string }>('SELECT id FROM tenants WHERE paused LIMIT 1');
+      const { insertTrigger } = await import('../../src/modules/triggers/store.ts');
+      await insertTrigger(stack.db, { accountId: stack.accountId, tenantId: rows[0]!.id, source: 'api', mode: 'normal' }, { notify: false });
+      expect(await depth()).toBe(first);
+      expect(sample(await scrape(), 'pan_queue_depth', { queue: 'other' })).toBe(first + 1);
+    } finally {
+      await app.close();
+      await db.end();
+    }
   });
 });
 
