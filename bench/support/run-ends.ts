@@ -74,7 +74,7 @@ export class RunEndObserver {
     try {
       const { rows } = await this.#client.query<{ trigger_id: string; run_id: string; status: RunStatus; stdout_json: string | null }>(
         `SELECT tr.id AS trigger_id, r.id AS run_id, r.status, r.stdout_json FROM triggers tr JOIN runs r ON r.id = tr.run_id
-          WHERE tr.id = ANY($1::uuid[]) AND r.status NOT IN ('Running', 'Lost')`,
+          WHERE tr.id = ANY($1::uuid[]) AND r.status NOT IN ('Running', 'Lost', 'Handed Back')`,
         [[...this.#waiting.keys()]],
       );
       const at = wallNow();

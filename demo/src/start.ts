@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { putConnector, putNotifications, rotateNotificationSecret } from '@pan/cli';
-import { createApiKey, readConfig, SandboxUnavailableError, startServer, stopOnSignals, upsertAccount } from '@pan/run-api';
+import { createApiKey, readConfig, SandboxUnavailableError, startServer, stopOnSignals, stopWhenStarted, upsertAccount } from '@pan/run-api';
 import { ACME_PASSWORD, acmeConnectors, acmeUsers, startAcme, type Acme } from './acme/index.ts';
 import { loadDemoSecrets } from './demo-secrets.ts';
 import { buildHostApp } from './host-app.ts';
@@ -33,7 +33,28 @@ const log = (line: string) => console.log(line);
 const ISSUER = 'acme-demo';
 const AUDIENCE = 'pan-marketplace';
 
-const server = await startServer({ ...config, logLevel: process.env.PAN_LOG_LEVEL ?? 'warn' }, log).catch((error: unknown) => {
+let acme: Acme | undefined;
+let host: Awaited<ReturnType<typeof buildHostApp>> | undefined;
+/** Set by SIGINT/SIGTERM: the setup stops at its next step, then everything closes in order. */
+let stopping = false;
+class Stopped extends Error {}
+const step = () => {
+  if (stopping) throw new Stopped('stopped during setup');
+};
+let setup: Promise<void> | undefined;
+const starting = startServer({ ...config, logLevel: process.env.PAN_LOG_LEVEL ?? 'warn' }, log);
+// Hooked before anything starts: a signal at any point stops what started, in order.
+stopOnSignals({
+  async close() {
+    stopping = true;
+    await starting.catch(() => {});
+    await setup?.catch(() => {});
+    await host?.close();
+    await acme?.close();
+    await stopWhenStarted(starting).close();
+  },
+});
+const server = await starting.catch((error: unknown) => {
   // No run sandbox here (bubblewrap missing): the message says how to install it; no stack trace.
   if (error instanceof SandboxUnavailableError) {
     console.error(error.message);
@@ -41,67 +62,87 @@ const server = await startServer({ ...config, logLevel: process.env.PAN_LOG_LEVE
   }
   throw error;
 });
-let acme: Acme | undefined;
-stopOnSignals({
-  async close() {
-    await host?.close();
-    await acme?.close();
-    await server.close();
-  },
-});
-const secrets = await loadDemoSecrets(config.dataDir);
 try {
-  acme = await startAcme({
-    providerPort: acmePort,
-    apiPort: acmeApiPort,
-    // The run API's OAuth callback, as it names it (PAN_PUBLIC_URL) and as it listens.
-    redirectUris: [`${config.publicUrl}/oauth/callback`, `${server.url.replace(/\/+$/, '')}/oauth/callback`],
-    secret: secrets.jwtSecret,
-  });
+  setup = setUp();
+  await setup;
 } catch (error) {
-  await server.close();
-  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-    throw new Error(`Acme CRM cannot listen on port ${acmePort} or ${acmeApiPort} (in use): set PAN_DEMO_ACME_PORT and PAN_DEMO_ACME_API_PORT`);
+  // A signal during setup: its stop closes everything and exits 0.
+  if (!(error instanceof Stopped)) {
+    await host?.close().catch(() => {});
+    await acme?.close().catch(() => {});
+    await server.close().catch(() => {});
+    throw error;
   }
-  throw error;
 }
-const accountId = await upsertAccount(server.app.db, server.app.box, {
-  slug: 'acme',
-  name: 'Acme CRM',
-  jwtIssuer: ISSUER,
-  jwtAudience: AUDIENCE,
-  jwtAlgorithms: ['HS256'],
-  hs256Secret: Buffer.from(secrets.jwtSecret, 'base64url'),
-});
-server.app.tokens.invalidate(ISSUER);
-await createApiKey(server.app.db, accountId, 'demo host app', secrets.apiKey);
-const hostApi = { apiBase: server.url, apiKey: secrets.apiKey };
-for (const [name, definition] of Object.entries(acmeConnectors(acme))) await putConnector(hostApi, name, definition);
-const count = await loadDemoIntegrations(hostApi, path.join(here, '../integrations'), log, {
-  rewrites: { [ACME_API_DEFAULT_URL]: acme.api.url },
-});
-log(`Loaded ${count} demo integrations`);
 
-// The run API tells the host backend what happened (installs, runs); the demo logs it.
-let notificationSecret: string | undefined;
-const host = await buildHostApp({
-  apiBase: server.url,
-  jwtSecret: secrets.jwtSecret,
-  jwtIssuer: ISSUER,
-  jwtAudience: AUDIENCE,
-  cookieSecret: secrets.cookieSecret,
-  distDir: path.join(here, '../dist'),
-  notifications: {
-    secret: () => notificationSecret,
-    onEvent: ({ type, data }) =>
-      log(`Notification ${type}: ${String(data.integration_slug)} of ${String(data.user_name)}${data.status ? ` (${String(data.status)})` : ''}`),
-  },
-});
-await host.listen({ host: '127.0.0.1', port: demoPort });
-await putNotifications(hostApi, { url: `http://127.0.0.1:${demoPort}/hooks/pan` });
-// The secret is shown once, when created: a restart asks for a new one rather than storing it.
-notificationSecret = (await rotateNotificationSecret(hostApi)).secret;
-log(`Run API on ${server.url}`);
-log(`Acme CRM (OAuth2 provider) on ${acme.provider.issuer}: sign in as ${acmeUsers.map((u) => u.email).join(' or ')}, password "${ACME_PASSWORD}"`);
-log(`Acme API on ${acme.api.url}; Acme Billing API keys: ${acme.billing.map((b) => `${b.account_id} (${b.owner}) ${b.api_key}`).join(', ')}`);
-log(`Ready in ${((performance.now() - started) / 1000).toFixed(1)} s. Open http://localhost:${demoPort}`);
+/**
+ * Everything before the host app answers. The host app listens last, once its notification secret
+ * is known, so that its page never answers before the demo works (or while it stops).
+ */
+async function setUp(): Promise<void> {
+  const secrets = await loadDemoSecrets(config.dataDir);
+  step();
+  try {
+    acme = await startAcme({
+      providerPort: acmePort,
+      apiPort: acmeApiPort,
+      // The run API's OAuth callback, as it names it (PAN_PUBLIC_URL) and as it listens.
+      redirectUris: [`${config.publicUrl}/oauth/callback`, `${server.url.replace(/\/+$/, '')}/oauth/callback`],
+      secret: secrets.jwtSecret,
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(`Acme CRM cannot listen on port ${acmePort} or ${acmeApiPort} (in use): set PAN_DEMO_ACME_PORT and PAN_DEMO_ACME_API_PORT`);
+    }
+    throw error;
+  }
+  step();
+  const accountId = await upsertAccount(server.app.db, server.app.box, {
+    slug: 'acme',
+    name: 'Acme CRM',
+    jwtIssuer: ISSUER,
+    jwtAudience: AUDIENCE,
+    jwtAlgorithms: ['HS256'],
+    hs256Secret: Buffer.from(secrets.jwtSecret, 'base64url'),
+  });
+  server.app.tokens.invalidate(ISSUER);
+  await createApiKey(server.app.db, accountId, 'demo host app', secrets.apiKey);
+  const hostApi = { apiBase: server.url, apiKey: secrets.apiKey };
+  for (const [name, definition] of Object.entries(acmeConnectors(acme))) {
+    step();
+    await putConnector(hostApi, name, definition);
+  }
+  step();
+  const count = await loadDemoIntegrations(hostApi, path.join(here, '../integrations'), log, {
+    rewrites: { [ACME_API_DEFAULT_URL]: acme.api.url },
+  });
+  log(`Loaded ${count} demo integrations`);
+  step();
+
+  // The run API tells the host backend what happened (installs, runs); the demo logs it.
+  let notificationSecret: string | undefined;
+  host = await buildHostApp({
+    apiBase: server.url,
+    jwtSecret: secrets.jwtSecret,
+    jwtIssuer: ISSUER,
+    jwtAudience: AUDIENCE,
+    cookieSecret: secrets.cookieSecret,
+    distDir: path.join(here, '../dist'),
+    notifications: {
+      secret: () => notificationSecret,
+      onEvent: ({ type, data }) =>
+        log(`Notification ${type}: ${String(data.integration_slug)} of ${String(data.user_name)}${data.status ? ` (${String(data.status)})` : ''}`),
+    },
+  });
+  step();
+  // Notifications sent before the host app listens are retried by the run API's deliverer.
+  await putNotifications(hostApi, { url: `http://127.0.0.1:${demoPort}/hooks/pan` });
+  // The secret is shown once, when created: a restart asks for a new one rather than storing it.
+  notificationSecret = (await rotateNotificationSecret(hostApi)).secret;
+  step();
+  await host.listen({ host: '127.0.0.1', port: demoPort });
+  log(`Run API on ${server.url}`);
+  log(`Acme CRM (OAuth2 provider) on ${acme.provider.issuer}: sign in as ${acmeUsers.map((u) => u.email).join(' or ')}, password "${ACME_PASSWORD}"`);
+  log(`Acme API on ${acme.api.url}; Acme Billing API keys: ${acme.billing.map((b) => `${b.account_id} (${b.owner}) ${b.api_key}`).join(', ')}`);
+  log(`Ready in ${((performance.now() - started) / 1000).toFixed(1)} s. Open http://localhost:${demoPort}`);
+}

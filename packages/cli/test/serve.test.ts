@@ -54,6 +54,34 @@ describe('pan serve', () => {
     await expect(fetch(`${url}/health`)).rejects.toThrow();
   }, 60_000);
 
+  it('after a SIGKILL, the next pan serve stops the orphaned PostgreSQL and starts; a second serve on a used data dir exits 3', async () => {
+    const killed = spawnPan({ DATABASE_URL: '' }, 'serve', '--port', '0', '--data-dir', dataDir);
+    live = killed;
+    await killed.waitForLine('stdout', /^Run API listening on http:\/\//);
+    const orphan = Number(readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    // PostgreSQL runs in a session of its own: it outlives a SIGKILLed server.
+    expect(isRunning(orphan)).toBe(true);
+
+    live = spawnPan({ DATABASE_URL: '' }, 'serve', '--port', '0', '--data-dir', dataDir);
+    const url = /listening on (http:\/\/\S+)$/.exec(await live.waitForLine('stdout', /^Run API listening on http:\/\//))![1]!;
+    expect(live.stdout.some((line) => line.includes(`Stopping the PostgreSQL (pid ${orphan}) that a previous server left running`))).toBe(true);
+    expect(isRunning(orphan)).toBe(false);
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+
+    // One owner: a second server on the same data directory is refused, without a stack trace.
+    const second = await pan({ DATABASE_URL: '' }, 'serve', '--port', '0', '--data-dir', dataDir);
+    expect(second.code, second.stderr).toBe(3);
+    expect(second.stderr).toContain(`it is in use by the process ${live.child.pid}`);
+    expect(second.stderr).not.toContain('TypeError');
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+
+    live.child.kill('SIGTERM');
+    expect(await live.exited, live.stderr.join('\n')).toEqual({ code: 0, signal: null });
+    expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+  }, 90_000);
+
   it('a bad --port is a usage error (exit 2); --help shows the options and examples', async () => {
     const [bad, help] = await Promise.all([pan({}, 'serve', '--port', 'eighty'), pan({}, 'serve', '--help')]);
     expect(bad.code).toBe(2);

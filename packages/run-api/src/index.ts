@@ -1,6 +1,6 @@
 export { buildApp, type AppOptions } from './http/app.ts';
 export { readConfig, type RunApiConfig } from './platform/config.ts';
-export { startServer, stopOnSignals, type RunningServer } from './server.ts';
+export { startServer, stopOnSignals, stopWhenStarted, type RunningServer } from './server.ts';
 export { startEmbeddedDatabase, ensureDatabase, connectionUrl, freePort, type EmbeddedDatabase } from './platform/db/embedded.ts';
 export { loadPostgresAuth, readPostgresAuth, POSTGRES_AUTH_FILE_NAME, type DatabaseRole, type PostgresAuth } from './platform/db/postgres-auth.ts';
 export { secureDataDir } from './platform/data-dir.ts';

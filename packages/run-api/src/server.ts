@@ -63,15 +63,21 @@ export async function startServer(config: RunApiConfig = readConfig(), log = (li
         notifications: deliversHere,
       });
     }
+    let closing: Promise<void> | undefined;
     return {
       url,
       app,
       config,
-      async close() {
-        await engine?.stop();
-        await app.close();
-        await db.end();
-        await embedded?.stop();
+      // Once, however many callers (a signal and a failing setup may both close it).
+      close() {
+        closing ??= (async () => {
+          // Stop accepting (and end live log streams) while the runs under way get their grace
+          // period; the database is needed by both, so it stops last.
+          await Promise.all([app.close(), engine?.stop()]);
+          await db.end();
+          await embedded?.stop();
+        })();
+        return closing;
       },
     };
   } catch (error) {
@@ -92,6 +98,16 @@ async function checkRunSandbox(config: RunApiConfig, log: (line: string) => void
   // The sandbox's uid passes through the data directory to its run and release (o+x, no listing).
   for (const dir of [config.dataDir, ...dirs]) await sandbox.makeReachable(dir);
   await checkSandbox(sandbox, dirs);
+}
+
+/** What `stopOnSignals` closes while a server may still be starting: it waits for the start, then closes it. */
+export function stopWhenStarted(starting: Promise<{ close(): Promise<void> }>): { close(): Promise<void> } {
+  return {
+    async close() {
+      const server = await starting.catch(() => undefined);
+      await server?.close();
+    },
+  };
 }
 
 /** Stops cleanly on SIGINT/SIGTERM; a second signal forces the exit. */
@@ -115,7 +131,9 @@ export function stopOnSignals(server: { close(): Promise<void> }, log = (line: s
 
 // `tsx packages/run-api/src/server.ts` runs the API on its own.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const server = await startServer();
+  const starting = startServer();
+  // Hooked before the start ends: a signal during it stops what started (the database included).
+  stopOnSignals(stopWhenStarted(starting));
+  const server = await starting;
   console.log(`Run API listening on ${server.url}`);
-  stopOnSignals(server);
 }

@@ -44,7 +44,7 @@ export interface LocalRunOptions {
 export interface LocalRunResult {
   outcome: RunOutcome;
   /** The status as the server would record it (a `metadata_schema` mismatch fails a run that exited 0). */
-  status: Exclude<RunStatus, 'Running' | 'Lost'>;
+  status: Exclude<RunStatus, 'Running' | 'Lost' | 'Handed Back'>;
   /** Why there is no context, or why it would not be kept (the server's words). */
   note: string | undefined;
 }

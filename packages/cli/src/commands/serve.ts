@@ -34,8 +34,11 @@ Every other setting comes from the environment, as for the server itself: DATABA
 PostgreSQL instead of the embedded one), PAN_PUBLIC_URL, PAN_SECRET_KEY, PAN_CORS_ORIGINS,
 PAN_RUN_TIMEOUT_MS, PAN_WORKER_CONCURRENCY, PAN_LOG_LEVEL (default here: warn), PAN_ROLES (which
 of api, worker, scheduler, deliverer run here; default all: see docs/scaling.md), PAN_METRICS_TOKEN...
-Prints "Run API listening on <url>" once it answers; Ctrl-C (SIGINT) or SIGTERM stops the runs,
-the HTTP server and the database, then exits 0. A second signal exits at once (1).
+Prints "Run API listening on <url>" once it answers; Ctrl-C (SIGINT) or SIGTERM stops accepting,
+lets the runs under way finish for PAN_SHUTDOWN_GRACE_MS (default 10 s; then they are stopped and
+handed back, to run again at the next start), stops the database last, then exits 0. A second
+signal exits at once (1). A PostgreSQL that a killed server left running in the data directory is
+stopped at the next start.
 
 Examples:
   pan serve
@@ -43,7 +46,7 @@ Examples:
   PAN_PUBLIC_URL=https://pan.example.com pan serve --host 0.0.0.0 --port 8080
 
 Exit codes: 0 stopped cleanly, 2 usage error, 3 the server could not start (port in use,
-unusable data directory or database).`,
+unusable data directory or database, a data directory another server uses).`,
     )
     .action(async (opts: ServeOptions) => {
       await runAction('pan serve', async () => {
@@ -62,15 +65,18 @@ unusable data directory or database).`,
           throw new CommandFailure((error as Error).message, ExitCode.Usage);
         }
         const log = (line: string) => console.log(line);
+        const starting = api.startServer(config, log);
+        // Hooked before the start ends: a signal during it stops what started (the database included).
+        api.stopOnSignals(api.stopWhenStarted(starting), log);
         let server;
         try {
-          server = await api.startServer(config, log);
+          server = await starting;
         } catch (error) {
-          const code = (error as NodeJS.ErrnoException).code;
-          const why = code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is in use` : (error as Error).message;
+          // Not only Errors are thrown (a library once rejected with nothing).
+          const code = (error as NodeJS.ErrnoException | undefined)?.code;
+          const why = code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is in use` : ((error as Error | undefined)?.message ?? String(error));
           throw new CommandFailure(`the run API could not start: ${why}`, ExitCode.Server);
         }
-        api.stopOnSignals(server, log);
         log(`Run API listening on ${server.url}`);
         return ExitCode.Ok;
       });

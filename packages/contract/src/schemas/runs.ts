@@ -46,7 +46,10 @@ export const triggerAcceptedSchema = {
   properties: { trigger_id: { type: 'string' } },
 } as const;
 
-/** How a run ended (SPEC), `Running` while it runs, `Lost` when its worker vanished (its triggers were given back). */
+/**
+ * How a run ended (SPEC), `Running` while it runs, `Lost` when its worker vanished, `Handed Back` when a
+ * stopping server stopped it at the end of its grace period (both: its triggers were given back and run again).
+ */
 export const runStatusSchema = {
   type: 'string',
   enum: [
@@ -59,16 +62,22 @@ export const runStatusSchema = {
     'Failed (Refresh)',
     'Failed (Metadata Validation)',
     'Lost',
+    'Handed Back',
   ],
 } as const;
 
-/** `state`: `pending` until a run takes the trigger, then the run's state. */
+/**
+ * `state`: `pending` until a run takes the trigger, then the run's state. A run that could not
+ * start gives its triggers back (`pending` again, `attempts` counts those starts); after too many
+ * a trigger is `dead_letter`: it will not run, and `run_id` is its last run that could not start.
+ */
 export const triggerStatusSchema = {
   type: 'object',
   required: ['trigger_id', 'state', 'run_id', 'run_status'],
   properties: {
     trigger_id: { type: 'string' },
-    state: { type: 'string', enum: ['pending', 'running', 'finished'] },
+    state: { type: 'string', enum: ['pending', 'running', 'finished', 'dead_letter'] },
+    attempts: { type: 'integer', minimum: 0 },
     run_id: { type: ['string', 'null'] },
     run_status: { anyOf: [runStatusSchema, { type: 'null' }] },
   },

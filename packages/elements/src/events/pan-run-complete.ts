@@ -3,7 +3,7 @@ import type { RunStatus } from '@pan/contract';
 export interface PanRunCompleteDetail {
   tenantId: string;
   runId: string;
-  /** How it ended: `Succeeded`, `Failed (...)` or `Lost`. */
+  /** How it ended: `Succeeded`, `Failed (...)`, `Lost` or `Handed Back`. */
   status: RunStatus;
 }
 

@@ -22,6 +22,11 @@ export async function startRun(api: RunApiClient, tenantId: string, mode: 'init'
   return accepted.trigger_id;
 }
 
+/** Whether a trigger's state is final: its run finished, or it was dead-lettered (it will never run). */
+export function triggerEnded(state: TriggerStatus['state'] | 'starting'): boolean {
+  return state === 'finished' || state === 'dead_letter';
+}
+
 /**
  * Follows a trigger (`GET /marketplace/triggers/:id`) until its run finished, polling with a
  * backoff only while it is pending or running. Resolves with the finished state; rejects on a
@@ -41,7 +46,7 @@ export async function followTrigger(api: RunApiClient, triggerId: string, option
         last = key;
         onChange?.(status);
       }
-      if (status.state === 'finished') return status;
+      if (triggerEnded(status.state)) return status;
     } catch (error) {
       signal?.throwIfAborted();
       const transient = error instanceof PanApiError && (error.status === 0 || error.status >= 500);

@@ -28,11 +28,21 @@ export interface RunApiConfig {
   runTimeoutMs: number;
   /** A worker's lease on a run; it renews it at a third of this. An expired lease makes the run Lost. */
   runLeaseMs: number;
+  /** How long a SIGINT/SIGTERM stop lets running runs finish before it stops them and hands them back. */
+  shutdownGraceMs: number;
   /** Runs one worker process executes at once; 0 starts no worker in this process. */
   workerConcurrency: number;
+  /** One run takes at most this many of a tenant's waiting triggers (oldest first; the rest wait for its next run). */
+  runBundleMaxTriggers: number;
+  /** ...and no more than fit in this many bytes of PAN_CTX_RUN_TRIGGERS, as estimated (Linux caps one variable at 128 KiB). */
+  runBundleMaxBytes: number;
+  /** Runs that could not start a trigger goes into before it is dead-lettered. */
+  triggerMaxAttempts: number;
   /** Bytes of a run's stdout and stderr kept. */
   runStdoutCap: number;
   runStderrCap: number;
+  /** Lines of output a run's log keeps (stderr and build output; empty lines count). */
+  runLogMaxLines: number;
   /** How often the scheduler looks for due cron schedules. */
   schedulerIntervalMs: number;
   /** How long a `pan-synchronous: true` webhook or API call waits for its run (default 29 s). */
@@ -138,9 +148,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
     webhookBodyLimit: readInteger(env, 'PAN_WEBHOOK_BODY_LIMIT', 10 * MiB),
     runTimeoutMs: readInteger(env, 'PAN_RUN_TIMEOUT_MS', 10 * 60_000),
     runLeaseMs: readInteger(env, 'PAN_RUN_LEASE_MS', 30_000),
+    shutdownGraceMs: readInteger(env, 'PAN_SHUTDOWN_GRACE_MS', 10_000),
     workerConcurrency: readInteger(env, 'PAN_WORKER_CONCURRENCY', 2),
+    runBundleMaxTriggers: Math.max(1, readInteger(env, 'PAN_RUN_BUNDLE_MAX_TRIGGERS', 200)),
+    runBundleMaxBytes: readInteger(env, 'PAN_RUN_BUNDLE_MAX_BYTES', 96 * 1024),
+    triggerMaxAttempts: Math.max(1, readInteger(env, 'PAN_TRIGGER_MAX_ATTEMPTS', 5)),
     runStdoutCap: readInteger(env, 'PAN_RUN_STDOUT_CAP', 1 * MiB),
     runStderrCap: readInteger(env, 'PAN_RUN_STDERR_CAP', 5 * MiB),
+    runLogMaxLines: readInteger(env, 'PAN_RUN_LOG_MAX_LINES', 100_000),
     schedulerIntervalMs: readInteger(env, 'PAN_SCHEDULER_INTERVAL_MS', 15_000),
     syncWaitMs: readInteger(env, 'PAN_SYNC_WAIT_MS', 29_000),
     notifyRetryBaseMs: readInteger(env, 'PAN_NOTIFY_RETRY_BASE_MS', 5_000),

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import pg from 'pg';
 import { ERRORS, PanError, type ErrorEntry } from './errors.ts';
+import { isDatabaseUnavailable } from './db/connection-errors.ts';
 
 /** Fastify's own error codes, mapped onto the catalogue. */
 const FASTIFY_ERRORS: Record<string, ErrorEntry> = {
@@ -67,6 +68,17 @@ export function installErrorHandler(app: FastifyInstance): void {
         message: 'A value of the request cannot be stored as sent (out of range, malformed, or a character that is not allowed)',
       });
     }
+    // The database is down or restarting: the client should retry, not report a bug.
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      const unavailable = ERRORS.DATABASE_UNAVAILABLE;
+      return reply.status(unavailable.status).header('retry-after', String(DATABASE_RETRY_AFTER_S)).send({
+        statusCode: unavailable.status,
+        code: unavailable.code,
+        error: statusText(unavailable.status),
+        message: 'The database cannot be reached right now; try again shortly',
+      });
+    }
     // Any other client error keeps Fastify's 4xx status under the catalogue's REQUEST_INVALID code.
     const statusCode = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : ERRORS.INTERNAL.status;
     if (statusCode >= 500) request.log.error({ err: error }, 'request failed');
@@ -88,6 +100,9 @@ export function installErrorHandler(app: FastifyInstance): void {
     });
   });
 }
+
+/** Seconds a client is told to wait when the database is unavailable (a restart takes a few). */
+const DATABASE_RETRY_AFTER_S = 5;
 
 /**
  * Fastify's `frameworkErrors` option: the router's own refusals, answered before any route or
@@ -113,5 +128,6 @@ const STATUS_TEXT: Record<number, string> = {
   422: 'Unprocessable Entity',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 const statusText = (status: number) => STATUS_TEXT[status] ?? 'Error';

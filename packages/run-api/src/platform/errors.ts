@@ -107,6 +107,11 @@ export const ERRORS = {
     status: 429,
     description: 'Too many requests (limit names the budget: per IP, webhook, API key, end user, or failed authentications); Retry-After says when to retry',
   },
+  DATABASE_UNAVAILABLE: {
+    code: 'PAN_ERR_DATABASE_UNAVAILABLE',
+    status: 503,
+    description: 'The database cannot be reached right now (restarting, or down); Retry-After says when to try again',
+  },
   PERMISSION_DENIED: { code: 'PAN_ERR_PERMISSION_DENIED', status: 403, description: "The end user's token does not grant the permission this needs" },
 
   // The host's catalog: integrations and their releases.

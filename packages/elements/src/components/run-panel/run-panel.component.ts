@@ -10,7 +10,7 @@ import { apiContext } from '../../internal/api-context.ts';
 import { PanElement } from '../../internal/pan-element.ts';
 import { describeSources, formatDuration, runStatusClass, runStatusStyles } from '../../internal/run-status.ts';
 import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.styles.ts';
-import { followTrigger, startRun } from '../../internal/trigger.ts';
+import { followTrigger, startRun, triggerEnded } from '../../internal/trigger.ts';
 import { describeError } from '../../internal/views.ts';
 import styles from './run-panel.styles.ts';
 
@@ -160,7 +160,7 @@ export class PanRunPanel extends PanElement {
     super.connectedCallback();
     // Connected again while a run of ours was on its way: follow it again.
     const active = this.active;
-    if (this.hasUpdated && active?.triggerId && active.state !== 'finished' && !this.#follow) void this.#followTrigger(active);
+    if (this.hasUpdated && active?.triggerId && !triggerEnded(active.state) && !this.#follow) void this.#followTrigger(active);
     if (this.hasUpdated) this.#scheduleRefresh();
   }
 
@@ -186,7 +186,7 @@ export class PanRunPanel extends PanElement {
   }
 
   protected override updated(): void {
-    this.toggleState('running', Boolean(this.active && this.active.state !== 'finished'));
+    this.toggleState('running', Boolean(this.active && !triggerEnded(this.active.state)));
   }
 
   override render() {
@@ -202,7 +202,7 @@ export class PanRunPanel extends PanElement {
 
   #renderRunNow(tenant: Tenant): TemplateResult {
     const { run, run_init: runInit } = tenant.permissions;
-    const busy = Boolean(this.active && this.active.state !== 'finished');
+    const busy = Boolean(this.active && !triggerEnded(this.active.state));
     const reason = !run
       ? 'Your account does not allow you to run this integration.'
       : tenant.status === 'paused'

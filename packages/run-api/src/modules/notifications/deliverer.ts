@@ -6,10 +6,10 @@
  * rows are claimed with FOR UPDATE SKIP LOCKED under a lease.
  */
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
 import type { Db } from '../../platform/db/pool.ts';
+import { ListenConnection } from '../../platform/db/listen.ts';
 import { egressRefusal, type EgressPolicy } from '../../platform/egress.ts';
 import { CoalescedPass } from '../../platform/coalesced-pass.ts';
 import { notificationDeliveries } from '../../platform/metrics.ts';
@@ -50,7 +50,7 @@ export class NotificationDeliverer {
   readonly id = `notify-${randomUUID()}`;
   readonly #options: DelivererOptions;
   readonly #inFlight = new Map<string, { abort: AbortController; done: Promise<void> }>();
-  #listener: pg.Client | undefined;
+  #listener: ListenConnection | undefined;
   #poll: NodeJS.Timeout | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
   #retryAt = Infinity;
@@ -67,11 +67,15 @@ export class NotificationDeliverer {
   }
 
   async start(): Promise<void> {
-    const listener = new pg.Client({ connectionString: this.#options.databaseUrl });
-    listener.on('error', (error) => this.#log('notification LISTEN connection failed', { error: String(error) }));
-    listener.on('notification', () => this.wake());
-    await listener.connect();
-    await listener.query(`LISTEN ${NOTIFICATIONS_CHANNEL}`);
+    // Wake-ups come back after a database restart; a reconnect wakes too (NOTIFYs meanwhile were missed).
+    const listener = new ListenConnection({
+      database: this.#options.databaseUrl,
+      channels: [NOTIFICATIONS_CHANNEL],
+      onNotification: () => this.wake(),
+      onReconnect: () => this.wake(),
+      log: (message, fields) => this.#log(`notification ${message}`, fields),
+    });
+    await listener.start();
     this.#listener = listener;
     this.#poll = setInterval(() => this.wake(), this.#options.pollMs);
     this.wake();
@@ -204,7 +208,7 @@ export class NotificationDeliverer {
       for (const { abort } of this.#inFlight.values()) abort.abort(new Error('deliverer stopping'));
       await all;
     }
-    await this.#listener?.end().catch(() => {});
+    await this.#listener?.close();
   }
 
   #log(message: string, fields?: Record<string, unknown>): void {

@@ -36,6 +36,16 @@ export class LineSplitter {
     if (this.length > 0 || this.dropped > 0) this.emit();
   }
 
+  /** Forgets the line under way (its end is being dropped); returns how many bytes it had. */
+  discard(): number {
+    const bytes = this.length + this.dropped;
+    this.parts = [];
+    this.length = 0;
+    this.dropped = 0;
+    this.lastByte = -1;
+    return bytes;
+  }
+
   private append(bytes: Buffer): void {
     if (bytes.length === 0) return;
     this.lastByte = bytes[bytes.length - 1]!;

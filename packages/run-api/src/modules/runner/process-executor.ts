@@ -7,8 +7,8 @@
  *   LANG, TZ and `PAN_*` only (`environment.ts`). A plain command (words only, no shell syntax,
  *   whose program is found on PATH) is executed directly, saving a shell; any other goes through
  *   bash (`shell.ts`), which, unlike dash, passes on the hyphenated `PAN_SEC_ACME-CRM_*` names.
- * - stderr becomes log lines (batched, capped), stdout is kept up to a cap and its last JSON value
- *   is the outcome's `stdoutJson`.
+ * - stderr becomes log lines (batched, capped in bytes and in lines: see `LogBatcher`), stdout is
+ *   kept up to a cap and its last JSON value is the outcome's `stdoutJson`.
  * - When the shell exits, when the time limit is reached or when the caller aborts, the whole group
  *   gets SIGTERM, then SIGKILL after a grace period: nothing the script started outlives the run.
  * - With a `sandbox` (`sandbox.ts`), the command runs inside bubblewrap, its release read-only and
@@ -45,6 +45,8 @@ export interface ProcessExecutorOptions {
 const BATCH_MS = 25;
 /** ...or as soon as this many are waiting. */
 const BATCH_LINES = 200;
+/** Lines of output a run's log keeps when its limits say nothing (PAN_RUN_LOG_MAX_LINES). */
+export const DEFAULT_LOG_MAX_LINES = 100_000;
 
 type Status = RunOutcome['status'];
 
@@ -65,7 +67,7 @@ export class ProcessExecutor implements Executor {
 
   async execute({ context, limits, onLog, signal }: ExecuteOptions): Promise<RunOutcome> {
     const startedAt = new Date();
-    const log = new LogBatcher(onLog);
+    const log = new LogBatcher(onLog, limits.logMaxLines ?? DEFAULT_LOG_MAX_LINES);
     const finish = (status: Status, extra: Partial<RunOutcome> = {}): RunOutcome => {
       log.close();
       return {
@@ -77,8 +79,9 @@ export class ProcessExecutor implements Executor {
         stdoutJson: undefined,
         stdoutNote: undefined,
         stdoutTruncated: false,
-        stderrTruncated: false,
         ...extra,
+        // Over the line cap (build output included), the log is truncated even when stderr's bytes were not.
+        stderrTruncated: log.truncated,
         logLines: log.count,
       };
     };
@@ -99,18 +102,18 @@ export class ProcessExecutor implements Executor {
         }
       } catch (error) {
         log.push(`[pan] could not prepare the run directory: ${(error as Error).message}`);
-        return finish('Failed (Platform Issue)');
+        return finish('Failed (Platform Issue)', { notStarted: true });
       }
       for (const note of runDir.notes) log.push(`[pan] ${note}`);
 
       let releaseDir: string;
       try {
-        releaseDir = await this.releases.prepare({ id: context.release.id, build: context.release.spec.build }, (line) => log.push(line));
+        releaseDir = await this.releases.prepare({ id: context.release.id, build: context.release.spec.build }, (line) => log.output(line));
       } catch (error) {
         // The build's exit code is in the log; the run itself never started (exitCode null).
         if (error instanceof BuildError) return finish(error.limit ? 'Failed (Resource Limit)' : 'Failed (Integration Issue)');
         log.push(`[pan] could not prepare release ${context.release.version}: ${(error as Error).message}`);
-        return finish('Failed (Platform Issue)');
+        return finish('Failed (Platform Issue)', { notStarted: true });
       }
       if (signal?.aborted) {
         log.push('[pan] the run was stopped by the platform before it started');
@@ -123,7 +126,7 @@ export class ProcessExecutor implements Executor {
         for (const { name, bytes } of oversized) {
           log.push(`[pan] ${name} is ${bytes} bytes: one environment variable cannot exceed 128 KiB, the run cannot start`);
         }
-        return finish('Failed (Platform Issue)');
+        return finish('Failed (Platform Issue)', { notStarted: true });
       }
       return await this.spawnRun(context.release.spec.run, releaseDir, runDir.dir, env, limits, log, signal, finish);
     } catch (error) {
@@ -154,17 +157,27 @@ export class ProcessExecutor implements Executor {
     // bwrap enters `cwd` itself, inside the sandbox.
     const child = spawn(file, args, { cwd: sandboxed ? '/' : cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...ids });
 
-    // stdout: kept up to the cap. stderr: the first bytes up to its cap become lines. The rest of
-    // either is counted, for the truncation markers.
+    // stdout: kept up to the cap. stderr: the first bytes up to its cap become lines, until the log
+    // is full. The rest of either is counted, for the truncation markers. Both pipes are read to
+    // the end whatever is dropped, so a script flooding them is never blocked on a write.
     const stdoutChunks: Buffer[] = [];
     const stdout = cappedStream(child.stdout, limits.stdoutCapBytes, (chunk) => stdoutChunks.push(chunk));
     // The first stderr line that says a resource limit was hit (a failed run's status then says so).
     let limitSaid: LimitName | undefined;
     const splitter = new LineSplitter((line) => {
       if (this.sandbox && limitSaid === undefined) limitSaid = limitFromLine(line);
-      log.push(line);
+      log.output(line);
     });
-    const stderr = cappedStream(child.stderr, limits.stderrCapBytes, (chunk) => splitter.push(chunk));
+    let stderrKept = 0;
+    child.stderr.on('data', (chunk: Buffer) => {
+      // Once the log is full nothing more is split into lines (a flood of newlines costs a byte scan).
+      const size = log.full ? 0 : Math.min(Math.max(limits.stderrCapBytes - stderrKept, 0), chunk.length);
+      // The line under way when the log filled up is dropped whole: its newline is counted below.
+      if (log.full) log.drop(splitter.discard(), 0);
+      if (size > 0) splitter.push(size === chunk.length ? chunk : chunk.subarray(0, size));
+      stderrKept += size;
+      if (size < chunk.length) log.drop(chunk.length - size, countNewlines(chunk, size));
+    });
     const streamsClosed = Promise.all(
       [child.stdout, child.stderr].map((stream) => new Promise<void>((resolve) => stream.once('close', () => resolve()))),
     );
@@ -199,7 +212,7 @@ export class ProcessExecutor implements Executor {
     child.stdout.destroy();
     child.stderr.destroy();
     splitter.end();
-    if (stderr.dropped > 0) log.push(`[pan] log truncated: ${stderr.dropped} more bytes of stderr were not kept`);
+    log.markTruncation();
 
     const stdoutText = Buffer.concat(stdoutChunks, stdout.kept).toString('utf8');
     const last = lastJsonValue(stdoutText);
@@ -209,7 +222,7 @@ export class ProcessExecutor implements Executor {
       log.push(`[pan] stdout truncated: ${stdout.dropped} more bytes of stdout were not kept`);
       if (stdoutNote) stdoutNote = `${stdoutNote} (stdout was cut after ${limits.stdoutCapBytes} bytes)`;
     }
-    const outputs = { stdoutJson, stdoutNote, stdoutTruncated: stdout.dropped > 0, stderrTruncated: stderr.dropped > 0 };
+    const outputs = { stdoutJson, stdoutNote, stdoutTruncated: stdout.dropped > 0 };
 
     if (ended instanceof Error) {
       log.push(`[pan] the run could not be started: ${ended.message}`);
@@ -270,15 +283,64 @@ export async function directCommand(command: string, cwd: string, searchPath: st
   return null;
 }
 
-/** Numbers lines from 1 and hands them to `onLog` in batches (every 25 ms or 200 lines). */
+/**
+ * Numbers lines from 1 and hands them to `onLog` in batches (every 25 ms or 200 lines).
+ *
+ * `output` lines (the script's stderr, the build's output) are capped at `maxLines`: beyond it
+ * they are only counted, and `markTruncation` (or `close`) adds ONE `[pan] log truncated` line
+ * saying how many lines and bytes were dropped (stderr's byte cap reports through `drop`). Counting
+ * lines, not only bytes, is what bounds a flood of bare newlines: each is a row to store. The
+ * platform's own `[pan]` notes (`push`) are few and always kept, so a run's log holds at most
+ * `maxLines` lines of output plus a handful of notes, and what the worker holds is bounded too.
+ */
 class LogBatcher {
   count = 0;
+  private outputLines = 0;
+  private droppedLines = 0;
+  private droppedBytes = 0;
+  private marked = false;
   private pending: LogLine[] = [];
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
-  constructor(private readonly onLog: (lines: LogLine[]) => void) {}
+  constructor(
+    private readonly onLog: (lines: LogLine[]) => void,
+    private readonly maxLines: number,
+  ) {}
 
+  /** No more output lines are kept. */
+  get full(): boolean {
+    return this.outputLines >= this.maxLines;
+  }
+
+  get truncated(): boolean {
+    return this.droppedLines > 0 || this.droppedBytes > 0;
+  }
+
+  /** A line of output: kept while under the line cap, else counted (with its newline). */
+  output(line: string): void {
+    if (this.full) {
+      this.drop(Buffer.byteLength(line) + 1, 1);
+      return;
+    }
+    this.outputLines += 1;
+    this.push(line);
+  }
+
+  /** Output dropped before it became lines (over stderr's byte cap, or once the log was full). */
+  drop(bytes: number, lines: number): void {
+    this.droppedBytes += bytes;
+    this.droppedLines += lines;
+  }
+
+  /** The one truncation marker, once, when anything was dropped. */
+  markTruncation(): void {
+    if (this.marked || !this.truncated) return;
+    this.marked = true;
+    this.push(`[pan] log truncated: ${this.droppedLines} more lines (${this.droppedBytes} bytes) of output were not kept`);
+  }
+
+  /** A platform note: always kept. */
   push(line: string): void {
     if (this.closed) return;
     this.count += 1;
@@ -300,11 +362,19 @@ class LogBatcher {
     }
   }
 
-  /** Hands over what is left; later lines are ignored. */
+  /** Hands over what is left (with the truncation marker, when the run ended before saying it); later lines are ignored. */
   close(): void {
+    this.markTruncation();
     this.flush();
     this.closed = true;
   }
+}
+
+/** `\n` bytes in `chunk` from `start` (a flood of newlines dropped unsplit is still counted in lines). */
+function countNewlines(chunk: Buffer, start: number): number {
+  let count = 0;
+  for (let i = start; i < chunk.length; i += 1) if (chunk[i] === 0x0a) count += 1;
+  return count;
 }
 
 /** Passes a stream's first `capBytes` bytes to `take`, and counts the rest. */

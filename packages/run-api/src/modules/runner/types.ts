@@ -59,6 +59,11 @@ export interface RunLimits {
   stdoutCapBytes: number;
   /** Bytes of stderr kept as log lines; beyond, one marker line says how much was dropped. */
   stderrCapBytes: number;
+  /**
+   * Lines of output (stderr and the build's) kept as log lines, empty ones included; beyond, the
+   * same one marker line. Default 100,000 (PAN_RUN_LOG_MAX_LINES).
+   */
+  logMaxLines?: number;
 }
 
 export interface RunOutcome {
@@ -75,6 +80,11 @@ export interface RunOutcome {
   stderrTruncated: boolean;
   /** Lines emitted through onLog, including the runner's own notes (prefixed `[pan]`). */
   logLines: number;
+  /**
+   * The platform failed before the command started (run directory, release, environment): nothing
+   * of the integration ran, so the run's triggers can be given back to run again.
+   */
+  notStarted?: boolean;
 }
 
 export interface ExecuteOptions {

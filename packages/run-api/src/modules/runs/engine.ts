@@ -16,7 +16,7 @@ import { Sandbox } from '../runner/sandbox.ts';
 import type { Executor } from '../runner/types.ts';
 import type { ClaimedRun } from './queue.ts';
 import { startScheduler } from './scheduler.ts';
-import { RunWorker } from './worker.ts';
+import { RunWorker, type RunWorkerOptions } from './worker.ts';
 
 export interface RunEngineOptions {
   db: Db;
@@ -34,6 +34,8 @@ export interface RunEngineOptions {
   notifications?: boolean;
   pollMs?: number;
   onRunStart?: (run: ClaimedRun) => void;
+  /** Observes each run's log writer (tests). */
+  onLogWriter?: RunWorkerOptions['onLogWriter'];
   /** The egress policy of token refreshes and notifications (default: one from `config.egressAllow`). */
   egress?: EgressPolicy;
 }
@@ -81,13 +83,17 @@ export async function startRunEngine(options: RunEngineOptions): Promise<RunEngi
     executor: options.executor ?? createProcessExecutor(db, config.dataDir, sandboxFor(config)),
     box: options.box,
     egress,
-    limits: { timeoutMs: config.runTimeoutMs, stdoutCapBytes: config.runStdoutCap, stderrCapBytes: config.runStderrCap },
+    limits: { timeoutMs: config.runTimeoutMs, stdoutCapBytes: config.runStdoutCap, stderrCapBytes: config.runStderrCap, logMaxLines: config.runLogMaxLines },
     concurrency: config.workerConcurrency,
     leaseMs: config.runLeaseMs,
+    bundle: { maxTriggers: config.runBundleMaxTriggers, maxBytes: config.runBundleMaxBytes },
+    maxTriggerAttempts: config.triggerMaxAttempts,
+    stopGraceMs: config.shutdownGraceMs,
     webhookBase: `${config.publicUrl}/webhooks`,
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),
     ...(options.log ? { log: options.log } : {}),
     ...(options.onRunStart ? { onRunStart: options.onRunStart } : {}),
+    ...(options.onLogWriter ? { onLogWriter: options.onLogWriter } : {}),
   });
   await worker?.start();
   const scheduler = options.scheduler === false ? undefined : startScheduler(db, config.schedulerIntervalMs, options.log);

@@ -4,9 +4,9 @@
  * viewers cost one query, not 50). A viewer that missed lines (it joined late, or resumed with
  * Last-Event-ID) reads its own gap first, so each viewer gets every line once, in order.
  */
-import type pg from 'pg';
 import type { RunLogLine, RunStatus } from '@pan/contract';
 import type { Db } from '../../platform/db/pool.ts';
+import { ListenConnection } from '../../platform/db/listen.ts';
 import { readLogLines, readRunProgress, RUN_END_CHANNEL, RUN_LOG_CHANNEL } from './store.ts';
 
 export interface LogViewer {
@@ -33,7 +33,7 @@ interface ViewerState {
 export class RunLogHub {
   readonly #db: Db;
   readonly #feeds = new Map<string, Feed>();
-  #listener: Promise<pg.PoolClient> | undefined;
+  #listener: Promise<ListenConnection> | undefined;
   #closed = false;
 
   constructor(db: Db) {
@@ -75,25 +75,41 @@ export class RunLogHub {
     this.#closed = true;
     this.endStreams();
     const listener = await this.#listener?.catch(() => undefined);
-    if (listener) {
-      await listener.query(`UNLISTEN *`).catch(() => {});
-      listener.release();
-    }
+    await listener?.close();
   }
 
-  #listen(): Promise<pg.PoolClient> {
+  /**
+   * One dedicated LISTEN connection, opened by the first viewer. It reconnects after a database
+   * restart; the notifications missed meanwhile are made up by re-reading every watched run, so
+   * a viewer whose reads did not fail during the outage just goes on (one whose read failed had
+   * its stream ended and resumes with Last-Event-ID).
+   */
+  #listen(): Promise<ListenConnection> {
     this.#listener ??= (async () => {
-      const client = await this.#db.connect();
-      client.on('notification', (message) => {
-        if (!message.payload) return;
-        if (message.channel === RUN_LOG_CHANNEL) this.#pull(message.payload);
-        else if (message.channel === RUN_END_CHANNEL) this.#ended(message.payload);
+      const connection = new ListenConnection({
+        database: this.#db,
+        channels: [RUN_LOG_CHANNEL, RUN_END_CHANNEL],
+        onNotification: (message) => {
+          if (!message.payload) return;
+          if (message.channel === RUN_LOG_CHANNEL) this.#pull(message.payload);
+          else if (message.channel === RUN_END_CHANNEL) this.#ended(message.payload);
+        },
+        onReconnect: () => {
+          for (const runId of this.#feeds.keys()) {
+            this.#pull(runId);
+            this.#ended(runId);
+          }
+        },
       });
-      await client.query(`LISTEN ${RUN_LOG_CHANNEL}`);
-      await client.query(`LISTEN ${RUN_END_CHANNEL}`);
-      return client;
+      await connection.start();
+      return connection;
     })();
-    return this.#listener;
+    const listening = this.#listener;
+    // A first connection that failed is tried again by the next viewer.
+    listening.catch(() => {
+      if (this.#listener === listening) this.#listener = undefined;
+    });
+    return listening;
   }
 
   /** New lines of a watched run: read once, fan out. */

@@ -8,8 +8,8 @@ import type { RunMode, RunStatus, RunTriggerSummary } from '@pan/contract';
 import { withTransaction, type Db } from '../../platform/db/pool.ts';
 import type { PreviousRun, RunTrigger } from '../runner/types.ts';
 import { applyRunEffects, type RunEffects } from '../tenants/store.ts';
-import { attachTriggersToRun, lockWaitingTriggers, returnTriggersOfRuns } from '../triggers/store.ts';
-import { endRun, insertRun, markLostRuns, notifyRunEnded, notifyRunsLost, pickWaitingTenant, readPreviousRuns } from './store.ts';
+import { attachTriggersToRun, giveBackTriggersOfRun, lockWaitingTriggers, returnTriggersOfRuns, type BundleBounds } from '../triggers/store.ts';
+import { endRun, insertRun, markHandedBackRuns, markLostRuns, notifyRunEnded, notifyRunsLost, pickWaitingTenant, readPreviousRuns } from './store.ts';
 
 /** A run a worker has claimed, with everything the runner needs. */
 export interface ClaimedRun {
@@ -37,6 +37,15 @@ export function bundleMode(modes: readonly RunMode[]): RunMode {
   return 'webhook';
 }
 
+/**
+ * A bundle's default bounds (PAN_RUN_BUNDLE_MAX_TRIGGERS, PAN_RUN_BUNDLE_MAX_BYTES): 96 KiB of
+ * estimated `PAN_CTX_RUN_TRIGGERS` leaves a quarter of Linux's 128 KiB per variable as a margin.
+ */
+export const DEFAULT_BUNDLE_BOUNDS: BundleBounds = { maxTriggers: 200, maxBytes: 96 * 1024 };
+
+/** Failed starts after which a trigger is dead-lettered (PAN_TRIGGER_MAX_ATTEMPTS). */
+export const DEFAULT_TRIGGER_MAX_ATTEMPTS = 5;
+
 export function iso(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
@@ -44,13 +53,14 @@ export function iso(date: Date): string {
 /**
  * Claims the next run, or returns null when no tenant is both waiting and free. One tenant per
  * call: the one with waiting cron triggers first (cron has priority), then the longest waiting.
- * Every waiting trigger of that tenant's queue goes into the run. The partial unique index on
+ * Its waiting triggers of that queue go into the run, oldest first, within `bounds`; the rest wait
+ * for its next run, claimable as soon as this one ends (its end wakes the workers). The partial unique index on
  * runs is what guarantees one active run per tenant; losing that race just means trying again.
  */
-export async function claimNextRun(db: Db, workerId: string, leaseMs: number): Promise<ClaimedRun | null> {
+export async function claimNextRun(db: Db, workerId: string, leaseMs: number, bounds: BundleBounds = DEFAULT_BUNDLE_BOUNDS): Promise<ClaimedRun | null> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await withTransaction(db, (client) => claimIn(client, workerId, leaseMs));
+      return await withTransaction(db, (client) => claimIn(client, workerId, leaseMs, bounds));
     } catch (error) {
       if ((error as { code?: string }).code === '23505' && attempt < 10) continue;
       throw error;
@@ -58,11 +68,11 @@ export async function claimNextRun(db: Db, workerId: string, leaseMs: number): P
   }
 }
 
-async function claimIn(client: pg.PoolClient, workerId: string, leaseMs: number): Promise<ClaimedRun | null> {
+async function claimIn(client: pg.PoolClient, workerId: string, leaseMs: number, bounds: BundleBounds): Promise<ClaimedRun | null> {
   const tenant = await pickWaitingTenant(client);
   if (!tenant) return null;
   const queue = tenant.has_cron ? 'cron' : 'other';
-  const triggers = await lockWaitingTriggers(client, tenant.id, queue);
+  const triggers = await lockWaitingTriggers(client, tenant.id, queue, bounds);
   if (triggers.length === 0) return null;
   const mode = queue === 'cron' ? 'normal' : bundleMode(triggers.map((t) => t.mode));
   const summaries: RunTriggerSummary[] = triggers.map((t) => ({
@@ -106,24 +116,38 @@ async function claimIn(client: pg.PoolClient, workerId: string, leaseMs: number)
 
 /** Extends the lease; false when the run is no longer this worker's (the sweeper declared it lost). */
 export interface RunResult {
-  status: Exclude<RunStatus, 'Running' | 'Lost'>;
+  status: Exclude<RunStatus, 'Running' | 'Lost' | 'Handed Back'>;
   exitCode: number | null;
   stdoutJson: string | undefined;
   outputNote: string | undefined;
   logTruncated: boolean;
   /** What the run changes on its tenant (only on success). */
   tenant?: RunEffects;
+  /**
+   * The run could not start for the platform's reasons (its credentials could not be read, its run
+   * directory or release could not be prepared, its environment is too large): its triggers go
+   * back to the queue instead of ending with it. A build that fails is the integration's: not this.
+   */
+  giveBack?: boolean;
 }
 
 /**
  * Ends a run and applies its effects on the tenant, in one transaction. False when the run was
  * no longer this worker's: then nothing is written (its triggers already went back to the queue).
  */
-export async function finishRun(db: Db, runId: string, workerId: string, result: RunResult): Promise<boolean> {
+export async function finishRun(
+  db: Db,
+  runId: string,
+  workerId: string,
+  result: RunResult,
+  { maxTriggerAttempts = DEFAULT_TRIGGER_MAX_ATTEMPTS }: { maxTriggerAttempts?: number } = {},
+): Promise<boolean> {
   return withTransaction(db, async (client) => {
     // The run's end and its `run.finished` / `run.failed` notification (when the account wants one) together.
     const ended = await endRun(client, runId, workerId, result);
     if (!ended) return false;
+    // Its end NOTIFYs the workers (below): triggers given back are claimed again at once.
+    if (result.giveBack) await giveBackTriggersOfRun(client, runId, maxTriggerAttempts);
     const tenantId = ended.tenantId;
     const effects = result.tenant;
     if (effects) await applyRunEffects(client, tenantId, effects);
@@ -139,6 +163,21 @@ export async function finishRun(db: Db, runId: string, workerId: string, result:
 export async function sweepLostRuns(db: Db, workerId?: string): Promise<string[]> {
   return withTransaction(db, async (client) => {
     const ids = await markLostRuns(client, workerId);
+    if (ids.length > 0) {
+      await returnTriggersOfRuns(client, ids);
+      await notifyRunsLost(client, ids);
+    }
+    return ids;
+  });
+}
+
+/**
+ * Ends the runs a stopping worker stopped as Handed Back and gives their triggers back to the queue
+ * at once (not after a lease): the next worker, here or in another process, runs them again.
+ */
+export async function handBackRuns(db: Db, workerId: string): Promise<string[]> {
+  return withTransaction(db, async (client) => {
+    const ids = await markHandedBackRuns(client, workerId);
     if (ids.length > 0) {
       await returnTriggersOfRuns(client, ids);
       await notifyRunsLost(client, ids);

@@ -79,7 +79,7 @@ export async function insertRun(
 export async function readPreviousRuns(client: pg.PoolClient, tenantId: string, runId: string) {
   const { rows } = await client.query<{ started_at: Date; ended_at: Date | null; status: RunStatus; last: boolean }>(
     `(SELECT started_at, ended_at, status, true AS last FROM runs
-       WHERE tenant_id = $1 AND id <> $2 AND status <> 'Lost' ORDER BY started_at DESC LIMIT 1)
+       WHERE tenant_id = $1 AND id <> $2 AND status NOT IN ('Lost', 'Handed Back') ORDER BY started_at DESC LIMIT 1)
      UNION ALL
      (SELECT started_at, ended_at, status, false FROM runs
        WHERE tenant_id = $1 AND status = 'Succeeded' ORDER BY started_at DESC LIMIT 1)`,
@@ -136,6 +136,21 @@ export async function markLostRuns(client: pg.PoolClient, workerId: string | und
   return rows.map((r) => r.id);
 }
 
+/**
+ * Marks the Running runs of `workerId` (a stopping worker that stopped them) as Handed Back; their
+ * triggers go back to the queue with them.
+ */
+export async function markHandedBackRuns(client: pg.PoolClient, workerId: string): Promise<string[]> {
+  const { rows } = await client.query<{ id: string }>(
+    `UPDATE runs SET status = 'Handed Back', ended_at = clock_timestamp(),
+            output_note = 'The server stopped before the run ended; its triggers went back to the queue and run again.'
+      WHERE status = 'Running' AND worker_id = $1
+      RETURNING id`,
+    [workerId],
+  );
+  return rows.map((r) => r.id);
+}
+
 export async function notifyRunsLost(client: pg.PoolClient, runIds: readonly string[]): Promise<void> {
   for (const id of runIds) await client.query(`SELECT pg_notify('${RUN_END_CHANNEL}', $1)`, [id]);
   await client.query(`SELECT pg_notify('${TRIGGERS_CHANNEL}', '')`);
@@ -150,11 +165,11 @@ export interface EndedRunRow {
   stdout_json: string | null;
 }
 
-/** The ended (not Running, not Lost) run a trigger went into, or null. */
+/** The ended (not Running, Lost or Handed Back) run a trigger went into, or null. */
 export async function readEndedRunOfTrigger(q: Queryable, triggerId: string): Promise<EndedRunRow | null> {
   const { rows } = await q.query<EndedRunRow>(
     `SELECT r.id AS run_id, tr.id AS trigger_id, r.status, r.stdout_json FROM triggers tr JOIN runs r ON r.id = tr.run_id
-      WHERE tr.id = $1 AND r.status NOT IN ('Running', 'Lost')`,
+      WHERE tr.id = $1 AND r.status NOT IN ('Running', 'Lost', 'Handed Back')`,
     [triggerId],
   );
   return rows[0] ?? null;
@@ -164,7 +179,7 @@ export async function readEndedRunOfTrigger(q: Queryable, triggerId: string): Pr
 export async function readEndedRunsOfTriggers(q: Queryable, runId: string, triggerIds: string[]): Promise<EndedRunRow[]> {
   const { rows } = await q.query<EndedRunRow>(
     `SELECT r.id AS run_id, tr.id AS trigger_id, r.status, r.stdout_json FROM triggers tr JOIN runs r ON r.id = tr.run_id
-      WHERE tr.run_id = $1 AND tr.id = ANY($2::uuid[]) AND r.status NOT IN ('Running', 'Lost')`,
+      WHERE tr.run_id = $1 AND tr.id = ANY($2::uuid[]) AND r.status NOT IN ('Running', 'Lost', 'Handed Back')`,
     [runId, triggerIds],
   );
   return rows;

@@ -4,9 +4,9 @@
  * `pan_run_end`; each notification is matched against the waiting triggers with one query.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type pg from 'pg';
 import type { RunStatus } from '@pan/contract';
 import type { Db } from '../../platform/db/pool.ts';
+import { ListenConnection } from '../../platform/db/listen.ts';
 import { ERRORS } from '../../platform/errors.ts';
 import { readEndedRunOfTrigger, readEndedRunsOfTriggers, RUN_END_CHANNEL } from './store.ts';
 
@@ -25,7 +25,7 @@ type Resolver = (run: EndedRun | null) => void;
 export class RunEndWaiter {
   readonly #db: Db;
   readonly #waiting = new Map<string, Set<Resolver>>();
-  #listener: Promise<pg.PoolClient> | undefined;
+  #listener: Promise<ListenConnection> | undefined;
   #closed = false;
 
   constructor(db: Db) {
@@ -64,10 +64,7 @@ export class RunEndWaiter {
     for (const set of [...this.#waiting.values()]) for (const finish of [...set]) finish(null);
     const listener = await this.#listener?.catch(() => undefined);
     this.#listener = undefined;
-    if (listener) {
-      await listener.query(`UNLISTEN ${RUN_END_CHANNEL}`).catch(() => {});
-      listener.release();
-    }
+    await listener?.close();
   }
 
   async #check(triggerId: string, finish: Resolver): Promise<void> {
@@ -83,24 +80,22 @@ export class RunEndWaiter {
     }
   }
 
-  #listen(): Promise<pg.PoolClient> {
+  #listen(): Promise<ListenConnection> {
+    // A dedicated connection that reconnects on its own (the old pooled one was released twice when
+    // its connection broke); what ended meanwhile is re-checked for every waiting trigger.
     this.#listener ??= (async () => {
-      const client = await this.#db.connect();
-      client.on('notification', (message) => {
-        if (message.channel === RUN_END_CHANNEL && message.payload) void this.#ended(message.payload);
+      const connection = new ListenConnection({
+        database: this.#db,
+        channels: [RUN_END_CHANNEL],
+        onNotification: (message) => {
+          if (message.channel === RUN_END_CHANNEL && message.payload) void this.#ended(message.payload);
+        },
+        onReconnect: () => {
+          for (const [triggerId, set] of this.#waiting) for (const finish of [...set]) void this.#check(triggerId, finish);
+        },
       });
-      client.on('error', () => {
-        // The connection broke: the next wait listens again; waiting calls fall back to the poll.
-        this.#listener = undefined;
-        client.release(true);
-      });
-      try {
-        await client.query(`LISTEN ${RUN_END_CHANNEL}`);
-      } catch (error) {
-        client.release(true);
-        throw error;
-      }
-      return client;
+      await connection.start();
+      return connection;
     })();
     const listening = this.#listener;
     listening.catch(() => {

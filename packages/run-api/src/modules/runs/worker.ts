@@ -4,20 +4,21 @@
  * records how they ended. Any number of workers in any number of processes share one database.
  */
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { runSecrets, type RunSecrets } from '../connections/run-secrets.ts';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
 import type { EgressPolicy } from '../../platform/egress.ts';
 import type { Db } from '../../platform/db/pool.ts';
+import { ListenConnection } from '../../platform/db/listen.ts';
 import type { Executor, LogLine, RunLimits, RunOutcome } from '../runner/types.ts';
 import { CoalescedPass } from '../../platform/coalesced-pass.ts';
 import { claimLatency, logLinesStored, runDuration } from '../../platform/metrics.ts';
 import { SecretMasker } from './log-mask.ts';
 import { NOT_JSON } from '../runner/last-json.ts';
-import { claimNextRun, finishRun, sweepLostRuns, type ClaimedRun, type RunResult } from './queue.ts';
+import { claimNextRun, finishRun, handBackRuns, sweepLostRuns, type ClaimedRun, type RunResult } from './queue.ts';
 import { appendLogLines, renewLease } from './store.ts';
-import { TRIGGERS_CHANNEL } from '../triggers/store.ts';
+import { LogWriter } from './log-writer.ts';
+import { TRIGGERS_CHANNEL, type BundleBounds } from '../triggers/store.ts';
 
 export interface RunWorkerOptions {
   db: Db;
@@ -38,8 +39,14 @@ export interface RunWorkerOptions {
   /** How long `stop()` lets running runs finish before it kills them (default 10 s). */
   stopGraceMs?: number;
   log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** How many triggers (and bytes of PAN_CTX_RUN_TRIGGERS) one run takes at most (default DEFAULT_BUNDLE_BOUNDS). */
+  bundle?: BundleBounds;
+  /** Failed starts after which a trigger is dead-lettered (default DEFAULT_TRIGGER_MAX_ATTEMPTS). */
+  maxTriggerAttempts?: number;
   /** Observes each run's start (benchmarks and tests). */
   onRunStart?: (run: ClaimedRun) => void;
+  /** Observes each run's log writer (its `stats`: tests). */
+  onLogWriter?: (run: ClaimedRun, writer: LogWriter) => void;
 }
 
 export class RunWorker {
@@ -47,7 +54,7 @@ export class RunWorker {
   readonly #options: RunWorkerOptions;
   readonly #active = new Map<string, AbortController>();
   readonly #finished = new Set<Promise<void>>();
-  #listener: pg.Client | undefined;
+  #listener: ListenConnection | undefined;
   #timers: NodeJS.Timeout[] = [];
   readonly #claims = new CoalescedPass(() => this.#claimLoop());
   #stopping = false;
@@ -57,11 +64,15 @@ export class RunWorker {
   }
 
   async start(): Promise<void> {
-    const listener = new pg.Client({ connectionString: this.#options.databaseUrl });
-    listener.on('error', (error) => this.#log('worker LISTEN connection failed', { error: String(error) }));
-    listener.on('notification', () => this.wake());
-    await listener.connect();
-    await listener.query(`LISTEN ${TRIGGERS_CHANNEL}`);
+    // Wake-ups come back after a database restart; a reconnect wakes too (NOTIFYs meanwhile were missed).
+    const listener = new ListenConnection({
+      database: this.#options.databaseUrl,
+      channels: [TRIGGERS_CHANNEL],
+      onNotification: () => this.wake(),
+      onReconnect: () => this.wake(),
+      log: (message, fields) => this.#log(`worker ${message}`, fields),
+    });
+    await listener.start();
     this.#listener = listener;
     const poll = this.#options.pollMs ?? 2000;
     this.#timers.push(setInterval(() => this.wake(), poll));
@@ -82,7 +93,7 @@ export class RunWorker {
     while (!this.#stopping && this.#active.size < this.#options.concurrency) {
       let run: ClaimedRun | null;
       try {
-        run = await claimNextRun(this.#options.db, this.id, this.#options.leaseMs);
+        run = await claimNextRun(this.#options.db, this.id, this.#options.leaseMs, this.#options.bundle);
       } catch (error) {
         this.#log('claiming a run failed', { error: String(error) });
         return;
@@ -106,17 +117,13 @@ export class RunWorker {
     const { db, leaseMs } = this.#options;
     this.#options.onRunStart?.(run);
     const claimedAt = performance.now();
-    // Log batches are written in order, one at a time.
-    let writing: Promise<void> = Promise.resolve();
-    let logFailed = false;
-    const onLog = (lines: LogLine[]) => {
-      writing = writing.then(() =>
-        appendLogLines(db, run.id, lines).then(() => logLinesStored.inc(lines.length), (error) => {
-          logFailed = true;
-          this.#log('writing log lines failed', { run: run.id, error: String(error) });
-        }),
-      );
-    };
+    // Log batches are written in order, one insert at a time (bounded: see LogWriter).
+    const writer = new LogWriter(
+      (lines) => appendLogLines(db, run.id, lines).then(() => logLinesStored.inc(lines.length)),
+      (error) => this.#log('writing log lines failed', { run: run.id, error: String(error) }),
+    );
+    this.#options.onLogWriter?.(run, writer);
+    const onLog = (lines: LogLine[]) => writer.push(lines);
     const heartbeat = setInterval(() => {
       renewLease(db, run.id, this.id, leaseMs).then(
         (mine) => {
@@ -135,11 +142,15 @@ export class RunWorker {
     if (!credentials.ok) {
       clearInterval(heartbeat);
       await appendLogLines(db, run.id, [{ seq: 1, at: new Date(), line: `[pan] ${credentials.reason}` }]).catch(() => {});
-      const status = credentials.reason === 'The credentials could not be read' ? 'Failed (Platform Issue)' : 'Failed (Refresh)';
-      const finished = await finishRun(db, run.id, this.id, { status, exitCode: null, stdoutJson: undefined, outputNote: credentials.reason, logTruncated: false }).catch(
+      // Unreadable credentials are the platform's failure: the triggers go back. A refused refresh is the connection's.
+      const platform = credentials.reason === 'The credentials could not be read';
+      const result: RunResult = platform
+        ? { status: 'Failed (Platform Issue)', exitCode: null, stdoutJson: undefined, outputNote: `${credentials.reason}. ${GIVEN_BACK}`, logTruncated: false, giveBack: true }
+        : { status: 'Failed (Refresh)', exitCode: null, stdoutJson: undefined, outputNote: credentials.reason, logTruncated: false };
+      const finished = await finishRun(db, run.id, this.id, result, this.#finishOptions()).catch(
         (error) => this.#log('recording the end of a run failed', { run: run.id, error: String(error) }),
       );
-      if (finished) runDuration.observe({ status }, (performance.now() - claimedAt) / 1000);
+      if (finished) runDuration.observe({ status: result.status }, (performance.now() - claimedAt) / 1000);
       return;
     }
     const masker = SecretMasker.for(credentials.masked);
@@ -168,19 +179,29 @@ export class RunWorker {
     } catch (error) {
       this.#log('the executor failed', { run: run.id, error: String(error) });
     } finally {
-      clearInterval(heartbeat);
       log.flush();
     }
-    await writing;
-    // Stopped (or lease lost) mid-run: the run is given back, not recorded as failed.
-    if (abort.signal.aborted) return;
+    // The lease is renewed until the log is stored and the outcome recorded: a long flush must not
+    // let the sweeper call a finished run Lost (and run it again).
+    try {
+      await writer.flushed();
+      // Stopped (or lease lost) mid-run: the run is given back, not recorded as failed.
+      if (abort.signal.aborted) return;
+      await this.#record(run, outcome, masker, writer.failed, claimedAt);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  async #record(run: ClaimedRun, outcome: RunOutcome | undefined, masker: SecretMasker | undefined, logFailed: boolean, claimedAt: number): Promise<void> {
+    const { db } = this.#options;
     const result: RunResult = outcome
       ? resultOf(run, outcome)
       : { status: 'Failed (Platform Issue)', exitCode: null, stdoutJson: undefined, outputNote: 'The runner failed.', logTruncated: false };
     if (masker) maskResult(result, masker);
     if (logFailed) result.outputNote = [result.outputNote, 'Some log lines could not be stored.'].filter(Boolean).join(' ');
     try {
-      if (await finishRun(db, run.id, this.id, result)) runDuration.observe({ status: result.status }, (performance.now() - claimedAt) / 1000);
+      if (await finishRun(db, run.id, this.id, result, this.#finishOptions())) runDuration.observe({ status: result.status }, (performance.now() - claimedAt) / 1000);
     } catch (error) {
       // The lease will expire and the sweeper gives the triggers back: nothing acknowledged is lost.
       this.#log('recording the end of a run failed', { run: run.id, error: String(error) });
@@ -207,9 +228,18 @@ export class RunWorker {
     if (timedOut) {
       for (const abort of this.#active.values()) abort.abort(new Error('worker stopping'));
       await all;
-      await sweepLostRuns(this.#options.db, this.id).catch(() => []);
+      // Handed back at once, not after the lease: the next start (or another process) runs them again.
+      await handBackRuns(this.#options.db, this.id).then(
+        (ids) => ids.length > 0 && this.#log('runs handed back', { runs: ids }),
+        (error) => this.#log('handing runs back failed; they are given back when their lease expires', { error: String(error) }),
+      );
     }
-    await this.#listener?.end().catch(() => {});
+    await this.#listener?.close();
+  }
+
+  #finishOptions(): { maxTriggerAttempts?: number } {
+    const max = this.#options.maxTriggerAttempts;
+    return max === undefined ? {} : { maxTriggerAttempts: max };
   }
 
   #log(message: string, fields?: Record<string, unknown>): void {
@@ -218,6 +248,9 @@ export class RunWorker {
 }
 
 const ajv = new Ajv2019({ allErrors: true, strict: false });
+
+/** The output note of a run that could not start and gave its triggers back. */
+const GIVEN_BACK = 'The run could not start: its triggers went back to the queue (a trigger that fails to start too often is dead-lettered).';
 
 /** The largest output passed on as PAN_CTX_LAST_SUCCESSFUL_RUN_STD_OUT (Linux caps one variable at 128 KiB). */
 export const MAX_CONTEXT_BYTES = 120 * 1024;
@@ -231,6 +264,7 @@ export function resultOf(run: Pick<ClaimedRun, 'mode' | 'release'>, outcome: Run
     outputNote: outcome.stdoutNote,
     logTruncated: outcome.stderrTruncated,
   };
+  if (outcome.notStarted && outcome.status === 'Failed (Platform Issue)') return { ...result, outputNote: GIVEN_BACK, giveBack: true };
   if (outcome.status !== 'Succeeded') return result;
   if (outcome.stdoutJson === undefined) {
     // Not JSON: the run still succeeds, and the context stays as it was.

@@ -232,8 +232,8 @@ export async function readTriggerStatus(
   scope: { accountId: string; sub?: string },
   triggerId: string,
 ): Promise<TriggerStatus | null> {
-  const { rows } = await q.query<{ id: string; run_id: string | null; status: RunStatus | null }>(
-    `SELECT tr.id, tr.run_id, r.status
+  const { rows } = await q.query<{ id: string; run_id: string | null; status: RunStatus | null; attempts: number; dead: boolean }>(
+    `SELECT tr.id, tr.run_id, r.status, tr.attempts, tr.dead_lettered_at IS NOT NULL AS dead
        FROM triggers tr
        JOIN tenants t ON t.id = tr.tenant_id
        LEFT JOIN runs r ON r.id = tr.run_id
@@ -244,7 +244,8 @@ export async function readTriggerStatus(
   if (!row) return null;
   return {
     trigger_id: row.id,
-    state: !row.run_id ? 'pending' : row.status === 'Running' ? 'running' : 'finished',
+    state: row.dead ? 'dead_letter' : !row.run_id ? 'pending' : row.status === 'Running' ? 'running' : 'finished',
+    attempts: row.attempts,
     run_id: row.run_id,
     run_status: row.status,
   };
@@ -262,13 +263,52 @@ export interface WaitingTriggerRow {
   created_at: Date;
 }
 
-/** A tenant's waiting triggers of one queue, oldest first, locked for the claiming transaction. */
-export async function lockWaitingTriggers(client: pg.PoolClient, tenantId: string, queue: 'cron' | 'other'): Promise<WaitingTriggerRow[]> {
+/** How many triggers and how many bytes of `PAN_CTX_RUN_TRIGGERS` one run takes at most. */
+export interface BundleBounds {
+  maxTriggers: number;
+  maxBytes: number;
+}
+
+/**
+ * What a trigger adds to `PAN_CTX_RUN_TRIGGERS` (runner/environment.ts `triggerRecords`), an upper
+ * bound: the record's fixed fields, ids, date and the payload file's path (TRIGGER_RECORD_BYTES, for
+ * a runs directory of up to about 250 characters), its headers (jsonb's text, with its spaces, is
+ * never shorter than JSON.stringify's) and its event. A multipart/form-data body adds one
+ * `payload.parts[]` record per part, each longer than the part's own bytes in the body but not by
+ * more than MULTIPART_FACTOR times. The body itself goes to a file, not into the variable.
+ */
+const TRIGGER_RECORD_BYTES = 512;
+const MULTIPART_FACTOR = 8;
+const recordBytesSql = (t: string) =>
+  `${TRIGGER_RECORD_BYTES} + coalesce(octet_length(${t}.payload_headers::text), 0) + coalesce(octet_length(to_jsonb(${t}.event)::text), 0)
+   + CASE WHEN ${t}.payload IS NOT NULL AND EXISTS (
+            SELECT 1 FROM jsonb_each_text(${t}.payload_headers) h WHERE lower(h.key) = 'content-type' AND h.value ~* '^multipart/form-data')
+          THEN ${MULTIPART_FACTOR} * octet_length(${t}.payload) ELSE 0 END`;
+
+/**
+ * A tenant's waiting triggers of one queue, oldest first, locked for the claiming transaction: at
+ * most `maxTriggers`, and no more than fit in `maxBytes` of the triggers variable (the oldest always
+ * goes, whatever its size: a run too large to start gives it back and it is dead-lettered in the
+ * end). The rest waits for the tenant's next run, in order. The tenant's row is locked by the claim,
+ * so no other claim reads these rows meanwhile.
+ */
+export async function lockWaitingTriggers(
+  client: pg.PoolClient,
+  tenantId: string,
+  queue: 'cron' | 'other',
+  bounds: BundleBounds,
+): Promise<WaitingTriggerRow[]> {
   const { rows } = await client.query<WaitingTriggerRow>(
     `SELECT id, source, mode, event, payload, payload_headers, created_at
-       FROM triggers WHERE tenant_id = $1 AND queue = $2 AND run_id IS NULL
+       FROM triggers
+      WHERE run_id IS NULL AND id IN (
+        SELECT id FROM (
+          SELECT id, row_number() OVER w AS n, sum(${recordBytesSql('o')}) OVER w AS bytes
+            FROM (SELECT id, created_at, event, payload, payload_headers FROM triggers WHERE tenant_id = $1 AND queue = $2 AND run_id IS NULL ORDER BY created_at, id LIMIT $3) o
+          WINDOW w AS (ORDER BY created_at, id)
+        ) b WHERE n = 1 OR bytes <= $4)
       ORDER BY created_at, id FOR UPDATE`,
-    [tenantId, queue],
+    [tenantId, queue, bounds.maxTriggers, bounds.maxBytes],
   );
   return rows;
 }
@@ -301,3 +341,27 @@ export async function returnTriggersOfRuns(client: pg.PoolClient, runIds: readon
   );
 }
 
+
+/**
+ * Gives back the triggers of a run that could not start: each counts one attempt more and waits
+ * again (in its old place: the queue is ordered by arrival), counted in its tenant's backlog again;
+ * one that reaches `maxAttempts` is dead-lettered instead and keeps the run, which says why.
+ */
+export async function giveBackTriggersOfRun(client: pg.PoolClient, runId: string, maxAttempts: number): Promise<{ returned: number; deadLettered: number }> {
+  const { rows } = await client.query<{ returned: number; dead_lettered: number }>(
+    `WITH a AS (
+       UPDATE triggers SET attempts = attempts + 1,
+              run_id = CASE WHEN attempts + 1 >= $2 THEN run_id END,
+              dead_lettered_at = CASE WHEN attempts + 1 >= $2 THEN clock_timestamp() END
+        WHERE run_id = $1
+       RETURNING tenant_id, run_id IS NULL AS returned, ${payloadBytesSql('triggers')} AS bytes
+     ), counted AS (
+       INSERT INTO trigger_backlogs AS b (tenant_id, pending_bytes)
+       SELECT tenant_id, sum(bytes) FROM a WHERE returned GROUP BY tenant_id HAVING sum(bytes) > 0 ORDER BY tenant_id
+       ON CONFLICT (tenant_id) DO UPDATE SET pending_bytes = b.pending_bytes + excluded.pending_bytes
+     )
+     SELECT count(*) FILTER (WHERE returned)::int AS returned, count(*) FILTER (WHERE NOT returned)::int AS dead_lettered FROM a`,
+    [runId, maxAttempts],
+  );
+  return { returned: rows[0]!.returned, deadLettered: rows[0]!.dead_lettered };
+}

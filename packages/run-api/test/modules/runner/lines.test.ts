@@ -45,4 +45,14 @@ describe('LineSplitter', () => {
   it('cuts a final line without newline', () => {
     expect(split(['a\n', 'y'.repeat(30)], 10)).toEqual(['a', 'y'.repeat(10) + ' [pan] line cut at 10 bytes: 20 more bytes were not kept']);
   });
+
+  it('discards the line under way, saying how many bytes it had (cut ones included)', () => {
+    const lines: string[] = [];
+    const splitter = new LineSplitter((line) => lines.push(line), 10);
+    splitter.push(Buffer.from('a\n' + 'y'.repeat(30)));
+    expect(splitter.discard()).toBe(30);
+    splitter.push(Buffer.from('b\n'));
+    splitter.end();
+    expect(lines).toEqual(['a', 'b']);
+  });
 });

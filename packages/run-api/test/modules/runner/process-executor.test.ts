@@ -17,6 +17,10 @@ const SCRIPTS: Record<string, string> = {
   // Log text on stderr and stdout, then JSON on the last stdout line.
   'json-last.cjs': `console.error('working'); console.log('fetched 2 orders'); console.log(JSON.stringify({ cursor: 2 }));`,
   'pretty-json.cjs': `console.log('log'); console.log(JSON.stringify({ a: [1, { b: 2 }] }, null, 2));`,
+  // Writes N MiB of bare newlines to stderr (a newline flood).
+  'newline-flood.cjs': `const mib = Buffer.alloc(1 << 20, 10); for (let i = 0; i < Number(process.argv[2]); i++) require('node:fs').writeSync(2, mib);`,
+  // Writes N lines of 1000 'y's to stderr.
+  'long-line-flood.cjs': `const line = 'y'.repeat(1000) + '\\n'; for (let i = 0; i < Number(process.argv[2]); i++) require('node:fs').writeSync(2, line);`,
   'many-lines.cjs': `for (let i = 1; i <= 450; i++) console.error('line ' + i);`,
   'started-then-wait.cjs': `console.error('started'); setInterval(() => {}, 1000);`,
   // Writes its pid and a background child's pid next to HOME, then waits forever; the child sleeps
@@ -129,7 +133,34 @@ describe('stderr', () => {
     const { outcome, lines } = await h.run(context(release('node stderr-lines.cjs 10000')), { stderrCapBytes: 1000 });
     expect(outcome).toMatchObject({ status: 'Succeeded', stderrTruncated: true, logLines: 11 });
     expect(lines.slice(0, 10)).toEqual(Array.from({ length: 10 }, (_, i) => String(i).repeat(99)));
-    expect(lines[10]).toBe('[pan] log truncated: 9000 more bytes of stderr were not kept');
+    expect(lines[10]).toBe('[pan] log truncated: 90 more lines (9000 bytes) of output were not kept');
+  });
+
+  it('caps a flood of bare newlines in lines: the run ends as usual, with ONE marker counting what was dropped', async () => {
+    // 64 MiB of newlines: 67 million empty lines, far past both caps.
+    const { outcome, lines } = await h.run(context(release('node newline-flood.cjs 64')), { stderrCapBytes: 100 * 1024 * 1024, logMaxLines: 1000 });
+    expect(outcome).toMatchObject({ status: 'Succeeded', exitCode: 0, stderrTruncated: true, logLines: 1001 });
+    expect(lines.slice(0, 1000).every((line) => line === '')).toBe(true);
+    expect(lines[1000]).toBe(`[pan] log truncated: ${64 * 1024 * 1024 - 1000} more lines (${64 * 1024 * 1024 - 1000} bytes) of output were not kept`);
+  });
+
+  it('caps long lines by bytes and by lines, whichever comes first', async () => {
+    const byLines = await h.run(context(release('node long-line-flood.cjs 5000')), { stderrCapBytes: 10 * 1024 * 1024, logMaxLines: 100 });
+    expect(byLines.outcome).toMatchObject({ status: 'Succeeded', stderrTruncated: true, logLines: 101 });
+    expect(byLines.lines[100]).toBe('[pan] log truncated: 4900 more lines (4904900 bytes) of output were not kept');
+    const byBytes = await h.run(context(release('node long-line-flood.cjs 5000')), { stderrCapBytes: 50_050, logMaxLines: 100 });
+    expect(byBytes.outcome).toMatchObject({ status: 'Succeeded', stderrTruncated: true, logLines: 51 });
+    expect(byBytes.lines.slice(0, 50).every((line) => line === 'y'.repeat(1000))).toBe(true);
+    expect(byBytes.lines[50]).toBe(`[pan] log truncated: 4950 more lines (${5000 * 1001 - 50_050} bytes) of output were not kept`);
+  });
+
+  it('caps the build\'s output in lines too', async () => {
+    await h.addRelease('rel-build-flood', { 'flood.cjs': SCRIPTS['newline-flood.cjs']!, 'ok.cjs': 'console.log(1)' });
+    const { outcome, lines } = await h.run(context({ id: 'rel-build-flood', run: 'node ok.cjs', build: 'node flood.cjs 8' }), { logMaxLines: 500 });
+    expect(outcome).toMatchObject({ status: 'Succeeded', stderrTruncated: true });
+    expect(lines.filter((line) => line === '')).toHaveLength(499);
+    expect(lines.filter((line) => line.startsWith('[pan] log truncated:'))).toHaveLength(1);
+    expect(lines.length).toBeLessThan(510);
   });
 
   it('under the cap, no marker', async () => {

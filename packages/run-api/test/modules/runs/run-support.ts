@@ -35,7 +35,7 @@ export async function runOfTrigger(stack: TestStack, triggerId: string, timeoutM
         [triggerId],
       );
       const row = rows[0];
-      if (row?.run_id && row.status && row.status !== 'Running' && row.status !== 'Lost') {
+      if (row?.run_id && row.status && row.status !== 'Running' && row.status !== 'Lost' && row.status !== 'Handed Back') {
         const { rows: runs } = await stack.db.query<{ tenant_id: string }>('SELECT tenant_id FROM runs WHERE id = $1', [row.run_id]);
         return readRunRow(stack, row.run_id, runs[0]!.tenant_id);
       }

@@ -232,7 +232,7 @@ describe('run by a user other than root', () => {
       uid: 65534,
       user: 'pan_app',
       listen: '',
-      modes: { '.': 0o700, pg: 0o700, [POSTGRES_AUTH_FILE_NAME]: 0o600 },
+      modes: { '.': 0o700, pg: 0o700, [POSTGRES_AUTH_FILE_NAME]: 0o600, 'postgres.owner': 0o600 },
     });
   });
 });
