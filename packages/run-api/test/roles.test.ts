@@ -51,7 +51,7 @@ async function startWithRoles(roles: string): Promise<RunningServer> {
 /** Connections of this database LISTENing for new triggers: one per worker (and none from anything else). */
 async function triggerListeners(): Promise<number> {
   const { rows } = await stack.db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = $1`,
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND replace(query, '"', '') = $1`,
     [`LISTEN ${TRIGGERS_CHANNEL}`],
   );
   return rows[0]!.n;
