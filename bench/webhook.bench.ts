@@ -22,6 +22,10 @@
  * must be a 202, and the rows stored must match the 202s counted. Also shown: CPU time of this
  * process (the server's) per request, and what PostgreSQL's active sessions were waiting on
  * (pg_stat_activity sampled every 20 ms).
+ *
+ * During ours' rounds, `/metrics` is scraped every BENCH_SCRAPE_MS (default 100; 0: never) by a
+ * process of its own (bench/support/scraper.ts), as Prometheus would, each scrape running the
+ * queue-depth query; the figures show how many scrapes answered 200 and their times.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -38,6 +42,13 @@ const tenantCount = Number(process.argv[5] ?? 10);
 const WARMUP_SECONDS = 2;
 const GOAL_RATIO = 0.7;
 const BODY = JSON.stringify({ type: 'contact.updated', id: 12345, email: 'ada@example.com', changed: ['phone'] });
+
+interface ScrapeResult {
+  ok: number;
+  failed: number;
+  times: number[];
+  samples: number;
+}
 
 interface CannonResult {
   duration: number;
@@ -92,7 +103,10 @@ function merged(side: Side) {
 // The real server logs at `info` in production (the test stack's default is `debug`).
 const HIGH = 1_000_000_000;
 const rateLimits = { ...readConfig({}).rateLimits, perIp: HIGH, perWebhookToken: HIGH };
-const stack = await startTestStack({ seedReleases: true, config: { logLevel: 'info', rateLimits } });
+const SCRAPE_MS = Number(process.env.BENCH_SCRAPE_MS ?? 100);
+const METRICS_TOKEN = 'bench-metrics-token';
+const stack = await startTestStack({ seedReleases: true, config: { logLevel: 'info', rateLimits, metricsToken: METRICS_TOKEN } });
+const scrapes = { ok: 0, failed: 0, times: [] as number[], series: 0 };
 let baselineServer: http.Server | undefined;
 let baselinePool: pg.Pool | undefined;
 const sampler = new pg.Client({ connectionString: stack.databaseUrl });
@@ -161,11 +175,23 @@ try {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     })();
+    // Prometheus (another process) scraping ours while it takes the load.
+    const scraped =
+      s === ours && SCRAPE_MS > 0
+        ? runHelper<ScrapeResult>('scraper.ts', { url: `${stack.apiBase}/metrics`, token: METRICS_TOKEN, intervalMs: SCRAPE_MS, duration })
+        : Promise.resolve(undefined);
     const cpu = process.cpuUsage();
     const result = await runHelper<CannonResult>('cannon.ts', { urls: s.urls, connections, duration, body: BODY });
     const used = process.cpuUsage(cpu);
     sampling = false;
+    const scrapeResult = await scraped;
     await sampled;
+    if (record && scrapeResult) {
+      scrapes.ok += scrapeResult.ok;
+      scrapes.failed += scrapeResult.failed;
+      scrapes.times.push(...scrapeResult.times);
+      scrapes.series = scrapeResult.samples;
+    }
     await new Promise((resolve) => setTimeout(resolve, 500));
     if (!record) return;
     s.rounds.push(result);
@@ -202,6 +228,12 @@ try {
   console.log(`  ours / baseline (req/s): ${ratio.toFixed(2)} (goal >= ${GOAL_RATIO}: ${ratio >= GOAL_RATIO ? 'met' : 'NOT met'})`);
   console.log(`  reference / baseline (what pg_notify in the INSERT costs alone): ${(r.rps / b.rps).toFixed(2)}; ours / reference: ${(o.rps / r.rps).toFixed(2)}`);
   console.log(`  p99 ours - baseline: ${ms(o.latency.p99 - b.latency.p99)}`);
+  const scrapeTimes = summarize(scrapes.times);
+  console.log(
+    SCRAPE_MS > 0
+      ? `  /metrics scraped every ${SCRAPE_MS} ms during ours' rounds: ${scrapes.ok} answered 200 (${scrapes.failed} did not), ${scrapes.series} samples each, p50 ${ms(scrapeTimes.p50)}, p99 ${ms(scrapeTimes.p99)}`
+      : '  /metrics not scraped (BENCH_SCRAPE_MS=0)',
+  );
   console.log(
     `  every answer a 202 and every 202 stored (rows >= 202s; the rest were in flight at a stop): ours ${all202(o) ? 'yes' : 'NO'}, baseline ${all202(b) ? 'yes' : 'NO'}, reference ${all202(r) ? 'yes' : 'NO'}`,
   );

@@ -23,10 +23,14 @@ export interface RunningServer {
  * Starts the run API: the embedded PostgreSQL in `PAN_DATA_DIR` unless `DATABASE_URL` is set,
  * migrations, then the HTTP server. `close()` stops all of it in order. Refuses to start
  * (SandboxUnavailableError) when runs would execute here and the sandbox does not work, unless
- * PAN_RUN_SANDBOX=off, which is said at every start.
+ * PAN_RUN_SANDBOX=off, which is said at every start. `config.roles` (PAN_ROLES) says which parts
+ * run here: the API's routes, the worker, the scheduler, the deliverer; every process serves
+ * /health/* and /metrics and migrates at start (concurrent starts wait on the migration lock).
  */
 export async function startServer(config: RunApiConfig = readConfig(), log = (line: string) => console.log(line)): Promise<RunningServer> {
-  const runsHere = config.workerConcurrency > 0;
+  const runsHere = config.roles.has('worker') && config.workerConcurrency > 0;
+  const schedulesHere = config.roles.has('scheduler');
+  const deliversHere = config.roles.has('deliverer') && config.notifyConcurrency > 0;
   if (runsHere) await checkRunSandbox(config, log);
   let embedded: EmbeddedDatabase | undefined;
   if (!config.databaseUrl) {
@@ -42,12 +46,22 @@ export async function startServer(config: RunApiConfig = readConfig(), log = (li
     await migrate(databaseUrl);
     const db = createPool(databaseUrl);
     const box = await loadSecretBox(config.secretKey, config.dataDir);
-    const app = await buildApp({ db, box, config });
+    const app = await buildApp({ db, box, config, api: config.roles.has('api') });
     const url = await app.listen({ host: config.host, port: config.port });
     let engine: RunEngine | undefined;
-    if (config.workerConcurrency > 0) {
+    if (runsHere || schedulesHere || deliversHere) {
       // One egress policy (one dispatcher) for the process; the app closes it after the engine stops.
-      engine = await startRunEngine({ db, box, databaseUrl, config, egress: app.egress, log: (message, fields) => app.log.warn(fields ?? {}, message) });
+      engine = await startRunEngine({
+        db,
+        box,
+        databaseUrl,
+        config,
+        egress: app.egress,
+        log: (message, fields) => app.log.warn(fields ?? {}, message),
+        worker: runsHere,
+        scheduler: schedulesHere,
+        notifications: deliversHere,
+      });
     }
     let closing: Promise<void> | undefined;
     return {

@@ -32,7 +32,8 @@ export function registerServe(program: Command): void {
       `
 Every other setting comes from the environment, as for the server itself: DATABASE_URL (use that
 PostgreSQL instead of the embedded one), PAN_PUBLIC_URL, PAN_SECRET_KEY, PAN_CORS_ORIGINS,
-PAN_RUN_TIMEOUT_MS, PAN_WORKER_CONCURRENCY, PAN_LOG_LEVEL (default here: warn)...
+PAN_RUN_TIMEOUT_MS, PAN_WORKER_CONCURRENCY, PAN_LOG_LEVEL (default here: warn), PAN_ROLES (which
+of api, worker, scheduler, deliverer run here; default all: see docs/scaling.md), PAN_METRICS_TOKEN...
 Prints "Run API listening on <url>" once it answers; Ctrl-C (SIGINT) or SIGTERM stops accepting,
 lets the runs under way finish for PAN_SHUTDOWN_GRACE_MS (default 10 s; then they are stopped and
 handed back, to run again at the next start), stops the database last, then exits 0. A second

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -15,6 +16,7 @@ import { marketplaceRoutes } from './marketplace.ts';
 import { hostRoutes } from './host.ts';
 import { publicRoutes } from './public.ts';
 import { installRateLimits } from './rate-limits.ts';
+import { installOps } from './ops.ts';
 import { RunLogHub } from '../modules/runs/log-hub.ts';
 
 declare module 'fastify' {
@@ -38,6 +40,8 @@ export interface AppOptions {
   logStream?: NodeJS.WritableStream;
   /** The egress policy (default: one from `config.egressAllow`); tests pass one with their own resolver. */
   egress?: EgressPolicy;
+  /** Serve the API's routes (default true); false leaves only /health/* and /metrics (a process without the api role). */
+  api?: boolean;
 }
 
 /** Builds the run API. `server.ts` listens; tests use `inject` or listen on port 0. */
@@ -51,7 +55,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       // Never log a query string or a header: they are where a careless client puts secrets.
       serializers: { req: serializeRequest },
     },
+    // A client's X-Request-Id is not trusted (it would let one forge log correlation): each request gets a uuid, sent back as X-Request-Id.
     requestIdHeader: false,
+    genReqId: () => randomUUID(),
     // Behind a proxy, the client IP the rate limits count by comes from X-Forwarded-For (PAN_TRUST_PROXY).
     trustProxy: config.trustProxy,
     // Fastify strips unknown properties by default; with `additionalProperties: false` they must be refused.
@@ -73,6 +79,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('hostAccount', null as never);
 
   installErrorHandler(app);
+  installOps(app);
+  if (options.api === false) return app;
   installInputGuards(app, { maxDepth: config.jsonMaxDepth });
   await app.register(cors, {
     origin: config.corsOrigins.length === 0 ? false : config.corsOrigins.includes('*') ? true : config.corsOrigins,

@@ -9,7 +9,6 @@ import { webhookRoutes } from '../modules/triggers/webhook-routes.ts';
  * OpenAPI document is public too; `registerOpenApi` serves it.
  */
 export async function publicRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/health', async () => ({ ok: true }));
   // Budgets (http/rate-limits.ts) are checked before the body is read.
   await app.register(async (webhooks) => {
     webhooks.addHook('onRequest', app.limits.webhookAuthFailures);

@@ -84,7 +84,17 @@ export interface RunApiConfig {
   runLimits: RunResourceLimits;
   /** Strict-Transport-Security on every answer, from `PAN_HSTS` (unset: none, since the demo is plain http). */
   hsts: HstsConfig | undefined;
+  /** What this process does (PAN_ROLES, comma-separated; default all): see docs/scaling.md. */
+  roles: ReadonlySet<Role>;
+  /** PAN_METRICS_TOKEN: `/metrics` answers only with `Authorization: Bearer <it>`; unset, there is no `/metrics`. */
+  metricsToken: string | undefined;
+  /** PAN_METRICS_QUEUE_DEPTH_MS: the queue-depth gauge is read from the database at most this often (default 1000; 0: every scrape). */
+  metricsQueueDepthMs: number;
 }
+
+/** `api` serves the HTTP API; `worker` executes runs; `scheduler` queues cron triggers; `deliverer` sends notifications. */
+export const ROLES = ['api', 'worker', 'scheduler', 'deliverer'] as const;
+export type Role = (typeof ROLES)[number];
 
 export interface RateLimitConfig {
   /** The window every budget below is counted over (default 60 s). */
@@ -177,7 +187,19 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
       maxFileBytes: readInteger(env, 'PAN_RUN_MAX_FILE_BYTES', 1024 * MiB),
     },
     hsts: readHsts(env),
+    roles: readRoles(env.PAN_ROLES),
+    metricsToken: env.PAN_METRICS_TOKEN || undefined,
+    metricsQueueDepthMs: readInteger(env, 'PAN_METRICS_QUEUE_DEPTH_MS', 1_000),
   };
+}
+
+function readRoles(raw: string | undefined): ReadonlySet<Role> {
+  const names = (raw ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  if (names.length === 0) return new Set(ROLES);
+  for (const name of names) {
+    if (!(ROLES as readonly string[]).includes(name)) throw new Error(`PAN_ROLES must list some of ${ROLES.join(', ')}, got "${raw}"`);
+  }
+  return new Set(names as Role[]);
 }
 
 function readEgressAllow(env: NodeJS.ProcessEnv): string[] {

@@ -61,6 +61,16 @@ export const ERRORS = {
   ROUTE_NOT_FOUND: { code: 'PAN_ERR_ROUTE_NOT_FOUND', status: 404, description: 'No route has this method and path' },
   NOT_FOUND: { code: 'PAN_ERR_NOT_FOUND', status: 404, description: 'The resource does not exist, or is not yours' },
   INTERNAL: { code: 'PAN_ERR_INTERNAL', status: 500, description: 'Something went wrong on the server (no internals are shown)' },
+  HEALTH_NOT_READY: {
+    code: 'PAN_ERR_HEALTH_NOT_READY',
+    status: 503,
+    description: 'GET /health/ready: the database is not reachable, or its migrations are not all applied (reason says which)',
+  },
+  METRICS_UNAUTHORIZED: {
+    code: 'PAN_ERR_METRICS_UNAUTHORIZED',
+    status: 401,
+    description: 'GET /metrics without the Authorization: Bearer <PAN_METRICS_TOKEN> header',
+  },
 
   // Authentication: the host's API key, the end user's token.
   AUTH_API_KEY_INVALID: { code: 'PAN_ERR_AUTH_API_KEY_INVALID', status: 401, description: 'The X-API-KEY header is missing, or names no valid key' },

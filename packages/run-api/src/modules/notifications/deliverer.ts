@@ -12,6 +12,7 @@ import type { Db } from '../../platform/db/pool.ts';
 import { ListenConnection } from '../../platform/db/listen.ts';
 import { egressRefusal, type EgressPolicy } from '../../platform/egress.ts';
 import { CoalescedPass } from '../../platform/coalesced-pass.ts';
+import { notificationDeliveries } from '../../platform/metrics.ts';
 import { NOTIFICATIONS_CHANNEL } from './sql.ts';
 import { claimDueDeliveries, recordAttempt, type AttemptOutcome, type ClaimedDelivery } from './store.ts';
 
@@ -115,6 +116,7 @@ export class NotificationDeliverer {
     const retryInMs = final ? 0 : retryDelayMs(delivery.roundAttempt, retryBaseMs, retryMaxMs);
     // If this write fails, the lease runs out and another pass (here or elsewhere) tries again.
     const status = await recordAttempt(this.#options.db, this.id, delivery, outcome, { final, retryInMs });
+    if (status) notificationDeliveries.inc({ outcome: status === 'pending' ? 'retry' : status });
     if (status === 'pending') this.#wakeIn(retryInMs);
     if (status === 'failed') {
       this.#log('a notification failed for good', { delivery: delivery.id, attempts: delivery.attempt, error: outcome.error });

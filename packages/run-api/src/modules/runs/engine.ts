@@ -26,6 +26,8 @@ export interface RunEngineOptions {
   log?: (message: string, fields?: Record<string, unknown>) => void;
   /** Replaces the process executor (another executor, or a test's). */
   executor?: Executor;
+  /** Start the worker, which claims and executes runs (default true; PAN_ROLES without `worker`: false). */
+  worker?: boolean;
   /** Start the cron scheduler too (default true). */
   scheduler?: boolean;
   /** Start the notification deliverer too (default: when `config.notifyConcurrency` > 0). */
@@ -39,7 +41,8 @@ export interface RunEngineOptions {
 }
 
 export interface RunEngine {
-  worker: RunWorker;
+  /** Undefined when turned off (`worker: false`). */
+  worker: RunWorker | undefined;
   /** Outbound notifications; undefined when turned off. */
   notifications: NotificationDeliverer | undefined;
   stop(): Promise<void>;
@@ -74,7 +77,7 @@ export async function startRunEngine(options: RunEngineOptions): Promise<RunEngi
   const closeEgress = async () => {
     if (!options.egress) await egress.close();
   };
-  const worker = new RunWorker({
+  const worker = options.worker === false ? undefined : new RunWorker({
     db,
     databaseUrl: options.databaseUrl,
     executor: options.executor ?? createProcessExecutor(db, config.dataDir, sandboxFor(config)),
@@ -92,7 +95,7 @@ export async function startRunEngine(options: RunEngineOptions): Promise<RunEngi
     ...(options.onRunStart ? { onRunStart: options.onRunStart } : {}),
     ...(options.onLogWriter ? { onLogWriter: options.onLogWriter } : {}),
   });
-  await worker.start();
+  await worker?.start();
   const scheduler = options.scheduler === false ? undefined : startScheduler(db, config.schedulerIntervalMs, options.log);
   const notifications =
     options.notifications === false || config.notifyConcurrency <= 0
@@ -114,7 +117,7 @@ export async function startRunEngine(options: RunEngineOptions): Promise<RunEngi
     await notifications?.start();
   } catch (error) {
     await scheduler?.stop();
-    await worker.stop();
+    await worker?.stop();
     await closeEgress();
     throw error;
   }
@@ -123,7 +126,7 @@ export async function startRunEngine(options: RunEngineOptions): Promise<RunEngi
     notifications,
     async stop() {
       await scheduler?.stop();
-      await Promise.all([worker.stop(), notifications?.stop()]);
+      await Promise.all([worker?.stop(), notifications?.stop()]);
       await closeEgress();
     },
   };

@@ -8,6 +8,7 @@ import type { Schedule } from '@pan/contract';
 import { withTransaction, type Db } from '../../platform/db/pool.ts';
 import { lockScheduledTenants, setCronFiredAt } from '../tenants/store.ts';
 import { insertTrigger, notifyWorkers } from '../triggers/store.ts';
+import { triggersAccepted } from '../../platform/metrics.ts';
 
 const UNIT_MS = { minutes: 60_000, hours: 3_600_000, days: 86_400_000, weeks: 604_800_000 } as const;
 
@@ -56,7 +57,10 @@ export async function queueDueCronTriggers(db: Db, now = new Date()): Promise<nu
 export function startScheduler(db: Db, intervalMs: number, log?: (message: string, fields?: Record<string, unknown>) => void) {
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {
-    running = queueDueCronTriggers(db).catch((error) => log?.('the scheduler failed', { error: String(error) }));
+    running = queueDueCronTriggers(db).then(
+      (queued) => triggersAccepted.inc({ source: 'cron' }, queued),
+      (error) => log?.('the scheduler failed', { error: String(error) }),
+    );
   };
   const timer = setInterval(tick, intervalMs);
   tick();

@@ -293,3 +293,11 @@ export async function readRunProgress(q: Queryable, runId: string): Promise<{ st
   const { rows } = await q.query<{ status: RunStatus; log_lines: number }>('SELECT status, log_lines FROM runs WHERE id = $1', [runId]);
   return rows[0] ?? null;
 }
+
+/** Triggers waiting for a run, per queue (the partial index `triggers_pending` covers it): the queue-depth gauge. */
+export async function countWaitingTriggers(q: Queryable): Promise<{ queue: string; waiting: number }[]> {
+  const { rows } = await q.query<{ queue: string; waiting: number }>(
+    `SELECT queue, count(*)::int AS waiting FROM triggers WHERE run_id IS NULL GROUP BY queue`,
+  );
+  return rows;
+}

@@ -12,6 +12,7 @@ import type { Db } from '../../platform/db/pool.ts';
 import { ListenConnection } from '../../platform/db/listen.ts';
 import type { Executor, LogLine, RunLimits, RunOutcome } from '../runner/types.ts';
 import { CoalescedPass } from '../../platform/coalesced-pass.ts';
+import { claimLatency, logLinesStored, runDuration } from '../../platform/metrics.ts';
 import { SecretMasker } from './log-mask.ts';
 import { NOT_JSON } from '../runner/last-json.ts';
 import { claimNextRun, finishRun, handBackRuns, sweepLostRuns, type ClaimedRun, type RunResult } from './queue.ts';
@@ -98,6 +99,9 @@ export class RunWorker {
         return;
       }
       if (!run) return;
+      // How long its oldest trigger waited (both clocks are the database's and this host's: one machine, or NTP).
+      const oldest = run.triggers.reduce((min, t) => Math.min(min, t.createdAt.getTime()), Infinity);
+      if (Number.isFinite(oldest)) claimLatency.observe({ queue: run.queue }, Math.max(0, Date.now() - oldest) / 1000);
       const abort = new AbortController();
       this.#active.set(run.id, abort);
       const done = this.#execute(run, abort).finally(() => {
@@ -112,9 +116,10 @@ export class RunWorker {
   async #execute(run: ClaimedRun, abort: AbortController): Promise<void> {
     const { db, leaseMs } = this.#options;
     this.#options.onRunStart?.(run);
+    const claimedAt = performance.now();
     // Log batches are written in order, one insert at a time (bounded: see LogWriter).
     const writer = new LogWriter(
-      (lines) => appendLogLines(db, run.id, lines),
+      (lines) => appendLogLines(db, run.id, lines).then(() => logLinesStored.inc(lines.length)),
       (error) => this.#log('writing log lines failed', { run: run.id, error: String(error) }),
     );
     this.#options.onLogWriter?.(run, writer);
@@ -142,9 +147,10 @@ export class RunWorker {
       const result: RunResult = platform
         ? { status: 'Failed (Platform Issue)', exitCode: null, stdoutJson: undefined, outputNote: `${credentials.reason}. ${GIVEN_BACK}`, logTruncated: false, giveBack: true }
         : { status: 'Failed (Refresh)', exitCode: null, stdoutJson: undefined, outputNote: credentials.reason, logTruncated: false };
-      await finishRun(db, run.id, this.id, result, this.#finishOptions()).catch(
+      const finished = await finishRun(db, run.id, this.id, result, this.#finishOptions()).catch(
         (error) => this.#log('recording the end of a run failed', { run: run.id, error: String(error) }),
       );
+      if (finished) runDuration.observe({ status: result.status }, (performance.now() - claimedAt) / 1000);
       return;
     }
     const masker = SecretMasker.for(credentials.masked);
@@ -181,13 +187,13 @@ export class RunWorker {
       await writer.flushed();
       // Stopped (or lease lost) mid-run: the run is given back, not recorded as failed.
       if (abort.signal.aborted) return;
-      await this.#record(run, outcome, masker, writer.failed);
+      await this.#record(run, outcome, masker, writer.failed, claimedAt);
     } finally {
       clearInterval(heartbeat);
     }
   }
 
-  async #record(run: ClaimedRun, outcome: RunOutcome | undefined, masker: SecretMasker | undefined, logFailed: boolean): Promise<void> {
+  async #record(run: ClaimedRun, outcome: RunOutcome | undefined, masker: SecretMasker | undefined, logFailed: boolean, claimedAt: number): Promise<void> {
     const { db } = this.#options;
     const result: RunResult = outcome
       ? resultOf(run, outcome)
@@ -195,7 +201,7 @@ export class RunWorker {
     if (masker) maskResult(result, masker);
     if (logFailed) result.outputNote = [result.outputNote, 'Some log lines could not be stored.'].filter(Boolean).join(' ');
     try {
-      await finishRun(db, run.id, this.id, result, this.#finishOptions());
+      if (await finishRun(db, run.id, this.id, result, this.#finishOptions())) runDuration.observe({ status: result.status }, (performance.now() - claimedAt) / 1000);
     } catch (error) {
       // The lease will expire and the sweeper gives the triggers back: nothing acknowledged is lost.
       this.#log('recording the end of a run failed', { run: run.id, error: String(error) });

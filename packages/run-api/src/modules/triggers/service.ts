@@ -9,6 +9,7 @@ import type { RunMode, TriggerSource } from '@pan/contract';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
 import { withTransaction, type Db, type Scope } from '../../platform/db/pool.ts';
 import { ERRORS, notFound, panError } from '../../platform/errors.ts';
+import { triggersAccepted } from '../../platform/metrics.ts';
 import { findTenantInScope, setWebhookSecret } from '../tenants/store.ts';
 import { insertTrigger, insertWebhookTriggerIfOpen, readWebhookTenant, recordWebhookReceipt, wakeWorkers } from './store.ts';
 import { validateWebhookBody } from './webhook-schema.ts';
@@ -30,6 +31,7 @@ export async function queueTrigger(db: Db, scope: Scope, tenantId: string, reque
   if (tenant.paused) throw panError(ERRORS.TENANT_PAUSED, 'This integration is paused: resume it to run it');
   const id = await insertTrigger(db, { accountId: tenant.account_id, tenantId, ...request }, { notify: false, pendingCap });
   if (!id) throw backlogFull(pendingCap);
+  triggersAccepted.inc({ source: request.source });
   wakeWorkers(db);
   return id;
 }
@@ -88,6 +90,7 @@ export async function acceptWebhook(
 ): Promise<string> {
   const triggerId =
     (await insertWebhookTriggerIfOpen(db, token, body, headers, pendingCap)) ?? (await slowPath(db, box, token, body, headers, parsed, pendingCap));
+  triggersAccepted.inc({ source: 'webhook' });
   wakeWorkers(db);
   return triggerId;
 }

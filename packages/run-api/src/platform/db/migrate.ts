@@ -1,6 +1,8 @@
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
+import type pg from 'pg';
 
 const migrationsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../migrations');
 
@@ -15,4 +17,26 @@ export async function migrate(databaseUrl: string, log: (line: string) => void =
     advisoryLockMode: 'wait',
     log,
   });
+}
+
+/** The newest migration file's name, as node-pg-migrate records it (the file name without extension). */
+async function latestMigration(): Promise<string | undefined> {
+  const names = (await readdir(migrationsDir)).filter((f) => /\.(sql|js|ts)$/.test(f)).map((f) => f.replace(/\.[^.]+$/, ''));
+  return names.sort().at(-1);
+}
+
+/**
+ * Whether the newest migration of this build is applied (migrations apply in order, so the others
+ * are too). Throws when the database cannot be queried; a missing migrations table is `false`.
+ */
+export async function migrationsApplied(db: Pick<pg.Pool, 'query'>): Promise<boolean> {
+  const latest = await latestMigration();
+  if (!latest) return true;
+  try {
+    const { rowCount } = await db.query('SELECT 1 FROM pan_migrations WHERE name = $1', [latest]);
+    return rowCount === 1;
+  } catch (error) {
+    if ((error as { code?: string }).code === '42P01') return false;
+    throw error;
+  }
 }

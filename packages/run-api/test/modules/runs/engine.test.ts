@@ -193,7 +193,7 @@ describe('a worker that vanishes', () => {
     const slug = await scriptIntegration(stack, 'lost-and-found', { 'PANDIUM.yaml': yaml('node ok.mjs'), 'ok.mjs': 'console.log("{}")' });
     const tenant = await install(stack, jwt, slug);
     // A "worker" that claims and then dies: claim directly with a tiny lease, never renew it.
-    await stack.engine!.worker.stop();
+    await stack.engine!.worker!.stop();
     const triggerId = await insertTrigger(stack.db, { accountId: stack.accountId, tenantId: tenant.id, source: 'manual', mode: 'normal' });
     // A zero lease: expired as soon as it is taken (the clock moves on by the next statement).
     const claimed = await claimNextRun(stack.db, 'doomed-worker', 0);
