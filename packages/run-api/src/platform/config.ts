@@ -74,6 +74,21 @@ export interface RunApiConfig {
   runLimits: RunResourceLimits;
   /** Strict-Transport-Security on every answer, from `PAN_HSTS` (unset: none, since the demo is plain http). */
   hsts: HstsConfig | undefined;
+  /** What is deleted when (modules/runs/retention.ts); per account overrides in `accounts`. */
+  retention: RetentionConfig;
+}
+
+export interface RetentionConfig {
+  /** PAN_RETENTION_RUNS_DAYS: ended runs and their log lines and triggers (default 90; 0: keep forever). */
+  runsDays: number;
+  /** PAN_RETENTION_PAYLOADS_DAYS: the body and headers of triggers a run has taken (default 30; 0: keep). */
+  payloadsDays: number;
+  /** PAN_RETENTION_DELIVERIES_DAYS: finished notification deliveries and their attempts (default 30; 0: keep). */
+  deliveriesDays: number;
+  /** PAN_RETENTION_INTERVAL_MS: between pruning passes (default 10 minutes; 0: this process never prunes). */
+  intervalMs: number;
+  /** PAN_RETENTION_BATCH: rows per statement at most (default 1,000). */
+  batchSize: number;
 }
 
 export interface RateLimitConfig {
@@ -162,6 +177,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
       maxFileBytes: readInteger(env, 'PAN_RUN_MAX_FILE_BYTES', 1024 * MiB),
     },
     hsts: readHsts(env),
+    retention: {
+      runsDays: readInteger(env, 'PAN_RETENTION_RUNS_DAYS', 90),
+      payloadsDays: readInteger(env, 'PAN_RETENTION_PAYLOADS_DAYS', 30),
+      deliveriesDays: readInteger(env, 'PAN_RETENTION_DELIVERIES_DAYS', 30),
+      intervalMs: readInteger(env, 'PAN_RETENTION_INTERVAL_MS', 10 * 60_000),
+      batchSize: Math.max(1, readInteger(env, 'PAN_RETENTION_BATCH', 1000)),
+    },
   };
 }
 
