@@ -134,8 +134,6 @@ export class RetentionPruner {
       const payloadsDays = account.retention_payloads_days ?? this.#policy.payloadsDays;
       const deliveriesDays = account.retention_deliveries_days ?? this.#policy.deliveriesDays;
 
-      if (payloadsDays > 0) await drain(() => clearExpiredPayloads(db, account.id, payloadsDays, n), 'payloadsCleared');
-
       if (runsDays > 0) {
         for (;;) {
           if (this.#stopping) return counts;
@@ -152,6 +150,9 @@ export class RetentionPruner {
           if (runIds.length < n || deleted === 0) break;
         }
       }
+
+      // After the runs: a trigger that goes with its run needs no clearing first.
+      if (payloadsDays > 0) await drain(() => clearExpiredPayloads(db, account.id, payloadsDays, n), 'payloadsCleared');
 
       if (deliveriesDays > 0) {
         for (;;) {
