@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- retention [runs] [batch]`: the database's size before and after pruning many
+ * `npm run bench -- retention [runs] [batch] [reuse]`: the database's size before and after pruning many
  * small old runs (default 200,000, each with 2 log lines and one webhook trigger with a 1 KiB payload,
  * ended 100 days ago, as a webhook run leaves them), on a throwaway embedded PostgreSQL
  * (startTestStack, no run engine: the triggers sent meanwhile stay pending).
@@ -10,7 +10,8 @@
  * time through the API: their latency, against the same webhooks before the pass (the baseline),
  * shows whether pruning blocks intake. Sizes: `pg_database_size` before the insert, after it, after
  * the pass, after a plain VACUUM (what a running installation gets: the space is reused, the files
- * mostly keep their size), and after VACUUM FULL (the files rewritten).
+ * mostly keep their size), with `reuse` after inserting the same runs again (the freed space
+ * reused) and pruning them, and after VACUUM FULL (the files rewritten).
  */
 import { RetentionPruner } from '../packages/run-api/src/modules/runs/retention.ts';
 import { startTestStack } from '../packages/run-api/test/support/index.ts';
@@ -18,6 +19,8 @@ import { installTenant, percentileRow, wallNow } from './support/run-stack.ts';
 
 const runCount = Number(process.argv[3] ?? 200_000);
 const batchSize = Number(process.argv[4] ?? 1000);
+/** `reuse`: after the VACUUM, insert the same old runs again and prune them: the files should not grow. */
+const reuse = process.argv[5] === 'reuse';
 const CHUNK = 50_000;
 const TENANTS = 20;
 const RECENT = 1000;
@@ -96,6 +99,14 @@ try {
   const rowsAfter = { runs: await count('runs'), lines: await count('run_log_lines'), triggers: await count('triggers') };
   await stack.db.query('VACUUM');
   const afterVacuum = await size();
+  let reused: { inserted: number; pruned: number } | undefined;
+  if (reuse) {
+    for (let done = 0; done < runCount; done += CHUNK) await insertRuns(Math.min(CHUNK, runCount - done), 100);
+    const inserted = await size();
+    await pruner.pass();
+    await stack.db.query('VACUUM');
+    reused = { inserted, pruned: await size() };
+  }
   await stack.db.query('VACUUM FULL');
   const afterFull = await size();
 
@@ -109,6 +120,10 @@ try {
   console.log(`    after insert                         ${mb(afterInsert)}`);
   console.log(`    after the pass                       ${mb(afterPrune)}`);
   console.log(`    after VACUUM                         ${mb(afterVacuum)}`);
+  if (reused) {
+    console.log(`    the same runs inserted again         ${mb(reused.inserted)}  (the freed space reused)`);
+    console.log(`    pruned again, VACUUM                 ${mb(reused.pruned)}`);
+  }
   console.log(`    after VACUUM FULL                    ${mb(afterFull)}`);
   console.log('  webhook intake, one at a time through the API');
   console.log(percentileRow('baseline (before the pass)', baseline, 40));

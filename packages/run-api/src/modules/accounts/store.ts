@@ -138,3 +138,11 @@ export async function updateAccountRetention(q: Queryable, accountId: string, re
   );
   return rowCount !== 0;
 }
+
+export async function readAccountRetention(q: Queryable, accountId: string): Promise<AccountRetention | null> {
+  const { rows } = await q.query<AccountRetention>(
+    'SELECT id, retention_runs_days, retention_payloads_days, retention_deliveries_days FROM accounts WHERE id = $1',
+    [accountId],
+  );
+  return rows[0] ?? null;
+}

@@ -259,6 +259,32 @@ describe('retention', () => {
     expect(await exists('runs', old)).toBe(false);
   });
 
+  it('the host API sets and reads the account\'s periods; the pruner uses them', async () => {
+    const host = (method: 'GET' | 'PUT', payload?: object) =>
+      stack.app.inject({ method, url: '/v2/retention', headers: { 'x-api-key': stack.apiKey }, ...(payload ? { payload } : {}) });
+    const defaults = await host('GET');
+    expect(defaults.statusCode, defaults.body).toBe(200);
+    expect(defaults.json()).toEqual({ runs_days: null, payloads_days: null, deliveries_days: null, effective: { runs_days: 90, payloads_days: 30, deliveries_days: 30 } });
+
+    const refused = await host('PUT', { runs_days: -1, payloads_days: null, deliveries_days: null });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({ code: expect.stringMatching(/^PAN_ERR_/) });
+    expect(refused.body).toContain('runs_days');
+
+    const tenant = await newTenant();
+    const twenty = await run(tenant, 20);
+    try {
+      const set = await host('PUT', { runs_days: 7, payloads_days: null, deliveries_days: 0 });
+      expect(set.statusCode, set.body).toBe(200);
+      expect(set.json()).toEqual({ runs_days: 7, payloads_days: null, deliveries_days: 0, effective: { runs_days: 7, payloads_days: 30, deliveries_days: 0 } });
+      expect((await host('GET')).json()).toEqual(set.json());
+      await pruner().pass();
+      expect(await exists('runs', twenty)).toBe(false);
+    } finally {
+      await host('PUT', { runs_days: null, payloads_days: null, deliveries_days: null });
+    }
+  });
+
   it('stops cleanly: stop() ends the periodic passes', async () => {
     const periodic = new RetentionPruner({ db: stack.db, policy: POLICY, intervalMs: 60_000 });
     periodic.start();
