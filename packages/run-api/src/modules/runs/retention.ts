@@ -90,6 +90,11 @@ export class RetentionPruner {
     tick();
   }
 
+  /** Resolves when no pass is in progress (e.g. the first one, which `start()` begins at once). */
+  async idle(): Promise<void> {
+    await this.#running;
+  }
+
   /** Stops passing; a pass in progress ends after its current statement. */
   async stop(): Promise<void> {
     this.#stopping = true;

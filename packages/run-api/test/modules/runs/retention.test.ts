@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { updateAccountRetention } from '../../../src/modules/accounts/store.ts';
+import { startRunEngine } from '../../../src/modules/runs/engine.ts';
+import type { Executor } from '../../../src/modules/runner/types.ts';
 import { RetentionPruner, type RetentionPolicy } from '../../../src/modules/runs/retention.ts';
 import { attachTriggersToRun, insertTrigger } from '../../../src/modules/triggers/store.ts';
 import { startTestStack, type TestStack } from '../../support/index.ts';
@@ -283,6 +285,33 @@ describe('retention', () => {
     } finally {
       await host('PUT', { runs_days: null, payloads_days: null, deliveries_days: null });
     }
+  });
+
+  it('is started by the run engine and stopped by engine.stop()', async () => {
+    const tenant = await newTenant();
+    const old = await run(tenant, 100);
+    const executor: Executor = {
+      execute: () => Promise.reject(new Error('no run is claimed in this test')),
+    };
+    const engine = await startRunEngine({
+      db: stack.db,
+      box: stack.box,
+      databaseUrl: stack.databaseUrl,
+      config: { ...stack.config, workerConcurrency: 0, notifyConcurrency: 0, retention: { ...POLICY, intervalMs: 60_000, batchSize: 100 } },
+      executor,
+      scheduler: false,
+    });
+    try {
+      expect(engine.retention).toBeDefined();
+      await engine.retention!.idle();
+      expect(engine.retention!.passes).toBe(1);
+      expect(engine.retention!.totals.runs).toBeGreaterThanOrEqual(1);
+      expect(await exists('runs', old)).toBe(false);
+    } finally {
+      await engine.stop();
+    }
+    // Stopped: the lock is free for another process's pruner.
+    expect(await pruner().pass()).not.toBeNull();
   });
 
   it('stops cleanly: stop() ends the periodic passes', async () => {
