@@ -25,7 +25,9 @@ const CHUNK = 50_000;
 const TENANTS = 20;
 const RECENT = 1000;
 
-const stack = await startTestStack({ seedReleases: true, config: { logLevel: 'warn' }, poolSize: 6 });
+// No request budgets: the probe sends webhooks for as long as the pass lasts.
+const noLimits = { windowMs: 60_000, perIp: 0, perWebhookToken: 0, perApiKey: 0, perEndUser: 0, authFailuresPerIp: 0 };
+const stack = await startTestStack({ seedReleases: true, config: { logLevel: 'warn', rateLimits: noLimits, tenantPendingTriggerBytes: 0 }, poolSize: 6 });
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 const size = async () => Number((await stack.db.query<{ s: string }>('SELECT pg_database_size(current_database()) AS s')).rows[0]!.s);
 const count = async (table: string) => Number((await stack.db.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]!.n);
@@ -91,8 +93,12 @@ try {
   const pruner = new RetentionPruner({ db: stack.db, policy: { runsDays: 90, payloadsDays: 30, deliveriesDays: 30 }, batchSize });
   const pruneStarted = wallNow();
   const pass = pruner.pass();
-  const during = await sendWebhooks(pass, 0);
-  const counts = await pass;
+  // The pass is awaited even when the probe fails, so that its error is the one reported.
+  const [probe, passed] = await Promise.allSettled([sendWebhooks(pass, 0), pass]);
+  if (passed.status === 'rejected') throw passed.reason;
+  if (probe.status === 'rejected') throw probe.reason;
+  const during = probe.value;
+  const counts = passed.value;
   const pruneMs = wallNow() - pruneStarted;
   if (!counts) throw new Error('the pass did not get the retention lock');
   const afterPrune = await size();
