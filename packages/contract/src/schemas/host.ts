@@ -249,3 +249,43 @@ export type HostInstallRequest = Refined<WireType<typeof hostInstallBodySchema>,
 export type SecretAnswer = WireType<typeof secretSchema>;
 export type AppEvent = WireType<typeof appEventBodySchema>;
 export type AppEventAccepted = WireType<typeof appEventAcceptedSchema>;
+
+// ---- Retention: GET/PUT /v2/retention ---------------------------------------------------------------
+
+const retentionDays = {
+  type: ['integer', 'null'],
+  minimum: 0,
+  maximum: 36500,
+  description: "Days kept; 0: forever; null: the server's default (PAN_RETENTION_*)",
+} as const;
+
+/** The account's own retention periods (PUT body, and part of the answer). */
+export const retentionSettingsSchema = {
+  type: 'object',
+  required: ['runs_days', 'payloads_days', 'deliveries_days'],
+  additionalProperties: false,
+  properties: {
+    runs_days: { ...retentionDays, description: `Ended runs, their log lines and triggers. ${retentionDays.description}` },
+    payloads_days: { ...retentionDays, description: `Payloads of triggers a run has taken. ${retentionDays.description}` },
+    deliveries_days: { ...retentionDays, description: `Finished notification deliveries and attempts. ${retentionDays.description}` },
+  },
+} as const;
+
+/** The account's own periods and the ones in force (its own, else the server's). */
+export const retentionSchema = {
+  type: 'object',
+  required: ['runs_days', 'payloads_days', 'deliveries_days', 'effective'],
+  additionalProperties: false,
+  properties: {
+    ...retentionSettingsSchema.properties,
+    effective: {
+      type: 'object',
+      required: ['runs_days', 'payloads_days', 'deliveries_days'],
+      additionalProperties: false,
+      properties: { runs_days: { type: 'integer' }, payloads_days: { type: 'integer' }, deliveries_days: { type: 'integer' } },
+    },
+  },
+} as const;
+
+export type RetentionSettings = WireType<typeof retentionSettingsSchema>;
+export type Retention = WireType<typeof retentionSchema>;

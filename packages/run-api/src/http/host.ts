@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { requireApiKey } from './hooks.ts';
+import { retentionRoutes } from '../modules/accounts/host-routes.ts';
 import { integrationRoutes } from '../modules/catalog/host-routes.ts';
 import { marketplaceSettingsRoutes } from '../modules/catalog/marketplace-settings-routes.ts';
 import { connectorRoutes } from '../modules/connections/host-routes.ts';
@@ -23,4 +24,5 @@ export async function hostRoutes(app: FastifyInstance): Promise<void> {
   await app.register(hostTenantRoutes, { queueInitRun });
   await app.register(hostRunRoutes);
   await app.register(notificationRoutes);
+  await app.register(retentionRoutes);
 }

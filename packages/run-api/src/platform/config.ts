@@ -90,6 +90,21 @@ export interface RunApiConfig {
   metricsToken: string | undefined;
   /** PAN_METRICS_QUEUE_DEPTH_MS: the queue-depth gauge is read from the database at most this often (default 1000; 0: every scrape). */
   metricsQueueDepthMs: number;
+  /** What is deleted when (modules/runs/retention.ts); per account overrides in `accounts`. */
+  retention: RetentionConfig;
+}
+
+export interface RetentionConfig {
+  /** PAN_RETENTION_RUNS_DAYS: ended runs and their log lines and triggers (default 90; 0: keep forever). */
+  runsDays: number;
+  /** PAN_RETENTION_PAYLOADS_DAYS: the body and headers of triggers a run has taken (default 30; 0: keep). */
+  payloadsDays: number;
+  /** PAN_RETENTION_DELIVERIES_DAYS: finished notification deliveries and their attempts (default 30; 0: keep). */
+  deliveriesDays: number;
+  /** PAN_RETENTION_INTERVAL_MS: between pruning passes (default 10 minutes; 0: this process never prunes). */
+  intervalMs: number;
+  /** PAN_RETENTION_BATCH: rows per statement at most (default 1,000). */
+  batchSize: number;
 }
 
 /** `api` serves the HTTP API; `worker` executes runs; `scheduler` queues cron triggers; `deliverer` sends notifications. */
@@ -190,6 +205,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
     roles: readRoles(env.PAN_ROLES),
     metricsToken: env.PAN_METRICS_TOKEN || undefined,
     metricsQueueDepthMs: readInteger(env, 'PAN_METRICS_QUEUE_DEPTH_MS', 1_000),
+    retention: {
+      runsDays: readInteger(env, 'PAN_RETENTION_RUNS_DAYS', 90),
+      payloadsDays: readInteger(env, 'PAN_RETENTION_PAYLOADS_DAYS', 30),
+      deliveriesDays: readInteger(env, 'PAN_RETENTION_DELIVERIES_DAYS', 30),
+      intervalMs: readInteger(env, 'PAN_RETENTION_INTERVAL_MS', 10 * 60_000),
+      batchSize: Math.max(1, readInteger(env, 'PAN_RETENTION_BATCH', 1000)),
+    },
   };
 }
 

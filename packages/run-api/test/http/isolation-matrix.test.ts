@@ -148,6 +148,8 @@ function routeCases(): Record<string, RouteCase> {
     'GET /v2/tenants/:id/metadata': { path: `/v2/tenants/${t}/metadata`, otherAccount: NOT_FOUND },
     'PATCH /v2/tenants/:id/metadata': { path: `/v2/tenants/${t}/metadata`, body: { note: 'overwritten' }, otherAccount: NOT_FOUND },
     // Notification settings are one per account: the other account reaches its own.
+    'GET /v2/retention': { path: '/v2/retention', otherAccount: OWN },
+    'PUT /v2/retention': { path: '/v2/retention', body: { runs_days: 1, payloads_days: 1, deliveries_days: 1 }, otherAccount: OWN },
     'PUT /v2/notifications': { path: '/v2/notifications', body: { url: 'https://other.example.test/hook' }, otherAccount: OWN },
     'GET /v2/notifications': { path: '/v2/notifications', otherAccount: OWN },
     'DELETE /v2/notifications': { path: '/v2/notifications', otherAccount: OWN },

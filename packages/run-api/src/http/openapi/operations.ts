@@ -27,6 +27,8 @@ export const OPERATION_SUMMARIES: Record<string, string> = {
   'GET /v2/runs/:id/log': "Read a run's log: text, or live Server-Sent Events (Accept: text/event-stream)",
   'GET /v2/tenants/:id/metadata': "Read a tenant's metadata",
   'PATCH /v2/tenants/:id/metadata': "Shallow-merge into a tenant's metadata (null removes a key)",
+  'GET /v2/retention': "Read the account's retention periods (its own, and those in force)",
+  'PUT /v2/retention': "Set the account's retention periods (null: the server's default; 0: keep forever)",
   'PUT /v2/notifications': 'Set the notification URL and events (the secret is shown when created)',
   'GET /v2/notifications': 'Read the notification settings (never the secret)',
   'DELETE /v2/notifications': 'Turn notifications off',

@@ -114,3 +114,35 @@ export async function findApiKeyAccount(q: Queryable, hash: Buffer): Promise<str
   const { rows } = await q.query<{ account_id: string }>('SELECT account_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL', [hash]);
   return rows[0]?.account_id ?? null;
 }
+
+/** Each account's own retention periods in days (null: the PAN_RETENTION_* default; 0: keep forever). */
+export interface AccountRetention {
+  id: string;
+  retention_runs_days: number | null;
+  retention_payloads_days: number | null;
+  retention_deliveries_days: number | null;
+}
+
+export async function listAccountRetention(q: Queryable): Promise<AccountRetention[]> {
+  const { rows } = await q.query<AccountRetention>(
+    'SELECT id, retention_runs_days, retention_payloads_days, retention_deliveries_days FROM accounts ORDER BY id',
+  );
+  return rows;
+}
+
+/** Sets an account's retention periods (null: back to the default); false when the account does not exist. */
+export async function updateAccountRetention(q: Queryable, accountId: string, retention: Omit<AccountRetention, 'id'>): Promise<boolean> {
+  const { rowCount } = await q.query(
+    'UPDATE accounts SET retention_runs_days = $2, retention_payloads_days = $3, retention_deliveries_days = $4 WHERE id = $1',
+    [accountId, retention.retention_runs_days, retention.retention_payloads_days, retention.retention_deliveries_days],
+  );
+  return rowCount !== 0;
+}
+
+export async function readAccountRetention(q: Queryable, accountId: string): Promise<AccountRetention | null> {
+  const { rows } = await q.query<AccountRetention>(
+    'SELECT id, retention_runs_days, retention_payloads_days, retention_deliveries_days FROM accounts WHERE id = $1',
+    [accountId],
+  );
+  return rows[0] ?? null;
+}

@@ -340,3 +340,34 @@ export async function retryDelivery(db: Queryable, accountId: string, id: string
   if (row.status !== 'failed') return 'not-failed';
   return row.configured ? 'not-failed' : 'not-configured';
 }
+
+// ---- Retention (runs/retention.ts): one small batch per statement --------------------------------
+
+/** Up to `limit` of an account's finished (delivered or failed) deliveries created more than `days` days ago. */
+export async function selectExpiredDeliveries(q: Queryable, accountId: string, days: number, limit: number): Promise<string[]> {
+  const { rows } = await q.query<{ id: string }>(
+    `SELECT id FROM notification_deliveries
+      WHERE account_id = $1 AND status <> 'pending' AND created_at < now() - $2 * interval '1 day'
+      ORDER BY created_at LIMIT $3`,
+    [accountId, days, limit],
+  );
+  return rows.map((row) => row.id);
+}
+
+/** Deletes at most `limit` attempts of these deliveries; how many. */
+export async function deleteDeliveryAttempts(q: Queryable, deliveryIds: readonly string[], limit: number): Promise<number> {
+  const { rowCount } = await q.query(
+    'DELETE FROM notification_attempts WHERE ctid = ANY(ARRAY(SELECT ctid FROM notification_attempts WHERE delivery_id = ANY($1::uuid[]) LIMIT $2))',
+    [deliveryIds, limit],
+  );
+  return rowCount ?? 0;
+}
+
+/** Deletes these deliveries unless one went back to pending meanwhile (re-queued by hand); how many. */
+export async function deleteFinishedDeliveries(q: Queryable, deliveryIds: readonly string[]): Promise<number> {
+  const { rowCount } = await q.query(
+    `DELETE FROM notification_deliveries WHERE id = ANY($1::uuid[]) AND status <> 'pending'`,
+    [deliveryIds],
+  );
+  return rowCount ?? 0;
+}

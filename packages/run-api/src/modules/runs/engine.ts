@@ -15,6 +15,7 @@ import { ReleaseDirectories } from '../runner/release-dir.ts';
 import { Sandbox } from '../runner/sandbox.ts';
 import type { Executor } from '../runner/types.ts';
 import type { ClaimedRun } from './queue.ts';
+import { RetentionPruner } from './retention.ts';
 import { startScheduler } from './scheduler.ts';
 import { RunWorker, type RunWorkerOptions } from './worker.ts';
 
@@ -30,6 +31,8 @@ export interface RunEngineOptions {
   worker?: boolean;
   /** Start the cron scheduler too (default true). */
   scheduler?: boolean;
+  /** Start the retention pruner too (default: when `config.retention.intervalMs` > 0). */
+  retention?: boolean;
   /** Start the notification deliverer too (default: when `config.notifyConcurrency` > 0). */
   notifications?: boolean;
   pollMs?: number;
@@ -45,6 +48,8 @@ export interface RunEngine {
   worker: RunWorker | undefined;
   /** Outbound notifications; undefined when turned off. */
   notifications: NotificationDeliverer | undefined;
+  /** The retention pruner; undefined when turned off. */
+  retention: RetentionPruner | undefined;
   stop(): Promise<void>;
 }
 
@@ -121,11 +126,24 @@ export async function startRunEngine(options: RunEngineOptions): Promise<RunEngi
     await closeEgress();
     throw error;
   }
+  // Every engine runs one; the advisory lock elects which one prunes at each pass.
+  const retention =
+    options.retention === false || config.retention.intervalMs <= 0
+      ? undefined
+      : new RetentionPruner({
+          db,
+          policy: config.retention,
+          batchSize: config.retention.batchSize,
+          intervalMs: config.retention.intervalMs,
+          ...(options.log ? { log: options.log } : {}),
+        });
+  retention?.start();
   return {
     worker,
     notifications,
+    retention,
     async stop() {
-      await scheduler?.stop();
+      await Promise.all([scheduler?.stop(), retention?.stop()]);
       await Promise.all([worker?.stop(), notifications?.stop()]);
       await closeEgress();
     },

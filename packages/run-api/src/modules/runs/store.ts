@@ -301,3 +301,39 @@ export async function countWaitingTriggers(q: Queryable): Promise<{ queue: strin
   );
   return rows;
 }
+
+// ---- Retention (retention.ts): one small batch per statement -----------------------------------
+
+/** Up to `limit` of an account's ended runs that ended more than `days` days ago, oldest first. */
+export async function selectExpiredRuns(q: Queryable, accountId: string, days: number, limit: number): Promise<string[]> {
+  const { rows } = await q.query<{ id: string }>(
+    `SELECT id FROM runs
+      WHERE account_id = $1 AND status <> 'Running' AND ended_at < now() - $2 * interval '1 day'
+      ORDER BY ended_at LIMIT $3`,
+    [accountId, days, limit],
+  );
+  return rows.map((row) => row.id);
+}
+
+/** Deletes at most `limit` log lines of these runs; how many it deleted. */
+export async function deleteRunLogLines(q: Queryable, runIds: readonly string[], limit: number): Promise<number> {
+  const { rowCount } = await q.query(
+    'DELETE FROM run_log_lines WHERE ctid = ANY(ARRAY(SELECT ctid FROM run_log_lines WHERE run_id = ANY($1::uuid[]) LIMIT $2))',
+    [runIds, limit],
+  );
+  return rowCount ?? 0;
+}
+
+/**
+ * Deletes these runs if they have ended and no trigger still points at them (deleting a run would
+ * set its triggers' `run_id` to NULL: pending again).
+ */
+export async function deleteEndedRuns(q: Queryable, runIds: readonly string[]): Promise<number> {
+  const { rowCount } = await q.query(
+    `DELETE FROM runs r
+      WHERE r.id = ANY($1::uuid[]) AND r.status <> 'Running'
+        AND NOT EXISTS (SELECT 1 FROM triggers t WHERE t.run_id = r.id)`,
+    [runIds],
+  );
+  return rowCount ?? 0;
+}

@@ -365,3 +365,52 @@ export async function giveBackTriggersOfRun(client: pg.PoolClient, runId: string
   );
   return { returned: rows[0]!.returned, deadLettered: rows[0]!.dead_lettered };
 }
+
+// ---- Retention (runs/retention.ts): one small batch per statement --------------------------------
+
+/**
+ * Clears the payload (body and headers) of at most `limit` of an account's triggers created more than
+ * `days` days ago and taken by a run that has ended; how many. Pending triggers are never touched,
+ * so the backlog counts (`trigger_backlogs`) stay true.
+ */
+export async function clearExpiredPayloads(q: Queryable, accountId: string, days: number, limit: number): Promise<number> {
+  const { rowCount } = await q.query(
+    `UPDATE triggers SET payload = NULL, payload_headers = NULL
+      WHERE id = ANY(ARRAY(
+              SELECT tr.id FROM triggers tr JOIN runs r ON r.id = tr.run_id
+               WHERE tr.account_id = $1 AND tr.run_id IS NOT NULL
+                 AND (tr.payload IS NOT NULL OR tr.payload_headers IS NOT NULL)
+                 AND tr.created_at < now() - $2 * interval '1 day' AND r.status <> 'Running'
+               LIMIT $3))
+        AND run_id IS NOT NULL`,
+    [accountId, days, limit],
+  );
+  return rowCount ?? 0;
+}
+
+/** Deletes at most `limit` triggers taken by these (ended) runs; how many. */
+export async function deleteTriggersOfRuns(q: Queryable, runIds: readonly string[], limit: number): Promise<number> {
+  const { rowCount } = await q.query(
+    `DELETE FROM triggers
+      WHERE ctid = ANY(ARRAY(SELECT ctid FROM triggers WHERE run_id = ANY($1::uuid[]) LIMIT $2))
+        AND run_id IS NOT NULL`,
+    [runIds, limit],
+  );
+  return rowCount ?? 0;
+}
+
+/**
+ * A webhook-id received longer ago than this can no longer be replayed: its signed timestamp is
+ * refused past 5 minutes either way (standardwebhooks), so a receipt matters for 10 minutes at most.
+ */
+export const WEBHOOK_RECEIPT_KEEP_MS = 60 * 60_000;
+
+/** Deletes at most `limit` webhook receipts older than `olderThanMs`; how many. */
+export async function deleteOldWebhookReceipts(q: Queryable, olderThanMs: number, limit: number): Promise<number> {
+  const { rowCount } = await q.query(
+    `DELETE FROM webhook_receipts
+      WHERE ctid = ANY(ARRAY(SELECT ctid FROM webhook_receipts WHERE received_at < now() - $1 * interval '1 millisecond' LIMIT $2))`,
+    [olderThanMs, limit],
+  );
+  return rowCount ?? 0;
+}

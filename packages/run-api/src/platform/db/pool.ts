@@ -94,3 +94,22 @@ export async function withAdvisoryLock<T>(db: Db, key: string, work: () => Promi
     release(failure);
   }
 }
+
+/**
+ * Runs `work` if no other session holds the advisory lock on `key` (one holder across every process
+ * on the database); `{ locked: false }` at once, without waiting, when another does.
+ */
+export async function withTryAdvisoryLock<T>(db: Db, key: string, work: () => Promise<T>): Promise<{ locked: true; value: T } | { locked: false }> {
+  const client = await db.connect();
+  try {
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [key]);
+    if (!rows[0]!.locked) return { locked: false };
+    try {
+      return { locked: true, value: await work() };
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [key]);
+    }
+  } finally {
+    client.release();
+  }
+}
