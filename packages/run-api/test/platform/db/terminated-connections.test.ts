@@ -32,8 +32,13 @@ afterAll(async () => {
   await database?.drop();
 });
 
+/**
+ * Ends a backend and waits until it is gone (the timeout form, PostgreSQL 14+): without the wait the
+ * signal may not have been handled before the test's next query, which then succeeds on a loaded machine.
+ */
 const terminate = async (pid: number) => {
-  await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+  const { rows } = await admin.query<{ ended: boolean }>('SELECT pg_terminate_backend($1, 30000) AS ended', [pid]);
+  expect(rows[0]!.ended).toBe(true);
 };
 
 /** The backends of the test database whose last statement starts with `prefix`. */
