@@ -4,6 +4,7 @@ import path from 'node:path';
 import { signEndUserToken } from '@pan/run-api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pan, spawnPan, type LivePan } from './pan-process.ts';
+import { isRunning } from '@pan/run-api/testing';
 
 /** `pan serve`: the run API and its embedded PostgreSQL, started and stopped as a user would. */
 
@@ -22,17 +23,6 @@ afterAll(async () => {
   }
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-/** Whether `pid` is a live process: a zombie (an orphan PID 1 has not reaped yet) has exited. */
-function isRunning(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
 
 describe('pan serve', () => {
   it('prints its URL, answers /health, and on SIGTERM stops everything and exits 0', async () => {

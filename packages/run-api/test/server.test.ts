@@ -14,6 +14,7 @@ import { freePort } from '../src/platform/db/embedded.ts';
 import { startServer, type RunningServer } from '../src/server.ts';
 import { upsertAccount } from '../src/modules/accounts/store.ts';
 import { SandboxUnavailableError } from '../src/modules/runner/sandbox.ts';
+import { isRunning, postmasterPid, processesUsing } from './support/index.ts';
 
 /**
  * `startServer` and `tsx src/server.ts` as a process: the embedded PostgreSQL in the data
@@ -46,35 +47,6 @@ async function start(dataDir: string, lines: string[] = [], env: NodeJS.ProcessE
   };
   cleanups.push(() => server.close());
   return server;
-}
-
-/** The postmaster's pid while the cluster runs (first line of postmaster.pid). */
-async function postmasterPid(dataDir: string): Promise<number> {
-  return Number((await readFile(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0]);
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
-
-/** Processes whose command line names this data directory (a postgres left behind would). */
-async function processesUsing(dataDir: string): Promise<number[]> {
-  const found: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).replace(/\0/g, ' ');
-      if (cmdline.includes(dataDir)) found.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return found;
 }
 
 describe('startServer', () => {

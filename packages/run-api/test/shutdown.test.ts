@@ -16,6 +16,7 @@ import { upsertAccount } from '../src/modules/accounts/store.ts';
 import { endUserToken } from './support/index.ts';
 import { runOfTrigger, scriptIntegration } from './modules/runs/run-support.ts';
 import type { TestStack } from './support/index.ts';
+import { isRunning, processesUsing } from './support/index.ts';
 
 /**
  * Crash tests with real processes: the server (node with the tsx loader, its embedded PostgreSQL in
@@ -99,30 +100,6 @@ async function linesOf(file: string, count: number): Promise<string[]> {
   } finally {
     watcher.close();
   }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
-
-/** Processes whose command line names this data directory (a postgres left behind would). */
-async function processesUsing(dataDir: string): Promise<number[]> {
-  const found: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).replace(/\0/g, ' ');
-      if (cmdline.includes(dataDir)) found.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return found;
 }
 
 interface Scenario {

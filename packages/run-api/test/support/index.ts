@@ -4,3 +4,4 @@ export * from './catalog-fixture.ts';
 export { fixtureReleases, seedFixtureReleases, storeScriptRelease } from './seed-releases.ts';
 export { fixtureConnectors, seedFixtureConnectors, seedNeedsReconnect } from './connectors-fixture.ts';
 export { endUserToken, signEndUserToken, stackSigner, type TokenSigner } from './tokens.ts';
+export { isRunning, postmasterPid, processesUsing } from './processes.ts';

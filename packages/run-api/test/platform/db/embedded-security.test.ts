@@ -14,6 +14,7 @@ import { connectionUrl, freePort, SOCKET_PORT, startEmbeddedDatabase } from '../
 import { migrate } from '../../../src/platform/db/migrate.ts';
 import { loadPostgresAuth, readPostgresAuth, POSTGRES_AUTH_FILE_NAME } from '../../../src/platform/db/postgres-auth.ts';
 import { startServer, type RunningServer } from '../../../src/server.ts';
+import { postmasterPid } from '../../support/index.ts';
 
 /**
  * The embedded PostgreSQL holds nothing a local user or a script could reach: a Unix socket in
@@ -47,7 +48,6 @@ async function start(dataDir: string, lines: string[] = []): Promise<RunningServ
 }
 
 const mode = async (file: string) => (await lstat(file)).mode & 0o7777;
-const postmasterPid = async (dataDir: string) => Number((await readFile(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0]);
 
 /** The TCP sockets in LISTEN state that process `pid` holds (matched by inode against /proc/net/tcp{,6}). */
 async function tcpListeners(pid: number): Promise<string[]> {
