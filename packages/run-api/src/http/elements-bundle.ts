@@ -14,6 +14,13 @@ import { ERRORS, panError } from '../platform/errors.ts';
 
 export const ELEMENTS_ENTRY = 'pan-elements.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** @fastify/cors reads it (false: not for this route); its types do not declare it. */
+    cors?: false;
+  }
+}
+
 export interface ElementsBundle {
   /** @pan/elements's version: the URL's `<version>`. */
   version: string;
