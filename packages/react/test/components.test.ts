@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import type { ComponentProps } from 'react';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { PanInstalledEvent, PanMarketplace, PanSettingsForm, PanSettingsSubmitEvent } from '../src/index.ts';
 import { componentsPath, elementsOf, eventProp, generateComponents, readElementsManifest } from '../scripts/components.ts';
 
 const manifest = readElementsManifest();
@@ -31,6 +33,14 @@ describe('@pan/react components', () => {
       .flatMap((f) => [...fs.readFileSync(path.join(eventsDir, f), 'utf8').matchAll(/^\s+'(pan-[a-z-]+)': /gm)].map((m) => m[1]!));
     expect(declared.length).toBeGreaterThan(10);
     for (const name of declared) expect(source, name).toContain(`${eventProp(name)}: '${name}'`);
+  });
+
+  it('types the props: the element’s properties, and each onPan* with its event (checked by tsc)', () => {
+    type Marketplace = ComponentProps<typeof PanMarketplace>;
+    expectTypeOf<Marketplace['onPanInstalled']>().toEqualTypeOf<((event: PanInstalledEvent) => void) | undefined>();
+    expectTypeOf<Marketplace['token']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<Marketplace['mode']>().toEqualTypeOf<'full' | 'install' | 'auth' | undefined>();
+    expectTypeOf<ComponentProps<typeof PanSettingsForm>['onPanSettingsSubmit']>().toEqualTypeOf<((event: PanSettingsSubmitEvent) => void) | undefined>();
   });
 
   it('names each pan-x-y event onPanXY', () => {
