@@ -88,6 +88,9 @@ test('a plain HTML page on another origin renders the catalog from the run APIâ€
   // A lazy chunk from the run API too (the integration page), under the same policy.
   await browser.locator('pan-marketplace').getByRole('button', { name: 'HubSpot Contacts' }).click();
   await expect(browser.locator('pan-marketplace').getByRole('heading', { level: 2, name: 'HubSpot Contacts' })).toBeVisible();
+  // And the install flow's chunk.
+  await browser.locator('pan-marketplace').getByRole('button', { name: 'Install' }).click();
+  await expect(browser.locator('pan-marketplace').getByRole('heading', { name: 'Install HubSpot Contacts' })).toBeVisible();
   expect(cspViolations).toEqual([]);
 });
 
