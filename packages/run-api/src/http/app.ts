@@ -100,7 +100,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(marketplaceRoutes, { prefix: '/marketplace' });
   await app.register(hostRoutes, { prefix: '/v2' });
   await app.register(publicRoutes);
-  await app.register(elementsBundleRoutes, { bundle: options.elementsBundle === undefined ? await loadElementsBundle() : options.elementsBundle });
+  const { elementsBundle } = options;
+  await app.register(elementsBundleRoutes, { bundle: elementsBundle === undefined ? loadElementsBundle : async () => elementsBundle });
   return app;
 }
 

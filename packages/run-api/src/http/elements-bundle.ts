@@ -39,7 +39,9 @@ let loaded: Promise<ElementsBundle | null> | undefined;
  * version); null when that package has no built bundle.
  */
 export function loadElementsBundle(): Promise<ElementsBundle | null> {
-  loaded ??= readBundle(path.dirname(createRequire(import.meta.url).resolve('@pan/elements/package.json')));
+  loaded ??= (async () => readBundle(path.dirname(createRequire(import.meta.url).resolve('@pan/elements/package.json'))))();
+  // A failed read is tried again at the next request rather than remembered.
+  loaded.catch(() => (loaded = undefined));
   return loaded;
 }
 
@@ -81,8 +83,7 @@ export function elementsScriptTag(bundle: ElementsBundle, baseUrl: string): stri
  * protect nothing, since anyone can download the files. Only files of the bundle are answered, by
  * exact name (a lookup in a map, never a path on disk): anything else is a 404.
  */
-export async function elementsBundleRoutes(app: FastifyInstance, options: { bundle: ElementsBundle | null }): Promise<void> {
-  const { bundle } = options;
+export async function elementsBundleRoutes(app: FastifyInstance, options: { bundle: () => Promise<ElementsBundle | null> }): Promise<void> {
   const encodings = new Negotiator({ supportedValues: ['gzip', 'identity'] });
   app.get<{ Params: { version: string; '*': string } }>(
     '/elements/:version/*',
@@ -90,6 +91,8 @@ export async function elementsBundleRoutes(app: FastifyInstance, options: { bund
     { config: { cors: false } },
     async (request, reply) => {
       const { version, '*': file } = request.params;
+      // Read (and gzipped) at the first request, not at start: ~0.1 s a start need not wait for.
+      const bundle = await options.bundle();
       if (!bundle) throw panError(ERRORS.NOT_FOUND, 'This server has no elements bundle (build it: npm run build:bundle -w @pan/elements)', { field: 'version' });
       if (version !== bundle.version) throw panError(ERRORS.NOT_FOUND, `This server serves the elements ${bundle.version}, not ${version}`, { field: 'version', version: bundle.version });
       const found = bundle.files.get(file);
