@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadElementsBundle, type ElementsBundle } from '../packages/run-api/src/http/elements-bundle.ts';
-import { hostPagePort } from '../playwright.config.ts';
 import { cardNames, expect, logInAs, test } from './fixtures.ts';
 
 /**
@@ -14,6 +13,8 @@ let host: Server;
 let hostUrl: string;
 let page: { html: string; csp: string } = { html: '', csp: '' };
 let bundle: ElementsBundle;
+/** Set by playwright.config.ts, which lets this origin call the run API (PAN_CORS_ORIGINS). */
+const hostPagePort = Number(process.env.PAN_E2E_HOST_PAGE_PORT);
 
 test.beforeAll(async () => {
   bundle = (await loadElementsBundle())!;
