@@ -35,6 +35,7 @@ const PUBLIC_ROUTES: Record<string, string> = {
   'GET /v2/openapi.json': 'the API description',
   'POST /webhooks/:token': 'the unguessable token is the credential (an unknown token is 404, tested below)',
   'GET /oauth/callback': 'the single-use state is the credential (tested in connections tests)',
+  'GET /elements/:version/*': 'the elements bundle: public files, the same for every account (elements-bundle.test.ts)',
 };
 
 let stack: TestStack;

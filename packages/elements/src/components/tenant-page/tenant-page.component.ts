@@ -39,6 +39,14 @@ import styles from './tenant-page.styles.ts';
  * @csspart uninstall-button - Opens the confirmation.
  * @csspart confirm-dialog - The uninstall confirmation.
  * @csspart notice - The outcome of the last action.
+ *
+ * @cssproperty --pan-font-family - Global token: the font stack (all `--pan-*` tokens of `<pan-marketplace>` apply).
+ * @cssproperty --pan-color-primary-50 - Global token: the selected section's background.
+ * @cssproperty --pan-color-neutral-0 - Global token: surfaces (also -200, -600 for borders and text).
+ * @cssproperty --pan-color-danger-600 - Global token: Uninstall and errors (also -700).
+ * @cssproperty --pan-radius-l - Global token: the sections' radius (also -m).
+ * @cssproperty --pan-space-m - Global token: spacing (also -xs, -s, -l).
+ * @cssproperty --pan-shadow-m - Global token: the sections' shadow.
  */
 export class PanTenantPage extends PanElement {
   static override styles = [baseStyles, buttonStyles, dangerButtonStyles, stateStyles, statusStyles, styles];
