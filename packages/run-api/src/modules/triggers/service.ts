@@ -78,17 +78,20 @@ export function payloadHeaders(request: { raw: { rawHeaders: string[] }; headers
   const add = (name: string, value: string) => {
     const key = name.toLowerCase();
     if (DROPPED_HEADERS.has(key)) return;
-    if (!names.has(key)) names.set(key, name);
-    values.set(key, [...(values.get(key) ?? []), value]);
+    const list = values.get(key);
+    if (list) list.push(value);
+    else {
+      names.set(key, name);
+      values.set(key, [value]);
+    }
   };
   const raw = request.raw.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) add(raw[i]!, raw[i + 1]!);
   for (const [key, value] of Object.entries(request.headers)) {
     if (value !== undefined && !names.has(key)) add(key, Array.isArray(value) ? value.join(', ') : value);
   }
-  const kept: Record<string, string> = {};
-  for (const [key, name] of names) kept[name] = values.get(key)!.join(', ');
-  return kept;
+  // fromEntries: a field named `__proto__` is an own property like any other.
+  return Object.fromEntries([...names].map(([key, name]) => [name, values.get(key)!.join(', ')]));
 }
 
 /** A header of `payloadHeaders`' result, whatever the case of its name. */
