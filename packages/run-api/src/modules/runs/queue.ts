@@ -20,7 +20,8 @@ export interface ClaimedRun {
   userSub: string;
   queue: 'cron' | 'other';
   mode: RunMode;
-  integration: { id: string; name: string };
+  /** `id`: the integer id a run sees (`integrations.num_id`); `connectors`: those attached to it. */
+  integration: { id: number; name: string; connectors: string[] };
   release: { id: string; version: string; spec: PandiumSpec };
   configs: Record<string, unknown>;
   metadata: Record<string, unknown>;
@@ -94,7 +95,7 @@ async function claimIn(client: pg.PoolClient, workerId: string, leaseMs: number,
     userSub: row.user_sub,
     queue,
     mode,
-    integration: { id: row.integration_id, name: row.integration_name },
+    integration: { id: Number(row.integration_num_id), name: row.integration_name, connectors: row.integration_connectors },
     release: { id: row.release_id, version: row.release_version, spec: row.spec },
     configs: row.configs,
     metadata: row.metadata,

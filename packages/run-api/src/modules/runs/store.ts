@@ -45,7 +45,9 @@ export async function insertRun(
     run_id: string;
     account_id: string;
     integration_id: string;
+    integration_num_id: string;
     integration_name: string;
+    integration_connectors: string[];
     release_id: string;
     release_version: string;
     spec: PandiumSpec;
@@ -56,7 +58,7 @@ export async function insertRun(
     user_sub: string;
   }>(
     `WITH tenant AS (
-       SELECT t.*, i.name AS integration_name,
+       SELECT t.*, i.name AS integration_name, i.num_id AS integration_num_id, i.connectors AS integration_connectors,
               ${tenantReleaseIdSql('t')} AS release_id
          FROM tenants t JOIN integrations i ON i.id = t.integration_id
         WHERE t.id = $1
@@ -66,7 +68,8 @@ export async function insertRun(
          FROM tenant
        RETURNING id
      )
-     SELECT run.id AS run_id, tenant.account_id, tenant.integration_id, tenant.integration_name,
+     SELECT run.id AS run_id, tenant.account_id, tenant.integration_id, tenant.integration_num_id, tenant.integration_name,
+            tenant.integration_connectors,
             r.id AS release_id, r.version AS release_version, r.spec, tenant.configs, tenant.metadata,
             tenant.webhook_token, tenant.last_successful_stdout, tenant.user_sub
        FROM run, tenant JOIN releases r ON r.id = tenant.release_id`,

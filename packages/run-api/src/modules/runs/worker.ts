@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Ajv2019 } from 'ajv/dist/2019.js';
-import { runSecrets, type RunSecrets } from '../connections/run-secrets.ts';
+import { runConnectors, runSecrets, type RunSecrets } from '../connections/run-secrets.ts';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
 import type { EgressPolicy } from '../../platform/egress.ts';
 import type { Db } from '../../platform/db/pool.ts';
@@ -134,7 +134,7 @@ export class RunWorker {
     }, Math.max(100, Math.floor(leaseMs / 3)));
     let credentials: RunSecrets;
     try {
-      credentials = await runSecrets(db, this.#options.box, this.#options.egress, run.accountId, run.userSub, run.release.spec.connectors ?? []);
+      credentials = await runSecrets(db, this.#options.box, this.#options.egress, run.accountId, run.userSub, runConnectors(run.integration.connectors, run.release.spec.connectors));
     } catch (error) {
       this.#log('loading a run\'s credentials failed', { run: run.id, error: String(error) });
       credentials = { ok: false, reason: 'The credentials could not be read' };
@@ -161,7 +161,7 @@ export class RunWorker {
         context: {
           runId: run.id,
           mode: run.mode,
-          integration: run.integration,
+          integration: { id: run.integration.id, name: run.integration.name },
           tenantId: run.tenantId,
           release: run.release,
           configs: run.configs,
