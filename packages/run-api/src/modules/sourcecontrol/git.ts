@@ -13,7 +13,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import os, { constants as osConstants } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EgressPolicy } from '../../platform/egress.ts';
@@ -56,6 +56,8 @@ const GIT = '/usr/bin/git';
 export async function fetchTree(options: FetchTreeOptions): Promise<FetchedTree> {
   const { url, ref, subdir } = options;
   if (!/^[A-Za-z0-9_][A-Za-z0-9._/+-]*$/.test(ref) || ref.includes('..')) throw new GitError('ref', `"${ref}" is not a tag or branch name`);
+  // Checked by the caller too; here so that no other transport (ext::, ssh) is ever allowed.
+  if (!['https:', 'http:', 'file:'].includes(url.protocol)) throw new GitError('egress', `the ${url.protocol} transport is not allowed`);
   const work = await mkdtemp(path.join(os.tmpdir(), 'pan-git-'));
   try {
     const repo = path.join(work, 'repo.git');
@@ -115,7 +117,8 @@ export async function fetchTree(options: FetchTreeOptions): Promise<FetchedTree>
         maxBytes: options.maxBytes,
       });
 
-    await git(['init', '--bare', '--quiet', repo]);
+    const init = await git(['init', '--bare', '--quiet', repo]);
+    if (init.code !== 0) throw failure(init, 'ref', 'cannot prepare the fetch');
     const fetched = await git(['-C', repo, 'fetch', '--quiet', '--depth=1', '--no-tags', '--no-recurse-submodules', '--', url.href, ref]);
     if (fetched.code !== 0) throw failure(fetched, 'ref', `cannot fetch "${ref}"`);
     const parsed = await git(['-C', repo, 'rev-parse', '--verify', '--quiet', 'FETCH_HEAD^{commit}']);
@@ -219,8 +222,9 @@ function runGit(args: string[], options: RunOptions): Promise<GitResult> {
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      // SIGXFSZ (25): the pack outgrew the file size limit (bwrap reports 128 + 25).
-      if (!limit && (signal === 'SIGXFSZ' || code === 153 || /File size limit exceeded|File too large/.test(stderr))) limit = 'size';
+      // SIGXFSZ: the pack outgrew the file size limit (bwrap reports 128 + the signal).
+      // git's own children (index-pack, unpack-objects) die of it and git says so.
+      if (!limit && (signal === 'SIGXFSZ' || code === 128 + osConstants.signals.SIGXFSZ || (/File size limit exceeded|File too large/.test(stderr) || stderr.includes(`died of signal ${osConstants.signals.SIGXFSZ}\n`)))) limit = 'size';
       resolve({ code: limit ? null : code, stdout: Buffer.concat(out), stderr, limit });
     });
   });
