@@ -1,4 +1,6 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -54,6 +56,25 @@ describe('fetchTree', () => {
     await expect(fetchTree({ ...options(), url: new URL(url) })).rejects.toBeInstanceOf(GitError);
   });
 
+  it('fetches over http from the address the egress policy admits, pinned (the name resolves nowhere else)', async () => {
+    const server = await gitHttpServer(tmp);
+    try {
+      const port = (server.address() as AddressInfo).port;
+      // `git.pan-test.invalid` exists only in this policy's resolver: git can only have used the pinned address.
+      const admitted = new EgressPolicy({ allow: ['127.0.0.1/32'], resolve: async () => [{ address: '127.0.0.1', family: 4 }] });
+      const url = new URL(`http://git.pan-test.invalid:${port}/repo.git`);
+      const fetched = await fetchTree({ ...options(), url, egress: admitted });
+      expect(fetched.commit).toMatch(/^[0-9a-f]{40}$/);
+
+      const refused = new EgressPolicy({ allow: [], resolve: async () => [{ address: '127.0.0.1', family: 4 }] });
+      const error = await fetchTree({ ...options(), url, egress: refused }).catch((e: unknown) => e);
+      expect((error as GitError).kind).toBe('egress');
+      await Promise.all([admitted.close(), refused.close()]);
+    } finally {
+      server.close();
+    }
+  });
+
   it('stops a fetch whose pack outgrows the size limit', async () => {
     const error = await fetchTree({ ...options(), maxBytes: 64 * 1024 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitError);
@@ -67,3 +88,43 @@ describe('fetchTree', () => {
     expect((error as GitError).kind).toBe('limit');
   });
 });
+
+/** git's smart HTTP protocol for the repositories under `root`, through `git http-backend` (CGI). */
+async function gitHttpServer(root: string): Promise<Server> {
+  const server = createServer((request, response) => {
+    const url = new URL(request.url!, 'http://localhost');
+    const backend = spawn('git', ['http-backend'], {
+      env: {
+        PATH: process.env.PATH,
+        GIT_PROJECT_ROOT: root,
+        GIT_HTTP_EXPORT_ALL: '1',
+        REQUEST_METHOD: request.method,
+        PATH_INFO: url.pathname,
+        QUERY_STRING: url.search.slice(1),
+        CONTENT_TYPE: request.headers['content-type'] ?? '',
+        GIT_PROTOCOL: String(request.headers['git-protocol'] ?? ''),
+        HTTP_CONTENT_ENCODING: String(request.headers['content-encoding'] ?? ''),
+        REMOTE_ADDR: '127.0.0.1',
+      },
+    });
+    request.pipe(backend.stdin);
+    const chunks: Buffer[] = [];
+    backend.stdout.on('data', (c: Buffer) => chunks.push(c));
+    backend.on('close', () => {
+      const output = Buffer.concat(chunks);
+      const split = output.indexOf('\r\n\r\n');
+      const head = output.subarray(0, split).toString('utf8');
+      let status = 200;
+      for (const line of head.split('\r\n')) {
+        const [name, ...rest] = line.split(':');
+        const value = rest.join(':').trim();
+        if (name!.toLowerCase() === 'status') status = Number.parseInt(value, 10);
+        else response.setHeader(name!, value);
+      }
+      response.writeHead(status);
+      response.end(output.subarray(split + 4));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
