@@ -163,7 +163,7 @@ function failure(result: GitResult, kind: 'ref' | 'path', what: string): GitErro
   const said = result.stderr
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => /^(fatal|error):/.test(l))
+    .filter((l) => /^(fatal|error|bwrap):/.test(l))
     .pop();
   return new GitError(kind, said ? `${what}: ${said.slice(0, 500)}` : what);
 }

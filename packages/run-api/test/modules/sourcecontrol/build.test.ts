@@ -211,6 +211,13 @@ describe('POST /v2/sourcecontrol/build', () => {
     const response = await api('POST', '/v2/sourcecontrol/build', { tag: 'v1.0.0', integration_id: 'no-such-integration' });
     expect(response.statusCode).toBe(404);
   });
+
+  it('answers 422 PAN_ERR_SOURCE_NO_REPOSITORY for an integration without a repository', async () => {
+    expect((await api('PUT', '/v2/integrations/no-repo', { name: 'No repo', type: 'internal' })).statusCode).toBe(200);
+    const response = await api('POST', '/v2/sourcecontrol/build', { tag: 'v1.0.0', integration_id: 'no-repo' });
+    expect(response.statusCode, response.body).toBe(422);
+    expect(response.json().code).toBe('PAN_ERR_SOURCE_NO_REPOSITORY');
+  });
 });
 
 describe('POST /webhooks/sourcecontrol/<token>', () => {
@@ -276,6 +283,16 @@ describe('POST /webhooks/sourcecontrol/<token>', () => {
     expect(response.statusCode, response.body).toBe(401);
     expect(response.json().code).toBe('PAN_ERR_SOURCE_SIGNATURE_INVALID');
     expect((await releaseRows()).length).toBe(before);
+  });
+
+  it("answers GitHub's signed ping with 202 and the reason, and an event of no known sender with 400", async () => {
+    const body = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1 });
+    const ping = await send({ 'x-github-event': 'ping', 'x-hub-signature-256': sign(body) }, body);
+    expect(ping.statusCode, ping.body).toBe(202);
+    expect(ping.json().ignored).toMatch(/^ping events build nothing/);
+    const anonymous = await send({}, body);
+    expect(anonymous.statusCode).toBe(400);
+    expect(anonymous.json().code).toBe('PAN_ERR_SOURCE_EVENT_UNSUPPORTED');
   });
 
   it('answers 202 with the reason for a push to another branch, and 404 for an unknown token', async () => {
