@@ -15,7 +15,7 @@ export const repositoryProperties = {
   repository_url: {
     type: ['string', 'null'],
     maxLength: 2000,
-    description: 'The git repository releases are built from: https:// (http:// where the egress policy admits it; file:// only with PAN_SOURCECONTROL_ALLOW_FILE)',
+    description: 'The git repository releases are built from: https:// (http:// only to hosts PAN_EGRESS_ALLOW admits; file:// only with PAN_SOURCECONTROL_ALLOW_FILE)',
   },
   repository_path: {
     type: ['string', 'null'],

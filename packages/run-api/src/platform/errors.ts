@@ -224,12 +224,12 @@ export const ERRORS = {
   SOURCE_REPOSITORY_URL_INVALID: {
     code: 'PAN_ERR_SOURCE_REPOSITORY_URL_INVALID',
     status: 422,
-    description: 'repository_url is not an https:// or http:// URL (or file:// where PAN_SOURCECONTROL_ALLOW_FILE is on), or carries credentials',
+    description: 'repository_url is not an https:// URL (http:// to a host PAN_EGRESS_ALLOW admits, file:// where PAN_SOURCECONTROL_ALLOW_FILE is on), or carries credentials',
   },
   SOURCE_PATH_INVALID: {
     code: 'PAN_ERR_SOURCE_PATH_INVALID',
     status: 422,
-    description: 'repository_path is absolute or leaves the repository (..), or is not a directory at the built commit',
+    description: 'repository_path is absolute or has a .. segment, or is not a directory at the built commit',
   },
   SOURCE_REF_NOT_FOUND: {
     code: 'PAN_ERR_SOURCE_REF_NOT_FOUND',
