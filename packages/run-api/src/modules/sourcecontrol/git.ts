@@ -16,6 +16,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os, { constants as osConstants } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isIP } from 'node:net';
 import type { EgressPolicy } from '../../platform/egress.ts';
 import type { Sandbox } from '../runner/sandbox.ts';
 
@@ -89,10 +90,13 @@ export async function fetchTree(options: FetchTreeOptions): Promise<FetchedTree>
       } catch (error) {
         throw new GitError('egress', (error as Error).message);
       }
-      const port = url.port || (scheme === 'https' ? '443' : '80');
       const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-      const list = addresses.map((a) => (a.family === 6 ? `[${a.address}]` : a.address)).join(',');
-      config.push(`http.curloptResolve=${host}:${port}:${list}`);
+      // A literal address was checked as it is; a name is pinned to the addresses just checked.
+      if (!isIP(host)) {
+        const port = url.port || (scheme === 'https' ? '443' : '80');
+        const list = addresses.map((a) => (a.family === 6 ? `[${a.address}]` : a.address)).join(',');
+        config.push(`http.curloptResolve=${host}:${port}:${list}`);
+      }
     }
     const env: NodeJS.ProcessEnv = {
       PATH: '/usr/bin:/bin',
@@ -107,15 +111,21 @@ export async function fetchTree(options: FetchTreeOptions): Promise<FetchedTree>
       GIT_TEMPLATE_DIR: templates,
       GIT_NO_REPLACE_OBJECTS: '1',
     };
-    const git = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
-      runGit([...config.flatMap((c) => ['-c', c]), ...args], {
+    // One time limit for the whole build, not per git command.
+    const deadline = performance.now() + options.timeoutMs;
+    const git = async (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => {
+      const result = await runGit([...config.flatMap((c) => ['-c', c]), ...args], {
         env: { ...env, ...extraEnv },
         cwd: work,
         sandbox: options.sandbox,
         readOnly: scheme === 'file' ? [fileURLToPath(url)] : [],
-        timeoutMs: options.timeoutMs,
+        timeoutMs: Math.max(1, deadline - performance.now()),
         maxBytes: options.maxBytes,
       });
+      // A limit hit at any step ends the build with that reason.
+      if (result.limit) throw failure(result, 'ref', `git ${args[0] === '-C' ? args[2] : args[0]}`);
+      return result;
+    };
 
     const init = await git(['init', '--bare', '--quiet', repo]);
     if (init.code !== 0) throw failure(init, 'ref', 'cannot prepare the fetch');
