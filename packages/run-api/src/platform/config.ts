@@ -75,6 +75,8 @@ export interface RunApiConfig {
   tenantPendingTriggerBytes: number;
   /** Fastify's `trustProxy`: whose X-Forwarded-For gives the client IP (default false: the socket's address). */
   trustProxy: boolean | string[];
+  /** Releases built from git (modules/sourcecontrol): `file://` repositories allowed (PAN_SOURCECONTROL_ALLOW_FILE, default off), fetch limits. */
+  sourceControl: { allowFile: boolean; fetchTimeoutMs: number; fetchMaxBytes: number };
   /** Run integration scripts and builds in the bubblewrap sandbox (default true; PAN_RUN_SANDBOX=off: false). */
   runSandbox: boolean;
   /** The uid and gid sandboxed runs execute as when the server runs as root (default 65534). */
@@ -191,6 +193,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
     },
     tenantPendingTriggerBytes: readInteger(env, 'PAN_TENANT_PENDING_TRIGGER_BYTES', 100 * MiB),
     trustProxy: readTrustProxy(env.PAN_TRUST_PROXY),
+    sourceControl: {
+      allowFile: readBoolean(env, 'PAN_SOURCECONTROL_ALLOW_FILE', false),
+      fetchTimeoutMs: Math.max(1_000, readInteger(env, 'PAN_SOURCECONTROL_FETCH_TIMEOUT_MS', 120_000)),
+      fetchMaxBytes: Math.max(1 * MiB, readInteger(env, 'PAN_SOURCECONTROL_FETCH_MAX_BYTES', 512 * MiB)),
+    },
     runSandbox: readSwitch(env, 'PAN_RUN_SANDBOX', true),
     runUid: readInteger(env, 'PAN_RUN_UID', 65534),
     runGid: readInteger(env, 'PAN_RUN_GID', 65534),
