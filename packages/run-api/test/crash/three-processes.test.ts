@@ -87,7 +87,7 @@ describe('three processes on one database', () => {
               count(*) FILTER (WHERE status = 'Lost')::int AS lost FROM runs`,
     );
     console.log(
-      `three-processes: ${TRIGGERS} triggers sent (${figures!.triggers} in all, with the installs') for ${figures!.tenants} tenants in ${figures!.runs} runs ` +
+      `three-processes: ${TRIGGERS} triggers sent (${figures!.triggers} triggers in the database) for ${figures!.tenants} tenants in ${figures!.runs} runs ` +
         `(${perWorker.map((w) => w.runs).join('/')} per process, largest bundle ${figures!.max_bundle}, ${figures!.lost} lost); no overlapping runs of a tenant`,
     );
     expect(perWorker).toHaveLength(3);
