@@ -36,8 +36,11 @@ export interface RunApiConfig {
   runBundleMaxTriggers: number;
   /** ...and no more than fit in this many bytes of PAN_CTX_RUN_TRIGGERS, as estimated (Linux caps one variable at 128 KiB). */
   runBundleMaxBytes: number;
-  /** Runs that could not start a trigger goes into before it is dead-lettered. */
+  /** Runs that could not start (or were lost with their worker) a trigger goes into before it is dead-lettered. */
   triggerMaxAttempts: number;
+  /** The wait before a trigger given back is claimed again, doubled per failed start up to triggerRetryMaxMs. */
+  triggerRetryBaseMs: number;
+  triggerRetryMaxMs: number;
   /** Bytes of a run's stdout and stderr kept. */
   runStdoutCap: number;
   runStderrCap: number;
@@ -170,6 +173,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
     runBundleMaxTriggers: Math.max(1, readInteger(env, 'PAN_RUN_BUNDLE_MAX_TRIGGERS', 200)),
     runBundleMaxBytes: readInteger(env, 'PAN_RUN_BUNDLE_MAX_BYTES', 96 * 1024),
     triggerMaxAttempts: Math.max(1, readInteger(env, 'PAN_TRIGGER_MAX_ATTEMPTS', 5)),
+    triggerRetryBaseMs: readInteger(env, 'PAN_TRIGGER_RETRY_BASE_MS', 1000),
+    triggerRetryMaxMs: readInteger(env, 'PAN_TRIGGER_RETRY_MAX_MS', 5 * 60_000),
     runStdoutCap: readInteger(env, 'PAN_RUN_STDOUT_CAP', 1 * MiB),
     runStderrCap: readInteger(env, 'PAN_RUN_STDERR_CAP', 5 * MiB),
     runLogMaxLines: readInteger(env, 'PAN_RUN_LOG_MAX_LINES', 100_000),

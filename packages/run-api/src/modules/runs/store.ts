@@ -20,14 +20,17 @@ export const RUN_END_CHANNEL = 'pan_run_end';
 /**
  * The tenant to run next, locked: one with waiting triggers, active, unpaused and not running;
  * waiting cron triggers first, then the longest waiting. Null when none is both waiting and free.
+ * A tenant with a trigger given back and still backing off (`retry_at`) waits whole, so that its
+ * triggers keep their order.
  */
 export async function pickWaitingTenant(client: pg.PoolClient): Promise<{ id: string; has_cron: boolean } | null> {
   const { rows } = await client.query<{ id: string; has_cron: boolean }>(
     `SELECT t.id, q.has_cron
-       FROM (SELECT tenant_id, bool_or(queue = 'cron') AS has_cron, min(created_at) AS oldest
+       FROM (SELECT tenant_id, bool_or(queue = 'cron') AS has_cron, min(created_at) AS oldest, max(retry_at) AS retry_at
                FROM triggers WHERE run_id IS NULL GROUP BY tenant_id) q
        JOIN tenants t ON t.id = q.tenant_id
       WHERE t.archived_at IS NULL AND NOT t.paused
+        AND (q.retry_at IS NULL OR q.retry_at <= clock_timestamp())
         AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.tenant_id = t.id AND r.status = 'Running')
       ORDER BY q.has_cron DESC, q.oldest
       LIMIT 1
