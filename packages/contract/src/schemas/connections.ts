@@ -247,7 +247,8 @@ export const PROXY_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'] a
  * Pandium's `ProxyRestRequestBody`. `target_url`: under one of the connector's `api_base_urls`.
  * `headers`: sent as given, except those the proxy sets (Authorization, Host, hop-by-hop ones,
  * the connector's API-key headers), which are refused. `query_params`: appended to the URL.
- * `body`: a string is sent as it is, anything else as JSON (not with GET or HEAD).
+ * `body`: a string is sent as it is, anything else as JSON (not with GET or HEAD). A null
+ * `headers`, `query_params` or `body` is the same as none (generated clients send nulls).
  */
 export const proxyCallBodySchema = {
   type: 'object',
@@ -256,9 +257,9 @@ export const proxyCallBodySchema = {
   properties: {
     method: { type: 'string', enum: [...PROXY_METHODS, ...PROXY_METHODS.map((m) => m.toLowerCase())] },
     target_url: { type: 'string', minLength: 1, maxLength: 4000 },
-    headers: { type: 'object', maxProperties: 50, additionalProperties: { type: 'string', maxLength: 8000 } },
+    headers: { type: ['object', 'null'], maxProperties: 50, additionalProperties: { type: 'string', maxLength: 8000 } },
     query_params: {
-      type: 'object',
+      type: ['object', 'null'],
       maxProperties: 100,
       additionalProperties: { anyOf: [{ type: 'string', maxLength: 8000 }, { type: 'number' }, { type: 'boolean' }] },
     },

@@ -107,7 +107,7 @@ function callerParts(connector: ConnectorRow, call: ProxyCallRequest, url: URL):
 
 /** The request body: a string as it is, anything else as JSON. */
 function requestBody(call: ProxyCallRequest, method: string, headers: Headers): string | undefined {
-  if (call.body === undefined) return undefined;
+  if (call.body === undefined || call.body === null) return undefined;
   if (method === 'GET' || method === 'HEAD') {
     throw panError(ERRORS.PROXY_BODY_NOT_ALLOWED, `A ${method} call has no body`, { errors: [{ field: 'body', message: `not allowed with ${method}` }] });
   }
@@ -144,7 +144,9 @@ export async function callConnector(
   } catch (error) {
     throw unreachable(connector, url, error);
   }
-  const bytes = await readBounded(response, deps.limits.maxResponseBytes, connector, url);
+  // A HEAD answer's content-length describes a body that never comes.
+  if (method === 'HEAD') await response.body?.cancel().catch(() => {});
+  const bytes = method === 'HEAD' ? Buffer.alloc(0) : await readBounded(response, deps.limits.maxResponseBytes, connector, url);
   return { data: decode(response.headers.get('content-type'), bytes), status: response.status };
 }
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ConnectorDefinition } from '@pan/contract';
 import { findConnector, saveConnection } from '../../../src/modules/connections/store.ts';
-import { LOOPBACK_EGRESS_ALLOW, startTestStack, type TestStack } from '../../support/index.ts';
+import { LOOPBACK_EGRESS_ALLOW, seedNeedsReconnect, startTestStack, type TestStack } from '../../support/index.ts';
 import { scriptIntegration } from '../runs/run-support.ts';
 
 /**
@@ -259,6 +259,23 @@ describe('POST /v2/tenants/:id/connectors/:name/call', () => {
       expect(answer.body).not.toMatch(/stored-access-token|gone-key-77a1/);
     }
     expect(stack.logLines.join('\n')).not.toMatch(/stored-access-token|gone-key-77a1|billing-key-6f2a91|billing-sig-0c7d55/);
+  });
+
+  it('takes null headers, query_params and body as none (generated clients send them)', async () => {
+    const { tenantId } = await tenantWith({ crm: oauthSecrets });
+    const answer = await callOf(tenantId, 'crm', { method: 'GET', target_url: `${base}/api/v1/me`, headers: null, query_params: null, body: null });
+    expect(answer.statusCode, answer.body).toBe(200);
+    expect(answer.json().data).toMatchObject({ method: 'GET', url: '/api/v1/me', body: '' });
+  });
+
+  it('answers 409 when the sign-in needs reconnecting, without calling the target', async () => {
+    const { tenantId, sub } = await tenantWith({});
+    await seedNeedsReconnect(stack, sub, 'crm', 'The refresh was refused: invalid_grant');
+    const count = received.length;
+    const answer = await callOf(tenantId, 'crm', { method: 'GET', target_url: `${base}/api/v1/me` });
+    expect(answer.statusCode).toBe(409);
+    expect(answer.json()).toMatchObject({ code: 'PAN_ERR_CONNECTION_NEEDS_RECONNECT', message: 'The refresh was refused: invalid_grant' });
+    expect(received.length).toBe(count);
   });
 
   it('answers 404 for an unknown tenant or connector', async () => {
