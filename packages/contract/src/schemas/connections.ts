@@ -275,7 +275,10 @@ export const proxyCallBodySchema = {
 export const proxyCallResponseSchema = {
   type: 'object',
   required: ['data', 'status'],
-  properties: { data: {}, status: { type: 'integer' } },
+  properties: {
+    data: { description: "The target's body: parsed when its content type is JSON, else text; null when empty" },
+    status: { type: 'integer', description: "Our extension to Pandium's ProxyResponse: the target's HTTP status (redirects are not followed)" },
+  },
 } as const;
 
 export type ConnectorParams = WireType<typeof connectorParamsSchema>;
