@@ -94,7 +94,8 @@ function callerParts(connector: ConnectorRow, call: ProxyCallRequest, url: URL):
     if (!TOKEN.test(name)) errors.push({ field: `headers.${name}`, message: 'is not a valid header name' });
     else if (RESERVED_HEADERS.has(lower) || lower.startsWith('proxy-')) errors.push({ field: `headers.${name}`, message: 'is set by the proxy' });
     else if (keyHeaders.has(lower)) errors.push({ field: `headers.${name}`, message: `carries the ${connector.display_name} credentials, set by the proxy` });
-    else if (/[\r\n\0]/.test(value)) errors.push({ field: `headers.${name}`, message: 'contains a line break or NUL' });
+    // HTTP field values: visible Latin-1 characters, spaces and tabs (no line break, NUL or other control).
+    else if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(value)) errors.push({ field: `headers.${name}`, message: 'contains a control or non-Latin-1 character' });
     else headers.set(name, value);
   }
   for (const [name, value] of Object.entries(call.query_params ?? {})) {

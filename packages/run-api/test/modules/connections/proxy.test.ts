@@ -237,6 +237,8 @@ describe('POST /v2/tenants/:id/connectors/:name/call', () => {
     await refused('crm', { headers: { Host: 'evil.example' } }, 'PAN_ERR_PROXY_HEADER_NOT_ALLOWED', 'headers.Host');
     await refused('crm', { headers: { 'Transfer-Encoding': 'chunked' } }, 'PAN_ERR_PROXY_HEADER_NOT_ALLOWED', 'headers.Transfer-Encoding');
     await refused('crm', { headers: { 'Bad Name': 'x' } }, 'PAN_ERR_PROXY_HEADER_NOT_ALLOWED', 'headers.Bad Name');
+    await refused('crm', { headers: { 'X-Note': 'a\r\nX-Injected: 1' } }, 'PAN_ERR_PROXY_HEADER_NOT_ALLOWED', 'headers.X-Note');
+    await refused('crm', { headers: { 'X-Note': 'emoji 🙂' } }, 'PAN_ERR_PROXY_HEADER_NOT_ALLOWED', 'headers.X-Note');
     await refused('billing', { headers: { 'x-api-key': 'mine' } }, 'PAN_ERR_PROXY_HEADER_NOT_ALLOWED', 'headers.x-api-key');
     await refused('billing', { query_params: { sig: 'mine' } }, 'PAN_ERR_PROXY_HEADER_NOT_ALLOWED', 'query_params.sig');
     await refused('crm', { body: { a: 1 } }, 'PAN_ERR_PROXY_BODY_NOT_ALLOWED', 'body');
