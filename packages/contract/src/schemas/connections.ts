@@ -10,9 +10,12 @@
  *   GET    /marketplace/auth-only                        -> AuthOnlyView
  *   PUT    /v2/connectors/:name                          ConnectorDefinition -> HostConnector
  *   GET    /v2/connectors                                -> HostConnectorList
+ *   POST   /v2/tenants/:id/connectors/:name/call         ProxyCallRequest -> ProxyCallResponse
+ *   PATCH  /v2/tenants/:id/connectors/:name/disconnect   -> 204
  *
  * Schemas marked "answer shape" describe answers no route serialises with a schema (they are sent as built).
  */
+import { idParamsSchema } from './runs.ts';
 import { integrationRefSchema } from './tenants.ts';
 import type { WireType } from './wire-type.ts';
 
@@ -34,8 +37,16 @@ export const connectorFieldSchema = {
     label: { type: 'string', minLength: 1, maxLength: 200 },
     help: { type: 'string', maxLength: 1000 },
     secret: { type: 'boolean' },
+    header: { type: 'string', pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]{1,100}$', description: 'The connector proxy sends the value in this request header (e.g. X-API-Key)' },
+    query_param: { type: 'string', minLength: 1, maxLength: 100, description: 'The connector proxy sends the value as this query parameter' },
   },
 } as const;
+
+/**
+ * Where the connector proxy (`POST /v2/tenants/:id/connectors/:name/call`) may send requests: a
+ * target URL must be on one of these origins and under its path. None: the proxy refuses the connector.
+ */
+const apiBaseUrls = { type: 'array', maxItems: 10, items: { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2000 } } as const;
 
 const url = { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2000 } as const;
 
@@ -60,6 +71,7 @@ export const connectorBodySchema = {
         client_secret: { type: 'string', minLength: 1, maxLength: 2000 },
         scopes: { type: 'array', maxItems: 50, items: { type: 'string', pattern: '^[\\x21\\x23-\\x5B\\x5D-\\x7E]+$' } },
         extra_params: { type: 'object', maxProperties: 20, additionalProperties: { type: 'string', maxLength: 500 } },
+        api_base_urls: apiBaseUrls,
       },
       anyOf: [{ required: ['issuer'] }, { required: ['authorization_endpoint', 'token_endpoint'] }],
     },
@@ -71,6 +83,7 @@ export const connectorBodySchema = {
         type: { const: 'api_key' },
         display_name: { type: 'string', minLength: 1, maxLength: 200 },
         fields: { type: 'array', minItems: 1, maxItems: 20, items: connectorFieldSchema },
+        api_base_urls: apiBaseUrls,
       },
     },
   ],
@@ -196,6 +209,7 @@ export const hostConnectorSchema = {
         client_secret_set: { type: 'boolean' },
         scopes: { type: 'array', items: { type: 'string' } },
         extra_params: { type: 'object', additionalProperties: { type: 'string' } },
+        api_base_urls: { type: 'array', items: { type: 'string' } },
       },
     },
     {
@@ -206,6 +220,7 @@ export const hostConnectorSchema = {
         type: { const: 'api_key' },
         display_name: { type: 'string' },
         fields: { type: 'array', items: connectorFieldSchema },
+        api_base_urls: { type: 'array', items: { type: 'string' } },
       },
     },
   ],
@@ -216,6 +231,54 @@ export const hostConnectorListSchema = {
   type: 'object',
   required: ['connectors'],
   properties: { connectors: { type: 'array', items: hostConnectorSchema } },
+} as const;
+
+/** `/v2/tenants/:id/connectors/:name/...`: a tenant (as `GET /v2/tenants/:id` names it) and a connector. */
+export const tenantConnectorParamsSchema = {
+  type: 'object',
+  required: ['id', 'name'],
+  properties: { ...idParamsSchema.properties, name: { type: 'string', pattern: connectorNamePattern } },
+} as const;
+
+/** The methods the connector proxy sends (either case). */
+export const PROXY_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'] as const;
+
+/**
+ * Pandium's `ProxyRestRequestBody`. `target_url`: under one of the connector's `api_base_urls`.
+ * `headers`: sent as given, except those the proxy sets (Authorization, Host, hop-by-hop ones,
+ * the connector's API-key headers), which are refused. `query_params`: appended to the URL.
+ * `body`: a string is sent as it is, anything else as JSON (not with GET or HEAD). A null
+ * `headers`, `query_params` or `body` is the same as none (generated clients send nulls).
+ */
+export const proxyCallBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['method', 'target_url'],
+  properties: {
+    method: { type: 'string', enum: [...PROXY_METHODS, ...PROXY_METHODS.map((m) => m.toLowerCase())] },
+    target_url: { type: 'string', minLength: 1, maxLength: 4000 },
+    headers: { type: ['object', 'null'], maxProperties: 50, additionalProperties: { type: 'string', maxLength: 8000 } },
+    query_params: {
+      type: ['object', 'null'],
+      maxProperties: 100,
+      additionalProperties: { anyOf: [{ type: 'string', maxLength: 8000 }, { type: 'number' }, { type: 'boolean' }] },
+    },
+    body: {},
+  },
+} as const;
+
+/**
+ * Pandium's `ProxyResponse` `{data}`: the target's body, parsed when it says it is JSON, else text
+ * (null when empty). `status`: our extension, the target's HTTP status (any: a 404 of the target is
+ * a 200 of the proxy carrying `status: 404`; redirects are not followed, a 3xx is returned as it is).
+ */
+export const proxyCallResponseSchema = {
+  type: 'object',
+  required: ['data', 'status'],
+  properties: {
+    data: { description: "The target's body: parsed when its content type is JSON, else text; null when empty" },
+    status: { type: 'integer', description: "Our extension to Pandium's ProxyResponse: the target's HTTP status (redirects are not followed)" },
+  },
 } as const;
 
 export type ConnectorParams = WireType<typeof connectorParamsSchema>;
@@ -229,4 +292,7 @@ export type Connection = WireType<typeof connectionSchema>;
 export type ConnectionList = WireType<typeof connectionListSchema>;
 export type AuthOnlyView = WireType<typeof authOnlyViewSchema>;
 export type HostConnector = WireType<typeof hostConnectorSchema>;
+export type TenantConnectorParams = WireType<typeof tenantConnectorParamsSchema>;
+export type ProxyCallRequest = WireType<typeof proxyCallBodySchema>;
+export type ProxyCallResponse = WireType<typeof proxyCallResponseSchema>;
 export type HostConnectorList = WireType<typeof hostConnectorListSchema>;

@@ -58,6 +58,10 @@ export interface RunApiConfig {
   notifyRetryMaxMs: number;
   /** One attempt's time limit, connecting and reading the answer included (default 10 s). */
   notifyTimeoutMs: number;
+  /** The connector proxy: the time limit of one call, connecting and reading the answer included (default 30 s). */
+  proxyTimeoutMs: number;
+  /** The connector proxy: the largest answer it reads from a target (default 5 MiB; larger: 502). */
+  proxyMaxResponseBytes: number;
   /** How often a deliverer looks for due retries it was not told about (default 2 s). */
   notifyPollMs: number;
   /** Notifications one process sends at once; 0 runs no deliverer in this process (default 4). */
@@ -184,6 +188,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
     notifyMaxAttempts: Math.max(1, readInteger(env, 'PAN_NOTIFY_MAX_ATTEMPTS', 15)),
     notifyRetryMaxMs: readInteger(env, 'PAN_NOTIFY_RETRY_MAX_MS', 60 * 60_000),
     notifyTimeoutMs: Math.max(1, readInteger(env, 'PAN_NOTIFY_TIMEOUT_MS', 10_000)),
+    proxyTimeoutMs: Math.max(1, readInteger(env, 'PAN_PROXY_TIMEOUT_MS', 30_000)),
+    proxyMaxResponseBytes: Math.max(1, readInteger(env, 'PAN_PROXY_MAX_RESPONSE_BYTES', 5 * MiB)),
     notifyPollMs: Math.max(10, readInteger(env, 'PAN_NOTIFY_POLL_MS', 2_000)),
     notifyConcurrency: readInteger(env, 'PAN_NOTIFY_CONCURRENCY', 4),
     notifyAllowHttp: readBoolean(env, 'PAN_NOTIFY_ALLOW_HTTP', false),

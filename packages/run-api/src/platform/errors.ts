@@ -190,6 +190,45 @@ export const ERRORS = {
     description: 'The provider could not be reached or has no authorization endpoint (502); on the sign-in redirect, the provider reported an error (400)',
   },
 
+  // The connector proxy (POST /v2/tenants/:id/connectors/:name/call).
+  CONNECTION_NOT_CONNECTED: {
+    code: 'PAN_ERR_CONNECTION_NOT_CONNECTED',
+    status: 409,
+    description: "The tenant's user has no stored connection to this connector (never connected, or disconnected)",
+  },
+  CONNECTION_NEEDS_RECONNECT: {
+    code: 'PAN_ERR_CONNECTION_NEEDS_RECONNECT',
+    status: 409,
+    description: "The tenant's OAuth2 sign-in expired and could not be renewed: the user must connect again (message says why)",
+  },
+  PROXY_NO_BASE_URL: {
+    code: 'PAN_ERR_PROXY_NO_BASE_URL',
+    status: 422,
+    description: 'The connector declares no api_base_urls, so the proxy sends it nothing (PUT /v2/connectors/:name to add them)',
+  },
+  PROXY_TARGET_NOT_ALLOWED: {
+    code: 'PAN_ERR_PROXY_TARGET_NOT_ALLOWED',
+    status: 422,
+    description: "target_url is not a URL under one of the connector's api_base_urls (or carries user info or an encoded slash)",
+  },
+  PROXY_HEADER_NOT_ALLOWED: {
+    code: 'PAN_ERR_PROXY_HEADER_NOT_ALLOWED',
+    status: 422,
+    description: 'A header or query parameter of the call is one the proxy sets itself (Authorization, Host, hop-by-hop, the connector\'s key), or is malformed (errors names it)',
+  },
+  PROXY_BODY_NOT_ALLOWED: { code: 'PAN_ERR_PROXY_BODY_NOT_ALLOWED', status: 422, description: 'A body was sent with a GET or HEAD call' },
+  PROXY_TARGET_UNREACHABLE: {
+    code: 'PAN_ERR_PROXY_TARGET_UNREACHABLE',
+    status: 502,
+    description: 'The target could not be reached (connection refused, DNS, TLS, or the egress policy refused its address)',
+  },
+  PROXY_RESPONSE_TOO_LARGE: {
+    code: 'PAN_ERR_PROXY_RESPONSE_TOO_LARGE',
+    status: 502,
+    description: "The target's answer is larger than PAN_PROXY_MAX_RESPONSE_BYTES",
+  },
+  PROXY_TIMEOUT: { code: 'PAN_ERR_PROXY_TIMEOUT', status: 504, description: 'The target did not answer in full within PAN_PROXY_TIMEOUT_MS' },
+
   // Requests the server makes (notifications, OAuth, JWKS): the egress policy.
   EGRESS_REFUSED: {
     code: 'PAN_ERR_EGRESS_REFUSED',

@@ -6,6 +6,7 @@ import { createApiKey } from '../../src/modules/accounts/api-key.ts';
 import { EndUserTokenVerifier } from '../../src/modules/accounts/end-user-token.ts';
 import { upsertAccount } from '../../src/modules/accounts/store.ts';
 import { authorizationServer, secretsForRun } from '../../src/modules/connections/oauth.ts';
+import { callConnector } from '../../src/modules/connections/proxy.ts';
 import { findConnector, saveConnection } from '../../src/modules/connections/store.ts';
 import { upsertNotificationEndpoint } from '../../src/modules/notifications/store.ts';
 import { EgressPolicy, type EgressResolver } from '../../src/platform/egress.ts';
@@ -240,5 +241,57 @@ describe('requests are refused when the name resolves to an internal address', (
       jwks.closeAllConnections();
       await new Promise((done) => jwks.close(done));
     }
+  });
+});
+
+describe('the connector proxy', () => {
+  it('refuses each SSRF form as an API base URL when the connector is saved', async () => {
+    const account = await newAccount();
+    const accepted: string[] = [];
+    for (const form of SSRF_FORMS) {
+      const body = { type: 'api_key', display_name: 'Internal', fields: [{ name: 'k', label: 'K', header: 'X-Key' }], api_base_urls: [form.url] };
+      const response = await host('PUT', '/v2/connectors/internal-api', body, account.key);
+      const json = response.json();
+      const refused = response.statusCode === 422 && json.code === 'PAN_ERR_EGRESS_REFUSED' && json.errors[0].field === 'api_base_urls[0]';
+      // A base URL with user info or a query is refused for its shape first (400).
+      const misshapen = response.statusCode === 400 && json.code === 'PAN_ERR_REQUEST_INVALID';
+      if (!refused && !misshapen) accepted.push(`${form.name}: ${response.statusCode} ${response.body}`);
+    }
+    expect(accepted).toEqual([]);
+    expect((await findConnector(stack.db, account.id, 'internal-api'))).toBeNull();
+  });
+
+  it('answers 502 for a target whose name resolves to an internal address, without connecting or telling the address', async () => {
+    const account = await newAccount();
+    const saved = await host(
+      'PUT',
+      '/v2/connectors/resolves-inside',
+      { type: 'api_key', display_name: 'Inside', fields: [{ name: 'k', label: 'K', header: 'X-Key' }], api_base_urls: ['https://internal.evil.test/api'] },
+      account.key,
+    );
+    expect(saved.statusCode, saved.body).toBe(200);
+    const connector = (await findConnector(stack.db, account.id, 'resolves-inside'))!;
+    const calls = resolverCalls.length;
+    const failure = await callConnector(
+      { db: stack.db, box: stack.box, egress: dnsPolicy, limits: { timeoutMs: 10_000, maxResponseBytes: 1024 } },
+      account.id,
+      'egress-proxy',
+      connector,
+      { method: 'GET', target_url: 'https://internal.evil.test/api/contacts' },
+    ).catch((error: unknown) => error);
+    // Not connected yet: refused before any request.
+    expect(failure).toMatchObject({ code: 'PAN_ERR_CONNECTION_NOT_CONNECTED' });
+    await saveConnection(stack.db, stack.box, { accountId: account.id, sub: 'egress-proxy', connectorId: connector.id, secrets: { k: 'inside-key' }, expiresAt: null });
+    const refused = await callConnector(
+      { db: stack.db, box: stack.box, egress: dnsPolicy, limits: { timeoutMs: 10_000, maxResponseBytes: 1024 } },
+      account.id,
+      'egress-proxy',
+      connector,
+      { method: 'GET', target_url: 'https://internal.evil.test/api/contacts' },
+    ).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(PanError);
+    expect(refused).toMatchObject({ statusCode: 502, code: 'PAN_ERR_PROXY_TARGET_UNREACHABLE', message: expect.stringContaining('internal.evil.test is refused by the egress policy') });
+    expect((refused as Error).message).not.toMatch(/10\.0\.0\.1|inside-key/);
+    expect(resolverCalls.slice(calls)).toContain('internal.evil.test');
   });
 });

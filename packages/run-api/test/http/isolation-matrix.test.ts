@@ -149,6 +149,13 @@ function routeCases(): Record<string, RouteCase> {
     'GET /v2/tenants/:id/runs': { path: `/v2/tenants/${t}/runs`, otherAccount: NOT_FOUND },
     'GET /v2/runs/:id': { path: `/v2/runs/${r}`, otherAccount: NOT_FOUND },
     'GET /v2/runs/:id/log': { path: `/v2/runs/${r}/log`, otherAccount: NOT_FOUND },
+    // The victim's user is connected to probe-key: the call and disconnect name the victim's tenant.
+    'POST /v2/tenants/:id/connectors/:name/call': {
+      path: `/v2/tenants/${t}/connectors/probe-key/call`,
+      body: { method: 'GET', target_url: 'https://api.example.test/v1/me' },
+      otherAccount: NOT_FOUND,
+    },
+    'PATCH /v2/tenants/:id/connectors/:name/disconnect': { path: `/v2/tenants/${t}/connectors/probe-key/disconnect`, otherAccount: NOT_FOUND },
     'GET /v2/tenants/:id/metadata': { path: `/v2/tenants/${t}/metadata`, otherAccount: NOT_FOUND },
     'PATCH /v2/tenants/:id/metadata': { path: `/v2/tenants/${t}/metadata`, body: { note: 'overwritten' }, otherAccount: NOT_FOUND },
     // Notification settings are one per account: the other account reaches its own.

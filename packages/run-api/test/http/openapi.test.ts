@@ -69,6 +69,18 @@ describe('GET /v2/openapi.json', () => {
     expect(documented).not.toContain('get /v2/openapi.json');
   });
 
+  it("describes the connector proxy with Pandium's ProxyRestRequestBody and ProxyResponse fields", async () => {
+    const document = (await fetchDocument()) as unknown as {
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { required: string[]; properties: Record<string, unknown> } }> }; responses: Record<string, { content?: Record<string, { schema: { required: string[] } }> }> }>>;
+    };
+    const call = document.paths['/v2/tenants/{id}/connectors/{name}/call']!.post!;
+    const body = call.requestBody!.content['application/json']!.schema;
+    expect(body.required).toEqual(['method', 'target_url']);
+    expect(Object.keys(body.properties).sort()).toEqual(['body', 'headers', 'method', 'query_params', 'target_url']);
+    expect(call.responses['200']!.content!['application/json']!.schema.required).toEqual(['data', 'status']);
+    expect(document.paths['/v2/tenants/{id}/connectors/{name}/disconnect']!.patch).toBeDefined();
+  });
+
   it('keeps the API key required on the other /v2 routes', async () => {
     const response = await stack.app.inject({ method: 'GET', url: '/v2/connectors' });
     expect(response.statusCode).toBe(401);

@@ -18,6 +18,9 @@ export const OPERATION_SUMMARIES: Record<string, string> = {
   'GET /v2/runs/triggers/:id/status': 'Follow a trigger until its run exists and ends',
   'PUT /v2/connectors/:name': 'Define or replace a connector (OAuth2 or API key)',
   'GET /v2/connectors': "List the account's connectors (never a client secret)",
+  'POST /v2/tenants/:id/connectors/:name/call':
+    "Call the connector's API with the tenant's stored credentials (target under its api_base_urls); {data, status}",
+  'PATCH /v2/tenants/:id/connectors/:name/disconnect': "Remove the tenant's user's stored connection to the connector (404 when none)",
   'POST /v2/events': "Send an app event to every subscribed active tenant of a user",
   'GET /v2/tenants': 'List tenants (filters: user_name, integration_id, include_archived)',
   'POST /v2/tenants': 'Install an integration for a user (the tenant starts paused)',

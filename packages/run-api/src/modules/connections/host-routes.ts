@@ -26,22 +26,27 @@ export async function connectorRoutes(app: TypedApp): Promise<void> {
 }
 
 /**
- * An OAuth2 connector whose provider the server could never call is refused when saved: a literal
+ * A connector whose provider or API the server could never call is refused when saved: a literal
  * non-public address or localhost that PAN_EGRESS_ALLOW does not admit, or plain http to a host it
  * does not admit (the server calls the issuer and the token endpoint; the browser opens the
- * authorization endpoint, which is held to the same addresses).
+ * authorization endpoint, which is held to the same addresses). The API base URLs (the connector
+ * proxy's targets) are held to the same rules.
  */
 function refuseUnreachable(egress: EgressPolicy, body: ConnectorDefinition): void {
-  if (body.type !== 'oauth2') return;
   const errors: { field: string; message: string }[] = [];
-  for (const field of ['issuer', 'token_endpoint', 'authorization_endpoint'] as const) {
-    const raw = body[field];
+  const urls: Array<[string, string | undefined]> = (body.api_base_urls ?? []).map((raw, i) => [`api_base_urls[${i}]`, raw]);
+  if (body.type === 'oauth2') for (const field of ['issuer', 'token_endpoint', 'authorization_endpoint'] as const) urls.push([field, body[field]]);
+  for (const [field, raw] of urls) {
     if (!raw) continue;
     let url: URL;
     try {
       url = new URL(raw);
     } catch {
       continue; // the schema's format check answers for malformed URLs
+    }
+    if (field.startsWith('api_base_urls') && (url.username || url.password || url.search || url.hash)) {
+      const message = 'must be a base URL without user info, query or fragment';
+      throw panError(ERRORS.REQUEST_INVALID, `${field}: ${message}`, { errors: [{ field, message }] });
     }
     const refusal = egress.refusalOf(url);
     if (refusal) errors.push({ field, message: refusal });

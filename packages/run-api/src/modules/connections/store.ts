@@ -22,24 +22,27 @@ export interface ConnectorRow {
   scopes: string[];
   extra_params: Record<string, string>;
   fields: ConnectorField[];
+  /** Where the connector proxy may send requests (empty: nowhere). */
+  api_base_urls: string[];
 }
 
 const CONNECTOR_COLUMNS = `id, account_id, name, type, display_name, issuer, authorization_endpoint, token_endpoint,
-  client_id, client_secret_sealed, scopes, extra_params, fields`;
+  client_id, client_secret_sealed, scopes, extra_params, fields, api_base_urls`;
 
 /** Creates or replaces a connector. An omitted `client_secret` keeps the stored one. */
 export async function upsertConnector(q: Queryable, box: SecretBox, accountId: string, name: string, def: ConnectorDefinition): Promise<ConnectorRow> {
   const oauth = def.type === 'oauth2' ? def : undefined;
   const { rows } = await q.query<ConnectorRow>(
     `INSERT INTO connectors (account_id, name, type, display_name, issuer, authorization_endpoint, token_endpoint,
-                             client_id, client_secret_sealed, scopes, extra_params, fields)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                             client_id, client_secret_sealed, scopes, extra_params, fields, api_base_urls)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
      ON CONFLICT (account_id, name) DO UPDATE SET
        type = EXCLUDED.type, display_name = EXCLUDED.display_name, issuer = EXCLUDED.issuer,
        authorization_endpoint = EXCLUDED.authorization_endpoint, token_endpoint = EXCLUDED.token_endpoint,
        client_id = EXCLUDED.client_id,
        client_secret_sealed = CASE WHEN EXCLUDED.type = 'oauth2' THEN coalesce(EXCLUDED.client_secret_sealed, connectors.client_secret_sealed) END,
-       scopes = EXCLUDED.scopes, extra_params = EXCLUDED.extra_params, fields = EXCLUDED.fields, updated_at = now()
+       scopes = EXCLUDED.scopes, extra_params = EXCLUDED.extra_params, fields = EXCLUDED.fields,
+       api_base_urls = EXCLUDED.api_base_urls, updated_at = now()
      RETURNING ${CONNECTOR_COLUMNS}`,
     [
       accountId,
@@ -54,6 +57,7 @@ export async function upsertConnector(q: Queryable, box: SecretBox, accountId: s
       oauth?.scopes ?? [],
       JSON.stringify(oauth?.extra_params ?? {}),
       JSON.stringify(def.type === 'api_key' ? def.fields : []),
+      def.api_base_urls ?? [],
     ],
   );
   return rows[0]!;
@@ -91,6 +95,7 @@ export function connectorView(row: ConnectorRow) {
           extra_params: row.extra_params,
         }
       : { fields: row.fields }),
+    api_base_urls: row.api_base_urls,
   };
 }
 
