@@ -13,6 +13,7 @@ import { ListenConnection } from '../../platform/db/listen.ts';
 import type { Executor, LogLine, RunLimits, RunOutcome } from '../runner/types.ts';
 import { CoalescedPass } from '../../platform/coalesced-pass.ts';
 import { claimLatency, logLinesStored, runDuration } from '../../platform/metrics.ts';
+import { startRunSpan } from '../../platform/telemetry.ts';
 import { SecretMasker } from './log-mask.ts';
 import { NOT_JSON } from '../runner/last-json.ts';
 import { claimNextRun, finishRun, handBackRuns, sweepLostRuns, type ClaimedRun, type RunResult } from './queue.ts';
@@ -104,7 +105,23 @@ export class RunWorker {
       if (Number.isFinite(oldest)) claimLatency.observe({ queue: run.queue }, Math.max(0, Date.now() - oldest) / 1000);
       const abort = new AbortController();
       this.#active.set(run.id, abort);
-      const done = this.#execute(run, abort).finally(() => {
+      const span = startRunSpan({
+        runId: run.id,
+        accountId: run.accountId,
+        tenantId: run.tenantId,
+        integrationId: run.integration.id,
+        integration: run.integration.name,
+        mode: run.mode,
+        queue: run.queue,
+        triggerCount: run.triggers.length,
+      });
+      const done = this.#execute(run, abort).then(
+        (status) => span?.end(status),
+        (error: unknown) => {
+          span?.end('error');
+          throw error;
+        },
+      ).finally(() => {
         this.#active.delete(run.id);
         this.#finished.delete(done);
         this.wake();
@@ -113,7 +130,8 @@ export class RunWorker {
     }
   }
 
-  async #execute(run: ClaimedRun, abort: AbortController): Promise<void> {
+  /** Resolves with how the run ended: its recorded status, or `Handed Back` when stopped or its lease was lost. */
+  async #execute(run: ClaimedRun, abort: AbortController): Promise<string> {
     const { db, leaseMs } = this.#options;
     this.#options.onRunStart?.(run);
     const claimedAt = performance.now();
@@ -151,7 +169,7 @@ export class RunWorker {
         (error) => this.#log('recording the end of a run failed', { run: run.id, error: String(error) }),
       );
       if (finished) runDuration.observe({ status: result.status }, (performance.now() - claimedAt) / 1000);
-      return;
+      return result.status;
     }
     const masker = SecretMasker.for(credentials.masked);
     const log = maskedLog(masker, onLog);
@@ -186,14 +204,14 @@ export class RunWorker {
     try {
       await writer.flushed();
       // Stopped (or lease lost) mid-run: the run is given back, not recorded as failed.
-      if (abort.signal.aborted) return;
-      await this.#record(run, outcome, masker, writer.failed, claimedAt);
+      if (abort.signal.aborted) return 'Handed Back';
+      return await this.#record(run, outcome, masker, writer.failed, claimedAt);
     } finally {
       clearInterval(heartbeat);
     }
   }
 
-  async #record(run: ClaimedRun, outcome: RunOutcome | undefined, masker: SecretMasker | undefined, logFailed: boolean, claimedAt: number): Promise<void> {
+  async #record(run: ClaimedRun, outcome: RunOutcome | undefined, masker: SecretMasker | undefined, logFailed: boolean, claimedAt: number): Promise<string> {
     const { db } = this.#options;
     const result: RunResult = outcome
       ? resultOf(run, outcome)
@@ -206,6 +224,7 @@ export class RunWorker {
       // The lease will expire and the sweeper gives the triggers back: nothing acknowledged is lost.
       this.#log('recording the end of a run failed', { run: run.id, error: String(error) });
     }
+    return result.status;
   }
 
   /** Stops claiming; lets running runs finish for the grace period, then kills them and gives them back. */
