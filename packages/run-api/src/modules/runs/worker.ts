@@ -12,6 +12,7 @@ import type { Db } from '../../platform/db/pool.ts';
 import { ListenConnection } from '../../platform/db/listen.ts';
 import type { Executor, LogLine, RunLimits, RunOutcome } from '../runner/types.ts';
 import { CoalescedPass } from '../../platform/coalesced-pass.ts';
+import { FailureNotice } from '../../platform/failure-notice.ts';
 import { claimLatency, logLinesStored, runDuration } from '../../platform/metrics.ts';
 import { startRunSpan } from '../../platform/telemetry.ts';
 import { SecretMasker } from './log-mask.ts';
@@ -59,6 +60,10 @@ export class RunWorker {
   #timers: NodeJS.Timeout[] = [];
   readonly #claims = new CoalescedPass(() => this.#claimLoop());
   #stopping = false;
+  // During a database outage these fail at every attempt: logged when they start failing and when they work again.
+  readonly #logWrites = new FailureNotice('writing log lines', (message, fields) => this.#log(message, fields));
+  readonly #renewals = new FailureNotice('renewing leases', (message, fields) => this.#log(message, fields));
+  readonly #sweeps = new FailureNotice('sweeping lost runs', (message, fields) => this.#log(message, fields));
 
   constructor(options: RunWorkerOptions) {
     this.#options = options;
@@ -79,7 +84,10 @@ export class RunWorker {
     this.#timers.push(setInterval(() => this.wake(), poll));
     this.#timers.push(
       setInterval(() => {
-        sweepLostRuns(this.#options.db).catch((error) => this.#log('sweeper failed', { error: String(error) }));
+        sweepLostRuns(this.#options.db).then(
+          () => this.#sweeps.succeeded(),
+          (error) => this.#sweeps.failed(error),
+        );
       }, Math.max(250, Math.floor(this.#options.leaseMs / 2))),
     );
     this.wake();
@@ -137,17 +145,22 @@ export class RunWorker {
     const claimedAt = performance.now();
     // Log batches are written in order, one insert at a time (bounded: see LogWriter).
     const writer = new LogWriter(
-      (lines) => appendLogLines(db, run.id, lines).then(() => logLinesStored.inc(lines.length)),
-      (error) => this.#log('writing log lines failed', { run: run.id, error: String(error) }),
+      (lines) =>
+        appendLogLines(db, run.id, lines).then(() => {
+          logLinesStored.inc(lines.length);
+          this.#logWrites.succeeded();
+        }),
+      (error) => this.#logWrites.failed(error, { run: run.id }),
     );
     this.#options.onLogWriter?.(run, writer);
     const onLog = (lines: LogLine[]) => writer.push(lines);
     const heartbeat = setInterval(() => {
       renewLease(db, run.id, this.id, leaseMs).then(
         (mine) => {
+          this.#renewals.succeeded();
           if (!mine) abort.abort(new Error('lease lost'));
         },
-        (error) => this.#log('renewing a lease failed', { run: run.id, error: String(error) }),
+        (error) => this.#renewals.failed(error, { run: run.id }),
       );
     }, Math.max(100, Math.floor(leaseMs / 3)));
     let credentials: RunSecrets;
