@@ -138,7 +138,7 @@ export class RunWorker {
     }
   }
 
-  /** Resolves with how the run ended: its recorded status, or `Handed Back` when stopped or its lease was lost. */
+  /** Resolves with how the run ended (for its span): its recorded status, `Handed Back` when stopped, `Lost` when its lease was lost. */
   async #execute(run: ClaimedRun, abort: AbortController): Promise<string> {
     const { db, leaseMs } = this.#options;
     this.#options.onRunStart?.(run);
@@ -217,7 +217,7 @@ export class RunWorker {
     try {
       await writer.flushed();
       // Stopped (or lease lost) mid-run: the run is given back, not recorded as failed.
-      if (abort.signal.aborted) return 'Handed Back';
+      if (abort.signal.aborted) return this.#stopping ? 'Handed Back' : 'Lost';
       return await this.#record(run, outcome, masker, writer.failed, claimedAt);
     } finally {
       clearInterval(heartbeat);
