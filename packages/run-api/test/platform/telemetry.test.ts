@@ -43,6 +43,7 @@ interface ReceivedSpan {
 const key = randomBytes(32);
 const received: ReceivedSpan[] = [];
 const requests: string[] = [];
+const protobufBodies: Buffer[] = [];
 let receiver: http.Server;
 let stack: TestStack;
 let dataDir: string;
@@ -54,6 +55,11 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       requests.push(`${req.method} ${req.url} ${req.headers['content-type']}`);
+      if (req.headers['content-type'] !== 'application/json') {
+        protobufBodies.push(Buffer.concat(chunks));
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+        return;
+      }
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       for (const rs of body.resourceSpans ?? []) {
         const service = attributesOf(rs.resource?.attributes)['service.name'];
@@ -158,5 +164,20 @@ describe('OpenTelemetry traces', () => {
     expect(span).toBeDefined();
     const completed = lines.find((l) => l.reqId === requestId && l.msg === 'request completed');
     expect(completed?.traceId).toBe(span!.traceId);
+  });
+
+  it('sends OTLP protobuf by default', async () => {
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    delete process.env.OTEL_EXPORTER_OTLP_PROTOCOL;
+    const telemetry = await startTelemetry();
+    const app = await buildApp({ db: stack.db, box: stack.box, config: { ...readConfig({ PAN_LOG_LEVEL: 'silent' }), dataDir }, telemetry });
+    const answer = await app.inject({ method: 'GET', url: '/health/live' });
+    await app.close();
+    await telemetry!.shutdown();
+    expect(requests.at(-1)).toBe('POST /v1/traces application/x-protobuf');
+    // Protobuf keeps strings as they are: the span's request id and route are in the body.
+    const body = Buffer.concat(protobufBodies).toString('latin1');
+    expect(body).toContain(String(answer.headers['x-request-id']));
+    expect(body).toContain('GET /health/live');
   });
 });
