@@ -16,6 +16,7 @@ import { registerOpenApi } from './openapi/index.ts';
 import { marketplaceRoutes } from './marketplace.ts';
 import { hostRoutes } from './host.ts';
 import { publicRoutes } from './public.ts';
+import { elementsBundleRoutes, loadElementsBundle, type ElementsBundle } from './elements-bundle.ts';
 import { installRateLimits } from './rate-limits.ts';
 import { installOps } from './ops.ts';
 import { RunLogHub } from '../modules/runs/log-hub.ts';
@@ -45,6 +46,8 @@ export interface AppOptions {
   api?: boolean;
   /** OpenTelemetry (platform/telemetry.ts), when OTEL_EXPORTER_OTLP_ENDPOINT turned it on: every request gets a span. */
   telemetry?: Telemetry;
+  /** The elements' script-tag bundle to serve (default: the installed @pan/elements's; null: none). */
+  elementsBundle?: ElementsBundle | null;
 }
 
 /** Builds the run API. `server.ts` listens; tests use `inject` or listen on port 0. */
@@ -102,6 +105,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(marketplaceRoutes, { prefix: '/marketplace' });
   await app.register(hostRoutes, { prefix: '/v2' });
   await app.register(publicRoutes);
+  const { elementsBundle } = options;
+  await app.register(elementsBundleRoutes, { bundle: elementsBundle === undefined ? loadElementsBundle : async () => elementsBundle });
   return app;
 }
 

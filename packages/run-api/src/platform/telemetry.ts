@@ -30,7 +30,7 @@ export interface RunSpanAttributes {
   runId: string;
   accountId: string;
   tenantId: string;
-  integrationId: string;
+  integrationId: string | number;
   integration: string;
   mode: string;
   queue: string;
