@@ -23,13 +23,21 @@
  * process (the server's) per request, and what PostgreSQL's active sessions were waiting on
  * (pg_stat_activity sampled every 20 ms).
  *
- * During ours' rounds, `/metrics` is scraped every BENCH_SCRAPE_MS (default 100; 0: never) by a
- * process of its own (bench/support/scraper.ts), as Prometheus would, each scrape running the
- * queue-depth query; the figures show how many scrapes answered 200 and their times.
+ * `/metrics` cost: a fourth side, "ours, scraped", is the same server while `/metrics` is scraped
+ * every BENCH_SCRAPE_MS (default 100; 0: no such side) by a process of its own
+ * (bench/support/scraper.ts, started before the first round and idle outside the scraped rounds, so
+ * its start is in no round), as Prometheus would. Its rounds alternate with the unscraped ones
+ * (ours, scraped, baseline, reference, reference, baseline, scraped, ours) and it is reported
+ * against the baseline and against ours unscraped in the same run; the figures show how many
+ * scrapes answered 200 and their times.
  */
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { payloadHeaders } from '../packages/run-api/src/modules/triggers/service.ts';
 import { readConfig } from '../packages/run-api/src/platform/config.ts';
@@ -105,7 +113,36 @@ const HIGH = 1_000_000_000;
 const rateLimits = { ...readConfig({}).rateLimits, perIp: HIGH, perWebhookToken: HIGH };
 const SCRAPE_MS = Number(process.env.BENCH_SCRAPE_MS ?? 100);
 const METRICS_TOKEN = 'bench-metrics-token';
-const stack = await startTestStack({ seedReleases: true, config: { logLevel: 'info', rateLimits, metricsToken: METRICS_TOKEN } });
+let scraperProcess: ReturnType<typeof spawn> | undefined;
+
+/** The scraper process (bench/support/scraper.ts), started and ready: `period()` scrapes until `stop()`, then resolves with the figures. */
+async function startScraper() {
+  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'support', 'scraper.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', file, JSON.stringify({ url: `${stack.apiBase}/metrics`, token: METRICS_TOKEN, intervalMs: SCRAPE_MS })], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  scraperProcess = child;
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const next = async () => {
+    const { value, done } = await lines.next();
+    if (done) throw new Error('the scraper exited');
+    return value as string;
+  };
+  if ((await next()) !== 'ready') throw new Error('the scraper did not start');
+  return {
+    period(): Promise<ScrapeResult> {
+      child.stdin!.write('start\n');
+      return next().then((line) => JSON.parse(line) as ScrapeResult);
+    },
+    stop(): void {
+      child.stdin!.write('stop\n');
+    },
+  };
+}
+
+// PAN_METRICS_QUEUE_DEPTH_MS=0 renders /metrics at every scrape (to compare with the default 1 s).
+const renderMs = process.env.PAN_METRICS_QUEUE_DEPTH_MS ? { metricsQueueDepthMs: Number(process.env.PAN_METRICS_QUEUE_DEPTH_MS) } : {};
+const stack = await startTestStack({ seedReleases: true, config: { logLevel: 'info', rateLimits, metricsToken: METRICS_TOKEN, ...renderMs } });
 const scrapes = { ok: 0, failed: 0, times: [] as number[], series: 0 };
 let baselineServer: http.Server | undefined;
 let baselinePool: pg.Pool | undefined;
@@ -156,8 +193,10 @@ try {
   const ours = side('ours (run API, engine off):       ', ourUrls);
   const base = side('baseline (node:http + pg INSERT): ', ourUrls.map((u) => `${baseOrigin}${new URL(u).pathname}`));
   const ref = side('reference (baseline + pg_notify): ', ourUrls.map((u) => `${baseOrigin}/notify${new URL(u).pathname}`));
+  const scrapedSide = side(`ours, /metrics every ${SCRAPE_MS} ms:     `, ourUrls);
 
   await sampler.connect();
+  const scraper = SCRAPE_MS > 0 ? await startScraper() : undefined;
   const count = async () =>
     (await stack.db.query<{ n: number }>("SELECT count(*)::int AS n FROM triggers WHERE source = 'webhook'")).rows[0]!.n;
 
@@ -176,14 +215,12 @@ try {
       }
     })();
     // Prometheus (another process) scraping ours while it takes the load.
-    const scraped =
-      s === ours && SCRAPE_MS > 0
-        ? runHelper<ScrapeResult>('scraper.ts', { url: `${stack.apiBase}/metrics`, token: METRICS_TOKEN, intervalMs: SCRAPE_MS, duration })
-        : Promise.resolve(undefined);
+    const scraped = s === scrapedSide && scraper ? scraper.period() : Promise.resolve(undefined);
     const cpu = process.cpuUsage();
     const result = await runHelper<CannonResult>('cannon.ts', { urls: s.urls, connections, duration, body: BODY });
     const used = process.cpuUsage(cpu);
     sampling = false;
+    if (s === scrapedSide) scraper?.stop();
     const scrapeResult = await scraped;
     await sampled;
     if (record && scrapeResult) {
@@ -201,12 +238,14 @@ try {
 
   for (const s of [ours, base, ref]) await round(s, WARMUP_SECONDS, false);
   const load: number[] = [];
-  for (const s of [ours, base, ref, ref, base, ours]) {
+  const order = SCRAPE_MS > 0 ? [ours, scrapedSide, base, ref, ref, base, scrapedSide, ours] : [ours, base, ref, ref, base, ours];
+  for (const s of order) {
     load.push(os.loadavg()[0]!);
     await round(s, seconds / 2, true);
   }
 
   const [o, b, r] = [merged(ours), merged(base), merged(ref)];
+  const sc = SCRAPE_MS > 0 ? merged(scrapedSide) : undefined;
   const line = (s: Side, m: ReturnType<typeof merged>) => [
     `  ${s.name} ${m.rps.toFixed(0).padStart(6)} req/s   p50 ${ms(m.latency.p50).padStart(8)}   p99 ${ms(m.latency.p99).padStart(8)}   (max ${ms(m.latency.max)}; rounds ${m.roundRps.map((x) => x.toFixed(0)).join(' / ')} req/s)`,
     `      ${m.total} answers ${JSON.stringify(m.codes)}, non-2xx ${m.non2xx}, errors ${m.errors}, timeouts ${m.timeouts}; rows stored ${m.rows}; ` +
@@ -224,20 +263,26 @@ try {
       `per ${rateLimits.windowMs / 1000} s; pending payload cap ${stack.config.tenantPendingTriggerBytes} bytes per tenant`,
   );
   console.log(`  machine load (1-min average) before each round: ${load.map((x) => x.toFixed(1)).join(', ')} on ${os.availableParallelism()} cores`);
-  for (const l of [...line(ours, o), ...line(base, b), ...line(ref, r)]) console.log(l);
+  for (const l of [...line(ours, o), ...(sc ? line(scrapedSide, sc) : []), ...line(base, b), ...line(ref, r)]) console.log(l);
   console.log(`  ours / baseline (req/s): ${ratio.toFixed(2)} (goal >= ${GOAL_RATIO}: ${ratio >= GOAL_RATIO ? 'met' : 'NOT met'})`);
   console.log(`  reference / baseline (what pg_notify in the INSERT costs alone): ${(r.rps / b.rps).toFixed(2)}; ours / reference: ${(o.rps / r.rps).toFixed(2)}`);
   console.log(`  p99 ours - baseline: ${ms(o.latency.p99 - b.latency.p99)}`);
   const scrapeTimes = summarize(scrapes.times);
-  console.log(
-    SCRAPE_MS > 0
-      ? `  /metrics scraped every ${SCRAPE_MS} ms during ours' rounds: ${scrapes.ok} answered 200 (${scrapes.failed} did not), ${scrapes.series} samples each, p50 ${ms(scrapeTimes.p50)}, p99 ${ms(scrapeTimes.p99)}`
-      : '  /metrics not scraped (BENCH_SCRAPE_MS=0)',
-  );
+  if (sc) {
+    const scrapedRatio = sc.rps / b.rps;
+    console.log(
+      `  ours with /metrics scraped / baseline (req/s): ${scrapedRatio.toFixed(2)} (goal >= ${GOAL_RATIO}: ${scrapedRatio >= GOAL_RATIO ? 'met' : 'NOT met'}); ` +
+        `scraped / unscraped ours: ${(sc.rps / o.rps).toFixed(2)}; server CPU ${(sc.cpuPerRequest - o.cpuPerRequest).toFixed(0)} us/request more when scraped`,
+    );
+    console.log(
+      `  /metrics scraped every ${SCRAPE_MS} ms during the scraped rounds: ${scrapes.ok} answered 200 (${scrapes.failed} did not), ${scrapes.series} samples each, p50 ${ms(scrapeTimes.p50)}, p99 ${ms(scrapeTimes.p99)}`,
+    );
+  } else console.log('  /metrics not scraped (BENCH_SCRAPE_MS=0)');
   console.log(
     `  every answer a 202 and every 202 stored (rows >= 202s; the rest were in flight at a stop): ours ${all202(o) ? 'yes' : 'NO'}, baseline ${all202(b) ? 'yes' : 'NO'}, reference ${all202(r) ? 'yes' : 'NO'}`,
   );
 } finally {
+  scraperProcess?.stdin?.end();
   await sampler.end().catch(() => {});
   await new Promise<void>((resolve) => (baselineServer ? baselineServer.close(() => resolve()) : resolve()));
   await baselinePool?.end();

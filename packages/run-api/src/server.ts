@@ -8,6 +8,7 @@ import { secureDataDir } from './platform/data-dir.ts';
 import { ensureDatabase, startEmbeddedDatabase, type EmbeddedDatabase } from './platform/db/embedded.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { createPool } from './platform/db/pool.ts';
+import { startTelemetry } from './platform/telemetry.ts';
 import { checkSandbox } from './modules/runner/sandbox.ts';
 import { setprivPath } from './modules/runner/parent-death.ts';
 import { sandboxFor, startRunEngine, type RunEngine } from './modules/runs/engine.ts';
@@ -33,6 +34,8 @@ export async function startServer(config: RunApiConfig = readConfig(), log = (li
   const schedulesHere = config.roles.has('scheduler');
   const deliversHere = config.roles.has('deliverer') && config.notifyConcurrency > 0;
   if (runsHere) await checkRunSandbox(config, log);
+  // Before the app, so its every request is traced; nothing is loaded unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+  const telemetry = await startTelemetry();
   let embedded: EmbeddedDatabase | undefined;
   if (!config.databaseUrl) {
     embedded = await startEmbeddedDatabase({ dir: config.dataDir, persistent: true, notice: log });
@@ -47,7 +50,7 @@ export async function startServer(config: RunApiConfig = readConfig(), log = (li
     await migrate(databaseUrl);
     const db = createPool(databaseUrl);
     const box = await loadSecretBox(config.secretKey, config.dataDir);
-    const app = await buildApp({ db, box, config, api: config.roles.has('api') });
+    const app = await buildApp({ db, box, config, api: config.roles.has('api'), telemetry });
     const url = await app.listen({ host: config.host, port: config.port });
     let engine: RunEngine | undefined;
     if (runsHere || schedulesHere || deliversHere) {
@@ -75,6 +78,8 @@ export async function startServer(config: RunApiConfig = readConfig(), log = (li
           // Stop accepting (and end live log streams) while the runs under way get their grace
           // period; the database is needed by both, so it stops last.
           await Promise.all([app.close(), engine?.stop()]);
+          // The spans of the last requests and runs are exported before the process ends.
+          await telemetry?.shutdown();
           await db.end();
           await embedded?.stop();
         })();
@@ -83,6 +88,7 @@ export async function startServer(config: RunApiConfig = readConfig(), log = (li
     };
   } catch (error) {
     await embedded?.stop();
+    await telemetry?.shutdown();
     throw error;
   }
 }

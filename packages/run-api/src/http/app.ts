@@ -11,6 +11,7 @@ import type { Db } from '../platform/db/pool.ts';
 import { EgressPolicy } from '../platform/egress.ts';
 import { answerFrameworkError, installErrorHandler } from '../platform/error-handler.ts';
 import { installInputGuards } from '../platform/input-guards.ts';
+import type { Telemetry } from '../platform/telemetry.ts';
 import { registerOpenApi } from './openapi/index.ts';
 import { marketplaceRoutes } from './marketplace.ts';
 import { hostRoutes } from './host.ts';
@@ -43,6 +44,8 @@ export interface AppOptions {
   egress?: EgressPolicy;
   /** Serve the API's routes (default true); false leaves only /health/* and /metrics (a process without the api role). */
   api?: boolean;
+  /** OpenTelemetry (platform/telemetry.ts), when OTEL_EXPORTER_OTLP_ENDPOINT turned it on: every request gets a span. */
+  telemetry?: Telemetry;
   /** The elements' script-tag bundle to serve (default: the installed @pan/elements's; null: none). */
   elementsBundle?: ElementsBundle | null;
 }
@@ -67,6 +70,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false } },
     frameworkErrors: answerFrameworkError,
   });
+  // First, so that every hook and route after it is inside the request's span.
+  if (options.telemetry) await app.register(options.telemetry.fastifyPlugin);
   app.decorate('db', db);
   app.decorate('box', box);
   app.decorate('config', config);

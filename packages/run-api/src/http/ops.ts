@@ -47,15 +47,26 @@ export function installOps(app: FastifyInstance): void {
   const token = app.config.metricsToken;
   if (!token) return;
   const expected = digest(`Bearer ${token}`);
-  let depthRead: { at: number; done: Promise<void> } | undefined;
-  app.get('/metrics', { onRequest: authorize }, async (_request, reply) => {
+  // What /metrics answers is rendered at most every PAN_METRICS_QUEUE_DEPTH_MS however often it is
+  // scraped (concurrent and close scrapes share one rendering): the queue-depth count takes one of
+  // the pool's connections and a rendering about a millisecond of CPU, which a tight scrape loop
+  // must not take from intake. Prometheus scrapes every 15 s or so; a second's staleness is nothing.
+  let rendered: { at: number; text: Promise<string> } | undefined;
+  const render = async () => {
     collectPool(app);
-    // Queue depth is read at most every PAN_METRICS_QUEUE_DEPTH_MS however often /metrics is scraped:
-    // the count takes one of the pool's connections, which a tight scrape loop must not take from intake.
-    // Concurrent scrapes share one read.
-    if (!depthRead || performance.now() - depthRead.at >= app.config.metricsQueueDepthMs) depthRead = { at: performance.now(), done: collectQueueDepth(app) };
-    await depthRead.done;
-    return reply.type(registry.contentType).send(await registry.metrics());
+    await collectQueueDepth(app);
+    return registry.metrics();
+  };
+  // Not logged per scrape (a scraper would fill the log); failures still are, at warn and above.
+  app.get('/metrics', { onRequest: authorize, logLevel: 'warn' }, async (_request, reply) => {
+    if (!rendered || performance.now() - rendered.at >= app.config.metricsQueueDepthMs) {
+      const text = render();
+      rendered = { at: performance.now(), text };
+      text.catch(() => {
+        if (rendered?.text === text) rendered = undefined;
+      });
+    }
+    return reply.type(registry.contentType).send(await rendered.text);
   });
 
   async function authorize(request: FastifyRequest, _reply: FastifyReply): Promise<void> {

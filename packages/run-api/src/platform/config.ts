@@ -97,7 +97,7 @@ export interface RunApiConfig {
   roles: ReadonlySet<Role>;
   /** PAN_METRICS_TOKEN: `/metrics` answers only with `Authorization: Bearer <it>`; unset, there is no `/metrics`. */
   metricsToken: string | undefined;
-  /** PAN_METRICS_QUEUE_DEPTH_MS: the queue-depth gauge is read from the database at most this often (default 1000; 0: every scrape). */
+  /** PAN_METRICS_QUEUE_DEPTH_MS: `/metrics` is rendered (its queue-depth gauge read from the database) at most this often (default 1000; 0: every scrape). */
   metricsQueueDepthMs: number;
   /** What is deleted when (modules/runs/retention.ts); per account overrides in `accounts`. */
   retention: RetentionConfig;

@@ -16,7 +16,9 @@ const FASTIFY_ERRORS: Record<string, ErrorEntry> = {
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof PanError) {
-      if (error.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+      // A 503 is a state (not ready, unavailable), not a bug: a warning without a stack.
+      if (error.statusCode === 503) request.log.warn({ code: error.code, ...error.details }, error.message);
+      else if (error.statusCode >= 500) request.log.error({ err: error }, 'request failed');
       return reply.status(error.statusCode).send({
         statusCode: error.statusCode,
         code: error.code,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TriggerStatus } from '@pan/contract';
@@ -55,14 +56,25 @@ describe('health', () => {
     }
   });
 
-  it('/health/ready is 503 PAN_ERR_HEALTH_NOT_READY when the database is unreachable; live stays 200', async () => {
+  it('/health/ready is 503 PAN_ERR_HEALTH_NOT_READY when the database is unreachable (a warning, no stack); live stays 200', async () => {
     // Nothing listens on a port just found free: connecting is refused.
     const db = createPool(`postgres://nobody:nothing@127.0.0.1:${await freePort()}/none`, 1);
-    const app = await buildApp({ db, box: stack.box, config: { ...readConfig({ PAN_LOG_LEVEL: 'silent' }), dataDir: stack.config.dataDir } });
+    const lines: Array<{ level: number; msg: string; reqId?: string; err?: unknown; code?: string }> = [];
+    const logStream = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        for (const line of chunk.toString('utf8').split('\n')) if (line) lines.push(JSON.parse(line));
+        callback();
+      },
+    });
+    const app = await buildApp({ db, box: stack.box, config: { ...readConfig({ PAN_LOG_LEVEL: 'info' }), dataDir: stack.config.dataDir }, logStream });
     try {
       const ready = await app.inject({ method: 'GET', url: '/health/ready' });
       expect(ready.statusCode).toBe(503);
       expect(ready.json()).toMatchObject({ code: 'PAN_ERR_HEALTH_NOT_READY', reason: 'database_unreachable' });
+      const logged = lines.filter((l) => l.reqId === ready.headers['x-request-id'] && l.level >= 40);
+      // pino's levels: 40 warn, 50 error.
+      expect(logged).toEqual([expect.objectContaining({ level: 40, code: 'PAN_ERR_HEALTH_NOT_READY', msg: 'The database is not reachable' })]);
+      expect(JSON.stringify(logged)).not.toContain('stack');
       expect((await app.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
     } finally {
       await app.close();

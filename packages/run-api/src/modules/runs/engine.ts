@@ -31,7 +31,7 @@ export interface RunEngineOptions {
   worker?: boolean;
   /** Start the cron scheduler too (default true). */
   scheduler?: boolean;
-  /** Start the retention pruner too (default: when `config.retention.intervalMs` > 0). */
+  /** Start the retention pruner too (default: when PAN_ROLES has `worker` and `config.retention.intervalMs` > 0). */
   retention?: boolean;
   /** Start the notification deliverer too (default: when `config.notifyConcurrency` > 0). */
   notifications?: boolean;
@@ -127,9 +127,10 @@ export async function startRunEngine(options: RunEngineOptions): Promise<RunEngi
     await closeEgress();
     throw error;
   }
-  // Every engine runs one; the advisory lock elects which one prunes at each pass.
+  // Every worker process runs one (a process of the worker role is the one meant to take database
+  // work off the API's); the advisory lock elects which one prunes at each pass.
   const retention =
-    options.retention === false || config.retention.intervalMs <= 0
+    !(options.retention ?? config.roles.has('worker')) || config.retention.intervalMs <= 0
       ? undefined
       : new RetentionPruner({
           db,

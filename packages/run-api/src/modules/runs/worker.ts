@@ -12,7 +12,9 @@ import type { Db } from '../../platform/db/pool.ts';
 import { ListenConnection } from '../../platform/db/listen.ts';
 import type { Executor, LogLine, RunLimits, RunOutcome } from '../runner/types.ts';
 import { CoalescedPass } from '../../platform/coalesced-pass.ts';
+import { FailureNotice } from '../../platform/failure-notice.ts';
 import { claimLatency, logLinesStored, runDuration } from '../../platform/metrics.ts';
+import { startRunSpan } from '../../platform/telemetry.ts';
 import { SecretMasker } from './log-mask.ts';
 import { NOT_JSON } from '../runner/last-json.ts';
 import { claimNextRun, finishRun, handBackRuns, sweepLostRuns, type ClaimedRun, type GiveBackPolicy, type RunResult } from './queue.ts';
@@ -60,6 +62,10 @@ export class RunWorker {
   #timers: NodeJS.Timeout[] = [];
   readonly #claims = new CoalescedPass(() => this.#claimLoop());
   #stopping = false;
+  // During a database outage these fail at every attempt: logged when they start failing and when they work again.
+  readonly #logWrites = new FailureNotice('writing log lines', (message, fields) => this.#log(message, fields));
+  readonly #renewals = new FailureNotice('renewing leases', (message, fields) => this.#log(message, fields));
+  readonly #sweeps = new FailureNotice('sweeping lost runs', (message, fields) => this.#log(message, fields));
 
   constructor(options: RunWorkerOptions) {
     this.#options = options;
@@ -80,7 +86,10 @@ export class RunWorker {
     this.#timers.push(setInterval(() => this.wake(), poll));
     this.#timers.push(
       setInterval(() => {
-        sweepLostRuns(this.#options.db, undefined, this.#finishOptions()).catch((error) => this.#log('sweeper failed', { error: String(error) }));
+        sweepLostRuns(this.#options.db, undefined, this.#finishOptions()).then(
+          () => this.#sweeps.succeeded(),
+          (error) => this.#sweeps.failed(error),
+        );
       }, Math.max(250, Math.floor(this.#options.leaseMs / 2))),
     );
     this.wake();
@@ -106,7 +115,23 @@ export class RunWorker {
       if (Number.isFinite(oldest)) claimLatency.observe({ queue: run.queue }, Math.max(0, Date.now() - oldest) / 1000);
       const abort = new AbortController();
       this.#active.set(run.id, abort);
-      const done = this.#execute(run, abort).finally(() => {
+      const span = startRunSpan({
+        runId: run.id,
+        accountId: run.accountId,
+        tenantId: run.tenantId,
+        integrationId: run.integration.id,
+        integration: run.integration.name,
+        mode: run.mode,
+        queue: run.queue,
+        triggerCount: run.triggers.length,
+      });
+      const done = this.#execute(run, abort).then(
+        (status) => span?.end(status),
+        (error: unknown) => {
+          span?.end('error');
+          throw error;
+        },
+      ).finally(() => {
         this.#active.delete(run.id);
         this.#finished.delete(done);
         this.wake();
@@ -115,23 +140,29 @@ export class RunWorker {
     }
   }
 
-  async #execute(run: ClaimedRun, abort: AbortController): Promise<void> {
+  /** Resolves with how the run ended (for its span): its recorded status, `Handed Back` when stopped, `Lost` when its lease was lost. */
+  async #execute(run: ClaimedRun, abort: AbortController): Promise<string> {
     const { db, leaseMs } = this.#options;
     this.#options.onRunStart?.(run);
     const claimedAt = performance.now();
     // Log batches are written in order, one insert at a time (bounded: see LogWriter).
     const writer = new LogWriter(
-      (lines) => appendLogLines(db, run.id, lines).then(() => logLinesStored.inc(lines.length)),
-      (error) => this.#log('writing log lines failed', { run: run.id, error: String(error) }),
+      (lines) =>
+        appendLogLines(db, run.id, lines).then(() => {
+          logLinesStored.inc(lines.length);
+          this.#logWrites.succeeded();
+        }),
+      (error) => this.#logWrites.failed(error, { run: run.id }),
     );
     this.#options.onLogWriter?.(run, writer);
     const onLog = (lines: LogLine[]) => writer.push(lines);
     const heartbeat = setInterval(() => {
       renewLease(db, run.id, this.id, leaseMs).then(
         (mine) => {
+          this.#renewals.succeeded();
           if (!mine) abort.abort(new Error('lease lost'));
         },
-        (error) => this.#log('renewing a lease failed', { run: run.id, error: String(error) }),
+        (error) => this.#renewals.failed(error, { run: run.id }),
       );
     }, Math.max(100, Math.floor(leaseMs / 3)));
     let credentials: RunSecrets;
@@ -153,7 +184,7 @@ export class RunWorker {
         (error) => this.#log('recording the end of a run failed', { run: run.id, error: String(error) }),
       );
       if (finished) runDuration.observe({ status: result.status }, (performance.now() - claimedAt) / 1000);
-      return;
+      return result.status;
     }
     const masker = SecretMasker.for(credentials.masked);
     const log = maskedLog(masker, onLog);
@@ -188,14 +219,14 @@ export class RunWorker {
     try {
       await writer.flushed();
       // Stopped (or lease lost) mid-run: the run is given back, not recorded as failed.
-      if (abort.signal.aborted) return;
-      await this.#record(run, outcome, masker, writer.failed, claimedAt);
+      if (abort.signal.aborted) return this.#stopping ? 'Handed Back' : 'Lost';
+      return await this.#record(run, outcome, masker, writer.failed, claimedAt);
     } finally {
       clearInterval(heartbeat);
     }
   }
 
-  async #record(run: ClaimedRun, outcome: RunOutcome | undefined, masker: SecretMasker | undefined, logFailed: boolean, claimedAt: number): Promise<void> {
+  async #record(run: ClaimedRun, outcome: RunOutcome | undefined, masker: SecretMasker | undefined, logFailed: boolean, claimedAt: number): Promise<string> {
     const { db } = this.#options;
     const result: RunResult = outcome
       ? resultOf(run, outcome)
@@ -208,6 +239,7 @@ export class RunWorker {
       // The lease will expire and the sweeper gives the triggers back: nothing acknowledged is lost.
       this.#log('recording the end of a run failed', { run: run.id, error: String(error) });
     }
+    return result.status;
   }
 
   /** Stops claiming; lets running runs finish for the grace period, then kills them and gives them back. */

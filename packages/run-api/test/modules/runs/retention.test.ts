@@ -314,6 +314,22 @@ describe('retention', () => {
     expect(await pruner().pass()).not.toBeNull();
   });
 
+  it('runs only where PAN_ROLES has worker', async () => {
+    const engine = await startRunEngine({
+      db: stack.db,
+      box: stack.box,
+      databaseUrl: stack.databaseUrl,
+      config: { ...stack.config, roles: new Set(['scheduler', 'deliverer'] as const), notifyConcurrency: 0, retention: { ...POLICY, intervalMs: 60_000, batchSize: 100 } },
+      worker: false,
+      scheduler: false,
+    });
+    try {
+      expect(engine.retention).toBeUndefined();
+    } finally {
+      await engine.stop();
+    }
+  });
+
   it('stops cleanly: stop() ends the periodic passes', async () => {
     const periodic = new RetentionPruner({ db: stack.db, policy: POLICY, intervalMs: 60_000 });
     periodic.start();
