@@ -20,14 +20,15 @@ import { Cron } from 'croner';
 import type { Schedule } from '@pan/contract';
 import { withTransaction, type Db } from '../../platform/db/pool.ts';
 import { systemClock, type Clock } from '../../platform/clock.ts';
-import { insertCronTriggers, notifyWorkers } from '../triggers/store.ts';
-import { advanceSchedules, claimDueSchedules, earliestFireTime } from './store.ts';
+import { claimDueSchedules, earliestFireTime, fireSchedules } from './store.ts';
 import { triggersAccepted } from '../../platform/metrics.ts';
 
 const UNIT_MS = { minutes: 60_000, hours: 3_600_000, days: 86_400_000, weeks: 604_800_000 } as const;
 
 /** Rows per batch transaction: few enough that a batch commits in tens of milliseconds. */
 export const DEFAULT_BATCH_SIZE = 500;
+/** Batches in flight at once in a pass: a burst of due rows is spread over as many connections. */
+export const DEFAULT_LANES = 2;
 
 // `utcOffset: 0`, not `timezone: 'UTC'`: the same times, 30 times faster (no Intl per step).
 const crons = new Map<string, Cron>();
@@ -77,19 +78,24 @@ export function dueFireTime(schedule: Schedule, anchor: Date, after: Date, now: 
 export interface SchedulerOptions {
   clock?: Clock;
   batchSize?: number;
+  lanes?: number;
 }
 
 /**
- * One pass: batches until no due row is left (or only rows others hold). Returns how many cron
- * triggers were queued.
+ * One pass: batches until no due row is left (or only rows others hold), `lanes` batches at a time
+ * (SKIP LOCKED keeps them apart). Returns how many cron triggers were queued.
  */
-export async function queueDueCronTriggers(db: Db, now = new Date(), batchSize = DEFAULT_BATCH_SIZE): Promise<number> {
-  let queued = 0;
-  for (;;) {
-    const batch = await queueBatch(db, now, batchSize);
-    queued += batch.fired;
-    if (batch.claimed < batchSize) return queued;
-  }
+export async function queueDueCronTriggers(db: Db, now = new Date(), batchSize = DEFAULT_BATCH_SIZE, lanes = DEFAULT_LANES): Promise<number> {
+  const lane = async () => {
+    let queued = 0;
+    for (;;) {
+      const batch = await queueBatch(db, now, batchSize);
+      queued += batch.fired;
+      if (batch.claimed < batchSize) return queued;
+    }
+  };
+  const counts = await Promise.all(Array.from({ length: Math.max(1, lanes) }, lane));
+  return counts.reduce((a, b) => a + b, 0);
 }
 
 async function queueBatch(db: Db, now: Date, batchSize: number): Promise<{ claimed: number; fired: number }> {
@@ -97,11 +103,10 @@ async function queueBatch(db: Db, now: Date, batchSize: number): Promise<{ claim
     const rows = await claimDueSchedules(client, now, batchSize);
     // Many tenants share a schedule and a last fire (an integration's default): compute it once.
     const memo = new Map<string, { due: Date | null; next: Date | null }>();
-    const fires: { tenantId: string; scheduledFor: Date }[] = [];
-    const moves: { tenantId: string; next: Date | null; fired: Date | null }[] = [];
+    const moves: { tenantId: string; accountId: string; next: Date | null; fired: Date | null }[] = [];
     for (const row of rows) {
       if (!row.schedule) {
-        moves.push({ tenantId: row.tenant_id, next: null, fired: null });
+        moves.push({ tenantId: row.tenant_id, accountId: row.account_id, next: null, fired: null });
         continue;
       }
       const after = row.last_fire_at ?? row.created_at;
@@ -115,13 +120,9 @@ async function queueBatch(db: Db, now: Date, batchSize: number): Promise<{ claim
         plan = { due, next };
         memo.set(key, plan);
       }
-      if (plan.due) fires.push({ tenantId: row.tenant_id, scheduledFor: plan.due });
-      moves.push({ tenantId: row.tenant_id, next: plan.next, fired: plan.due });
+      moves.push({ tenantId: row.tenant_id, accountId: row.account_id, next: plan.next, fired: plan.due });
     }
-    const fired = await insertCronTriggers(client, fires);
-    await advanceSchedules(client, moves);
-    if (fired > 0) await notifyWorkers(client);
-    return { claimed: rows.length, fired };
+    return { claimed: rows.length, fired: await fireSchedules(client, moves) };
   });
 }
 
@@ -133,14 +134,14 @@ export function startScheduler(
   db: Db,
   intervalMs: number,
   log?: (message: string, fields?: Record<string, unknown>) => void,
-  { clock = systemClock, batchSize = DEFAULT_BATCH_SIZE }: SchedulerOptions = {},
+  { clock = systemClock, batchSize = DEFAULT_BATCH_SIZE, lanes = DEFAULT_LANES }: SchedulerOptions = {},
 ) {
   const stopping = new AbortController();
   const loop = (async () => {
     while (!stopping.signal.aborted) {
       let earliest: number | null = null;
       try {
-        const queued = await queueDueCronTriggers(db, clock.now(), batchSize);
+        const queued = await queueDueCronTriggers(db, clock.now(), batchSize, lanes);
         triggersAccepted.inc({ source: 'cron' }, queued);
         earliest = await earliestFireTime(db);
       } catch (error) {

@@ -10,7 +10,7 @@ import type { Queryable, Scope } from '../../platform/db/pool.ts';
 import type { LogLine } from '../runner/types.ts';
 import { tenantReleaseIdSql } from '../catalog/sql.ts';
 import { NOTIFICATIONS_CHANNEL, queueRunEventSql } from '../notifications/sql.ts';
-import { TRIGGERS_CHANNEL } from '../triggers/store.ts';
+import { insertCronTriggersSql, TRIGGERS_CHANNEL } from '../triggers/store.ts';
 import type { RunResult } from './queue.ts';
 
 /** Workers LISTEN here too: a run ended (its log stream can close). Payload: the run id. */
@@ -344,6 +344,7 @@ export async function deleteEndedRuns(q: Queryable, runIds: readonly string[]): 
 /** A claimed `tenant_schedules` row with what the scheduler needs to fire it and move it on. */
 export interface DueSchedule {
   tenant_id: string;
+  account_id: string;
   /** The schedule changed (or is new): its next fire time is to be computed, not fired. */
   stale: boolean;
   last_fire_at: Date | null;
@@ -359,7 +360,7 @@ export interface DueSchedule {
  */
 export async function claimDueSchedules(client: pg.PoolClient, now: Date, limit: number): Promise<DueSchedule[]> {
   const { rows } = await client.query<DueSchedule>(
-    `SELECT s.tenant_id, s.next_fire_at = '-infinity' AS stale, s.last_fire_at, t.created_at,
+    `SELECT s.tenant_id, t.account_id, s.next_fire_at = '-infinity' AS stale, s.last_fire_at, t.created_at,
             CASE WHEN t.archived_at IS NULL AND NOT t.paused
                  THEN CASE WHEN t.schedule_is_default THEN i.default_schedule ELSE t.schedule END END AS schedule
        FROM tenant_schedules s
@@ -375,15 +376,29 @@ export async function claimDueSchedules(client: pg.PoolClient, now: Date, limit:
   return rows;
 }
 
-/** Moves claimed schedules on: their next fire time (null: none) and, when they fired, the fire time handled. */
-export async function advanceSchedules(q: Queryable, rows: { tenantId: string; next: Date | null; fired: Date | null }[]): Promise<void> {
-  if (rows.length === 0) return;
-  await q.query(
-    `UPDATE tenant_schedules s SET next_fire_at = u.next, last_fire_at = coalesce(u.fired, s.last_fire_at)
-       FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) AS u (tenant_id, next, fired)
-      WHERE s.tenant_id = u.tenant_id`,
-    [rows.map((r) => r.tenantId), rows.map((r) => r.next), rows.map((r) => r.fired)],
+/**
+ * Moves claimed schedules on, and queues a cron trigger for each that fired, in one statement:
+ * `next` is the next fire time (null: none), `fired` the fire time handled now (null: none).
+ * With any trigger queued, the workers are woken with the commit. Returns the triggers queued.
+ */
+export async function fireSchedules(
+  q: Queryable,
+  rows: { tenantId: string; accountId: string; next: Date | null; fired: Date | null }[],
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const { rows: result } = await q.query<{ queued: number }>(
+    `WITH f (tenant_id, account_id, next, fired) AS (
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[])
+     ), moved AS (
+       UPDATE tenant_schedules s SET next_fire_at = f.next, last_fire_at = coalesce(f.fired, s.last_fire_at)
+         FROM f WHERE s.tenant_id = f.tenant_id
+     ), queued AS (${insertCronTriggersSql('f')})
+     SELECT count(*)::int AS queued,
+            CASE WHEN count(*) > 0 THEN pg_notify('${TRIGGERS_CHANNEL}', '') END AS woken
+       FROM queued`,
+    [rows.map((r) => r.tenantId), rows.map((r) => r.accountId), rows.map((r) => r.next), rows.map((r) => r.fired)],
   );
+  return result[0]!.queued;
 }
 
 /** The earliest next fire time of any schedule (-Infinity: one is waiting to be computed), or null. */

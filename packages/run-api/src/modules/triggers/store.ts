@@ -27,8 +27,8 @@ const payloadBytesSql = (row: string) => `coalesce(octet_length(${row}.payload),
 const capValue = (cap: number) => (cap > 0 ? cap : Number.MAX_SAFE_INTEGER);
 
 /**
- * Every trigger row is written by this one statement (and the webhook fast path's leaner form of it,
- * `insertWebhookTriggerIfOpen`): `rows` is a SELECT (or VALUES) that yields
+ * Every trigger row is written by this one statement (and the leaner forms of it of the webhook fast
+ * path, `insertWebhookTriggerIfOpen`, and of the scheduler, `insertCronTriggersSql`): `rows` is a SELECT (or VALUES) that yields
  * account_id, tenant_id, source, mode, event, payload, payload_headers and scheduled_for, in that order (`created_at` is the
  * default, `clock_timestamp()`). Intake paths differ only in where the rows come
  * from (a single trigger, the open tenant of a webhook token, an event's listeners, a due schedule).
@@ -94,20 +94,15 @@ export async function insertTrigger(
 }
 
 /**
- * One `cron` trigger per due schedule, in one statement (a scheduler batch), each with the fire
- * time it stands for. No NOTIFY: the scheduler wakes the workers once per batch.
+ * The scheduler's lean form of `insertTriggersSql` (cron triggers carry no payload, so no backlog
+ * bytes to count): a statement fragment inserting one `cron` trigger for each row of `fires`
+ * (account_id, tenant_id, fired) whose `fired`, the fire time it stands for, is not null.
+ * The scheduler holds the tenants' rows (FOR KEY SHARE) already.
  */
-export async function insertCronTriggers(q: Queryable, fires: { tenantId: string; scheduledFor: Date }[]): Promise<number> {
-  if (fires.length === 0) return 0;
-  const { rowCount } = await q.query(
-    insertTriggersSql(
-      `SELECT t.account_id, t.id, 'cron', 'normal', NULL, NULL::bytea, NULL::jsonb, f.at
-         FROM unnest($1::uuid[], $2::timestamptz[]) AS f (tenant_id, at) JOIN tenants t ON t.id = f.tenant_id`,
-      { notify: false, capParam: '$3::bigint' },
-    ),
-    [fires.map((f) => f.tenantId), fires.map((f) => f.scheduledFor), capValue(0)],
-  );
-  return rowCount ?? 0;
+export function insertCronTriggersSql(fires: string): string {
+  return `INSERT INTO triggers (account_id, tenant_id, source, mode, scheduled_for)
+          SELECT account_id, tenant_id, 'cron', 'normal', fired FROM ${fires} WHERE fired IS NOT NULL
+          RETURNING tenant_id`;
 }
 
 /** A new tenant's first init run (its release has dynamic selectors), queued in the install's transaction. */
