@@ -139,20 +139,19 @@ export function startScheduler(
   const stopping = new AbortController();
   const loop = (async () => {
     while (!stopping.signal.aborted) {
-      let earliest: number | null = null;
+      let until: Date | null = null;
+      let maxMs = intervalMs;
       try {
         const queued = await queueDueCronTriggers(db, clock.now(), batchSize, lanes);
         triggersAccepted.inc({ source: 'cron' }, queued);
-        earliest = await earliestFireTime(db);
+        const earliest = await earliestFireTime(db);
+        // Still due after a pass: rows others hold right now. Look again shortly, not in a busy loop.
+        if (earliest !== null && earliest <= clock.now().getTime()) maxMs = Math.min(intervalMs, 50);
+        else if (earliest !== null) until = new Date(earliest);
       } catch (error) {
         log?.('the scheduler failed', { error: String(error) });
       }
-      if (earliest !== null && earliest <= clock.now().getTime()) {
-        // Still due after a pass: rows others hold right now. Look again shortly, not in a busy loop.
-        await clock.wait(null, Math.min(intervalMs, 50), stopping.signal);
-      } else {
-        await clock.wait(earliest === null ? null : new Date(earliest), intervalMs, stopping.signal);
-      }
+      await clock.wait(until, maxMs, stopping.signal);
     }
   })();
   return {

@@ -1,4 +1,9 @@
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { clockFrom } from '../../../src/platform/clock.ts';
+import { readConfig } from '../../../src/platform/config.ts';
 import { dueFireTime, queueDueCronTriggers } from '../../../src/modules/runs/scheduler.ts';
 import type { Schedule } from '@pan/contract';
 import { startTestStack, type TestStack } from '../../support/index.ts';
@@ -108,3 +113,33 @@ describe('queueDueCronTriggers', () => {
   });
 });
 
+
+describe('PAN_SCHEDULER_CLOCK', () => {
+  it('is the system clock by default and refuses what it does not know', () => {
+    expect(readConfig({}).schedulerClock).toBe('system');
+    expect(() => readConfig({ PAN_SCHEDULER_CLOCK: 'now+1h' })).toThrow(/PAN_SCHEDULER_CLOCK/);
+  });
+
+  it('file: reads the time from the file, and a rewrite wakes a waiting scheduler', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'pan-clock-'));
+    const file = path.join(dir, 'clock');
+    const set = async (iso: string) => {
+      await writeFile(`${file}.next`, iso);
+      await rename(`${file}.next`, file);
+    };
+    await set('2030-01-07T00:00:00.000Z');
+    const clock = clockFrom(`file:${file}`);
+    try {
+      expect(clock.now().toISOString()).toBe('2030-01-07T00:00:00.000Z');
+      const stop = new AbortController();
+      // A wait far longer than the test: only the rewrite can end it.
+      const waited = clock.wait(null, 600_000, stop.signal);
+      await set('2030-01-07T00:05:00.000Z');
+      await waited;
+      expect(clock.now().toISOString()).toBe('2030-01-07T00:05:00.000Z');
+    } finally {
+      clock.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
