@@ -6,6 +6,9 @@ import { chromiumArgs, chromiumPath } from './vitest.config.ts';
 
 const demoPort = Number(process.env.PAN_E2E_DEMO_PORT ?? 3400);
 const apiPort = Number(process.env.PAN_E2E_API_PORT ?? 3401);
+/** A plain HTML host page on an origin of its own (e2e/script-tag.spec.ts reads the port), which the run API lets call it. */
+process.env.PAN_E2E_HOST_PAGE_PORT ??= String(apiPort + 3);
+const hostPagePort = Number(process.env.PAN_E2E_HOST_PAGE_PORT);
 // A fresh data directory per run: the newcomer starts from nothing, exactly as `npm start` does.
 const dataDir = process.env.PAN_E2E_DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'pan-e2e-'));
 
@@ -37,6 +40,7 @@ export default defineConfig({
       // The demo's pretend Acme CRM (OAuth2 provider) and Acme API, away from a running `npm start`.
       PAN_DEMO_ACME_PORT: String(apiPort + 1),
       PAN_DEMO_ACME_API_PORT: String(apiPort + 2),
+      PAN_CORS_ORIGINS: `http://127.0.0.1:${hostPagePort}`,
     },
   },
 });

@@ -53,7 +53,7 @@ export default defineConfig({
         },
         test: {
           name: 'browser',
-          include: ['packages/elements/src/**/*.test.ts', 'packages/forms/src/**/*.test.{ts,tsx}'],
+          include: ['packages/elements/src/**/*.test.ts', 'packages/forms/src/**/*.test.{ts,tsx}', 'packages/react/test/**/*.test.tsx'],
           globalSetup: ['packages/elements/test/global-setup.ts'],
           expect: expectPoll,
           testTimeout: 30_000,

@@ -13,6 +13,7 @@ import { build, type Rolldown } from 'vite';
 import { minifyTemplates } from '../packages/elements/build/minify-templates.ts';
 import { noPreloadHelper } from '../packages/elements/build/no-preload-helper.ts';
 import { formsAliases } from '../packages/forms/vite.aliases.ts';
+import { ELEMENTS_ENTRY, readBundle } from '../packages/run-api/src/http/elements-bundle.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const GOAL_BYTES = 15 * 1024;
@@ -113,3 +114,14 @@ console.log(
   `settings chunk (opening a <pan-settings-form>): ${kB(catalog.settings)} gzip, ${catalog.settingsFiles.length} file(s)`,
 );
 console.log(`  goal <= ${kB(SETTINGS_GOAL_BYTES)}: ${catalog.settings <= SETTINGS_GOAL_BYTES ? 'met' : 'NOT met'}`);
+
+// The script-tag bundle as the run API serves it (GET /elements/<version>/…, gzip), from its build.
+const served = await readBundle(path.join(root, 'packages/elements'));
+if (!served) console.log('script-tag bundle: not built (npm run build:bundle -w @pan/elements)');
+else {
+  const entry = served.files.get(ELEMENTS_ENTRY)!;
+  const all = [...served.files.values()];
+  console.log(`script-tag bundle as served (${served.scriptPath}):`);
+  console.log(`  pan-elements.js: ${kB(entry.gzip.length)} gzip = ${entry.gzip.length} B (${kB(entry.body.length)} raw)`);
+  console.log(`  with its ${all.length - 1} lazy chunk(s): ${kB(all.reduce((sum, f) => sum + f.gzip.length, 0))} gzip in all`);
+}

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { signEndUserToken } from '@pan/run-api/testing';
@@ -7,6 +9,8 @@ import { pan, spawnPan, type LivePan } from './pan-process.ts';
 import { isRunning } from '@pan/run-api/testing';
 
 /** `pan serve`: the run API and its embedded PostgreSQL, started and stopped as a user would. */
+
+const elementsVersion = (createRequire(import.meta.url)('@pan/elements/package.json') as { version: string }).version;
 
 let dataDir: string;
 let live: LivePan | undefined;
@@ -35,6 +39,13 @@ describe('pan serve', () => {
     const health = await fetch(`${url}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ ok: true });
+    // The script tag of the elements bundle it serves, whose integrity is the served file's.
+    const tag = await live.waitForLine('stdout', /^Elements script tag: /);
+    const [, src, integrity] = /<script type="module" src="([^"]+)" integrity="(sha384-[^"]+)" crossorigin="anonymous"><\/script>$/.exec(tag)!;
+    expect(src).toBe(`${url}/elements/${elementsVersion}/pan-elements.js`);
+    const script = await fetch(src!);
+    expect(script.status).toBe(200);
+    expect(integrity).toBe(`sha384-${createHash('sha384').update(Buffer.from(await script.arrayBuffer())).digest('base64')}`);
     const postmaster = Number(readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
     expect(isRunning(postmaster)).toBe(true);
 

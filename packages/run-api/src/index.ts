@@ -1,4 +1,5 @@
 export { buildApp, type AppOptions } from './http/app.ts';
+export { loadElementsBundle, elementsScriptTag, type ElementsBundle } from './http/elements-bundle.ts';
 export { readConfig, type RunApiConfig } from './platform/config.ts';
 export { startServer, stopOnSignals, stopWhenStarted, type RunningServer } from './server.ts';
 export { startEmbeddedDatabase, ensureDatabase, connectionUrl, freePort, type EmbeddedDatabase } from './platform/db/embedded.ts';

@@ -34,7 +34,8 @@ Every other setting comes from the environment, as for the server itself: DATABA
 PostgreSQL instead of the embedded one), PAN_PUBLIC_URL, PAN_SECRET_KEY, PAN_CORS_ORIGINS,
 PAN_RUN_TIMEOUT_MS, PAN_WORKER_CONCURRENCY, PAN_LOG_LEVEL (default here: warn), PAN_ROLES (which
 of api, worker, scheduler, deliverer run here; default all: see docs/scaling.md), PAN_METRICS_TOKEN...
-Prints "Run API listening on <url>" once it answers; Ctrl-C (SIGINT) or SIGTERM stops accepting,
+Prints "Run API listening on <url>" once it answers, then the <script> tag (with its SRI hash)
+that loads the elements from this server (GET /elements/<version>/pan-elements.js); Ctrl-C (SIGINT) or SIGTERM stops accepting,
 lets the runs under way finish for PAN_SHUTDOWN_GRACE_MS (default 10 s; then they are stopped and
 handed back, to run again at the next start), stops the database last, then exits 0. A second
 signal exits at once (1). A PostgreSQL that a killed server left running in the data directory is
@@ -78,6 +79,10 @@ unusable data directory or database, a data directory another server uses).`,
           throw new CommandFailure(`the run API could not start: ${why}`, ExitCode.Server);
         }
         log(`Run API listening on ${server.url}`);
+        // What a host page needs to load the elements from this server (Subresource Integrity included).
+        const bundle = await api.loadElementsBundle();
+        const base = env.PAN_PUBLIC_URL ? config.publicUrl : server.url;
+        log(bundle ? `Elements script tag: ${api.elementsScriptTag(bundle, base)}` : 'No elements bundle in @pan/elements (npm run build:bundle -w @pan/elements): /elements/ answers 404');
         return ExitCode.Ok;
       });
     });

@@ -15,6 +15,7 @@ import { registerOpenApi } from './openapi/index.ts';
 import { marketplaceRoutes } from './marketplace.ts';
 import { hostRoutes } from './host.ts';
 import { publicRoutes } from './public.ts';
+import { elementsBundleRoutes, loadElementsBundle, type ElementsBundle } from './elements-bundle.ts';
 import { installRateLimits } from './rate-limits.ts';
 import { installOps } from './ops.ts';
 import { RunLogHub } from '../modules/runs/log-hub.ts';
@@ -42,6 +43,8 @@ export interface AppOptions {
   egress?: EgressPolicy;
   /** Serve the API's routes (default true); false leaves only /health/* and /metrics (a process without the api role). */
   api?: boolean;
+  /** The elements' script-tag bundle to serve (default: the installed @pan/elements's; null: none). */
+  elementsBundle?: ElementsBundle | null;
 }
 
 /** Builds the run API. `server.ts` listens; tests use `inject` or listen on port 0. */
@@ -97,6 +100,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(marketplaceRoutes, { prefix: '/marketplace' });
   await app.register(hostRoutes, { prefix: '/v2' });
   await app.register(publicRoutes);
+  const { elementsBundle } = options;
+  await app.register(elementsBundleRoutes, { bundle: elementsBundle === undefined ? loadElementsBundle : async () => elementsBundle });
   return app;
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import Fastify, { type FastifySchema } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -131,6 +132,8 @@ function realParam(url: string, name: string): string {
     connector: 'probe-key',
     name: 'probe-key',
     token: ids.webhookToken,
+    // The elements bundle's (GET /elements/:version/*).
+    version: (createRequire(import.meta.url)('@pan/elements/package.json') as { version: string }).version,
   };
   const value = values[name];
   if (value === undefined) throw new Error(`no real value for the path parameter :${name} of ${url}: add one`);

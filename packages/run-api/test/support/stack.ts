@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/http/app.ts';
+import type { ElementsBundle } from '../../src/http/elements-bundle.ts';
 import { createApiKey } from '../../src/modules/accounts/api-key.ts';
 import { readConfig, type RunApiConfig } from '../../src/platform/config.ts';
 import { SecretBox } from '../../src/platform/crypto/secret-box.ts';
@@ -53,6 +54,8 @@ export interface TestStackOptions {
   box?: SecretBox;
   /** Connections in the app's pool (default 5). */
   poolSize?: number;
+  /** The elements bundle the app serves (default: the installed @pan/elements's). */
+  elementsBundle?: ElementsBundle | null;
   /**
    * Start a run engine (worker + scheduler, the real process executor) on the same database, with
    * its data directory in a temporary folder. Options are passed through.
@@ -95,7 +98,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pan-stack-'));
   let config: RunApiConfig = { ...readConfig({}), dataDir, corsOrigins: ['*'], logLevel: 'debug', ...options.config };
-  const app = await buildApp({ db, box, config, logStream });
+  const app = await buildApp({ db, box, config, logStream, ...(options.elementsBundle !== undefined ? { elementsBundle: options.elementsBundle } : {}) });
   const apiBase = options.listen === false ? '' : await app.listen({ host: '127.0.0.1', port: 0 });
   // Webhook URLs point at this API unless the test said otherwise.
   if (apiBase && !options.config?.publicUrl) {

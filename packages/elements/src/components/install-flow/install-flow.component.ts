@@ -10,7 +10,7 @@ import { apiContext } from '../../internal/api-context.ts';
 import { PanElement } from '../../internal/pan-element.ts';
 import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.styles.ts';
 import { describeSchedule } from '../schedule-editor/schedule.ts';
-import { displayValue, fieldLabel } from '../../internal/settings-display.ts';
+import { displayValue, fieldLabel, formShowsSomething } from '../../internal/settings-display.ts';
 import { describeError } from '../../internal/views.ts';
 import styles from './install-flow.styles.ts';
 
@@ -48,6 +48,14 @@ const STEP_TITLES: Record<Step, string> = {
  * @csspart cancel-button - Leaves the flow.
  * @csspart next-button - Goes to the next step.
  * @csspart enable-button - Enables the integration (last step).
+ *
+ * @cssproperty --pan-font-family - Global token: the font stack (all `--pan-*` tokens of `<pan-marketplace>` apply).
+ * @cssproperty --pan-color-primary-600 - Global token: the current step, buttons and focus (also -700).
+ * @cssproperty --pan-color-neutral-0 - Global token: surfaces (also -200, -300, -600, -900 for borders and text).
+ * @cssproperty --pan-color-danger-700 - Global token: errors (with -50).
+ * @cssproperty --pan-radius-l - Global token: the steps' radius (also -m, -pill).
+ * @cssproperty --pan-space-m - Global token: spacing (also -xs, -s, -l).
+ * @cssproperty --pan-shadow-s - Global token: the review's shadow.
  */
 export class PanInstallFlow extends PanElement {
   static override styles = [baseStyles, buttonStyles, stateStyles, styles];
@@ -183,7 +191,7 @@ export class PanInstallFlow extends PanElement {
             Connect them now, or continue and connect them later on its page: until then, its runs won't have their credentials.
           </p>`;
       case 'settings':
-        return plan.settings_form.fields.length === 0
+        return !formShowsSomething(plan.settings_form)
           ? html`<p class="panel__text">${plan.integration.name} needs no settings.</p>`
           : html`<pan-settings-form
               nested

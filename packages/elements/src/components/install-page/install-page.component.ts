@@ -16,6 +16,8 @@ import { describeError } from '../../internal/views.ts';
 /**
  * @summary One integration's page in install-only mode: its install flow, or, once installed,
  * its settings page (and the flow again after an uninstall).
+ *
+ * @cssproperty --pan-font-family - Global token: the font stack; every `--pan-*` token applies to the install flow and settings page it shows.
  */
 export class PanInstallPage extends PanElement {
   static override styles = [stateStyles];

@@ -33,6 +33,14 @@ const dateFormat = new Intl.DateTimeFormat(undefined, {
  *   `detail: {schedule, valid}` (`schedule` is `undefined` for the default, `null` for none).
  *
  * @csspart preview - The plain-language summary and the next run times.
+ *
+ * @cssproperty --pan-font-family - Global token: the font stack (all `--pan-*` tokens of `<pan-marketplace>` apply).
+ * @cssproperty --pan-color-primary-600 - Global token: the chosen option and focus (with -50).
+ * @cssproperty --pan-color-neutral-0 - Global token: inputs' surface (also -50, -200, -300, -600, -700).
+ * @cssproperty --pan-color-danger-600 - Global token: an invalid expression (with -700 for its message).
+ * @cssproperty --pan-radius-m - Global token: inputs' radius (also -s).
+ * @cssproperty --pan-space-xs - Global token: spacing (also -2xs, -s).
+ * @cssproperty --pan-font-size-s - Global token: the preview and next run times.
  */
 export class PanScheduleEditor extends PanElement {
   static override styles = [baseStyles, styles];

@@ -14,6 +14,7 @@ import { followTrigger, startRun } from '../../internal/trigger.ts';
 import { dangerButtonStyles } from '../../internal/danger.styles.ts';
 import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.styles.ts';
 import { statusStyles } from '../../internal/status.styles.ts';
+import { formShowsSomething } from '../../internal/settings-display.ts';
 import { describeError } from '../../internal/views.ts';
 import styles from './tenant-page.styles.ts';
 
@@ -39,6 +40,14 @@ import styles from './tenant-page.styles.ts';
  * @csspart uninstall-button - Opens the confirmation.
  * @csspart confirm-dialog - The uninstall confirmation.
  * @csspart notice - The outcome of the last action.
+ *
+ * @cssproperty --pan-font-family - Global token: the font stack (all `--pan-*` tokens of `<pan-marketplace>` apply).
+ * @cssproperty --pan-color-primary-50 - Global token: the selected section's background.
+ * @cssproperty --pan-color-neutral-0 - Global token: surfaces (also -200, -600 for borders and text).
+ * @cssproperty --pan-color-danger-600 - Global token: Uninstall and errors (also -700).
+ * @cssproperty --pan-radius-l - Global token: the sections' radius (also -m).
+ * @cssproperty --pan-space-m - Global token: spacing (also -xs, -s, -l).
+ * @cssproperty --pan-shadow-m - Global token: the sections' shadow.
  */
 export class PanTenantPage extends PanElement {
   static override styles = [baseStyles, buttonStyles, dangerButtonStyles, stateStyles, statusStyles, styles];
@@ -126,9 +135,10 @@ export class PanTenantPage extends PanElement {
 
       <section class="section" aria-labelledby="settings-title">
         <h3 id="settings-title" class="section__title">Settings</h3>
-        ${tenant.settings_form.fields.length
+        ${formShowsSomething(tenant.settings_form)
           ? html`<pan-settings-form
               nested
+              ?no-submit=${tenant.settings_form.fields.length === 0}
               .form=${tenant.settings_form}
               .value=${tenant.configs}
               .serverErrors=${this.serverErrors}
