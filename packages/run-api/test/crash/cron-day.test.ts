@@ -1,18 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Schedule } from '@pan/contract';
-import { SecretBox } from '../src/platform/crypto/secret-box.ts';
-import { freePort } from '../src/platform/db/embedded.ts';
-import { TRIGGERS_CHANNEL } from '../src/modules/triggers/store.ts';
-import { startTestStack, type TestStack } from './support/index.ts';
-import { call, endUserToken, install } from './modules/runs/run-support.ts';
+import { TRIGGERS_CHANNEL } from '../../src/modules/triggers/store.ts';
+import type { ServerProcess } from '../support/index.ts';
+import { call } from '../modules/runs/run-support.ts';
+import { crashStack, echoIntegration, type CrashStack } from './crash-support.ts';
 
 /**
  * Cron across three real server processes (PAN_ROLES=scheduler) on one database, through a
@@ -22,70 +17,22 @@ import { call, endUserToken, install } from './modules/runs/run-support.ts';
  * exactly once: no duplicate across processes, none missed through the kill.
  */
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const key = randomBytes(32);
 const MINUTE = 60_000;
 // A Monday, 00:00 UTC: the simulated day is (DAY, DAY + 24 h].
 const DAY = Date.parse('2030-01-07T00:00:00Z');
 
-interface ServerProcess {
-  child: ChildProcess;
-  output: string[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-let stack: TestStack;
+let crash: CrashStack;
 let dir: string;
-const processes: ServerProcess[] = [];
 
 beforeAll(async () => {
-  stack = await startTestStack({ clusterUrl: inject('pgClusterUrl'), seedReleases: true, box: new SecretBox(key), listen: false });
-  dir = await mkdtemp(path.join(os.tmpdir(), 'pan-cron-processes-'));
+  crash = await crashStack();
+  dir = await mkdtemp(path.join(os.tmpdir(), 'pan-cron-day-'));
 });
 
 afterAll(async () => {
-  for (const p of processes) {
-    if (p.child.exitCode === null && p.child.signalCode === null) {
-      p.child.kill('SIGKILL');
-      await p.exited;
-    }
-  }
-  await stack?.stop();
+  await crash?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-async function startProcess(clockFile: string, n: number): Promise<ServerProcess> {
-  const dataDir = path.join(dir, `data-${n}`);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/run-api/src/server.ts'], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      DATABASE_URL: stack.databaseUrl,
-      PAN_SECRET_KEY: key.toString('base64'),
-      PAN_DATA_DIR: dataDir,
-      PAN_PORT: String(await freePort()),
-      PAN_LOG_LEVEL: 'warn',
-      PAN_ROLES: 'scheduler',
-      PAN_SCHEDULER_CLOCK: `file:${clockFile}`,
-      // A moved clock wakes the schedulers at once; this only bounds a missed wake-up.
-      PAN_SCHEDULER_INTERVAL_MS: '2000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const output: string[] = [];
-  createInterface({ input: child.stderr! }).on('line', (line) => output.push(`stderr: ${line}`));
-  const server = { child, output, exited };
-  processes.push(server);
-  await new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      output.push(line);
-      if (/listening on http/.test(line)) resolve();
-    });
-    void exited.then(({ code, signal }) => reject(new Error(`server exited early (${code ?? signal}):\n${output.join('\n')}`)));
-  });
-  return server;
-}
 
 /** Every fire time of a schedule in (DAY, DAY + 24 h], by plain arithmetic (not by croner). */
 const times = (first: number, step: number, keep: (t: number) => boolean = () => true) => {
@@ -108,13 +55,12 @@ const tenantsPlan: { name: string; schedule: Schedule; expected: number[] }[] = 
 ];
 
 it('three scheduler processes on one clock fire every time of a simulated day exactly once, through a kill', { timeout: 240_000 }, async () => {
-  const tenants: { id: string; name: string; expected: number[] }[] = [];
-  for (const plan of tenantsPlan) {
-    const jwt = await endUserToken(stack, `cron-${plan.name}`);
-    const tenant = await install(stack, jwt, 'hubspot-contacts', { direction: 'both' });
-    const patched = await call(stack, 'PATCH', `/marketplace/tenants/${tenant.id}`, jwt, { schedule: plan.schedule });
+  const stack = crash.stack;
+  const installed = await crash.tenants(await echoIntegration(stack, 'cron-day'), tenantsPlan.length);
+  const tenants = tenantsPlan.map((plan, i) => ({ id: installed[i]!.id, jwt: installed[i]!.jwt, name: plan.name, expected: plan.expected }));
+  for (const [i, plan] of tenantsPlan.entries()) {
+    const patched = await call(stack, 'PATCH', `/marketplace/tenants/${tenants[i]!.id}`, tenants[i]!.jwt, { schedule: plan.schedule });
     expect(patched.statusCode, patched.body).toBe(200);
-    tenants.push({ id: tenant.id, name: plan.name, expected: plan.expected });
   }
   // As if installed at the start of the simulated day: nothing is due before it.
   await stack.db.query('UPDATE tenants SET created_at = $2 WHERE id = ANY($1::uuid[])', [tenants.map((t) => t.id), new Date(DAY)]);
@@ -126,7 +72,16 @@ it('three scheduler processes on one clock fire every time of a simulated day ex
     await rename(`${clockFile}.next`, clockFile);
   };
   await setClock(DAY);
-  await Promise.all([0, 1, 2].map((n) => startProcess(clockFile, n)));
+  const processes: ServerProcess[] = await Promise.all(
+    [0, 1, 2].map(() =>
+      crash.startServer({
+        PAN_ROLES: 'scheduler',
+        PAN_SCHEDULER_CLOCK: `file:${clockFile}`,
+        // A moved clock wakes the schedulers at once; this only bounds a missed wake-up.
+        PAN_SCHEDULER_INTERVAL_MS: '2000',
+      }),
+    ),
+  );
 
   // Wake-ups: the schedulers NOTIFY the workers' channel with each batch that queued triggers.
   const listener = new pg.Client({ connectionString: stack.databaseUrl });
@@ -142,10 +97,7 @@ it('three scheduler processes on one clock fire every time of a simulated day ex
     for (const t of tenants) for (const at of t.expected) due.set(at, (due.get(at) ?? 0) + 1);
     const steps = [...due.keys()].sort((a, b) => a - b);
     for (const at of steps) {
-      if (at >= DAY + 720 * MINUTE && processes.length === 3 && processes[1]!.child.exitCode === null && processes[1]!.child.signalCode === null) {
-        processes[1]!.child.kill('SIGKILL');
-        await processes[1]!.exited;
-      }
+      if (at >= DAY + 720 * MINUTE && processes[1]!.child.signalCode === null) await processes[1]!.kill();
       await setClock(at);
       // Until this time's triggers are all stored: each batch's NOTIFY makes the test look again.
       const deadline = new Promise<never>((_, reject) => {
