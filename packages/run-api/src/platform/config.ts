@@ -48,6 +48,8 @@ export interface RunApiConfig {
   runLogMaxLines: number;
   /** How often the scheduler looks for due cron schedules. */
   schedulerIntervalMs: number;
+  /** PAN_SCHEDULER_CLOCK: `system` (default) or `file:<path>`, a clock shared by test processes (platform/clock.ts). */
+  schedulerClock: string;
   /** How long a `pan-synchronous: true` webhook or API call waits for its run (default 29 s). */
   syncWaitMs?: number;
   /** Outbound notifications: the first retry's delay (default 5 s); each next one doubles, with jitter. */
@@ -183,6 +185,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
     runStderrCap: readInteger(env, 'PAN_RUN_STDERR_CAP', 5 * MiB),
     runLogMaxLines: readInteger(env, 'PAN_RUN_LOG_MAX_LINES', 100_000),
     schedulerIntervalMs: readInteger(env, 'PAN_SCHEDULER_INTERVAL_MS', 15_000),
+    schedulerClock: readSchedulerClock(env.PAN_SCHEDULER_CLOCK),
     syncWaitMs: readInteger(env, 'PAN_SYNC_WAIT_MS', 29_000),
     notifyRetryBaseMs: readInteger(env, 'PAN_NOTIFY_RETRY_BASE_MS', 5_000),
     notifyMaxAttempts: Math.max(1, readInteger(env, 'PAN_NOTIFY_MAX_ATTEMPTS', 15)),
@@ -290,4 +293,10 @@ function readBoolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): b
   if (raw === 'true' || raw === '1') return true;
   if (raw === 'false' || raw === '0') return false;
   throw new Error(`${name} must be true or false, got "${env[name]}"`);
+}
+
+function readSchedulerClock(value: string | undefined): string {
+  if (!value || value === 'system') return 'system';
+  if (/^file:.+/.test(value)) return value;
+  throw new Error(`PAN_SCHEDULER_CLOCK must be "system" or "file:<path>", not "${value}"`);
 }

@@ -18,6 +18,7 @@ export const tableOwners: Record<string, string> = {
   trigger_backlogs: 'triggers',
   runs: 'runs',
   run_log_lines: 'runs',
+  tenant_schedules: 'runs',
   connectors: 'connections',
   connections: 'connections',
   oauth_states: 'connections',

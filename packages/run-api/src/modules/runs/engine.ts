@@ -8,6 +8,7 @@ import type { RunApiConfig } from '../../platform/config.ts';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
 import { withAdvisoryLock, type Db } from '../../platform/db/pool.ts';
 import { EgressPolicy } from '../../platform/egress.ts';
+import { clockFrom } from '../../platform/clock.ts';
 import { readReleaseArchive } from '../catalog/store.ts';
 import { NotificationDeliverer } from '../notifications/deliverer.ts';
 import { ProcessExecutor } from '../runner/process-executor.ts';
@@ -102,7 +103,8 @@ export async function startRunEngine(options: RunEngineOptions): Promise<RunEngi
     ...(options.onLogWriter ? { onLogWriter: options.onLogWriter } : {}),
   });
   await worker?.start();
-  const scheduler = options.scheduler === false ? undefined : startScheduler(db, config.schedulerIntervalMs, options.log);
+  const scheduler =
+    options.scheduler === false ? undefined : startScheduler(db, config.schedulerIntervalMs, options.log, { clock: clockFrom(config.schedulerClock) });
   const notifications =
     options.notifications === false || config.notifyConcurrency <= 0
       ? undefined

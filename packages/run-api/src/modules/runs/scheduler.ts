@@ -1,16 +1,56 @@
 /**
- * Cron intake: queues a `cron` trigger for every active tenant whose schedule came due. Safe with
- * several schedulers on one database (rows are locked with SKIP LOCKED), and across restarts
- * (`cron_fired_at` remembers the last fire time handled: missed fires collapse into one trigger).
+ * Cron intake: queues a `cron` trigger for every active tenant whose schedule came due.
+ *
+ * Each tenant has a `tenant_schedules` row with its next fire time, indexed. A pass claims due rows
+ * in small batches (`FOR UPDATE SKIP LOCKED`, earliest first) and, in each batch's transaction,
+ * queues their triggers (each with the fire time it stands for) and moves `next_fire_at` on: several
+ * schedulers on one database fire each time exactly once, and a batch holds few locks for a short
+ * time, so run claims never wait long on it. Between passes the scheduler sleeps until the earliest
+ * next fire time (or `intervalMs`, which bounds how late it sees a schedule changed elsewhere).
+ *
+ * Semantics (unchanged from the scan-everything scheduler it replaced):
+ * - intervals count from the tenant's creation; cron expressions are UTC;
+ * - a new tenant first fires at its schedule's first time after its creation;
+ * - fires missed while nothing ran (downtime, a pause, a schedule change) collapse into one
+ *   catch-up trigger for the latest missed time, then the schedule goes on from now;
+ * - the database marks a row for recomputing when the tenant's schedule, pause or archive changes,
+ *   or its integration's default schedule does (the release plays no part in the schedule).
  */
 import { Cron } from 'croner';
 import type { Schedule } from '@pan/contract';
 import { withTransaction, type Db } from '../../platform/db/pool.ts';
-import { lockScheduledTenants, setCronFiredAt } from '../tenants/store.ts';
-import { insertTrigger, notifyWorkers } from '../triggers/store.ts';
+import { systemClock, type Clock } from '../../platform/clock.ts';
+import { claimDueSchedules, earliestFireTime, fireSchedules } from './store.ts';
 import { triggersAccepted } from '../../platform/metrics.ts';
 
 const UNIT_MS = { minutes: 60_000, hours: 3_600_000, days: 86_400_000, weeks: 604_800_000 } as const;
+
+/** Rows per batch transaction: few enough that a batch commits in tens of milliseconds. */
+export const DEFAULT_BATCH_SIZE = 500;
+/** Batches in flight at once in a pass: a burst of due rows is spread over as many connections. */
+export const DEFAULT_LANES = 2;
+
+// `utcOffset: 0`, not `timezone: 'UTC'`: the same times, 30 times faster (no Intl per step).
+const crons = new Map<string, Cron>();
+function cronOf(expression: string): Cron {
+  let cron = crons.get(expression);
+  if (!cron) {
+    if (crons.size > 10_000) crons.clear();
+    cron = new Cron(expression, { utcOffset: 0, paused: true });
+    crons.set(expression, cron);
+  }
+  return cron;
+}
+
+/** The first fire time of `schedule` strictly after `after`, or null when it never fires again. */
+export function nextFireTime(schedule: Schedule, anchor: Date, after: Date): Date | null {
+  if (schedule.type === 'interval') {
+    const period = schedule.every * UNIT_MS[schedule.unit];
+    const elapsed = after.getTime() - anchor.getTime();
+    return new Date(anchor.getTime() + (elapsed < 0 ? 1 : Math.floor(elapsed / period) + 1) * period);
+  }
+  return cronOf(schedule.expression).nextRun(after);
+}
 
 /**
  * The latest fire time of `schedule` in (after, now], or null when none. Intervals count from
@@ -24,7 +64,7 @@ export function dueFireTime(schedule: Schedule, anchor: Date, after: Date, now: 
     const latest = new Date(anchor.getTime() + Math.floor(elapsed / period) * period);
     return latest > after ? latest : null;
   }
-  const cron = new Cron(schedule.expression, { timezone: 'UTC', paused: true });
+  const cron = cronOf(schedule.expression);
   let latest: Date | null = null;
   let next = cron.nextRun(after);
   // Bounded: a restart after a long stop fires once, not once per missed slot.
@@ -35,39 +75,90 @@ export function dueFireTime(schedule: Schedule, anchor: Date, after: Date, now: 
   return latest;
 }
 
-/** One pass: returns how many cron triggers were queued. */
-export async function queueDueCronTriggers(db: Db, now = new Date()): Promise<number> {
-  return withTransaction(db, async (client) => {
+export interface SchedulerOptions {
+  clock?: Clock;
+  batchSize?: number;
+  lanes?: number;
+}
+
+/**
+ * One pass: batches until no due row is left (or only rows others hold), `lanes` batches at a time
+ * (SKIP LOCKED keeps them apart). Returns how many cron triggers were queued.
+ */
+export async function queueDueCronTriggers(db: Db, now = new Date(), batchSize = DEFAULT_BATCH_SIZE, lanes = DEFAULT_LANES): Promise<number> {
+  const lane = async () => {
     let queued = 0;
-    for (const tenant of await lockScheduledTenants(client)) {
-      // First look at a tenant: start counting from now (installing is not a missed fire).
-      const after = tenant.cron_fired_at ?? tenant.created_at;
-      const due = dueFireTime(tenant.schedule, tenant.created_at, after, now);
-      if (!due) continue;
-      await insertTrigger(client, { accountId: tenant.account_id, tenantId: tenant.id, source: 'cron', mode: 'normal' }, { notify: false });
-      await setCronFiredAt(client, tenant.id, due);
-      queued++;
+    for (;;) {
+      const batch = await queueBatch(db, now, batchSize);
+      queued += batch.fired;
+      if (batch.claimed < batchSize) return queued;
     }
-    if (queued > 0) await notifyWorkers(client);
-    return queued;
+  };
+  const counts = await Promise.all(Array.from({ length: Math.max(1, lanes) }, lane));
+  return counts.reduce((a, b) => a + b, 0);
+}
+
+async function queueBatch(db: Db, now: Date, batchSize: number): Promise<{ claimed: number; fired: number }> {
+  return withTransaction(db, async (client) => {
+    const rows = await claimDueSchedules(client, now, batchSize);
+    // Many tenants share a schedule and a last fire (an integration's default): compute it once.
+    const memo = new Map<string, { due: Date | null; next: Date | null }>();
+    const moves: { tenantId: string; accountId: string; next: Date | null; fired: Date | null }[] = [];
+    for (const row of rows) {
+      if (!row.schedule) {
+        moves.push({ tenantId: row.tenant_id, accountId: row.account_id, next: null, fired: null });
+        continue;
+      }
+      const after = row.last_fire_at ?? row.created_at;
+      const key = `${JSON.stringify(row.schedule)}|${row.created_at.getTime()}|${after.getTime()}|${row.stale}`;
+      let plan = memo.get(key);
+      if (!plan) {
+        // A stale row learns its next time; when that has passed already, it fires now (the catch-up).
+        const upcoming = row.stale ? nextFireTime(row.schedule, row.created_at, after) : now;
+        const due = upcoming && upcoming <= now ? dueFireTime(row.schedule, row.created_at, after, now) : null;
+        const next = due ? nextFireTime(row.schedule, row.created_at, due) : upcoming && upcoming > now ? upcoming : nextFireTime(row.schedule, row.created_at, now);
+        plan = { due, next };
+        memo.set(key, plan);
+      }
+      moves.push({ tenantId: row.tenant_id, accountId: row.account_id, next: plan.next, fired: plan.due });
+    }
+    return { claimed: rows.length, fired: await fireSchedules(client, moves) };
   });
 }
 
-/** Runs `queueDueCronTriggers` every `intervalMs` until stopped. */
-export function startScheduler(db: Db, intervalMs: number, log?: (message: string, fields?: Record<string, unknown>) => void) {
-  let running: Promise<unknown> = Promise.resolve();
-  const tick = () => {
-    running = queueDueCronTriggers(db).then(
-      (queued) => triggersAccepted.inc({ source: 'cron' }, queued),
-      (error) => log?.('the scheduler failed', { error: String(error) }),
-    );
-  };
-  const timer = setInterval(tick, intervalMs);
-  tick();
+/**
+ * Runs passes until stopped: each one at the earliest next fire time by `clock`, or after
+ * `intervalMs` at the latest.
+ */
+export function startScheduler(
+  db: Db,
+  intervalMs: number,
+  log?: (message: string, fields?: Record<string, unknown>) => void,
+  { clock = systemClock, batchSize = DEFAULT_BATCH_SIZE, lanes = DEFAULT_LANES }: SchedulerOptions = {},
+) {
+  const stopping = new AbortController();
+  const loop = (async () => {
+    while (!stopping.signal.aborted) {
+      let until: Date | null = null;
+      let maxMs = intervalMs;
+      try {
+        const queued = await queueDueCronTriggers(db, clock.now(), batchSize, lanes);
+        triggersAccepted.inc({ source: 'cron' }, queued);
+        const earliest = await earliestFireTime(db);
+        // Still due after a pass: rows others hold right now. Look again shortly, not in a busy loop.
+        if (earliest !== null && earliest <= clock.now().getTime()) maxMs = Math.min(intervalMs, 50);
+        else if (earliest !== null) until = new Date(earliest);
+      } catch (error) {
+        log?.('the scheduler failed', { error: String(error) });
+      }
+      await clock.wait(until, maxMs, stopping.signal);
+    }
+  })();
   return {
     async stop() {
-      clearInterval(timer);
-      await running;
+      stopping.abort();
+      await loop;
+      clock.close();
     },
   };
 }

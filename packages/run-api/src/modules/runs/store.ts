@@ -1,15 +1,16 @@
 /**
- * The runs module's SQL: `runs` and `run_log_lines` are read and written here only. Claims read
+ * The runs module's SQL: `runs`, `run_log_lines` and the scheduler's `tenant_schedules` are written
+ * here only (the database keeps `tenant_schedules` in step with tenant changes). Claims read
  * the triggers and tenants they pick from; what they change there goes through those modules.
  */
 import type pg from 'pg';
 import type { PandiumSpec } from '@pan/pandium-yaml';
-import type { Run, RunMode, RunPage, RunStatus, RunLogLine, RunTriggerSummary } from '@pan/contract';
+import type { Run, RunMode, RunPage, RunStatus, RunLogLine, RunTriggerSummary, Schedule } from '@pan/contract';
 import type { Queryable, Scope } from '../../platform/db/pool.ts';
 import type { LogLine } from '../runner/types.ts';
 import { tenantReleaseIdSql } from '../catalog/sql.ts';
 import { NOTIFICATIONS_CHANNEL, queueRunEventSql } from '../notifications/sql.ts';
-import { TRIGGERS_CHANNEL } from '../triggers/store.ts';
+import { insertCronTriggersSql, TRIGGERS_CHANNEL } from '../triggers/store.ts';
 import type { RunResult } from './queue.ts';
 
 /** Workers LISTEN here too: a run ended (its log stream can close). Payload: the run id. */
@@ -342,4 +343,74 @@ export async function deleteEndedRuns(q: Queryable, runIds: readonly string[]): 
     [runIds],
   );
   return rowCount ?? 0;
+}
+
+// ---- The scheduler's index of due schedules -------------------------------------------------------
+
+/** A claimed `tenant_schedules` row with what the scheduler needs to fire it and move it on. */
+export interface DueSchedule {
+  tenant_id: string;
+  account_id: string;
+  /** The schedule changed (or is new): its next fire time is to be computed, not fired. */
+  stale: boolean;
+  last_fire_at: Date | null;
+  created_at: Date;
+  /** The tenant's effective schedule; null when none, paused or archived. */
+  schedule: Schedule | null;
+}
+
+/**
+ * Up to `limit` schedules due by `now`, earliest first, locked for this transaction. Rows another
+ * scheduler holds are skipped, and so are tenants a claim or an update holds right now (they are
+ * due again at the next pass): the scheduler never waits on a tenant lock while holding others.
+ */
+export async function claimDueSchedules(client: pg.PoolClient, now: Date, limit: number): Promise<DueSchedule[]> {
+  const { rows } = await client.query<DueSchedule>(
+    `SELECT s.tenant_id, t.account_id, s.next_fire_at = '-infinity' AS stale, s.last_fire_at, t.created_at,
+            CASE WHEN t.archived_at IS NULL AND NOT t.paused
+                 THEN CASE WHEN t.schedule_is_default THEN i.default_schedule ELSE t.schedule END END AS schedule
+       FROM tenant_schedules s
+       JOIN tenants t ON t.id = s.tenant_id
+       JOIN integrations i ON i.id = t.integration_id
+      WHERE s.next_fire_at <= $1
+      ORDER BY s.next_fire_at
+      LIMIT $2
+        FOR UPDATE OF s SKIP LOCKED
+        FOR KEY SHARE OF t SKIP LOCKED`,
+    [now, limit],
+  );
+  return rows;
+}
+
+/**
+ * Moves claimed schedules on, and queues a cron trigger for each that fired, in one statement:
+ * `next` is the next fire time (null: none), `fired` the fire time handled now (null: none).
+ * With any trigger queued, the workers are woken with the commit. Returns the triggers queued.
+ */
+export async function fireSchedules(
+  q: Queryable,
+  rows: { tenantId: string; accountId: string; next: Date | null; fired: Date | null }[],
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const { rows: result } = await q.query<{ queued: number }>(
+    `WITH f (tenant_id, account_id, next, fired) AS (
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[])
+     ), moved AS (
+       UPDATE tenant_schedules s SET next_fire_at = f.next, last_fire_at = coalesce(f.fired, s.last_fire_at)
+         FROM f WHERE s.tenant_id = f.tenant_id
+     ), queued AS (${insertCronTriggersSql('f')})
+     SELECT count(*)::int AS queued,
+            CASE WHEN count(*) > 0 THEN pg_notify('${TRIGGERS_CHANNEL}', '') END AS woken
+       FROM queued`,
+    [rows.map((r) => r.tenantId), rows.map((r) => r.accountId), rows.map((r) => r.next), rows.map((r) => r.fired)],
+  );
+  return result[0]!.queued;
+}
+
+/** The earliest next fire time of any schedule (-Infinity: one is waiting to be computed), or null. */
+export async function earliestFireTime(q: Queryable): Promise<number | null> {
+  const { rows } = await q.query<{ at: string | null }>(
+    'SELECT extract(epoch FROM min(next_fire_at)) * 1000 AS at FROM tenant_schedules WHERE next_fire_at IS NOT NULL',
+  );
+  return rows[0]!.at === null ? null : Number(rows[0]!.at);
 }

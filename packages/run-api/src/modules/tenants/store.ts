@@ -332,34 +332,7 @@ export async function mergeTenantMetadata(db: Db, accountId: string, id: string,
   });
 }
 
-// ---- Schedules and runs: what they read and change on a tenant -----------------------------------
-
-/**
- * Every active, unpaused tenant with a schedule (its own or its integration's default), locked
- * for this transaction; rows another scheduler holds are skipped (SKIP LOCKED).
- */
-export async function lockScheduledTenants(client: pg.PoolClient) {
-  const { rows } = await client.query<{
-    id: string;
-    account_id: string;
-    created_at: Date;
-    cron_fired_at: Date | null;
-    schedule: Schedule;
-  }>(
-    `SELECT t.id, t.account_id, t.created_at, t.cron_fired_at,
-            CASE WHEN t.schedule_is_default THEN i.default_schedule ELSE t.schedule END AS schedule
-       FROM tenants t JOIN integrations i ON i.id = t.integration_id
-      WHERE t.archived_at IS NULL AND NOT t.paused
-        AND CASE WHEN t.schedule_is_default THEN i.default_schedule ELSE t.schedule END IS NOT NULL
-      FOR UPDATE OF t SKIP LOCKED`,
-  );
-  return rows;
-}
-
-/** Remembers the last schedule fire handled for a tenant (missed fires collapse into one). */
-export async function setCronFiredAt(q: Queryable, tenantId: string, firedAt: Date): Promise<void> {
-  await q.query('UPDATE tenants SET cron_fired_at = $2 WHERE id = $1', [tenantId, firedAt]);
-}
+// ---- Runs: what they change on a tenant ----------------------------------------------------------
 
 /** What a successful run changes on its tenant (see runs/queue.ts `RunResult`). */
 export interface RunEffects {

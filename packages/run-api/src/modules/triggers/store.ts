@@ -27,9 +27,9 @@ const payloadBytesSql = (row: string) => `coalesce(octet_length(${row}.payload),
 const capValue = (cap: number) => (cap > 0 ? cap : Number.MAX_SAFE_INTEGER);
 
 /**
- * Every trigger row is written by this one statement (and the webhook fast path's leaner form of it,
- * `insertWebhookTriggerIfOpen`): `rows` is a SELECT (or VALUES) that yields
- * account_id, tenant_id, source, mode, event, payload and payload_headers, in that order (`created_at` is the
+ * Every trigger row is written by this one statement (and the leaner forms of it of the webhook fast
+ * path, `insertWebhookTriggerIfOpen`, and of the scheduler, `insertCronTriggersSql`): `rows` is a SELECT (or VALUES) that yields
+ * account_id, tenant_id, source, mode, event, payload, payload_headers and scheduled_for, in that order (`created_at` is the
  * default, `clock_timestamp()`). Intake paths differ only in where the rows come
  * from (a single trigger, the open tenant of a webhook token, an event's listeners, a due schedule).
  * With `notify`, the workers' NOTIFY goes out with the commit.
@@ -44,7 +44,7 @@ const capValue = (cap: number) => (cap > 0 ? cap : Number.MAX_SAFE_INTEGER);
  * the backlog row, so the two wait for each other in one order and never deadlock.
  */
 function insertTriggersSql(rows: string, { notify, capParam }: { notify: boolean; capParam: string }): string {
-  return `WITH r (account_id, tenant_id, source, mode, event, payload, payload_headers) AS (${rows}),
+  return `WITH r (account_id, tenant_id, source, mode, event, payload, payload_headers, scheduled_for) AS (${rows}),
      sized AS (SELECT r.*, ${payloadBytesSql('r')} AS bytes FROM r JOIN tenants k ON k.id = r.tenant_id FOR KEY SHARE OF k),
      counted AS (
        INSERT INTO trigger_backlogs AS b (tenant_id, pending_bytes)
@@ -54,8 +54,8 @@ function insertTriggersSql(rows: string, { notify, capParam }: { notify: boolean
        RETURNING tenant_id
      ),
      t AS (
-       INSERT INTO triggers (account_id, tenant_id, source, mode, event, payload, payload_headers)
-       SELECT account_id, tenant_id, source, mode, event, payload, payload_headers FROM sized
+       INSERT INTO triggers (account_id, tenant_id, source, mode, event, payload, payload_headers, scheduled_for)
+       SELECT account_id, tenant_id, source, mode, event, payload, payload_headers, scheduled_for FROM sized
         WHERE bytes = 0 OR tenant_id IN (SELECT tenant_id FROM counted)
        RETURNING id, tenant_id
      )
@@ -78,7 +78,7 @@ export async function insertTrigger(
   { notify = true, pendingCap = 0 }: { notify?: boolean; pendingCap?: number } = {},
 ): Promise<string | null> {
   const { rows } = await q.query<{ id: string | null }>(
-    insertTriggersSql(`VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::bytea, $7::jsonb)`, { notify, capParam: '$8::bigint' }),
+    insertTriggersSql(`VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::bytea, $7::jsonb, NULL::timestamptz)`, { notify, capParam: '$8::bigint' }),
     [
       trigger.accountId,
       trigger.tenantId,
@@ -91,6 +91,18 @@ export async function insertTrigger(
     ],
   );
   return rows[0]!.id;
+}
+
+/**
+ * The scheduler's lean form of `insertTriggersSql` (cron triggers carry no payload, so no backlog
+ * bytes to count): a statement fragment inserting one `cron` trigger for each row of `fires`
+ * (account_id, tenant_id, fired) whose `fired`, the fire time it stands for, is not null.
+ * The scheduler holds the tenants' rows (FOR KEY SHARE) already.
+ */
+export function insertCronTriggersSql(fires: string): string {
+  return `INSERT INTO triggers (account_id, tenant_id, source, mode, scheduled_for)
+          SELECT account_id, tenant_id, 'cron', 'normal', fired FROM ${fires} WHERE fired IS NOT NULL
+          RETURNING tenant_id`;
 }
 
 /** A new tenant's first init run (its release has dynamic selectors), queued in the install's transaction. */
@@ -177,7 +189,7 @@ export async function insertEventTriggers(
 ): Promise<{ tenant_id: string; trigger_id: string | null }[]> {
   const { rows } = await q.query<{ tenant_id: string; id: string | null }>(
     insertTriggersSql(
-      `SELECT t.account_id, t.id, 'api', 'normal', $3, $4::bytea, $5::jsonb
+      `SELECT t.account_id, t.id, 'api', 'normal', $3, $4::bytea, $5::jsonb, NULL::timestamptz
          FROM tenants t JOIN releases r ON r.id = ${tenantReleaseIdSql('t')}
         WHERE t.account_id = $1 AND t.user_sub = $2 AND t.archived_at IS NULL AND NOT t.paused
           AND jsonb_typeof(r.spec->'events') = 'array' AND r.spec->'events' ? $3`,

@@ -1,4 +1,9 @@
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { clockFrom } from '../../../src/platform/clock.ts';
+import { readConfig } from '../../../src/platform/config.ts';
 import { dueFireTime, queueDueCronTriggers } from '../../../src/modules/runs/scheduler.ts';
 import type { Schedule } from '@pan/contract';
 import { startTestStack, type TestStack } from '../../support/index.ts';
@@ -56,5 +61,85 @@ describe('queueDueCronTriggers', () => {
     await queueDueCronTriggers(stack.db, later);
     const again = await stack.db.query("SELECT 1 FROM triggers WHERE source = 'cron' AND tenant_id = $1", [active.id]);
     expect(again.rows).toHaveLength(1);
+  });
+
+  it('fires each time once with the time it stands for, catches up once after a stop, and follows schedule changes', async () => {
+    const jwt = await endUserToken(stack, 'cron-user-3');
+    const tenant = await install(stack, jwt, 'hubspot-contacts', { direction: 'both' });
+    await call(stack, 'PATCH', `/marketplace/tenants/${tenant.id}`, jwt, { schedule: { type: 'cron', expression: '*/5 * * * *' } });
+    const { rows: created } = await stack.db.query<{ created_at: Date }>('SELECT created_at FROM tenants WHERE id = $1', [tenant.id]);
+    const hour = 3_600_000;
+    // A whole hour boundary at least an hour after the install: every time below is after it.
+    const h = Math.ceil(created[0]!.created_at.getTime() / hour) * hour + hour;
+    const m = (minutes: number, seconds = 0) => new Date(h + minutes * 60_000 + seconds * 1000);
+    const nextFire = async () =>
+      (await stack.db.query<{ at: Date | null }>('SELECT next_fire_at AS at FROM tenant_schedules WHERE tenant_id = $1', [tenant.id])).rows[0]!.at;
+    const fired = async () =>
+      (
+        await stack.db.query<{ at: Date }>("SELECT scheduled_for AS at FROM triggers WHERE source = 'cron' AND tenant_id = $1 ORDER BY scheduled_for", [tenant.id])
+      ).rows.map((r) => r.at.toISOString());
+
+    // Down since the install: the missed times collapse into one trigger for the latest of them.
+    await queueDueCronTriggers(stack.db, m(0, 10));
+    expect(await fired()).toEqual([m(0).toISOString()]);
+    expect(await nextFire()).toEqual(m(5));
+    await queueDueCronTriggers(stack.db, m(0, 10));
+    await queueDueCronTriggers(stack.db, m(4, 59));
+    expect(await fired()).toHaveLength(1);
+    await queueDueCronTriggers(stack.db, m(5));
+    expect(await fired()).toEqual([m(0), m(5)].map((d) => d.toISOString()));
+
+    // A new schedule takes over from the last fire: nothing due until its own next time.
+    await call(stack, 'PATCH', `/marketplace/tenants/${tenant.id}`, jwt, { schedule: { type: 'cron', expression: '30 * * * *' } });
+    expect(await nextFire()).toBe(-Infinity);
+    await queueDueCronTriggers(stack.db, m(6));
+    expect(await nextFire()).toEqual(m(30));
+    await queueDueCronTriggers(stack.db, m(31));
+    expect(await fired()).toEqual([m(0), m(5), m(30)].map((d) => d.toISOString()));
+
+    // Paused: no next time.
+    await call(stack, 'POST', `/marketplace/tenants/${tenant.id}/pause`, jwt);
+    await queueDueCronTriggers(stack.db, m(32));
+    expect(await nextFire()).toBeNull();
+    // A change of its integration's default schedule marks the tenants that follow it, and only those.
+    await call(stack, 'POST', `/marketplace/tenants/${tenant.id}/resume`, jwt);
+    await call(stack, 'PATCH', `/marketplace/tenants/${tenant.id}`, jwt, { schedule: 'default' });
+    await queueDueCronTriggers(stack.db, m(33));
+    expect(await nextFire()).toBeInstanceOf(Date);
+    await stack.db.query(`UPDATE integrations SET default_schedule = '{"type":"cron","expression":"0 * * * *"}' WHERE id = (SELECT integration_id FROM tenants WHERE id = $1)`, [tenant.id]);
+    expect(await nextFire()).toBe(-Infinity);
+    await queueDueCronTriggers(stack.db, m(34));
+    expect(await nextFire()).toEqual(m(60));
+  });
+});
+
+
+describe('PAN_SCHEDULER_CLOCK', () => {
+  it('is the system clock by default and refuses what it does not know', () => {
+    expect(readConfig({}).schedulerClock).toBe('system');
+    expect(() => readConfig({ PAN_SCHEDULER_CLOCK: 'now+1h' })).toThrow(/PAN_SCHEDULER_CLOCK/);
+  });
+
+  it('file: reads the time from the file, and a rewrite wakes a waiting scheduler', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'pan-clock-'));
+    const file = path.join(dir, 'clock');
+    const set = async (iso: string) => {
+      await writeFile(`${file}.next`, iso);
+      await rename(`${file}.next`, file);
+    };
+    await set('2030-01-07T00:00:00.000Z');
+    const clock = clockFrom(`file:${file}`);
+    try {
+      expect(clock.now().toISOString()).toBe('2030-01-07T00:00:00.000Z');
+      const stop = new AbortController();
+      // A wait far longer than the test: only the rewrite can end it.
+      const waited = clock.wait(null, 600_000, stop.signal);
+      await set('2030-01-07T00:05:00.000Z');
+      await waited;
+      expect(clock.now().toISOString()).toBe('2030-01-07T00:05:00.000Z');
+    } finally {
+      clock.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
