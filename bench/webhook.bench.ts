@@ -138,7 +138,7 @@ try {
           stack.accountId,
           tenantId,
           Buffer.concat(chunks),
-          JSON.stringify(payloadHeaders(req.headers)),
+          JSON.stringify(payloadHeaders({ raw: req, headers: req.headers })),
         ])
         .then(
           ({ rows }) => {

@@ -1,4 +1,5 @@
 import type {
+  BuiltRelease,
   CategoriesRequest,
   HostConnector,
   HostTenant,
@@ -84,6 +85,10 @@ export async function pushRelease(
   const suffix = query.size > 0 ? `?${query}` : '';
   return call<PushedRelease>(options, 'POST', `${paths.hostReleases(integration)}${suffix}`, { gzip: archive });
 }
+
+/** Builds a release from the integration's git repository at `tag` (`POST /v2/sourcecontrol/build`). */
+export const buildRelease = (options: HostApiOptions, integration: string, tag: string, makeDefault = true) =>
+  call<BuiltRelease>(options, 'POST', paths.hostSourceControlBuild, { json: { tag, integration_id: integration, make_default: makeDefault } });
 
 /** Creates or replaces an integration's listing (`PUT /v2/integrations/:slug`); the server checks it (read from JSON, so untyped here). */
 export const putIntegrationListing = (options: HostApiOptions, slug: string, listing: Record<string, unknown>) =>

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAccounts } from './commands/accounts.ts';
 import { registerReleasePush } from './commands/release-push.ts';
+import { registerReleaseBuild } from './commands/release-build.ts';
 import { registerRun } from './commands/run.ts';
 import { registerRuns } from './commands/runs.ts';
 import { registerSecrets } from './commands/secrets.ts';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
     .description('Manage the releases of an integration')
     .addHelpText('after', EXIT_CODES_HELP);
   registerReleasePush(release);
+  registerReleaseBuild(release);
 
   registerTenants(program);
   registerRuns(program);

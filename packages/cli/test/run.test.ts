@@ -161,6 +161,29 @@ webhook:
     expect(run.stderr).not.toContain('tok-very-secret');
   });
 
+  it('passes secrets of connectors PANDIUM.yaml does not list (a warning), and the default of a $ref to a static enum', async () => {
+    const dir = writeDir('unlisted', {
+      'PANDIUM.yaml': `version: 0.5
+run: node index.mjs
+configs:
+  schema:
+    definitions:
+      regions: { type: string, enum: [eu, us] }
+    properties:
+      region: { type: string, $ref: '#/definitions/regions', default: us }
+  uischema:
+    elements:
+      - { type: Control, scope: '#/properties/region' }
+`,
+      'index.mjs': "console.log(JSON.stringify({ token: process.env.PAN_SEC_SLACK_ACCESS_TOKEN, region: process.env.PAN_CFG_REGION }));\n",
+    });
+    const run = await pan({}, 'run', dir, '--secret', 'SLACK_ACCESS_TOKEN=xoxb-1');
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ token: 'xoxb-1', region: 'us' });
+    expect(run.stderr).toContain('PANDIUM.yaml:1:10: warning: unknown version `0.5`');
+    expect(run.stderr).toContain("--secret SLACK_ACCESS_TOKEN: connector SLACK is not in PANDIUM.yaml's connectors");
+  });
+
   it('runs the build, then the script with only the server\'s environment; prints the context; exit 0', async () => {
     const cliEnv = { CANARY_SERVER_SECRET: 'must-not-leak', PAN_CFG_REGION: 'leaked', PAN_API_KEY: 'pan_cli_key' };
     const run = await pan(
@@ -314,7 +337,7 @@ webhook:
       pan({}, 'run'),
       pan({}, 'run', integration, '--mode', 'later'),
       pan({}, 'run', integration, '--mode', 'webhook'),
-      pan({}, 'run', integration, '--secret', 'SLACK_TOKEN=x'),
+      pan({}, 'run', integration, '--secret', 'NOSEPARATOR=x'),
       pan({}, 'run', integration, '--config', 'limit'),
       pan({}, 'run', integration, '--config', 'limit=many'),
       pan({}, 'run', path.join(workDir, 'nowhere')),
@@ -324,7 +347,7 @@ webhook:
     expect(missing).toContain("missing required argument 'dir'");
     expect(mode).toContain('Allowed choices are init, normal, webhook');
     expect(webhook).toContain('--mode webhook needs --payload');
-    expect(secret).toContain("PANDIUM.yaml's connectors are acme-crm");
+    expect(secret).toContain('--secret NOSEPARATOR: expected <CONNECTOR>_<FIELD>=value');
     expect(pair).toContain('expected key=value');
     expect(typed).toContain('limit must be an integer');
     expect(nowhere).toContain('is not a directory');

@@ -12,3 +12,4 @@ export * from './schemas/runs.ts';
 export * from './schemas/connections.ts';
 export * from './schemas/notifications.ts';
 export * from './schemas/host.ts';
+export * from './schemas/sourcecontrol.ts';

@@ -5,6 +5,7 @@ export { TOP_LEVEL_KEYS } from './validate-document.ts';
 export * from './types.ts';
 export type * from './settings-form/contract.ts';
 export { buildSettingsForm, clearInvalidDependents, dependentOptions } from './settings-form/translate.ts';
+export { settingsDefaults } from './settings-form/defaults.ts';
 export {
   chooseParentFirstMessage,
   DATE_TIME_ZONE_PATTERN,

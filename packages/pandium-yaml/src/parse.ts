@@ -1,6 +1,6 @@
 import { isMap, LineCounter, parseDocument, visit } from 'yaml';
 import { DiagnosticCollector, sortByPosition } from './diagnostics.ts';
-import { LAYOUT_ELEMENT_TYPES, type PandiumSpec, type PandiumVersion, type ParseResult } from './types.ts';
+import { LAYOUT_ELEMENT_TYPES, type PandiumSpec, type ParseResult } from './types.ts';
 import { validateDocument } from './validate-document.ts';
 import { describeNode, YamlReader } from './yaml-nodes.ts';
 
@@ -51,7 +51,7 @@ function finish(report: DiagnosticCollector, spec?: PandiumSpec): ParseResult {
 }
 
 /** Turns the validated plain data into the documented shape, so consumers need no fallbacks. */
-function normalise(data: Record<string, unknown>, version: PandiumVersion | undefined): PandiumSpec {
+function normalise(data: Record<string, unknown>, version: string | undefined): PandiumSpec {
   // Empty optional sections were tolerated with a warning; drop them rather than hand out nulls.
   for (const [key, value] of Object.entries(data)) if (value === null) delete data[key];
   if (version !== undefined) data.version = version;

@@ -26,8 +26,11 @@ export type PandiumVersion = (typeof SUPPORTED_VERSIONS)[number];
  * `schema`, `ui:widget` on a Control) are kept at runtime, so a renderer may still look at them.
  */
 export interface PandiumSpec {
-  /** Normalised: `version: 1.0` (a YAML number) becomes `'1.0'`. */
-  version?: PandiumVersion;
+  /**
+   * Normalised: `version: 1.0` (a YAML number) becomes `'1.0'`; a version not in
+   * SUPPORTED_VERSIONS (`0.5`) is kept as written (a warning says so).
+   */
+  version?: PandiumVersion | (string & {});
   /** `<language>:<version>`, e.g. `node:24`; real files also say just `Node`. */
   base?: string;
   build?: string;

@@ -1,6 +1,6 @@
 import { isScalar, type YAMLMap } from 'yaml';
 import { closestMatch, didYouMean } from './suggest.ts';
-import { SUPPORTED_VERSIONS, type PandiumVersion } from './types.ts';
+import { SUPPORTED_VERSIONS } from './types.ts';
 import { emptySchemaIndex, validateConfigSchema } from './validate-schema.ts';
 import { validateUiSchema } from './validate-uischema.ts';
 import { scalarValue, type MapEntry, type YamlReader } from './yaml-nodes.ts';
@@ -23,11 +23,11 @@ const WEBHOOK_KEYS = ['schema'];
 const BASE_IMAGE = /^[a-z][a-z0-9_-]*:[\w.+-]+$/;
 
 /** Validates the whole document; returns the normalised version when there is one. */
-export function validateDocument(reader: YamlReader, root: YAMLMap): PandiumVersion | undefined {
+export function validateDocument(reader: YamlReader, root: YAMLMap): string | undefined {
   const entries = reader.entries(root, '');
   const present = new Set(entries.map((entry) => entry.key));
   const absentKeys = TOP_LEVEL_KEYS.filter((key) => !present.has(key));
-  let version: PandiumVersion | undefined;
+  let version: string | undefined;
   let runSuggested = false;
 
   for (const entry of entries) {
@@ -90,7 +90,11 @@ export function validateDocument(reader: YamlReader, root: YAMLMap): PandiumVers
   return version;
 }
 
-function validateVersion(reader: YamlReader, entry: MapEntry): PandiumVersion | undefined {
+/**
+ * A known version comes back in its documented spelling; any other is kept as written, with a
+ * warning: Pandium stores the version as a free string and real files say `0.5`.
+ */
+function validateVersion(reader: YamlReader, entry: MapEntry): string | undefined {
   const raw = scalarValue(entry.value);
   if (typeof raw !== 'number' && typeof raw !== 'string') {
     reader.mismatch(entry, `a version such as ${SUPPORTED_VERSIONS.join(', ')}`);
@@ -99,11 +103,10 @@ function validateVersion(reader: YamlReader, entry: MapEntry): PandiumVersion | 
   // YAML reads `1.0` as the number 1, so compare numerically and keep the source text for messages.
   const numeric = typeof raw === 'number' ? raw : raw.trim() === '' ? Number.NaN : Number(raw);
   const version = SUPPORTED_VERSIONS.find((supported) => Number(supported) === numeric);
-  if (version === undefined) {
-    const written = entry.value !== null && isScalar(entry.value) ? (entry.value.source ?? String(raw)) : String(raw);
-    reader.report.error(entry.at, entry.path, `unsupported version \`${written}\`; expected one of ${SUPPORTED_VERSIONS.join(', ')}`);
-  }
-  return version;
+  if (version !== undefined) return version;
+  const written = entry.value !== null && isScalar(entry.value) ? (entry.value.source ?? String(raw)) : String(raw);
+  reader.report.warn(entry.at, entry.path, `unknown version \`${written}\` (known: ${SUPPORTED_VERSIONS.join(', ')}); accepted as written`);
+  return written;
 }
 
 function validateConfigs(reader: YamlReader, configs: YAMLMap, configsEntry: MapEntry): void {

@@ -105,11 +105,6 @@ const invalidCases: InvalidCase[] = [
     error: { line: 6, col: 5, path: 'connectors.1', message: 'each item of `connectors` must be a connector name, got a mapping' },
   },
   {
-    name: 'an unsupported version keeps its spelling',
-    text: yaml('version: 2.0', 'run: node .'),
-    error: { line: 1, col: 10, path: 'version', message: 'unsupported version `2.0`; expected one of 0.3, 0.4, 1.0' },
-  },
-  {
     name: 'malformed YAML: an unclosed flow sequence',
     text: yaml(...HEAD, 'connectors: [hubspot, aws', 'configs: {}'),
     error: { line: 5, col: 1, path: '', message: 'Flow sequence in block collection must be sufficiently indented and end with a ]' },
@@ -432,6 +427,16 @@ const looseCases: LooseCase[] = [
     warning: { line: 12, col: 53, message: 'unknown key `lable` on a Control (did you mean `label`?) is ignored' },
   },
   {
+    name: '`version: 0.5`, which Pandium stores as it is',
+    text: yaml('version: 0.5', 'run: node .'),
+    warning: { line: 1, col: 10, message: 'unknown version `0.5` (known: 0.3, 0.4, 1.0)' },
+  },
+  {
+    name: 'an unknown version keeps its spelling',
+    text: yaml('version: 2.10', 'run: node .'),
+    warning: { line: 1, col: 10, message: 'unknown version `2.10`' },
+  },
+  {
     name: 'an empty optional section',
     text: yaml(...HEAD, 'connectors:'),
     warning: { line: 4, col: 1, message: '`connectors` is empty and is ignored' },
@@ -457,6 +462,7 @@ describe('parsePandiumYaml normalises the spec', () => {
   it('turns a numeric `version: 1.0` into the string `1.0`', () => {
     expect(parsePandiumYaml(yaml('version: 1.0', 'run: node .')).spec?.version).toBe('1.0');
     expect(parsePandiumYaml(yaml("version: '0.3'", 'run: node .')).spec?.version).toBe('0.3');
+    expect(parsePandiumYaml(yaml('version: 0.50', 'run: node .')).spec?.version).toBe('0.50');
   });
 
   it('defaults the uischema root to a VerticalLayout and layouts to no elements', () => {

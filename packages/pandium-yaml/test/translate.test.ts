@@ -6,6 +6,7 @@ import {
   clearInvalidDependents,
   dependentOptions,
   parsePandiumYaml,
+  settingsDefaults,
   type BuildSettingsFormOptions,
   type ConfigsSection,
   type DynamicOptions,
@@ -765,6 +766,30 @@ describe('buildSettingsForm: dependent selectors', () => {
       expect(form.dependents).toEqual({});
       expect(propertySchema(form, 'favorite_food')).toEqual({ type: 'string', title: 'Favourite food', enum: ['Chocolate'] });
     }
+  });
+});
+
+describe('settingsDefaults (the server install and `pan run` alike)', () => {
+  it('takes the default of a $ref to a static enum, of hidden properties, never of a dynamic selector', () => {
+    const section: ConfigsSection = {
+      schema: {
+        type: 'object',
+        definitions: { regions: { type: 'string', enum: ['eu', 'us'] }, lists: { type: 'string', enum: ['placeholder'] } },
+        properties: {
+          region: { type: 'string', $ref: '#/definitions/regions', default: 'us' },
+          list: { type: 'string', $ref: '#/definitions/lists', default: 'placeholder' },
+          wrong: { type: 'string', enum: ['a'], default: 'b' },
+          hidden: { type: 'integer', default: 3 },
+          secret: { type: 'string', default: 'admin-only' },
+        },
+      },
+      uischema: {
+        type: 'VerticalLayout',
+        elements: [control('region'), control('list'), control('wrong'), control('secret', { admin: true })],
+      },
+    } as unknown as ConfigsSection;
+    const form = buildSettingsForm(section, { audience: 'user', dynamicOptions: null });
+    expect(settingsDefaults(section, form)).toEqual({ region: 'us', hidden: 3, secret: 'admin-only' });
   });
 });
 

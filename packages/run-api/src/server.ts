@@ -9,6 +9,7 @@ import { ensureDatabase, startEmbeddedDatabase, type EmbeddedDatabase } from './
 import { migrate } from './platform/db/migrate.ts';
 import { createPool } from './platform/db/pool.ts';
 import { checkSandbox } from './modules/runner/sandbox.ts';
+import { setprivPath } from './modules/runner/parent-death.ts';
 import { sandboxFor, startRunEngine, type RunEngine } from './modules/runs/engine.ts';
 
 export interface RunningServer {
@@ -91,6 +92,7 @@ async function checkRunSandbox(config: RunApiConfig, log: (line: string) => void
   const sandbox = sandboxFor(config);
   if (!sandbox) {
     log('WARNING: PAN_RUN_SANDBOX=off: integration scripts and builds run unsandboxed, as this server\'s user, and can read its data directory (database, keys) and every other run.');
+    if (!setprivPath()) log('WARNING: setpriv (util-linux) is not on PATH: an unsandboxed run\'s process outlives this server if it is killed.');
     return;
   }
   const dirs = [path.join(config.dataDir, 'runs'), path.join(config.dataDir, 'releases')];

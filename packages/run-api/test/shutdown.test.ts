@@ -1,11 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, watch } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Run, Tenant, TriggerStatus } from '@pan/contract';
@@ -15,8 +12,8 @@ import { loadPostgresAuth } from '../src/platform/db/postgres-auth.ts';
 import { upsertAccount } from '../src/modules/accounts/store.ts';
 import { endUserToken } from './support/index.ts';
 import { runOfTrigger, scriptIntegration } from './modules/runs/run-support.ts';
-import type { TestStack } from './support/index.ts';
-import { isRunning, processesUsing } from './support/index.ts';
+import type { ServerProcess, TestStack } from './support/index.ts';
+import { isRunning, processesUsing, startServerProcess } from './support/index.ts';
 
 /**
  * Crash tests with real processes: the server (node with the tsx loader, its embedded PostgreSQL in
@@ -25,55 +22,19 @@ import { isRunning, processesUsing } from './support/index.ts';
  * starts in a file of the test.
  */
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const cleanups: (() => Promise<void>)[] = [];
 
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-interface ServerProcess {
-  child: ChildProcess;
-  url: string;
-  output: string[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
 async function startProcess(dataDir: string, env: NodeJS.ProcessEnv, detached = false): Promise<ServerProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/run-api/src/server.ts'], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      PAN_DATA_DIR: dataDir,
-      PAN_PORT: String(port),
-      PAN_LOG_LEVEL: 'warn',
-      DATABASE_URL: '',
-      PAN_RUN_SANDBOX: 'off',
-      PAN_WORKER_CONCURRENCY: '1',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached,
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  cleanups.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await exited;
-    }
-  });
-  const output: string[] = [];
-  createInterface({ input: child.stderr! }).on('line', (line) => output.push(`stderr: ${line}`));
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      output.push(line);
-      const match = /listening on (http:\/\/\S+)/.exec(line);
-      if (match) resolve(match[1]!);
-    });
-    void exited.then(({ code, signal }) => reject(new Error(`server exited early (${code ?? signal}):\n${output.join('\n')}`)));
-  });
-  return { child, url, output, exited };
+  const server = await startServerProcess(
+    { PAN_DATA_DIR: dataDir, PAN_PORT: String(await freePort()), DATABASE_URL: '', PAN_RUN_SANDBOX: 'off', PAN_WORKER_CONCURRENCY: '1', ...env },
+    { detached },
+  );
+  cleanups.push(() => server.kill());
+  return server;
 }
 
 /** A pool on the server's database, as its application role, over the cluster's socket. */

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { formatDiagnostic, parsePandiumYaml, type PandiumSpec, type PropertySchema } from '@pan/pandium-yaml';
+import { buildSettingsForm, formatDiagnostic, parsePandiumYaml, settingsDefaults, type PandiumSpec, type PropertySchema } from '@pan/pandium-yaml';
 import type { RunMode, RunStatus } from '@pan/contract';
 import type { PreviousRun, RunContext, RunOutcome, RunTrigger } from '@pan/run-api';
 import { runAction } from '../api-options.ts';
@@ -71,8 +71,8 @@ export async function runLocally(options: LocalRunOptions): Promise<LocalRunResu
     const context: RunContext = {
       runId: randomUUID(),
       mode: options.mode,
-      // Stable per directory, shaped like the server's ids, so scripts that key on them behave.
-      integration: { id: stableUuid(`integration:${dir}`), name: path.basename(dir) },
+      // Stable per directory, shaped like the server's ids (an integer, a UUID), so scripts that key on them behave.
+      integration: { id: stableInteger(`integration:${dir}`), name: path.basename(dir) },
       tenantId: stableUuid(`tenant:${dir}`),
       release,
       configs: options.configs,
@@ -129,6 +129,11 @@ function trigger(mode: RunMode, payload: LocalRunOptions['payload']): RunTrigger
   return { ...base, source: mode === 'webhook' ? 'webhook' : 'api', payload: { body: payload.body, headers: { 'content-type': payload.contentType } } };
 }
 
+/** A positive integer below 2^31 made from a hash of `seed`. */
+function stableInteger(seed: string): number {
+  return (createHash('sha256').update(seed).digest().readUInt32BE(0) >>> 1) || 1;
+}
+
 /** A UUID (version 5 layout) made from a hash of `seed`. */
 function stableUuid(seed: string): string {
   const hex = createHash('sha256').update(seed).digest('hex');
@@ -154,8 +159,9 @@ unpacked into a temporary directory, built with PANDIUM.yaml's \`build\` command
 command is started there with the server's runner and only the environment the server gives a run:
 PATH, HOME, LANG, TZ and
   PAN_CFG_<NAME>               the schema's defaults, then each --config
-  PAN_SEC_<CONNECTOR>_<FIELD>  each --secret (only connectors PANDIUM.yaml lists)
+  PAN_SEC_<CONNECTOR>_<FIELD>  each --secret (any connector: PANDIUM.yaml's list does not gate)
   PAN_CTX_RUN_MODE, PAN_CTX_RUN_TRIGGERS, PAN_CTX_LAST_SUCCESSFUL_RUN_STD_OUT (--context), ...
+                               (docs/run-contract.md lists them all)
 Nothing else of your shell's environment reaches the script. The build and the run happen in the
 server's run sandbox (bubblewrap: the script sees its own directories and the system's, not your
 files; the network is open) under its resource limits (PAN_RUN_CPU_SECONDS...); PAN_RUN_SANDBOX=off
@@ -335,17 +341,15 @@ async function readSpec(dir: string): Promise<PandiumSpec> {
 }
 
 /**
- * The schema's `default:` values (dynamic selectors excepted: their options come from an init
- * run), then each `key=value`, typed by its property: `true`/`false` for booleans, numbers for
+ * The settings the server gives a new tenant (`settingsDefaults`: the form's defaults, a `$ref` to
+ * a static enum included, dynamic selectors excepted: their options come from an init run), then
+ * each `key=value`, typed by its property: `true`/`false` for booleans, numbers for
  * integer and number, a JSON array (or a comma-separated list) for arrays, the text otherwise.
  */
 export function configValues(spec: PandiumSpec, pairs: string[]): Record<string, unknown> {
   const schema = spec.configs?.schema;
   const properties = schema?.properties ?? {};
-  const configs: Record<string, unknown> = {};
-  for (const [name, property] of Object.entries(properties)) {
-    if (property.$ref === undefined && property.default !== undefined) configs[name] = property.default;
-  }
+  const configs = settingsDefaults(spec.configs, buildSettingsForm(spec.configs, { audience: 'user', dynamicOptions: null }));
   for (const pair of pairs) {
     const at = pair.indexOf('=');
     const name = pair.slice(0, at);
@@ -391,24 +395,34 @@ function typedValue(name: string, raw: string, type: PropertySchema['type']): un
 
 /**
  * `CONNECTOR_FIELD=value` (the variable's name without `PAN_SEC_`; the longest connector of
- * PANDIUM.yaml that starts it wins) or `connector.field=value`, as connector -> field -> value.
- * The server passes on the credentials of the connectors a release lists, and only those.
+ * PANDIUM.yaml that starts it wins, else the connector ends at the first `_`) or
+ * `connector.field=value`, as connector -> field -> value. As in Pandium, connectors belong to the
+ * integration and PANDIUM.yaml's `connectors:` need not list them: one it does not list is passed
+ * on with a warning (a misspelling shows there).
  */
-export function secretValues(spec: PandiumSpec, pairs: string[]): Record<string, Record<string, string>> {
-  const connectors = [...(spec.connectors ?? [])].sort((a, b) => b.length - a.length);
+export function secretValues(spec: PandiumSpec, pairs: string[], warn: (message: string) => void = (m) => process.stderr.write(`${m}\n`)): Record<string, Record<string, string>> {
+  const listed = spec.connectors ?? [];
+  const connectors = [...listed].sort((a, b) => b.length - a.length);
   const secrets: Record<string, Record<string, string>> = {};
   for (const pair of pairs) {
     const at = pair.indexOf('=');
     const key = pair.slice(0, at).replace(/^PAN_SEC_/i, '');
     const value = pair.slice(at + 1);
-    const connector = connectors.find((name) => {
+    let connector = connectors.find((name) => {
       const prefix = key.slice(0, name.length + 1).toUpperCase();
       return prefix === `${name.toUpperCase()}_` || prefix === `${name.toUpperCase()}.`;
     });
+    if (connector === undefined) {
+      const split = key.includes('.') ? key.indexOf('.') : key.indexOf('_');
+      if (split > 0) connector = key.slice(0, split);
+      const known = listed.length ? `PANDIUM.yaml's connectors are ${listed.join(', ')}` : 'PANDIUM.yaml lists no connectors';
+      if (connector !== undefined && key.length > split + 1) {
+        warn(`pan run: warning: --secret ${key}: connector ${connector} is not in PANDIUM.yaml's connectors (${known}); passed on as PAN_SEC_${key.replace('.', '_').toUpperCase()}, as the integration's connectors are`);
+      }
+    }
     const field = connector === undefined ? '' : key.slice(connector.length + 1);
     if (connector === undefined || field === '') {
-      const listed = connectors.length ? `PANDIUM.yaml's connectors are ${[...(spec.connectors ?? [])].join(', ')}` : 'PANDIUM.yaml lists no connectors';
-      throw new CommandFailure(`--secret ${key}: expected <CONNECTOR>_<FIELD>=value with a connector of the integration (${listed})`, ExitCode.Usage);
+      throw new CommandFailure(`--secret ${key}: expected <CONNECTOR>_<FIELD>=value or <connector>.<field>=value`, ExitCode.Usage);
     }
     (secrets[connector] ??= {})[field] = value;
   }

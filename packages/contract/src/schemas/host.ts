@@ -20,6 +20,7 @@
 import { slugPattern } from './catalog.ts';
 import type { ReleaseChannel, Schedule } from './tenants.ts';
 import type { Refined, WireType } from './wire-type.ts';
+import { repositoryProperties } from './sourcecontrol.ts';
 
 const date = { type: 'string', format: 'date-time' } as const;
 const nullableDate = { type: ['string', 'null'], format: 'date-time' } as const;
@@ -48,6 +49,7 @@ export const integrationSchema = {
     visible_to_groups: { type: 'array', items: { type: 'string' } },
     default_schedule: { anyOf: [{ type: 'null' }, anyObject] },
     default_release_id: { type: ['string', 'null'], format: 'uuid' },
+    ...repositoryProperties,
     created_date: date,
     modified_date: date,
   },
@@ -134,6 +136,7 @@ export const listingBodySchema = {
     visible_to_groups: { type: 'array', maxItems: 50, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 100 } },
     // Shape only here; `checkSchedule` answers 422 with the reason.
     default_schedule: { type: ['object', 'null'], maxProperties: 10 },
+    ...repositoryProperties,
   },
 } as const;
 

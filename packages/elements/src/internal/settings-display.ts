@@ -23,3 +23,26 @@ export function displayValue(form: SettingsForm, field: string, value: unknown):
   if (typeof value === 'object') return JSON.stringify(value);
   return title(value, schema?.oneOf);
 }
+
+/** The part of a layout node (`uiSchema['ui:options'].layout`) that says whether it shows text. */
+interface LayoutText {
+  type: string;
+  label?: string;
+  hint?: string;
+  text?: string;
+  elements?: LayoutText[];
+}
+
+/**
+ * Whether a settings form shows anything: a field, or the author's text (a Section's or Group's
+ * title or hint, a Label). A form of Sections without Controls is still shown, for its text.
+ */
+export function formShowsSomething(form: SettingsForm): boolean {
+  if (form.fields.length > 0) return true;
+  const layout = (form.uiSchema['ui:options'] as { layout?: LayoutText } | undefined)?.layout;
+  const shows = (node: LayoutText): boolean =>
+    (node.type === 'Label' && !!node.text) ||
+    ((node.type === 'Section' || node.type === 'Group') && (!!node.label || !!node.hint)) ||
+    (node.elements ?? []).some(shows);
+  return layout !== undefined && shows(layout);
+}

@@ -10,6 +10,7 @@ import { answerWhenRunEnds } from '../modules/runs/sync-invocation.ts';
 import { hostTenantRoutes } from '../modules/tenants/host-routes.ts';
 import { hostTriggerRoutes } from '../modules/triggers/host-routes.ts';
 import { queueInitRun } from '../modules/triggers/store.ts';
+import { sourceControlRoutes } from '../modules/sourcecontrol/host-routes.ts';
 
 /** The host-facing API (`/v2`, server to server, `X-API-KEY`). */
 export async function hostRoutes(app: FastifyInstance): Promise<void> {
@@ -25,4 +26,5 @@ export async function hostRoutes(app: FastifyInstance): Promise<void> {
   await app.register(hostRunRoutes);
   await app.register(notificationRoutes);
   await app.register(retentionRoutes);
+  await app.register(sourceControlRoutes);
 }

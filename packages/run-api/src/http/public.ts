@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { oauthCallbackRoutes } from '../modules/connections/callback-routes.ts';
 import { answerWhenRunEnds } from '../modules/runs/sync-invocation.ts';
 import { webhookRoutes } from '../modules/triggers/webhook-routes.ts';
+import { sourceWebhookRoutes } from '../modules/sourcecontrol/webhook-routes.ts';
 
 /**
  * Routes that carry no token or key of ours: a tenant's webhook URL (its unguessable token, and
@@ -16,6 +17,7 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
     webhooks.addHook('onRequest', app.limits.perWebhookToken);
     webhooks.addHook('onError', app.limits.countWebhookAuthFailure);
     await webhooks.register(webhookRoutes, { answerWhenRunEnds });
+    await webhooks.register(sourceWebhookRoutes);
   });
   await app.register(async (callback) => {
     callback.addHook('onRequest', app.limits.perIp);

@@ -36,8 +36,11 @@ export interface RunApiConfig {
   runBundleMaxTriggers: number;
   /** ...and no more than fit in this many bytes of PAN_CTX_RUN_TRIGGERS, as estimated (Linux caps one variable at 128 KiB). */
   runBundleMaxBytes: number;
-  /** Runs that could not start a trigger goes into before it is dead-lettered. */
+  /** Runs that could not start (or were lost with their worker) a trigger goes into before it is dead-lettered. */
   triggerMaxAttempts: number;
+  /** The wait before a trigger given back is claimed again, doubled per failed start up to triggerRetryMaxMs. */
+  triggerRetryBaseMs: number;
+  triggerRetryMaxMs: number;
   /** Bytes of a run's stdout and stderr kept. */
   runStdoutCap: number;
   runStderrCap: number;
@@ -75,6 +78,8 @@ export interface RunApiConfig {
   tenantPendingTriggerBytes: number;
   /** Fastify's `trustProxy`: whose X-Forwarded-For gives the client IP (default false: the socket's address). */
   trustProxy: boolean | string[];
+  /** Releases built from git (modules/sourcecontrol): `file://` repositories allowed (PAN_SOURCECONTROL_ALLOW_FILE, default off), fetch limits. */
+  sourceControl: { allowFile: boolean; fetchTimeoutMs: number; fetchMaxBytes: number };
   /** Run integration scripts and builds in the bubblewrap sandbox (default true; PAN_RUN_SANDBOX=off: false). */
   runSandbox: boolean;
   /** The uid and gid sandboxed runs execute as when the server runs as root (default 65534). */
@@ -168,6 +173,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
     runBundleMaxTriggers: Math.max(1, readInteger(env, 'PAN_RUN_BUNDLE_MAX_TRIGGERS', 200)),
     runBundleMaxBytes: readInteger(env, 'PAN_RUN_BUNDLE_MAX_BYTES', 96 * 1024),
     triggerMaxAttempts: Math.max(1, readInteger(env, 'PAN_TRIGGER_MAX_ATTEMPTS', 5)),
+    triggerRetryBaseMs: readInteger(env, 'PAN_TRIGGER_RETRY_BASE_MS', 1000),
+    triggerRetryMaxMs: readInteger(env, 'PAN_TRIGGER_RETRY_MAX_MS', 5 * 60_000),
     runStdoutCap: readInteger(env, 'PAN_RUN_STDOUT_CAP', 1 * MiB),
     runStderrCap: readInteger(env, 'PAN_RUN_STDERR_CAP', 5 * MiB),
     runLogMaxLines: readInteger(env, 'PAN_RUN_LOG_MAX_LINES', 100_000),
@@ -191,6 +198,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
     },
     tenantPendingTriggerBytes: readInteger(env, 'PAN_TENANT_PENDING_TRIGGER_BYTES', 100 * MiB),
     trustProxy: readTrustProxy(env.PAN_TRUST_PROXY),
+    sourceControl: {
+      allowFile: readBoolean(env, 'PAN_SOURCECONTROL_ALLOW_FILE', false),
+      fetchTimeoutMs: Math.max(1_000, readInteger(env, 'PAN_SOURCECONTROL_FETCH_TIMEOUT_MS', 120_000)),
+      fetchMaxBytes: Math.max(1 * MiB, readInteger(env, 'PAN_SOURCECONTROL_FETCH_MAX_BYTES', 512 * MiB)),
+    },
     runSandbox: readSwitch(env, 'PAN_RUN_SANDBOX', true),
     runUid: readInteger(env, 'PAN_RUN_UID', 65534),
     runGid: readInteger(env, 'PAN_RUN_GID', 65534),

@@ -195,6 +195,20 @@ export class EgressPolicy {
     return response;
   };
 
+  /**
+   * The addresses a connection to `hostname` may use under the policy (refused: EgressRefusedError),
+   * for programs that connect by themselves (git): they are pinned to exactly these, so a second
+   * DNS answer is never used.
+   */
+  async checkedAddresses(hostname: string): Promise<Array<{ address: string; family: number }>> {
+    const host = bare(hostname);
+    if (isIP(host)) {
+      if (!this.#permitsAddress(ipaddr.parse(host))) throw new EgressRefusedError(host);
+      return [{ address: host, family: isIP(host) }];
+    }
+    return this.#resolveChecked(host);
+  }
+
   async close(): Promise<void> {
     await this.#agent.close();
   }

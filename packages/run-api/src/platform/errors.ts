@@ -215,6 +215,42 @@ export const ERRORS = {
   },
   WEBHOOK_REPLAYED: { code: 'PAN_ERR_WEBHOOK_REPLAYED', status: 401, description: 'A signed webhook with this webhook-id was already received' },
   WEBHOOK_INVALID: { code: 'PAN_ERR_WEBHOOK_INVALID', status: 422, description: "A JSON webhook body does not match the release's webhook schema" },
+  // Releases built from a source repository (git).
+  SOURCE_NO_REPOSITORY: {
+    code: 'PAN_ERR_SOURCE_NO_REPOSITORY',
+    status: 422,
+    description: 'A build was asked for an integration that names no repository_url',
+  },
+  SOURCE_REPOSITORY_URL_INVALID: {
+    code: 'PAN_ERR_SOURCE_REPOSITORY_URL_INVALID',
+    status: 422,
+    description: 'repository_url is not an https:// URL (http:// to a host PAN_EGRESS_ALLOW admits, file:// where PAN_SOURCECONTROL_ALLOW_FILE is on), or carries credentials',
+  },
+  SOURCE_PATH_INVALID: {
+    code: 'PAN_ERR_SOURCE_PATH_INVALID',
+    status: 422,
+    description: 'repository_path is absolute or has a .. segment, or is not a directory at the built commit',
+  },
+  SOURCE_REF_NOT_FOUND: {
+    code: 'PAN_ERR_SOURCE_REF_NOT_FOUND',
+    status: 422,
+    description: 'The repository has no tag or branch of that name, or could not be fetched (the message says why)',
+  },
+  SOURCE_FETCH_LIMIT: {
+    code: 'PAN_ERR_SOURCE_FETCH_LIMIT',
+    status: 422,
+    description: 'Fetching the repository took longer or wrote more than PAN_SOURCECONTROL_FETCH_TIMEOUT_MS / PAN_SOURCECONTROL_FETCH_MAX_BYTES allow',
+  },
+  SOURCE_SIGNATURE_INVALID: {
+    code: 'PAN_ERR_SOURCE_SIGNATURE_INVALID',
+    status: 401,
+    description: "A source-control push event's signature (X-Hub-Signature-256, X-Hub-Signature) or token (X-Gitlab-Token) is missing or wrong",
+  },
+  SOURCE_EVENT_UNSUPPORTED: {
+    code: 'PAN_ERR_SOURCE_EVENT_UNSUPPORTED',
+    status: 400,
+    description: 'A source-control webhook names no known sender (X-GitHub-Event, X-Gitlab-Event, X-Event-Key) or its push body is not JSON of that shape',
+  },
   TRIGGER_BACKLOG_FULL: {
     code: 'PAN_ERR_TRIGGER_BACKLOG_FULL',
     status: 429,

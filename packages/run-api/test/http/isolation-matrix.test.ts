@@ -34,6 +34,7 @@ const PUBLIC_ROUTES: Record<string, string> = {
   'GET /health': 'liveness probe',
   'GET /v2/openapi.json': 'the API description',
   'POST /webhooks/:token': 'the unguessable token is the credential (an unknown token is 404, tested below)',
+  'POST /webhooks/sourcecontrol/:token': 'the unguessable token and the push signature are the credentials (tested in sourcecontrol tests)',
   'GET /oauth/callback': 'the single-use state is the credential (tested in connections tests)',
   'GET /elements/:version/*': 'the elements bundle: public files, the same for every account (elements-bundle.test.ts)',
 };
@@ -127,6 +128,8 @@ function routeCases(): Record<string, RouteCase> {
     'POST /v2/tenants/:id/sync': { path: `/v2/tenants/${t}/sync`, body: { hello: 1 }, otherAccount: NOT_FOUND },
     'POST /v2/integrations/:integration/sync': { path: `/v2/integrations/${i}/sync?user_name=alice`, body: { hello: 1 }, otherAccount: NOT_FOUND },
     'POST /v2/tenants/:id/webhook-secret': { path: `/v2/tenants/${t}/webhook-secret`, otherAccount: NOT_FOUND },
+    'POST /v2/sourcecontrol/build': { path: '/v2/sourcecontrol/build', body: { tag: 'v1', integration_id: i }, otherAccount: NOT_FOUND },
+    'POST /v2/integrations/:integration/sourcecontrol/webhook': { path: `/v2/integrations/${i}/sourcecontrol/webhook`, otherAccount: NOT_FOUND },
     'GET /v2/runs/triggers/:id/status': { path: `/v2/runs/triggers/${victim.triggerId}/status`, otherAccount: NOT_FOUND },
     'PUT /v2/connectors/:name': {
       path: '/v2/connectors/probe-key',

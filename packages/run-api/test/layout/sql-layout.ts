@@ -24,6 +24,7 @@ export const tableOwners: Record<string, string> = {
   notification_endpoints: 'notifications',
   notification_deliveries: 'notifications',
   notification_attempts: 'notifications',
+  source_webhooks: 'sourcecontrol',
 };
 
 /** Files allowed to hold SQL: a module's store or SQL fragments, and the platform's database code. */

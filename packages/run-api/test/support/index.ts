@@ -4,4 +4,16 @@ export * from './catalog-fixture.ts';
 export { fixtureReleases, seedFixtureReleases, storeScriptRelease } from './seed-releases.ts';
 export { fixtureConnectors, seedFixtureConnectors, seedNeedsReconnect } from './connectors-fixture.ts';
 export { endUserToken, signEndUserToken, stackSigner, type TokenSigner } from './tokens.ts';
-export { isRunning, postmasterPid, processesUsing } from './processes.ts';
+export {
+  followProcess,
+  isRunning,
+  postmasterPid,
+  processesUsing,
+  repoRoot,
+  spawnScript,
+  startServerProcess,
+  until,
+  type Exit,
+  type FollowedProcess,
+  type ServerProcess,
+} from './processes.ts';

@@ -10,7 +10,7 @@ import { apiContext } from '../../internal/api-context.ts';
 import { PanElement } from '../../internal/pan-element.ts';
 import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.styles.ts';
 import { describeSchedule } from '../schedule-editor/schedule.ts';
-import { displayValue, fieldLabel } from '../../internal/settings-display.ts';
+import { displayValue, fieldLabel, formShowsSomething } from '../../internal/settings-display.ts';
 import { describeError } from '../../internal/views.ts';
 import styles from './install-flow.styles.ts';
 
@@ -191,7 +191,7 @@ export class PanInstallFlow extends PanElement {
             Connect them now, or continue and connect them later on its page: until then, its runs won't have their credentials.
           </p>`;
       case 'settings':
-        return plan.settings_form.fields.length === 0
+        return !formShowsSomething(plan.settings_form)
           ? html`<p class="panel__text">${plan.integration.name} needs no settings.</p>`
           : html`<pan-settings-form
               nested

@@ -8,12 +8,29 @@ import {
   listen,
   mountView,
   newUser,
+  rewriteResponses,
   shadowQuery,
   shadowText,
   trackPopups,
 } from '../../../test/harness.ts';
 
 afterEach(cleanup);
+
+/** What the server sends for a uischema of one Section with a title and hint text and no Control. */
+const SECTIONS_ONLY_FORM = {
+  schema: { type: 'object', properties: {}, additionalProperties: false },
+  uiSchema: {
+    'ui:order': [],
+    'ui:options': {
+      layout: {
+        type: 'VerticalLayout',
+        elements: [{ type: 'Section', label: 'Before you start', hint: 'Ask your Acme admin to turn on API access.', elements: [] }],
+      },
+    },
+  },
+  fields: [],
+  dependents: {},
+};
 
 /** Waits until the flow's step indicator marks `title` as the current step. */
 const onStep = (flow: Element, title: string) =>
@@ -134,6 +151,17 @@ describe('<pan-install-flow>', () => {
     await onStep(flow, 'Step 1 of 3: Settings');
     await page.getByRole('button', { name: /Load options/ }).click();
     expect(loads.map((e) => e.detail)).toEqual([{ definition: 'channels', field: 'channel' }]);
+  });
+
+  it('shows the Section title and hint text of a settings page without Controls', async () => {
+    const { api } = await newUser();
+    rewriteResponses('/marketplace/integrations/slack-alerts/install', (plan) => ({ ...plan, settings_form: SECTIONS_ONLY_FORM }));
+    const flow = await mountView('pan-install-flow', { api, slug: 'slack-alerts' });
+    await onStep(flow, 'Settings');
+    await expect.element(page.getByText('Before you start')).toBeVisible();
+    await expect.element(page.getByText('Ask your Acme admin to turn on API access.')).toBeVisible();
+    expect(shadowText(flow, '.panel')).not.toMatch(/needs no settings/);
+    expect(await axeViolations(flow)).toEqual([]);
   });
 
   it('explains an integration that cannot be installed', async () => {

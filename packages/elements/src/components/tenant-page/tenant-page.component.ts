@@ -14,6 +14,7 @@ import { followTrigger, startRun } from '../../internal/trigger.ts';
 import { dangerButtonStyles } from '../../internal/danger.styles.ts';
 import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.styles.ts';
 import { statusStyles } from '../../internal/status.styles.ts';
+import { formShowsSomething } from '../../internal/settings-display.ts';
 import { describeError } from '../../internal/views.ts';
 import styles from './tenant-page.styles.ts';
 
@@ -134,9 +135,10 @@ export class PanTenantPage extends PanElement {
 
       <section class="section" aria-labelledby="settings-title">
         <h3 id="settings-title" class="section__title">Settings</h3>
-        ${tenant.settings_form.fields.length
+        ${formShowsSomething(tenant.settings_form)
           ? html`<pan-settings-form
               nested
+              ?no-submit=${tenant.settings_form.fields.length === 0}
               .form=${tenant.settings_form}
               .value=${tenant.configs}
               .serverErrors=${this.serverErrors}

@@ -8,12 +8,29 @@ import {
   listen,
   mountView,
   newUser,
+  rewriteResponses,
   shadowQuery,
   shadowText,
 } from '../../../test/harness.ts';
 import type { RunApiClient } from '../../internal/api-client.ts';
 
 afterEach(cleanup);
+
+/** What the server sends for a uischema of one Section with a title and hint text and no Control. */
+const SECTIONS_ONLY_FORM = {
+  schema: { type: 'object', properties: {}, additionalProperties: false },
+  uiSchema: {
+    'ui:order': [],
+    'ui:options': {
+      layout: {
+        type: 'VerticalLayout',
+        elements: [{ type: 'Section', label: 'Before you start', hint: 'Ask your Acme admin to turn on API access.', elements: [] }],
+      },
+    },
+  },
+  fields: [],
+  dependents: {},
+};
 
 const HUBSPOT_REF = { id: expect.any(String), slug: 'hubspot-contacts', name: 'HubSpot Contacts' };
 
@@ -82,6 +99,19 @@ describe('<pan-tenant-page>', () => {
     expect(await axeViolations(el)).toEqual([]);
     await button('Uninstall…').click();
     await expect.element(page.getByRole('dialog')).toBeVisible();
+    expect(await axeViolations(el)).toEqual([]);
+  });
+
+  it('shows the Section title and hint text of a settings page without Controls, with nothing to save', async () => {
+    const { api } = await newUser();
+    const tenant = await install(api);
+    rewriteResponses(`/marketplace/tenants/${tenant.id}`, (body) => (body?.settings_form ? { ...body, settings_form: SECTIONS_ONLY_FORM } : body));
+    const el = await mountView('pan-tenant-page', { api, tenantId: tenant.id });
+    await expect.element(page.getByRole('heading', { level: 2, name: 'HubSpot Contacts' })).toBeVisible();
+    await expect.element(page.getByText('Before you start')).toBeVisible();
+    await expect.element(page.getByText('Ask your Acme admin to turn on API access.')).toBeVisible();
+    expect(shadowText(el, '.section')).not.toMatch(/has no settings/);
+    expect(page.getByRole('button', { name: 'Save settings' }).elements()).toHaveLength(0);
     expect(await axeViolations(el)).toEqual([]);
   });
 

@@ -10,6 +10,8 @@ export const OPERATION_SUMMARIES: Record<string, string> = {
   'GET /v2/integrations/:integration/releases': "List an integration's releases, newest first",
   'POST /v2/integrations/:integration/releases': 'Upload a release (tar.gz with PANDIUM.yaml at its root)',
   'GET /v2/integrations/:integration/releases/:release': 'Read a release: default, latest or by id, with its PANDIUM.yaml',
+  'POST /v2/sourcecontrol/build': 'Build a release from the integration\'s git repository at a tag (or branch), named by it',
+  'POST /v2/integrations/:integration/sourcecontrol/webhook': 'Make a push-event webhook URL and secret for the integration (GitHub, GitLab, Bitbucket; secret shown once)',
   'POST /v2/integrations/:integration/sync': "Trigger a run of this integration's tenant of one user (user_name)",
   'POST /v2/tenants/:id/sync': 'Trigger a run of a tenant (async 202, or synchronous with pan-synchronous: true)',
   'POST /v2/tenants/:id/webhook-secret': "Turn on Standard Webhooks signatures for a tenant's webhook URL (secret shown once)",

@@ -1,10 +1,7 @@
 import type { TypedApp } from '../../platform/type-provider.ts';
-import { formatDiagnostic, locateTopLevelList, parsePandiumYaml } from '@pan/pandium-yaml';
-import { listConnectors } from '../connections/store.ts';
 import { ERRORS, notFound, panError } from '../../platform/errors.ts';
-import { ArchiveError, readReleaseArchive } from './release-archive.ts';
+import { ingestRelease } from './release-intake.ts';
 import {
-  createRelease,
   findIntegrationId,
   INTEGRATION_SORT,
   listHostIntegrations,
@@ -16,6 +13,7 @@ import {
   type IntegrationListing,
 } from './store.ts';
 import { checkSchedule } from './schedule.ts';
+import { checkRepositoryUrl, normalRepositoryPath } from './repository.ts';
 import {
   integrationSchema,
   listingBodySchema,
@@ -111,6 +109,22 @@ export async function integrationRoutes(app: TypedApp): Promise<void> {
         }
         listing.default_schedule = checked.schedule;
       }
+      if (listing.repository_url) {
+        const checked = checkRepositoryUrl(listing.repository_url, { allowFile: app.config.sourceControl.allowFile, egress: app.egress });
+        if (!checked.ok) {
+          throw panError(checked.egress ? ERRORS.EGRESS_REFUSED : ERRORS.SOURCE_REPOSITORY_URL_INVALID, `repository_url: ${checked.message}`, {
+            errors: [{ field: 'repository_url', message: checked.message }],
+          });
+        }
+      }
+      if (listing.repository_path != null) {
+        const normal = normalRepositoryPath(listing.repository_path);
+        if (normal === null) {
+          const message = 'must be a relative path inside the repository (no leading /, no ..)';
+          throw panError(ERRORS.SOURCE_PATH_INVALID, `repository_path: ${message}`, { errors: [{ field: 'repository_path', message }] });
+        }
+        listing.repository_path = normal;
+      }
       const stored = await upsertIntegration(app.db, request.hostAccount.accountId, listing);
       if ('unknownCategories' in stored) {
         throw panError(ERRORS.INTEGRATION_UNKNOWN_CATEGORY, `Unknown categories: ${stored.unknownCategories.join(', ')}`, {
@@ -151,53 +165,15 @@ export async function integrationRoutes(app: TypedApp): Promise<void> {
         if (!Buffer.isBuffer(request.body) || request.body.length === 0) {
           throw panError(ERRORS.RELEASE_EMPTY, 'Send the release as a tar.gz body (Content-Type: application/gzip)');
         }
-        let archive;
-        try {
-          archive = await readReleaseArchive(request.body);
-        } catch (error) {
-          if (error instanceof ArchiveError) throw panError(ERRORS.RELEASE_BAD_ARCHIVE, error.message);
-          throw error;
-        }
-        const parsed = parsePandiumYaml(archive.pandiumYaml);
-        if (!parsed.ok || !parsed.spec) {
-          throw panError(ERRORS.RELEASE_INVALID_PANDIUM_YAML, parsed.errors.map((e) => formatDiagnostic('PANDIUM.yaml', e)).join('\n'), {
-            errors: parsed.errors,
-          });
-        }
-        const defined = new Set((await listConnectors(app.db, accountId)).map((c) => c.name));
-        const undefinedConnectors = locateTopLevelList(archive.pandiumYaml, 'connectors').filter((c) => !defined.has(c.value));
-        if (undefinedConnectors.length > 0) {
-          const known = defined.size ? `defined: ${[...defined].join(', ')}` : 'this account defines none yet (PUT /v2/connectors/<name>)';
-          const errors = undefinedConnectors.map((c) => ({
-            line: c.line,
-            col: c.col,
-            message: `connector "${c.value}" is not defined for this account (${known})`,
-          }));
-          throw panError(
-            ERRORS.RELEASE_UNKNOWN_CONNECTOR,
-            errors.map((e) => `PANDIUM.yaml:${e.line}:${e.col}: ${e.message}`).join('\n'),
-            { errors },
-          );
-        }
-        try {
-          const release = await createRelease(app.db, {
-            accountId,
-            integrationId,
-            version: request.query.version,
-            pandiumYaml: archive.pandiumYaml,
-            spec: parsed.spec,
-            warnings: parsed.warnings,
-            archive: request.body,
-            makeDefault: request.query.make_default ?? true,
-          });
-          reply.status(release.created ? 201 : 200);
-          return { ...release, warnings: parsed.warnings.map((w) => formatDiagnostic('PANDIUM.yaml', w)) };
-        } catch (error) {
-          if ((error as { code?: string }).code === '23505') {
-            throw panError(ERRORS.RELEASE_VERSION_EXISTS, `Release version "${request.query.version}" already exists with other content`);
-          }
-          throw error;
-        }
+        const release = await ingestRelease(app.db, {
+          accountId,
+          integrationId,
+          archive: request.body,
+          version: request.query.version,
+          makeDefault: request.query.make_default ?? true,
+        });
+        reply.status(release.created ? 201 : 200);
+        return release;
       },
     );
   });

@@ -67,14 +67,16 @@ export async function upsertIntegration(
 
     const { rows } = await client.query<{ id: string }>(
       `INSERT INTO integrations (account_id, slug, name, type, external_url, logo_url, short_description,
-         long_description, tags, flag_name, flag_color, connectors, visible_to_groups, default_schedule)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         long_description, tags, flag_name, flag_color, connectors, visible_to_groups, default_schedule,
+         repository_url, repository_path, repository_tracking_branch)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
        ON CONFLICT (account_id, slug) DO UPDATE SET name = EXCLUDED.name, type = EXCLUDED.type,
          external_url = EXCLUDED.external_url, logo_url = EXCLUDED.logo_url,
          short_description = EXCLUDED.short_description, long_description = EXCLUDED.long_description,
          tags = EXCLUDED.tags, flag_name = EXCLUDED.flag_name, flag_color = EXCLUDED.flag_color,
          connectors = EXCLUDED.connectors, visible_to_groups = EXCLUDED.visible_to_groups,
-         default_schedule = EXCLUDED.default_schedule,
+         default_schedule = EXCLUDED.default_schedule, repository_url = EXCLUDED.repository_url,
+         repository_path = EXCLUDED.repository_path, repository_tracking_branch = EXCLUDED.repository_tracking_branch,
          archived_at = NULL, updated_at = now()
        RETURNING id`,
       [
@@ -92,6 +94,9 @@ export async function upsertIntegration(
         listing.connectors ?? [],
         listing.visible_to_groups ?? [],
         listing.default_schedule ?? null,
+        listing.repository_url ?? null,
+        listing.repository_path ?? null,
+        listing.repository_tracking_branch ?? null,
       ],
     );
     const id = rows[0]!.id;
@@ -305,6 +310,7 @@ const INTEGRATION_SELECT = `
                     WHERE ic.integration_id = i.id), '{}') AS categories,
          CASE WHEN i.flag_name IS NULL THEN NULL ELSE json_build_object('name', i.flag_name, 'color', i.flag_color) END AS flag,
          i.connectors, i.visible_to_groups, i.default_schedule, i.default_release_id,
+         i.repository_url, i.repository_path, i.repository_tracking_branch,
          i.created_at AS created_date, i.updated_at AS modified_date
     FROM integrations i
    WHERE i.account_id = $1 AND i.archived_at IS NULL`;
@@ -392,6 +398,24 @@ export async function readReleaseArchive(q: Queryable, releaseId: string): Promi
 export async function findAccountIntegration(q: Queryable, accountId: string, integration: string) {
   const { rows } = await q.query<{ id: string; slug: string; name: string; type: string; default_release_id: string | null }>(
     'SELECT id, slug, name, type, default_release_id FROM integrations WHERE account_id = $1 AND (slug = $2 OR id::text = $2)',
+    [accountId, integration],
+  );
+  return rows[0] ?? null;
+}
+
+/** Where an integration's releases are built from (null: not the account's integration). */
+export interface IntegrationRepository {
+  id: string;
+  slug: string;
+  repository_url: string | null;
+  repository_path: string | null;
+  repository_tracking_branch: string | null;
+}
+
+export async function readIntegrationRepository(q: Queryable, accountId: string, integration: string): Promise<IntegrationRepository | null> {
+  const { rows } = await q.query<IntegrationRepository>(
+    `SELECT id, slug, repository_url, repository_path, repository_tracking_branch
+       FROM integrations WHERE account_id = $1 AND (slug = $2 OR id::text = $2) AND archived_at IS NULL`,
     [accountId, integration],
   );
   return rows[0] ?? null;

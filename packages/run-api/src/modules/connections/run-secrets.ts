@@ -16,7 +16,16 @@ export type RunSecrets =
   | { ok: false; reason: string };
 
 /**
- * The credentials a run gets for its release's connectors, keyed by connector then field
+ * The connectors whose credentials a run gets: those attached to the integration, then any other
+ * its release's PANDIUM.yaml lists. As in Pandium, the `connectors:` key adds, it does not gate:
+ * most real PANDIUM.yaml files have none and their scripts read the integration's connectors.
+ */
+export function runConnectors(integration: readonly string[], release: readonly string[] | undefined): string[] {
+  return [...new Set([...integration, ...(release ?? [])])];
+}
+
+/**
+ * The credentials a run gets for its connectors (`runConnectors`), keyed by connector then field
  * (`PAN_SEC_<CONNECTOR>_<FIELD>`). OAuth2 connections give their access token only (refreshed
  * first when it expires soon); API-key connections give every field. A connector the user has not
  * connected gives nothing, and a note for the log says so.

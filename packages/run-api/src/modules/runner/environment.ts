@@ -2,6 +2,7 @@
  * A run's environment (SPEC "A run's environment"), as pure functions: the runner adds nothing
  * else, and never copies anything from the server's own environment but `PATH`.
  */
+import type { RunStatus } from '@pan/contract';
 import type { RunContext, RunTrigger } from './types.ts';
 
 export type Environment = Record<string, string>;
@@ -94,9 +95,27 @@ export function secretVariables(secrets: Record<string, Record<string, string>>)
   return out;
 }
 
-/** Pandium's time format: `2023-01-27T23:27:07Z` (UTC, whole seconds). */
+/** A trigger record's `created_date`: `2023-01-27T23:27:07Z` (UTC, whole seconds), as Pandium's examples. */
 export function pandiumTime(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * The `PAN_CTX_LAST_*_TIME` format Pandium documents: `2021-07-24 20:04:21 +0000 UTC` (Go's
+ * `time.Time` printed in UTC; whole seconds).
+ */
+export function pandiumRunTime(date: Date): string {
+  return `${date.toISOString().slice(0, 19).replace('T', ' ')} +0000 UTC`;
+}
+
+/**
+ * `PAN_CTX_LAST_RUN_PHASE`: one of the three phases Pandium documents. A run the platform stopped
+ * at its time limit is `Timeout`; every other failure is `Failed` (its detail is in
+ * `PAN_CTX_LAST_RUN_STATUS`, ours).
+ */
+export function pandiumPhase(status: RunStatus): 'Succeeded' | 'Failed' | 'Timeout' {
+  if (status === 'Succeeded') return 'Succeeded';
+  return status === 'Failed (Timeout)' ? 'Timeout' : 'Failed';
 }
 
 /** The records of `PAN_CTX_RUN_TRIGGERS`, in the context's order. */
@@ -120,29 +139,35 @@ export function triggerRecords(triggers: RunTrigger[], files: RunPaths['triggers
 }
 
 /**
- * Every `PAN_CTX_*` variable of SPEC. A value that is not known (no previous run, a previous run
- * still without an end, no stdout kept) is the EMPTY STRING rather than a missing variable: every
- * name always exists, so scripts can read `process.env.PAN_CTX_LAST_RUN_START_TIME` (or `$VAR`
- * under `set -u`) without a guard, and "empty" reads as "never". The one exception is
- * `PAN_CTX_TENANT_METADATA_FILE`, which exists only when the release has a `metadata_schema`
- * (context.metadata !== null), as SPEC says.
+ * Every `PAN_CTX_*` variable of SPEC, present only when it has a value, as Pandium sets them: the
+ * `PAN_CTX_LAST_*` ones exist only once there was such a run (a script tests for the variable,
+ * e.g. `JSON.parse(process.env.X ?? '{}')`, and an empty string would break it), and
+ * `PAN_CTX_TENANT_METADATA_FILE` only when the release has a `metadata_schema`. Ours, besides
+ * Pandium's (docs/run-contract.md): `PAN_CTX_TENANT_ID`, `PAN_CTX_WEBHOOK_URL` and
+ * `PAN_CTX_LAST_RUN_STATUS` (the detailed status, e.g. `Failed (Integration Issue)`).
  */
 export function contextVariables(context: RunContext, paths: RunPaths): Environment {
   const { lastRun, lastSuccessfulRun } = context;
   const out: Environment = {
     PAN_CTX_RUN_MODE: context.mode,
     PAN_CTX_RUN_TRIGGERS: JSON.stringify(triggerRecords(context.triggers, paths.triggers)),
-    PAN_CTX_INTEGRATION_ID: context.integration.id,
+    PAN_CTX_INTEGRATION_ID: String(context.integration.id),
     PAN_CTX_INTEGRATION_NAME: context.integration.name,
     PAN_CTX_TENANT_ID: context.tenantId,
-    PAN_CTX_LAST_RUN_START_TIME: lastRun ? pandiumTime(lastRun.startedAt) : '',
-    PAN_CTX_LAST_RUN_COMPLETION_TIME: lastRun?.endedAt ? pandiumTime(lastRun.endedAt) : '',
-    PAN_CTX_LAST_RUN_PHASE: lastRun ? lastRun.status : '',
-    PAN_CTX_LAST_SUCCESSFUL_RUN_START_TIME: lastSuccessfulRun ? pandiumTime(lastSuccessfulRun.startedAt) : '',
-    PAN_CTX_LAST_SUCCESSFUL_RUN_COMPLETION_TIME: lastSuccessfulRun?.endedAt ? pandiumTime(lastSuccessfulRun.endedAt) : '',
-    PAN_CTX_LAST_SUCCESSFUL_RUN_STD_OUT: lastSuccessfulRun?.stdout ?? '',
     PAN_CTX_WEBHOOK_URL: context.webhookUrl,
   };
+  if (lastRun) {
+    out.PAN_CTX_LAST_RUN_START_TIME = pandiumRunTime(lastRun.startedAt);
+    if (lastRun.endedAt) out.PAN_CTX_LAST_RUN_COMPLETION_TIME = pandiumRunTime(lastRun.endedAt);
+    out.PAN_CTX_LAST_RUN_PHASE = pandiumPhase(lastRun.status);
+    out.PAN_CTX_LAST_RUN_STATUS = lastRun.status;
+  }
+  if (lastSuccessfulRun) {
+    out.PAN_CTX_LAST_SUCCESSFUL_RUN_START_TIME = pandiumRunTime(lastSuccessfulRun.startedAt);
+    if (lastSuccessfulRun.endedAt) out.PAN_CTX_LAST_SUCCESSFUL_RUN_COMPLETION_TIME = pandiumRunTime(lastSuccessfulRun.endedAt);
+    out.PAN_CTX_LAST_SUCCESSFUL_RUN_PHASE = 'Succeeded';
+    if (lastSuccessfulRun.stdout !== null) out.PAN_CTX_LAST_SUCCESSFUL_RUN_STD_OUT = lastSuccessfulRun.stdout;
+  }
   if (context.metadata !== null) {
     if (!paths.metadataFile) throw new Error('The context has metadata but the run directory has no metadata file');
     out.PAN_CTX_TENANT_METADATA_FILE = paths.metadataFile;

@@ -13,7 +13,8 @@
  *   gets SIGTERM, then SIGKILL after a grace period: nothing the script started outlives the run.
  * - With a `sandbox` (`sandbox.ts`), the command runs inside bubblewrap, its release read-only and
  *   its run directory writable, under resource limits; a run that hits one is
- *   `Failed (Resource Limit)`, with a `[pan]` line naming the limit.
+ *   `Failed (Resource Limit)`, with a `[pan]` line naming the limit. Without one, it gets a
+ *   parent-death signal (`parent-death.ts`): either way it does not outlive a killed server.
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
@@ -23,6 +24,7 @@ import { oversizedVariables, runEnvironment } from './environment.ts';
 import { lastJsonValue, NOTHING_PRINTED } from './last-json.ts';
 import { LineSplitter } from './lines.ts';
 import { shellInvocation } from './shell.ts';
+import { dyingWithServer } from './parent-death.ts';
 import { stopGroup } from './process-group.ts';
 import { BuildError, formatDuration, type ReleaseDirectories } from './release-dir.ts';
 import { createRunDirectory, type RunDirectory } from './run-directory.ts';
@@ -152,7 +154,8 @@ export class ProcessExecutor implements Executor {
     const direct = await directCommand(command, cwd, env.PATH ?? '');
     const [program, programArgs] = direct ? [direct.file, direct.args] : shellInvocation(command);
     const sandboxed = this.sandbox?.command(program, programArgs, { cwd, readOnly: [cwd], writable: [runDir] });
-    const [file, args] = sandboxed ? [sandboxed.file, sandboxed.args] : [program, programArgs];
+    // Unsandboxed, the command gets a parent-death signal instead of the sandbox's --die-with-parent.
+    const [file, args] = sandboxed ? [sandboxed.file, sandboxed.args] : dyingWithServer(program, programArgs);
     const ids = sandboxed?.uid === undefined ? {} : { uid: sandboxed.uid, gid: sandboxed.gid! };
     // bwrap enters `cwd` itself, inside the sandbox.
     const child = spawn(file, args, { cwd: sandboxed ? '/' : cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...ids });

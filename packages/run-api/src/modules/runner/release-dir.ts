@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { dyingWithServer } from './parent-death.ts';
 import { shellInvocation } from './shell.ts';
 import { Unpack } from 'tar';
 import { baseVariables } from './environment.ts';
@@ -151,7 +152,8 @@ export class ReleaseDirectories {
     emit(`[pan] building the release: ${command}`);
     const [shell, shellArgs] = shellInvocation(command);
     const sandboxed = sandbox?.command(shell, shellArgs, { cwd: dir, writable: [dir, home] });
-    const child = spawn(sandboxed?.file ?? shell, sandboxed?.args ?? shellArgs, {
+    const [file, args] = sandboxed ? [sandboxed.file, sandboxed.args] : dyingWithServer(shell, shellArgs);
+    const child = spawn(file, args, {
       cwd: sandboxed ? '/' : dir,
       env: baseVariables(home),
       detached: true,

@@ -17,7 +17,7 @@ export interface RunTrigger {
   /** manual and cron have none. */
   payload?: {
     body: Buffer;
-    /** The request's headers as received (lower-case names), minus hop-by-hop and auth ones. */
+    /** The request's headers with the sender's names (`User-Agent`), minus hop-by-hop and credential ones. */
     headers: Record<string, string>;
   };
 }
@@ -31,7 +31,8 @@ export interface PreviousRun {
 export interface RunContext {
   runId: string;
   mode: RunMode;
-  integration: { id: string; name: string };
+  /** `id`: the integration's integer id (`integrations.num_id`), as Pandium's `PAN_CTX_INTEGRATION_ID`. */
+  integration: { id: number; name: string };
   tenantId: string;
   release: { id: string; version: string; spec: PandiumSpec };
   /** The tenant's saved settings: each becomes `PAN_CFG_<NAME>`. */

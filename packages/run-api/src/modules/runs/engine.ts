@@ -93,6 +93,7 @@ export async function startRunEngine(options: RunEngineOptions): Promise<RunEngi
     leaseMs: config.runLeaseMs,
     bundle: { maxTriggers: config.runBundleMaxTriggers, maxBytes: config.runBundleMaxBytes },
     maxTriggerAttempts: config.triggerMaxAttempts,
+    retryBackoff: { baseMs: config.triggerRetryBaseMs, maxMs: config.triggerRetryMaxMs },
     stopGraceMs: config.shutdownGraceMs,
     webhookBase: `${config.publicUrl}/webhooks`,
     ...(options.pollMs ? { pollMs: options.pollMs } : {}),

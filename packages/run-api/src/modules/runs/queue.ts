@@ -8,7 +8,7 @@ import type { RunMode, RunStatus, RunTriggerSummary } from '@pan/contract';
 import { withTransaction, type Db } from '../../platform/db/pool.ts';
 import type { PreviousRun, RunTrigger } from '../runner/types.ts';
 import { applyRunEffects, type RunEffects } from '../tenants/store.ts';
-import { attachTriggersToRun, giveBackTriggersOfRun, lockWaitingTriggers, returnTriggersOfRuns, type BundleBounds } from '../triggers/store.ts';
+import { attachTriggersToRun, giveBackTriggersOfRuns, lockWaitingTriggers, returnTriggersOfRuns, type BundleBounds, type RetryBackoff } from '../triggers/store.ts';
 import { endRun, insertRun, markHandedBackRuns, markLostRuns, notifyRunEnded, notifyRunsLost, pickWaitingTenant, readPreviousRuns } from './store.ts';
 
 /** A run a worker has claimed, with everything the runner needs. */
@@ -20,7 +20,8 @@ export interface ClaimedRun {
   userSub: string;
   queue: 'cron' | 'other';
   mode: RunMode;
-  integration: { id: string; name: string };
+  /** `id`: the integer id a run sees (`integrations.num_id`); `connectors`: those attached to it. */
+  integration: { id: number; name: string; connectors: string[] };
   release: { id: string; version: string; spec: PandiumSpec };
   configs: Record<string, unknown>;
   metadata: Record<string, unknown>;
@@ -45,6 +46,15 @@ export const DEFAULT_BUNDLE_BOUNDS: BundleBounds = { maxTriggers: 200, maxBytes:
 
 /** Failed starts after which a trigger is dead-lettered (PAN_TRIGGER_MAX_ATTEMPTS). */
 export const DEFAULT_TRIGGER_MAX_ATTEMPTS = 5;
+
+/** The wait before a trigger given back is claimed again: 1 s, doubled per failed start, at most 5 min (PAN_TRIGGER_RETRY_BASE_MS, PAN_TRIGGER_RETRY_MAX_MS). */
+export const DEFAULT_RETRY_BACKOFF: RetryBackoff = { baseMs: 1000, maxMs: 5 * 60_000 };
+
+/** What a failed start (or a lost run) does to its triggers: how many attempts, how long a wait. */
+export interface GiveBackPolicy {
+  maxTriggerAttempts?: number;
+  retryBackoff?: RetryBackoff;
+}
 
 export function iso(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -94,7 +104,7 @@ async function claimIn(client: pg.PoolClient, workerId: string, leaseMs: number,
     userSub: row.user_sub,
     queue,
     mode,
-    integration: { id: row.integration_id, name: row.integration_name },
+    integration: { id: Number(row.integration_num_id), name: row.integration_name, connectors: row.integration_connectors },
     release: { id: row.release_id, version: row.release_version, spec: row.spec },
     configs: row.configs,
     metadata: row.metadata,
@@ -140,14 +150,14 @@ export async function finishRun(
   runId: string,
   workerId: string,
   result: RunResult,
-  { maxTriggerAttempts = DEFAULT_TRIGGER_MAX_ATTEMPTS }: { maxTriggerAttempts?: number } = {},
+  { maxTriggerAttempts = DEFAULT_TRIGGER_MAX_ATTEMPTS, retryBackoff = DEFAULT_RETRY_BACKOFF }: GiveBackPolicy = {},
 ): Promise<boolean> {
   return withTransaction(db, async (client) => {
     // The run's end and its `run.finished` / `run.failed` notification (when the account wants one) together.
     const ended = await endRun(client, runId, workerId, result);
     if (!ended) return false;
     // Its end NOTIFYs the workers (below): triggers given back are claimed again at once.
-    if (result.giveBack) await giveBackTriggersOfRun(client, runId, maxTriggerAttempts);
+    if (result.giveBack) await giveBackTriggersOfRuns(client, [runId], maxTriggerAttempts, retryBackoff);
     const tenantId = ended.tenantId;
     const effects = result.tenant;
     if (effects) await applyRunEffects(client, tenantId, effects);
@@ -158,13 +168,19 @@ export async function finishRun(
 
 /**
  * Marks runs whose lease expired as Lost and gives their triggers back to the queue (they run
- * again). `workerId` limits it to one worker's runs (a worker stopping gives its own back at once).
+ * again). `workerId` limits it to one worker's runs. A lost run counts as a failed start of its
+ * triggers: a trigger whose script kills its server every time is dead-lettered after
+ * `maxTriggerAttempts`, and waits longer before each new try, instead of being retried in a loop.
  */
-export async function sweepLostRuns(db: Db, workerId?: string): Promise<string[]> {
+export async function sweepLostRuns(
+  db: Db,
+  workerId?: string,
+  { maxTriggerAttempts = DEFAULT_TRIGGER_MAX_ATTEMPTS, retryBackoff = DEFAULT_RETRY_BACKOFF }: GiveBackPolicy = {},
+): Promise<string[]> {
   return withTransaction(db, async (client) => {
     const ids = await markLostRuns(client, workerId);
     if (ids.length > 0) {
-      await returnTriggersOfRuns(client, ids);
+      await giveBackTriggersOfRuns(client, ids, maxTriggerAttempts, retryBackoff);
       await notifyRunsLost(client, ids);
     }
     return ids;

@@ -20,14 +20,17 @@ export const RUN_END_CHANNEL = 'pan_run_end';
 /**
  * The tenant to run next, locked: one with waiting triggers, active, unpaused and not running;
  * waiting cron triggers first, then the longest waiting. Null when none is both waiting and free.
+ * A tenant with a trigger given back and still backing off (`retry_at`) waits whole, so that its
+ * triggers keep their order.
  */
 export async function pickWaitingTenant(client: pg.PoolClient): Promise<{ id: string; has_cron: boolean } | null> {
   const { rows } = await client.query<{ id: string; has_cron: boolean }>(
     `SELECT t.id, q.has_cron
-       FROM (SELECT tenant_id, bool_or(queue = 'cron') AS has_cron, min(created_at) AS oldest
+       FROM (SELECT tenant_id, bool_or(queue = 'cron') AS has_cron, min(created_at) AS oldest, max(retry_at) AS retry_at
                FROM triggers WHERE run_id IS NULL GROUP BY tenant_id) q
        JOIN tenants t ON t.id = q.tenant_id
       WHERE t.archived_at IS NULL AND NOT t.paused
+        AND (q.retry_at IS NULL OR q.retry_at <= clock_timestamp())
         AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.tenant_id = t.id AND r.status = 'Running')
       ORDER BY q.has_cron DESC, q.oldest
       LIMIT 1
@@ -45,7 +48,9 @@ export async function insertRun(
     run_id: string;
     account_id: string;
     integration_id: string;
+    integration_num_id: string;
     integration_name: string;
+    integration_connectors: string[];
     release_id: string;
     release_version: string;
     spec: PandiumSpec;
@@ -56,7 +61,7 @@ export async function insertRun(
     user_sub: string;
   }>(
     `WITH tenant AS (
-       SELECT t.*, i.name AS integration_name,
+       SELECT t.*, i.name AS integration_name, i.num_id AS integration_num_id, i.connectors AS integration_connectors,
               ${tenantReleaseIdSql('t')} AS release_id
          FROM tenants t JOIN integrations i ON i.id = t.integration_id
         WHERE t.id = $1
@@ -66,7 +71,8 @@ export async function insertRun(
          FROM tenant
        RETURNING id
      )
-     SELECT run.id AS run_id, tenant.account_id, tenant.integration_id, tenant.integration_name,
+     SELECT run.id AS run_id, tenant.account_id, tenant.integration_id, tenant.integration_num_id, tenant.integration_name,
+            tenant.integration_connectors,
             r.id AS release_id, r.version AS release_version, r.spec, tenant.configs, tenant.metadata,
             tenant.webhook_token, tenant.last_successful_stdout, tenant.user_sub
        FROM run, tenant JOIN releases r ON r.id = tenant.release_id`,

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Ajv2019 } from 'ajv/dist/2019.js';
-import { runSecrets, type RunSecrets } from '../connections/run-secrets.ts';
+import { runConnectors, runSecrets, type RunSecrets } from '../connections/run-secrets.ts';
 import type { SecretBox } from '../../platform/crypto/secret-box.ts';
 import type { EgressPolicy } from '../../platform/egress.ts';
 import type { Db } from '../../platform/db/pool.ts';
@@ -15,10 +15,10 @@ import { CoalescedPass } from '../../platform/coalesced-pass.ts';
 import { claimLatency, logLinesStored, runDuration } from '../../platform/metrics.ts';
 import { SecretMasker } from './log-mask.ts';
 import { NOT_JSON } from '../runner/last-json.ts';
-import { claimNextRun, finishRun, handBackRuns, sweepLostRuns, type ClaimedRun, type RunResult } from './queue.ts';
+import { claimNextRun, finishRun, handBackRuns, sweepLostRuns, type ClaimedRun, type GiveBackPolicy, type RunResult } from './queue.ts';
 import { appendLogLines, renewLease } from './store.ts';
 import { LogWriter } from './log-writer.ts';
-import { TRIGGERS_CHANNEL, type BundleBounds } from '../triggers/store.ts';
+import { TRIGGERS_CHANNEL, type BundleBounds, type RetryBackoff } from '../triggers/store.ts';
 
 export interface RunWorkerOptions {
   db: Db;
@@ -41,8 +41,10 @@ export interface RunWorkerOptions {
   log?: (message: string, fields?: Record<string, unknown>) => void;
   /** How many triggers (and bytes of PAN_CTX_RUN_TRIGGERS) one run takes at most (default DEFAULT_BUNDLE_BOUNDS). */
   bundle?: BundleBounds;
-  /** Failed starts after which a trigger is dead-lettered (default DEFAULT_TRIGGER_MAX_ATTEMPTS). */
+  /** Failed starts (or lost runs) after which a trigger is dead-lettered (default DEFAULT_TRIGGER_MAX_ATTEMPTS). */
   maxTriggerAttempts?: number;
+  /** The wait before triggers given back are claimed again (default DEFAULT_RETRY_BACKOFF). */
+  retryBackoff?: RetryBackoff;
   /** Observes each run's start (benchmarks and tests). */
   onRunStart?: (run: ClaimedRun) => void;
   /** Observes each run's log writer (its `stats`: tests). */
@@ -78,7 +80,7 @@ export class RunWorker {
     this.#timers.push(setInterval(() => this.wake(), poll));
     this.#timers.push(
       setInterval(() => {
-        sweepLostRuns(this.#options.db).catch((error) => this.#log('sweeper failed', { error: String(error) }));
+        sweepLostRuns(this.#options.db, undefined, this.#finishOptions()).catch((error) => this.#log('sweeper failed', { error: String(error) }));
       }, Math.max(250, Math.floor(this.#options.leaseMs / 2))),
     );
     this.wake();
@@ -134,7 +136,7 @@ export class RunWorker {
     }, Math.max(100, Math.floor(leaseMs / 3)));
     let credentials: RunSecrets;
     try {
-      credentials = await runSecrets(db, this.#options.box, this.#options.egress, run.accountId, run.userSub, run.release.spec.connectors ?? []);
+      credentials = await runSecrets(db, this.#options.box, this.#options.egress, run.accountId, run.userSub, runConnectors(run.integration.connectors, run.release.spec.connectors));
     } catch (error) {
       this.#log('loading a run\'s credentials failed', { run: run.id, error: String(error) });
       credentials = { ok: false, reason: 'The credentials could not be read' };
@@ -161,7 +163,7 @@ export class RunWorker {
         context: {
           runId: run.id,
           mode: run.mode,
-          integration: run.integration,
+          integration: { id: run.integration.id, name: run.integration.name },
           tenantId: run.tenantId,
           release: run.release,
           configs: run.configs,
@@ -237,9 +239,9 @@ export class RunWorker {
     await this.#listener?.close();
   }
 
-  #finishOptions(): { maxTriggerAttempts?: number } {
-    const max = this.#options.maxTriggerAttempts;
-    return max === undefined ? {} : { maxTriggerAttempts: max };
+  #finishOptions(): GiveBackPolicy {
+    const { maxTriggerAttempts, retryBackoff } = this.#options;
+    return { ...(maxTriggerAttempts === undefined ? {} : { maxTriggerAttempts }), ...(retryBackoff ? { retryBackoff } : {}) };
   }
 
   #log(message: string, fields?: Record<string, unknown>): void {

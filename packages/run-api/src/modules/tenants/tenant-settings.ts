@@ -3,7 +3,7 @@
  * from the release's `configs` and the tenant's dynamic options, server-side validation, and
  * how a save merges into what is stored (admin-only values stay).
  */
-import { buildSettingsForm, type DynamicOptions, type PandiumSpec, type SettingsError, type SettingsForm } from '@pan/pandium-yaml';
+import { buildSettingsForm, settingsDefaults, type DynamicOptions, type PandiumSpec, type SettingsError, type SettingsForm } from '@pan/pandium-yaml';
 import { validateSettings } from './validate-settings.ts';
 
 export type Configs = Record<string, unknown>;
@@ -21,28 +21,18 @@ export function visibleConfigs(form: SettingsForm, stored: Configs): Configs {
 }
 
 /**
- * Settings of a new tenant: the defaults of the user's form (which keeps only defaults that fit
- * their field), the PANDIUM.yaml defaults of properties the user does not see (admin-only ones;
- * dynamic selectors excluded, their options are not loaded yet), then the user's values, which
- * must pass the user form. A dynamic selector without options is never required (see
- * `buildSettingsForm`), so a tenant can be installed before the init run that loads them.
+ * Settings of a new tenant: `settingsDefaults` (the user form's defaults, which fit their field,
+ * and the PANDIUM.yaml defaults of properties the user does not see; `pan run` starts from the
+ * same), then the user's values, which must pass the user form. A dynamic selector without
+ * options is never required (see `buildSettingsForm`), so a tenant can be installed before the
+ * init run that loads them.
  */
 export function settingsOnInstall(spec: PandiumSpec, form: SettingsForm, submitted: Configs): SettingsOutcome {
-  const hiddenDefaults: Configs = {};
-  for (const [name, property] of Object.entries(spec.configs?.schema?.properties ?? {})) {
-    if (form.fields.includes(name) || property.$ref !== undefined || property.default === undefined) continue;
-    hiddenDefaults[name] = property.default;
-  }
-  const formProperties = (form.schema.properties ?? {}) as Record<string, { default?: unknown }>;
-  const userDefaults: Configs = {};
-  for (const name of form.fields) {
-    const fallback = formProperties[name]?.default;
-    if (fallback !== undefined) userDefaults[name] = fallback;
-  }
-  const userValue: Configs = { ...userDefaults, ...submitted };
+  const defaults = settingsDefaults(spec.configs, form);
+  const userValue: Configs = { ...Object.fromEntries(form.fields.filter((f) => Object.hasOwn(defaults, f)).map((f) => [f, defaults[f]])), ...submitted };
   const errors = validateSettings(form, userValue);
   if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, configs: { ...hiddenDefaults, ...userValue } };
+  return { ok: true, configs: { ...defaults, ...userValue } };
 }
 
 /**

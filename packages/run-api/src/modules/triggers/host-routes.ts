@@ -38,7 +38,7 @@ async function syncRoutes(app: TypedApp, options: IntakeRouteOptions): Promise<v
     const triggerId = await queueTrigger(app.db, { accountId: request.hostAccount.accountId }, tenantId, {
       source: 'api',
       mode,
-      ...(body ? { payload: { body, headers: payloadHeaders(request.headers) } } : {}),
+      ...(body ? { payload: { body, headers: payloadHeaders(request) } } : {}),
     }, app.config.tenantPendingTriggerBytes);
     if (wantsSynchronous(request)) return answerWhenRunEnds(reply, triggerId);
     return reply.status(202).send({ trigger_id: triggerId });

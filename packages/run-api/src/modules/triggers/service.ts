@@ -45,11 +45,15 @@ export function backlogFull(pendingCap: number) {
   );
 }
 
-/** Headers never stored with a payload: credentials, and hop-by-hop ones. */
+/**
+ * Headers never stored with a payload: credentials (`Set-Cookie` too: a cookie, and the one field
+ * RFC 9110 section 5.3 says cannot be joined into one line), and hop-by-hop ones. Lower case.
+ */
 const DROPPED_HEADERS = new Set([
   'authorization',
   'proxy-authorization',
   'cookie',
+  'set-cookie',
   'x-api-key',
   'connection',
   'keep-alive',
@@ -60,14 +64,40 @@ const DROPPED_HEADERS = new Set([
   'host',
 ]);
 
-/** The request's headers as a trigger keeps them (lower-case names, lists joined). */
-export function payloadHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const kept: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || DROPPED_HEADERS.has(name)) continue;
-    kept[name] = Array.isArray(value) ? value.join(', ') : value;
+/**
+ * The request's headers as a trigger keeps them (`payload.headers`): each name as the sender
+ * wrote it (Node's `rawHeaders`; Pandium's example shows `"User-Agent"`, and scripts look it up
+ * so), the first spelling when it comes several times; repeated fields joined into one value with
+ * ", " in the order received, as RFC 9110 section 5.3 says a recipient may. A field the server
+ * itself set on the request (not in `rawHeaders`, e.g. the webhook intake's default content type)
+ * is kept under its lower-case name.
+ */
+export function payloadHeaders(request: { raw: { rawHeaders: string[] }; headers: Record<string, string | string[] | undefined> }): Record<string, string> {
+  const names = new Map<string, string>();
+  const values = new Map<string, string[]>();
+  const add = (name: string, value: string) => {
+    const key = name.toLowerCase();
+    if (DROPPED_HEADERS.has(key)) return;
+    const list = values.get(key);
+    if (list) list.push(value);
+    else {
+      names.set(key, name);
+      values.set(key, [value]);
+    }
+  };
+  const raw = request.raw.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) add(raw[i]!, raw[i + 1]!);
+  for (const [key, value] of Object.entries(request.headers)) {
+    if (value !== undefined && !names.has(key)) add(key, Array.isArray(value) ? value.join(', ') : value);
   }
-  return kept;
+  // fromEntries: a field named `__proto__` is an own property like any other.
+  return Object.fromEntries([...names].map(([key, name]) => [name, values.get(key)!.join(', ')]));
+}
+
+/** A header of `payloadHeaders`' result, whatever the case of its name. */
+export function headerOf(headers: Record<string, string>, name: string): string | undefined {
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
+  return undefined;
 }
 
 /** Marks a body that is not JSON (so no webhook schema applies to it). */
@@ -135,7 +165,7 @@ async function slowPath(
     throw panError(ERRORS.WEBHOOK_SIGNATURE_INVALID, `Webhook signature refused: ${why}`);
   }
   checkBody();
-  const webhookId = headers['webhook-id']!;
+  const webhookId = headerOf(headers, 'webhook-id')!;
   return withTransaction(db, async (client) => {
     if (!(await recordWebhookReceipt(client, tenant.id, webhookId))) throw panError(ERRORS.WEBHOOK_REPLAYED, `Webhook ${webhookId} was already received`);
     const id = await insertTrigger(client, { accountId: tenant.account_id, tenantId: tenant.id, source: 'webhook', mode: 'webhook', payload: { body, headers } }, { notify: false, pendingCap });

@@ -362,18 +362,36 @@ export async function returnTriggersOfRuns(client: pg.PoolClient, runIds: readon
 }
 
 
+/** How long a trigger given back waits before its tenant's triggers are claimed again (PAN_TRIGGER_RETRY_*). */
+export interface RetryBackoff {
+  /** The wait after the first failed start; it doubles with each further one... */
+  baseMs: number;
+  /** ...up to this. */
+  maxMs: number;
+}
+
 /**
- * Gives back the triggers of a run that could not start: each counts one attempt more and waits
- * again (in its old place: the queue is ordered by arrival), counted in its tenant's backlog again;
- * one that reaches `maxAttempts` is dead-lettered instead and keeps the run, which says why.
+ * Gives back the triggers of runs that could not start, or that were lost with their worker (a
+ * script that kills its server must not be retried forever): each counts one attempt more and
+ * waits again in its old place (the queue is ordered by arrival), counted in its tenant's backlog
+ * again, not before `retry_at` (`backoff.baseMs` doubled per earlier attempt, at most
+ * `backoff.maxMs`); one that reaches `maxAttempts` is dead-lettered instead and keeps the run,
+ * which says why.
  */
-export async function giveBackTriggersOfRun(client: pg.PoolClient, runId: string, maxAttempts: number): Promise<{ returned: number; deadLettered: number }> {
+export async function giveBackTriggersOfRuns(
+  client: pg.PoolClient,
+  runIds: readonly string[],
+  maxAttempts: number,
+  backoff: RetryBackoff,
+): Promise<{ returned: number; deadLettered: number }> {
   const { rows } = await client.query<{ returned: number; dead_lettered: number }>(
     `WITH a AS (
        UPDATE triggers SET attempts = attempts + 1,
               run_id = CASE WHEN attempts + 1 >= $2 THEN run_id END,
-              dead_lettered_at = CASE WHEN attempts + 1 >= $2 THEN clock_timestamp() END
-        WHERE run_id = $1
+              dead_lettered_at = CASE WHEN attempts + 1 >= $2 THEN clock_timestamp() END,
+              retry_at = CASE WHEN attempts + 1 < $2 THEN clock_timestamp()
+                + make_interval(secs => least($3::float8 * power(2, least(attempts, 30)), $4::float8) / 1000) END
+        WHERE run_id = ANY($1::uuid[])
        RETURNING tenant_id, run_id IS NULL AS returned, ${payloadBytesSql('triggers')} AS bytes
      ), counted AS (
        INSERT INTO trigger_backlogs AS b (tenant_id, pending_bytes)
@@ -381,7 +399,7 @@ export async function giveBackTriggersOfRun(client: pg.PoolClient, runId: string
        ON CONFLICT (tenant_id) DO UPDATE SET pending_bytes = b.pending_bytes + excluded.pending_bytes
      )
      SELECT count(*) FILTER (WHERE returned)::int AS returned, count(*) FILTER (WHERE NOT returned)::int AS dead_lettered FROM a`,
-    [runId, maxAttempts],
+    [runIds, maxAttempts, backoff.baseMs, backoff.maxMs],
   );
   return { returned: rows[0]!.returned, deadLettered: rows[0]!.dead_lettered };
 }

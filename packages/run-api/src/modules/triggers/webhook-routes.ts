@@ -54,7 +54,7 @@ export async function webhookRoutes(app: TypedApp, options: IntakeRouteOptions):
         // The release's webhook schema may be recursive: ajv would recurse as deep as the body.
         refuseHostileValue('body', parsed, app.config.jsonMaxDepth, { depthOnly: true });
       }
-      const triggerId = await acceptWebhook(app.db, app.box, request.params.token, body, payloadHeaders(request.headers), parsed, app.config.tenantPendingTriggerBytes);
+      const triggerId = await acceptWebhook(app.db, app.box, request.params.token, body, payloadHeaders(request), parsed, app.config.tenantPendingTriggerBytes);
       if (wantsSynchronous(request)) return answerWhenRunEnds(reply, triggerId);
       return reply.status(202).header('cache-control', 'no-store').send({ trigger_id: triggerId });
     },

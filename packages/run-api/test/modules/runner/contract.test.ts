@@ -7,7 +7,9 @@ import { context, harness, type Harness } from './helpers.ts';
 
 /**
  * THE CONTRACT between the platform and an integration script (SPEC "A run's environment" and
- * "Triggers"): a script records everything it can see, and the test compares it with SPEC.
+ * "Triggers"), at the executor: a script records everything it can see (payload files byte for
+ * byte, multipart parts), and the test compares it with SPEC. pandium-contract.test.ts checks the
+ * same variables through `pan run` and the server against docs/run-contract.md's table.
  */
 
 /** Writes its whole environment, cwd and every payload file (base64) next to its HOME. */
@@ -123,8 +125,10 @@ const CTX_NAMES = [
   'PAN_CTX_LAST_RUN_START_TIME',
   'PAN_CTX_LAST_RUN_COMPLETION_TIME',
   'PAN_CTX_LAST_RUN_PHASE',
+  'PAN_CTX_LAST_RUN_STATUS',
   'PAN_CTX_LAST_SUCCESSFUL_RUN_START_TIME',
   'PAN_CTX_LAST_SUCCESSFUL_RUN_COMPLETION_TIME',
+  'PAN_CTX_LAST_SUCCESSFUL_RUN_PHASE',
   'PAN_CTX_LAST_SUCCESSFUL_RUN_STD_OUT',
   'PAN_CTX_TENANT_METADATA_FILE',
   'PAN_CTX_WEBHOOK_URL',
@@ -181,14 +185,16 @@ describe('the run contract', () => {
   it('context variables', () => {
     expect(observed.env).toMatchObject({
       PAN_CTX_RUN_MODE: 'webhook',
-      PAN_CTX_INTEGRATION_ID: 'int-1',
+      PAN_CTX_INTEGRATION_ID: '41',
       PAN_CTX_INTEGRATION_NAME: 'Acme Sync',
       PAN_CTX_TENANT_ID: 'tenant-1',
-      PAN_CTX_LAST_RUN_START_TIME: '2024-03-01T10:00:00Z',
-      PAN_CTX_LAST_RUN_COMPLETION_TIME: '2024-03-01T10:00:05Z',
-      PAN_CTX_LAST_RUN_PHASE: 'Failed (Integration Issue)',
-      PAN_CTX_LAST_SUCCESSFUL_RUN_START_TIME: '2024-02-28T09:00:00Z',
-      PAN_CTX_LAST_SUCCESSFUL_RUN_COMPLETION_TIME: '2024-02-28T09:00:30Z',
+      PAN_CTX_LAST_RUN_START_TIME: '2024-03-01 10:00:00 +0000 UTC',
+      PAN_CTX_LAST_RUN_COMPLETION_TIME: '2024-03-01 10:00:05 +0000 UTC',
+      PAN_CTX_LAST_RUN_PHASE: 'Failed',
+      PAN_CTX_LAST_RUN_STATUS: 'Failed (Integration Issue)',
+      PAN_CTX_LAST_SUCCESSFUL_RUN_START_TIME: '2024-02-28 09:00:00 +0000 UTC',
+      PAN_CTX_LAST_SUCCESSFUL_RUN_COMPLETION_TIME: '2024-02-28 09:00:30 +0000 UTC',
+      PAN_CTX_LAST_SUCCESSFUL_RUN_PHASE: 'Succeeded',
       PAN_CTX_LAST_SUCCESSFUL_RUN_STD_OUT: '{"cursor":"abc"}',
       PAN_CTX_TENANT_METADATA_FILE: path.join(runDir, 'metadata.json'),
       PAN_CTX_WEBHOOK_URL: 'https://pan.example/v2/webhooks/tenant-1/abc',

@@ -4,6 +4,8 @@ import {
   configVariables,
   contextVariables,
   oversizedVariables,
+  pandiumPhase,
+  pandiumRunTime,
   pandiumTime,
   runEnvironment,
   secretVariables,
@@ -64,21 +66,39 @@ describe('pandiumTime', () => {
   });
 });
 
+describe('pandiumRunTime (the PAN_CTX_LAST_*_TIME format Pandium documents)', () => {
+  it.each([
+    ['2021-07-24T20:04:21.000Z', '2021-07-24 20:04:21 +0000 UTC'],
+    ['2021-07-24T20:04:21.999Z', '2021-07-24 20:04:21 +0000 UTC'],
+    ['2023-06-06T10:11:50-04:00', '2023-06-06 14:11:50 +0000 UTC'],
+  ])('%s -> %s', (input, expected) => {
+    expect(pandiumRunTime(new Date(input))).toBe(expected);
+  });
+});
+
+describe('pandiumPhase', () => {
+  it.each([
+    ['Succeeded', 'Succeeded'],
+    ['Failed (Timeout)', 'Timeout'],
+    ['Failed (Integration Issue)', 'Failed'],
+    ['Failed (Platform Issue)', 'Failed'],
+    ['Failed (Refresh)', 'Failed'],
+    ['Failed (Resource Limit)', 'Failed'],
+    ['Failed (Metadata Validation)', 'Failed'],
+  ] as const)('%s -> %s', (status, phase) => {
+    expect(pandiumPhase(status)).toBe(phase);
+  });
+});
+
 describe('contextVariables', () => {
-  it('without a previous run: every name exists, the unknown ones empty; no metadata file variable', () => {
+  it('without a previous run: no PAN_CTX_LAST_* at all (absent, not empty); no metadata file variable', () => {
     const env = contextVariables(context({ id: 'r1', run: 'true' }, { mode: 'init', triggers: [] }), { triggers: {}, metadataFile: null });
     expect(env).toStrictEqual({
       PAN_CTX_RUN_MODE: 'init',
       PAN_CTX_RUN_TRIGGERS: '[]',
-      PAN_CTX_INTEGRATION_ID: 'int-1',
+      PAN_CTX_INTEGRATION_ID: '41',
       PAN_CTX_INTEGRATION_NAME: 'Acme Sync',
       PAN_CTX_TENANT_ID: 'tenant-1',
-      PAN_CTX_LAST_RUN_START_TIME: '',
-      PAN_CTX_LAST_RUN_COMPLETION_TIME: '',
-      PAN_CTX_LAST_RUN_PHASE: '',
-      PAN_CTX_LAST_SUCCESSFUL_RUN_START_TIME: '',
-      PAN_CTX_LAST_SUCCESSFUL_RUN_COMPLETION_TIME: '',
-      PAN_CTX_LAST_SUCCESSFUL_RUN_STD_OUT: '',
       PAN_CTX_WEBHOOK_URL: 'https://pan.example/v2/webhooks/tenant-1/abc',
     });
   });
@@ -101,14 +121,17 @@ describe('contextVariables', () => {
       { triggers: {}, metadataFile: '/runs/x/metadata.json' },
     );
     expect(env).toMatchObject({
-      PAN_CTX_LAST_RUN_START_TIME: '2024-03-01T10:00:00Z',
-      PAN_CTX_LAST_RUN_COMPLETION_TIME: '',
-      PAN_CTX_LAST_RUN_PHASE: 'Failed (Timeout)',
-      PAN_CTX_LAST_SUCCESSFUL_RUN_START_TIME: '2024-02-01T10:00:00Z',
-      PAN_CTX_LAST_SUCCESSFUL_RUN_COMPLETION_TIME: '2024-02-01T10:01:02Z',
+      PAN_CTX_LAST_RUN_START_TIME: '2024-03-01 10:00:00 +0000 UTC',
+      PAN_CTX_LAST_RUN_PHASE: 'Timeout',
+      PAN_CTX_LAST_RUN_STATUS: 'Failed (Timeout)',
+      PAN_CTX_LAST_SUCCESSFUL_RUN_START_TIME: '2024-02-01 10:00:00 +0000 UTC',
+      PAN_CTX_LAST_SUCCESSFUL_RUN_COMPLETION_TIME: '2024-02-01 10:01:02 +0000 UTC',
+      PAN_CTX_LAST_SUCCESSFUL_RUN_PHASE: 'Succeeded',
       PAN_CTX_LAST_SUCCESSFUL_RUN_STD_OUT: '{"cursor":7}',
       PAN_CTX_TENANT_METADATA_FILE: '/runs/x/metadata.json',
     });
+    // A run without an end (still unknown) has no completion time.
+    expect(env).not.toHaveProperty('PAN_CTX_LAST_RUN_COMPLETION_TIME');
   });
 
   it('trigger records: payload only with a payload, event only when set', () => {

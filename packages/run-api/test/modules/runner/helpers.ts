@@ -112,7 +112,7 @@ export function context(release: { id: string; run: string; build?: string }, ov
   return {
     runId: `run-${runCount}`,
     mode: 'normal',
-    integration: { id: 'int-1', name: 'Acme Sync' },
+    integration: { id: 41, name: 'Acme Sync' },
     tenantId: 'tenant-1',
     release: { id: release.id, version: '1.0.0', spec },
     configs: {},

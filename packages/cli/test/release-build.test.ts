@@ -1,0 +1,78 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startTestStack, type TestStack } from '@pan/run-api/testing';
+
+/** `pan release build` against a real run API and a local bare repository (file://, never the network). */
+
+const panBin = fileURLToPath(new URL('../bin/pan.js', import.meta.url));
+
+let stack: TestStack;
+let tmp: string;
+let commit: string;
+
+function pan(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [panBin, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env } }, (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
+    });
+  });
+}
+
+beforeAll(async () => {
+  tmp = mkdtempSync(path.join(tmpdir(), 'pan-build-'));
+  chmodSync(tmp, 0o755); // the sandbox's unprivileged uid reads the repository
+  const work = path.join(tmp, 'work');
+  const bare = path.join(tmp, 'repo.git');
+  const env = { PATH: process.env.PATH, HOME: tmp, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' };
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: work, env }).toString().trim();
+  mkdirSync(path.join(work, 'sync'), { recursive: true });
+  writeFileSync(path.join(work, 'sync', 'PANDIUM.yaml'), 'version: 1.0\nbase: node:24\nrun: node index.js\n');
+  writeFileSync(path.join(work, 'sync', 'index.js'), 'console.log("hi")\n');
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'first');
+  git('tag', 'v2.1.0');
+  commit = git('rev-parse', 'HEAD');
+  execFileSync('git', ['clone', '-q', '--bare', work, bare], { env });
+  execFileSync('chmod', ['-R', 'a+rX', bare]);
+
+  stack = await startTestStack({
+    clusterUrl: inject('pgClusterUrl'),
+    config: { sourceControl: { allowFile: true, fetchTimeoutMs: 120_000, fetchMaxBytes: 64 * 1024 * 1024 } },
+  });
+  const saved = await stack.app.inject({
+    method: 'PUT',
+    url: '/v2/integrations/git-built',
+    headers: { 'x-api-key': stack.apiKey },
+    payload: { name: 'Git built', type: 'internal', repository_url: pathToFileURL(bare).href, repository_path: 'sync' },
+  });
+  if (saved.statusCode !== 200) throw new Error(saved.body);
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('pan release build', () => {
+  it('builds the tag into a release named by it, and says so', async () => {
+    const env = { PAN_API_BASE: stack.apiBase, PAN_API_KEY: stack.apiKey };
+    const built = await pan(env, 'release', 'build', '--integration', 'git-built', '--tag', 'v2.1.0');
+    expect(built.stderr).toBe('');
+    expect(built.code).toBe(0);
+    expect(built.stdout).toBe(`Built release v2.1.0 (${/\((.+?)\)/.exec(built.stdout)![1]}) of git-built from ${commit}, now the default\n`);
+    const { rows } = await stack.db.query<{ version: string }>(
+      'SELECT r.version FROM releases r JOIN integrations i ON i.id = r.integration_id WHERE i.slug = $1 AND i.account_id = $2',
+      ['git-built', stack.accountId],
+    );
+    expect(rows).toEqual([{ version: 'v2.1.0' }]);
+
+    const missing = await pan(env, 'release', 'build', '--integration', 'git-built', '--tag', 'v0.0.1');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^pan release build: 422 PAN_ERR_SOURCE_REF_NOT_FOUND\n.*v0\.0\.1/);
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * Releases built from git: the repository fields of an integration (Pandium's Integration has
+ * them), `POST /v2/sourcecontrol/build` and the push-event webhook's URL and secret.
+ */
+import type { WireType } from './wire-type.ts';
+
+/**
+ * A tag or branch name as git allows it, narrowed: no `..`, `//`, `@{`, leading `-`/`.`/`/`,
+ * trailing `/`, `.` or `.lock`, no spaces or `~^:?*[\`.
+ */
+export const refNamePattern = '^(?!.*(\\.\\.|//|@\\{|\\.lock$|/$|\\.$))[A-Za-z0-9_][A-Za-z0-9._/+-]*$';
+
+/** The repository fields, in an integration's listing (PUT) and as read back. */
+export const repositoryProperties = {
+  repository_url: {
+    type: ['string', 'null'],
+    maxLength: 2000,
+    description: 'The git repository releases are built from: https:// (http:// only to hosts PAN_EGRESS_ALLOW admits; file:// only with PAN_SOURCECONTROL_ALLOW_FILE)',
+  },
+  repository_path: {
+    type: ['string', 'null'],
+    maxLength: 500,
+    description: 'The directory inside the repository holding PANDIUM.yaml (empty: its root); never outside it',
+  },
+  repository_tracking_branch: {
+    type: ['string', 'null'],
+    maxLength: 255,
+    pattern: refNamePattern,
+    description: 'Pushes to this branch (POST /webhooks/sourcecontrol/<token>) build a release of its head',
+  },
+} as const;
+
+/** `POST /v2/sourcecontrol/build`: Pandium's body. */
+export const sourceBuildBodySchema = {
+  type: 'object',
+  required: ['tag', 'integration_id'],
+  additionalProperties: false,
+  properties: {
+    tag: { type: 'string', minLength: 1, maxLength: 255, pattern: refNamePattern, description: 'The tag (or branch) to build; the release is named by it' },
+    integration_id: { type: 'string', minLength: 1, maxLength: 100, description: 'The integration (slug or id)' },
+    make_default: { type: 'boolean', default: true, description: "Make the release the integration's default (our extension)" },
+  },
+} as const;
+
+/** What a build made: the release (as an upload answers) and the commit it was built from. */
+export const builtReleaseSchema = {
+  type: 'object',
+  required: ['id', 'version', 'created_at', 'created', 'is_default', 'warnings', 'commit'],
+  properties: {
+    id: { type: 'string' },
+    version: { type: 'string' },
+    created_at: { type: 'string' },
+    created: { type: 'boolean' },
+    is_default: { type: 'boolean' },
+    warnings: { type: 'array', items: { type: 'string' } },
+    commit: { type: 'string', description: 'The commit (sha) the release was built from' },
+    ref: { type: 'string', description: 'The tag or branch fetched' },
+  },
+} as const;
+
+/** An integration's push-event webhook: its URL and the secret (shown once, when made). */
+export const sourceWebhookSchema = {
+  type: 'object',
+  required: ['webhook_url', 'secret'],
+  properties: {
+    webhook_url: { type: 'string', description: 'POST /webhooks/sourcecontrol/<token>: give it to GitHub, GitLab or Bitbucket as the push webhook' },
+    secret: { type: 'string', description: "The webhook secret (GitHub, Bitbucket) or secret token (GitLab); shown only now" },
+  },
+} as const;
+
+/** A push event that builds nothing (another branch, a tag, a ping): why. */
+export const sourcePushIgnoredSchema = {
+  type: 'object',
+  required: ['ignored'],
+  properties: { ignored: { type: 'string' } },
+} as const;
+
+export type SourceBuildRequest = WireType<typeof sourceBuildBodySchema>;
+export type BuiltRelease = WireType<typeof builtReleaseSchema>;
+export type SourceWebhook = WireType<typeof sourceWebhookSchema>;

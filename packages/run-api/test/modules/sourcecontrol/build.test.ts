@@ -1,0 +1,310 @@
+import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { chmod, mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Parser } from 'tar';
+import { startTestStack, type TestStack } from '../../support/index.ts';
+
+/**
+ * Releases built from git: a local bare repository (file://, in a temp directory; never the
+ * network) with an integration in `integ/`. Builds by tag through `POST /v2/sourcecontrol/build`,
+ * and by signed push events to `POST /webhooks/sourcecontrol/<token>`; every answer is checked
+ * against what PostgreSQL holds afterwards.
+ */
+
+let stack: TestStack;
+let tmp: string;
+let work: string;
+let bare: string;
+const SLUG = 'from-git';
+
+const VALID_YAML = `version: 1.0
+base: node:24
+run: node index.js
+configs:
+  schema:
+    type: object
+    properties:
+      channel:
+        type: string
+`;
+
+const identity = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, env: { PATH: process.env.PATH, HOME: tmp, GIT_CONFIG_NOSYSTEM: '1', ...identity } }).toString('utf8').trim();
+}
+
+/** Commits these files in the work tree and pushes `branch` (and `tag`, when given) to the bare repository. */
+async function commit(files: Record<string, string>, options: { branch?: string; tag?: string } = {}): Promise<string> {
+  const branch = options.branch ?? 'main';
+  git(work, 'checkout', '-q', '-B', branch);
+  for (const [name, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(work, name)), { recursive: true });
+    await writeFile(path.join(work, name), content);
+  }
+  git(work, 'add', '-A');
+  git(work, 'commit', '-q', '--allow-empty', '-m', `commit ${Object.keys(files).join(' ')}`);
+  if (options.tag) git(work, 'tag', '-a', options.tag, '-m', options.tag);
+  git(work, 'push', '-q', bare, branch, ...(options.tag ? [options.tag] : []));
+  // The sandbox's unprivileged uid reads the repository.
+  execFileSync('chmod', ['-R', 'a+rX', bare]);
+  return git(work, 'rev-parse', 'HEAD');
+}
+
+function api(method: 'GET' | 'PUT' | 'POST', url: string, payload?: unknown) {
+  return stack.app.inject({ method, url, headers: { 'x-api-key': stack.apiKey }, ...(payload === undefined ? {} : { payload: payload as object }) });
+}
+
+const listing = (extra: Record<string, unknown> = {}) => ({
+  name: 'From git',
+  type: 'internal',
+  repository_url: pathToFileURL(bare).href,
+  repository_path: 'integ',
+  repository_tracking_branch: 'main',
+  ...extra,
+});
+
+async function releaseRows() {
+  const { rows } = await stack.db.query<{ version: string; archive: Buffer; pandium_yaml: string }>(
+    `SELECT r.version, r.archive, r.pandium_yaml FROM releases r JOIN integrations i ON i.id = r.integration_id
+      WHERE i.account_id = $1 AND i.slug = $2 ORDER BY r.created_at`,
+    [stack.accountId, SLUG],
+  );
+  return rows;
+}
+
+/** The file names and contents of a stored release archive. */
+async function unpack(archive: Buffer): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  await new Promise<void>((resolve, reject) => {
+    const parser = new Parser({
+      onReadEntry(entry) {
+        const chunks: Buffer[] = [];
+        entry.on('data', (c: Buffer) => chunks.push(c));
+        entry.on('end', () => {
+          if (entry.type === 'File') files[entry.path] = Buffer.concat(chunks).toString('utf8');
+        });
+      },
+    });
+    parser.on('end', resolve);
+    parser.on('error', reject);
+    parser.end(archive);
+  });
+  return files;
+}
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'pan-git-test-'));
+  await chmod(tmp, 0o755);
+  work = path.join(tmp, 'work');
+  bare = path.join(tmp, 'repo.git');
+  execFileSync('git', ['init', '-q', '--bare', '-b', 'main', bare]);
+  await mkdir(work);
+  git(work, 'init', '-q', '-b', 'main');
+  stack = await startTestStack({
+    clusterUrl: inject('pgClusterUrl'),
+    listen: false,
+    config: { sourceControl: { allowFile: true, fetchTimeoutMs: 120_000, fetchMaxBytes: 64 * 1024 * 1024 } },
+  });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+describe('the repository fields of an integration', () => {
+  it('are saved by PUT and read back', async () => {
+    const saved = await api('PUT', `/v2/integrations/${SLUG}`, listing());
+    expect(saved.statusCode, saved.body).toBe(200);
+    const read = await api('GET', `/v2/integrations/${SLUG}`);
+    expect(read.json()).toMatchObject({ repository_url: pathToFileURL(bare).href, repository_path: 'integ', repository_tracking_branch: 'main' });
+  });
+
+  it.each([
+    ['repository_path', { repository_path: '../../etc' }, 'PAN_ERR_SOURCE_PATH_INVALID'],
+    ['repository_path', { repository_path: '/abs' }, 'PAN_ERR_SOURCE_PATH_INVALID'],
+    ['repository_url', { repository_url: 'ext::sh -c touch% /tmp/pwned' }, 'PAN_ERR_SOURCE_REPOSITORY_URL_INVALID'],
+    ['repository_url', { repository_url: 'ssh://git@example.com/x.git' }, 'PAN_ERR_SOURCE_REPOSITORY_URL_INVALID'],
+    ['repository_url', { repository_url: 'https://user:token@example.com/x.git' }, 'PAN_ERR_SOURCE_REPOSITORY_URL_INVALID'],
+    ['repository_url', { repository_url: 'https://127.0.0.1/x.git' }, 'PAN_ERR_EGRESS_REFUSED'],
+    ['repository_tracking_branch', { repository_tracking_branch: '--upload-pack=x' }, 'PAN_ERR_REQUEST_INVALID'],
+  ])('refuse a bad %s (%j) with %s, storing nothing', async (_field, extra, code) => {
+    const response = await api('PUT', `/v2/integrations/${SLUG}-bad`, listing(extra));
+    expect(response.statusCode, response.body).toBeGreaterThanOrEqual(400);
+    expect(response.statusCode).toBeLessThan(500);
+    expect(response.json().code).toBe(code);
+    const { rows } = await stack.db.query('SELECT 1 FROM integrations WHERE slug = $1', [`${SLUG}-bad`]);
+    expect(rows).toEqual([]);
+  });
+});
+
+describe('POST /v2/sourcecontrol/build', () => {
+  it('builds a release named by the tag from repository_path at that tag, once', async () => {
+    const head = await commit({ 'integ/PANDIUM.yaml': VALID_YAML, 'integ/index.js': 'console.log("v1")\n', 'README.md': 'not packed\n' }, { tag: 'v1.0.0' });
+    const built = await api('POST', '/v2/sourcecontrol/build', { tag: 'v1.0.0', integration_id: SLUG });
+    expect(built.statusCode, built.body).toBe(201);
+    expect(built.json()).toMatchObject({ version: 'v1.0.0', created: true, is_default: true, commit: head, ref: 'v1.0.0' });
+
+    const rows = await releaseRows();
+    expect(rows.map((r) => r.version)).toEqual(['v1.0.0']);
+    expect(rows[0]!.pandium_yaml).toBe(VALID_YAML);
+    // Only the integration's directory, at the archive's root.
+    expect(await unpack(rows[0]!.archive)).toEqual({ 'PANDIUM.yaml': VALID_YAML, 'index.js': 'console.log("v1")\n' });
+    expect(gunzipSync(rows[0]!.archive).length).toBeGreaterThan(0);
+
+    // The same tag again packs to the same bytes: the same release.
+    const again = await api('POST', '/v2/sourcecontrol/build', { tag: 'v1.0.0', integration_id: SLUG });
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json()).toMatchObject({ id: built.json().id, created: false });
+    expect((await releaseRows()).length).toBe(1);
+  });
+
+  it('answers an invalid PANDIUM.yaml with file:line:col and stores nothing', async () => {
+    await commit({ 'integ/PANDIUM.yaml': `${VALID_YAML}schedule: every tuesday\nrun: 12\n` }, { tag: 'broken' });
+    const response = await api('POST', '/v2/sourcecontrol/build', { tag: 'broken', integration_id: SLUG });
+    expect(response.statusCode, response.body).toBe(422);
+    expect(response.json().code).toBe('PAN_ERR_RELEASE_INVALID_PANDIUM_YAML');
+    expect(response.json().message).toMatch(/^integ\/PANDIUM\.yaml:\d+:\d+: /m);
+    expect((await releaseRows()).map((r) => r.version)).toEqual(['v1.0.0']);
+    await commit({ 'integ/PANDIUM.yaml': VALID_YAML });
+  });
+
+  it('answers an unknown tag with PAN_ERR_SOURCE_REF_NOT_FOUND', async () => {
+    const response = await api('POST', '/v2/sourcecontrol/build', { tag: 'v9.9.9', integration_id: SLUG });
+    expect(response.statusCode, response.body).toBe(422);
+    expect(response.json()).toMatchObject({ code: 'PAN_ERR_SOURCE_REF_NOT_FOUND' });
+  });
+
+  it('refuses a tag that could be read as an option', async () => {
+    const response = await api('POST', '/v2/sourcecontrol/build', { tag: '--upload-pack=touch /tmp/x', integration_id: SLUG });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().code).toBe('PAN_ERR_REQUEST_INVALID');
+  });
+
+  it('refuses a repository_path that leaves the checkout, stored or through a link', async () => {
+    const { rows } = await stack.db.query<{ id: string }>('SELECT id FROM integrations WHERE slug = $1', [SLUG]);
+    try {
+      // Written past the API's check, as an older row might hold it.
+      await stack.db.query("UPDATE integrations SET repository_path = '../..' WHERE id = $1", [rows[0]!.id]);
+      const escaped = await api('POST', '/v2/sourcecontrol/build', { tag: 'v1.0.0', integration_id: SLUG });
+      expect(escaped.statusCode, escaped.body).toBe(422);
+      expect(escaped.json().code).toBe('PAN_ERR_SOURCE_PATH_INVALID');
+
+      await symlink('..', path.join(work, 'up'));
+      await commit({}, { tag: 'with-link' });
+      await stack.db.query("UPDATE integrations SET repository_path = 'up' WHERE id = $1", [rows[0]!.id]);
+      const linked = await api('POST', '/v2/sourcecontrol/build', { tag: 'with-link', integration_id: SLUG });
+      expect(linked.statusCode, linked.body).toBe(422);
+      expect(linked.json().code).toBe('PAN_ERR_SOURCE_PATH_INVALID');
+    } finally {
+      await stack.db.query("UPDATE integrations SET repository_path = 'integ' WHERE id = $1", [rows[0]!.id]);
+    }
+    expect((await releaseRows()).map((r) => r.version)).toEqual(['v1.0.0']);
+  });
+
+  it('answers 404 for another account\'s or an unknown integration', async () => {
+    const response = await api('POST', '/v2/sourcecontrol/build', { tag: 'v1.0.0', integration_id: 'no-such-integration' });
+    expect(response.statusCode).toBe(404);
+  });
+
+  it('answers 422 PAN_ERR_SOURCE_NO_REPOSITORY for an integration without a repository', async () => {
+    expect((await api('PUT', '/v2/integrations/no-repo', { name: 'No repo', type: 'internal' })).statusCode).toBe(200);
+    const response = await api('POST', '/v2/sourcecontrol/build', { tag: 'v1.0.0', integration_id: 'no-repo' });
+    expect(response.statusCode, response.body).toBe(422);
+    expect(response.json().code).toBe('PAN_ERR_SOURCE_NO_REPOSITORY');
+  });
+});
+
+describe('POST /webhooks/sourcecontrol/<token>', () => {
+  let hookPath: string;
+  let secret: string;
+
+  beforeAll(async () => {
+    const made = await api('POST', `/v2/integrations/${SLUG}/sourcecontrol/webhook`);
+    expect(made.statusCode, made.body).toBe(201);
+    expect(made.headers['cache-control']).toBe('no-store');
+    ({ secret } = made.json());
+    hookPath = new URL(made.json().webhook_url).pathname;
+    expect(hookPath).toMatch(/^\/webhooks\/sourcecontrol\/[A-Za-z0-9_-]{40,}$/);
+    // Kept sealed, never in clear.
+    const { rows } = await stack.db.query<{ secret_sealed: Buffer }>('SELECT secret_sealed FROM source_webhooks');
+    expect(rows.some((r) => r.secret_sealed.includes(Buffer.from(secret)))).toBe(false);
+    expect(stack.logLines.some((l) => l.includes(secret))).toBe(false);
+  });
+
+  const sign = (body: string, key = secret) => `sha256=${createHmac('sha256', key).update(body).digest('hex')}`;
+  const send = (headers: Record<string, string>, body: string) =>
+    stack.app.inject({ method: 'POST', url: hookPath, headers: { 'content-type': 'application/json', ...headers }, payload: body });
+
+  it('builds the tracking branch head on a signed GitHub push', async () => {
+    const head = await commit({ 'integ/index.js': 'console.log("github")\n' });
+    const body = JSON.stringify({ ref: 'refs/heads/main', after: head, deleted: false, repository: { full_name: 'acme/x' } });
+    const response = await send({ 'x-github-event': 'push', 'x-hub-signature-256': sign(body) }, body);
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json()).toMatchObject({ version: `main-${head.slice(0, 12)}`, commit: head, created: true });
+    const rows = await releaseRows();
+    expect(rows.at(-1)!.version).toBe(`main-${head.slice(0, 12)}`);
+    expect((await unpack(rows.at(-1)!.archive))['index.js']).toBe('console.log("github")\n');
+  });
+
+  it('builds on a GitLab push with the right X-Gitlab-Token', async () => {
+    const head = await commit({ 'integ/index.js': 'console.log("gitlab")\n' });
+    const body = JSON.stringify({ object_kind: 'push', ref: 'refs/heads/main', before: '0'.repeat(40), after: head, checkout_sha: head });
+    const response = await send({ 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': secret }, body);
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json()).toMatchObject({ version: `main-${head.slice(0, 12)}`, commit: head });
+    expect((await unpack((await releaseRows()).at(-1)!.archive))['index.js']).toBe('console.log("gitlab")\n');
+  });
+
+  it('builds on a signed Bitbucket Cloud push', async () => {
+    const head = await commit({ 'integ/index.js': 'console.log("bitbucket")\n' });
+    const body = JSON.stringify({ push: { changes: [{ new: { type: 'branch', name: 'main', target: { hash: head } } }] } });
+    const response = await send({ 'x-event-key': 'repo:push', 'x-hub-signature': sign(body) }, body);
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json()).toMatchObject({ commit: head });
+  });
+
+  it.each([
+    ['a GitHub push signed with another secret', { 'x-github-event': 'push', 'x-hub-signature-256': 'WRONG' }],
+    ['an unsigned GitHub push', { 'x-github-event': 'push' }],
+    ['a GitLab push with a wrong token', { 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': 'not-the-secret' }],
+    ['a Bitbucket push signed with another secret', { 'x-event-key': 'repo:push', 'x-hub-signature': 'WRONG' }],
+  ])('refuses %s with 401 and builds nothing', async (_what, headers) => {
+    const before = (await releaseRows()).length;
+    const head = await commit({ 'integ/index.js': `console.log(${before})\n` });
+    const body = JSON.stringify({ ref: 'refs/heads/main', after: head, push: { changes: [{ new: { type: 'branch', name: 'main', target: { hash: head } } }] } });
+    const signed = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v === 'WRONG' ? sign(body, 'another-secret') : v]));
+    const response = await send(signed, body);
+    expect(response.statusCode, response.body).toBe(401);
+    expect(response.json().code).toBe('PAN_ERR_SOURCE_SIGNATURE_INVALID');
+    expect((await releaseRows()).length).toBe(before);
+  });
+
+  it("answers GitHub's signed ping with 202 and the reason, and an event of no known sender with 400", async () => {
+    const body = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1 });
+    const ping = await send({ 'x-github-event': 'ping', 'x-hub-signature-256': sign(body) }, body);
+    expect(ping.statusCode, ping.body).toBe(202);
+    expect(ping.json().ignored).toMatch(/^ping events build nothing/);
+    const anonymous = await send({}, body);
+    expect(anonymous.statusCode).toBe(400);
+    expect(anonymous.json().code).toBe('PAN_ERR_SOURCE_EVENT_UNSUPPORTED');
+  });
+
+  it('answers 202 with the reason for a push to another branch, and 404 for an unknown token', async () => {
+    const head = await commit({ 'integ/index.js': 'console.log("feature")\n' }, { branch: 'feature' });
+    const body = JSON.stringify({ ref: 'refs/heads/feature', after: head });
+    const before = (await releaseRows()).length;
+    const ignored = await send({ 'x-github-event': 'push', 'x-hub-signature-256': sign(body) }, body);
+    expect(ignored.statusCode, ignored.body).toBe(202);
+    expect(ignored.json().ignored).toMatch(/feature.*not the tracking branch main/);
+    expect((await releaseRows()).length).toBe(before);
+
+    const unknown = await stack.app.inject({ method: 'POST', url: '/webhooks/sourcecontrol/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', payload: body, headers: { 'x-github-event': 'push' } });
+    expect(unknown.statusCode).toBe(404);
+  });
+});
