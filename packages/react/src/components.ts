@@ -168,13 +168,13 @@ export const PanRunLog = createComponent({
   displayName: 'PanRunLog',
 });
 
-/** `<pan-run-panel>`: Runs of one installed integration: "Run now" (normal, or init when allowed), the state of the run it started (queued, running, how it ended) with its live log, and the run history, each run opening its log. */
+/** `<pan-run-panel>`: Runs of one installed integration: "Run now" (normal, or init when allowed), the state of the run it started (queued, running, how it ended) with its live log, and the run history, each run opening its log; a failed run can be replayed (with its original payloads). */
 export const PanRunPanel = createComponent({
   tagName: 'pan-run-panel',
   elementClass: PanRunPanelElement,
   react: React,
   events: {
-    /** The run API accepted "Run now"; `detail: {tenantId, triggerId, mode}`. */
+    /** The run API accepted "Run now" or a Replay; `detail: {tenantId, triggerId, mode, replayOf?}`. */
     onPanRunStart: 'pan-run-start' as EventName<PanRunStartEvent>,
     /** A run this panel started ended; `detail: {tenantId, runId, status}`. */
     onPanRunComplete: 'pan-run-complete' as EventName<PanRunCompleteEvent>,

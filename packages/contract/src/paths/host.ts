@@ -8,6 +8,7 @@ export const hostConnector = (name: string) => `/v2/connectors/${e(name)}`;
 export const hostNotifications = '/v2/notifications';
 export const hostNotificationSecret = '/v2/notifications/secret';
 export const hostTenants = '/v2/tenants';
+export const hostRunReplay = (id: string) => `/v2/runs/${e(id)}/replay`;
 export const hostRunLog = (id: string) => `/v2/runs/${e(id)}/log`;
 export const hostSourceControlBuild = '/v2/sourcecontrol/build';
 export const hostSourceWebhook = (integration: string) => `/v2/integrations/${e(integration)}/sourcecontrol/webhook`;

@@ -5,8 +5,10 @@
  *   GET  /marketplace/tenants/:id/runs      ?limit&before -> RunPage
  *   GET  /marketplace/runs/:id              -> Run
  *   GET  /marketplace/runs/:id/log          -> text, or Server-Sent Events of RunLogLine then RunLogEnd
+ *   POST /marketplace/runs/:id/replay       -> 202 ReplayAccepted (a failed run only)
  *   GET  /marketplace/triggers/:id          -> TriggerStatus
  *   POST /v2/tenants/:id/sync               ?mode -> 202 TriggerAccepted
+ *   POST /v2/runs/:id/replay                -> 202 ReplayAccepted
  *   GET  /v2/runs/triggers/:id/status       -> TriggerStatus
  */
 import type { Refined, WireType } from './wire-type.ts';
@@ -44,6 +46,16 @@ export const triggerAcceptedSchema = {
   type: 'object',
   required: ['trigger_id'],
   properties: { trigger_id: { type: 'string' } },
+} as const;
+
+/**
+ * The 202 answer of a replay: the new triggers, copies of those that ended in the failed run, in
+ * their order (`trigger_id` is the first, to follow like any trigger's).
+ */
+export const replayAcceptedSchema = {
+  type: 'object',
+  required: ['trigger_id', 'trigger_ids'],
+  properties: { trigger_id: { type: 'string' }, trigger_ids: { type: 'array', items: { type: 'string' } } },
 } as const;
 
 /**
@@ -106,6 +118,7 @@ const runTriggerSummarySchema = {
  * `ended_at`, `duration_ms`: null while running. `log_lines`: log lines kept so far.
  * `log_truncated`: the log (stderr) was cut at the cap; the last line says so. `output_note`: why
  * the run's stdout did not become the next context, when it did not (e.g. "the last output is not JSON").
+ * `replay_of`: the failed run this one replays (its triggers are copies of that run's), else null.
  */
 export const runSchema = {
   type: 'object',
@@ -124,6 +137,7 @@ export const runSchema = {
     log_lines: { type: 'integer' },
     log_truncated: { type: 'boolean' },
     output_note: { type: ['string', 'null'] },
+    replay_of: { type: ['string', 'null'] },
   },
 } as const;
 
@@ -158,6 +172,7 @@ export type RunRequest = WireType<typeof runRequestBodySchema>;
 export type SyncQuery = WireType<typeof syncQuerySchema>;
 export type RunPageQuery = WireType<typeof runPageQuerySchema>;
 export type TriggerAccepted = WireType<typeof triggerAcceptedSchema>;
+export type ReplayAccepted = WireType<typeof replayAcceptedSchema>;
 export type TriggerStatus = WireType<typeof triggerStatusSchema>;
 export type RunTriggerSummary = Refined<WireType<typeof runTriggerSummarySchema>, { source?: TriggerSource; mode?: RunMode }>;
 export type Run = Refined<WireType<typeof runSchema>, { mode: RunMode; triggers: RunTriggerSummary[] }>;

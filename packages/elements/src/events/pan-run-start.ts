@@ -3,9 +3,11 @@ export interface PanRunStartDetail {
   /** Follow it with `GET /marketplace/triggers/:id`. */
   triggerId: string;
   mode: 'init' | 'normal';
+  /** A Replay: the failed run whose triggers were queued again. */
+  replayOf?: string;
 }
 
-/** The run API accepted a "Run now": the run is queued. */
+/** The run API accepted a "Run now" or a Replay: the run is queued. */
 export type PanRunStartEvent = CustomEvent<PanRunStartDetail>;
 
 declare global {

@@ -295,6 +295,11 @@ export const ERRORS = {
     status: 429,
     description: "The tenant's triggers waiting for a run already hold the most payload bytes allowed; nothing was stored",
   },
+  RUN_NOT_REPLAYABLE: {
+    code: 'PAN_ERR_RUN_NOT_REPLAYABLE',
+    status: 409,
+    description: 'Only a failed run (a Failed status) whose triggers ended in it can be replayed',
+  },
   RUN_FAILED: { code: 'PAN_ERR_RUN_FAILED', status: 502, description: 'A synchronous call (pan-synchronous: true) ended with a failed run' },
   SYNC_TIMEOUT: {
     code: 'PAN_ERR_SYNC_TIMEOUT',

@@ -90,6 +90,7 @@ function routeCases(): Record<string, RouteCase> {
     'GET /marketplace/tenants/:id/runs': { path: `/marketplace/tenants/${t}/runs`, otherAccount: NOT_FOUND, otherUser: NOT_FOUND },
     'GET /marketplace/runs/:id': { path: `/marketplace/runs/${r}`, otherAccount: NOT_FOUND, otherUser: NOT_FOUND },
     'GET /marketplace/runs/:id/log': { path: `/marketplace/runs/${r}/log`, otherAccount: NOT_FOUND, otherUser: NOT_FOUND },
+    'POST /marketplace/runs/:id/replay': { path: `/marketplace/runs/${r}/replay`, otherAccount: NOT_FOUND, otherUser: NOT_FOUND },
     'GET /marketplace/tenants/:id/webhook': { path: `/marketplace/tenants/${t}/webhook`, otherAccount: NOT_FOUND, otherUser: NOT_FOUND },
     'GET /marketplace/triggers/:id': { path: `/marketplace/triggers/${victim.triggerId}`, otherAccount: NOT_FOUND, otherUser: NOT_FOUND },
     'GET /marketplace/connections': { path: '/marketplace/connections', otherAccount: OWN, otherUser: OWN },
@@ -156,6 +157,7 @@ function routeCases(): Record<string, RouteCase> {
       otherAccount: NOT_FOUND,
     },
     'PATCH /v2/tenants/:id/connectors/:name/disconnect': { path: `/v2/tenants/${t}/connectors/probe-key/disconnect`, otherAccount: NOT_FOUND },
+    'POST /v2/runs/:id/replay': { path: `/v2/runs/${r}/replay`, otherAccount: NOT_FOUND },
     'GET /v2/tenants/:id/metadata': { path: `/v2/tenants/${t}/metadata`, otherAccount: NOT_FOUND },
     'PATCH /v2/tenants/:id/metadata': { path: `/v2/tenants/${t}/metadata`, body: { note: 'overwritten' }, otherAccount: NOT_FOUND },
     // Notification settings are one per account: the other account reaches its own.

@@ -81,6 +81,13 @@ describe('GET /v2/openapi.json', () => {
     expect(document.paths['/v2/tenants/{id}/connectors/{name}/disconnect']!.patch).toBeDefined();
   });
 
+  it('documents the replay of a failed run: 202 with the new trigger ids, and the run’s replay_of', async () => {
+    const document = (await fetchDocument()) as Document & { paths: Record<string, Record<string, { responses: Record<string, any> }>> };
+    const replay = document.paths['/v2/runs/{id}/replay']!.post!;
+    expect(JSON.stringify(replay.responses['202'])).toContain('trigger_ids');
+    expect(JSON.stringify(document.paths['/v2/tenants/{id}/runs']!.get!.responses['200'])).toContain('replay_of');
+  });
+
   it('keeps the API key required on the other /v2 routes', async () => {
     const response = await stack.app.inject({ method: 'GET', url: '/v2/connectors' });
     expect(response.statusCode).toBe(401);

@@ -55,7 +55,7 @@ configs:
 
 /**
  * The script of each fixture release (`index.mjs`). HubSpot logs to stderr, counts its runs
- * through the context chain and echoes webhook payloads; Slack publishes its channels on init.
+ * through the context chain, echoes webhook payloads and fails when its note is "fail"; Slack publishes its channels on init.
  */
 export const fixtureScripts: Record<string, string> = {
   'hubspot-contacts': `import { readFileSync } from 'node:fs';
@@ -64,6 +64,11 @@ const triggers = JSON.parse(process.env.PAN_CTX_RUN_TRIGGERS);
 console.error('Syncing contacts (' + process.env.PAN_CFG_DIRECTION + ')');
 for (const trigger of triggers) {
   if (trigger.payload) console.error('payload: ' + readFileSync(trigger.payload.file, 'utf8'));
+}
+// A failed run on demand (e.g. to replay it): the note "fail".
+if (process.env.PAN_CFG_NOTE === 'fail') {
+  console.error('Failing, as the note asks');
+  process.exit(1);
 }
 const lines = Number(process.env.PAN_CFG_RECORDS_PER_PAGE || 3);
 for (let i = 1; i <= lines; i++) console.error('contact ' + i + ' synced');

@@ -2,7 +2,7 @@ import { consume, provide } from '@lit/context';
 import { Task } from '@lit/task';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { Run, RunPage, RunStatus, Tenant, TriggerStatus } from '@pan/contract';
+import type { ReplayAccepted, Run, RunPage, RunStatus, Tenant, TriggerStatus } from '@pan/contract';
 import * as paths from '@pan/contract/paths';
 import type {} from '../../events/events.ts';
 import type { RunApiClient } from '../../internal/api-client.ts';
@@ -22,6 +22,8 @@ interface ActiveRun {
   mode: Mode;
   /** '' until the API accepted the request. */
   triggerId: string;
+  /** The failed run this one replays (Replay in the history), when it does. */
+  replayOf?: string;
   state: 'starting' | TriggerStatus['state'];
   runId: string | null;
   status: RunStatus | null;
@@ -35,13 +37,16 @@ const dateFormat = new Intl.DateTimeFormat(undefined, {
   second: '2-digit',
 });
 
+/** A run that Replay may queue again: every `Failed (...)` status (Lost and Handed Back runs ran again already). */
+const replayable = (run: Run) => run.status.startsWith('Failed');
+
 /**
  * @summary Runs of one installed integration: "Run now" (normal, or init when allowed), the state
  * of the run it started (queued, running, how it ended) with its live log, and the run history,
- * each run opening its log.
+ * each run opening its log; a failed run can be replayed (with its original payloads).
  *
- * @event {PanRunStartEvent} pan-run-start - The run API accepted "Run now";
- *   `detail: {tenantId, triggerId, mode}`.
+ * @event {PanRunStartEvent} pan-run-start - The run API accepted "Run now" or a Replay;
+ *   `detail: {tenantId, triggerId, mode, replayOf?}`.
  * @event {PanRunCompleteEvent} pan-run-complete - A run this panel started ended;
  *   `detail: {tenantId, runId, status}`.
  *
@@ -55,9 +60,11 @@ const dateFormat = new Intl.DateTimeFormat(undefined, {
  * @csspart run - One run of the history.
  * @csspart run-status - A run's status badge.
  * @csspart log-button - Shows or hides a run's log.
+ * @csspart replay-button - Replays a failed run (only with the `run` permission, `run:init` for an init run).
+ * @csspart run-replay - Says that a run replays an earlier one.
  * @csspart log - A run's log in the history (a `<pan-run-log>`).
  * @csspart more-button - Loads older runs.
- * @csspart problem - The outcome of a refused Run now.
+ * @csspart problem - The outcome of a refused Run now or Replay.
  *
  * @cssproperty --pan-run-panel-gap - The space between the panel's pieces (default `--pan-space-m`).
  * @cssproperty --pan-color-primary-600 - Global token: Run now and the running badge (also -50, -700).
@@ -244,7 +251,7 @@ export class PanRunPanel extends PanElement {
   #currentText(): TemplateResult | string {
     const active = this.active;
     if (!active) return '';
-    const what = active.mode === 'init' ? 'Init run' : 'Run';
+    const what = active.replayOf ? 'Replay' : active.mode === 'init' ? 'Init run' : 'Run';
     switch (active.state) {
       case 'starting':
         return `${what}: starting…`;
@@ -287,9 +294,11 @@ export class PanRunPanel extends PanElement {
     const runs = [...first.runs, ...this.older.filter((r) => !seen.has(r.id))];
     const next = this.olderNext === undefined ? first.next_before : this.olderNext;
     if (runs.length === 0) return html`<p class="history__empty">No runs yet.</p>`;
-    const logs = this.#tenantTask.value?.permissions.logs ?? false;
+    const tenant = this.#tenantTask.value;
+    const logs = tenant?.permissions.logs ?? false;
+    const started = new Map(runs.map((r) => [r.id, r.started_at]));
     return html`<ul class="history__list" part="history" role="list" aria-labelledby="history-title">
-        ${runs.map((run) => this.#renderRun(run, logs))}
+        ${runs.map((run) => this.#renderRun(run, logs, tenant, started))}
       </ul>
       ${next
         ? html`<button
@@ -304,16 +313,37 @@ export class PanRunPanel extends PanElement {
         : nothing}`;
   }
 
-  #renderRun(run: Run, logs: boolean): TemplateResult {
+  #renderRun(run: Run, logs: boolean, tenant: Tenant | undefined, startedOf: Map<string, string>): TemplateResult {
     const open = this.openRun === run.id;
     const sources = describeSources(run.triggers.map((t) => t.source!));
     const started = new Date(run.started_at);
+    const permissions = tenant?.permissions;
+    const busy = Boolean(this.active && !triggerEnded(this.active.state));
+    const mayReplay =
+      replayable(run) && tenant?.status !== 'paused' && Boolean(run.mode === 'init' ? permissions?.run_init : permissions?.run);
+    const original = run.replay_of ? startedOf.get(run.replay_of) : undefined;
     return html`<li class="run" part="run" data-run=${run.id}>
       <div class="run__summary">
         <span class=${runStatusClass(run.status)} part="run-status">${run.status}</span>
         <time class="run__started" datetime=${run.started_at}>${dateFormat.format(started)}</time>
         <span class="run__duration">${run.duration_ms === null ? 'running' : formatDuration(run.duration_ms)}</span>
         <span class="run__sources">${sources}${run.mode === 'init' ? ' · Init' : ''}</span>
+        ${run.replay_of
+          ? html`<span class="run__replay" part="run-replay" data-replay-of=${run.replay_of}
+              >${original ? `Replay of the run of ${dateFormat.format(new Date(original))}` : 'Replay'}</span
+            >`
+          : nothing}
+        ${mayReplay
+          ? html`<button
+              type="button"
+              class="button button--small run__replay-button"
+              part="replay-button"
+              ?disabled=${busy}
+              @click=${() => this.#replay(run)}
+            >
+              Replay<span class="sr-only"> the run of ${dateFormat.format(started)}</span>
+            </button>`
+          : nothing}
         ${logs
           ? html`<button
               type="button"
@@ -368,6 +398,28 @@ export class PanRunPanel extends PanElement {
     if (this.active !== active) return;
     this.active = { ...active, state: 'pending' };
     this.emit('pan-run-start', { detail: { tenantId: tenant.id, triggerId: active.triggerId, mode } });
+    await this.#followTrigger(this.active);
+  }
+
+  /** Replays a failed run of the history: follows its first new trigger as Run now does. */
+  async #replay(run: Run): Promise<void> {
+    if (!this.api) return;
+    const mode: Mode = run.mode === 'init' ? 'init' : 'normal';
+    const active: ActiveRun = { mode, tenantId: run.tenant_id, triggerId: '', replayOf: run.id, state: 'starting', runId: null, status: null };
+    this.active = active;
+    this.problem = '';
+    try {
+      const accepted = await this.api.request<ReplayAccepted>('POST', paths.runReplay(run.id));
+      active.triggerId = accepted.trigger_id;
+    } catch (error) {
+      if (this.active === active) this.active = undefined;
+      this.problem = `The run could not be replayed: ${describeError(error)}`;
+      return;
+    }
+    if (this.active !== active) return;
+    this.active = { ...active, state: 'pending' };
+    this.emit('pan-run-start', { detail: { tenantId: run.tenant_id, triggerId: active.triggerId, mode, replayOf: run.id } });
+    this.refresh();
     await this.#followTrigger(this.active);
   }
 

@@ -93,6 +93,11 @@ export default css`
     color: var(--pan-color-neutral-600);
   }
 
+  .run__replay {
+    color: var(--pan-color-neutral-600);
+    font-style: italic;
+  }
+
   .run__log-button {
     margin-inline-start: auto;
   }

@@ -11,6 +11,7 @@ import {
   shadowQuery,
   shadowQueryAll,
   shadowText,
+  userApi,
 } from '../../../test/harness.ts';
 import type { PanRunLog } from '../run-log/run-log.component.ts';
 import type { PanRunPanel } from './run-panel.component.ts';
@@ -175,6 +176,58 @@ describe('<pan-run-panel>', () => {
     await expect.poll(() => rows(el).length).toBe(1);
     expect(shadowQuery(el, 'pan-run-log')).toBeNull();
     await expect.element(page.getByRole('button', { name: /^Show log/ })).not.toBeInTheDocument();
+  });
+
+  it('Replay: a failed run offers it; it queues the run again, followed live, listed as a replay', async () => {
+    const started = listen('pan-run-start');
+    const completed = listen('pan-run-complete');
+    const { api, tenant } = await installed({ configs: { direction: 'both', records_per_page: 1, note: 'fail' } });
+    const failed = await runToEnd(api, tenant.id);
+    expect(failed.run_status).toBe('Failed (Integration Issue)');
+    const el = await mountView('pan-run-panel', { api, tenantId: tenant.id });
+    const replay = page.getByRole('button', { name: /^Replay the run of/ });
+    await expect.element(replay).toBeEnabled();
+    expect(await axeViolations(el)).toEqual([]);
+
+    await replay.click();
+    await expect.poll(() => started.length).toBe(1);
+    expect(started[0]!.detail).toEqual({ tenantId: tenant.id, triggerId: expect.any(String), mode: 'normal', replayOf: failed.run_id });
+    await expect.poll(() => completed.length, { timeout: 15_000 }).toBe(1);
+    const runId = completed[0]!.detail.runId;
+    expect(runId).not.toBe(failed.run_id);
+    await expect.poll(() => current(el)).toBe('Replay: Failed (Integration Issue)');
+    await expect.element(page.getByRole('log')).toHaveTextContent('Failing, as the note asks');
+    // The history: the replay first, saying what it replays; both failed runs may be replayed.
+    await expect.poll(() => rows(el).map((r) => [r.id, r.status])).toEqual([
+      [runId, 'Failed (Integration Issue)'],
+      [failed.run_id, 'Failed (Integration Issue)'],
+    ]);
+    const marks = shadowQueryAll(el, '[part="run-replay"]');
+    expect(marks.map((m) => [m.closest('[part="run"]')!.getAttribute('data-run'), m.dataset.replayOf])).toEqual([[runId, failed.run_id]]);
+    expect(marks[0]!.textContent).toMatch(/^Replay of the run of /);
+    expect(shadowQueryAll(el, '[part="replay-button"]')).toHaveLength(2);
+    expect(await axeViolations(el)).toEqual([]);
+  });
+
+  it('offers no Replay without the run permission, nor for a run that did not fail', async () => {
+    const { sub, api } = await newUser();
+    const tenant = await api.request<Tenant>('POST', '/marketplace/tenants', {
+      body: { integration: 'hubspot-contacts', configs: { direction: 'both', records_per_page: 1, note: 'fail' } },
+    });
+    expect((await runToEnd(api, tenant.id)).run_status).toBe('Failed (Integration Issue)');
+    const { api: logsOnly } = await userApi(sub, 'engineering', { permissions: ['logs'] });
+    const el = await mountView('pan-run-panel', { api: logsOnly, tenantId: tenant.id });
+    await expect.poll(() => rows(el).map((r) => r.status)).toEqual(['Failed (Integration Issue)']);
+    await expect.element(page.getByRole('button', { name: /^Show log/ })).toBeVisible();
+    expect(shadowQueryAll(el, '[part="replay-button"]')).toHaveLength(0);
+    cleanup();
+
+    const { api: other, tenant: fine } = await installed({ configs: { direction: 'both', records_per_page: 1 } });
+    expect((await runToEnd(other, fine.id)).run_status).toBe('Succeeded');
+    const succeeded = await mountView('pan-run-panel', { api: other, tenantId: fine.id });
+    await expect.poll(() => rows(succeeded).map((r) => r.status)).toEqual(['Succeeded']);
+    await expect.element(page.getByRole('button', { name: /^Show log/ })).toBeVisible();
+    expect(shadowQueryAll(succeeded, '[part="replay-button"]')).toHaveLength(0);
   });
 
   it('shows runs started elsewhere (webhook, schedule, host API) while it is open, and stops reloading once removed', async () => {

@@ -30,6 +30,7 @@ export const OPERATION_SUMMARIES: Record<string, string> = {
   'GET /v2/tenants/:id/runs': "List a tenant's runs",
   'GET /v2/runs/:id': 'Read a run',
   'GET /v2/runs/:id/log': "Read a run's log: text, or live Server-Sent Events (Accept: text/event-stream)",
+  'POST /v2/runs/:id/replay': "Replay a failed run: queue copies of its triggers and payloads (replay_of names the run)",
   'GET /v2/tenants/:id/metadata': "Read a tenant's metadata",
   'PATCH /v2/tenants/:id/metadata': "Shallow-merge into a tenant's metadata (null removes a key)",
   'GET /v2/retention': "Read the account's retention periods (its own, and those in force)",

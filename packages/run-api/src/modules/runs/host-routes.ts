@@ -3,8 +3,9 @@ import { ERRORS, notFound, panError } from '../../platform/errors.ts';
 import { readPaging } from '../../platform/paging.ts';
 import { findTenantInScope } from '../tenants/store.ts';
 import { listRuns, readRun, RUN_SORT } from './store.ts';
+import { replayRun } from './replay.ts';
 import { sendLogText, streamLog, wantsEventStream } from './log-responses.ts';
-import { idParamsSchema, pagingQuerySchema, runPageSchema } from '@pan/contract';
+import { idParamsSchema, pagingQuerySchema, replayAcceptedSchema, runPageSchema } from '@pan/contract';
 
 /** Runs for the host's backend (`X-API-KEY`): a tenant's history, one run, its log. */
 export async function hostRunRoutes(app: TypedApp): Promise<void> {
@@ -42,6 +43,12 @@ export async function hostRunRoutes(app: TypedApp): Promise<void> {
     const run = await readRun(app.db, { accountId: request.hostAccount.accountId }, request.params.id);
     if (!run) throw notFound('Run');
     return run;
+  });
+
+  /** Replays a failed run: copies of its triggers (payloads included) queued, each with `replay_of`. */
+  app.post('/runs/:id/replay', { schema: { params: idParamsSchema, response: { 202: replayAcceptedSchema } } }, async (request, reply) => {
+    const ids = await replayRun(app.db, { accountId: request.hostAccount.accountId }, request.params.id, app.config.tenantPendingTriggerBytes);
+    return reply.status(202).send({ trigger_id: ids[0]!, trigger_ids: ids });
   });
 
   /** A run's log: plain text, or Server-Sent Events with `Accept: text/event-stream` (live, resumable). */

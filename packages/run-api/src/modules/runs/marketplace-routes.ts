@@ -1,10 +1,11 @@
 import type { TypedApp } from '../../platform/type-provider.ts';
 import { notFound } from '../../platform/errors.ts';
 import { listRuns, readRun } from './store.ts';
+import { replayRun } from './replay.ts';
 import { findTenantInScope } from '../tenants/store.ts';
 import { sendLogText, streamLog, wantsEventStream } from './log-responses.ts';
 import { requirePermission } from '../accounts/permissions.ts';
-import { idParamsSchema, runPageQuerySchema, runPageSchema, runSchema } from '@pan/contract';
+import { idParamsSchema, replayAcceptedSchema, runPageQuerySchema, runPageSchema, runSchema } from '@pan/contract';
 
 /** Run history and live logs for the calling end user's tenants. */
 export async function runRoutes(app: TypedApp): Promise<void> {
@@ -27,6 +28,20 @@ export async function runRoutes(app: TypedApp): Promise<void> {
       if (!run) throw notFound('Run');
       reply.header('cache-control', 'private, no-store');
       return run;
+    },
+  );
+
+  // Replay needs what running it needs (`run`, and `run:init` for an init run), checked once the
+  // run is known to be the caller's: someone else's is 404 whatever their permissions.
+  app.post(
+    '/runs/:id/replay',
+    { schema: { params: idParamsSchema, response: { 202: replayAcceptedSchema } } },
+    async (request, reply) => {
+      const ids = await replayRun(app.db, request.endUser, request.params.id, app.config.tenantPendingTriggerBytes, (run) => {
+        if (run.mode === 'init') requirePermission(request.endUser, 'run:init', 'replay an init run');
+        else requirePermission(request.endUser, 'run', 'replay a run');
+      });
+      return reply.status(202).header('cache-control', 'no-store').send({ trigger_id: ids[0]!, trigger_ids: ids });
     },
   );
 

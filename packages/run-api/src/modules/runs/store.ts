@@ -211,11 +211,16 @@ interface RunRow {
   log_lines: number;
   log_truncated: boolean;
   output_note: string | null;
+  replay_of: string | null;
 }
 
 const RUN_SELECT = `
   SELECT r.id, r.tenant_id, r.mode, r.status, r.started_at, r.ended_at, r.exit_code, r.release_id,
-         rel.version AS release_version, r.triggers, r.log_lines, r.log_truncated, r.output_note
+         rel.version AS release_version, r.triggers, r.log_lines, r.log_truncated, r.output_note,
+         -- A replay's triggers say which run they replay (by the run's own list: a lost run's went elsewhere).
+         (SELECT tr.replay_of FROM triggers tr
+           WHERE tr.id IN (SELECT (e->>'id')::uuid FROM jsonb_array_elements(r.triggers) e) AND tr.replay_of IS NOT NULL
+           ORDER BY tr.created_at LIMIT 1) AS replay_of
     FROM runs r
     JOIN tenants t ON t.id = r.tenant_id
     JOIN releases rel ON rel.id = r.release_id
@@ -236,6 +241,7 @@ function toRun(row: RunRow): Run {
     log_lines: row.log_lines,
     log_truncated: row.log_truncated,
     output_note: row.output_note,
+    replay_of: row.replay_of,
   };
 }
 

@@ -32,7 +32,8 @@ const capValue = (cap: number) => (cap > 0 ? cap : Number.MAX_SAFE_INTEGER);
  * account_id, tenant_id, source, mode, event, payload, payload_headers and scheduled_for, in that order (`created_at` is the
  * default, `clock_timestamp()`). Intake paths differ only in where the rows come
  * from (a single trigger, the open tenant of a webhook token, an event's listeners, a due schedule).
- * With `notify`, the workers' NOTIFY goes out with the commit.
+ * With `notify`, the workers' NOTIFY goes out with the commit. `replayOf` (a uuid parameter) is
+ * the failed run the rows replay, when they do.
  *
  * Rows with a payload also add their bytes to their tenant's `trigger_backlogs` row, only while
  * that stays within the cap `capParam` (a bigint parameter): the upsert locks the tenant's row, so
@@ -43,7 +44,7 @@ const capValue = (cap: number) => (cap > 0 ? cap : Number.MAX_SAFE_INTEGER);
  * then its backlog row, tenants in id order; a claim locks the tenant FOR UPDATE before it takes
  * the backlog row, so the two wait for each other in one order and never deadlock.
  */
-function insertTriggersSql(rows: string, { notify, capParam }: { notify: boolean; capParam: string }): string {
+function insertTriggersSql(rows: string, { notify, capParam, replayOf = 'NULL::uuid' }: { notify: boolean; capParam: string; replayOf?: string }): string {
   return `WITH r (account_id, tenant_id, source, mode, event, payload, payload_headers, scheduled_for) AS (${rows}),
      sized AS (SELECT r.*, ${payloadBytesSql('r')} AS bytes FROM r JOIN tenants k ON k.id = r.tenant_id FOR KEY SHARE OF k),
      counted AS (
@@ -54,8 +55,8 @@ function insertTriggersSql(rows: string, { notify, capParam }: { notify: boolean
        RETURNING tenant_id
      ),
      t AS (
-       INSERT INTO triggers (account_id, tenant_id, source, mode, event, payload, payload_headers, scheduled_for)
-       SELECT account_id, tenant_id, source, mode, event, payload, payload_headers, scheduled_for FROM sized
+       INSERT INTO triggers (account_id, tenant_id, source, mode, event, payload, payload_headers, scheduled_for, replay_of)
+       SELECT account_id, tenant_id, source, mode, event, payload, payload_headers, scheduled_for, ${replayOf} FROM sized
         WHERE bytes = 0 OR tenant_id IN (SELECT tenant_id FROM counted)
        RETURNING id, tenant_id
      )
@@ -198,6 +199,25 @@ export async function insertEventTriggers(
     [accountId, user, event, body, JSON.stringify(headers), capValue(pendingCap)],
   );
   return rows.map((r) => ({ tenant_id: r.tenant_id, trigger_id: r.id }));
+}
+
+/**
+ * A replay of a failed run: a copy (source, mode, event, payload and its headers) of each trigger
+ * that ended in `runId` (not those given back to the queue, which ran again anyway), in their
+ * order, each with `replay_of` = `runId`, queued like any trigger. None when the run has no such
+ * trigger; one row with a null id when the payloads would put the tenant's backlog over `pendingCap`
+ * (then nothing is stored).
+ */
+export async function insertReplayTriggers(q: Queryable, accountId: string, runId: string, pendingCap: number): Promise<(string | null)[]> {
+  const { rows } = await q.query<{ id: string | null }>(
+    insertTriggersSql(
+      `SELECT account_id, tenant_id, source, mode, event, payload, payload_headers, NULL::timestamptz
+         FROM triggers WHERE run_id = $1 AND account_id = $2 ORDER BY created_at, id`,
+      { notify: false, capParam: '$3::bigint', replayOf: '$1::uuid' },
+    ),
+    [runId, accountId, capValue(pendingCap)],
+  );
+  return rows.map((r) => r.id);
 }
 
 /** Wakes the workers (with the commit, inside a transaction). */
