@@ -8,6 +8,7 @@ import { readConfig } from '../../src/platform/config.ts';
 import { ensureDatabase, freePort } from '../../src/platform/db/embedded.ts';
 import { createPool } from '../../src/platform/db/pool.ts';
 import { startTestStack, type TestStack } from '../support/index.ts';
+import { until } from '../support/processes.ts';
 import { call, endUserToken, install, runOfTrigger, scriptIntegration } from '../modules/runs/run-support.ts';
 
 /**
@@ -137,14 +138,15 @@ describe('/metrics', () => {
     expect(webhook.statusCode, webhook.body).toBe(202);
     const run = await runOfTrigger(stack, webhook.json<TriggerStatus>().trigger_id);
     expect(run.status).toBe('Succeeded');
-    const after = await scrape();
+    // The worker observes a run's duration just after its end is committed: wait for that sample.
+    const succeeded = { status: 'Succeeded' };
+    const after = await until(scrape, (text) => sample(text, 'pan_run_duration_seconds_count', succeeded) > sample(before, 'pan_run_duration_seconds_count', succeeded), 'the run duration sample', 30_000);
 
     const accepted = { source: 'webhook' };
     expect(sample(after, 'pan_triggers_accepted_total', accepted)).toBe(sample(before, 'pan_triggers_accepted_total', accepted) + 1);
     const route = { method: 'POST', route: '/webhooks/:token', status_code: '202' };
     expect(sample(after, 'pan_http_requests_total', route)).toBe(sample(before, 'pan_http_requests_total', route) + 1);
     expect(sample(after, 'pan_http_request_duration_seconds_count', route)).toBe(sample(before, 'pan_http_request_duration_seconds_count', route) + 1);
-    const succeeded = { status: 'Succeeded' };
     expect(sample(after, 'pan_run_duration_seconds_count', succeeded)).toBe(sample(before, 'pan_run_duration_seconds_count', succeeded) + 1);
     expect(sample(after, 'pan_run_claim_latency_seconds_count', { queue: 'other' })).toBeGreaterThan(sample(before, 'pan_run_claim_latency_seconds_count', { queue: 'other' }));
     expect(sample(after, 'pan_run_log_lines_stored_total')).toBeGreaterThanOrEqual(sample(before, 'pan_run_log_lines_stored_total') + 2);
