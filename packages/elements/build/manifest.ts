@@ -49,7 +49,11 @@ export interface Declaration extends Named {
 
 /** `custom-elements.json` as `@custom-elements-manifest/analyzer` makes it from the sources (custom-elements-manifest.config.mjs). */
 export async function generateManifest(): Promise<Manifest> {
-  return (await cli({ argv: ['analyze'], cwd: elementsDir, noWrite: true })) as Manifest;
+  const manifest = (await cli({ argv: ['analyze'], cwd: elementsDir, noWrite: true })) as Manifest;
+  // The analyzer lists modules in the order its glob walk finds them, which varies with the load
+  // on the file system: sorted, the file is the same at every build.
+  manifest.modules.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return manifest;
 }
 
 /** The file's text, as written. */
