@@ -420,3 +420,15 @@ export async function readIntegrationRepository(q: Queryable, accountId: string,
   );
   return rows[0] ?? null;
 }
+
+/** The UUID of this account's integration with public integer id `numId`, or null (one probe of the `num_id` index). */
+export async function integrationIdByNumId(q: Queryable, accountId: string, numId: number): Promise<string | null> {
+  const { rows } = await q.query<{ id: string }>('SELECT id FROM integrations WHERE num_id = $1 AND account_id = $2', [numId, accountId]);
+  return rows[0]?.id ?? null;
+}
+
+/** The UUID of this account's release with public integer id `numId`, or null (one probe of the `num_id` index). */
+export async function releaseIdByNumId(q: Queryable, accountId: string, numId: number): Promise<string | null> {
+  const { rows } = await q.query<{ id: string }>('SELECT id FROM releases WHERE num_id = $1 AND account_id = $2', [numId, accountId]);
+  return rows[0]?.id ?? null;
+}

@@ -420,3 +420,9 @@ export async function earliestFireTime(q: Queryable): Promise<number | null> {
   );
   return rows[0]!.at === null ? null : Number(rows[0]!.at);
 }
+
+/** The UUID of this account's run with public integer id `numId`, or null (one probe of the `num_id` index). */
+export async function runIdByNumId(q: Queryable, accountId: string, numId: number): Promise<string | null> {
+  const { rows } = await q.query<{ id: string }>('SELECT id FROM runs WHERE num_id = $1 AND account_id = $2', [numId, accountId]);
+  return rows[0]?.id ?? null;
+}

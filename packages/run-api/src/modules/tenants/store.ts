@@ -358,3 +358,12 @@ export async function applyRunEffects(q: Queryable, tenantId: string, effects: R
     ],
   );
 }
+
+/**
+ * The UUID of this account's tenant with public integer id `numId`, or null (missing, or another
+ * account's: the same single probe of the `num_id` unique index either way).
+ */
+export async function tenantIdByNumId(q: Queryable, accountId: string, numId: number): Promise<string | null> {
+  const { rows } = await q.query<{ id: string }>('SELECT id FROM tenants WHERE num_id = $1 AND account_id = $2', [numId, accountId]);
+  return rows[0]?.id ?? null;
+}
