@@ -111,24 +111,26 @@ export const rotateNotificationSecret = (options: HostApiOptions) => call<Secret
 export interface TenantQuery {
   /** The end user (the JWT's `sub`). */
   userName?: string;
-  /** Integration slug or id. */
+  /** Integration slug, or its integer id. */
   integration?: string;
   limit?: string;
   skip?: string;
   /** `<field>__ASC` or `<field>__DESC`. */
   sortBy?: string;
-  includeArchived?: boolean;
+  /** Archived tenants instead of the others. */
+  archived?: boolean;
 }
 
 /** `GET /v2/tenants` with its filters and paging (the server checks the values and names a bad one). */
 export function listTenants(options: HostApiOptions, query: TenantQuery = {}): Promise<HostTenant[]> {
   const params = new URLSearchParams();
   if (query.userName !== undefined) params.set('user_name', query.userName);
-  if (query.integration !== undefined) params.set('integration_id', query.integration);
+  // An integer is the integration's public id (Pandium's `integration_id`), anything else its slug.
+  if (query.integration !== undefined) params.set(/^\d+$/.test(query.integration) ? 'integration_id' : 'integration', query.integration);
   if (query.limit !== undefined) params.set('limit', query.limit);
   if (query.skip !== undefined) params.set('skip', query.skip);
   if (query.sortBy !== undefined) params.set('sort_by', query.sortBy);
-  if (query.includeArchived) params.set('include_archived', 'true');
+  if (query.archived) params.set('archived', 'true');
   const suffix = params.size > 0 ? `?${params}` : '';
   return call<HostTenant[]>(options, 'GET', `${paths.hostTenants}${suffix}`);
 }

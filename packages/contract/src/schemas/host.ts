@@ -13,7 +13,7 @@
  *   GET  /v2/integrations/:integration/releases/:release    -> HostReleaseDetail
  *   GET  /v2/tenants                                        -> HostTenant[]
  *   POST /v2/tenants                                        HostInstallRequest -> 201 HostTenant
- *   GET  /v2/tenants/:id, PATCH /v2/tenants/:id             -> HostTenant
+ *   GET  /v2/tenants/:id, PATCH /v2/tenants/:id             -> HostTenant  (:id public integer id, or the UUID)
  *   POST /v2/tenants/:id/webhook-secret                     -> 201 SecretAnswer
  *   POST /v2/events                                         AppEvent -> 202 AppEventAccepted
  */
@@ -82,21 +82,86 @@ export const releaseDetailSchema = {
   },
 } as const;
 
+/**
+ * A public integer id: Pandium's published API names integrations, releases, tenants and runs by
+ * integers (the server's `num_id`s; UUIDs stay inside and in the marketplace API).
+ */
+export const publicIdSchema = { type: 'integer', minimum: 1, maximum: 9007199254740991 } as const;
+
+/**
+ * A path's `:id` on the host API: the public integer id, or *(ours)* the UUID the marketplace API
+ * and the elements' events carry, so that a host can act on what an element told it.
+ */
+export const hostIdParamsSchema = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { anyOf: [publicIdSchema, { type: 'string', format: 'uuid' }] } },
+} as const;
+
+/** What Pandium's TenantStatus says of a run (`{}` when there is none). */
+const tenantRunSummary = {
+  type: 'object',
+  properties: {
+    id: publicIdSchema,
+    mode: { type: 'string' },
+    phase: { type: 'string', enum: ['Running', 'Succeeded', 'Failed', 'Timeout'] },
+    startTime: date,
+    completionTime: nullableDate,
+  },
+} as const;
+
+/** Pandium's TenantStatus: the runs that matter, the init run's options, the connections. */
+export const tenantStatusSchema = {
+  type: 'object',
+  required: ['last_run', 'current_run', 'last_successful_run', 'dynamic_configs', 'auth'],
+  properties: {
+    last_run: tenantRunSummary,
+    current_run: tenantRunSummary,
+    last_successful_run: tenantRunSummary,
+    dynamic_configs: anyObject,
+    auth: {
+      type: 'object',
+      required: ['connected', 'connectors'],
+      properties: {
+        connected: { type: 'boolean', description: 'Every connector of the integration is connected' },
+        connectors: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['name', 'status'],
+            properties: {
+              name: { type: 'string' },
+              status: { type: 'string', enum: ['connected', 'needs_reconnect', 'not_connected'] },
+              last_change: nullableDate,
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+/** Pandium's Tenant; the fields marked *(ours)* are our extensions. */
 export const hostTenantSchema = {
   type: 'object',
-  required: ['id', 'integration_id', 'integration_slug', 'user_name', 'status', 'created_date', 'modified_date'],
+  required: ['id', 'name', 'integration_id', 'configs', 'paused', 'archived', 'created_date', 'modified_date', 'status'],
   properties: {
-    id: { type: 'string', format: 'uuid' },
-    integration_id: { type: 'string', format: 'uuid' },
-    integration_slug: { type: 'string' },
-    user_name: { type: 'string' },
-    status: { type: 'string', enum: ['active', 'paused', 'archived'] },
+    id: publicIdSchema,
+    name: { type: 'string', description: "The end user's identity the tenant belongs to (the JWT's sub)" },
+    archived: { type: 'boolean' },
+    integration_id: publicIdSchema,
     configs: anyObject,
-    release_channel: { type: 'string', enum: ['default', 'latest', 'pinned'] },
-    metadata: anyObject,
     created_date: date,
     modified_date: date,
-    archived_date: nullableDate,
+    paused: { type: 'boolean' },
+    integration_release_id: { anyOf: [{ type: 'null' }, publicIdSchema], description: 'The pinned release, if any' },
+    integration_release_channel: { type: ['string', 'null'], enum: ['Latest', 'Default', null] },
+    status: tenantStatusSchema,
+    uuid: { type: 'string', format: 'uuid', description: '(ours) The id the marketplace API and the elements use' },
+    integration_slug: { type: 'string', description: '(ours)' },
+    user_name: { type: 'string', description: '(ours) Same as name' },
+    metadata: { ...anyObject, description: '(ours)' },
+    archived_date: { ...nullableDate, description: '(ours)' },
   },
 } as const;
 
@@ -184,20 +249,30 @@ export const pushedReleaseSchema = {
 } as const;
 
 /** Installs an integration for one of the host's users (`integration` or, Pandium's name, `integration_id`: its slug or id). */
+/**
+ * Pandium's CreateTenant; the fields marked *(ours)* are our extensions. The user is `name` (or
+ * `user_name`), the integration `integration_id` (or `integration`, a slug).
+ */
 export const hostInstallBodySchema = {
   type: 'object',
-  required: ['user_name'],
-  // Pandium's clients name it integration_id; either is the integration's slug or id.
-  anyOf: [{ required: ['integration'] }, { required: ['integration_id'] }],
+  allOf: [
+    { anyOf: [{ required: ['name'] }, { required: ['user_name'] }] },
+    { anyOf: [{ required: ['integration_id'] }, { required: ['integration'] }] },
+  ],
   additionalProperties: false,
   properties: {
-    integration: { type: 'string', minLength: 1, maxLength: 100, description: 'The integration slug or id' },
-    integration_id: { type: 'string', minLength: 1, maxLength: 100, description: 'Same as integration (Pandium’s name for it)' },
-    user_name: { type: 'string', minLength: 1, maxLength: 255, description: "The end user's identity (the JWT's sub)" },
+    name: { type: 'string', minLength: 1, maxLength: 255, description: "The end user's identity the tenant belongs to (the JWT's sub)" },
+    integration_id: publicIdSchema,
+    user_schedule: { type: 'string', minLength: 1, maxLength: 200, description: 'A 5-field cron expression (UTC)' },
+    integration_release_id: { ...publicIdSchema, description: 'Pins the tenant to this release' },
+    integration_release_channel: { type: 'string', enum: ['Latest', 'Default'] },
     configs: { type: 'object', maxProperties: 200 },
-    schedule: { type: ['object', 'null'], maxProperties: 10 },
+    user_name: { type: 'string', minLength: 1, maxLength: 255, description: '(ours) Same as name' },
+    integration: { type: 'string', minLength: 1, maxLength: 100, description: '(ours) The integration by slug' },
+    schedule: { type: ['object', 'null'], maxProperties: 10, description: '(ours) A schedule object, instead of user_schedule' },
     release_channel: {
       type: 'object',
+      description: '(ours) The channel as the marketplace API names it',
       required: ['type'],
       properties: { type: { type: 'string', enum: ['default', 'latest', 'pinned'] }, release_id: { type: 'string', format: 'uuid' } },
     },

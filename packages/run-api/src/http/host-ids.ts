@@ -34,8 +34,7 @@ declare module 'fastify' {
   }
 }
 
-/** A public integer id in a schema: positive, and exact as a JSON number. */
-export const publicIdSchema = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
+export { publicIdSchema } from '@pan/contract';
 
 const lookups: Record<PublicIdKind, { what: string; find: (q: Queryable, accountId: string, numId: number) => Promise<string | null> }> = {
   integration: { what: 'Integration', find: integrationIdByNumId },
@@ -56,7 +55,11 @@ export async function internalId(q: Queryable, accountId: string, kind: PublicId
   return id;
 }
 
-/** The preHandler (after validation: ids are integers by then) that fills `request.internalIds`. */
+/**
+ * The preHandler (after validation: ids are integers by then) that fills `request.internalIds`.
+ * A UUID (which a path's `:id` may also be: the marketplace's ids) passes through as it is; the
+ * handler's own account-scoped query answers 404 for another account's.
+ */
 export async function resolvePublicIds(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
   const fields = request.routeOptions.config.publicIds;
   request.internalIds = {};
@@ -67,7 +70,7 @@ export async function resolvePublicIds(request: FastifyRequest, _reply: FastifyR
     for (const [field, kind] of Object.entries(fields[part] ?? {})) {
       const value = values?.[field];
       if (value === undefined || value === null) continue;
-      request.internalIds[field] = await internalId(request.server.db, accountId, kind, value as number);
+      request.internalIds[field] = typeof value === 'string' ? value : await internalId(request.server.db, accountId, kind, value as number);
     }
   }
 }

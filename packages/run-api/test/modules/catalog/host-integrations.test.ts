@@ -129,22 +129,26 @@ describe('GET /v2/integrations/:id/releases', () => {
   });
 });
 
+/** An integration's public integer id. */
+const integrationNum = async (slug: string) =>
+  Number((await stack.db.query<{ num_id: string }>('SELECT num_id FROM integrations WHERE account_id = $1 AND slug = $2', [stack.accountId, slug])).rows[0]!.num_id);
+
 describe('POST /v2/tenants', () => {
   it('installs for a user, paused, with checked settings and the defaults filled in', async () => {
     const response = await host('POST', '/v2/tenants', { integration: 'hubspot-contacts', user_name: 'dora', configs: { direction: 'both' } });
     expect(response.statusCode, response.body).toBe(201);
-    const tenant = response.json<{ id: string; status: string; user_name: string; integration_slug: string }>();
-    expect(tenant).toMatchObject({ status: 'paused', user_name: 'dora', integration_slug: 'hubspot-contacts' });
-    const { rows } = await stack.db.query('SELECT paused, user_sub, configs, archived_at FROM tenants WHERE id = $1', [tenant.id]);
-    expect(rows[0]).toMatchObject({ paused: true, user_sub: 'dora', archived_at: null });
+    const tenant = response.json<{ id: number; uuid: string; paused: boolean; name: string; integration_slug: string }>();
+    expect(tenant).toMatchObject({ paused: true, archived: false, name: 'dora', integration_slug: 'hubspot-contacts' });
+    const { rows } = await stack.db.query('SELECT num_id, paused, user_sub, configs, archived_at FROM tenants WHERE id = $1', [tenant.uuid]);
+    expect(rows[0]).toMatchObject({ num_id: String(tenant.id), paused: true, user_sub: 'dora', archived_at: null });
     expect(rows[0].configs).toMatchObject({ direction: 'both' });
 
     // The user sees it in My integrations, paused; the host resumes it.
     const mine = await stack.app.inject({ method: 'GET', url: '/marketplace/tenants', headers: { authorization: `Bearer ${await endUserToken(stack, 'dora')}` } });
-    expect(mine.json<{ tenants: { id: string; status: string }[] }>().tenants.find((t) => t.id === tenant.id)?.status).toBe('paused');
+    expect(mine.json<{ tenants: { id: string; status: string }[] }>().tenants.find((t) => t.id === tenant.uuid)?.status).toBe('paused');
     const resumed = await host('PATCH', `/v2/tenants/${tenant.id}`, { paused: false });
-    expect(resumed.json()).toMatchObject({ id: tenant.id, status: 'active' });
-    expect((await stack.db.query('SELECT paused FROM tenants WHERE id = $1', [tenant.id])).rows[0].paused).toBe(false);
+    expect(resumed.json()).toMatchObject({ id: tenant.id, paused: false });
+    expect((await stack.db.query('SELECT paused FROM tenants WHERE id = $1', [tenant.uuid])).rows[0].paused).toBe(false);
   });
 
   it('refuses bad input and stores nothing', async () => {
@@ -170,21 +174,27 @@ describe('POST /v2/tenants', () => {
     const foreign = await host('POST', '/v2/tenants', { integration: hubspotId, user_name: 'eve', configs: { direction: 'both' } }, otherKey);
     expect(foreign.statusCode).toBe(422);
     expect(foreign.json().code).toBe('PAN_ERR_TENANT_INTEGRATION_NOT_FOUND');
+    // By its integer id: 404, as for an integration that does not exist.
+    const hubspotNum = await integrationNum('hubspot-contacts');
+    const foreignNum = await host('POST', '/v2/tenants', { integration_id: hubspotNum, name: 'eve', configs: { direction: 'both' } }, otherKey);
+    const nobodys = await host('POST', '/v2/tenants', { integration_id: hubspotNum + 100000, name: 'eve', configs: { direction: 'both' } }, otherKey);
+    expect(foreignNum.statusCode).toBe(404);
+    expect(foreignNum.json()).toEqual(nobodys.json());
     expect(await count()).toBe(0);
   });
 
-  it('takes integration_id (Pandium’s name) as well as integration', async () => {
-    const slackId = (await host('GET', '/v2/integrations/slack-alerts')).json<{ id: string }>().id;
-    const created = await host('POST', '/v2/tenants', { integration_id: slackId, user_name: 'gil' });
+  it('takes Pandium’s CreateTenant (name, integer integration_id) as well as our integration and user_name', async () => {
+    const slackId = await integrationNum('slack-alerts');
+    const created = await host('POST', '/v2/tenants', { integration_id: slackId, name: 'gil' });
     expect(created.statusCode, created.body).toBe(201);
-    expect(created.json()).toMatchObject({ integration_id: slackId, user_name: 'gil', status: 'paused' });
+    expect(created.json()).toMatchObject({ integration_id: slackId, name: 'gil', user_name: 'gil', paused: true });
 
     const neither = await host('POST', '/v2/tenants', { user_name: 'hal' });
     expect(neither.statusCode).toBe(400);
     expect(neither.json().errors.map((e: { field: string }) => e.field)).toContain('integration');
     const both = await host('POST', '/v2/tenants', { integration: 'hubspot-contacts', integration_id: slackId, user_name: 'hal' });
     expect(both.statusCode).toBe(400);
-    expect(both.json().errors[0].field).toBe('integration_id');
+    expect(both.json().errors[0].field).toBe('integration');
     expect((await stack.db.query("SELECT count(*)::int AS n FROM tenants WHERE user_sub = 'hal'")).rows[0].n).toBe(0);
   });
 
