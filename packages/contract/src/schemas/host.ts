@@ -165,6 +165,57 @@ export const hostTenantSchema = {
   },
 } as const;
 
+/** Pandium's RunTrigger; `event` is ours (an app event's name). */
+export const hostRunTriggerSchema = {
+  type: 'object',
+  required: ['id', 'created_date', 'mode', 'source'],
+  properties: {
+    id: { type: 'string', description: 'The trigger id (`trigger_id` of the 202 that queued it)' },
+    created_date: date,
+    mode: { type: 'string' },
+    source: { type: 'string', enum: ['manual', 'api', 'webhook', 'cron'] },
+    event: { type: 'string', description: '(ours)' },
+  },
+} as const;
+
+/** Pandium's Run; the fields marked *(ours)* are our extensions. */
+export const hostRunSchema = {
+  type: 'object',
+  required: ['id', 'mode', 'status', 'triggers', 'started_date', 'completed_date', 'tenant_id', 'integration_id'],
+  properties: {
+    id: publicIdSchema,
+    mode: { type: 'string', enum: ['init', 'normal', 'webhook'] },
+    status: {
+      type: 'object',
+      required: ['phase', 'startTime', 'completionTime'],
+      properties: {
+        phase: { type: 'string', enum: ['Running', 'Succeeded', 'Failed', 'Timeout'] },
+        startTime: date,
+        completionTime: nullableDate,
+      },
+    },
+    triggers: { type: 'array', items: hostRunTriggerSchema },
+    started_date: date,
+    completed_date: nullableDate,
+    tenant_id: publicIdSchema,
+    integration_id: publicIdSchema,
+    uuid: { type: 'string', format: 'uuid', description: '(ours) The id the marketplace API and the elements use' },
+    detailed_status: {
+      type: 'string',
+      description: "(ours) The run's status in detail, e.g. `Failed (Integration Issue)`, `Failed (Metadata Validation)`, `Lost`",
+    },
+    release_id: { ...publicIdSchema, description: '(ours) The release it ran' },
+    release_version: { type: 'string', description: '(ours)' },
+    exit_code: { type: ['integer', 'null'], description: '(ours)' },
+    log_lines: { type: 'integer', description: '(ours) Log lines kept so far' },
+    log_truncated: { type: 'boolean', description: '(ours) The log was cut at the cap' },
+    output_note: { type: ['string', 'null'], description: "(ours) Why the run's stdout did not become the next context" },
+    replay_of: { anyOf: [{ type: 'null' }, publicIdSchema], description: '(ours) The failed run this one replays' },
+  },
+} as const;
+
+export type HostRun = WireType<typeof hostRunSchema>;
+
 // ---- requests ----
 
 /** Creates or replaces an integration's marketplace listing (the slug is in the path). */

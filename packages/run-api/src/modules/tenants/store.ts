@@ -294,7 +294,7 @@ const RUN_SUMMARY = (condition: string) => `COALESCE((
 const HOST_TENANT_SELECT = `
   SELECT t.num_id AS id, t.user_sub AS name, t.archived_at IS NOT NULL AS archived, i.num_id AS integration_id,
          t.configs, t.created_at AS created_date, t.updated_at AS modified_date, t.paused,
-         pr.num_id AS integration_release_id,
+         to_json(pr.num_id) AS integration_release_id, -- a JSON number or null (bigint would come as a string)
          CASE t.release_channel WHEN 'latest' THEN 'Latest' WHEN 'default' THEN 'Default' END AS integration_release_channel,
          json_build_object(
            'last_run', ${RUN_SUMMARY("r.status <> 'Running'")},
