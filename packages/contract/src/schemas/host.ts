@@ -216,6 +216,26 @@ export const hostRunSchema = {
 
 export type HostRun = WireType<typeof hostRunSchema>;
 
+/**
+ * Pandium's TriggerStatus (`status`: the run's phase, `Pending` until a run took the trigger,
+ * `Failed` when it was dead-lettered) and ours: `state`, `attempts`, the run's ids and detailed status.
+ */
+export const hostTriggerStatusSchema = {
+  type: 'object',
+  required: ['status', 'trigger_id', 'state', 'run_id'],
+  properties: {
+    status: { type: 'string', enum: ['Pending', 'Running', 'Succeeded', 'Failed', 'Timeout'] },
+    trigger_id: { type: 'string', description: '(ours)' },
+    state: { type: 'string', enum: ['pending', 'running', 'finished', 'dead_letter'], description: '(ours)' },
+    attempts: { type: 'integer', minimum: 0, description: '(ours)' },
+    run_id: { anyOf: [{ type: 'null' }, publicIdSchema], description: '(ours) The run that took it' },
+    run_uuid: { type: ['string', 'null'], description: '(ours) The same run by its UUID' },
+    detailed_status: { type: ['string', 'null'], description: "(ours) The run's detailed status" },
+  },
+} as const;
+
+export type HostTriggerStatus = WireType<typeof hostTriggerStatusSchema>;
+
 // ---- requests ----
 
 /** Creates or replaces an integration's marketplace listing (the slug is in the path). */

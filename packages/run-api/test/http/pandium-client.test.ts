@@ -1,0 +1,158 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startTestStack, type TestStack } from '../support/index.ts';
+
+/**
+ * An unmodified client written for Pandium's API shapes: its schemas are copied from Pandium's
+ * published OpenAPI spec (as summarised in ../shared/SPEC.md), not from our contract, and every
+ * answer is validated against them. It drives a session against the real server over HTTP:
+ * create a tenant, resume it, list it, sync it, follow the trigger, read its runs and status,
+ * archive it. Ids are integers, as a Pandium client validates them.
+ */
+
+const id = { type: 'integer' } as const;
+const date = { type: 'string', format: 'date-time' } as const;
+
+// ---- Pandium's schemas (components/schemas of its OpenAPI spec) ------------------------------------
+const TenantStatus = {
+  type: 'object',
+  properties: {
+    last_run: { type: 'object' },
+    current_run: { type: 'object' },
+    last_successful_run: { type: 'object' },
+    dynamic_configs: { type: 'object' },
+    auth: {
+      type: 'object',
+      properties: {
+        connected: { type: 'boolean' },
+        connectors: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, status: { type: 'string' } } } },
+      },
+    },
+  },
+} as const;
+const Tenant = {
+  type: 'object',
+  required: ['id', 'name', 'integration_id', 'configs', 'created_date', 'modified_date'],
+  properties: {
+    id,
+    name: { type: 'string' },
+    archived: { type: 'boolean' },
+    integration_id: id,
+    configs: { type: 'object' },
+    created_date: date,
+    modified_date: date,
+    paused: { type: 'boolean' },
+    user_schedule: { type: ['string', 'null'] },
+    source: { type: 'string' },
+    integration_release_id: { type: ['integer', 'null'] },
+    integration_release_channel: { type: ['string', 'null'], enum: ['Latest', 'Default', null] },
+    status: TenantStatus,
+  },
+} as const;
+const RunTrigger = {
+  type: 'object',
+  properties: { id: { type: 'string' }, created_date: date, mode: { type: 'string' }, source: { type: 'string' }, payload: { type: 'object' } },
+} as const;
+const Run = {
+  type: 'object',
+  required: ['id', 'mode'],
+  properties: {
+    id,
+    mode: { type: 'string' },
+    status: {
+      type: 'object',
+      properties: { phase: { type: 'string' }, startTime: date, completionTime: { type: ['string', 'null'], format: 'date-time' } },
+    },
+    triggers: { type: 'array', items: RunTrigger },
+    started_date: date,
+    completed_date: { type: ['string', 'null'], format: 'date-time' },
+    tenant_id: id,
+    integration_id: id,
+  },
+} as const;
+const Trigger = { type: 'object', required: ['trigger_id'], properties: { trigger_id: { type: 'string' } } } as const;
+const TriggerStatus = { type: 'object', required: ['status'], properties: { status: { type: 'string' } } } as const;
+
+type PandiumTenant = { id: number; name: string; integration_id: number; paused: boolean; archived: boolean; status: Record<string, Record<string, unknown>> };
+type PandiumRun = { id: number; mode: string; status: { phase: string }; triggers: { id: string; source: string }[]; tenant_id: number; integration_id: number };
+
+/** The client: a base URL, a key, and a validator per answer. */
+function pandiumClient(base: string, apiKey: string) {
+  const ajv = new Ajv({ strict: true, allErrors: true });
+  addFormats.default(ajv);
+  const validators = new Map<object, ValidateFunction>();
+  const request = async <T>(method: string, path: string, expected: number, schema: object | null, body?: unknown): Promise<T> => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { 'x-api-key': apiKey, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    expect(response.status, `${method} ${path}: ${text}`).toBe(expected);
+    if (!schema) return undefined as T;
+    const data: unknown = JSON.parse(text);
+    let validate = validators.get(schema);
+    if (!validate) validators.set(schema, (validate = ajv.compile(schema)));
+    expect(validate(data) ? [] : validate.errors, `${method} ${path} against Pandium's schema`).toEqual([]);
+    return data as T;
+  };
+  const list = (schema: object) => ({ type: 'array', items: schema });
+  return {
+    createTenant: (body: { name: string; integration_id: number; configs?: object }) => request<PandiumTenant>('POST', '/v2/tenants', 201, Tenant, body),
+    getTenant: (tenantId: number) => request<PandiumTenant>('GET', `/v2/tenants/${tenantId}`, 200, Tenant),
+    updateTenant: (tenantId: number, body: { paused: boolean }) => request<PandiumTenant>('PATCH', `/v2/tenants/${tenantId}`, 200, Tenant, body),
+    listTenants: (query: string) => request<PandiumTenant[]>('GET', `/v2/tenants?${query}`, 200, list(Tenant)),
+    archiveTenant: (tenantId: number) => request<void>('DELETE', `/v2/tenants/${tenantId}`, 204, null),
+    syncTenant: (tenantId: number, mode: 'init' | 'normal') => request<{ trigger_id: string }>('POST', `/v2/tenants/${tenantId}/sync?mode=${mode}`, 202, Trigger, {}),
+    triggerStatus: (triggerId: string) => request<{ status: string }>('GET', `/v2/runs/triggers/${triggerId}/status`, 200, TriggerStatus),
+    tenantRuns: (tenantId: number) => request<PandiumRun[]>('GET', `/v2/tenants/${tenantId}/runs`, 200, list(Run)),
+  };
+}
+
+let stack: TestStack;
+let integrationId: number;
+
+beforeAll(async () => {
+  stack = await startTestStack({ clusterUrl: inject('pgClusterUrl'), seedReleases: true, runEngine: true });
+  // A Pandium client is configured with its integration's id.
+  const { rows } = await stack.db.query<{ num_id: string }>("SELECT num_id FROM integrations WHERE account_id = $1 AND slug = 'hubspot-contacts'", [
+    stack.accountId,
+  ]);
+  integrationId = Number(rows[0]!.num_id);
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe("an unmodified client written for Pandium's API shapes", () => {
+  it('creates, resumes, lists, syncs, follows and reads runs, and archives a tenant; every answer valid', async () => {
+    const client = pandiumClient(stack.apiBase, stack.apiKey);
+
+    const created = await client.createTenant({ name: 'acme-42', integration_id: integrationId, configs: { direction: 'both', records_per_page: 1 } });
+    expect(created).toMatchObject({ name: 'acme-42', integration_id: integrationId, paused: true, archived: false });
+    expect(created.status.last_run).toEqual({});
+    const resumed = await client.updateTenant(created.id, { paused: false });
+    expect(resumed.paused).toBe(false);
+    expect(await client.getTenant(created.id)).toEqual(resumed);
+    expect((await client.listTenants(`integration_id=${integrationId}&archived=false`)).map((t) => t.id)).toContain(created.id);
+
+    const { trigger_id: triggerId } = await client.syncTenant(created.id, 'normal');
+    await expect.poll(async () => (await client.triggerStatus(triggerId)).status, { timeout: 30_000 }).toBe('Succeeded');
+
+    const runs = await client.tenantRuns(created.id);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ mode: 'normal', status: { phase: 'Succeeded' }, tenant_id: created.id, integration_id: integrationId });
+    expect(runs[0]!.triggers).toEqual([expect.objectContaining({ id: triggerId, source: 'api' })]);
+
+    const after = await client.getTenant(created.id);
+    expect(after.status.last_run).toMatchObject({ id: runs[0]!.id, phase: 'Succeeded' });
+    expect(after.status.last_successful_run).toMatchObject({ id: runs[0]!.id });
+    expect(after.status.current_run).toEqual({});
+
+    await client.archiveTenant(created.id);
+    expect((await client.listTenants('archived=false')).map((t) => t.id)).not.toContain(created.id);
+    expect((await client.listTenants('archived=true')).map((t) => [t.id, t.archived])).toEqual([[created.id, true]]);
+  });
+});
