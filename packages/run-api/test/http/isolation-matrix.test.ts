@@ -368,6 +368,30 @@ describe('tenant isolation matrix', () => {
     });
   }
 
+  it("answers another account's key for the victim's public integer ids exactly as for integers nobody has", async () => {
+    const numId = async (table: 'tenants' | 'runs', id: string) =>
+      Number((await stack.db.query<{ num_id: string }>(`SELECT num_id FROM ${table} WHERE id = $1`, [id])).rows[0]!.num_id);
+    const tenantNum = await numId('tenants', victim.tenantId);
+    const runNum = await numId('runs', victim.runId);
+    const before = await victimRows();
+    let checked = 0;
+    for (const [key, routeCase] of Object.entries(routeCases())) {
+      if (!key.includes(' /v2/') || routeCase.otherAccount.expect !== 404) continue;
+      if (!routeCase.path.includes(victim.tenantId) && !routeCase.path.includes(victim.runId)) continue;
+      const method = key.split(' ')[0]!;
+      const path = (tenant: number, run: number) => routeCase.path.replaceAll(victim.tenantId, String(tenant)).replaceAll(victim.runId, String(run));
+      const response = await send(method, path(tenantNum, runNum), credentials('otherAccount', true), routeCase);
+      const nobodys = await send(method, path(tenantNum + 1_000_000, runNum + 1_000_000), credentials('otherAccount', true), routeCase);
+      expect(response.statusCode, key).toBe(404);
+      expect(response.body, key).toBe(nobodys.body);
+      expect(leakedMarkers(response.body, 'otherAccount', path(tenantNum, runNum)), key).toEqual([]);
+      checked++;
+    }
+    // Every tenant and run route of the host API: read, change, archive, sync, runs, log, replay, metadata, connectors.
+    expect(checked).toBeGreaterThanOrEqual(13);
+    expect(await victimRows()).toBe(before);
+  });
+
   it('refuses an end-user token on every host route with 401, leaking nothing', async () => {
     const cases = routeCases();
     for (const route of stack.app.v2Routes) {
