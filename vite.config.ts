@@ -1,4 +1,5 @@
 import { defineConfig } from 'vite';
+import { inputStamp } from './demo/src/build.ts';
 import { minifyTemplates } from './packages/elements/build/minify-templates.ts';
 import { noPreloadHelper } from './packages/elements/build/no-preload-helper.ts';
 import { formsAliases } from './packages/forms/vite.aliases.ts';
@@ -10,7 +11,8 @@ export default defineConfig({
   // The settings form's lazy chunk without rjsf's markdown renderer (see the file).
   // The workspace packages from their TypeScript sources, so the demo needs no package build.
   resolve: { alias: formsAliases, conditions: sourceConditions.resolve.conditions },
-  plugins: [minifyTemplates(), noPreloadHelper()],
+  // inputStamp: lets `npm start` skip this build when none of its inputs changed.
+  plugins: [minifyTemplates(), noPreloadHelper(), inputStamp()],
   build: {
     outDir: '../dist',
     emptyOutDir: true,
