@@ -35,7 +35,7 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['packages/*/test/**/*.test.ts', 'demo/test/**/*.test.ts'],
-          globalSetup: ['packages/run-api/test/support/global-setup.ts'],
+          globalSetup: ['packages/run-api/test/support/global-setup.ts', 'packages/cli/test/build-setup.ts'],
           expect: expectPoll,
           testTimeout: 30_000,
           hookTimeout: 60_000,

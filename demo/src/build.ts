@@ -119,6 +119,13 @@ export async function buildWeb(): Promise<void> {
   await build({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
 }
 
+/** The packages' dist/, unless it is built from their sources as they are now. Returns whether it built. */
+export async function ensurePackagesBuilt(): Promise<boolean> {
+  if (packagesBuilt() && stampIsFresh(PACKAGES_STAMP, packageInputs())) return false;
+  await buildPackages();
+  return true;
+}
+
 /** Builds what is missing or older than its inputs (everything with `force`). Vite and tsc are only loaded to build. */
 export async function ensureBuilt(log: (line: string) => void, options: { force?: boolean } = {}): Promise<void> {
   const builds: Promise<void>[] = [];

@@ -2,7 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-/** The real `pan` launcher, run the way a user's shell would run it. */
+/** The real `pan` launcher (the compiled CLI, built by build-setup.ts), run the way a user's shell would run it. */
 export const panBin = fileURLToPath(new URL('../bin/pan.js', import.meta.url));
 
 export interface CliRun {

@@ -1,10 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { signEndUserToken } from '../../run-api/test/support/index.ts';
+import { isRunning, signEndUserToken } from '../../run-api/test/support/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pan, spawnPan, type LivePan } from './pan-process.ts';
-import { isRunning } from '../../run-api/test/support/index.ts';
 
 /** `pan serve`: the run API and its embedded PostgreSQL, started and stopped as a user would. */
 
