@@ -13,6 +13,7 @@ import { build, type Rolldown } from 'vite';
 import { minifyTemplates } from '../packages/elements/build/minify-templates.ts';
 import { noPreloadHelper } from '../packages/elements/build/no-preload-helper.ts';
 import { formsAliases } from '../packages/forms/vite.aliases.ts';
+import { sourceConditions } from '../vite.conditions.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const GOAL_BYTES = 15 * 1024;
@@ -40,7 +41,7 @@ async function measure(entry: string): Promise<Measured> {
       logLevel: 'silent',
       root,
       // As the demo's build (vite.config.ts) does.
-      resolve: { alias: formsAliases },
+      resolve: { alias: formsAliases, conditions: sourceConditions.resolve.conditions },
       plugins: [minifyTemplates(), noPreloadHelper()],
       build: {
         outDir,
