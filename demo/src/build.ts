@@ -6,8 +6,9 @@ import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 
 /**
- * What `npm start` runs needs two builds: the packages' dist/ (`tsc -b tsconfig.build.json`;
- * `npm start` runs them as compiled JavaScript, which loads faster than their sources through tsx)
+ * What `npm start` runs needs two builds: the packages' dist/ and the demo's server in demo/lib
+ * (`tsc -b tsconfig.build.json`; `npm start` runs them on plain Node, which loads them much
+ * faster than a TypeScript loader would)
  * and the demo page (`vite build` of demo/web into demo/dist, which bundles the elements from
  * their sources). `npm run build` (and so `npm ci`, through `prepare`) runs both; `npm start`
  * runs only those whose inputs changed since they last ran.
@@ -98,12 +99,14 @@ function packageInputs(): string[] {
     files.push(path.join(dir, 'package.json'), path.join(dir, 'tsconfig.build.json'));
     files.push(...listFiles(path.join(dir, 'src')).filter((f) => !/\.test\.tsx?$/.test(f)));
   }
+  files.push(path.join(root, 'demo/package.json'), path.join(root, 'demo/tsconfig.build.json'), ...listFiles(path.join(root, 'demo/src')));
   return files;
 }
 
-const packagesBuilt = () => PACKAGES.every((name) => existsSync(path.join(root, 'packages', name, 'dist/index.js')));
+const packagesBuilt = () =>
+  PACKAGES.every((name) => existsSync(path.join(root, 'packages', name, 'dist/index.js'))) && existsSync(path.join(root, 'demo/lib/npm-start.js'));
 
-/** The packages' dist/, by `tsc -b` (incremental: it compiles only what changed). */
+/** The packages' dist/ and demo/lib, by `tsc -b` (incremental: it compiles only what changed). */
 export async function buildPackages(): Promise<void> {
   const inputs = packageInputs();
   // tsc prints its errors on stdout: passed through.

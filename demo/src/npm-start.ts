@@ -1,6 +1,7 @@
 /**
- * `npm start`: builds what changed since the last build (nothing, usually: `npm ci` built
- * everything), then starts the demo (start.ts), whose workspace packages load from their dist/.
+ * `npm start` (compiled to demo/lib, started by demo/start.mjs): builds what changed since the
+ * last build (nothing, usually: `npm ci` built everything), then starts the demo (start.ts, loaded
+ * after the build, so from its new compilation), whose workspace packages load from their dist/.
  */
 import { ensureBuilt } from './build.ts';
 
