@@ -14,6 +14,11 @@ import { renderError, renderReconnect } from './marketplace-parts.ts';
 import styles from './marketplace.styles.ts';
 import type * as paths from '@pan/contract/paths';
 
+// Lazy chunks. Module-level functions: tsc rewrites `.ts` to `.js` in these imports (for the
+// published dist/), but not in an import() on the right of `??=`.
+const loadIntegrationPage = () => import('./integration-page.ts');
+const loadMarketplaceViews = () => import('./marketplace-views.ts');
+
 /**
  * @summary An embedded integration marketplace: a searchable, filterable catalog of the account's
  * integrations and a page per integration, loaded from the run API with the end user's token;
@@ -249,7 +254,7 @@ export class PanMarketplace extends PanElement {
 
   /** Loads the integration page's renderers and adds its styles to this shadow root. */
   #loadPage(): void {
-    this.#pageLoading ??= import('./integration-page.ts').then((page) => {
+    this.#pageLoading ??= loadIntegrationPage().then((page) => {
       adoptStyles(this.renderRoot as ShadowRoot, [...PanMarketplace.elementStyles, page.styles]);
       this.#page = page;
       this.requestUpdate();
@@ -257,7 +262,7 @@ export class PanMarketplace extends PanElement {
   }
 
   #loadViews(): void {
-    this.#viewsLoading ??= import('./marketplace-views.ts').then(({ MarketplaceViews }) => {
+    this.#viewsLoading ??= loadMarketplaceViews().then(({ MarketplaceViews }) => {
       this.#views = new MarketplaceViews(this, {
         api: this.#api,
         router: this.#router,
