@@ -10,7 +10,9 @@ export const SOURCE_CONDITION = '@pan/source';
 /** Vite/Vitest settings that resolve the workspace packages to their sources, in the browser and in Node. */
 export const sourceConditions = {
   resolve: { conditions: [SOURCE_CONDITION, ...defaultClientConditions] },
-  ssr: { resolve: { conditions: [SOURCE_CONDITION, ...defaultServerConditions] } },
+  // Not Vite's `module` condition in Node: some packages (@opentelemetry/api) map it to an ES build
+  // with extension-less imports, which only a bundler can load; Node loads what it resolves.
+  ssr: { resolve: { conditions: [SOURCE_CONDITION, ...defaultServerConditions.filter((c) => c !== 'module')] } },
 };
 
 /** For Node processes (tsx included) started from the monorepo: the same condition for Node's own resolution. */

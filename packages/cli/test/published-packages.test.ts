@@ -24,7 +24,8 @@ interface Manifest {
   private?: boolean;
   license?: string;
   engines?: { node?: string };
-  exports?: Record<string, Record<string, string>>;
+  exports?: Record<string, string | Record<string, string>>;
+  customElements?: string;
   dependencies?: Record<string, string>;
 }
 const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Manifest & { workspaces: string[] };
@@ -50,15 +51,24 @@ describe('published packages', () => {
         if (versions.has(dep)) expect([versions.get(dep), `^${versions.get(dep)}`], `${dep}@${range}`).toContain(range);
       }
 
-      const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: dir });
+      // What `npm run build` made (the global setup), without the lifecycle scripts, whose output
+      // would mix with --json (prepack builds for a real publish).
+      const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], { cwd: dir });
       const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
       const files = packed!.files.map((f) => f.path);
       expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json']));
       expect(files.filter((f) => /\.test\.tsx?$/.test(f) || f.endsWith('.tsbuildinfo'))).toEqual([]);
       for (const conditions of Object.values(manifest.exports ?? {})) {
+        if (typeof conditions === 'string') {
+          expect(files).toContain(conditions.replace(/^\.\//, ''));
+          continue;
+        }
         expect(files).toContain(conditions.import!.replace(/^\.\//, ''));
         expect(files).toContain(conditions.types!.replace(/^\.\//, ''));
       }
+      // The elements ship their manifest and the script-tag bundle the run API serves.
+      if (manifest.customElements) expect(files).toContain(manifest.customElements);
+      if (manifest.name === '@pan/elements') expect(files).toContain('dist/bundle/pan-elements.js');
       // tsc rewrites relative `.ts` specifiers to `.js`; one it left (it skips some) breaks at run time.
       // grep exits 1 when nothing matches.
       const { stdout: leftovers } = await run('grep', ['-rlE', String.raw`(from |import\()\s*['"]\.\.?/[^'"]*\.tsx?['"]`, path.join(dir, 'dist'), '--include=*.js']).catch(
