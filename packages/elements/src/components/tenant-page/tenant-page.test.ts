@@ -416,6 +416,28 @@ describe('<pan-tenant-page> release channel', () => {
     await expect.element(perPage()).toHaveValue(42);
   });
 
+  it('saves the release on its own when the form has nothing to submit', async () => {
+    const { api } = await newUser('engineering', { permissions: ['release'] });
+    const tenant = await install(api);
+    // Every form a Section without Controls: no Save settings, so the picker has its own button.
+    rewriteResponses(`/marketplace/tenants/${tenant.id}`, (body) =>
+      body?.releases
+        ? { releases: body.releases.map((r: object) => ({ ...r, settings_form: SECTIONS_ONLY_FORM })) }
+        : body?.settings_form
+          ? { ...body, settings_form: SECTIONS_ONLY_FORM }
+          : body,
+    );
+    const el = await mountView('pan-tenant-page', { api, tenantId: tenant.id });
+    await expect.element(picker()).toBeVisible();
+    await expect.element(button('Save release')).toBeDisabled();
+    await picker().selectOptions('latest');
+    await button('Save release').click();
+    await expect.poll(() => notice(el)).toBe('Settings saved.');
+    expect(patches()).toEqual([{ release_channel: { type: 'latest' } }]);
+    expect((await stored(api, tenant.id)).release_channel).toEqual({ type: 'latest' });
+    await expect.element(button('Save release')).toBeDisabled();
+  });
+
   it('is absent without the release permission, and the releases are not even asked for', async () => {
     const { api } = await newUser('engineering', { permissions: ['run', 'logs'] });
     const tenant = await install(api, { configs: { direction: 'to_hubspot' } });
