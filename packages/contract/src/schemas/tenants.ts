@@ -6,6 +6,7 @@
  *   POST   /marketplace/tenants                      InstallRequest -> 201 Tenant
  *   GET    /marketplace/tenants/:id                  -> Tenant
  *   PATCH  /marketplace/tenants/:id                  TenantUpdate -> Tenant
+ *   GET    /marketplace/tenants/:id/releases         -> TenantReleases (needs the `release` permission)
  *   POST   /marketplace/tenants/:id/pause            -> Tenant
  *   POST   /marketplace/tenants/:id/resume           -> Tenant
  *   DELETE /marketplace/tenants/:id                  -> 204 (archived: history kept, can install again)
@@ -13,7 +14,10 @@
  *
  * Invalid settings answer 422 `{code: 'PAN_ERR_SETTINGS_INVALID', errors: SettingsError[]}` and
  * nothing is saved. A second install: 409 `PAN_ERR_TENANT_ALREADY_INSTALLED`. Over
- * `xti.allowed_installs`: 403 `PAN_ERR_TENANT_INSTALL_LIMIT`. Another user's tenant: 404.
+ * `xti.allowed_installs`: 403 `PAN_ERR_TENANT_INSTALL_LIMIT`. Another user's tenant: 404. Changing
+ * `release_channel` (or installing on one other than `default`) without the `release` permission:
+ * 403 `PAN_ERR_PERMISSION_DENIED`; a pinned id that is not a release of the tenant's integration
+ * (another account's included): 422 `PAN_ERR_TENANT_RELEASE_INVALID`.
  * Settings and schedules are checked in depth by the run API (422 naming the field), not by these schemas.
  */
 import type { SettingsError, SettingsForm } from '@pan/pandium-yaml';
@@ -136,7 +140,8 @@ export const integrationRefSchema = {
  * `default_schedule`: the integration's (null: it has none). `release`: the release the channel
  * resolves to now. `dynamic_configs_loaded`: an init run has published options for the dynamic
  * selectors. `settings_form`: the form for this tenant, with its dynamic options applied.
- * `permissions`: what this user may do with runs (from the token's `xti.permissions`).
+ * `permissions`: what this user may do with runs, and `release`: choose the release channel (from
+ * the token's `xti.permissions`).
  */
 const tenantProperties = {
   id: { type: 'string' },
@@ -156,7 +161,7 @@ const tenantProperties = {
   settings_form: settingsFormSchema,
   permissions: {
     type: 'object',
-    properties: { run: { type: 'boolean' }, run_init: { type: 'boolean' }, logs: { type: 'boolean' } },
+    properties: { run: { type: 'boolean' }, run_init: { type: 'boolean' }, logs: { type: 'boolean' }, release: { type: 'boolean' } },
   },
   created_at: { type: 'string' },
   updated_at: { type: 'string' },
@@ -189,6 +194,26 @@ export const installPlanSchema = {
     settings_form: settingsFormSchema,
     default_schedule: openScheduleSchema,
     releases: { type: 'array', items: releaseRefSchema },
+  },
+} as const;
+
+/**
+ * The releases a user may choose for a tenant, newest first (so the first is what `latest` runs):
+ * `is_default` marks the integration's default, and `settings_form` is that release's form for
+ * this tenant (dynamic options applied), which the page shows once the release is chosen.
+ */
+export const tenantReleasesSchema = {
+  type: 'object',
+  required: ['releases'],
+  properties: {
+    releases: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'version', 'created_at', 'is_default', 'settings_form'],
+        properties: { ...releaseRefSchema.properties, is_default: { type: 'boolean' }, settings_form: settingsFormSchema },
+      },
+    },
   },
 } as const;
 
@@ -225,6 +250,8 @@ export const tenantErrorCodeSchema = {
     'PAN_ERR_SCHEDULE_INVALID',
     /** 422: a pinned release that is not a release of this integration. */
     'PAN_ERR_TENANT_RELEASE_INVALID',
+    /** 403: a release channel change (or the releases list) without the token's `release` permission. */
+    'PAN_ERR_PERMISSION_DENIED',
   ],
 } as const;
 
@@ -241,6 +268,8 @@ export type Tenant = Refined<
 >;
 export type TenantList = Refined<WireType<typeof tenantListSchema>, { tenants: Tenant[] }>;
 export type InstallPlan = Refined<WireType<typeof installPlanSchema>, { default_schedule: Schedule | null }>;
+export type TenantReleases = WireType<typeof tenantReleasesSchema>;
+export type TenantReleaseChoice = TenantReleases['releases'][number];
 export type TenantWebhook = WireType<typeof tenantWebhookSchema>;
 export type TenantErrorCode = WireType<typeof tenantErrorCodeSchema>;
 

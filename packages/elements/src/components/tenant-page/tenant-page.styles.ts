@@ -34,6 +34,29 @@ export default css`
     outline: none;
   }
 
+  .release {
+    display: grid;
+    gap: var(--pan-space-xs);
+    margin-block-end: var(--pan-space-m);
+  }
+
+  .release__label {
+    font-weight: 600;
+  }
+
+  .release__select {
+    max-inline-size: 100%;
+    padding: var(--pan-space-xs) var(--pan-space-s);
+    border: 1px solid var(--pan-color-neutral-600);
+    border-radius: var(--pan-radius-m);
+    font: inherit;
+  }
+
+  .release__hint {
+    color: var(--pan-color-neutral-600);
+    font-size: var(--pan-font-size-s);
+  }
+
   .notice:empty {
     display: none;
   }

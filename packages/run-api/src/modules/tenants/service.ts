@@ -12,14 +12,15 @@ import type {
   ReleaseChannel,
   Schedule,
   Tenant,
+  TenantReleases,
   TenantUpdate,
 } from '@pan/contract';
 import type { Db } from '../../platform/db/pool.ts';
 import { ERRORS, notFound, panError, PanError } from '../../platform/errors.ts';
-import { userMay } from '../accounts/permissions.ts';
+import { requirePermission, userMay } from '../accounts/permissions.ts';
 import { checkSchedule } from '../catalog/schedule.ts';
 import { settingsOnInstall, settingsOnSave, userSettingsForm, visibleConfigs } from './tenant-settings.ts';
-import { findAccountIntegration, findChannelRelease, listReleases, readDefaultSchedule, readIntegration, type ReleaseWithSpec } from '../catalog/store.ts';
+import { findAccountIntegration, findChannelRelease, listReleases, listReleasesWithSpec, readDefaultSchedule, readIntegration, type ReleaseWithSpec } from '../catalog/store.ts';
 import {
   archiveTenant,
   insertTenant,
@@ -53,7 +54,7 @@ export function toTenant(row: TenantRow, user: EndUser): Tenant {
     release: { id: release.id, version: release.version, created_at: release.created_at },
     dynamic_configs_loaded: row.dynamic_configs !== null,
     settings_form: form,
-    permissions: { run: userMay(user, 'run'), run_init: userMay(user, 'run:init'), logs: userMay(user, 'logs') },
+    permissions: { run: userMay(user, 'run'), run_init: userMay(user, 'run:init'), logs: userMay(user, 'logs'), release: userMay(user, 'release') },
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
   };
@@ -103,6 +104,7 @@ export async function readInstallPlan(db: Db, user: EndUser, slug: string): Prom
 }
 
 export async function install(db: Db, user: EndUser, request: InstallRequest, queueInitRun: QueueInitRun): Promise<Tenant> {
+  if (request.release_channel && request.release_channel.type !== 'default') requireReleasePermission(user);
   const integration = await installableIntegration(db, user, request.integration, 'unprocessable');
   const id = await insertCheckedTenant(db, owner(user), integration, request, { allowedInstalls: user.xti.allowed_installs, queueInitRun });
   return getTenant(db, user, id);
@@ -177,6 +179,8 @@ export async function listUserTenants(db: Db, user: EndUser): Promise<Tenant[]> 
 /** Validates every part of the update against the tenant as it is now, then writes all of it or nothing. */
 export async function update(db: Db, user: EndUser, id: string, body: TenantUpdate): Promise<Tenant> {
   const found = await updateTenant(db, owner(user), id, async (client, current) => {
+    // Sending the channel the tenant already has is no change (a form may send it with every save).
+    if (body.release_channel && !sameChannel(body.release_channel, current)) requireReleasePermission(user);
     const schedule = body.schedule === undefined || body.schedule === 'default' ? body.schedule : checkedSchedule(body.schedule);
     // Settings are checked against the release the tenant will run after this update.
     const release = body.release_channel ? await channelRelease(client, current.integration_id, body.release_channel) : current.release!;
@@ -192,6 +196,26 @@ export async function update(db: Db, user: EndUser, id: string, body: TenantUpda
   return getTenant(db, user, id);
 }
 
+/**
+ * The releases the user may choose for a tenant (the release channel picker), newest first, each
+ * with its settings form (so the page can re-render the form for the chosen one). Needs `release`.
+ */
+export async function listTenantReleases(db: Db, user: EndUser, id: string): Promise<TenantReleases> {
+  requireReleasePermission(user);
+  const row = await readTenant(db, owner(user), id);
+  if (!row) throw notFound('Tenant');
+  const releases = await listReleasesWithSpec(db, row.integration_id);
+  return {
+    releases: releases.map((release) => ({
+      id: release.id,
+      version: release.version,
+      created_at: release.created_at,
+      is_default: release.is_default,
+      settings_form: userSettingsForm(release.spec, row.dynamic_configs),
+    })),
+  };
+}
+
 export async function pause(db: Db, user: EndUser, id: string, paused: boolean): Promise<Tenant> {
   if (!(await setPaused(db, owner(user), id, paused))) throw notFound('Tenant');
   return getTenant(db, user, id);
@@ -199,6 +223,15 @@ export async function pause(db: Db, user: EndUser, id: string, paused: boolean):
 
 export async function uninstall(db: Db, user: EndUser, id: string): Promise<void> {
   if (!(await archiveTenant(db, owner(user), id))) throw notFound('Tenant');
+}
+
+function requireReleasePermission(user: EndUser): void {
+  requirePermission(user, 'release', 'choose the release this integration runs');
+}
+
+function sameChannel(channel: ReleaseChannel, current: TenantRow): boolean {
+  if (channel.type !== current.release_channel) return false;
+  return channel.type !== 'pinned' || channel.release_id === current.pinned_release_id;
 }
 
 function checkedSchedule(value: object | null): Schedule | null {
