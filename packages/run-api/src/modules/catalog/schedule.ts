@@ -16,7 +16,7 @@ export type ScheduleCheck = { ok: true; schedule: Schedule } | { ok: false; mess
 
 /**
  * Checks a schedule sent by a client (any JSON): every N minutes/hours/days/weeks within
- * `INTERVAL_LIMITS`, or a 5-field cron expression (UTC) that croner parses, that fires at all and
+ * `INTERVAL_LIMITS`, or a 5-field cron expression that croner parses (its zone is checked apart), that fires at all and
  * not more often than every `MIN_CRON_GAP_MINUTES`. Returns a normalised copy (no stray keys).
  */
 export function checkSchedule(value: unknown): ScheduleCheck {
@@ -63,4 +63,19 @@ export function checkSchedule(value: unknown): ScheduleCheck {
     return { ok: true, schedule: { type: 'cron', expression } };
   }
   return fail('The schedule type must be "interval" or "cron"');
+}
+
+/**
+ * An IANA time zone name as Intl knows it (`Europe/Berlin`, `UTC`), in its canonical spelling
+ * (`europe/berlin` comes back as `Europe/Berlin`; an alias stays as sent), or null when Intl does not know it.
+ */
+export function checkTimeZone(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 64) return null;
+  try {
+    const resolved = new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
+    // Only the spelling: ICU maps some aliases to another zone (`CET` to `Europe/Brussels`).
+    return resolved.toLowerCase() === value.toLowerCase() ? resolved : value;
+  } catch {
+    return null;
+  }
 }

@@ -17,7 +17,7 @@ import type {
 import type { Db } from '../../platform/db/pool.ts';
 import { ERRORS, notFound, panError, PanError } from '../../platform/errors.ts';
 import { userMay } from '../accounts/permissions.ts';
-import { checkSchedule } from '../catalog/schedule.ts';
+import { checkSchedule, checkTimeZone } from '../catalog/schedule.ts';
 import { settingsOnInstall, settingsOnSave, userSettingsForm, visibleConfigs } from './tenant-settings.ts';
 import { findAccountIntegration, findChannelRelease, listReleases, readDefaultSchedule, readIntegration, type ReleaseWithSpec } from '../catalog/store.ts';
 import {
@@ -48,6 +48,8 @@ export function toTenant(row: TenantRow, user: EndUser): Tenant {
     schedule: row.schedule_is_default ? row.integration_default_schedule : row.schedule,
     schedule_is_default: row.schedule_is_default,
     default_schedule: row.integration_default_schedule,
+    time_zone: row.schedule_time_zone,
+    missed_fires: row.schedule_missed,
     release_channel:
       row.release_channel === 'pinned' ? { type: 'pinned', release_id: row.pinned_release_id! } : { type: row.release_channel },
     release: { id: release.id, version: release.version, created_at: release.created_at },
@@ -104,7 +106,8 @@ export async function readInstallPlan(db: Db, user: EndUser, slug: string): Prom
 
 export async function install(db: Db, user: EndUser, request: InstallRequest, queueInitRun: QueueInitRun): Promise<Tenant> {
   const integration = await installableIntegration(db, user, request.integration, 'unprocessable');
-  const id = await insertCheckedTenant(db, owner(user), integration, request, { allowedInstalls: user.xti.allowed_installs, queueInitRun });
+  // No zone sent: the token's `tz` claim (the elements send the browser's zone when there is none).
+  const id = await insertCheckedTenant(db, owner(user), integration, { ...request, time_zone: request.time_zone ?? user.tz }, { allowedInstalls: user.xti.allowed_installs, queueInitRun });
   return getTenant(db, user, id);
 }
 
@@ -134,6 +137,7 @@ async function insertCheckedTenant(
   options: { allowedInstalls?: number; paused?: boolean; queueInitRun: QueueInitRun },
 ): Promise<string> {
   const schedule = request.schedule === undefined ? undefined : checkedSchedule(request.schedule);
+  const timeZone = request.time_zone === undefined ? 'UTC' : checkedTimeZone(request.time_zone);
   const channel = request.release_channel ?? { type: 'default' };
   const release = await channelRelease(db, integration.id, channel);
   const settings = settingsOnInstall(release.spec, userSettingsForm(release.spec, null), request.configs ?? {});
@@ -143,6 +147,8 @@ async function insertCheckedTenant(
     integrationId: integration.id,
     configs: settings.configs,
     schedule,
+    timeZone,
+    missedFires: request.missed_fires ?? 'once',
     channel,
     allowedInstalls: options.allowedInstalls,
     paused: options.paused,
@@ -178,6 +184,7 @@ export async function listUserTenants(db: Db, user: EndUser): Promise<Tenant[]> 
 export async function update(db: Db, user: EndUser, id: string, body: TenantUpdate): Promise<Tenant> {
   const found = await updateTenant(db, owner(user), id, async (client, current) => {
     const schedule = body.schedule === undefined || body.schedule === 'default' ? body.schedule : checkedSchedule(body.schedule);
+    const timeZone = body.time_zone === undefined ? undefined : checkedTimeZone(body.time_zone);
     // Settings are checked against the release the tenant will run after this update.
     const release = body.release_channel ? await channelRelease(client, current.integration_id, body.release_channel) : current.release!;
     let configs: Record<string, unknown> | undefined;
@@ -186,7 +193,7 @@ export async function update(db: Db, user: EndUser, id: string, body: TenantUpda
       if (!settings.ok) throw settingsInvalid(settings.errors);
       configs = settings.configs;
     }
-    return { configs, schedule, channel: body.release_channel };
+    return { configs, schedule, timeZone, missedFires: body.missed_fires, channel: body.release_channel };
   });
   if (!found) throw notFound('Tenant');
   return getTenant(db, user, id);
@@ -210,6 +217,17 @@ function checkedSchedule(value: object | null): Schedule | null {
     });
   }
   return checked.schedule;
+}
+
+function checkedTimeZone(value: string): string {
+  const zone = checkTimeZone(value);
+  if (!zone) {
+    const message = `"${value}" is not an IANA time zone (such as "Europe/Berlin" or "UTC")`;
+    throw panError(ERRORS.SCHEDULE_TIME_ZONE_INVALID, `The schedule's time zone is not valid: ${message}`, {
+      errors: [{ field: 'time_zone', message }],
+    });
+  }
+  return zone;
 }
 
 async function channelRelease(db: Parameters<typeof findChannelRelease>[0], integrationId: string, channel: ReleaseChannel): Promise<ReleaseWithSpec> {
