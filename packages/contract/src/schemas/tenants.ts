@@ -196,10 +196,12 @@ export const tenantListSchema = {
  * `release`: the release an install would run (the integration's default). `connectors`: those the
  * release needs. `settings_form`: the form before any init run (dynamic selectors not loaded).
  * `default_schedule`: null, runs only when triggered. `releases`: those a user may pin to, newest first.
+ * `time_zone`: the token's `tz` claim, the zone a new schedule defaults to (null: none; the
+ * elements then use the browser's).
  */
 export const installPlanSchema = {
   type: 'object',
-  required: ['integration', 'release', 'connectors', 'settings_form', 'default_schedule', 'releases'],
+  required: ['integration', 'release', 'connectors', 'settings_form', 'default_schedule', 'releases', 'time_zone'],
   properties: {
     integration: integrationDetailSchema,
     release: releaseRefSchema,
@@ -207,6 +209,7 @@ export const installPlanSchema = {
     settings_form: settingsFormSchema,
     default_schedule: openScheduleSchema,
     releases: { type: 'array', items: releaseRefSchema },
+    time_zone: { type: ['string', 'null'] },
   },
 } as const;
 

@@ -101,6 +101,7 @@ export async function readInstallPlan(db: Db, user: EndUser, slug: string): Prom
     settings_form: userSettingsForm(release.spec, null),
     default_schedule: await readDefaultSchedule(db, integration.id),
     releases: await listReleases(db, integration.id),
+    time_zone: user.tz ?? null,
   };
 }
 

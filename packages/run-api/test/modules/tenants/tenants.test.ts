@@ -473,6 +473,13 @@ describe('schedule time zone and missed fires', () => {
     expect(await tenantRow(h.stack, tenant.id)).toMatchObject({ schedule_time_zone: 'Europe/Lisbon', schedule_missed: 'skip' });
   });
 
+  it('the install plan tells the elements the token\'s zone (null without a tz claim)', async () => {
+    const zoned = await h.call('GET', '/marketplace/integrations/slack-alerts/install', await h.token({ sub: newUser(), claims: { tz: 'Australia/Adelaide' } }));
+    expect(zoned.json<InstallPlan>().time_zone).toBe('Australia/Adelaide');
+    const plain = await h.call('GET', '/marketplace/integrations/slack-alerts/install', await h.token({ sub: newUser() }));
+    expect(plain.json<InstallPlan>().time_zone).toBeNull();
+  });
+
   it('a token whose tz claim is not a zone is refused', async () => {
     const response = await h.call('GET', '/marketplace/tenants', await h.token({ sub: newUser(), claims: { tz: 'Nowhere/Else' } }));
     expect(response.statusCode).toBe(401);
