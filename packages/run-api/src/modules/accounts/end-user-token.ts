@@ -18,7 +18,7 @@ import type { EgressPolicy } from '../../platform/egress.ts';
 import { ERRORS, panError, PanError } from '../../platform/errors.ts';
 import { findHostileValue } from '../../platform/input-guards.ts';
 import { listAccountJwtKeys, readAccountByIssuer } from './store.ts';
-import { checkTimeZone } from '../catalog/schedule.ts';
+import { checkTimeZone } from '../../platform/time-zone.ts';
 
 /** Who is calling, as the host's signed token says. Every end-user query is scoped by these. */
 export interface EndUser {

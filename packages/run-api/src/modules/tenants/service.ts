@@ -17,7 +17,8 @@ import type {
 import type { Db } from '../../platform/db/pool.ts';
 import { ERRORS, notFound, panError, PanError } from '../../platform/errors.ts';
 import { userMay } from '../accounts/permissions.ts';
-import { checkSchedule, checkTimeZone } from '../catalog/schedule.ts';
+import { checkSchedule } from '../catalog/schedule.ts';
+import { checkTimeZone } from '../../platform/time-zone.ts';
 import { settingsOnInstall, settingsOnSave, userSettingsForm, visibleConfigs } from './tenant-settings.ts';
 import { findAccountIntegration, findChannelRelease, listReleases, readDefaultSchedule, readIntegration, type ReleaseWithSpec } from '../catalog/store.ts';
 import {

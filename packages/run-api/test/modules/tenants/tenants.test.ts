@@ -243,7 +243,7 @@ describe('install plan', () => {
     expect(plan.releases.map((r) => r.version)).toEqual(['r2', 'r1']);
     expect(plan.releases[1]).toEqual(plan.release);
     expect(plan.settings_form.fields).toEqual(['direction', 'records_per_page', 'include_archived', 'start_date', 'region', 'events']);
-    expect(Object.keys(plan).sort()).toEqual(['connectors', 'default_schedule', 'integration', 'release', 'releases', 'settings_form']);
+    expect(Object.keys(plan).sort()).toEqual(['connectors', 'default_schedule', 'integration', 'release', 'releases', 'settings_form', 'time_zone']);
     expect(response.headers['cache-control']).toBe('private, no-store');
   });
 
