@@ -73,7 +73,7 @@ export class PanScheduleEditor extends PanElement {
   @property() legend = 'Schedule';
 
   /** The IANA time zone the schedule is read in (the tenant's, or the default for a new one). */
-  @property({ attribute: 'time-zone' }) timeZone: string = SCHEDULE_TIMEZONE;
+  @property({ attribute: 'time-zone' }) timeZone = 'UTC';
 
   /** After downtime: one catch-up run (`once`) or none (`skip`). */
   @property({ attribute: 'missed-fires' }) missedFires: MissedFires = 'once';
