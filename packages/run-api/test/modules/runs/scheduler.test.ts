@@ -36,6 +36,11 @@ describe('dueFireTime', () => {
     expect(next('2026-10-24T07:00:00Z', 'Europe/Berlin')).toBe('2026-10-25T08:00:00.000Z');
     expect(next('2026-03-28T08:00:00Z', 'UTC')).toBe('2026-03-28T09:00:00.000Z');
     expect(dueFireTime(nine, anchor, at('2026-03-27T08:00:00Z'), at('2026-03-30T12:00:00Z'), 'Europe/Berlin')?.toISOString()).toBe('2026-03-30T07:00:00.000Z');
+    // A long downtime: the latest missed time, found without stepping through every one (Friday 17:55 in Berlin).
+    const workHours: Schedule = { type: 'cron', expression: '*/5 9-17 * * 1-5' };
+    expect(dueFireTime(workHours, anchor, at('2026-01-05T00:00:00Z'), at('2026-03-30T06:00:00Z'), 'Europe/Berlin')).toEqual(at('2026-03-27T16:55:00Z'));
+    expect(dueFireTime(workHours, anchor, at('2026-03-27T16:55:00Z'), at('2026-03-30T06:00:00Z'), 'Europe/Berlin')).toBeNull();
+    expect(dueFireTime({ type: 'cron', expression: '0 0 1 1 *' }, anchor, at('2020-06-01T00:00:00Z'), at('2026-03-30T06:00:00Z'), 'Asia/Tokyo')).toEqual(at('2025-12-31T15:00:00Z'));
     // Intervals count real time from the anchor: the zone plays no part.
     const hourly: Schedule = { type: 'interval', every: 1, unit: 'hours' };
     expect(nextFireTime(hourly, anchor, at('2026-03-29T00:30:00Z'), 'Europe/Berlin')).toEqual(at('2026-03-29T01:00:00Z'));
