@@ -19,6 +19,7 @@
  */
 import { slugPattern } from './catalog.ts';
 import type { ReleaseChannel, Schedule } from './tenants.ts';
+import { missedFiresSchema, timeZoneSchema } from './tenants.ts';
 import type { Refined, WireType } from './wire-type.ts';
 import { repositoryProperties } from './sourcecontrol.ts';
 
@@ -93,6 +94,8 @@ export const hostTenantSchema = {
     status: { type: 'string', enum: ['active', 'paused', 'archived'] },
     configs: anyObject,
     release_channel: { type: 'string', enum: ['default', 'latest', 'pinned'] },
+    time_zone: { type: 'string', description: 'The IANA time zone its cron schedule is read in' },
+    missed_fires: missedFiresSchema,
     metadata: anyObject,
     created_date: date,
     modified_date: date,
@@ -196,6 +199,8 @@ export const hostInstallBodySchema = {
     user_name: { type: 'string', minLength: 1, maxLength: 255, description: "The end user's identity (the JWT's sub)" },
     configs: { type: 'object', maxProperties: 200 },
     schedule: { type: ['object', 'null'], maxProperties: 10 },
+    time_zone: { ...timeZoneSchema, description: 'The IANA time zone of the schedule (default UTC)' },
+    missed_fires: { ...missedFiresSchema, description: "After downtime: one catch-up run ('once', the default) or none ('skip')" },
     release_channel: {
       type: 'object',
       required: ['type'],

@@ -9,7 +9,8 @@ import { PanApiError, type RunApiClient } from '../../internal/api-client.ts';
 import { apiContext } from '../../internal/api-context.ts';
 import { PanElement } from '../../internal/pan-element.ts';
 import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.styles.ts';
-import { describeSchedule } from '../schedule-editor/schedule.ts';
+import { browserTimeZone, describeSchedule, type MissedFires } from '../schedule-editor/schedule.ts';
+import type { PanScheduleChangeEvent } from '../../events/pan-schedule-change.ts';
 import { displayValue, fieldLabel, formShowsSomething } from '../../internal/settings-display.ts';
 import { describeError } from '../../internal/views.ts';
 import styles from './install-flow.styles.ts';
@@ -76,6 +77,9 @@ export class PanInstallFlow extends PanElement {
   @state() private configs: Record<string, unknown> = {};
   @state() private schedule: Schedule | null | undefined = undefined;
   @state() private scheduleValid = true;
+  /** Undefined until the user picks one: the token's zone, else the browser's. */
+  @state() private timeZone: string | undefined = undefined;
+  @state() private missedFires: MissedFires = 'once';
   @state() private serverErrors: SettingsError[] = [];
   @state() private enabling = false;
   @state() private problem: { message: string; tenantId?: string } | undefined;
@@ -94,6 +98,8 @@ export class PanInstallFlow extends PanElement {
       this.step = this.#steps(plan)[0]!;
       this.configs = {};
       this.schedule = undefined;
+      this.timeZone = undefined;
+      this.missedFires = 'once';
       this.serverErrors = [];
       this.problem = undefined;
       this.unconnected = [];
@@ -208,9 +214,13 @@ export class PanInstallFlow extends PanElement {
           legend="When should it run?"
           .value=${this.schedule}
           .defaultSchedule=${plan.default_schedule}
-          @pan-schedule-change=${(e: CustomEvent<{ schedule: Schedule | null | undefined; valid: boolean }>) => {
+          .timeZone=${this.#timeZone(plan)}
+          .missedFires=${this.missedFires}
+          @pan-schedule-change=${(e: PanScheduleChangeEvent) => {
             this.schedule = e.detail.schedule;
             this.scheduleValid = e.detail.valid;
+            this.timeZone = e.detail.timeZone;
+            this.missedFires = e.detail.missedFires;
           }}
         ></pan-schedule-editor>`;
       case 'review':
@@ -237,7 +247,7 @@ export class PanInstallFlow extends PanElement {
             </dd>
           </div>`
         : nothing}
-      <div class="review__row"><dt>Schedule</dt><dd>${describeSchedule(schedule)}</dd></div>
+      <div class="review__row"><dt>Schedule</dt><dd>${describeSchedule(schedule, this.#timeZone(plan))}</dd></div>
       ${plan.connectors.length
         ? html`<div class="review__row">
             <dt>Connects to</dt>
@@ -303,6 +313,8 @@ export class PanInstallFlow extends PanElement {
           integration: plan.integration.slug,
           configs: this.configs,
           ...(this.schedule === undefined ? {} : { schedule: this.schedule }),
+          time_zone: this.#timeZone(plan),
+          missed_fires: this.missedFires,
         },
       });
       this.emit('pan-installed', { detail: { tenant: { id: tenant.id, integration: integrationRef(plan) } } });
@@ -321,6 +333,11 @@ export class PanInstallFlow extends PanElement {
     } finally {
       this.enabling = false;
     }
+  }
+
+  /** The zone chosen, else the token's `tz` claim (the plan says it), else the browser's. */
+  #timeZone(plan: InstallPlan): string {
+    return this.timeZone ?? plan.time_zone ?? browserTimeZone();
   }
 
   #cancel(plan: InstallPlan): void {

@@ -90,7 +90,7 @@ export class PanMyIntegrations extends PanElement {
             <h3 class="tenant__name">${t.integration.name}</h3>
             <p class="tenant__meta">
               <span class=${paused ? 'status status--paused' : 'status'} part="status">${paused ? 'Paused' : 'Active'}</span>
-              <span>${describeSchedule(t.schedule)}</span>
+              <span>${describeSchedule(t.schedule, t.time_zone)}</span>
             </p>
           </div>
           <div class="tenant__actions">

@@ -40,6 +40,19 @@ export default css`
     font-size: var(--pan-font-size-s);
   }
 
+  /* The zone and the missed-fire policy apply to every choice: below them, not inside one. */
+  .zone {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--pan-space-xs);
+    align-items: center;
+    min-inline-size: 0;
+  }
+
+  .zone select {
+    max-inline-size: 100%;
+  }
+
   .option__controls {
     grid-column: 2;
     display: flex;

@@ -7,6 +7,7 @@ import * as paths from '@pan/contract/paths';
 import type {} from '../../events/events.ts';
 import type { PanLoadOptionsEvent } from '../../events/pan-load-options.ts';
 import type { PanSettingsSavedDetail } from '../../events/pan-settings-saved.ts';
+import type { PanScheduleChangeEvent } from '../../events/pan-schedule-change.ts';
 import { PanApiError, type RunApiClient } from '../../internal/api-client.ts';
 import { apiContext } from '../../internal/api-context.ts';
 import { PanElement } from '../../internal/pan-element.ts';
@@ -69,6 +70,8 @@ export class PanTenantPage extends PanElement {
   @state() private serverErrors: SettingsError[] = [];
   @state() private schedule: Schedule | null | 'default' | undefined;
   @state() private scheduleValid = true;
+  /** The zone and missed-fire policy chosen with the unsaved schedule. */
+  private scheduleZone: Pick<TenantUpdate, 'time_zone' | 'missed_fires'> = {};
   @state() private busy: '' | 'configs' | 'schedule' | 'status' | 'uninstall' = '';
   @state() private notice: { text: string; error?: boolean } | undefined;
   /** The tenant as last loaded or saved (saves answer with the new state: no reload needed). */
@@ -176,9 +179,12 @@ export class PanTenantPage extends PanElement {
           legend="When it runs"
           .value=${tenant.schedule_is_default ? undefined : tenant.schedule}
           .defaultSchedule=${tenant.default_schedule}
-          @pan-schedule-change=${(e: CustomEvent<{ schedule: Schedule | null | undefined; valid: boolean }>) => {
+          .timeZone=${tenant.time_zone}
+          .missedFires=${tenant.missed_fires}
+          @pan-schedule-change=${(e: PanScheduleChangeEvent) => {
             this.schedule = e.detail.schedule === undefined ? 'default' : e.detail.schedule;
             this.scheduleValid = e.detail.valid;
+            this.scheduleZone = { time_zone: e.detail.timeZone, missed_fires: e.detail.missedFires };
           }}
         ></pan-schedule-editor>
         <div class="section__actions">
@@ -187,7 +193,7 @@ export class PanTenantPage extends PanElement {
             class="button button--primary"
             part="save-schedule-button"
             ?disabled=${this.schedule === undefined || !this.scheduleValid || this.busy !== ''}
-            @click=${() => this.#save(tenant, { schedule: this.schedule! }, 'schedule')}
+            @click=${() => this.#save(tenant, { schedule: this.schedule!, ...this.scheduleZone }, 'schedule')}
           >
             Save schedule
           </button>

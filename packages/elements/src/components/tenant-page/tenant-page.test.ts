@@ -183,6 +183,13 @@ describe('<pan-tenant-page>', () => {
     const back = await stored(api, tenant.id);
     expect(back.schedule_is_default).toBe(true);
     expect(back.schedule).toEqual({ type: 'interval', every: 1, unit: 'hours' });
+
+    // The zone and the missed-fire policy are saved with the schedule.
+    await page.getByLabelText('Time zone', { exact: true }).selectOptions('Europe/Berlin');
+    await page.getByLabelText('After downtime', { exact: true }).selectOptions('skip');
+    await button('Save schedule').click();
+    await expect.poll(() => saved.length).toBe(3);
+    expect(await stored(api, tenant.id)).toMatchObject({ time_zone: 'Europe/Berlin', missed_fires: 'skip', schedule_is_default: true });
   });
 
   it('shows a tenant that runs only when triggered, and cannot save an invalid cron expression', async () => {

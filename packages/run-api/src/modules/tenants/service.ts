@@ -19,6 +19,7 @@ import type { Db } from '../../platform/db/pool.ts';
 import { ERRORS, notFound, panError, PanError } from '../../platform/errors.ts';
 import { requirePermission, userMay } from '../accounts/permissions.ts';
 import { checkSchedule } from '../catalog/schedule.ts';
+import { checkTimeZone } from '../../platform/time-zone.ts';
 import { settingsOnInstall, settingsOnSave, userSettingsForm, visibleConfigs } from './tenant-settings.ts';
 import { findAccountIntegration, findChannelRelease, listReleases, listReleasesWithSpec, readDefaultSchedule, readIntegration, type ReleaseWithSpec } from '../catalog/store.ts';
 import {
@@ -49,6 +50,8 @@ export function toTenant(row: TenantRow, user: EndUser): Tenant {
     schedule: row.schedule_is_default ? row.integration_default_schedule : row.schedule,
     schedule_is_default: row.schedule_is_default,
     default_schedule: row.integration_default_schedule,
+    time_zone: row.schedule_time_zone,
+    missed_fires: row.schedule_missed,
     release_channel:
       row.release_channel === 'pinned' ? { type: 'pinned', release_id: row.pinned_release_id! } : { type: row.release_channel },
     release: { id: release.id, version: release.version, created_at: release.created_at },
@@ -100,13 +103,15 @@ export async function readInstallPlan(db: Db, user: EndUser, slug: string): Prom
     settings_form: userSettingsForm(release.spec, null),
     default_schedule: await readDefaultSchedule(db, integration.id),
     releases: await listReleases(db, integration.id),
+    time_zone: user.tz ?? null,
   };
 }
 
 export async function install(db: Db, user: EndUser, request: InstallRequest, queueInitRun: QueueInitRun): Promise<Tenant> {
   if (request.release_channel && request.release_channel.type !== 'default') requireReleasePermission(user);
   const integration = await installableIntegration(db, user, request.integration, 'unprocessable');
-  const id = await insertCheckedTenant(db, owner(user), integration, request, { allowedInstalls: user.xti.allowed_installs, queueInitRun });
+  // No zone sent: the token's `tz` claim (the elements send the browser's zone when there is none).
+  const id = await insertCheckedTenant(db, owner(user), integration, { ...request, time_zone: request.time_zone ?? user.tz }, { allowedInstalls: user.xti.allowed_installs, queueInitRun });
   return getTenant(db, user, id);
 }
 
@@ -136,6 +141,7 @@ async function insertCheckedTenant(
   options: { allowedInstalls?: number; paused?: boolean; queueInitRun: QueueInitRun },
 ): Promise<string> {
   const schedule = request.schedule === undefined ? undefined : checkedSchedule(request.schedule);
+  const timeZone = request.time_zone === undefined ? 'UTC' : checkedTimeZone(request.time_zone);
   const channel = request.release_channel ?? { type: 'default' };
   const release = await channelRelease(db, integration.id, channel);
   const settings = settingsOnInstall(release.spec, userSettingsForm(release.spec, null), request.configs ?? {});
@@ -145,6 +151,8 @@ async function insertCheckedTenant(
     integrationId: integration.id,
     configs: settings.configs,
     schedule,
+    timeZone,
+    missedFires: request.missed_fires ?? 'once',
     channel,
     allowedInstalls: options.allowedInstalls,
     paused: options.paused,
@@ -182,6 +190,7 @@ export async function update(db: Db, user: EndUser, id: string, body: TenantUpda
     // Sending the channel the tenant already has is no change (a form may send it with every save).
     if (body.release_channel && !sameChannel(body.release_channel, current)) requireReleasePermission(user);
     const schedule = body.schedule === undefined || body.schedule === 'default' ? body.schedule : checkedSchedule(body.schedule);
+    const timeZone = body.time_zone === undefined ? undefined : checkedTimeZone(body.time_zone);
     // Settings are checked against the release the tenant will run after this update.
     const release = body.release_channel ? await channelRelease(client, current.integration_id, body.release_channel) : current.release!;
     let configs: Record<string, unknown> | undefined;
@@ -190,7 +199,7 @@ export async function update(db: Db, user: EndUser, id: string, body: TenantUpda
       if (!settings.ok) throw settingsInvalid(settings.errors);
       configs = settings.configs;
     }
-    return { configs, schedule, channel: body.release_channel };
+    return { configs, schedule, timeZone, missedFires: body.missed_fires, channel: body.release_channel };
   });
   if (!found) throw notFound('Tenant');
   return getTenant(db, user, id);
@@ -243,6 +252,17 @@ function checkedSchedule(value: object | null): Schedule | null {
     });
   }
   return checked.schedule;
+}
+
+function checkedTimeZone(value: string): string {
+  const zone = checkTimeZone(value);
+  if (!zone) {
+    const message = `"${value}" is not an IANA time zone (such as "Europe/Berlin" or "UTC")`;
+    throw panError(ERRORS.SCHEDULE_TIME_ZONE_INVALID, `The schedule's time zone is not valid: ${message}`, {
+      errors: [{ field: 'time_zone', message }],
+    });
+  }
+  return zone;
 }
 
 async function channelRelease(db: Parameters<typeof findChannelRelease>[0], integrationId: string, channel: ReleaseChannel): Promise<ReleaseWithSpec> {
