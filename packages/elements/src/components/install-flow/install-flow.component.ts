@@ -50,9 +50,9 @@ const STEP_TITLES: Record<Step, string> = {
  * @csspart enable-button - Enables the integration (last step).
  *
  * @cssproperty --pan-font-family - Global token: the font stack (all `--pan-*` tokens of `<pan-marketplace>` apply).
- * @cssproperty --pan-color-primary-600 - Global token: the current step, buttons and focus (also -700).
- * @cssproperty --pan-color-neutral-0 - Global token: surfaces (also -200, -300, -600, -900 for borders and text).
- * @cssproperty --pan-color-danger-700 - Global token: errors (with -50).
+ * @cssproperty --pan-color-accent - Semantic token: the current step, buttons and focus (see `<pan-marketplace>` for all tokens).
+ * @cssproperty --pan-color-surface - Semantic token: surfaces (see `<pan-marketplace>` for all tokens).
+ * @cssproperty --pan-color-danger-strong - Semantic token: errors (see `<pan-marketplace>` for all tokens).
  * @cssproperty --pan-radius-l - Global token: the steps' radius (also -m, -pill).
  * @cssproperty --pan-space-m - Global token: spacing (also -xs, -s, -l).
  * @cssproperty --pan-shadow-s - Global token: the review's shadow.

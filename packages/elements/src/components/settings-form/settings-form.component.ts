@@ -40,9 +40,12 @@ const copy = <T>(value: T): T => structuredClone(value);
  *
  * @cssproperty --pan-font-family - Global token: the font stack (all `--pan-*` tokens of
  *   `<pan-marketplace>` apply; a standalone form declares their defaults, a `nested` one inherits them).
- * @cssproperty --pan-color-primary-600 - Global token: buttons, focus, checked boxes (also -50, -100, -700).
- * @cssproperty --pan-color-neutral-0 - Global token: surfaces (also -50 ... -900 for greys and text).
- * @cssproperty --pan-color-danger-600 - Global token: invalid fields (with -50 and -700 for the text).
+ * @cssproperty --pan-color-accent - Semantic token: buttons, focus, checked boxes (also -accent-strong, -accent-muted, -on-accent).
+ * @cssproperty --pan-color-surface - Semantic token: inputs (also -surface-alt for Groups).
+ * @cssproperty --pan-color-text - Semantic token: text (also -text-muted for help text).
+ * @cssproperty --pan-color-border - Semantic token: borders (also -border-strong for inputs).
+ * @cssproperty --pan-color-danger - Semantic token: invalid fields (with -danger-strong for the text, -danger-subtle).
+ * @cssproperty --pan-color-primary-600 - Primitive: the primary scale the semantic tokens come from (also neutral, danger, success).
  * @cssproperty --pan-radius-m - Global token: radius of inputs and groups (also -s, -l, -pill).
  * @cssproperty --pan-space-m - Global token: spacing (also -2xs, -xs, -s, -l, -xl).
  * @cssproperty --pan-shadow-s - Global token: resting shadow of inputs and buttons.
@@ -106,6 +109,12 @@ export class PanSettingsForm extends PanElement {
    * none and inherits them (so a theme set on the outer element applies).
    */
   @property({ type: Boolean, reflect: true }) nested = false;
+
+  /**
+   * `light` or `dark` (also sets `color-scheme`) when standing alone; unset, the theme follows
+   * `prefers-color-scheme`. A `nested` form takes its theme from the element around it.
+   */
+  @property({ reflect: true }) theme?: 'light' | 'dark';
 
   @state() private status: Status = 'idle';
 

@@ -42,9 +42,9 @@ import styles from './tenant-page.styles.ts';
  * @csspart notice - The outcome of the last action.
  *
  * @cssproperty --pan-font-family - Global token: the font stack (all `--pan-*` tokens of `<pan-marketplace>` apply).
- * @cssproperty --pan-color-primary-50 - Global token: the selected section's background.
- * @cssproperty --pan-color-neutral-0 - Global token: surfaces (also -200, -600 for borders and text).
- * @cssproperty --pan-color-danger-600 - Global token: Uninstall and errors (also -700).
+ * @cssproperty --pan-color-accent-subtle - Semantic token: the selected section's background (see `<pan-marketplace>` for all tokens).
+ * @cssproperty --pan-color-surface - Semantic token: surfaces (see `<pan-marketplace>` for all tokens).
+ * @cssproperty --pan-color-danger - Semantic token: Uninstall and errors (see `<pan-marketplace>` for all tokens).
  * @cssproperty --pan-radius-l - Global token: the sections' radius (also -m).
  * @cssproperty --pan-space-m - Global token: spacing (also -xs, -s, -l).
  * @cssproperty --pan-shadow-m - Global token: the sections' shadow.
