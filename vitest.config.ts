@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { formsAliases } from './packages/forms/vite.aliases.ts';
+import { emulateColorScheme } from './packages/elements/test/commands.ts';
 
 /** Flags that keep Debian's Chromium quiet on a machine with no internet. */
 export const chromiumArgs = [
@@ -64,6 +65,7 @@ export default defineConfig({
             screenshotFailures: false,
             instances: [{ browser: 'chromium' }],
             provider: playwright({ launchOptions: { executablePath: chromiumPath, args: chromiumArgs } }),
+            commands: { emulateColorScheme },
           },
         },
       },

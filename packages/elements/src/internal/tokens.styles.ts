@@ -86,8 +86,12 @@ export const tokenDeclarations = css`
   color-scheme: light;
 `;
 
-/** The dark theme: semantic tokens only, switched to other primitives (WCAG AA on its surfaces). */
+/**
+ * The dark theme: semantic tokens switched to other primitives (WCAG AA on its surfaces). The
+ * element paints its own surface, as its light text must not depend on the host page's background.
+ */
 export const darkTokenDeclarations = css`
+  background: var(--pan-color-surface);
   --pan-color-surface: var(--pan-color-neutral-900);
   --pan-color-surface-alt: var(--pan-color-neutral-800);
   --pan-color-surface-muted: var(--pan-color-neutral-700);

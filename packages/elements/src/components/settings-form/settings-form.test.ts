@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { userEvent } from 'vitest/browser';
+import { commands, userEvent } from 'vitest/browser';
+import '../../../test/commands.ts';
 import { settingsCorpus } from '../../../../pandium-yaml/test/settings-corpus.ts';
 import {
   axeViolations,
@@ -319,14 +320,45 @@ describe('<pan-settings-form>', () => {
 
   describe('theming', () => {
     it('declares the --pan-* tokens alone, and inherits them when nested', async () => {
+      // An outer pan element declares both tiers; components use the semantic ones.
       const outer = document.createElement('div');
       outer.style.setProperty('--pan-color-primary-600', 'rgb(1, 2, 3)');
+      outer.style.setProperty('--pan-color-accent', 'rgb(4, 5, 6)');
       const standalone = await fixture({ form: settingsForm(KITCHEN), parent: outer });
       expect(getComputedStyle(standalone).getPropertyValue('--pan-color-primary-600').trim()).toBe('#4f46e5');
+      expect(getComputedStyle(submitButton(standalone)!).backgroundColor).toBe('rgb(79, 70, 229)');
       standalone.nested = true;
       await standalone.updateComplete;
       expect(getComputedStyle(standalone).getPropertyValue('--pan-color-primary-600').trim()).toBe('rgb(1, 2, 3)');
-      expect(getComputedStyle(submitButton(standalone)!).backgroundColor).toBe('rgb(1, 2, 3)');
+      expect(getComputedStyle(submitButton(standalone)!).backgroundColor).toBe('rgb(4, 5, 6)');
+    });
+
+    it('maps a primitive set by the host onto the semantic tokens (old token names keep working)', async () => {
+      const el = await fixture({ form: settingsForm(KITCHEN) });
+      el.style.setProperty('--pan-color-primary-600', 'rgb(1, 2, 3)');
+      expect(getComputedStyle(submitButton(el)!).backgroundColor).toBe('rgb(1, 2, 3)');
+    });
+
+    it('follows prefers-color-scheme unless theme is set, and sets color-scheme', async () => {
+      const el = await fixture({ form: settingsForm(KITCHEN) });
+      const input = control(el, 'name');
+      await commands.emulateColorScheme('dark');
+      try {
+        expect(getComputedStyle(el).colorScheme).toBe('dark');
+        expect(getComputedStyle(input).backgroundColor).toBe('rgb(17, 24, 39)');
+        el.theme = 'light';
+        await el.updateComplete;
+        expect(el.getAttribute('theme')).toBe('light');
+        expect(getComputedStyle(el).colorScheme).toBe('light');
+        expect(getComputedStyle(input).backgroundColor).toBe('rgb(255, 255, 255)');
+      } finally {
+        await commands.emulateColorScheme(null);
+      }
+      el.theme = 'dark';
+      await el.updateComplete;
+      expect(getComputedStyle(el).colorScheme).toBe('dark');
+      expect(getComputedStyle(input).backgroundColor).toBe('rgb(17, 24, 39)');
+      expect(await axeViolations(el)).toEqual([]);
     });
 
     it('styles the form inside its shadow root only: no inline style, nothing in the document head', async () => {
