@@ -15,14 +15,15 @@ export const settingsFormCss = `
   margin-block-start: var(--pan-settings-form-gap, var(--pan-space-l));
 }
 
-.settings-form fieldset {
+/* No specificity: a fieldset with a class of its own (.layout--group) keeps its padding and border. */
+:where(.settings-form) fieldset {
   min-width: 0;
   margin: 0;
   padding: 0;
   border: 0;
 }
 
-.settings-form legend {
+:where(.settings-form) legend {
   padding: 0;
 }
 
@@ -75,6 +76,21 @@ export const settingsFormCss = `
   border: 1px solid var(--pan-color-border);
   border-radius: var(--pan-radius-m);
   background: var(--pan-settings-form-group-background, var(--pan-color-surface-alt));
+}
+
+/*
+ * A fieldset draws its legend across its top border, above the panel's padding; floated, the
+ * legend is laid out like any first child, inside the panel. The next child clears it.
+ */
+.layout--group > .layout__title {
+  float: inline-start;
+  inline-size: 100%;
+  margin-block-end: var(--pan-space-s);
+}
+
+.layout--group > .layout__title + * {
+  clear: both;
+  margin-block-start: 0;
 }
 
 .layout__title {

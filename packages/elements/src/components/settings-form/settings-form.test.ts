@@ -18,6 +18,7 @@ import {
   settingsForm,
   text,
 } from '../../../test/settings-form-harness.ts';
+import type { ConfigsSection } from '@pan/pandium-yaml';
 import { PanSettingsForm } from './settings-form.component.ts';
 
 const corpusCase = (name: string) => settingsCorpus.find((c) => c.name === name)!;
@@ -51,6 +52,56 @@ describe('<pan-settings-form>', () => {
       expect(await axeViolations(el)).toEqual([]);
       el.form = settingsForm(FOOD.configs, { dynamicOptions: FOOD.dynamicOptions });
       await el.updateComplete;
+      expect(await axeViolations(el)).toEqual([]);
+    });
+  });
+
+  describe('layout', () => {
+    /** The "Message" Group of the pokemon-of-the-day demo integration: a title, then a row of two fields. */
+    const MESSAGE_GROUP: ConfigsSection = {
+      schema: {
+        type: 'object',
+        properties: { pokemon_per_message: { type: 'integer' }, greeting: { type: 'string' } },
+      },
+      uischema: {
+        type: 'VerticalLayout',
+        elements: [
+          {
+            type: 'Group',
+            label: 'Message',
+            elements: [
+              {
+                type: 'HorizontalLayout',
+                elements: [
+                  { type: 'Control', label: 'Pokémon per message', scope: '#/properties/pokemon_per_message' },
+                  { type: 'Control', label: 'Greeting', scope: '#/properties/greeting' },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    };
+
+    it("draws a Group's title inside the Group's panel, not across its border", async () => {
+      const el = await fixture({ form: settingsForm(MESSAGE_GROUP) });
+      const group = root(el).querySelector<HTMLElement>('fieldset.layout--group')!;
+      const legend = group.querySelector(':scope > legend')!;
+      expect(text(legend)).toBe('Message');
+      const title = legend.getBoundingClientRect();
+      const box = group.getBoundingClientRect();
+      const style = getComputedStyle(group);
+      // A panel: padding around its content. A fieldset paints its border and background from the
+      // middle of a rendered legend; in the panel, the legend starts below the border and padding.
+      expect(parseFloat(style.paddingTop)).toBeGreaterThan(0);
+      expect(parseFloat(style.borderTopWidth)).toBeGreaterThan(0);
+      expect(title.top).toBeGreaterThanOrEqual(box.top + parseFloat(style.borderTopWidth) + parseFloat(style.paddingTop) - 0.5);
+      expect(title.left).toBeGreaterThanOrEqual(box.left + parseFloat(style.borderLeftWidth) + parseFloat(style.paddingLeft) - 0.5);
+      expect(title.right).toBeLessThanOrEqual(box.right - parseFloat(style.borderRightWidth) - parseFloat(style.paddingRight) + 0.5);
+      // The fields come below the title, still in the panel.
+      const greeting = control(el, 'greeting').getBoundingClientRect();
+      expect(greeting.top).toBeGreaterThanOrEqual(title.bottom);
+      expect(greeting.bottom).toBeLessThanOrEqual(box.bottom);
       expect(await axeViolations(el)).toEqual([]);
     });
   });
