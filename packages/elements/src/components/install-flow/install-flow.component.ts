@@ -13,6 +13,7 @@ import { describeSchedule } from '../schedule-editor/schedule.ts';
 import { displayValue, fieldLabel, formShowsSomething } from '../../internal/settings-display.ts';
 import { describeError } from '../../internal/views.ts';
 import styles from './install-flow.styles.ts';
+import { settingsFormParts } from '../../internal/form-parts.ts';
 
 type Step = 'connect' | 'settings' | 'schedule' | 'review';
 
@@ -41,6 +42,8 @@ const STEP_TITLES: Record<Step, string> = {
  * @event {PanNavigateEvent} pan-navigate - The user asked to open an existing installation (`view: 'tenant'`).
  *
  * @csspart connections - The Connect step's `<pan-connections>`.
+ * @csspart field-input - A settings form's input; every part of `<pan-settings-form>`'s form (field,
+ *   field-label, field-select, group-legend, array-add-button, ...) is forwarded with `exportparts`.
  * @csspart connect-warning - On the review: which connections are missing.
  * @csspart steps - The step indicator.
  * @csspart step - One step in the indicator (also `step-current`, `step-done`).
@@ -196,6 +199,7 @@ export class PanInstallFlow extends PanElement {
           : html`<pan-settings-form
               nested
               no-submit
+              exportparts=${settingsFormParts}
               .form=${plan.settings_form}
               .value=${this.configs}
               .serverErrors=${this.serverErrors}

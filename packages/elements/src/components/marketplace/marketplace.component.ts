@@ -76,6 +76,8 @@ import type * as paths from '@pan/contract/paths';
  * @csspart description - The integration page's long description.
  * @csspart meta - Categories, tags, connectors and version on an integration page.
  * @csspart install-button - Install, on an integration page.
+ * @csspart field-input - A settings form's input; every part of `<pan-settings-form>`'s form (field,
+ *   field-label, field-select, group-legend, array-add-button, ...) is forwarded with `exportparts`.
  *
  * @cssproperty --pan-font-family - Global token: the font stack.
  * @cssproperty --pan-color-surface - Semantic token: backgrounds of cards, inputs and buttons (also

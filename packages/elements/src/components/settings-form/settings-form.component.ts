@@ -37,6 +37,29 @@ const copy = <T>(value: T): T => structuredClone(value);
  * @csspart loading - Shown while the form module loads.
  * @csspart error - Shown when the form module failed to load.
  * @csspart retry-button - Loads the form module again.
+ * @csspart field - A field: its label, control, hint, errors and help.
+ * @csspart field-label - A field's label (the legend of a checkbox or radio group).
+ * @csspart field-input - A text, number, date or time input, or a textarea.
+ * @csspart field-select - A select.
+ * @csspart field-checkbox - A checkbox (alone, or one of a group).
+ * @csspart field-radio - A radio button.
+ * @csspart field-choice-label - The label of a checkbox or radio button.
+ * @csspart field-hint - A field's, Section's or Group's hint (description).
+ * @csspart field-help - A field's help text.
+ * @csspart field-error - A field's errors.
+ * @csspart error-summary - The list of all errors above the form.
+ * @csspart group - A Group, list or object: a `<fieldset>` panel.
+ * @csspart group-legend - A Group's, list's or object's title (its `<legend>`).
+ * @csspart section - A Section.
+ * @csspart section-title - A Section's heading.
+ * @csspart layout-label - A Label element of the layout.
+ * @csspart array-add-button - Adds an item to a list.
+ * @csspart array-remove-button - Removes an item from a list (also array-move-up-button,
+ *   array-move-down-button, array-copy-button).
+ * @csspart clear-button - Clears a value.
+ * @csspart load-options-button - Loads the options of a dynamic selector.
+ *   Elements that contain a form (`<pan-install-flow>`, `<pan-tenant-page>`, `<pan-install-page>`,
+ *   `<pan-marketplace>`) forward these parts with `exportparts`: `pan-marketplace::part(field-input)`.
  *
  * @cssproperty --pan-font-family - Global token: the font stack (all `--pan-*` tokens of
  *   `<pan-marketplace>` apply; a standalone form declares their defaults, a `nested` one inherits them).

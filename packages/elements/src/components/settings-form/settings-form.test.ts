@@ -106,6 +106,36 @@ describe('<pan-settings-form>', () => {
     });
   });
 
+  describe('parts', () => {
+    it('names every widget of the form with a part, for ::part() from outside', async () => {
+      const el = await fixture({ form: settingsForm(KITCHEN), value: { count: 0 } });
+      el.reportValidity();
+      await el.updateComplete;
+      const shadow = root(el);
+      const expected: Array<[string, string]> = [
+        ['input[type="checkbox"]', 'field-checkbox'],
+        ['input:not([type="checkbox"], [type="radio"]), textarea', 'field-input'],
+        ['select', 'field-select'],
+        ['label.field__label, legend.field__label', 'field-label'],
+        ['.choice__label', 'field-choice-label'],
+        ['.field__error', 'field-error'],
+      ];
+      for (const [selector, name] of expected) {
+        const nodes = [...shadow.querySelectorAll('.settings-form ' + selector.split(', ').join(', .settings-form '))];
+        expect(nodes.length, selector).toBeGreaterThan(0);
+        for (const node of nodes) expect(node.getAttribute('part'), selector).toBe(name);
+      }
+      const style = document.createElement('style');
+      style.textContent = 'pan-settings-form::part(field-select) { letter-spacing: 3px; }';
+      document.head.append(style);
+      try {
+        expect(getComputedStyle(shadow.querySelector('select')!).letterSpacing).toBe('3px');
+      } finally {
+        style.remove();
+      }
+    });
+  });
+
   describe('registration and defaults', () => {
     it('registers once and tolerates being defined again', async () => {
       expect(customElements.get('pan-settings-form')).toBe(PanSettingsForm);

@@ -17,6 +17,7 @@ import { statusStyles } from '../../internal/status.styles.ts';
 import { formShowsSomething } from '../../internal/settings-display.ts';
 import { describeError } from '../../internal/views.ts';
 import styles from './tenant-page.styles.ts';
+import { settingsFormParts } from '../../internal/form-parts.ts';
 
 /**
  * @summary One installed integration: its settings (with "Load options" for dynamic selectors,
@@ -36,6 +37,8 @@ import styles from './tenant-page.styles.ts';
  * @csspart pause-button - Pause or Resume.
  * @csspart save-schedule-button - Saves the schedule.
  * @csspart connections - The Connections section's `<pan-connections>` (when the integration needs any).
+ * @csspart field-input - A settings form's input; every part of `<pan-settings-form>`'s form (field,
+ *   field-label, field-select, group-legend, array-add-button, ...) is forwarded with `exportparts`.
  * @csspart run-panel - The Runs section's `<pan-run-panel>`.
  * @csspart uninstall-button - Opens the confirmation.
  * @csspart confirm-dialog - The uninstall confirmation.
@@ -138,6 +141,7 @@ export class PanTenantPage extends PanElement {
         ${formShowsSomething(tenant.settings_form)
           ? html`<pan-settings-form
               nested
+              exportparts=${settingsFormParts}
               ?no-submit=${tenant.settings_form.fields.length === 0}
               .form=${tenant.settings_form}
               .value=${tenant.configs}
