@@ -83,6 +83,23 @@ describe('<pan-marketplace>', () => {
     const transitionsDone = () =>
       Promise.all(document.getAnimations().filter((a) => a instanceof CSSTransition).map((a) => a.finished));
 
+    it('has no axe violations in dark through the install flow', async () => {
+      const { el } = await marketplaceOfNewUser();
+      el.setAttribute('theme', 'dark');
+      cardButton(el, 'HubSpot Contacts').click();
+      await settled(el);
+      await transitionsDone();
+      expect(await axeViolations(el)).toEqual([]);
+      part(el, 'install-button')!.click();
+      await expect.element(page.getByRole('heading', { level: 3, name: 'Connect' })).toBeVisible();
+      await transitionsDone();
+      expect(await axeViolations(el)).toEqual([]);
+      await next();
+      await expect.element(page.getByLabelText('Records per page')).toBeVisible();
+      await transitionsDone();
+      expect(await axeViolations(el)).toEqual([]);
+    });
+
     it('maps a host design token in one block, and has no axe violations in dark on the main views', async () => {
       await commands.emulateColorScheme('dark');
       try {
