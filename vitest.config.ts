@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { formsAliases } from './packages/forms/vite.aliases.ts';
+import { emulateColorScheme } from './packages/elements/test/commands.ts';
 import { sourceConditions, withSourceCondition } from './vite.conditions.ts';
 
 // Processes the tests start with tsx (servers, the demo, fixtures) load the workspace packages from
@@ -70,6 +71,7 @@ export default defineConfig({
             screenshotFailures: false,
             instances: [{ browser: 'chromium' }],
             provider: playwright({ launchOptions: { executablePath: chromiumPath, args: chromiumArgs } }),
+            commands: { emulateColorScheme },
           },
         },
       },

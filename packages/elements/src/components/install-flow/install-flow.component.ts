@@ -14,6 +14,7 @@ import type { PanScheduleChangeEvent } from '../../events/pan-schedule-change.ts
 import { displayValue, fieldLabel, formShowsSomething } from '../../internal/settings-display.ts';
 import { describeError } from '../../internal/views.ts';
 import styles from './install-flow.styles.ts';
+import { settingsFormParts } from '../../internal/form-parts.ts';
 
 type Step = 'connect' | 'settings' | 'schedule' | 'review';
 
@@ -42,6 +43,8 @@ const STEP_TITLES: Record<Step, string> = {
  * @event {PanNavigateEvent} pan-navigate - The user asked to open an existing installation (`view: 'tenant'`).
  *
  * @csspart connections - The Connect step's `<pan-connections>`.
+ * @csspart field-input - A settings form's input; every part of `<pan-settings-form>`'s form (field,
+ *   field-label, field-select, group-legend, array-add-button, ...) is forwarded with `exportparts`.
  * @csspart connect-warning - On the review: which connections are missing.
  * @csspart steps - The step indicator.
  * @csspart step - One step in the indicator (also `step-current`, `step-done`).
@@ -51,9 +54,9 @@ const STEP_TITLES: Record<Step, string> = {
  * @csspart enable-button - Enables the integration (last step).
  *
  * @cssproperty --pan-font-family - Global token: the font stack (all `--pan-*` tokens of `<pan-marketplace>` apply).
- * @cssproperty --pan-color-primary-600 - Global token: the current step, buttons and focus (also -700).
- * @cssproperty --pan-color-neutral-0 - Global token: surfaces (also -200, -300, -600, -900 for borders and text).
- * @cssproperty --pan-color-danger-700 - Global token: errors (with -50).
+ * @cssproperty --pan-color-accent - Semantic token: the current step, buttons and focus (see `<pan-marketplace>` for all tokens).
+ * @cssproperty --pan-color-surface - Semantic token: surfaces (see `<pan-marketplace>` for all tokens).
+ * @cssproperty --pan-color-danger-strong - Semantic token: errors (see `<pan-marketplace>` for all tokens).
  * @cssproperty --pan-radius-l - Global token: the steps' radius (also -m, -pill).
  * @cssproperty --pan-space-m - Global token: spacing (also -xs, -s, -l).
  * @cssproperty --pan-shadow-s - Global token: the review's shadow.
@@ -202,6 +205,7 @@ export class PanInstallFlow extends PanElement {
           : html`<pan-settings-form
               nested
               no-submit
+              exportparts=${settingsFormParts}
               .form=${plan.settings_form}
               .value=${this.configs}
               .serverErrors=${this.serverErrors}

@@ -50,9 +50,9 @@ function dateFormat(timeZone: string): Intl.DateTimeFormat {
  * @csspart preview - The plain-language summary and the next run times.
  *
  * @cssproperty --pan-font-family - Global token: the font stack (all `--pan-*` tokens of `<pan-marketplace>` apply).
- * @cssproperty --pan-color-primary-600 - Global token: the chosen option and focus (with -50).
- * @cssproperty --pan-color-neutral-0 - Global token: inputs' surface (also -50, -200, -300, -600, -700).
- * @cssproperty --pan-color-danger-600 - Global token: an invalid expression (with -700 for its message).
+ * @cssproperty --pan-color-accent - Semantic token: the chosen option and focus (see `<pan-marketplace>` for all tokens).
+ * @cssproperty --pan-color-surface - Semantic token: inputs' surface (see `<pan-marketplace>` for all tokens).
+ * @cssproperty --pan-color-danger - Semantic token: an invalid expression (see `<pan-marketplace>` for all tokens).
  * @cssproperty --pan-radius-m - Global token: inputs' radius (also -s).
  * @cssproperty --pan-space-xs - Global token: spacing (also -2xs, -s).
  * @cssproperty --pan-font-size-s - Global token: the preview and next run times.

@@ -18,6 +18,7 @@ import { statusStyles } from '../../internal/status.styles.ts';
 import { formShowsSomething } from '../../internal/settings-display.ts';
 import { describeError } from '../../internal/views.ts';
 import styles from './tenant-page.styles.ts';
+import { settingsFormParts } from '../../internal/form-parts.ts';
 
 /**
  * @summary One installed integration: its settings (with "Load options" for dynamic selectors,
@@ -40,15 +41,17 @@ import styles from './tenant-page.styles.ts';
  * @csspart save-release-button - Saves the release channel when the form has nothing to submit.
  * @csspart save-schedule-button - Saves the schedule.
  * @csspart connections - The Connections section's `<pan-connections>` (when the integration needs any).
+ * @csspart field-input - A settings form's input; every part of `<pan-settings-form>`'s form (field,
+ *   field-label, field-select, group-legend, array-add-button, ...) is forwarded with `exportparts`.
  * @csspart run-panel - The Runs section's `<pan-run-panel>`.
  * @csspart uninstall-button - Opens the confirmation.
  * @csspart confirm-dialog - The uninstall confirmation.
  * @csspart notice - The outcome of the last action.
  *
  * @cssproperty --pan-font-family - Global token: the font stack (all `--pan-*` tokens of `<pan-marketplace>` apply).
- * @cssproperty --pan-color-primary-50 - Global token: the selected section's background.
- * @cssproperty --pan-color-neutral-0 - Global token: surfaces (also -200, -600 for borders and text).
- * @cssproperty --pan-color-danger-600 - Global token: Uninstall and errors (also -700).
+ * @cssproperty --pan-color-accent-subtle - Semantic token: the selected section's background (see `<pan-marketplace>` for all tokens).
+ * @cssproperty --pan-color-surface - Semantic token: surfaces (see `<pan-marketplace>` for all tokens).
+ * @cssproperty --pan-color-danger - Semantic token: Uninstall and errors (see `<pan-marketplace>` for all tokens).
  * @cssproperty --pan-radius-l - Global token: the sections' radius (also -m).
  * @cssproperty --pan-space-m - Global token: spacing (also -xs, -s, -l).
  * @cssproperty --pan-shadow-m - Global token: the sections' shadow.
@@ -157,6 +160,7 @@ export class PanTenantPage extends PanElement {
         ${formShowsSomething(form)
           ? html`<pan-settings-form
               nested
+              exportparts=${settingsFormParts}
               ?no-submit=${form.fields.length === 0}
               .form=${form}
               .value=${tenant.configs}

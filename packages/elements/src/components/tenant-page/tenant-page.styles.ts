@@ -64,25 +64,25 @@ export default css`
   .notice {
     padding: var(--pan-space-xs) var(--pan-space-s);
     border-radius: var(--pan-radius-m);
-    background: var(--pan-color-primary-50);
+    background: var(--pan-color-accent-subtle);
     font-size: var(--pan-font-size-s);
   }
 
   .notice--error {
-    color: var(--pan-color-danger-700);
+    color: var(--pan-color-danger-strong);
   }
 
   .section {
     display: grid;
     gap: var(--pan-space-m);
     padding: var(--pan-space-l);
-    background: var(--pan-color-neutral-0);
-    border: 1px solid var(--pan-color-neutral-200);
+    background: var(--pan-color-surface);
+    border: 1px solid var(--pan-color-border);
     border-radius: var(--pan-radius-l);
   }
 
   .section--danger {
-    border-color: var(--pan-color-danger-600);
+    border-color: var(--pan-color-danger);
   }
 
   .section__title {
@@ -90,7 +90,7 @@ export default css`
   }
 
   .section__text {
-    color: var(--pan-color-neutral-600);
+    color: var(--pan-color-text-muted);
   }
 
   .section__actions {
