@@ -47,13 +47,15 @@ export default css`
   .release__select {
     max-inline-size: 100%;
     padding: var(--pan-space-xs) var(--pan-space-s);
-    border: 1px solid var(--pan-color-neutral-600);
+    border: 1px solid var(--pan-color-text-muted);
     border-radius: var(--pan-radius-m);
+    background: var(--pan-color-surface);
+    color: var(--pan-color-text);
     font: inherit;
   }
 
   .release__hint {
-    color: var(--pan-color-neutral-600);
+    color: var(--pan-color-text-muted);
     font-size: var(--pan-font-size-s);
   }
 
