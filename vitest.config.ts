@@ -61,7 +61,9 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['packages/elements/src/**/*.test.ts', 'packages/forms/src/**/*.test.{ts,tsx}', 'packages/react/test/**/*.test.tsx'],
-          globalSetup: ['packages/elements/test/global-setup.ts'],
+          // The run API these tests call is started by the global setup, which vitest loads with the
+          // packages' published entry points (dist/): build them first when their sources changed.
+          globalSetup: ['packages/cli/test/build-setup.ts', 'packages/elements/test/global-setup.ts'],
           expect: expectPoll,
           testTimeout: 30_000,
           hookTimeout: 60_000,
