@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { build, preview } from 'vite';
 import { formsAliases } from '../packages/forms/vite.aliases.ts';
+import { sourceConditions } from '../vite.conditions.ts';
 import { chromiumArgs, chromiumPath } from '../vitest.config.ts';
 
 type Kind = 'wrapper' | 'bare' | 'bare-ajv8';
@@ -57,7 +58,7 @@ await build({
   configFile: false,
   logLevel: 'silent',
   root: pageRoot,
-  resolve: { alias: formsAliases },
+  resolve: { alias: formsAliases, conditions: sourceConditions.resolve.conditions },
   build: { outDir, emptyOutDir: true, target: 'es2022', minify: true, modulePreload: { polyfill: false } },
 });
 const server = await preview({

@@ -14,6 +14,7 @@ import { minifyTemplates } from '../packages/elements/build/minify-templates.ts'
 import { noPreloadHelper } from '../packages/elements/build/no-preload-helper.ts';
 import { formsAliases } from '../packages/forms/vite.aliases.ts';
 import { ELEMENTS_ENTRY, readBundle } from '../packages/run-api/src/http/elements-bundle.ts';
+import { sourceConditions } from '../vite.conditions.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const GOAL_BYTES = 15 * 1024;
@@ -41,7 +42,7 @@ async function measure(entry: string): Promise<Measured> {
       logLevel: 'silent',
       root,
       // As the demo's build (vite.config.ts) does.
-      resolve: { alias: formsAliases },
+      resolve: { alias: formsAliases, conditions: sourceConditions.resolve.conditions },
       plugins: [minifyTemplates(), noPreloadHelper()],
       build: {
         outDir,

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startTestStack, type TestStack } from '@pan/run-api/testing';
+import { startTestStack, type TestStack } from '../../packages/run-api/test/support/index.ts';
 import { Webhook } from 'standardwebhooks';
 import { buildHostApp, type PanNotification } from '../src/host-app.ts';
 

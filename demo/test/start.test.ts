@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '@pan/run-api';
-import { spawnScript } from '@pan/run-api/testing';
+import { spawnScript } from '../../packages/run-api/test/support/index.ts';
 
 /** `npm start`'s script as a process: a signal while it sets up stops it cleanly. */
 

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { sourceConditions } from '../../vite.conditions.ts';
 import { formsAliases } from '../forms/vite.aliases.ts';
 import { minifyTemplates } from './build/minify-templates.ts';
 import { noPreloadHelper } from './build/no-preload-helper.ts';
@@ -17,7 +18,8 @@ export default defineConfig({
   root: here,
   // Chunks are imported relative to pan-elements.js's own URL, wherever it is served from.
   base: './',
-  resolve: { alias: formsAliases },
+  // The workspace packages from their sources (as the demo page's build), not their dist/.
+  resolve: { alias: formsAliases, conditions: sourceConditions.resolve.conditions },
   plugins: [minifyTemplates(), noPreloadHelper()],
   build: {
     outDir: 'dist/bundle',

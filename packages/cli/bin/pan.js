@@ -1,6 +1,3 @@
 #!/usr/bin/env node
-// The CLI runs its TypeScript sources directly (no build step), so tsx is registered first.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../src/main.ts');
+// The compiled CLI (dist/, built by `tsc -b`): plain Node, no TypeScript loader at run time.
+await import('../dist/main.js');

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAccounts } from './commands/accounts.ts';
+import { registerDb } from './commands/db.ts';
 import { registerReleasePush } from './commands/release-push.ts';
 import { registerReleaseBuild } from './commands/release-build.ts';
 import { registerRun } from './commands/run.ts';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerTenants(program);
   registerRuns(program);
   registerServe(program);
+  registerDb(program);
   registerAccounts(program);
   registerSecrets(program);
 

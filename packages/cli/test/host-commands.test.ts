@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Tenant, TriggerStatus } from '@pan/contract';
 import { freePort } from '@pan/run-api';
-import { startTestStack, type TestStack } from '@pan/run-api/testing';
+import { startTestStack, type TestStack } from '../../run-api/test/support/index.ts';
 import { call, endUserToken, install, logLines, scriptIntegration } from '../../run-api/test/modules/runs/run-support.ts';
 import { pan, spawnPan } from './pan-process.ts';
 

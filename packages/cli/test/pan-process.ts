@@ -1,8 +1,8 @@
 import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { followProcess, type FollowedProcess } from '@pan/run-api/testing';
+import { followProcess, type FollowedProcess } from '../../run-api/test/support/index.ts';
 
-/** The real `pan` launcher, run the way a user's shell would run it. */
+/** The real `pan` launcher (the compiled CLI, built by build-setup.ts), run the way a user's shell would run it. */
 export const panBin = fileURLToPath(new URL('../bin/pan.js', import.meta.url));
 
 export interface CliRun {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startTestStack, type TestStack } from '@pan/run-api/testing';
+import { startTestStack, type TestStack } from '../../run-api/test/support/index.ts';
 
 /** `pan release build` against a real run API and a local bare repository (file://, never the network). */
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startTestStack, type TestStack } from '@pan/run-api/testing';
+import { startTestStack, type TestStack } from '../../run-api/test/support/index.ts';
 
 /** `pan release push` against a real run API: what the command prints and what the database holds. */
 

@@ -3,10 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { signEndUserToken } from '@pan/run-api/testing';
+import { isRunning, signEndUserToken } from '../../run-api/test/support/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pan, spawnPan, type LivePan } from './pan-process.ts';
-import { isRunning } from '@pan/run-api/testing';
 
 /** `pan serve`: the run API and its embedded PostgreSQL, started and stopped as a user would. */
 

@@ -17,10 +17,14 @@ interface CliRun {
   stderr: string;
 }
 
-/** Runs the real `pan` launcher, the way a user's shell would. */
+/**
+ * Runs the real `pan` launcher (the compiled CLI), the way a user's shell would: without the
+ * NODE_OPTIONS of the tests, whose condition would point its imports at TypeScript sources.
+ */
 function pan(...args: string[]): Promise<CliRun> {
+  const { NODE_OPTIONS: _sources, ...env } = process.env;
   return new Promise((resolve) => {
-    execFile(process.execPath, [panBin, ...args], { encoding: 'utf8' }, (error, stdout, stderr) => {
+    execFile(process.execPath, [panBin, ...args], { encoding: 'utf8', env }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
       resolve({ code, stdout, stderr });
     });

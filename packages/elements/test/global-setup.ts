@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { LOOPBACK_EGRESS_ALLOW, seedFixtureConnectors, seedNeedsReconnect, startTestStack } from '@pan/run-api/testing';
+import { LOOPBACK_EGRESS_ALLOW, seedFixtureConnectors, seedNeedsReconnect, startTestStack } from '../../run-api/test/support/index.ts';
 import { startFakeOAuthProvider } from './oauth-provider.ts';
 
 /** What the browser tests need to reach the real run API and sign tokens for it. */

@@ -15,14 +15,15 @@ export const settingsFormCss = `
   margin-block-start: var(--pan-settings-form-gap, var(--pan-space-l));
 }
 
-.settings-form fieldset {
+/* No specificity: a fieldset with a class of its own (.layout--group) keeps its padding and border. */
+:where(.settings-form) fieldset {
   min-width: 0;
   margin: 0;
   padding: 0;
   border: 0;
 }
 
-.settings-form legend {
+:where(.settings-form) legend {
   padding: 0;
 }
 
@@ -62,7 +63,7 @@ export const settingsFormCss = `
 
 .layout--section {
   padding-block-start: var(--pan-space-m);
-  border-block-start: 1px solid var(--pan-color-neutral-200);
+  border-block-start: 1px solid var(--pan-color-border);
 }
 
 .layout--root > .layout--section:first-child {
@@ -72,34 +73,49 @@ export const settingsFormCss = `
 
 .layout--group {
   padding: var(--pan-space-m);
-  border: 1px solid var(--pan-color-neutral-200);
+  border: 1px solid var(--pan-color-border);
   border-radius: var(--pan-radius-m);
-  background: var(--pan-settings-form-group-background, var(--pan-color-neutral-50));
+  background: var(--pan-settings-form-group-background, var(--pan-color-surface-alt));
+}
+
+/*
+ * A fieldset draws its legend across its top border, above the panel's padding; floated, the
+ * legend is laid out like any first child, inside the panel. The next child clears it.
+ */
+.layout--group > .layout__title {
+  float: inline-start;
+  inline-size: 100%;
+  margin-block-end: var(--pan-space-s);
+}
+
+.layout--group > .layout__title + * {
+  clear: both;
+  margin-block-start: 0;
 }
 
 .layout__title {
   font-size: var(--pan-font-size-m);
   font-weight: 600;
   line-height: 1.4;
-  color: var(--pan-color-neutral-900);
+  color: var(--pan-color-text);
 }
 
 .layout__hint,
 .layout__label {
   font-size: var(--pan-font-size-s);
-  color: var(--pan-color-neutral-600);
+  color: var(--pan-color-text-muted);
 }
 
 .layout__label {
   font-weight: 500;
-  color: var(--pan-color-neutral-700);
+  color: var(--pan-color-text-secondary);
 }
 
 .layout__divider {
   width: 100%;
   margin: 0;
   border: 0;
-  border-block-start: 1px solid var(--pan-color-neutral-200);
+  border-block-start: 1px solid var(--pan-color-border);
 }
 
 .field {
@@ -115,18 +131,18 @@ export const settingsFormCss = `
   display: block;
   font-size: var(--pan-font-size-s);
   font-weight: 600;
-  color: var(--pan-color-neutral-900);
+  color: var(--pan-color-text);
 }
 
 .field__required {
   margin-inline-start: 0.2em;
-  color: var(--pan-color-danger-700);
+  color: var(--pan-color-danger-strong);
 }
 
 .field__hint,
 .field__help {
   font-size: var(--pan-font-size-s);
-  color: var(--pan-color-neutral-600);
+  color: var(--pan-color-text-muted);
 }
 
 .field__error > * + * {
@@ -139,7 +155,7 @@ export const settingsFormCss = `
   gap: var(--pan-space-2xs);
   font-size: var(--pan-font-size-s);
   font-weight: 500;
-  color: var(--pan-color-danger-700);
+  color: var(--pan-color-danger-strong);
 }
 
 .field__error-icon {
@@ -158,7 +174,7 @@ export const settingsFormCss = `
   align-items: center;
   gap: var(--pan-space-xs);
   font-size: var(--pan-font-size-s);
-  color: var(--pan-color-neutral-600);
+  color: var(--pan-color-text-muted);
 }
 
 .field__status:empty {
@@ -173,9 +189,9 @@ export const settingsFormCss = `
   font: inherit;
   font-size: var(--pan-font-size-s);
   line-height: 1.5;
-  color: var(--pan-color-neutral-900);
-  background: var(--pan-settings-form-input-background, var(--pan-color-neutral-0));
-  border: 1px solid var(--pan-color-neutral-300);
+  color: var(--pan-color-text);
+  background: var(--pan-settings-form-input-background, var(--pan-color-surface));
+  border: 1px solid var(--pan-color-border-strong);
   border-radius: var(--pan-settings-form-input-radius, var(--pan-radius-m));
   box-shadow: var(--pan-shadow-s);
   transition: 150ms ease;
@@ -202,24 +218,24 @@ export const settingsFormCss = `
 .input:focus-visible,
 .select:focus-visible {
   outline: none;
-  border-color: var(--pan-color-primary-600);
-  box-shadow: 0 0 0 3px var(--pan-color-primary-100);
+  border-color: var(--pan-color-accent);
+  box-shadow: 0 0 0 3px var(--pan-color-accent-muted);
 }
 
 .input[aria-invalid='true'],
 .select[aria-invalid='true'] {
-  border-color: var(--pan-color-danger-600);
+  border-color: var(--pan-color-danger);
 }
 
 .input[aria-invalid='true']:focus-visible,
 .select[aria-invalid='true']:focus-visible {
-  box-shadow: 0 0 0 3px var(--pan-color-danger-50);
+  box-shadow: 0 0 0 3px var(--pan-color-danger-subtle);
 }
 
 .input:disabled,
 .select:disabled {
-  color: var(--pan-color-neutral-600);
-  background: var(--pan-color-neutral-100);
+  color: var(--pan-color-text-muted);
+  background: var(--pan-color-surface-muted);
   cursor: not-allowed;
   box-shadow: none;
 }
@@ -243,12 +259,12 @@ export const settingsFormCss = `
   width: 1.125rem;
   height: 1.125rem;
   margin: 0.15rem 0 0;
-  accent-color: var(--pan-color-primary-600);
+  accent-color: var(--pan-color-accent);
 }
 
 .choice__label {
   font-size: var(--pan-font-size-s);
-  color: var(--pan-color-neutral-900);
+  color: var(--pan-color-text);
 }
 
 .group > * + * {
@@ -275,7 +291,7 @@ export const settingsFormCss = `
   align-items: flex-end;
   gap: var(--pan-space-xs);
   padding: var(--pan-space-s);
-  border: 1px solid var(--pan-color-neutral-200);
+  border: 1px solid var(--pan-color-border);
   border-radius: var(--pan-radius-m);
 }
 
@@ -301,8 +317,8 @@ export const settingsFormCss = `
 }
 
 .button--danger-ghost:hover {
-  color: var(--pan-color-danger-700);
-  border-color: var(--pan-color-danger-600);
+  color: var(--pan-color-danger-strong);
+  border-color: var(--pan-color-danger);
 }
 
 .dynamic {
@@ -311,15 +327,15 @@ export const settingsFormCss = `
   align-items: center;
   gap: var(--pan-space-xs) var(--pan-space-s);
   padding: var(--pan-space-s) var(--pan-space-m);
-  background: var(--pan-color-neutral-50);
-  border: 1px dashed var(--pan-color-neutral-300);
+  background: var(--pan-color-surface-alt);
+  border: 1px dashed var(--pan-color-border-strong);
   border-radius: var(--pan-radius-m);
 }
 
 .dynamic__text {
   flex: 1 1 12rem;
   font-size: var(--pan-font-size-s);
-  color: var(--pan-color-neutral-700);
+  color: var(--pan-color-text-secondary);
 }
 
 .dynamic__load[aria-disabled='true'] {
@@ -328,15 +344,15 @@ export const settingsFormCss = `
 }
 
 .field--dynamic.field--invalid .dynamic {
-  border-color: var(--pan-color-danger-600);
+  border-color: var(--pan-color-danger);
 }
 
 .spinner {
   width: 1rem;
   height: 1rem;
   flex: none;
-  border: 2px solid var(--pan-color-neutral-200);
-  border-block-start-color: var(--pan-color-primary-600);
+  border: 2px solid var(--pan-color-border);
+  border-block-start-color: var(--pan-color-accent);
   border-radius: 50%;
   animation: pan-spin 0.8s linear infinite;
 }
@@ -362,9 +378,9 @@ export const settingsFormCss = `
 
 .error-summary {
   padding: var(--pan-space-s) var(--pan-space-m);
-  color: var(--pan-color-danger-700);
-  background: var(--pan-color-danger-50);
-  border: 1px solid var(--pan-color-danger-600);
+  color: var(--pan-color-danger-strong);
+  background: var(--pan-color-danger-subtle);
+  border: 1px solid var(--pan-color-danger);
   border-radius: var(--pan-radius-m);
 }
 `;

@@ -182,13 +182,13 @@ export const PanRunPanel = createComponent({
   displayName: 'PanRunPanel',
 });
 
-/** `<pan-schedule-editor>`: Picks when an integration runs: its default, every N minutes/hours/days/weeks, a cron expression (UTC), or only when triggered; with a plain-language preview and the next run times. */
+/** `<pan-schedule-editor>`: Picks when an integration runs: its default, every N minutes/hours/days/weeks, a cron expression, or only when triggered; the time zone it is read in and what a run missed during downtime becomes; with a plain-language preview and the next run times in that zone. */
 export const PanScheduleEditor = createComponent({
   tagName: 'pan-schedule-editor',
   elementClass: PanScheduleEditorElement,
   react: React,
   events: {
-    /** The choice changed; `detail: {schedule, valid}` (`schedule` is `undefined` for the default, `null` for none). */
+    /** The choice changed; `detail: {schedule, valid, timeZone, missedFires}` (`schedule` is `undefined` for the default, `null` for none). */
     onPanScheduleChange: 'pan-schedule-change' as EventName<PanScheduleChangeEvent>,
   },
   displayName: 'PanScheduleEditor',

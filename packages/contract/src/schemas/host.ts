@@ -19,6 +19,7 @@
  */
 import { slugPattern } from './catalog.ts';
 import type { ReleaseChannel, Schedule } from './tenants.ts';
+import { missedFiresSchema, timeZoneSchema } from './tenants.ts';
 import type { Refined, WireType } from './wire-type.ts';
 import { repositoryProperties } from './sourcecontrol.ts';
 
@@ -162,6 +163,8 @@ export const hostTenantSchema = {
     user_name: { type: 'string', description: '(ours) Same as name' },
     metadata: { ...anyObject, description: '(ours)' },
     archived_date: { ...nullableDate, description: '(ours)' },
+    time_zone: { type: 'string', description: '(ours) The IANA time zone its cron schedule is read in' },
+    missed_fires: { ...missedFiresSchema, description: '(ours)' },
   },
 } as const;
 
@@ -341,6 +344,8 @@ export const hostInstallBodySchema = {
     user_name: { type: 'string', minLength: 1, maxLength: 255, description: '(ours) Same as name' },
     integration: { type: 'string', minLength: 1, maxLength: 100, description: '(ours) The integration by slug' },
     schedule: { type: ['object', 'null'], maxProperties: 10, description: '(ours) A schedule object, instead of user_schedule' },
+    time_zone: { ...timeZoneSchema, description: '(ours) The IANA time zone of the schedule (default UTC)' },
+    missed_fires: { ...missedFiresSchema, description: "(ours) After downtime: one catch-up run ('once', the default) or none ('skip')" },
     release_channel: {
       type: 'object',
       description: '(ours) The channel as the marketplace API names it',

@@ -6,6 +6,7 @@
  *   POST   /marketplace/tenants                      InstallRequest -> 201 Tenant
  *   GET    /marketplace/tenants/:id                  -> Tenant
  *   PATCH  /marketplace/tenants/:id                  TenantUpdate -> Tenant
+ *   GET    /marketplace/tenants/:id/releases         -> TenantReleases (needs the `release` permission)
  *   POST   /marketplace/tenants/:id/pause            -> Tenant
  *   POST   /marketplace/tenants/:id/resume           -> Tenant
  *   DELETE /marketplace/tenants/:id                  -> 204 (archived: history kept, can install again)
@@ -13,7 +14,10 @@
  *
  * Invalid settings answer 422 `{code: 'PAN_ERR_SETTINGS_INVALID', errors: SettingsError[]}` and
  * nothing is saved. A second install: 409 `PAN_ERR_TENANT_ALREADY_INSTALLED`. Over
- * `xti.allowed_installs`: 403 `PAN_ERR_TENANT_INSTALL_LIMIT`. Another user's tenant: 404.
+ * `xti.allowed_installs`: 403 `PAN_ERR_TENANT_INSTALL_LIMIT`. Another user's tenant: 404. Changing
+ * `release_channel` (or installing on one other than `default`) without the `release` permission:
+ * 403 `PAN_ERR_PERMISSION_DENIED`; a pinned id that is not a release of the tenant's integration
+ * (another account's included): 422 `PAN_ERR_TENANT_RELEASE_INVALID`.
  * Settings and schedules are checked in depth by the run API (422 naming the field), not by these schemas.
  */
 import type { SettingsError, SettingsForm } from '@pan/pandium-yaml';
@@ -33,6 +37,16 @@ const configsSchema = { type: 'object', maxProperties: 500 } as const;
 
 /** Shape only; `checkSchedule` decides (422 with field `schedule`). */
 const scheduleInputSchema = { type: ['object', 'null'], maxProperties: 10 } as const;
+
+/**
+ * The IANA time zone a tenant's cron schedule is read in (`Europe/Berlin`); shape only here, the run
+ * API checks it with Intl (422 `PAN_ERR_SCHEDULE_TIME_ZONE_INVALID` naming the field `time_zone`).
+ * Absent on install: the token's `tz` claim, else UTC (the elements send the browser's zone).
+ */
+export const timeZoneSchema = { type: 'string', minLength: 1, maxLength: 64 } as const;
+
+/** What fires missed while nothing ran (downtime, a pause) become: one catch-up run, or none. */
+export const missedFiresSchema = { type: 'string', enum: ['once', 'skip'] } as const;
 
 /** Which release a tenant runs: the integration's default, its latest, or one pinned by id. */
 export const releaseChannelSchema = {
@@ -57,6 +71,8 @@ export const installBodySchema = {
     integration: { type: 'string', pattern: slugPattern },
     configs: configsSchema,
     schedule: scheduleInputSchema,
+    time_zone: timeZoneSchema,
+    missed_fires: missedFiresSchema,
     release_channel: releaseChannelSchema,
   },
 } as const;
@@ -69,12 +85,14 @@ export const updateBodySchema = {
   properties: {
     configs: configsSchema,
     schedule: { anyOf: [scheduleInputSchema, { const: 'default' }] },
+    time_zone: timeZoneSchema,
+    missed_fires: missedFiresSchema,
     release_channel: releaseChannelSchema,
   },
 } as const;
 
 /**
- * Every N units, or a 5-field cron expression (UTC). No route validates with this schema: a
+ * Every N units, or a 5-field cron expression (read in the tenant's `time_zone`). No route validates with this schema: a
  * schedule is sent and answered as "any object" (`openScheduleSchema`), and the run API's
  * `checkSchedule` refuses anything else (422 naming the field). It says what that check lets through.
  */
@@ -133,10 +151,13 @@ export const integrationRefSchema = {
 
 /**
  * `schedule`: the tenant's own, or the integration's default when it has none (`schedule_is_default`).
- * `default_schedule`: the integration's (null: it has none). `release`: the release the channel
+ * `default_schedule`: the integration's (null: it has none). `time_zone`: the IANA zone the cron
+ * expression is read in (either schedule). `missed_fires`: 'once' (one catch-up run after
+ * downtime) or 'skip'. `release`: the release the channel
  * resolves to now. `dynamic_configs_loaded`: an init run has published options for the dynamic
  * selectors. `settings_form`: the form for this tenant, with its dynamic options applied.
- * `permissions`: what this user may do with runs (from the token's `xti.permissions`).
+ * `permissions`: what this user may do with runs, and `release`: choose the release channel (from
+ * the token's `xti.permissions`).
  */
 const tenantProperties = {
   id: { type: 'string' },
@@ -146,6 +167,8 @@ const tenantProperties = {
   schedule: openScheduleSchema,
   schedule_is_default: { type: 'boolean' },
   default_schedule: openScheduleSchema,
+  time_zone: { type: 'string' },
+  missed_fires: missedFiresSchema,
   release_channel: {
     type: 'object',
     required: ['type'],
@@ -156,7 +179,7 @@ const tenantProperties = {
   settings_form: settingsFormSchema,
   permissions: {
     type: 'object',
-    properties: { run: { type: 'boolean' }, run_init: { type: 'boolean' }, logs: { type: 'boolean' } },
+    properties: { run: { type: 'boolean' }, run_init: { type: 'boolean' }, logs: { type: 'boolean' }, release: { type: 'boolean' } },
   },
   created_at: { type: 'string' },
   updated_at: { type: 'string' },
@@ -178,10 +201,12 @@ export const tenantListSchema = {
  * `release`: the release an install would run (the integration's default). `connectors`: those the
  * release needs. `settings_form`: the form before any init run (dynamic selectors not loaded).
  * `default_schedule`: null, runs only when triggered. `releases`: those a user may pin to, newest first.
+ * `time_zone`: the token's `tz` claim, the zone a new schedule defaults to (null: none; the
+ * elements then use the browser's).
  */
 export const installPlanSchema = {
   type: 'object',
-  required: ['integration', 'release', 'connectors', 'settings_form', 'default_schedule', 'releases'],
+  required: ['integration', 'release', 'connectors', 'settings_form', 'default_schedule', 'releases', 'time_zone'],
   properties: {
     integration: integrationDetailSchema,
     release: releaseRefSchema,
@@ -189,6 +214,27 @@ export const installPlanSchema = {
     settings_form: settingsFormSchema,
     default_schedule: openScheduleSchema,
     releases: { type: 'array', items: releaseRefSchema },
+    time_zone: { type: ['string', 'null'] },
+  },
+} as const;
+
+/**
+ * The releases a user may choose for a tenant, newest first (so the first is what `latest` runs):
+ * `is_default` marks the integration's default, and `settings_form` is that release's form for
+ * this tenant (dynamic options applied), which the page shows once the release is chosen.
+ */
+export const tenantReleasesSchema = {
+  type: 'object',
+  required: ['releases'],
+  properties: {
+    releases: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'version', 'created_at', 'is_default', 'settings_form'],
+        properties: { ...releaseRefSchema.properties, is_default: { type: 'boolean' }, settings_form: settingsFormSchema },
+      },
+    },
   },
 } as const;
 
@@ -223,13 +269,18 @@ export const tenantErrorCodeSchema = {
     'PAN_ERR_SETTINGS_INVALID',
     /** 422: `errors: [{field: 'schedule', message}]`. */
     'PAN_ERR_SCHEDULE_INVALID',
+    /** 422: not an IANA time zone; `errors: [{field: 'time_zone', message}]`. */
+    'PAN_ERR_SCHEDULE_TIME_ZONE_INVALID',
     /** 422: a pinned release that is not a release of this integration. */
     'PAN_ERR_TENANT_RELEASE_INVALID',
+    /** 403: a release channel change (or the releases list) without the token's `release` permission. */
+    'PAN_ERR_PERMISSION_DENIED',
   ],
 } as const;
 
 export type Schedule = WireType<typeof scheduleSchema>;
 export type ReleaseChannel = WireType<typeof releaseChannelSchema>;
+export type MissedFires = WireType<typeof missedFiresSchema>;
 export type ReleaseRef = WireType<typeof releaseRefSchema>;
 export type IntegrationRef = WireType<typeof integrationRefSchema>;
 export type TenantParams = WireType<typeof tenantParamsSchema>;
@@ -241,6 +292,8 @@ export type Tenant = Refined<
 >;
 export type TenantList = Refined<WireType<typeof tenantListSchema>, { tenants: Tenant[] }>;
 export type InstallPlan = Refined<WireType<typeof installPlanSchema>, { default_schedule: Schedule | null }>;
+export type TenantReleases = WireType<typeof tenantReleasesSchema>;
+export type TenantReleaseChoice = TenantReleases['releases'][number];
 export type TenantWebhook = WireType<typeof tenantWebhookSchema>;
 export type TenantErrorCode = WireType<typeof tenantErrorCodeSchema>;
 

@@ -3,13 +3,13 @@ import { css } from 'lit';
 /** `.button--danger`, for destructive actions (not in the catalog's first load, which has none). */
 export const dangerButtonStyles = css`
   .button--danger {
-    color: var(--pan-color-neutral-0);
-    background: var(--pan-color-danger-600);
-    border-color: var(--pan-color-danger-600);
+    color: var(--pan-color-on-accent);
+    background: var(--pan-color-danger);
+    border-color: var(--pan-color-danger);
   }
 
   .button--danger:hover {
-    background: var(--pan-color-danger-700);
-    border-color: var(--pan-color-danger-700);
+    background: var(--pan-color-danger-strong);
+    border-color: var(--pan-color-danger-strong);
   }
 `;

@@ -31,25 +31,25 @@ export const runStatusStyles = css`
     display: inline-block;
     padding: 0.125rem var(--pan-space-xs);
     border-radius: var(--pan-radius-pill);
-    background: var(--pan-color-neutral-100);
-    color: var(--pan-color-neutral-700);
+    background: var(--pan-color-surface-muted);
+    color: var(--pan-color-text-secondary);
     font-size: var(--pan-font-size-xs);
     font-weight: 700;
     white-space: nowrap;
   }
 
   .run-status--ok {
-    background: var(--pan-color-success-50);
-    color: var(--pan-color-success-700);
+    background: var(--pan-color-success-subtle);
+    color: var(--pan-color-success);
   }
 
   .run-status--failed {
-    background: var(--pan-color-danger-50);
-    color: var(--pan-color-danger-700);
+    background: var(--pan-color-danger-subtle);
+    color: var(--pan-color-danger-strong);
   }
 
   .run-status--running {
-    background: var(--pan-color-primary-50);
-    color: var(--pan-color-primary-700);
+    background: var(--pan-color-accent-subtle);
+    color: var(--pan-color-accent-strong);
   }
 `;

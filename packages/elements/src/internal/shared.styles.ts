@@ -73,41 +73,41 @@ export const buttonStyles = css`
     font-size: var(--pan-font-size-s);
     font-weight: 600;
     line-height: 1.25rem;
-    color: var(--pan-color-neutral-900);
-    background: var(--pan-color-neutral-0);
-    border: 1px solid var(--pan-color-neutral-300);
+    color: var(--pan-color-text);
+    background: var(--pan-color-surface);
+    border: 1px solid var(--pan-color-border-strong);
     border-radius: var(--pan-radius-m);
     box-shadow: var(--pan-shadow-s);
     cursor: pointer;
   }
 
   .button:hover {
-    background: var(--pan-color-neutral-50);
-    border-color: var(--pan-color-neutral-500);
+    background: var(--pan-color-surface-alt);
+    border-color: var(--pan-color-text-subtle);
   }
 
   .button--primary {
-    color: var(--pan-color-neutral-0);
-    background: var(--pan-color-primary-600);
-    border-color: var(--pan-color-primary-600);
+    color: var(--pan-color-on-accent);
+    background: var(--pan-color-accent);
+    border-color: var(--pan-color-accent);
   }
 
   .button--primary:hover {
-    background: var(--pan-color-primary-700);
-    border-color: var(--pan-color-primary-700);
+    background: var(--pan-color-accent-strong);
+    border-color: var(--pan-color-accent-strong);
   }
 
   .button--ghost {
     padding-inline: var(--pan-space-xs);
-    color: var(--pan-color-neutral-700);
+    color: var(--pan-color-text-secondary);
     background: transparent;
     border-color: transparent;
     box-shadow: none;
   }
 
   .button--ghost:hover {
-    color: var(--pan-color-neutral-900);
-    background: var(--pan-color-neutral-100);
+    color: var(--pan-color-text);
+    background: var(--pan-color-surface-muted);
     border-color: transparent;
   }
 
@@ -130,8 +130,8 @@ export const stateStyles = css`
     gap: var(--pan-space-xs);
     padding: var(--pan-space-xl) var(--pan-space-l);
     text-align: center;
-    background: var(--pan-color-neutral-50);
-    border: 1px dashed var(--pan-color-neutral-300);
+    background: var(--pan-color-surface-alt);
+    border: 1px dashed var(--pan-color-border-strong);
     border-radius: var(--pan-radius-l);
   }
 
@@ -142,7 +142,7 @@ export const stateStyles = css`
 
   .state__text {
     max-width: 32rem;
-    color: var(--pan-color-neutral-600);
+    color: var(--pan-color-text-muted);
   }
 
   .state .button {
@@ -150,11 +150,11 @@ export const stateStyles = css`
   }
 
   .state--error {
-    background: var(--pan-color-danger-50);
-    border: 1px solid var(--pan-color-danger-600);
+    background: var(--pan-color-danger-subtle);
+    border: 1px solid var(--pan-color-danger);
   }
 
   .state--error .state__title {
-    color: var(--pan-color-danger-700);
+    color: var(--pan-color-danger-strong);
   }
 `;

@@ -5,8 +5,8 @@ export const statusStyles = css`
   .status {
     padding: 0.125rem var(--pan-space-xs);
     border-radius: var(--pan-radius-pill);
-    background: var(--pan-color-success-50);
-    color: var(--pan-color-success-700);
+    background: var(--pan-color-success-subtle);
+    color: var(--pan-color-success);
     font-size: var(--pan-font-size-xs);
     font-weight: 700;
     text-transform: uppercase;
@@ -14,7 +14,7 @@ export const statusStyles = css`
   }
 
   .status--paused {
-    background: var(--pan-color-neutral-100);
-    color: var(--pan-color-neutral-700);
+    background: var(--pan-color-surface-muted);
+    color: var(--pan-color-text-secondary);
   }
 `;

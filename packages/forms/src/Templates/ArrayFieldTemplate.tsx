@@ -23,15 +23,15 @@ export default function ArrayFieldTemplate<
   const description = options.description || schema.description;
   const { AddButton } = registry.templates.ButtonTemplates;
   return (
-    <fieldset className="group group--array" id={fieldPathId.$id}>
+    <fieldset className="group group--array" part="group" id={fieldPathId.$id}>
       {label && (
-        <legend className="group__title" id={titleId(fieldPathId)}>
+        <legend className="group__title" part="group-legend" id={titleId(fieldPathId)}>
           {label}
           {required && <RequiredMarker group />}
         </legend>
       )}
       {description && (
-        <p className="field__hint" id={descriptionId(fieldPathId)}>
+        <p className="field__hint" part="field-hint" id={descriptionId(fieldPathId)}>
           {description}
         </p>
       )}

@@ -52,6 +52,7 @@ export default function BaseInputTemplate<
       id={id}
       name={htmlName || id}
       className="input"
+      part="field-input"
       {...inputProps}
       value={inputValue}
       placeholder={placeholder || undefined}

@@ -35,15 +35,16 @@ const GLYPHS: Record<string, string> = {
 
 /** A small button with an icon; its accessible name is the `title` (also shown as a tooltip). */
 function IconButton<T = any, S extends StrictRJSFSchema = RJSFSchema, F extends FormContextType = any>(
-  props: IconButtonProps<T, S, F> & { label: string },
+  props: IconButtonProps<T, S, F> & { label: string; part: string },
 ) {
-  const { icon, iconType, label, className, uiSchema, registry, style, title, ...rest } = props;
+  const { icon, iconType, label, part, className, uiSchema, registry, style, title, ...rest } = props;
   void style; // never inline styles (strict CSP)
   return (
     <button
       type="button"
       {...rest}
       className={`button button--small button--icon${iconType === 'danger' ? ' button--danger-ghost' : ''} ${className ?? ''}`}
+      part={part}
       title={title ?? label}
       aria-label={title ?? label}
     >
@@ -54,20 +55,21 @@ function IconButton<T = any, S extends StrictRJSFSchema = RJSFSchema, F extends 
   );
 }
 
-function makeIconButton(icon: string, text: TranslatableString, iconType?: string) {
+/** `part` names the button for a host's `::part()` (documented on `<pan-settings-form>`). */
+function makeIconButton(icon: string, text: TranslatableString, part: string, iconType?: string) {
   return function Button<T = any, S extends StrictRJSFSchema = RJSFSchema, F extends FormContextType = any>(
     props: IconButtonProps<T, S, F>,
   ) {
     const label = props.registry.translateString(text);
-    return <IconButton<T, S, F> {...props} icon={icon} iconType={iconType} label={label} />;
+    return <IconButton<T, S, F> {...props} icon={icon} iconType={iconType} label={label} part={part} />;
   };
 }
 
-export const MoveUpButton = makeIconButton('arrow-up', TranslatableString.MoveUpButton);
-export const MoveDownButton = makeIconButton('arrow-down', TranslatableString.MoveDownButton);
-export const CopyButton = makeIconButton('copy', TranslatableString.CopyButton);
-export const RemoveButton = makeIconButton('remove', TranslatableString.RemoveButton, 'danger');
-export const ClearButton = makeIconButton('remove', TranslatableString.ClearButton);
+export const MoveUpButton = makeIconButton('arrow-up', TranslatableString.MoveUpButton, 'array-move-up-button');
+export const MoveDownButton = makeIconButton('arrow-down', TranslatableString.MoveDownButton, 'array-move-down-button');
+export const CopyButton = makeIconButton('copy', TranslatableString.CopyButton, 'array-copy-button');
+export const RemoveButton = makeIconButton('remove', TranslatableString.RemoveButton, 'array-remove-button', 'danger');
+export const ClearButton = makeIconButton('remove', TranslatableString.ClearButton, 'clear-button');
 
 /** "Add item" under a list (text and icon). */
 export function AddButton<T = any, S extends StrictRJSFSchema = RJSFSchema, F extends FormContextType = any>(
@@ -76,7 +78,7 @@ export function AddButton<T = any, S extends StrictRJSFSchema = RJSFSchema, F ex
   const { className, uiSchema, registry, style, icon, iconType, ...rest } = props;
   void style;
   return (
-    <button type="button" {...rest} className={`button button--small ${className ?? ''}`}>
+    <button type="button" {...rest} className={`button button--small ${className ?? ''}`} part="array-add-button">
       <span className="button__glyph" aria-hidden="true">
         {GLYPHS.plus}
       </span>

@@ -15,8 +15,8 @@ export default function CyclicSchemaExpandTemplate<
 >({ name, fieldPathId, registry, onExpand }: CyclicSchemaExpandProps<T, S, F>) {
   const { translateString } = registry;
   return (
-    <div className="field">
-      <p className="field__hint">{translateString(TranslatableString.CycleDetected, [name])}</p>
+    <div className="field" part="field">
+      <p className="field__hint" part="field-hint">{translateString(TranslatableString.CycleDetected, [name])}</p>
       <button
         id={`${fieldPathId[ID_KEY]}-button`}
         type="button"

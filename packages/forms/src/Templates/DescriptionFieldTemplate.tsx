@@ -8,7 +8,7 @@ export default function DescriptionFieldTemplate<
 >({ id, description }: DescriptionFieldProps<T, S, F>) {
   if (!description) return null;
   return (
-    <p id={id} className="field__hint">
+    <p id={id} className="field__hint" part="field-hint">
       {description}
     </p>
   );

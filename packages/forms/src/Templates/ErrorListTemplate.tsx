@@ -7,7 +7,7 @@ export default function ErrorListTemplate<
   F extends FormContextType = any,
 >({ errors, registry }: ErrorListProps<T, S, F>) {
   return (
-    <div className="error-summary" role="alert">
+    <div className="error-summary" part="error-summary" role="alert">
       <h3 className="error-summary__title">{registry.translateString(TranslatableString.ErrorsLabel)}</h3>
       <ul className="error-summary__list">
         {errors.map((error, i) => (

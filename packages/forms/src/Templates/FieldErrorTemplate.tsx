@@ -12,7 +12,7 @@ export default function FieldErrorTemplate<
   const messages = errors.filter(Boolean);
   if (!messages.length) return null;
   return (
-    <div id={errorId(fieldPathId)} className="field__error" role="alert">
+    <div id={errorId(fieldPathId)} className="field__error" part="field-error" role="alert">
       {messages.map((message, index) => (
         <p key={index} className="field__error-message">
           <svg className="field__error-icon" viewBox="0 0 20 20" aria-hidden="true">

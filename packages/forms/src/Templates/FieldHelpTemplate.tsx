@@ -8,7 +8,7 @@ export default function FieldHelpTemplate<
 >({ fieldPathId, help }: FieldHelpProps<T, S, F>) {
   if (!help) return null;
   return (
-    <p id={helpId(fieldPathId)} className="field__help">
+    <p id={helpId(fieldPathId)} className="field__help" part="field-help">
       {help}
     </p>
   );

@@ -122,8 +122,8 @@ export default function FieldTemplate<
       .join(' ');
     const busy = loading || disabled || readonly;
     return (
-      <div className={`${className} field--dynamic`} role="group" aria-labelledby={titleId(id)}>
-        <span className="field__label" id={titleId(id)}>
+      <div className={`${className} field--dynamic`} part="field" role="group" aria-labelledby={titleId(id)}>
+        <span className="field__label" part="field-label" id={titleId(id)}>
           {label}
           {required && <RequiredMarker group />}
         </span>
@@ -136,6 +136,7 @@ export default function FieldTemplate<
             type="button"
             id={id}
             className="button button--small dynamic__load"
+            part="load-options-button"
             aria-describedby={described}
             aria-disabled={busy ? 'true' : undefined}
             onClick={() => {
@@ -162,10 +163,10 @@ export default function FieldTemplate<
   const labelled = ownsLabel(props, options.widget);
   const control = isControl(props);
   const field = (
-    <div className={className}>
+    <div className={className} part="field">
       {!labelled && label && (displayLabel || control) && (
         // `label: false` (a Control that a Label names): still a label, for screen readers only.
-        <label className={displayLabel ? 'field__label' : 'sr-only'} htmlFor={id}>
+        <label className={displayLabel ? 'field__label' : 'sr-only'} part="field-label" htmlFor={id}>
           {label}
           {required && <RequiredMarker />}
         </label>
@@ -214,8 +215,8 @@ function DependentField(
       : noOptionsForParentMessage(parentLabel);
   if (!reason) return props.children;
   return (
-    <div className={`${props.className} field--waiting`}>
-      <label className="field__label" htmlFor={id}>
+    <div className={`${props.className} field--waiting`} part="field">
+      <label className="field__label" part="field-label" htmlFor={id}>
         {label}
         {required && <RequiredMarker />}
       </label>
@@ -223,6 +224,7 @@ function DependentField(
       <select
         id={id}
         className="select"
+        part="field-select"
         disabled
         value=""
         aria-invalid={rawErrors?.length ? true : undefined}

@@ -27,7 +27,7 @@ function renderNode(node: LayoutNode, properties: Properties, key: string, baseI
     }
     case 'Label':
       return (
-        <p key={key} className="layout__label">
+        <p key={key} className="layout__label" part="layout-label">
           {node.text}
         </p>
       );
@@ -51,23 +51,24 @@ function renderNode(node: LayoutNode, properties: Properties, key: string, baseI
         <section
           key={key}
           className="layout layout--section"
+          part="section"
           aria-labelledby={node.label ? headingId : undefined}
         >
           {node.label && (
-            <h3 className="layout__title" id={headingId}>
+            <h3 className="layout__title" part="section-title" id={headingId}>
               {node.label}
             </h3>
           )}
-          {node.hint && <p className="layout__hint">{node.hint}</p>}
+          {node.hint && <p className="layout__hint" part="field-hint">{node.hint}</p>}
           {node.elements.map((child, i) => renderNode(child, properties, `${key}-${i}`, baseId))}
         </section>
       );
     }
     case 'Group':
       return (
-        <fieldset key={key} className="layout layout--group">
-          {node.label && <legend className="layout__title">{node.label}</legend>}
-          {node.hint && <p className="layout__hint">{node.hint}</p>}
+        <fieldset key={key} className="layout layout--group" part="group">
+          {node.label && <legend className="layout__title" part="group-legend">{node.label}</legend>}
+          {node.hint && <p className="layout__hint" part="field-hint">{node.hint}</p>}
           {node.elements.map((child, i) => renderNode(child, properties, `${key}-${i}`, baseId))}
         </fieldset>
       );
@@ -106,15 +107,15 @@ export default function ObjectFieldTemplate<
   }
   const label = options.title ?? title;
   return (
-    <fieldset className="group" id={fieldPathId.$id}>
+    <fieldset className="group" part="group" id={fieldPathId.$id}>
       {label && (
-        <legend className="group__title" id={titleId(fieldPathId)}>
+        <legend className="group__title" part="group-legend" id={titleId(fieldPathId)}>
           {label}
           {required && <RequiredMarker group />}
         </legend>
       )}
       {description && (
-        <p className="field__hint" id={descriptionId(fieldPathId)}>
+        <p className="field__hint" part="field-hint" id={descriptionId(fieldPathId)}>
           {description}
         </p>
       )}

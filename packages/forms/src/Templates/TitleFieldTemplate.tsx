@@ -9,7 +9,7 @@ export default function TitleFieldTemplate<
 >({ id, title, required, optionalDataControl }: TitleFieldProps<T, S, F>) {
   if (!title) return null;
   return (
-    <legend id={id} className="group__title">
+    <legend id={id} className="group__title" part="group-legend">
       {title}
       {required && <RequiredMarker group />}
       {optionalDataControl}

@@ -31,6 +31,7 @@ export default function CheckboxWidget<
         id={id}
         name={htmlName || id}
         className="choice__input"
+        part="field-checkbox"
         checked={value === true}
         required={mustBeTrue}
         disabled={disabled || readonly}
@@ -41,7 +42,7 @@ export default function CheckboxWidget<
         onBlur={handleBlur}
         onFocus={handleFocus}
       />
-      <label htmlFor={id} className={hideLabel ? 'sr-only' : 'choice__label'}>
+      <label htmlFor={id} className={hideLabel ? 'sr-only' : 'choice__label'} part="field-choice-label">
         {label}
         {mustBeTrue && <RequiredMarker />}
       </label>

@@ -44,7 +44,7 @@ export default function CheckboxesWidget<
 
   return (
     <fieldset className="choices">
-      <legend className={hideLabel ? 'sr-only' : 'field__label'}>
+      <legend className={hideLabel ? 'sr-only' : 'field__label'} part="field-label">
         {label}
         {required && <RequiredMarker group />}
       </legend>
@@ -64,6 +64,7 @@ export default function CheckboxesWidget<
               id={optionId(id, index)}
               name={htmlName || id}
               className="choice__input"
+              part="field-checkbox"
               value={enumOptionValueEncoder(option.value, index, format)}
               checked={checked}
               disabled={disabled || readonly || itemDisabled}
@@ -74,7 +75,7 @@ export default function CheckboxesWidget<
               onBlur={handleBlur}
               onFocus={handleFocus}
             />
-            <label htmlFor={optionId(id, index)} className="choice__label">
+            <label htmlFor={optionId(id, index)} className="choice__label" part="field-choice-label">
               {option.label}
             </label>
           </div>

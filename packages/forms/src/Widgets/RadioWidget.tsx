@@ -43,7 +43,7 @@ export default function RadioWidget<
   ]);
   return (
     <fieldset className="choices">
-      <legend className={hideLabel ? 'sr-only' : 'field__label'}>
+      <legend className={hideLabel ? 'sr-only' : 'field__label'} part="field-label">
         {label}
         {required && <RequiredMarker group />}
       </legend>
@@ -54,6 +54,7 @@ export default function RadioWidget<
             id={optionId(id, index)}
             name={htmlName || id}
             className="choice__input"
+            part="field-radio"
             value={enumOptionValueEncoder(option.value, index, format)}
             checked={enumOptionsIsSelected<S>(option.value, value)}
             required={required}
@@ -65,7 +66,7 @@ export default function RadioWidget<
             onBlur={handleBlur}
             onFocus={handleFocus}
           />
-          <label htmlFor={optionId(id, index)} className="choice__label">
+          <label htmlFor={optionId(id, index)} className="choice__label" part="field-choice-label">
             {option.label}
           </label>
         </div>

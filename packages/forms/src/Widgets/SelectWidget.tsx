@@ -52,6 +52,7 @@ export default function SelectWidget<
     id,
     name: htmlName || id,
     className: 'select',
+    part: 'field-select',
     required,
     'aria-invalid': invalid(rawErrors),
     'aria-describedby': describedBy(props),

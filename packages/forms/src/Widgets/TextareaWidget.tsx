@@ -24,6 +24,7 @@ export default function TextareaWidget<
       id={id}
       name={htmlName || id}
       className="input input--multiline"
+      part="field-input"
       value={value ?? ''}
       placeholder={placeholder || undefined}
       required={required}

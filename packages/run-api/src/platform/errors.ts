@@ -143,6 +143,7 @@ export const ERRORS = {
     description: 'A release version already exists with other content',
   },
   SCHEDULE_INVALID: { code: 'PAN_ERR_SCHEDULE_INVALID', status: 422, description: "A schedule (a tenant's or an integration's default) is not valid" },
+  SCHEDULE_TIME_ZONE_INVALID: { code: 'PAN_ERR_SCHEDULE_TIME_ZONE_INVALID', status: 422, description: "A schedule's time zone is not an IANA time zone" },
 
   // Tenants: installing, updating, running.
   TENANT_INTEGRATION_NOT_FOUND: {

@@ -83,6 +83,7 @@ function routeCases(): Record<string, RouteCase> {
     },
     'GET /marketplace/tenants/:id': { path: `/marketplace/tenants/${t}`, otherAccount: NOT_FOUND, otherUser: NOT_FOUND },
     'PATCH /marketplace/tenants/:id': { path: `/marketplace/tenants/${t}`, body: { configs: { marker: 'x' } }, otherAccount: NOT_FOUND, otherUser: NOT_FOUND },
+    'GET /marketplace/tenants/:id/releases': { path: `/marketplace/tenants/${t}/releases`, otherAccount: NOT_FOUND, otherUser: NOT_FOUND },
     'POST /marketplace/tenants/:id/pause': { path: `/marketplace/tenants/${t}/pause`, otherAccount: NOT_FOUND, otherUser: NOT_FOUND },
     'POST /marketplace/tenants/:id/resume': { path: `/marketplace/tenants/${t}/resume`, otherAccount: NOT_FOUND, otherUser: NOT_FOUND },
     'DELETE /marketplace/tenants/:id': { path: `/marketplace/tenants/${t}`, otherAccount: NOT_FOUND, otherUser: NOT_FOUND },

@@ -111,6 +111,15 @@ describe('GET /v2/openapi.json', () => {
     expect(JSON.stringify(document.paths['/v2/tenants/{id}/runs']!.get!.responses['200'])).toContain('replay_of');
   });
 
+  it("documents a tenant schedule's time zone and missed-fire policy", async () => {
+    const document = (await fetchDocument()) as Document & { paths: Record<string, Record<string, { requestBody: unknown; responses: Record<string, unknown> }>> };
+    const installation = document.paths['/v2/tenants']!.post!;
+    for (const part of [installation.requestBody, installation.responses['201']]) {
+      expect(JSON.stringify(part)).toContain('"time_zone"');
+      expect(JSON.stringify(part)).toContain('"missed_fires"');
+    }
+  });
+
   it('keeps the API key required on the other /v2 routes', async () => {
     const response = await stack.app.inject({ method: 'GET', url: '/v2/connectors' });
     expect(response.statusCode).toBe(401);

@@ -12,10 +12,10 @@ export interface TokenSigner {
 export async function signEndUserToken(
   signer: TokenSigner,
   sub: string,
-  options: { xti?: ExtraTenantInfo; lifetimeSeconds?: number } = {},
+  options: { xti?: ExtraTenantInfo; lifetimeSeconds?: number; claims?: Record<string, unknown> } = {},
 ): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ ...(options.xti ? { xti: options.xti } : {}) })
+  return new SignJWT({ ...options.claims, ...(options.xti ? { xti: options.xti } : {}) })
     .setProtectedHeader({ alg: 'HS256' })
     .setIssuer(signer.issuer)
     .setAudience(signer.audience)

@@ -34,9 +34,9 @@ type Entry = AuthOnlyView['integrations'][number];
  * @csspart empty - Shown when the token names no integration that can be set up.
  *
  * @cssproperty --pan-font-family - Global token: the font stack (all `--pan-*` tokens of `<pan-marketplace>` apply).
- * @cssproperty --pan-color-primary-600 - Global token: buttons and focus (also -50, -700).
- * @cssproperty --pan-color-neutral-0 - Global token: surfaces (also -100, -200, -600, -700 for borders and text).
- * @cssproperty --pan-color-danger-700 - Global token: errors and the "Reconnect" status (with -50).
+ * @cssproperty --pan-color-accent - Semantic token: buttons and focus (see `<pan-marketplace>` for all tokens).
+ * @cssproperty --pan-color-surface - Semantic token: surfaces (see `<pan-marketplace>` for all tokens).
+ * @cssproperty --pan-color-danger-strong - Semantic token: errors and the "Reconnect" status (see `<pan-marketplace>` for all tokens).
  * @cssproperty --pan-radius-l - Global token: the integration groups' radius (also -m).
  * @cssproperty --pan-space-m - Global token: spacing (also -xs, -s, -l).
  * @cssproperty --pan-shadow-s - Global token: the groups' shadow.

@@ -21,7 +21,7 @@ export default css`
 
   .intro,
   .integration__text {
-    color: var(--pan-color-neutral-600);
+    color: var(--pan-color-text-muted);
   }
 
   .list {
@@ -33,8 +33,8 @@ export default css`
     display: grid;
     gap: var(--pan-space-s);
     padding: var(--pan-space-m) var(--pan-space-l);
-    background: var(--pan-color-neutral-0);
-    border: 1px solid var(--pan-color-neutral-200);
+    background: var(--pan-color-surface);
+    border: 1px solid var(--pan-color-border);
     border-radius: var(--pan-radius-l);
     box-shadow: var(--pan-shadow-s);
   }
@@ -57,26 +57,26 @@ export default css`
     width: 2.5rem;
     height: 2.5rem;
     object-fit: contain;
-    background: var(--pan-color-neutral-0);
-    border: 1px solid var(--pan-color-neutral-200);
+    background: var(--pan-color-surface);
+    border: 1px solid var(--pan-color-border);
     border-radius: var(--pan-radius-m);
   }
 
   .logo--initials {
     font-weight: 700;
-    color: var(--pan-color-primary-700);
-    background: var(--pan-color-primary-50);
+    color: var(--pan-color-accent-strong);
+    background: var(--pan-color-accent-subtle);
   }
 
   .status--off {
-    background: var(--pan-color-neutral-100);
-    color: var(--pan-color-neutral-700);
+    background: var(--pan-color-surface-muted);
+    color: var(--pan-color-text-secondary);
   }
 
   .problem {
     padding: var(--pan-space-xs) var(--pan-space-s);
-    color: var(--pan-color-danger-700);
-    background: var(--pan-color-danger-50);
+    color: var(--pan-color-danger-strong);
+    background: var(--pan-color-danger-subtle);
     border-radius: var(--pan-radius-m);
   }
 `;

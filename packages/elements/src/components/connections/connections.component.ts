@@ -77,9 +77,9 @@ const STATUS_TEXT: Record<Connection['status'], string> = {
  * @csspart empty - Shown when there is nothing to connect.
  *
  * @cssproperty --pan-font-family - Global token: the font stack (all `--pan-*` tokens of `<pan-marketplace>` apply).
- * @cssproperty --pan-color-primary-600 - Global token: buttons and focus (also -700).
- * @cssproperty --pan-color-neutral-0 - Global token: surfaces (also -50 ... -900 for borders and text).
- * @cssproperty --pan-color-danger-600 - Global token: Disconnect, errors and the "Reconnect needed" status (also -50, -700).
+ * @cssproperty --pan-color-accent - Semantic token: buttons and focus (see `<pan-marketplace>` for all tokens).
+ * @cssproperty --pan-color-surface - Semantic token: surfaces (see `<pan-marketplace>` for all tokens).
+ * @cssproperty --pan-color-danger - Semantic token: Disconnect, errors and the "Reconnect needed" status (see `<pan-marketplace>` for all tokens).
  * @cssproperty --pan-radius-m - Global token: the rows' and forms' radius (also -l).
  * @cssproperty --pan-space-s - Global token: spacing (also -2xs, -xs, -m).
  * @cssproperty --pan-font-size-s - Global token: the status text (also -xl for the heading).

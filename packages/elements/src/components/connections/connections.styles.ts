@@ -24,7 +24,7 @@ export default css`
   }
 
   .notice {
-    color: var(--pan-color-neutral-700);
+    color: var(--pan-color-text-secondary);
   }
 
   .list {
@@ -36,8 +36,8 @@ export default css`
     display: grid;
     gap: var(--pan-space-xs);
     padding: var(--pan-space-s) var(--pan-space-m);
-    background: var(--pan-color-neutral-0);
-    border: 1px solid var(--pan-color-neutral-200);
+    background: var(--pan-color-surface);
+    border: 1px solid var(--pan-color-border);
     border-radius: var(--pan-radius-l);
   }
 
@@ -64,31 +64,31 @@ export default css`
   .connection__detail,
   .form__intro,
   .field__help {
-    color: var(--pan-color-neutral-600);
+    color: var(--pan-color-text-muted);
     font-size: var(--pan-font-size-s);
   }
 
   .connection__problem,
   .form__errors,
   .field__error {
-    color: var(--pan-color-danger-700);
+    color: var(--pan-color-danger-strong);
     font-size: var(--pan-font-size-s);
   }
 
   .connection__problem {
     padding: var(--pan-space-xs) var(--pan-space-s);
-    background: var(--pan-color-danger-50);
+    background: var(--pan-color-danger-subtle);
     border-radius: var(--pan-radius-m);
   }
 
   .status--off {
-    background: var(--pan-color-neutral-100);
-    color: var(--pan-color-neutral-700);
+    background: var(--pan-color-surface-muted);
+    color: var(--pan-color-text-secondary);
   }
 
   .status--warn {
-    background: var(--pan-color-danger-50);
-    color: var(--pan-color-danger-700);
+    background: var(--pan-color-danger-subtle);
+    color: var(--pan-color-danger-strong);
   }
 
   .confirm,
@@ -96,7 +96,7 @@ export default css`
     display: grid;
     gap: var(--pan-space-s);
     padding: var(--pan-space-s);
-    background: var(--pan-color-neutral-50);
+    background: var(--pan-color-surface-alt);
     border-radius: var(--pan-radius-m);
   }
 
@@ -119,21 +119,21 @@ export default css`
 
   .field__required {
     margin-inline-start: var(--pan-space-2xs);
-    color: var(--pan-color-danger-700);
+    color: var(--pan-color-danger-strong);
   }
 
   .field__input {
     max-width: 28rem;
     padding: var(--pan-space-xs) var(--pan-space-s);
     font: inherit;
-    color: var(--pan-color-neutral-900);
-    background: var(--pan-color-neutral-0);
-    border: 1px solid var(--pan-color-neutral-500);
+    color: var(--pan-color-text);
+    background: var(--pan-color-surface);
+    border: 1px solid var(--pan-color-text-subtle);
     border-radius: var(--pan-radius-m);
   }
 
   .field__input[aria-invalid='true'] {
-    border-color: var(--pan-color-danger-600);
+    border-color: var(--pan-color-danger);
   }
 
   .form__errors {

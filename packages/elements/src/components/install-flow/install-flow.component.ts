@@ -9,10 +9,12 @@ import { PanApiError, type RunApiClient } from '../../internal/api-client.ts';
 import { apiContext } from '../../internal/api-context.ts';
 import { PanElement } from '../../internal/pan-element.ts';
 import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.styles.ts';
-import { describeSchedule } from '../schedule-editor/schedule.ts';
+import { browserTimeZone, describeSchedule, type MissedFires } from '../schedule-editor/schedule.ts';
+import type { PanScheduleChangeEvent } from '../../events/pan-schedule-change.ts';
 import { displayValue, fieldLabel, formShowsSomething } from '../../internal/settings-display.ts';
 import { describeError } from '../../internal/views.ts';
 import styles from './install-flow.styles.ts';
+import { settingsFormParts } from '../../internal/form-parts.ts';
 
 type Step = 'connect' | 'settings' | 'schedule' | 'review';
 
@@ -41,6 +43,8 @@ const STEP_TITLES: Record<Step, string> = {
  * @event {PanNavigateEvent} pan-navigate - The user asked to open an existing installation (`view: 'tenant'`).
  *
  * @csspart connections - The Connect step's `<pan-connections>`.
+ * @csspart field-input - A settings form's input; every part of `<pan-settings-form>`'s form (field,
+ *   field-label, field-select, group-legend, array-add-button, ...) is forwarded with `exportparts`.
  * @csspart connect-warning - On the review: which connections are missing.
  * @csspart steps - The step indicator.
  * @csspart step - One step in the indicator (also `step-current`, `step-done`).
@@ -50,9 +54,9 @@ const STEP_TITLES: Record<Step, string> = {
  * @csspart enable-button - Enables the integration (last step).
  *
  * @cssproperty --pan-font-family - Global token: the font stack (all `--pan-*` tokens of `<pan-marketplace>` apply).
- * @cssproperty --pan-color-primary-600 - Global token: the current step, buttons and focus (also -700).
- * @cssproperty --pan-color-neutral-0 - Global token: surfaces (also -200, -300, -600, -900 for borders and text).
- * @cssproperty --pan-color-danger-700 - Global token: errors (with -50).
+ * @cssproperty --pan-color-accent - Semantic token: the current step, buttons and focus (see `<pan-marketplace>` for all tokens).
+ * @cssproperty --pan-color-surface - Semantic token: surfaces (see `<pan-marketplace>` for all tokens).
+ * @cssproperty --pan-color-danger-strong - Semantic token: errors (see `<pan-marketplace>` for all tokens).
  * @cssproperty --pan-radius-l - Global token: the steps' radius (also -m, -pill).
  * @cssproperty --pan-space-m - Global token: spacing (also -xs, -s, -l).
  * @cssproperty --pan-shadow-s - Global token: the review's shadow.
@@ -76,6 +80,9 @@ export class PanInstallFlow extends PanElement {
   @state() private configs: Record<string, unknown> = {};
   @state() private schedule: Schedule | null | undefined = undefined;
   @state() private scheduleValid = true;
+  /** Undefined until the user picks one: the token's zone, else the browser's. */
+  @state() private timeZone: string | undefined = undefined;
+  @state() private missedFires: MissedFires = 'once';
   @state() private serverErrors: SettingsError[] = [];
   @state() private enabling = false;
   @state() private problem: { message: string; tenantId?: string } | undefined;
@@ -94,6 +101,8 @@ export class PanInstallFlow extends PanElement {
       this.step = this.#steps(plan)[0]!;
       this.configs = {};
       this.schedule = undefined;
+      this.timeZone = undefined;
+      this.missedFires = 'once';
       this.serverErrors = [];
       this.problem = undefined;
       this.unconnected = [];
@@ -196,6 +205,7 @@ export class PanInstallFlow extends PanElement {
           : html`<pan-settings-form
               nested
               no-submit
+              exportparts=${settingsFormParts}
               .form=${plan.settings_form}
               .value=${this.configs}
               .serverErrors=${this.serverErrors}
@@ -208,9 +218,13 @@ export class PanInstallFlow extends PanElement {
           legend="When should it run?"
           .value=${this.schedule}
           .defaultSchedule=${plan.default_schedule}
-          @pan-schedule-change=${(e: CustomEvent<{ schedule: Schedule | null | undefined; valid: boolean }>) => {
+          .timeZone=${this.#timeZone(plan)}
+          .missedFires=${this.missedFires}
+          @pan-schedule-change=${(e: PanScheduleChangeEvent) => {
             this.schedule = e.detail.schedule;
             this.scheduleValid = e.detail.valid;
+            this.timeZone = e.detail.timeZone;
+            this.missedFires = e.detail.missedFires;
           }}
         ></pan-schedule-editor>`;
       case 'review':
@@ -237,7 +251,7 @@ export class PanInstallFlow extends PanElement {
             </dd>
           </div>`
         : nothing}
-      <div class="review__row"><dt>Schedule</dt><dd>${describeSchedule(schedule)}</dd></div>
+      <div class="review__row"><dt>Schedule</dt><dd>${describeSchedule(schedule, this.#timeZone(plan))}</dd></div>
       ${plan.connectors.length
         ? html`<div class="review__row">
             <dt>Connects to</dt>
@@ -303,6 +317,8 @@ export class PanInstallFlow extends PanElement {
           integration: plan.integration.slug,
           configs: this.configs,
           ...(this.schedule === undefined ? {} : { schedule: this.schedule }),
+          time_zone: this.#timeZone(plan),
+          missed_fires: this.missedFires,
         },
       });
       this.emit('pan-installed', { detail: { tenant: { id: tenant.id, integration: integrationRef(plan) } } });
@@ -321,6 +337,11 @@ export class PanInstallFlow extends PanElement {
     } finally {
       this.enabling = false;
     }
+  }
+
+  /** The zone chosen, else the token's `tz` claim (the plan says it), else the browser's. */
+  #timeZone(plan: InstallPlan): string {
+    return this.timeZone ?? plan.time_zone ?? browserTimeZone();
   }
 
   #cancel(plan: InstallPlan): void {

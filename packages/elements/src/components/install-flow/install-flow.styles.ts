@@ -30,7 +30,7 @@ export default css`
     display: flex;
     align-items: center;
     gap: var(--pan-space-xs);
-    color: var(--pan-color-neutral-600);
+    color: var(--pan-color-text-muted);
     font-size: var(--pan-font-size-s);
   }
 
@@ -39,33 +39,33 @@ export default css`
     place-items: center;
     width: 1.75rem;
     height: 1.75rem;
-    border: 2px solid var(--pan-color-neutral-300);
+    border: 2px solid var(--pan-color-border-strong);
     border-radius: var(--pan-radius-pill);
     font-weight: 600;
   }
 
   .step--current {
-    color: var(--pan-color-neutral-900);
+    color: var(--pan-color-text);
     font-weight: 600;
   }
 
   .step--current .step__number {
-    border-color: var(--pan-color-primary-600);
-    background: var(--pan-color-primary-600);
-    color: var(--pan-color-neutral-0);
+    border-color: var(--pan-color-accent);
+    background: var(--pan-color-accent);
+    color: var(--pan-color-on-accent);
   }
 
   .step--done .step__number {
-    border-color: var(--pan-color-primary-600);
-    color: var(--pan-color-primary-700);
+    border-color: var(--pan-color-accent);
+    color: var(--pan-color-accent-strong);
   }
 
   .panel {
     display: grid;
     gap: var(--pan-space-m);
     padding: var(--pan-space-l);
-    background: var(--pan-color-neutral-0);
-    border: 1px solid var(--pan-color-neutral-200);
+    background: var(--pan-color-surface);
+    border: 1px solid var(--pan-color-border);
     border-radius: var(--pan-radius-l);
     box-shadow: var(--pan-shadow-s);
   }
@@ -79,13 +79,13 @@ export default css`
   }
 
   .panel__hint {
-    color: var(--pan-color-neutral-600);
+    color: var(--pan-color-text-muted);
     font-size: var(--pan-font-size-s);
   }
 
   .panel__hint--warning {
     margin-block-start: var(--pan-space-xs);
-    color: var(--pan-color-danger-700);
+    color: var(--pan-color-danger-strong);
   }
 
   .review,
@@ -112,7 +112,7 @@ export default css`
 
   .review__settings dt {
     font-weight: 400;
-    color: var(--pan-color-neutral-600);
+    color: var(--pan-color-text-muted);
   }
 
   .problem {
@@ -121,8 +121,8 @@ export default css`
     align-items: center;
     gap: var(--pan-space-s);
     padding: var(--pan-space-s);
-    color: var(--pan-color-danger-700);
-    background: var(--pan-color-danger-50);
+    color: var(--pan-color-danger-strong);
+    background: var(--pan-color-danger-subtle);
     border-radius: var(--pan-radius-m);
   }
 

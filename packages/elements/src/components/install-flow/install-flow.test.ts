@@ -82,6 +82,9 @@ describe('<pan-install-flow>', () => {
     const stored = await api.get<Tenant>(`/marketplace/tenants/${tenant.id}`);
     expect(stored.configs).toMatchObject({ direction: 'both', records_per_page: 50 });
     expect(stored.schedule_is_default).toBe(true);
+    // No tz claim in the token: the browser's zone.
+    expect(stored.time_zone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
+    expect(stored.missed_fires).toBe('once');
   });
 
   it('shows the connect buttons on the Connect step; continuing unconnected is allowed and the review says so', async () => {

@@ -12,10 +12,14 @@ import { apiContext } from '../../internal/api-context.ts';
 import { PanElement } from '../../internal/pan-element.ts';
 import { stateStyles } from '../../internal/shared.styles.ts';
 import { describeError } from '../../internal/views.ts';
+import { settingsFormParts } from '../../internal/form-parts.ts';
 
 /**
  * @summary One integration's page in install-only mode: its install flow, or, once installed,
  * its settings page (and the flow again after an uninstall).
+ *
+ * @csspart field-input - A settings form's input; every part of `<pan-settings-form>`'s form (field,
+ *   field-label, field-select, group-legend, array-add-button, ...) is forwarded with `exportparts`.
  *
  * @cssproperty --pan-font-family - Global token: the font stack; every `--pan-*` token applies to the install flow and settings page it shows.
  */
@@ -68,10 +72,12 @@ export class PanInstallPage extends PanElement {
       complete: () =>
         this.tenantId
           ? html`<pan-tenant-page
+              exportparts=${settingsFormParts}
               tenant-id=${this.tenantId}
               @pan-uninstalled=${() => (this.tenantId = '')}
             ></pan-tenant-page>`
           : html`<pan-install-flow
+              exportparts=${settingsFormParts}
               slug=${this.slug}
               @pan-installed=${(e: PanInstalledEvent) => (this.tenantId = e.detail.tenant.id)}
               @pan-navigate=${(e: PanNavigateEvent) => {

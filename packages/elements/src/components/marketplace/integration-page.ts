@@ -83,7 +83,7 @@ export const styles = css`
     align-items: flex-start;
     gap: var(--pan-space-l);
     padding-block-end: var(--pan-space-l);
-    border-block-end: 1px solid var(--pan-color-neutral-200);
+    border-block-end: 1px solid var(--pan-color-border);
   }
 
   .detail__intro {
@@ -111,7 +111,7 @@ export const styles = css`
   }
 
   .detail__summary {
-    color: var(--pan-color-neutral-600);
+    color: var(--pan-color-text-muted);
   }
 
   .detail__badges {
@@ -152,7 +152,7 @@ export const styles = css`
     align-content: start;
     gap: var(--pan-space-m);
     max-width: 65ch;
-    color: var(--pan-color-neutral-700);
+    color: var(--pan-color-text-secondary);
   }
 
   .detail__description p {
@@ -175,7 +175,7 @@ export const styles = css`
     font-weight: 600;
     letter-spacing: 0.06em;
     text-transform: uppercase;
-    color: var(--pan-color-neutral-600);
+    color: var(--pan-color-text-muted);
   }
 
   .meta dd {
@@ -191,8 +191,8 @@ export const styles = css`
   .chip {
     padding: 0 var(--pan-space-xs);
     line-height: 1.5rem;
-    color: var(--pan-color-neutral-700);
-    background: var(--pan-color-neutral-100);
+    color: var(--pan-color-text-secondary);
+    background: var(--pan-color-surface-muted);
     border-radius: var(--pan-radius-s);
   }
 `;

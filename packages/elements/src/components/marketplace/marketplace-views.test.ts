@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { page } from 'vitest/browser';
+import { commands, page } from 'vitest/browser';
+import '../../../test/commands.ts';
 import type { Tenant } from '@pan/contract';
 import type { PanNavigateDetail } from '../../events/pan-navigate.ts';
 import {
@@ -48,6 +49,87 @@ const tenantPage = (el: PanMarketplace) => shadowQuery(el, 'pan-tenant-page');
 const next = () => page.getByRole('button', { name: 'Next' }).click();
 
 describe('<pan-marketplace>', () => {
+  describe('theming', () => {
+    /** An installation's page in My integrations, with its settings form loaded. */
+    async function openSettings(el: PanMarketplace) {
+      parts(el, 'tab')[1]!.click();
+      await page.getByRole('button', { name: 'Manage HubSpot Contacts' }).click();
+      await expect.element(page.getByLabelText('Records per page')).toBeVisible();
+      const form = shadowQuery(tenantPage(el)!, 'pan-settings-form')!;
+      return form.shadowRoot!.querySelector<HTMLInputElement>('input[id$="records_per_page"]')!;
+    }
+
+    it("styles the settings form's widgets from the host page through pan-marketplace::part()", async () => {
+      const { el, api } = await marketplaceOfNewUser();
+      await api.request<Tenant>('POST', '/marketplace/tenants', { body: { integration: 'hubspot-contacts' } });
+      const input = await openSettings(el);
+      const style = document.createElement('style');
+      style.textContent = `
+        pan-marketplace::part(field-input) { letter-spacing: 3px; }
+        pan-marketplace::part(field-label) { text-transform: uppercase; }
+        pan-marketplace::part(group-legend), pan-marketplace::part(field-hint) { word-spacing: 5px; }`;
+      document.head.append(style);
+      try {
+        expect(getComputedStyle(input).letterSpacing).toBe('3px');
+        const label = input.getRootNode() as ShadowRoot;
+        expect(getComputedStyle(label.querySelector(`label[for="${input.id}"]`)!).textTransform).toBe('uppercase');
+      } finally {
+        style.remove();
+      }
+      expect(getComputedStyle(input).letterSpacing).not.toBe('3px');
+    });
+
+    /** Colours are read once the theme's transitions (hover and state fades) have ended. */
+    const transitionsDone = () =>
+      Promise.all(document.getAnimations().filter((a) => a instanceof CSSTransition).map((a) => a.finished));
+
+    it('has no axe violations in dark through the install flow', async () => {
+      const { el } = await marketplaceOfNewUser();
+      el.setAttribute('theme', 'dark');
+      cardButton(el, 'HubSpot Contacts').click();
+      await settled(el);
+      await transitionsDone();
+      expect(await axeViolations(el)).toEqual([]);
+      part(el, 'install-button')!.click();
+      await expect.element(page.getByRole('heading', { level: 3, name: 'Connect' })).toBeVisible();
+      await transitionsDone();
+      expect(await axeViolations(el)).toEqual([]);
+      await next();
+      await expect.element(page.getByLabelText('Records per page')).toBeVisible();
+      await transitionsDone();
+      expect(await axeViolations(el)).toEqual([]);
+    });
+
+    it('maps a host design token in one block, and has no axe violations in dark on the main views', async () => {
+      await commands.emulateColorScheme('dark');
+      try {
+        const { el, api } = await marketplaceOfNewUser();
+        await api.request<Tenant>('POST', '/marketplace/tenants', { body: { integration: 'hubspot-contacts' } });
+        await transitionsDone();
+        expect(getComputedStyle(el).colorScheme).toBe('dark');
+        expect(getComputedStyle(el).backgroundColor).toBe('rgb(17, 24, 39)');
+        expect(await axeViolations(el)).toEqual([]);
+        const input = await openSettings(el);
+        await transitionsDone();
+        expect(getComputedStyle(input).backgroundColor).toBe('rgb(17, 24, 39)');
+        expect(await axeViolations(el)).toEqual([]);
+        // The host's choice wins over the user's preference.
+        el.setAttribute('theme', 'light');
+        await transitionsDone();
+        expect(getComputedStyle(el).colorScheme).toBe('light');
+        expect(getComputedStyle(input).backgroundColor).toBe('rgb(255, 255, 255)');
+        // One block maps the host's own tokens (set on the element, as a host's CSS would).
+        el.style.setProperty('--host-brand', 'rgb(1, 2, 3)');
+        el.style.setProperty('--pan-color-accent', 'var(--host-brand)');
+        await transitionsDone();
+        const save = shadowQuery(shadowQuery(tenantPage(el)!, 'pan-settings-form')!, '[part~="submit-button"]')!;
+        expect(getComputedStyle(save).backgroundColor).toBe('rgb(1, 2, 3)');
+      } finally {
+        await commands.emulateColorScheme(null);
+      }
+    });
+  });
+
   describe('views', () => {
     it('switches between Browse and My integrations with tabs marked aria-current="page"', async () => {
       const { el } = await marketplaceOfNewUser();

@@ -21,6 +21,7 @@ import '../run-log/pan-run-log.ts';
 import '../run-panel/pan-run-panel.ts';
 import '../connections/pan-connections.ts';
 import '../auth-only/pan-auth-only.ts';
+import { settingsFormParts } from '../../internal/form-parts.ts';
 
 export interface MarketplaceViewsOptions {
   readonly api: RunApiClient;
@@ -54,6 +55,7 @@ export class MarketplaceViews {
     const router = this.#router;
     if (view === 'install') {
       return html`<pan-install-flow
+        exportparts=${settingsFormParts}
         slug=${router.installSlug}
         @pan-installed=${this.#onInstalled}
         @pan-install-cancel=${this.#onInstallCancel}
@@ -76,7 +78,7 @@ export class MarketplaceViews {
           My integrations
         </button>
       </div>
-      <pan-tenant-page tenant-id=${router.tenantId} @pan-uninstalled=${this.#onUninstalled}></pan-tenant-page>`;
+      <pan-tenant-page exportparts=${settingsFormParts} tenant-id=${router.tenantId} @pan-uninstalled=${this.#onUninstalled}></pan-tenant-page>`;
   }
 
   /**
@@ -92,7 +94,7 @@ export class MarketplaceViews {
     if (!this.#api.ready) return html`<div class="state" aria-busy="true"><p class="state__title">Loading…</p></div>`;
     return mode === 'auth'
       ? html`<pan-auth-only heading=${label}></pan-auth-only>`
-      : html`<pan-install-page slug=${slug!}></pan-install-page>`;
+      : html`<pan-install-page exportparts=${settingsFormParts} slug=${slug!}></pan-install-page>`;
   }
 
   #onInstalled = (event: PanInstalledEvent): void => {

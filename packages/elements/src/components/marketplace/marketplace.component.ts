@@ -14,6 +14,11 @@ import { renderError, renderReconnect } from './marketplace-parts.ts';
 import styles from './marketplace.styles.ts';
 import type * as paths from '@pan/contract/paths';
 
+// Lazy chunks. Module-level functions: tsc rewrites `.ts` to `.js` in these imports (for the
+// published dist/), but not in an import() on the right of `??=`.
+const loadIntegrationPage = () => import('./integration-page.ts');
+const loadMarketplaceViews = () => import('./marketplace-views.ts');
+
 /**
  * @summary An embedded integration marketplace: a searchable, filterable catalog of the account's
  * integrations and a page per integration, loaded from the run API with the end user's token;
@@ -76,13 +81,24 @@ import type * as paths from '@pan/contract/paths';
  * @csspart description - The integration page's long description.
  * @csspart meta - Categories, tags, connectors and version on an integration page.
  * @csspart install-button - Install, on an integration page.
+ * @csspart field-input - A settings form's input; every part of `<pan-settings-form>`'s form (field,
+ *   field-label, field-select, group-legend, array-add-button, ...) is forwarded with `exportparts`.
  *
  * @cssproperty --pan-font-family - Global token: the font stack.
- * @cssproperty --pan-color-primary-50 - Global token: the lightest primary tint (also -100, -600, -700).
- * @cssproperty --pan-color-primary-600 - Global token: the primary colour (buttons, selection, focus).
- * @cssproperty --pan-color-neutral-0 - Global token: the surface colour (also -50 ... -900 for greys and text).
- * @cssproperty --pan-color-danger-600 - Global token: errors (also -50 and -700: the "Reconnect" marker).
- * @cssproperty --pan-color-success-700 - Global token: the "Installed" marker (with -50).
+ * @cssproperty --pan-color-surface - Semantic token: backgrounds of cards, inputs and buttons (also
+ *   -surface-alt, -surface-muted). Semantic tokens (`--pan-color-surface`, `-text`, `-text-muted`,
+ *   `-accent`, `-border`, `-danger`, `-success`, `-focus`, ...) are what components use; each is
+ *   defined from a primitive, and the dark theme switches them to other primitives.
+ * @cssproperty --pan-color-text - Semantic token: body text (also -text-secondary, -text-muted, -text-subtle).
+ * @cssproperty --pan-color-accent - Semantic token: buttons, selection, links (also -accent-strong, -accent-subtle, -accent-muted, and -on-accent for text on it).
+ * @cssproperty --pan-color-border - Semantic token: borders (also -border-strong).
+ * @cssproperty --pan-color-danger - Semantic token: errors (also -danger-strong for text, -danger-subtle).
+ * @cssproperty --pan-color-success - Semantic token: the "Installed" marker (with -success-subtle).
+ * @cssproperty --pan-color-focus - Semantic token: the focus outline's colour.
+ * @cssproperty --pan-color-primary-600 - Primitive: the primary scale (-50, -100, -300, -400, -600, -700, -900, -950).
+ * @cssproperty --pan-color-neutral-0 - Primitive: the grey scale (-0, -50 ... -900).
+ * @cssproperty --pan-color-danger-600 - Primitive: the red scale (-50, -300, -400, -600, -700, -950).
+ * @cssproperty --pan-color-success-700 - Primitive: the green scale (-50, -300, -700, -950).
  * @cssproperty --pan-radius-s - Global token: small radius (also -m, -l, -pill).
  * @cssproperty --pan-space-s - Global token: spacing (also -2xs, -xs, -m, -l, -xl).
  * @cssproperty --pan-shadow-s - Global token: resting shadow (also -m for hover).
@@ -94,6 +110,8 @@ import type * as paths from '@pan/contract/paths';
  * @cssproperty --pan-marketplace-card-padding - The space inside a card.
  * @cssproperty --pan-marketplace-logo-size - The size of the logos on cards.
  * @cssproperty --pan-marketplace-nav-width - The width of the category column on wide layouts.
+ *
+ * @attr theme - `light` or `dark`; without it the theme follows the user's `prefers-color-scheme`.
  *
  * @cssstate loading - A request for the current view (or the code that shows it) is in progress.
  * @cssstate error - The current view failed to load.
@@ -111,8 +129,12 @@ export class PanMarketplace extends PanElement {
     slug: { attribute: 'integration' },
     label: {},
     mode: { reflect: true },
+    theme: { reflect: true },
     refreshEpoch: { state: true },
   };
+
+  /** `light` or `dark` (also sets `color-scheme`); unset, the theme follows `prefers-color-scheme`. */
+  theme?: 'light' | 'dark';
 
   /** The run API's base URL, e.g. `https://marketplace.example.com/api`. */
   apiBase?: string;
@@ -249,7 +271,7 @@ export class PanMarketplace extends PanElement {
 
   /** Loads the integration page's renderers and adds its styles to this shadow root. */
   #loadPage(): void {
-    this.#pageLoading ??= import('./integration-page.ts').then((page) => {
+    this.#pageLoading ??= loadIntegrationPage().then((page) => {
       adoptStyles(this.renderRoot as ShadowRoot, [...PanMarketplace.elementStyles, page.styles]);
       this.#page = page;
       this.requestUpdate();
@@ -257,7 +279,7 @@ export class PanMarketplace extends PanElement {
   }
 
   #loadViews(): void {
-    this.#viewsLoading ??= import('./marketplace-views.ts').then(({ MarketplaceViews }) => {
+    this.#viewsLoading ??= loadMarketplaceViews().then(({ MarketplaceViews }) => {
       this.#views = new MarketplaceViews(this, {
         api: this.#api,
         router: this.#router,

@@ -1,6 +1,6 @@
 import { css } from 'lit';
 import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.styles.ts';
-import { tokenDeclarations } from '../../internal/tokens.styles.ts';
+import { darkTokenDeclarations, tokenDeclarations } from '../../internal/tokens.styles.ts';
 
 /*
  * Global tokens (--pan-*) first, then the component knobs (--pan-marketplace-*): set either on the
@@ -19,7 +19,7 @@ export default [
 
     --pan-marketplace-card-gap: var(--pan-space-m);
     --pan-marketplace-card-min-width: 15rem;
-    --pan-marketplace-card-background: var(--pan-color-neutral-0);
+    --pan-marketplace-card-background: var(--pan-color-surface);
     --pan-marketplace-card-radius: var(--pan-radius-l);
     --pan-marketplace-card-padding: var(--pan-space-l);
     --pan-marketplace-logo-size: 2.75rem;
@@ -30,7 +30,17 @@ export default [
     font-family: var(--pan-font-family);
     font-size: var(--pan-font-size-m);
     line-height: 1.5;
-    color: var(--pan-color-neutral-900);
+    color: var(--pan-color-text);
+  }
+
+  :host([theme='dark']) {
+    ${darkTokenDeclarations}
+  }
+
+  @media (prefers-color-scheme: dark) {
+    :host(:not([theme='light'])) {
+      ${darkTokenDeclarations}
+    }
   }
 
   :host([hidden]) {
@@ -80,7 +90,7 @@ export default [
     height: 1.125rem;
     transform: translateY(-50%);
     fill: none;
-    stroke: var(--pan-color-neutral-500);
+    stroke: var(--pan-color-text-subtle);
     stroke-width: 2;
     stroke-linecap: round;
     pointer-events: none;
@@ -92,21 +102,21 @@ export default [
     font: inherit;
     font-size: var(--pan-font-size-s);
     line-height: 1.5rem;
-    color: var(--pan-color-neutral-900);
-    background: var(--pan-color-neutral-0);
-    border: 1px solid var(--pan-color-neutral-300);
+    color: var(--pan-color-text);
+    background: var(--pan-color-surface);
+    border: 1px solid var(--pan-color-border-strong);
     border-radius: var(--pan-radius-m);
     box-shadow: var(--pan-shadow-s);
   }
 
   .search__input::placeholder {
-    color: var(--pan-color-neutral-500);
+    color: var(--pan-color-text-subtle);
   }
 
   .search__input:focus-visible {
     outline: none;
-    border-color: var(--pan-color-primary-600);
-    box-shadow: 0 0 0 3px var(--pan-color-primary-100);
+    border-color: var(--pan-color-accent);
+    box-shadow: 0 0 0 3px var(--pan-color-accent-muted);
   }
 
 
@@ -161,7 +171,7 @@ export default [
     font-weight: 500;
     white-space: nowrap;
     text-align: start;
-    color: var(--pan-color-neutral-700);
+    color: var(--pan-color-text-secondary);
     background: transparent;
     border: 0;
     border-radius: var(--pan-radius-m);
@@ -169,13 +179,13 @@ export default [
   }
 
   .nav__item:hover {
-    background: var(--pan-color-neutral-100);
-    color: var(--pan-color-neutral-900);
+    background: var(--pan-color-surface-muted);
+    color: var(--pan-color-text);
   }
 
   .nav__item[aria-current='true'] {
-    background: var(--pan-color-primary-50);
-    color: var(--pan-color-primary-700);
+    background: var(--pan-color-accent-subtle);
+    color: var(--pan-color-accent-strong);
     font-weight: 600;
   }
 
@@ -186,14 +196,14 @@ export default [
     font-weight: 600;
     line-height: 1.25rem;
     text-align: center;
-    color: var(--pan-color-neutral-600);
-    background: var(--pan-color-neutral-100);
+    color: var(--pan-color-text-muted);
+    background: var(--pan-color-surface-muted);
     border-radius: var(--pan-radius-pill);
   }
 
   [aria-current='true'] > .count {
-    color: var(--pan-color-primary-700);
-    background: var(--pan-color-neutral-0);
+    color: var(--pan-color-accent-strong);
+    background: var(--pan-color-surface);
   }
 
 
@@ -210,26 +220,26 @@ export default [
     padding: var(--pan-space-2xs) var(--pan-space-2xs) var(--pan-space-2xs) var(--pan-space-s);
     font-size: var(--pan-font-size-s);
     line-height: 1.25rem;
-    color: var(--pan-color-neutral-700);
-    background: var(--pan-color-neutral-0);
-    border: 1px solid var(--pan-color-neutral-300);
+    color: var(--pan-color-text-secondary);
+    background: var(--pan-color-surface);
+    border: 1px solid var(--pan-color-border-strong);
     border-radius: var(--pan-radius-pill);
     cursor: pointer;
   }
 
   .tag:hover {
-    border-color: var(--pan-color-neutral-500);
+    border-color: var(--pan-color-text-subtle);
   }
 
   .tag[aria-pressed='true'] {
-    color: var(--pan-color-neutral-0);
-    background: var(--pan-color-primary-600);
-    border-color: var(--pan-color-primary-600);
+    color: var(--pan-color-on-accent);
+    background: var(--pan-color-accent);
+    border-color: var(--pan-color-accent);
   }
 
   .tag[aria-pressed='true'] > .count {
-    color: var(--pan-color-primary-700);
-    background: var(--pan-color-neutral-0);
+    color: var(--pan-color-accent-strong);
+    background: var(--pan-color-surface);
   }
 
 
@@ -240,7 +250,7 @@ export default [
 
   .results__summary {
     font-size: var(--pan-font-size-s);
-    color: var(--pan-color-neutral-600);
+    color: var(--pan-color-text-muted);
   }
 
   .grid {
@@ -266,13 +276,13 @@ export default [
     gap: var(--pan-space-xs);
     padding: var(--pan-marketplace-card-padding);
     background: var(--pan-marketplace-card-background);
-    border: 1px solid var(--pan-color-neutral-200);
+    border: 1px solid var(--pan-color-border);
     border-radius: var(--pan-marketplace-card-radius);
     box-shadow: var(--pan-shadow-s);
   }
 
   .card:not(.card--skeleton):hover {
-    border-color: var(--pan-color-neutral-300);
+    border-color: var(--pan-color-border-strong);
     box-shadow: var(--pan-shadow-m);
     transform: translateY(-2px);
   }
@@ -319,7 +329,7 @@ export default [
   .card__description {
     flex: 1;
     font-size: var(--pan-font-size-s);
-    color: var(--pan-color-neutral-600);
+    color: var(--pan-color-text-muted);
   }
 
   .card__footer {
@@ -343,8 +353,8 @@ export default [
     width: var(--pan-marketplace-logo-size);
     height: var(--pan-marketplace-logo-size);
     object-fit: contain;
-    background: var(--pan-color-neutral-0);
-    border: 1px solid var(--pan-color-neutral-200);
+    background: var(--pan-color-surface);
+    border: 1px solid var(--pan-color-border);
     border-radius: var(--pan-radius-m);
   }
 
@@ -353,9 +363,9 @@ export default [
     font-weight: 700;
     font-size: calc(var(--pan-marketplace-logo-size) * 0.36);
     letter-spacing: 0.02em;
-    color: var(--pan-color-primary-700);
-    background: linear-gradient(135deg, var(--pan-color-primary-50), var(--pan-color-primary-100));
-    border-color: var(--pan-color-primary-100);
+    color: var(--pan-color-accent-strong);
+    background: linear-gradient(135deg, var(--pan-color-accent-subtle), var(--pan-color-accent-muted));
+    border-color: var(--pan-color-accent-muted);
   }
 
   .flag {
@@ -367,15 +377,15 @@ export default [
     font-weight: 600;
     line-height: 1.375rem;
     white-space: nowrap;
-    color: var(--pan-flag-text, var(--pan-color-neutral-0));
-    background: var(--pan-flag-color, var(--pan-color-primary-600));
-    border: 1px solid var(--pan-flag-color, var(--pan-color-primary-600));
+    color: var(--pan-flag-text, var(--pan-color-surface));
+    background: var(--pan-flag-color, var(--pan-color-accent));
+    border: 1px solid var(--pan-flag-color, var(--pan-color-accent));
     border-radius: var(--pan-radius-pill);
   }
 
   .flag--outline {
-    color: var(--pan-color-neutral-900);
-    background: var(--pan-color-neutral-0);
+    color: var(--pan-color-text);
+    background: var(--pan-color-surface);
   }
 
   .flag--outline::before {
@@ -383,7 +393,7 @@ export default [
     width: 0.5rem;
     height: 0.5rem;
     border-radius: 50%;
-    background: var(--pan-flag-color, var(--pan-color-neutral-500));
+    background: var(--pan-flag-color, var(--pan-color-text-subtle));
   }
 
   .installed {
@@ -394,14 +404,14 @@ export default [
     font-size: var(--pan-font-size-xs);
     font-weight: 600;
     line-height: 1.5rem;
-    color: var(--pan-color-success-700);
-    background: var(--pan-color-success-50);
+    color: var(--pan-color-success);
+    background: var(--pan-color-success-subtle);
     border-radius: var(--pan-radius-pill);
   }
 
   .installed--warn {
-    color: var(--pan-color-danger-700);
-    background: var(--pan-color-danger-50);
+    color: var(--pan-color-danger-strong);
+    background: var(--pan-color-danger-subtle);
   }
 
 
@@ -420,9 +430,9 @@ export default [
     border-radius: var(--pan-radius-s);
     background: linear-gradient(
       90deg,
-      var(--pan-color-neutral-100) 25%,
-      var(--pan-color-neutral-200) 50%,
-      var(--pan-color-neutral-100) 75%
+      var(--pan-color-surface-muted) 25%,
+      var(--pan-color-border) 50%,
+      var(--pan-color-surface-muted) 75%
     );
     background-size: 200% 100%;
     animation: shimmer 1.4s ease-in-out infinite;
@@ -475,7 +485,7 @@ export default [
     gap: var(--pan-space-l);
     padding: var(--pan-space-l);
     background: var(--pan-marketplace-card-background);
-    border: 1px solid var(--pan-color-neutral-200);
+    border: 1px solid var(--pan-color-border);
     border-radius: var(--pan-marketplace-card-radius);
     box-shadow: var(--pan-shadow-s);
   }
@@ -496,14 +506,14 @@ export default [
     display: flex;
     gap: var(--pan-space-2xs);
     margin-block-end: var(--pan-space-l);
-    border-block-end: 1px solid var(--pan-color-neutral-200);
+    border-block-end: 1px solid var(--pan-color-border);
   }
 
   .tab {
     padding: var(--pan-space-xs) var(--pan-space-m);
     margin-block-end: -1px;
     font-weight: 600;
-    color: var(--pan-color-neutral-600);
+    color: var(--pan-color-text-muted);
     background: none;
     border: 0;
     border-block-end: 2px solid transparent;
@@ -511,12 +521,12 @@ export default [
   }
 
   .tab:hover {
-    color: var(--pan-color-neutral-900);
+    color: var(--pan-color-text);
   }
 
   .tab[aria-current='page'] {
-    color: var(--pan-color-primary-700);
-    border-block-end-color: var(--pan-color-primary-600);
+    color: var(--pan-color-accent-strong);
+    border-block-end-color: var(--pan-color-accent);
   }
 
   .view:focus {

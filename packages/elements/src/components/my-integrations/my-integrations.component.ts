@@ -27,8 +27,8 @@ import styles from './my-integrations.styles.ts';
  * @csspart pause-button - Pause or Resume.
  *
  * @cssproperty --pan-font-family - Global token: the font stack (all `--pan-*` tokens of `<pan-marketplace>` apply).
- * @cssproperty --pan-color-neutral-0 - Global token: the rows' surface (also -200, -600 for borders and text).
- * @cssproperty --pan-color-danger-700 - Global token: errors and the failed status.
+ * @cssproperty --pan-color-surface - Semantic token: the rows' surface (see `<pan-marketplace>` for all tokens).
+ * @cssproperty --pan-color-danger-strong - Semantic token: errors and the failed status (see `<pan-marketplace>` for all tokens).
  * @cssproperty --pan-radius-l - Global token: the rows' radius.
  * @cssproperty --pan-space-m - Global token: spacing (also -xs, -s, -l).
  * @cssproperty --pan-shadow-s - Global token: the rows' shadow.
@@ -90,7 +90,7 @@ export class PanMyIntegrations extends PanElement {
             <h3 class="tenant__name">${t.integration.name}</h3>
             <p class="tenant__meta">
               <span class=${paused ? 'status status--paused' : 'status'} part="status">${paused ? 'Paused' : 'Active'}</span>
-              <span>${describeSchedule(t.schedule)}</span>
+              <span>${describeSchedule(t.schedule, t.time_zone)}</span>
             </p>
           </div>
           <div class="tenant__actions">

@@ -24,7 +24,7 @@ export default css`
   }
 
   .problem {
-    color: var(--pan-color-danger-700);
+    color: var(--pan-color-danger-strong);
   }
 
   .list {
@@ -39,8 +39,8 @@ export default css`
     justify-content: space-between;
     gap: var(--pan-space-m);
     padding: var(--pan-space-m) var(--pan-space-l);
-    background: var(--pan-color-neutral-0);
-    border: 1px solid var(--pan-color-neutral-200);
+    background: var(--pan-color-surface);
+    border: 1px solid var(--pan-color-border);
     border-radius: var(--pan-radius-l);
     box-shadow: var(--pan-shadow-s);
   }
@@ -54,7 +54,7 @@ export default css`
     flex-wrap: wrap;
     align-items: center;
     gap: var(--pan-space-xs);
-    color: var(--pan-color-neutral-600);
+    color: var(--pan-color-text-muted);
     font-size: var(--pan-font-size-s);
   }
 

@@ -19,19 +19,19 @@ export default css`
   }
 
   .toolbar__status {
-    color: var(--pan-color-neutral-600);
+    color: var(--pan-color-text-muted);
   }
 
   .toolbar__note {
     flex: 1;
-    color: var(--pan-color-neutral-600);
+    color: var(--pan-color-text-muted);
   }
 
   .truncated {
     padding: var(--pan-space-2xs) var(--pan-space-xs);
     border-radius: var(--pan-radius-m);
-    background: var(--pan-color-neutral-100);
-    color: var(--pan-color-neutral-700);
+    background: var(--pan-color-surface-muted);
+    color: var(--pan-color-text-secondary);
     font-size: var(--pan-font-size-s);
   }
 
@@ -77,7 +77,7 @@ export default css`
   }
 
   .empty {
-    color: var(--pan-color-neutral-600);
+    color: var(--pan-color-text-muted);
     font-size: var(--pan-font-size-s);
   }
 
@@ -86,7 +86,7 @@ export default css`
     flex-wrap: wrap;
     align-items: center;
     gap: var(--pan-space-xs);
-    color: var(--pan-color-danger-700);
+    color: var(--pan-color-danger-strong);
     font-size: var(--pan-font-size-s);
   }
 

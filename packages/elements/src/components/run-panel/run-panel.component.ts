@@ -67,9 +67,9 @@ const replayable = (run: Run) => run.status.startsWith('Failed');
  * @csspart problem - The outcome of a refused Run now or Replay.
  *
  * @cssproperty --pan-run-panel-gap - The space between the panel's pieces (default `--pan-space-m`).
- * @cssproperty --pan-color-primary-600 - Global token: Run now and the running badge (also -50, -700).
- * @cssproperty --pan-color-success-700 - Global token: the Succeeded badge (with -50).
- * @cssproperty --pan-color-danger-700 - Global token: the Failed badges and errors (with -50).
+ * @cssproperty --pan-color-accent - Semantic token: Run now and the running badge (see `<pan-marketplace>` for all tokens).
+ * @cssproperty --pan-color-success - Semantic token: the Succeeded badge (see `<pan-marketplace>` for all tokens).
+ * @cssproperty --pan-color-danger-strong - Semantic token: the Failed badges and errors (see `<pan-marketplace>` for all tokens).
  * @cssproperty --pan-radius-l - Global token: the history rows' radius (also -m, -pill).
  * @cssproperty --pan-space-m - Global token: spacing (also -2xs ... -l).
  *

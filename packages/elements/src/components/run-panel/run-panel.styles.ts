@@ -30,13 +30,13 @@ export default css`
     font: inherit;
     font-weight: 400;
     color: inherit;
-    background: var(--pan-color-neutral-0);
-    border: 1px solid var(--pan-color-neutral-300);
+    background: var(--pan-color-surface);
+    border: 1px solid var(--pan-color-border-strong);
     border-radius: var(--pan-radius-m);
   }
 
   .run-now__reason {
-    color: var(--pan-color-neutral-600);
+    color: var(--pan-color-text-muted);
     font-size: var(--pan-font-size-s);
   }
 
@@ -45,7 +45,7 @@ export default css`
   }
 
   .problem {
-    color: var(--pan-color-danger-700);
+    color: var(--pan-color-danger-strong);
     font-size: var(--pan-font-size-s);
   }
 
@@ -63,7 +63,7 @@ export default css`
   }
 
   .history__empty {
-    color: var(--pan-color-neutral-600);
+    color: var(--pan-color-text-muted);
     font-size: var(--pan-font-size-s);
   }
 
@@ -76,7 +76,7 @@ export default css`
     display: grid;
     gap: var(--pan-space-xs);
     padding: var(--pan-space-xs) var(--pan-space-s);
-    border: 1px solid var(--pan-color-neutral-200);
+    border: 1px solid var(--pan-color-border);
     border-radius: var(--pan-radius-l);
   }
 
@@ -90,11 +90,11 @@ export default css`
 
   .run__duration,
   .run__sources {
-    color: var(--pan-color-neutral-600);
+    color: var(--pan-color-text-muted);
   }
 
   .run__replay {
-    color: var(--pan-color-neutral-600);
+    color: var(--pan-color-text-muted);
     font-style: italic;
   }
 

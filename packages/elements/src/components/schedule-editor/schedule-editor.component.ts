@@ -10,34 +10,49 @@ import {
   INTERVAL_MINIMUM,
   INTERVAL_UNITS,
   nextRuns,
+  SCHEDULE_TIMEZONE,
   scheduleProblem,
+  timeZones,
   type IntervalUnit,
+  type MissedFires,
 } from './schedule.ts';
 import styles from './schedule-editor.styles.ts';
 
 type Mode = 'default' | 'interval' | 'cron' | 'none';
 
-const dateFormat = new Intl.DateTimeFormat(undefined, {
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-  hour: '2-digit',
-  minute: '2-digit',
-});
+/** The next run times as their wall-clock time in the schedule's zone, with the zone's short name. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = dateFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat(undefined, {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone,
+      timeZoneName: 'short',
+    });
+    dateFormats.set(timeZone, format);
+  }
+  return format;
+}
 
 /**
  * @summary Picks when an integration runs: its default, every N minutes/hours/days/weeks, a cron
- * expression (UTC), or only when triggered; with a plain-language preview and the next run times.
+ * expression, or only when triggered; the time zone it is read in and what a run missed during
+ * downtime becomes; with a plain-language preview and the next run times in that zone.
  *
  * @event {PanScheduleChangeEvent} pan-schedule-change - The choice changed;
- *   `detail: {schedule, valid}` (`schedule` is `undefined` for the default, `null` for none).
+ *   `detail: {schedule, valid, timeZone, missedFires}` (`schedule` is `undefined` for the default, `null` for none).
  *
  * @csspart preview - The plain-language summary and the next run times.
  *
  * @cssproperty --pan-font-family - Global token: the font stack (all `--pan-*` tokens of `<pan-marketplace>` apply).
- * @cssproperty --pan-color-primary-600 - Global token: the chosen option and focus (with -50).
- * @cssproperty --pan-color-neutral-0 - Global token: inputs' surface (also -50, -200, -300, -600, -700).
- * @cssproperty --pan-color-danger-600 - Global token: an invalid expression (with -700 for its message).
+ * @cssproperty --pan-color-accent - Semantic token: the chosen option and focus (see `<pan-marketplace>` for all tokens).
+ * @cssproperty --pan-color-surface - Semantic token: inputs' surface (see `<pan-marketplace>` for all tokens).
+ * @cssproperty --pan-color-danger - Semantic token: an invalid expression (see `<pan-marketplace>` for all tokens).
  * @cssproperty --pan-radius-m - Global token: inputs' radius (also -s).
  * @cssproperty --pan-space-xs - Global token: spacing (also -2xs, -s).
  * @cssproperty --pan-font-size-s - Global token: the preview and next run times.
@@ -56,6 +71,12 @@ export class PanScheduleEditor extends PanElement {
   @property({ attribute: false }) defaultSchedule: Schedule | null = null;
 
   @property() legend = 'Schedule';
+
+  /** The IANA time zone the schedule is read in (the tenant's, or the default for a new one). */
+  @property({ attribute: 'time-zone' }) timeZone = 'UTC';
+
+  /** After downtime: one catch-up run (`once`) or none (`skip`). */
+  @property({ attribute: 'missed-fires' }) missedFires: MissedFires = 'once';
 
   @state() private mode: Mode = 'default';
   @state() private every = 1;
@@ -104,13 +125,14 @@ export class PanScheduleEditor extends PanElement {
     const problem = this.#problem;
     const schedule = this.schedule;
     const effective = schedule === undefined ? this.defaultSchedule : schedule;
-    const runs = problem ? [] : nextRuns(effective, 3);
+    const zone = this.timeZone || SCHEDULE_TIMEZONE;
+    const runs = problem ? [] : nextRuns(effective, 3, new Date(), zone);
     return html`<fieldset>
       <legend>${this.legend}</legend>
       ${this.#option(
         'default',
         'The integration\'s default',
-        html`<span class="option__hint">${describeSchedule(this.defaultSchedule)}</span>`,
+        html`<span class="option__hint">${describeSchedule(this.defaultSchedule, zone)}</span>`,
       )}
       ${this.#option(
         'interval',
@@ -142,7 +164,7 @@ export class PanScheduleEditor extends PanElement {
       )}
       ${this.#option(
         'cron',
-        'Custom (cron expression, UTC)',
+        `Custom (cron expression, ${zone})`,
         html`<span class="option__controls">
           <label class="sr-only" for="cron">Cron expression</label>
           <input
@@ -164,13 +186,24 @@ export class PanScheduleEditor extends PanElement {
         'Only when triggered',
         html`<span class="option__hint">Runs when you press Run now, or on webhooks and events.</span>`,
       )}
+      <div class="zone">
+        <label for="time-zone">Time zone</label>
+        <select id="time-zone" @change=${(e: Event) => this.#set({ timeZone: (e.target as HTMLSelectElement).value })}>
+          ${timeZones(zone).map((z) => html`<option value=${z} ?selected=${z === zone}>${z}</option>`)}
+        </select>
+        <label for="missed-fires">After downtime</label>
+        <select id="missed-fires" @change=${(e: Event) => this.#set({ missedFires: (e.target as HTMLSelectElement).value as MissedFires })}>
+          <option value="once" ?selected=${this.missedFires === 'once'}>Run once to catch up</option>
+          <option value="skip" ?selected=${this.missedFires === 'skip'}>Skip to the next time</option>
+        </select>
+      </div>
       <p id="schedule-error" class="error" role="alert">${problem ?? nothing}</p>
       <div id="schedule-preview" class="preview" part="preview" aria-live="polite">
-        <p class="preview__summary">${problem ? 'Fix the schedule to see when it runs.' : describeSchedule(effective)}</p>
+        <p class="preview__summary">${problem ? 'Fix the schedule to see when it runs.' : describeSchedule(effective, zone)}</p>
         ${runs.length
           ? html`<p>Next runs:</p>
               <ol>
-                ${runs.map((d) => html`<li><time datetime=${d.toISOString()}>${dateFormat.format(d)}</time></li>`)}
+                ${runs.map((d) => html`<li><time datetime=${d.toISOString()}>${dateFormat(zone).format(d)}</time></li>`)}
               </ol>`
           : nothing}
       </div>
@@ -191,14 +224,18 @@ export class PanScheduleEditor extends PanElement {
     </div>`;
   }
 
-  #set(patch: { mode?: Mode; every?: number; unit?: IntervalUnit; expression?: string }): void {
+  #set(patch: { mode?: Mode; every?: number; unit?: IntervalUnit; expression?: string; timeZone?: string; missedFires?: MissedFires }): void {
     if (patch.mode !== undefined) this.mode = patch.mode;
+    if (patch.timeZone !== undefined) this.timeZone = patch.timeZone;
+    if (patch.missedFires !== undefined) this.missedFires = patch.missedFires;
     if (patch.every !== undefined) this.every = patch.every;
     if (patch.expression !== undefined) this.expression = patch.expression;
     if (patch.unit !== undefined) {
       this.unit = patch.unit;
       if (this.every < INTERVAL_MINIMUM[patch.unit]) this.every = INTERVAL_MINIMUM[patch.unit];
     }
-    this.emit('pan-schedule-change', { detail: { schedule: this.schedule, valid: this.checkValidity() } });
+    this.emit('pan-schedule-change', {
+      detail: { schedule: this.schedule, valid: this.checkValidity(), timeZone: this.timeZone, missedFires: this.missedFires },
+    });
   }
 }

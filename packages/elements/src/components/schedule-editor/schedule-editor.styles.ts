@@ -25,19 +25,32 @@ export default css`
     gap: var(--pan-space-2xs) var(--pan-space-xs);
     align-items: center;
     padding: var(--pan-space-s);
-    border: 1px solid var(--pan-color-neutral-200);
+    border: 1px solid var(--pan-color-border);
     border-radius: var(--pan-radius-m);
   }
 
   .option:has(input[type='radio']:checked) {
-    border-color: var(--pan-color-primary-600);
-    background: var(--pan-color-primary-50);
+    border-color: var(--pan-color-accent);
+    background: var(--pan-color-accent-subtle);
   }
 
   .option__hint {
     grid-column: 2;
-    color: var(--pan-color-neutral-600);
+    color: var(--pan-color-text-muted);
     font-size: var(--pan-font-size-s);
+  }
+
+  /* The zone and the missed-fire policy apply to every choice: below them, not inside one. */
+  .zone {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--pan-space-xs);
+    align-items: center;
+    min-inline-size: 0;
+  }
+
+  .zone select {
+    max-inline-size: 100%;
   }
 
   .option__controls {
@@ -53,9 +66,9 @@ export default css`
   select {
     font: inherit;
     padding: var(--pan-space-2xs) var(--pan-space-xs);
-    border: 1px solid var(--pan-color-neutral-300);
+    border: 1px solid var(--pan-color-border-strong);
     border-radius: var(--pan-radius-s);
-    background: var(--pan-color-neutral-0);
+    background: var(--pan-color-surface);
     color: inherit;
   }
 
@@ -69,12 +82,12 @@ export default css`
   }
 
   [aria-invalid='true'] {
-    border-color: var(--pan-color-danger-600);
+    border-color: var(--pan-color-danger);
   }
 
   .preview {
     padding: var(--pan-space-s);
-    background: var(--pan-color-neutral-50);
+    background: var(--pan-color-surface-alt);
     border-radius: var(--pan-radius-m);
     font-size: var(--pan-font-size-s);
   }
@@ -86,11 +99,11 @@ export default css`
   .preview ol {
     margin: var(--pan-space-2xs) 0 0;
     padding-inline-start: 1.25rem;
-    color: var(--pan-color-neutral-700);
+    color: var(--pan-color-text-secondary);
   }
 
   .error {
-    color: var(--pan-color-danger-700);
+    color: var(--pan-color-danger-strong);
     font-size: var(--pan-font-size-s);
   }
 `;

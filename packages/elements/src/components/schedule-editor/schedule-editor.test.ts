@@ -145,6 +145,16 @@ describe('schedule.ts', () => {
       ]);
     });
 
+    it('reads cron expressions in a time zone, across its DST change', () => {
+      // Europe/Berlin moves from UTC+1 to UTC+2 on 2025-03-30: 09:00 there is 08:00 UTC, then 07:00 UTC.
+      expect(nextRuns(cron('0 9 * * *'), 3, new Date('2025-03-28T12:00:00Z'), 'Europe/Berlin').map((d) => d.toISOString())).toEqual([
+        '2025-03-29T08:00:00.000Z',
+        '2025-03-30T07:00:00.000Z',
+        '2025-03-31T07:00:00.000Z',
+      ]);
+      expect(describeSchedule(cron('0 9 * * 1-5'), 'Europe/Berlin')).toBe('At 09:00, Monday through Friday (Europe/Berlin)');
+    });
+
     it('has none for no schedule or an invalid one', () => {
       expect(nextRuns(null, 3, from)).toEqual([]);
       expect(nextRuns(interval(1, 'minutes'), 3, from)).toEqual([]);
@@ -194,22 +204,22 @@ describe('<pan-schedule-editor>', () => {
     const el = await mount();
 
     await radio('Repeat').click();
-    expect(changes.at(-1)!.detail).toEqual({ schedule: HOURLY, valid: true });
+    expect(changes.at(-1)!.detail).toMatchObject({ schedule: HOURLY, valid: true });
     await page.getByLabelText('Every', { exact: true }).fill('2');
-    expect(changes.at(-1)!.detail).toEqual({ schedule: interval(2, 'hours'), valid: true });
+    expect(changes.at(-1)!.detail).toMatchObject({ schedule: interval(2, 'hours'), valid: true });
     await page.getByLabelText('Unit', { exact: true }).selectOptions('days');
-    expect(changes.at(-1)!.detail).toEqual({ schedule: interval(2, 'days'), valid: true });
+    expect(changes.at(-1)!.detail).toMatchObject({ schedule: interval(2, 'days'), valid: true });
 
     await radio('Custom (cron expression, UTC)').click();
-    expect(changes.at(-1)!.detail).toEqual({ schedule: cron('0 9 * * 1-5'), valid: true });
+    expect(changes.at(-1)!.detail).toMatchObject({ schedule: cron('0 9 * * 1-5'), valid: true });
     await page.getByLabelText('Cron expression', { exact: true }).fill(' */30 9-17 * * 1-5 ');
-    expect(changes.at(-1)!.detail).toEqual({ schedule: cron('*/30 9-17 * * 1-5'), valid: true });
+    expect(changes.at(-1)!.detail).toMatchObject({ schedule: cron('*/30 9-17 * * 1-5'), valid: true });
 
     await radio('Only when triggered').click();
-    expect(changes.at(-1)!.detail).toEqual({ schedule: null, valid: true });
+    expect(changes.at(-1)!.detail).toMatchObject({ schedule: null, valid: true });
 
     await radio(DEFAULT).click();
-    expect(changes.at(-1)!.detail).toEqual({ schedule: undefined, valid: true });
+    expect(changes.at(-1)!.detail).toMatchObject({ schedule: undefined, valid: true });
 
     expect(changes).toHaveLength(7);
     expect(changes.every((e) => e.bubbles && e.composed && !e.cancelable)).toBe(true);
@@ -221,7 +231,7 @@ describe('<pan-schedule-editor>', () => {
     await mount();
     await radio('Repeat').click();
     await page.getByLabelText('Unit', { exact: true }).selectOptions('minutes');
-    expect(changes.at(-1)!.detail).toEqual({ schedule: interval(5, 'minutes'), valid: true });
+    expect(changes.at(-1)!.detail).toMatchObject({ schedule: interval(5, 'minutes'), valid: true });
     await expect.element(page.getByLabelText('Every', { exact: true })).toHaveValue(5);
     await expect.element(page.getByLabelText('Every', { exact: true })).toHaveAttribute('min', '5');
   });
@@ -232,7 +242,7 @@ describe('<pan-schedule-editor>', () => {
     await radio('Repeat').click();
     await page.getByLabelText('Unit', { exact: true }).selectOptions('minutes');
     await page.getByLabelText('Every', { exact: true }).fill('3');
-    expect(changes.at(-1)!.detail).toEqual({ schedule: interval(3, 'minutes'), valid: false });
+    expect(changes.at(-1)!.detail).toMatchObject({ schedule: interval(3, 'minutes'), valid: false });
     await expect.element(page.getByRole('alert')).toHaveTextContent('Enter a whole number of minutes from 5 to 1440');
     await expect.element(page.getByLabelText('Every', { exact: true })).toHaveAttribute('aria-invalid', 'true');
     expect(el.checkValidity()).toBe(false);
@@ -244,12 +254,12 @@ describe('<pan-schedule-editor>', () => {
     await radio('Repeat').click();
     await expect.element(page.getByLabelText('Every', { exact: true })).toHaveAttribute('max', '168');
     await page.getByLabelText('Every', { exact: true }).fill('200');
-    expect(changes.at(-1)!.detail).toEqual({ schedule: interval(200, 'hours'), valid: false });
+    expect(changes.at(-1)!.detail).toMatchObject({ schedule: interval(200, 'hours'), valid: false });
     await expect.element(page.getByRole('alert')).toHaveTextContent('Enter a whole number of hours from 1 to 168');
 
     await radio('Custom (cron expression, UTC)').click();
     await page.getByLabelText('Cron expression', { exact: true }).fill('* * * * *');
-    expect(changes.at(-1)!.detail).toEqual({ schedule: cron('* * * * *'), valid: false });
+    expect(changes.at(-1)!.detail).toMatchObject({ schedule: cron('* * * * *'), valid: false });
     await expect.element(page.getByRole('alert')).toHaveTextContent('Runs must be at least 5 minutes apart');
   });
 
@@ -261,7 +271,7 @@ describe('<pan-schedule-editor>', () => {
 
     const input = page.getByLabelText('Cron expression', { exact: true });
     await input.fill('0 25 * * *');
-    expect(changes.at(-1)!.detail).toEqual({ schedule: cron('0 25 * * *'), valid: false });
+    expect(changes.at(-1)!.detail).toMatchObject({ schedule: cron('0 25 * * *'), valid: false });
     await expect.element(page.getByRole('alert')).toHaveTextContent(/^Not a valid cron expression: .*hour/);
     await expect.element(input).toHaveAttribute('aria-invalid', 'true');
     await expect.element(input).toHaveAccessibleDescription(/Not a valid cron expression/);
@@ -274,7 +284,7 @@ describe('<pan-schedule-editor>', () => {
 
     // Fixed: the error goes.
     await input.fill('0 23 * * *');
-    expect(changes.at(-1)!.detail).toEqual({ schedule: cron('0 23 * * *'), valid: true });
+    expect(changes.at(-1)!.detail).toMatchObject({ schedule: cron('0 23 * * *'), valid: true });
     await expect.element(page.getByRole('alert')).toBeEmptyDOMElement();
     await expect.element(input).toHaveAttribute('aria-invalid', 'false');
     expect(el.checkValidity()).toBe(true);
@@ -302,6 +312,27 @@ describe('<pan-schedule-editor>', () => {
     await expect.poll(() => shadowText(el, '.preview__summary')).toBe('Only when triggered');
     expect(previewRuns(el)).toEqual([]);
     expect(shadowText(el, '[part="preview"]')).not.toContain('Next runs:');
+  });
+
+  it('says the time zone, shows the next runs in it, and emits the zone and missed-fire policy chosen', async () => {
+    const changes = listen('pan-schedule-change');
+    const el = await mount({ value: cron('0 9 * * *'), timeZone: 'Asia/Tokyo' });
+    await expect.element(radio('Custom (cron expression, Asia/Tokyo)')).toBeChecked();
+    expect(shadowText(el, '.preview__summary')).toBe('At 09:00 (Asia/Tokyo)');
+    // 09:00 in Tokyo (UTC+9, no DST) is 00:00 UTC, and the list shows the wall-clock 09:00.
+    expect(previewRuns(el).every((iso) => iso.endsWith('T00:00:00.000Z'))).toBe(true);
+    expect(shadowText(el, '[part="preview"] li')).toMatch(/09:00/);
+    await expect.element(page.getByLabelText('Time zone', { exact: true })).toHaveValue('Asia/Tokyo');
+    await expect.element(page.getByLabelText('After downtime', { exact: true })).toHaveValue('once');
+
+    await page.getByLabelText('Time zone', { exact: true }).selectOptions('America/New_York');
+    await expect.poll(() => shadowText(el, '.preview__summary')).toBe('At 09:00 (America/New_York)');
+    // 13:00 or 14:00 UTC, as New York's DST says.
+    expect(previewRuns(el).every((iso) => /T1[34]:00:00\.000Z$/.test(iso))).toBe(true);
+    expect(changes.at(-1)!.detail).toEqual({ schedule: cron('0 9 * * *'), valid: true, timeZone: 'America/New_York', missedFires: 'once' });
+    await page.getByLabelText('After downtime', { exact: true }).selectOptions('skip');
+    expect(changes.at(-1)!.detail).toMatchObject({ timeZone: 'America/New_York', missedFires: 'skip' });
+    expect(await axeViolations(el)).toEqual([]);
   });
 
   it('selects the option of a value set by the host', async () => {

@@ -2,8 +2,22 @@ import { Cron } from 'croner';
 import cronstrue from 'cronstrue';
 import type { Schedule } from '@pan/contract';
 
-/** Schedules run in UTC: a cron expression means the same thing wherever its user is. */
+/** The zone a schedule is read in when none is known. */
 export const SCHEDULE_TIMEZONE = 'UTC';
+
+/** The browser's IANA time zone (the default of a new schedule when the token names none). */
+export function browserTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || SCHEDULE_TIMEZONE;
+}
+
+/** The IANA zones this browser knows, with `current` first-class even if it is an alias. */
+export function timeZones(current: string): string[] {
+  const known = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  return [...new Set([current, 'UTC', ...known])].sort((a, b) => (a === 'UTC' ? -1 : b === 'UTC' ? 1 : a.localeCompare(b)));
+}
+
+/** What fires missed while the service was down become: one catch-up run, or none. */
+export type MissedFires = 'once' | 'skip';
 
 export type IntervalUnit = Extract<Schedule, { type: 'interval' }>['unit'];
 export const INTERVAL_UNITS: readonly IntervalUnit[] = ['minutes', 'hours', 'days', 'weeks'];
@@ -60,23 +74,26 @@ function cronProblem(expression: string): string {
   return '';
 }
 
-/** "Every 2 hours", "At 09:00, Monday through Friday (UTC)", "Only when triggered". */
-export function describeSchedule(schedule: Schedule | null): string {
+/** "Every 2 hours", "At 09:00, Monday through Friday (Europe/Berlin)", "Only when triggered". */
+export function describeSchedule(schedule: Schedule | null, timeZone = SCHEDULE_TIMEZONE): string {
   if (!schedule) return 'Only when triggered';
   if (schedule.type === 'interval') {
     const unit = schedule.unit.slice(0, -1);
     return schedule.every === 1 ? `Every ${unit}` : `Every ${schedule.every} ${schedule.unit}`;
   }
   if (scheduleProblem(schedule)) return schedule.expression;
-  return `${cronstrue.toString(normalize(schedule.expression), { use24HourTimeFormat: true, verbose: false })} (UTC)`;
+  return `${cronstrue.toString(normalize(schedule.expression), { use24HourTimeFormat: true, verbose: false })} (${timeZone})`;
 }
 
-/** The next `count` times the schedule fires after `from` (intervals count from `from`). */
-export function nextRuns(schedule: Schedule | null, count: number, from = new Date()): Date[] {
+/**
+ * The next `count` times the schedule fires after `from` (intervals count from `from`); a cron
+ * expression is read in `timeZone`, as the run API's scheduler reads it (across DST changes).
+ */
+export function nextRuns(schedule: Schedule | null, count: number, from = new Date(), timeZone = SCHEDULE_TIMEZONE): Date[] {
   if (!schedule || scheduleProblem(schedule)) return [];
   if (schedule.type === 'interval') {
     const step = schedule.every * UNIT_MS[schedule.unit];
     return Array.from({ length: count }, (_, i) => new Date(from.getTime() + step * (i + 1)));
   }
-  return new Cron(normalize(schedule.expression), { paused: true, timezone: SCHEDULE_TIMEZONE }).nextRuns(count, from);
+  return new Cron(normalize(schedule.expression), { paused: true, timezone: timeZone }).nextRuns(count, from);
 }

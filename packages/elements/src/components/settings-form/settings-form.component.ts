@@ -37,12 +37,38 @@ const copy = <T>(value: T): T => structuredClone(value);
  * @csspart loading - Shown while the form module loads.
  * @csspart error - Shown when the form module failed to load.
  * @csspart retry-button - Loads the form module again.
+ * @csspart field - A field: its label, control, hint, errors and help.
+ * @csspart field-label - A field's label (the legend of a checkbox or radio group).
+ * @csspart field-input - A text, number, date or time input, or a textarea.
+ * @csspart field-select - A select.
+ * @csspart field-checkbox - A checkbox (alone, or one of a group).
+ * @csspart field-radio - A radio button.
+ * @csspart field-choice-label - The label of a checkbox or radio button.
+ * @csspart field-hint - A field's, Section's or Group's hint (description).
+ * @csspart field-help - A field's help text.
+ * @csspart field-error - A field's errors.
+ * @csspart error-summary - The list of all errors above the form.
+ * @csspart group - A Group, list or object: a `<fieldset>` panel.
+ * @csspart group-legend - A Group's, list's or object's title (its `<legend>`).
+ * @csspart section - A Section.
+ * @csspart section-title - A Section's heading.
+ * @csspart layout-label - A Label element of the layout.
+ * @csspart array-add-button - Adds an item to a list.
+ * @csspart array-remove-button - Removes an item from a list (also array-move-up-button,
+ *   array-move-down-button, array-copy-button).
+ * @csspart clear-button - Clears a value.
+ * @csspart load-options-button - Loads the options of a dynamic selector.
+ *   Elements that contain a form (`<pan-install-flow>`, `<pan-tenant-page>`, `<pan-install-page>`,
+ *   `<pan-marketplace>`) forward these parts with `exportparts`: `pan-marketplace::part(field-input)`.
  *
  * @cssproperty --pan-font-family - Global token: the font stack (all `--pan-*` tokens of
  *   `<pan-marketplace>` apply; a standalone form declares their defaults, a `nested` one inherits them).
- * @cssproperty --pan-color-primary-600 - Global token: buttons, focus, checked boxes (also -50, -100, -700).
- * @cssproperty --pan-color-neutral-0 - Global token: surfaces (also -50 ... -900 for greys and text).
- * @cssproperty --pan-color-danger-600 - Global token: invalid fields (with -50 and -700 for the text).
+ * @cssproperty --pan-color-accent - Semantic token: buttons, focus, checked boxes (also -accent-strong, -accent-muted, -on-accent).
+ * @cssproperty --pan-color-surface - Semantic token: inputs (also -surface-alt for Groups).
+ * @cssproperty --pan-color-text - Semantic token: text (also -text-muted for help text).
+ * @cssproperty --pan-color-border - Semantic token: borders (also -border-strong for inputs).
+ * @cssproperty --pan-color-danger - Semantic token: invalid fields (with -danger-strong for the text, -danger-subtle).
+ * @cssproperty --pan-color-primary-600 - Primitive: the primary scale the semantic tokens come from (also neutral, danger, success).
  * @cssproperty --pan-radius-m - Global token: radius of inputs and groups (also -s, -l, -pill).
  * @cssproperty --pan-space-m - Global token: spacing (also -2xs, -xs, -s, -l, -xl).
  * @cssproperty --pan-shadow-s - Global token: resting shadow of inputs and buttons.
@@ -106,6 +132,12 @@ export class PanSettingsForm extends PanElement {
    * none and inherits them (so a theme set on the outer element applies).
    */
   @property({ type: Boolean, reflect: true }) nested = false;
+
+  /**
+   * `light` or `dark` (also sets `color-scheme`) when standing alone; unset, the theme follows
+   * `prefers-color-scheme`. A `nested` form takes its theme from the element around it.
+   */
+  @property({ reflect: true }) theme?: 'light' | 'dark';
 
   @state() private status: Status = 'idle';
 

@@ -1,6 +1,6 @@
 import { css } from 'lit';
 import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.styles.ts';
-import { tokenDeclarations } from '../../internal/tokens.styles.ts';
+import { darkTokenDeclarations, tokenDeclarations } from '../../internal/tokens.styles.ts';
 
 /*
  * The element's own styles; the form's (fields, layouts, errors) come with the lazily loaded
@@ -18,17 +18,27 @@ export default [
       ${tokenDeclarations}
     }
 
+    :host([theme='dark']:not([nested])) {
+      ${darkTokenDeclarations}
+    }
+
+    @media (prefers-color-scheme: dark) {
+      :host(:not([theme='light'], [nested])) {
+        ${darkTokenDeclarations}
+      }
+    }
+
     :host {
       --pan-settings-form-gap: var(--pan-space-l);
-      --pan-settings-form-input-background: var(--pan-color-neutral-0);
+      --pan-settings-form-input-background: var(--pan-color-surface);
       --pan-settings-form-input-radius: var(--pan-radius-m);
-      --pan-settings-form-group-background: var(--pan-color-neutral-50);
+      --pan-settings-form-group-background: var(--pan-color-surface-alt);
 
       display: block;
       font-family: var(--pan-font-family);
       font-size: var(--pan-font-size-m);
       line-height: 1.5;
-      color: var(--pan-color-neutral-900);
+      color: var(--pan-color-text);
     }
 
     :host([hidden]) {
@@ -48,15 +58,15 @@ export default [
       align-items: center;
       justify-content: center;
       gap: var(--pan-space-xs);
-      color: var(--pan-color-neutral-600);
+      color: var(--pan-color-text-muted);
     }
 
     .spinner {
       width: 1.25rem;
       height: 1.25rem;
       flex: none;
-      border: 2px solid var(--pan-color-neutral-200);
-      border-block-start-color: var(--pan-color-primary-600);
+      border: 2px solid var(--pan-color-border);
+      border-block-start-color: var(--pan-color-accent);
       border-radius: 50%;
       animation: spin 0.8s linear infinite;
     }

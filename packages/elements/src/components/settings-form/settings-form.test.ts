@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { userEvent } from 'vitest/browser';
+import { commands, userEvent } from 'vitest/browser';
+import '../../../test/commands.ts';
 import { settingsCorpus } from '../../../../pandium-yaml/test/settings-corpus.ts';
 import {
   axeViolations,
@@ -17,6 +18,7 @@ import {
   settingsForm,
   text,
 } from '../../../test/settings-form-harness.ts';
+import type { ConfigsSection } from '@pan/pandium-yaml';
 import { PanSettingsForm } from './settings-form.component.ts';
 
 const corpusCase = (name: string) => settingsCorpus.find((c) => c.name === name)!;
@@ -51,6 +53,86 @@ describe('<pan-settings-form>', () => {
       el.form = settingsForm(FOOD.configs, { dynamicOptions: FOOD.dynamicOptions });
       await el.updateComplete;
       expect(await axeViolations(el)).toEqual([]);
+    });
+  });
+
+  describe('layout', () => {
+    /** The "Message" Group of the pokemon-of-the-day demo integration: a title, then a row of two fields. */
+    const MESSAGE_GROUP: ConfigsSection = {
+      schema: {
+        type: 'object',
+        properties: { pokemon_per_message: { type: 'integer' }, greeting: { type: 'string' } },
+      },
+      uischema: {
+        type: 'VerticalLayout',
+        elements: [
+          {
+            type: 'Group',
+            label: 'Message',
+            elements: [
+              {
+                type: 'HorizontalLayout',
+                elements: [
+                  { type: 'Control', label: 'Pokémon per message', scope: '#/properties/pokemon_per_message' },
+                  { type: 'Control', label: 'Greeting', scope: '#/properties/greeting' },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    };
+
+    it("draws a Group's title inside the Group's panel, not across its border", async () => {
+      const el = await fixture({ form: settingsForm(MESSAGE_GROUP) });
+      const group = root(el).querySelector<HTMLElement>('fieldset.layout--group')!;
+      const legend = group.querySelector(':scope > legend')!;
+      expect(text(legend)).toBe('Message');
+      const title = legend.getBoundingClientRect();
+      const box = group.getBoundingClientRect();
+      const style = getComputedStyle(group);
+      // A panel: padding around its content. A fieldset paints its border and background from the
+      // middle of a rendered legend; in the panel, the legend starts below the border and padding.
+      expect(parseFloat(style.paddingTop)).toBeGreaterThan(0);
+      expect(parseFloat(style.borderTopWidth)).toBeGreaterThan(0);
+      expect(title.top).toBeGreaterThanOrEqual(box.top + parseFloat(style.borderTopWidth) + parseFloat(style.paddingTop) - 0.5);
+      expect(title.left).toBeGreaterThanOrEqual(box.left + parseFloat(style.borderLeftWidth) + parseFloat(style.paddingLeft) - 0.5);
+      expect(title.right).toBeLessThanOrEqual(box.right - parseFloat(style.borderRightWidth) - parseFloat(style.paddingRight) + 0.5);
+      // The fields come below the title, still in the panel.
+      const greeting = control(el, 'greeting').getBoundingClientRect();
+      expect(greeting.top).toBeGreaterThanOrEqual(title.bottom);
+      expect(greeting.bottom).toBeLessThanOrEqual(box.bottom);
+      expect(await axeViolations(el)).toEqual([]);
+    });
+  });
+
+  describe('parts', () => {
+    it('names every widget of the form with a part, for ::part() from outside', async () => {
+      const el = await fixture({ form: settingsForm(KITCHEN), value: { count: 0 } });
+      el.reportValidity();
+      await el.updateComplete;
+      const shadow = root(el);
+      const expected: Array<[string, string]> = [
+        ['input[type="checkbox"]', 'field-checkbox'],
+        ['input:not([type="checkbox"], [type="radio"]), textarea', 'field-input'],
+        ['select', 'field-select'],
+        ['label.field__label, legend.field__label', 'field-label'],
+        ['.choice__label', 'field-choice-label'],
+        ['.field__error', 'field-error'],
+      ];
+      for (const [selector, name] of expected) {
+        const nodes = [...shadow.querySelectorAll('.settings-form ' + selector.split(', ').join(', .settings-form '))];
+        expect(nodes.length, selector).toBeGreaterThan(0);
+        for (const node of nodes) expect(node.getAttribute('part'), selector).toBe(name);
+      }
+      const style = document.createElement('style');
+      style.textContent = 'pan-settings-form::part(field-select) { letter-spacing: 3px; }';
+      document.head.append(style);
+      try {
+        expect(getComputedStyle(shadow.querySelector('select')!).letterSpacing).toBe('3px');
+      } finally {
+        style.remove();
+      }
     });
   });
 
@@ -319,14 +401,45 @@ describe('<pan-settings-form>', () => {
 
   describe('theming', () => {
     it('declares the --pan-* tokens alone, and inherits them when nested', async () => {
+      // An outer pan element declares both tiers; components use the semantic ones.
       const outer = document.createElement('div');
       outer.style.setProperty('--pan-color-primary-600', 'rgb(1, 2, 3)');
+      outer.style.setProperty('--pan-color-accent', 'rgb(4, 5, 6)');
       const standalone = await fixture({ form: settingsForm(KITCHEN), parent: outer });
       expect(getComputedStyle(standalone).getPropertyValue('--pan-color-primary-600').trim()).toBe('#4f46e5');
+      expect(getComputedStyle(submitButton(standalone)!).backgroundColor).toBe('rgb(79, 70, 229)');
       standalone.nested = true;
       await standalone.updateComplete;
       expect(getComputedStyle(standalone).getPropertyValue('--pan-color-primary-600').trim()).toBe('rgb(1, 2, 3)');
-      expect(getComputedStyle(submitButton(standalone)!).backgroundColor).toBe('rgb(1, 2, 3)');
+      expect(getComputedStyle(submitButton(standalone)!).backgroundColor).toBe('rgb(4, 5, 6)');
+    });
+
+    it('maps a primitive set by the host onto the semantic tokens (old token names keep working)', async () => {
+      const el = await fixture({ form: settingsForm(KITCHEN) });
+      el.style.setProperty('--pan-color-primary-600', 'rgb(1, 2, 3)');
+      expect(getComputedStyle(submitButton(el)!).backgroundColor).toBe('rgb(1, 2, 3)');
+    });
+
+    it('follows prefers-color-scheme unless theme is set, and sets color-scheme', async () => {
+      const el = await fixture({ form: settingsForm(KITCHEN) });
+      const input = control(el, 'name');
+      await commands.emulateColorScheme('dark');
+      try {
+        expect(getComputedStyle(el).colorScheme).toBe('dark');
+        expect(getComputedStyle(input).backgroundColor).toBe('rgb(17, 24, 39)');
+        el.theme = 'light';
+        await el.updateComplete;
+        expect(el.getAttribute('theme')).toBe('light');
+        expect(getComputedStyle(el).colorScheme).toBe('light');
+        expect(getComputedStyle(input).backgroundColor).toBe('rgb(255, 255, 255)');
+      } finally {
+        await commands.emulateColorScheme(null);
+      }
+      el.theme = 'dark';
+      await el.updateComplete;
+      expect(getComputedStyle(el).colorScheme).toBe('dark');
+      expect(getComputedStyle(input).backgroundColor).toBe('rgb(17, 24, 39)');
+      expect(await axeViolations(el)).toEqual([]);
     });
 
     it('styles the form inside its shadow root only: no inline style, nothing in the document head', async () => {

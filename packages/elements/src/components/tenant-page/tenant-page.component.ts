@@ -2,11 +2,12 @@ import { consume, provide } from '@lit/context';
 import { Task } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { IntegrationDetail, Schedule, SettingsError, Tenant, TenantUpdate } from '@pan/contract';
+import type { IntegrationDetail, ReleaseChannel, Schedule, SettingsError, SettingsForm, Tenant, TenantReleaseChoice, TenantReleases, TenantUpdate } from '@pan/contract';
 import * as paths from '@pan/contract/paths';
 import type {} from '../../events/events.ts';
 import type { PanLoadOptionsEvent } from '../../events/pan-load-options.ts';
 import type { PanSettingsSavedDetail } from '../../events/pan-settings-saved.ts';
+import type { PanScheduleChangeEvent } from '../../events/pan-schedule-change.ts';
 import { PanApiError, type RunApiClient } from '../../internal/api-client.ts';
 import { apiContext } from '../../internal/api-context.ts';
 import { PanElement } from '../../internal/pan-element.ts';
@@ -17,6 +18,7 @@ import { statusStyles } from '../../internal/status.styles.ts';
 import { formShowsSomething } from '../../internal/settings-display.ts';
 import { describeError } from '../../internal/views.ts';
 import styles from './tenant-page.styles.ts';
+import { settingsFormParts } from '../../internal/form-parts.ts';
 
 /**
  * @summary One installed integration: its settings (with "Load options" for dynamic selectors,
@@ -34,17 +36,22 @@ import styles from './tenant-page.styles.ts';
  * @csspart header - Name, status and the pause/resume action.
  * @csspart status - The Active/Paused badge.
  * @csspart pause-button - Pause or Resume.
+ * @csspart release-select - The release channel picker (Default, Latest or a pinned release), shown
+ *   when the token grants the `release` permission; saved with the settings.
+ * @csspart save-release-button - Saves the release channel when the form has nothing to submit.
  * @csspart save-schedule-button - Saves the schedule.
  * @csspart connections - The Connections section's `<pan-connections>` (when the integration needs any).
+ * @csspart field-input - A settings form's input; every part of `<pan-settings-form>`'s form (field,
+ *   field-label, field-select, group-legend, array-add-button, ...) is forwarded with `exportparts`.
  * @csspart run-panel - The Runs section's `<pan-run-panel>`.
  * @csspart uninstall-button - Opens the confirmation.
  * @csspart confirm-dialog - The uninstall confirmation.
  * @csspart notice - The outcome of the last action.
  *
  * @cssproperty --pan-font-family - Global token: the font stack (all `--pan-*` tokens of `<pan-marketplace>` apply).
- * @cssproperty --pan-color-primary-50 - Global token: the selected section's background.
- * @cssproperty --pan-color-neutral-0 - Global token: surfaces (also -200, -600 for borders and text).
- * @cssproperty --pan-color-danger-600 - Global token: Uninstall and errors (also -700).
+ * @cssproperty --pan-color-accent-subtle - Semantic token: the selected section's background (see `<pan-marketplace>` for all tokens).
+ * @cssproperty --pan-color-surface - Semantic token: surfaces (see `<pan-marketplace>` for all tokens).
+ * @cssproperty --pan-color-danger - Semantic token: Uninstall and errors (see `<pan-marketplace>` for all tokens).
  * @cssproperty --pan-radius-l - Global token: the sections' radius (also -m).
  * @cssproperty --pan-space-m - Global token: spacing (also -xs, -s, -l).
  * @cssproperty --pan-shadow-m - Global token: the sections' shadow.
@@ -66,10 +73,14 @@ export class PanTenantPage extends PanElement {
   @state() private serverErrors: SettingsError[] = [];
   @state() private schedule: Schedule | null | 'default' | undefined;
   @state() private scheduleValid = true;
+  /** The zone and missed-fire policy chosen with the unsaved schedule. */
+  private scheduleZone: Pick<TenantUpdate, 'time_zone' | 'missed_fires'> = {};
   @state() private busy: '' | 'configs' | 'schedule' | 'status' | 'uninstall' = '';
   @state() private notice: { text: string; error?: boolean } | undefined;
   /** The tenant as last loaded or saved (saves answer with the new state: no reload needed). */
   @state() private current: Tenant | undefined;
+  /** The release channel picked but not saved yet (undefined: the tenant's own). */
+  @state() private channel: ReleaseChannel | undefined;
   /** Definitions whose options an init run ("Load options") is loading. */
   @state() private loadingOptions: string[] = [];
   #loadingOptions: AbortController | undefined;
@@ -96,6 +107,15 @@ export class PanTenantPage extends PanElement {
     },
   });
 
+  /** The releases the user may pick, with their forms; only fetched with the `release` permission. */
+  readonly #releases = new Task(this, {
+    args: () => [this.api, this.current?.id, this.current?.permissions.release === true] as const,
+    task: async ([api, id, allowed], { signal }) => {
+      if (!api || !id || !allowed) return [];
+      return (await api.get<TenantReleases>(paths.tenantReleases(id), {}, signal)).releases;
+    },
+  });
+
   override render() {
     return this.#tenant.render({
       pending: () =>
@@ -113,6 +133,7 @@ export class PanTenantPage extends PanElement {
 
   #renderTenant(tenant: Tenant): TemplateResult {
     const paused = tenant.status === 'paused';
+    const form = this.#chosenForm(tenant);
     return html`<article class="tenant" aria-labelledby="tenant-title">
       <header class="tenant__header" part="header">
         <div class="tenant__intro">
@@ -135,11 +156,13 @@ export class PanTenantPage extends PanElement {
 
       <section class="section" aria-labelledby="settings-title">
         <h3 id="settings-title" class="section__title">Settings</h3>
-        ${formShowsSomething(tenant.settings_form)
+        ${this.#renderReleasePicker(tenant, form)}
+        ${formShowsSomething(form)
           ? html`<pan-settings-form
               nested
-              ?no-submit=${tenant.settings_form.fields.length === 0}
-              .form=${tenant.settings_form}
+              exportparts=${settingsFormParts}
+              ?no-submit=${form.fields.length === 0}
+              .form=${form}
               .value=${tenant.configs}
               .serverErrors=${this.serverErrors}
               ?disabled=${this.busy === 'configs'}
@@ -148,7 +171,7 @@ export class PanTenantPage extends PanElement {
               @pan-load-options=${(e: PanLoadOptionsEvent) => void this.#loadOptions(tenant, e.detail.definition)}
               @pan-settings-submit=${(e: CustomEvent<{ value: Record<string, unknown> }>) => {
                 e.preventDefault();
-                void this.#save(tenant, { configs: e.detail.value }, 'configs');
+                void this.#save(tenant, { configs: e.detail.value, ...this.#channelChange(tenant) }, 'configs');
               }}
             ></pan-settings-form>`
           : html`<p class="section__text">This integration has no settings.</p>`}
@@ -160,9 +183,12 @@ export class PanTenantPage extends PanElement {
           legend="When it runs"
           .value=${tenant.schedule_is_default ? undefined : tenant.schedule}
           .defaultSchedule=${tenant.default_schedule}
-          @pan-schedule-change=${(e: CustomEvent<{ schedule: Schedule | null | undefined; valid: boolean }>) => {
+          .timeZone=${tenant.time_zone}
+          .missedFires=${tenant.missed_fires}
+          @pan-schedule-change=${(e: PanScheduleChangeEvent) => {
             this.schedule = e.detail.schedule === undefined ? 'default' : e.detail.schedule;
             this.scheduleValid = e.detail.valid;
+            this.scheduleZone = { time_zone: e.detail.timeZone, missed_fires: e.detail.missedFires };
           }}
         ></pan-schedule-editor>
         <div class="section__actions">
@@ -171,7 +197,7 @@ export class PanTenantPage extends PanElement {
             class="button button--primary"
             part="save-schedule-button"
             ?disabled=${this.schedule === undefined || !this.scheduleValid || this.busy !== ''}
-            @click=${() => this.#save(tenant, { schedule: this.schedule! }, 'schedule')}
+            @click=${() => this.#save(tenant, { schedule: this.schedule!, ...this.scheduleZone }, 'schedule')}
           >
             Save schedule
           </button>
@@ -218,6 +244,71 @@ export class PanTenantPage extends PanElement {
     </article>`;
   }
 
+  /** Default, Latest or one release; absent without the `release` permission (or until the releases load). */
+  #renderReleasePicker(tenant: Tenant, form: SettingsForm): TemplateResult | typeof nothing {
+    const releases = this.#releases.value;
+    if (!tenant.permissions.release || !releases?.length) return nothing;
+    const channel = this.channel ?? tenant.release_channel;
+    const selected = channel.type === 'pinned' ? `pinned:${channel.release_id}` : channel.type;
+    const defaultRelease = releases.find((r) => r.is_default);
+    const needsOwnSave = !formShowsSomething(form) || form.fields.length === 0;
+    return html`<div class="release">
+      <label class="release__label" for="release-channel">Release</label>
+      <select
+        id="release-channel"
+        class="release__select"
+        part="release-select"
+        aria-describedby="release-hint"
+        ?disabled=${this.busy !== ''}
+        @change=${(e: Event) => {
+          this.channel = parseChannel((e.target as HTMLSelectElement).value);
+        }}
+      >
+        <option value="default" ?selected=${selected === 'default'}>${`Default${defaultRelease ? ` (${describeRelease(defaultRelease)})` : ''}`}</option>
+        <option value="latest" ?selected=${selected === 'latest'}>Latest (${describeRelease(releases[0]!)})</option>
+        ${releases.map(
+          (r) => html`<option value=${`pinned:${r.id}`} ?selected=${selected === `pinned:${r.id}`}>${describeRelease(r)}</option>`,
+        )}
+      </select>
+      <p id="release-hint" class="release__hint">
+        Default follows the release your provider recommends; Latest follows the newest; a release stays until you change it.
+        ${needsOwnSave ? '' : 'Saved with the settings.'}
+      </p>
+      ${needsOwnSave
+        ? html`<div class="section__actions">
+            <button
+              type="button"
+              class="button button--primary"
+              part="save-release-button"
+              ?disabled=${!this.#channelChange(tenant).release_channel || this.busy !== ''}
+              @click=${() => this.#save(tenant, this.#channelChange(tenant), 'configs')}
+            >
+              Save release
+            </button>
+          </div>`
+        : nothing}
+    </div>`;
+  }
+
+  /** The form of the release the picked channel resolves to (the tenant's own when nothing is picked). */
+  #chosenForm(tenant: Tenant): SettingsForm {
+    const releases = this.#releases.value;
+    const channel = this.channel;
+    if (!channel || !releases?.length) return tenant.settings_form;
+    const release =
+      channel.type === 'latest' ? releases[0] : releases.find((r) => (channel.type === 'default' ? r.is_default : r.id === channel.release_id));
+    return release?.settings_form ?? tenant.settings_form;
+  }
+
+  /** `{release_channel}` when the picked channel differs from the tenant's, else nothing. */
+  #channelChange(tenant: Tenant): { release_channel?: ReleaseChannel } {
+    const channel = this.channel;
+    if (!channel) return {};
+    const current = tenant.release_channel;
+    const same = channel.type === current.type && (channel.type !== 'pinned' || channel.release_id === current.release_id);
+    return same ? {} : { release_channel: channel };
+  }
+
   #confirmUninstall = (): void => {
     this.renderRoot.querySelector('dialog')?.showModal();
   };
@@ -236,6 +327,7 @@ export class PanTenantPage extends PanElement {
     try {
       const saved = await this.api.request<Tenant>('PATCH', paths.tenant(tenant.id), { body: update });
       this.serverErrors = [];
+      if (update.release_channel) this.channel = undefined;
       this.#replace(saved);
       // Only a saved schedule settles the schedule choice (a settings save keeps an unsaved one).
       if (what === 'schedule') this.schedule = undefined;
@@ -341,6 +433,16 @@ export class PanTenantPage extends PanElement {
   #emitSaved(tenant: Tenant, changed: PanSettingsSavedDetail['changed']): void {
     this.emit('pan-settings-saved', { detail: { tenant: { id: tenant.id, integration: integrationRef(tenant) }, changed } });
   }
+}
+
+function parseChannel(value: string): ReleaseChannel {
+  if (value.startsWith('pinned:')) return { type: 'pinned', release_id: value.slice('pinned:'.length) };
+  return { type: value === 'latest' ? 'latest' : 'default' };
+}
+
+/** "r2, 2 Dec 2026": the release's name and the day it was pushed. */
+function describeRelease(release: TenantReleaseChoice): string {
+  return `${release.version}, ${new Date(release.created_at).toLocaleDateString(undefined, { dateStyle: 'medium' })}`;
 }
 
 function integrationRef(tenant: Tenant) {

@@ -34,6 +34,31 @@ export default css`
     outline: none;
   }
 
+  .release {
+    display: grid;
+    gap: var(--pan-space-xs);
+    margin-block-end: var(--pan-space-m);
+  }
+
+  .release__label {
+    font-weight: 600;
+  }
+
+  .release__select {
+    max-inline-size: 100%;
+    padding: var(--pan-space-xs) var(--pan-space-s);
+    border: 1px solid var(--pan-color-text-muted);
+    border-radius: var(--pan-radius-m);
+    background: var(--pan-color-surface);
+    color: var(--pan-color-text);
+    font: inherit;
+  }
+
+  .release__hint {
+    color: var(--pan-color-text-muted);
+    font-size: var(--pan-font-size-s);
+  }
+
   .notice:empty {
     display: none;
   }
@@ -41,25 +66,25 @@ export default css`
   .notice {
     padding: var(--pan-space-xs) var(--pan-space-s);
     border-radius: var(--pan-radius-m);
-    background: var(--pan-color-primary-50);
+    background: var(--pan-color-accent-subtle);
     font-size: var(--pan-font-size-s);
   }
 
   .notice--error {
-    color: var(--pan-color-danger-700);
+    color: var(--pan-color-danger-strong);
   }
 
   .section {
     display: grid;
     gap: var(--pan-space-m);
     padding: var(--pan-space-l);
-    background: var(--pan-color-neutral-0);
-    border: 1px solid var(--pan-color-neutral-200);
+    background: var(--pan-color-surface);
+    border: 1px solid var(--pan-color-border);
     border-radius: var(--pan-radius-l);
   }
 
   .section--danger {
-    border-color: var(--pan-color-danger-600);
+    border-color: var(--pan-color-danger);
   }
 
   .section__title {
@@ -67,7 +92,7 @@ export default css`
   }
 
   .section__text {
-    color: var(--pan-color-neutral-600);
+    color: var(--pan-color-text-muted);
   }
 
   .section__actions {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
-import type { InstallPlan, InstallRequest, Tenant, TriggerStatus } from '@pan/contract';
+import type { InstallPlan, InstallRequest, Tenant, TenantReleases, TenantUpdate, TriggerStatus } from '@pan/contract';
 import {
   axeViolations,
   cleanup,
@@ -183,6 +183,13 @@ describe('<pan-tenant-page>', () => {
     const back = await stored(api, tenant.id);
     expect(back.schedule_is_default).toBe(true);
     expect(back.schedule).toEqual({ type: 'interval', every: 1, unit: 'hours' });
+
+    // The zone and the missed-fire policy are saved with the schedule.
+    await page.getByLabelText('Time zone', { exact: true }).selectOptions('Europe/Berlin');
+    await page.getByLabelText('After downtime', { exact: true }).selectOptions('skip');
+    await button('Save schedule').click();
+    await expect.poll(() => saved.length).toBe(3);
+    expect(await stored(api, tenant.id)).toMatchObject({ time_zone: 'Europe/Berlin', missed_fires: 'skip', schedule_is_default: true });
   });
 
   it('shows a tenant that runs only when triggered, and cannot save an invalid cron expression', async () => {
@@ -348,6 +355,104 @@ describe('<pan-tenant-page>', () => {
     expect(shadowText(el, '[role="alert"]')).toContain('This is not available any more.');
     await expect.element(button('Retry')).toBeVisible();
     expect(shadowQuery(el, 'pan-settings-form')).toBeNull();
+    expect(await axeViolations(el)).toEqual([]);
+  });
+});
+
+describe('<pan-tenant-page> release channel', () => {
+  const picker = () => page.getByRole('combobox', { name: 'Release' });
+  /** What the page's PATCHes sent. */
+  function patches(): TenantUpdate[] {
+    return vi
+      .mocked(globalThis.fetch)
+      .mock.calls.filter(([, init]) => init?.method === 'PATCH')
+      .map(([, init]) => JSON.parse(String(init!.body)) as TenantUpdate);
+  }
+
+  it('offers Default, Latest and each release by name and date; a pinned release is saved with the settings', async () => {
+    const { api } = await newUser('engineering', { permissions: ['run', 'logs', 'release'] });
+    const tenant = await install(api, { configs: { direction: 'to_hubspot', records_per_page: 42 } });
+    const { releases } = await api.get<TenantReleases>(`/marketplace/tenants/${tenant.id}/releases`);
+    const release = releases[0]!;
+    const day = new Date(release.created_at).toLocaleDateString(undefined, { dateStyle: 'medium' });
+    vi.spyOn(globalThis, 'fetch');
+    const el = await mountView('pan-tenant-page', { api, tenantId: tenant.id });
+    await expect.element(picker()).toBeVisible();
+    await expect.element(picker()).toHaveDisplayValue(`Default (${release.version}, ${day})`);
+    const options = [...shadowQuery(el, 'select[part="release-select"]')!.querySelectorAll('option')].map((o) => o.textContent!.trim());
+    expect(options).toEqual([`Default (${release.version}, ${day})`, `Latest (${release.version}, ${day})`, `${release.version}, ${day}`]);
+    await expect.element(perPage()).toBeVisible();
+    expect(await axeViolations(el)).toEqual([]);
+
+    await picker().selectOptions(`pinned:${release.id}`);
+    await button('Save settings').click();
+    await expect.poll(() => notice(el)).toBe('Settings saved.');
+    expect(patches()).toEqual([{ configs: expect.objectContaining({ records_per_page: 42 }), release_channel: { type: 'pinned', release_id: release.id } }]);
+    expect((await stored(api, tenant.id)).release_channel).toEqual({ type: 'pinned', release_id: release.id });
+    await expect.element(picker()).toHaveDisplayValue(`${release.version}, ${day}`);
+
+    // Saving again without touching the picker sends no channel change.
+    await button('Save settings').click();
+    await expect.poll(() => patches().length).toBe(2);
+    expect(patches()[1]).not.toHaveProperty('release_channel');
+  });
+
+  it("re-renders the form with the chosen release's form", async () => {
+    const { api } = await newUser('engineering', { permissions: ['release'] });
+    const tenant = await install(api, { configs: { direction: 'to_hubspot', records_per_page: 42 } });
+    // A newer release whose form is a Section without Controls (the fixture has one release).
+    rewriteResponses(`/marketplace/tenants/${tenant.id}/releases`, (body: TenantReleases) => ({
+      releases: [
+        { id: crypto.randomUUID(), version: 'r9', created_at: new Date().toISOString(), is_default: false, settings_form: SECTIONS_ONLY_FORM },
+        ...body.releases,
+      ],
+    }));
+    const el = await mountView('pan-tenant-page', { api, tenantId: tenant.id });
+    await expect.element(perPage()).toBeVisible();
+    await expect.element(picker()).toBeVisible();
+
+    await picker().selectOptions('latest');
+    await expect.element(picker()).toHaveDisplayValue(/^Latest \(r9, /);
+    await expect.element(page.getByText('Before you start')).toBeVisible();
+    expect(page.getByLabelText('Records per page').elements()).toHaveLength(0);
+    // Nothing to submit in that form: the release is saved on its own.
+    await expect.element(button('Save release')).toBeEnabled();
+    expect(await axeViolations(el)).toEqual([]);
+
+    await picker().selectOptions('default');
+    await expect.element(perPage()).toHaveValue(42);
+  });
+
+  it('saves the release on its own when the form has nothing to submit', async () => {
+    const { api } = await newUser('engineering', { permissions: ['release'] });
+    const tenant = await install(api);
+    // Every form a Section without Controls: no Save settings, so the picker has its own button.
+    rewriteResponses(`/marketplace/tenants/${tenant.id}`, (body) =>
+      body?.releases
+        ? { releases: body.releases.map((r: object) => ({ ...r, settings_form: SECTIONS_ONLY_FORM })) }
+        : body?.settings_form
+          ? { ...body, settings_form: SECTIONS_ONLY_FORM }
+          : body,
+    );
+    const el = await mountView('pan-tenant-page', { api, tenantId: tenant.id });
+    await expect.element(picker()).toBeVisible();
+    await expect.element(button('Save release')).toBeDisabled();
+    await picker().selectOptions('latest');
+    await button('Save release').click();
+    await expect.poll(() => notice(el)).toBe('Settings saved.');
+    expect(patches()).toEqual([{ release_channel: { type: 'latest' } }]);
+    expect((await stored(api, tenant.id)).release_channel).toEqual({ type: 'latest' });
+    await expect.element(button('Save release')).toBeDisabled();
+  });
+
+  it('is absent without the release permission, and the releases are not even asked for', async () => {
+    const { api } = await newUser('engineering', { permissions: ['run', 'logs'] });
+    const tenant = await install(api, { configs: { direction: 'to_hubspot' } });
+    vi.spyOn(globalThis, 'fetch');
+    const el = await mountView('pan-tenant-page', { api, tenantId: tenant.id });
+    await expect.element(perPage()).toBeVisible();
+    expect(shadowQuery(el, '[part="release-select"]')).toBeNull();
+    expect(vi.mocked(globalThis.fetch).mock.calls.map(([input]) => String(input)).filter((url) => url.includes('/releases'))).toEqual([]);
     expect(await axeViolations(el)).toEqual([]);
   });
 });

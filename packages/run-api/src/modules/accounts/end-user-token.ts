@@ -18,6 +18,7 @@ import type { EgressPolicy } from '../../platform/egress.ts';
 import { ERRORS, panError, PanError } from '../../platform/errors.ts';
 import { findHostileValue } from '../../platform/input-guards.ts';
 import { listAccountJwtKeys, readAccountByIssuer } from './store.ts';
+import { checkTimeZone } from '../../platform/time-zone.ts';
 
 /** Who is calling, as the host's signed token says. Every end-user query is scoped by these. */
 export interface EndUser {
@@ -25,6 +26,8 @@ export interface EndUser {
   sub: string;
   name?: string;
   email?: string;
+  /** The `tz` claim: the IANA time zone a new schedule defaults to (checked with Intl). */
+  tz?: string;
   xti: ExtraTenantInfo;
 }
 
@@ -283,6 +286,11 @@ function toEndUser(accountId: string, payload: JWTPayload): EndUser {
   const user: EndUser = { accountId, sub, xti: parseXti(payload.xti) };
   if (typeof payload.name === 'string') user.name = payload.name;
   if (typeof payload.email === 'string') user.email = payload.email;
+  if (payload.tz !== undefined) {
+    const tz = checkTimeZone(payload.tz);
+    if (!tz) throw panError(ERRORS.AUTH_CLAIM_INVALID, 'The token\'s "tz" is not an IANA time zone');
+    user.tz = tz;
+  }
   return user;
 }
 

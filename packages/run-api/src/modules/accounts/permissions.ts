@@ -2,10 +2,11 @@ import type { EndUser } from './end-user-token.ts';
 import { ERRORS, panError } from '../../platform/errors.ts';
 
 /**
- * What an end user may do with runs, from `xti.permissions`: `run` (run now), `run:init` (run now
- * in init mode, and "Load options"), `logs` (read run logs). Without `permissions`, all three.
+ * What an end user may do, from `xti.permissions`: `run` (run now), `run:init` (run now in init
+ * mode, and "Load options"), `logs` (read run logs), `release` (choose a tenant's release channel:
+ * default, latest or a pinned release). Without `permissions`, all of them.
  */
-export type RunPermission = 'run' | 'run:init' | 'logs';
+export type RunPermission = 'run' | 'run:init' | 'logs' | 'release';
 
 export function userMay(user: EndUser, permission: RunPermission): boolean {
   const granted = user.xti.permissions;

@@ -16,7 +16,7 @@ export type ScheduleCheck = { ok: true; schedule: Schedule } | { ok: false; mess
 
 /**
  * Checks a schedule sent by a client (any JSON): every N minutes/hours/days/weeks within
- * `INTERVAL_LIMITS`, or a 5-field cron expression (UTC) that croner parses, that fires at all and
+ * `INTERVAL_LIMITS`, or a 5-field cron expression that croner parses (its zone is checked apart), that fires at all and
  * not more often than every `MIN_CRON_GAP_MINUTES`. Returns a normalised copy (no stray keys).
  */
 export function checkSchedule(value: unknown): ScheduleCheck {
@@ -64,3 +64,4 @@ export function checkSchedule(value: unknown): ScheduleCheck {
   }
   return fail('The schedule type must be "interval" or "cron"');
 }
+

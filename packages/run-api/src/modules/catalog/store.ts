@@ -381,6 +381,18 @@ export async function listReleases(q: Queryable, integrationId: string): Promise
   return rows.map((r) => r.release);
 }
 
+/** Every release of an integration with its spec, newest first, and which one is the default (the release channel picker's choices). */
+export async function listReleasesWithSpec(q: Queryable, integrationId: string): Promise<Array<ReleaseWithSpec & { is_default: boolean }>> {
+  const { rows } = await q.query<{ release: ReleaseWithSpec & { is_default: boolean } }>(
+    `SELECT json_build_object('id', r.id, 'version', r.version, 'created_at', r.created_at, 'spec', r.spec,
+                              'is_default', r.id IS NOT DISTINCT FROM i.default_release_id) AS release
+       FROM releases r JOIN integrations i ON i.id = r.integration_id
+      WHERE r.integration_id = $1 ORDER BY r.created_at DESC, r.id DESC`,
+    [integrationId],
+  );
+  return rows.map((r) => r.release);
+}
+
 export async function readDefaultSchedule(q: Queryable, integrationId: string): Promise<Schedule | null> {
   const { rows } = await q.query<{ default_schedule: Schedule | null }>('SELECT default_schedule FROM integrations WHERE id = $1', [
     integrationId,

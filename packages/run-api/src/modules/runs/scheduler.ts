@@ -9,15 +9,18 @@
  * next fire time (or `intervalMs`, which bounds how late it sees a schedule changed elsewhere).
  *
  * Semantics (unchanged from the scan-everything scheduler it replaced):
- * - intervals count from the tenant's creation; cron expressions are UTC;
+ * - intervals count from the tenant's creation; cron expressions are read in the tenant's IANA time
+ *   zone (`schedule_time_zone`, croner follows its DST changes; UTC keeps the fast fixed offset);
  * - a new tenant first fires at its schedule's first time after its creation;
  * - fires missed while nothing ran (downtime, a pause, a schedule change) collapse into one
- *   catch-up trigger for the latest missed time, then the schedule goes on from now;
+ *   catch-up trigger for the latest missed time (`schedule_missed` 'once', the default), or into
+ *   none ('skip': a time seen more than `MISSED_FIRE_GRACE_MS` late is dropped); then the schedule
+ *   goes on from now;
  * - the database marks a row for recomputing when the tenant's schedule, pause or archive changes,
  *   or its integration's default schedule does (the release plays no part in the schedule).
  */
 import { Cron } from 'croner';
-import type { Schedule } from '@pan/contract';
+import type { MissedFires, Schedule } from '@pan/contract';
 import { withTransaction, type Db } from '../../platform/db/pool.ts';
 import { systemClock, type Clock } from '../../platform/clock.ts';
 import { claimDueSchedules, earliestFireTime, fireSchedules } from './store.ts';
@@ -30,33 +33,45 @@ export const DEFAULT_BATCH_SIZE = 500;
 /** Batches in flight at once in a pass: a burst of due rows is spread over as many connections. */
 export const DEFAULT_LANES = 2;
 
-// `utcOffset: 0`, not `timezone: 'UTC'`: the same times, 30 times faster (no Intl per step).
+/**
+ * With `schedule_missed = 'skip'`, a fire time the scheduler sees later than this counts as missed
+ * (downtime, a pause) and is dropped. Generous, so that a busy pass is never mistaken for downtime;
+ * below the 5-minute floor of any schedule, so that a skipped time is never confused with the next.
+ */
+export const MISSED_FIRE_GRACE_MS = 4 * 60_000;
+
+// UTC: `utcOffset: 0`, not `timezone: 'UTC'`: the same times, 30 times faster (no Intl per step).
+// Another zone goes through croner's `timezone` (Intl), which follows its DST changes.
 const crons = new Map<string, Cron>();
-function cronOf(expression: string): Cron {
-  let cron = crons.get(expression);
+function cronOf(expression: string, timeZone: string): Cron {
+  const key = `${timeZone} ${expression}`;
+  let cron = crons.get(key);
   if (!cron) {
     if (crons.size > 10_000) crons.clear();
-    cron = new Cron(expression, { utcOffset: 0, paused: true });
-    crons.set(expression, cron);
+    cron = new Cron(expression, timeZone === 'UTC' ? { utcOffset: 0, paused: true } : { timezone: timeZone, paused: true });
+    crons.set(key, cron);
   }
   return cron;
 }
 
-/** The first fire time of `schedule` strictly after `after`, or null when it never fires again. */
-export function nextFireTime(schedule: Schedule, anchor: Date, after: Date): Date | null {
+/**
+ * The first fire time of `schedule` strictly after `after`, or null when it never fires again.
+ * `timeZone` (IANA) is where a cron expression's wall-clock times are read; intervals ignore it.
+ */
+export function nextFireTime(schedule: Schedule, anchor: Date, after: Date, timeZone = 'UTC'): Date | null {
   if (schedule.type === 'interval') {
     const period = schedule.every * UNIT_MS[schedule.unit];
     const elapsed = after.getTime() - anchor.getTime();
     return new Date(anchor.getTime() + (elapsed < 0 ? 1 : Math.floor(elapsed / period) + 1) * period);
   }
-  return cronOf(schedule.expression).nextRun(after);
+  return cronOf(schedule.expression, timeZone).nextRun(after);
 }
 
 /**
  * The latest fire time of `schedule` in (after, now], or null when none. Intervals count from
- * `anchor` (the tenant's creation); cron expressions are UTC.
+ * `anchor` (the tenant's creation); cron expressions are read in `timeZone`.
  */
-export function dueFireTime(schedule: Schedule, anchor: Date, after: Date, now: Date): Date | null {
+export function dueFireTime(schedule: Schedule, anchor: Date, after: Date, now: Date, timeZone = 'UTC'): Date | null {
   if (schedule.type === 'interval') {
     const period = schedule.every * UNIT_MS[schedule.unit];
     const elapsed = now.getTime() - anchor.getTime();
@@ -64,7 +79,19 @@ export function dueFireTime(schedule: Schedule, anchor: Date, after: Date, now: 
     const latest = new Date(anchor.getTime() + Math.floor(elapsed / period) * period);
     return latest > after ? latest : null;
   }
-  const cron = cronOf(schedule.expression);
+  const cron = cronOf(schedule.expression, timeZone);
+  if (timeZone === 'UTC') return latestRun(cron, after, now);
+  // A zone steps through Intl, ~25 times slower per step: look back from now in doubling spans, so
+  // that a long downtime costs a few dozen steps, not one per missed time.
+  for (let span = 3_600_000; ; span *= 2) {
+    const from = new Date(Math.max(after.getTime(), now.getTime() - span));
+    const latest = latestRun(cron, from, now);
+    if (latest || from.getTime() === after.getTime()) return latest;
+  }
+}
+
+/** The latest run of `cron` in (after, now], stepping forward. */
+function latestRun(cron: Cron, after: Date, now: Date): Date | null {
   let latest: Date | null = null;
   let next = cron.nextRun(after);
   // Bounded: a restart after a long stop fires once, not once per missed slot.
@@ -110,14 +137,17 @@ async function queueBatch(db: Db, now: Date, batchSize: number): Promise<{ claim
         continue;
       }
       const after = row.last_fire_at ?? row.created_at;
-      const key = `${JSON.stringify(row.schedule)}|${row.created_at.getTime()}|${after.getTime()}|${row.stale}`;
+      const zone = row.time_zone;
+      const key = `${JSON.stringify(row.schedule)}|${zone}|${row.missed}|${row.created_at.getTime()}|${after.getTime()}|${row.stale}`;
       let plan = memo.get(key);
       if (!plan) {
         // A stale row learns its next time; when that has passed already, it fires now (the catch-up).
-        const upcoming = row.stale ? nextFireTime(row.schedule, row.created_at, after) : now;
-        const due = upcoming && upcoming <= now ? dueFireTime(row.schedule, row.created_at, after, now) : null;
-        const next = due ? nextFireTime(row.schedule, row.created_at, due) : upcoming && upcoming > now ? upcoming : nextFireTime(row.schedule, row.created_at, now);
-        plan = { due, next };
+        const upcoming = row.stale ? nextFireTime(row.schedule, row.created_at, after, zone) : now;
+        const due = upcoming && upcoming <= now ? dueFireTime(row.schedule, row.created_at, after, now, zone) : null;
+        const next = due ? nextFireTime(row.schedule, row.created_at, due, zone) : upcoming && upcoming > now ? upcoming : nextFireTime(row.schedule, row.created_at, now, zone);
+        // 'skip': a time seen too late is not caught up; the schedule goes on at its next time.
+        const missed = due !== null && row.missed === 'skip' && now.getTime() - due.getTime() > MISSED_FIRE_GRACE_MS;
+        plan = { due: missed ? null : due, next };
         memo.set(key, plan);
       }
       moves.push({ tenantId: row.tenant_id, accountId: row.account_id, next: plan.next, fired: plan.due });

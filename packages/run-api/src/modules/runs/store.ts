@@ -5,7 +5,7 @@
  */
 import type pg from 'pg';
 import type { PandiumSpec } from '@pan/pandium-yaml';
-import type { HostRun, Run, RunMode, RunPage, RunStatus, RunLogLine, RunTriggerSummary, Schedule } from '@pan/contract';
+import type { HostRun, Run, RunMode, RunPage, RunStatus, RunLogLine, RunTriggerSummary, Schedule, MissedFires } from '@pan/contract';
 import type { Queryable, Scope } from '../../platform/db/pool.ts';
 import type { LogLine } from '../runner/types.ts';
 import { tenantReleaseIdSql } from '../catalog/sql.ts';
@@ -409,6 +409,10 @@ export interface DueSchedule {
   created_at: Date;
   /** The tenant's effective schedule; null when none, paused or archived. */
   schedule: Schedule | null;
+  /** The IANA zone its cron expression is read in. */
+  time_zone: string;
+  /** What a fire missed during downtime becomes: one catch-up ('once') or none ('skip'). */
+  missed: MissedFires;
 }
 
 /**
@@ -419,6 +423,7 @@ export interface DueSchedule {
 export async function claimDueSchedules(client: pg.PoolClient, now: Date, limit: number): Promise<DueSchedule[]> {
   const { rows } = await client.query<DueSchedule>(
     `SELECT s.tenant_id, t.account_id, s.next_fire_at = '-infinity' AS stale, s.last_fire_at, t.created_at,
+            t.schedule_time_zone AS time_zone, t.schedule_missed AS missed,
             CASE WHEN t.archived_at IS NULL AND NOT t.paused
                  THEN CASE WHEN t.schedule_is_default THEN i.default_schedule ELSE t.schedule END END AS schedule
        FROM tenant_schedules s

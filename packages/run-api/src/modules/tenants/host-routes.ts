@@ -77,6 +77,8 @@ export async function hostTenantRoutes(app: TypedApp, options: TenantRouteOption
         integration: (internalIds.integration_id ?? body.integration)!,
         ...(body.configs !== undefined ? { configs: body.configs } : {}),
         ...(schedule !== undefined ? { schedule } : {}),
+        ...(body.time_zone !== undefined ? { time_zone: body.time_zone } : {}),
+        ...(body.missed_fires !== undefined ? { missed_fires: body.missed_fires } : {}),
         ...(releaseChannel !== undefined ? { release_channel: releaseChannel } : {}),
       };
       const id = await installForUser(app.db, request.hostAccount.accountId, (body.name ?? body.user_name)!, install, options.queueInitRun);

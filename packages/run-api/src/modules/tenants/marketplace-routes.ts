@@ -1,6 +1,6 @@
 import type { TypedApp } from '../../platform/type-provider.ts';
-import { getTenant, install, listUserTenants, pause, readInstallPlan, uninstall, update, type TenantRouteOptions } from './service.ts';
-import { installBodySchema, installPlanSchema, slugParamsSchema, tenantListSchema, tenantParamsSchema, tenantSchema, updateBodySchema } from '@pan/contract';
+import { getTenant, install, listTenantReleases, listUserTenants, pause, readInstallPlan, uninstall, update, type TenantRouteOptions } from './service.ts';
+import { installBodySchema, installPlanSchema, slugParamsSchema, tenantListSchema, tenantParamsSchema, tenantReleasesSchema, tenantSchema, updateBodySchema } from '@pan/contract';
 
 /**
  * One installation of one integration for the calling user. Registered inside the marketplace
@@ -42,6 +42,12 @@ export async function tenantRoutes(app: TypedApp, options: TenantRouteOptions): 
     '/tenants/:id',
     { schema: { params: tenantParamsSchema, body: updateBodySchema, response: { 200: tenantSchema } } },
     async (request) => update(app.db, request.endUser, request.params.id, request.body),
+  );
+
+  app.get(
+    '/tenants/:id/releases',
+    { schema: { params: tenantParamsSchema, response: { 200: tenantReleasesSchema } } },
+    async (request) => listTenantReleases(app.db, request.endUser, request.params.id),
   );
 
   app.post(

@@ -12,14 +12,16 @@ import type {
   ReleaseChannel,
   Schedule,
   Tenant,
+  TenantReleases,
   TenantUpdate,
 } from '@pan/contract';
 import type { Db } from '../../platform/db/pool.ts';
 import { ERRORS, notFound, panError, PanError } from '../../platform/errors.ts';
-import { userMay } from '../accounts/permissions.ts';
+import { requirePermission, userMay } from '../accounts/permissions.ts';
 import { checkSchedule } from '../catalog/schedule.ts';
+import { checkTimeZone } from '../../platform/time-zone.ts';
 import { settingsOnInstall, settingsOnSave, userSettingsForm, visibleConfigs } from './tenant-settings.ts';
-import { findAccountIntegration, findChannelRelease, listReleases, readDefaultSchedule, readIntegration, type ReleaseWithSpec } from '../catalog/store.ts';
+import { findAccountIntegration, findChannelRelease, listReleases, listReleasesWithSpec, readDefaultSchedule, readIntegration, type ReleaseWithSpec } from '../catalog/store.ts';
 import {
   archiveTenant,
   insertTenant,
@@ -48,12 +50,14 @@ export function toTenant(row: TenantRow, user: EndUser): Tenant {
     schedule: row.schedule_is_default ? row.integration_default_schedule : row.schedule,
     schedule_is_default: row.schedule_is_default,
     default_schedule: row.integration_default_schedule,
+    time_zone: row.schedule_time_zone,
+    missed_fires: row.schedule_missed,
     release_channel:
       row.release_channel === 'pinned' ? { type: 'pinned', release_id: row.pinned_release_id! } : { type: row.release_channel },
     release: { id: release.id, version: release.version, created_at: release.created_at },
     dynamic_configs_loaded: row.dynamic_configs !== null,
     settings_form: form,
-    permissions: { run: userMay(user, 'run'), run_init: userMay(user, 'run:init'), logs: userMay(user, 'logs') },
+    permissions: { run: userMay(user, 'run'), run_init: userMay(user, 'run:init'), logs: userMay(user, 'logs'), release: userMay(user, 'release') },
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
   };
@@ -99,12 +103,15 @@ export async function readInstallPlan(db: Db, user: EndUser, slug: string): Prom
     settings_form: userSettingsForm(release.spec, null),
     default_schedule: await readDefaultSchedule(db, integration.id),
     releases: await listReleases(db, integration.id),
+    time_zone: user.tz ?? null,
   };
 }
 
 export async function install(db: Db, user: EndUser, request: InstallRequest, queueInitRun: QueueInitRun): Promise<Tenant> {
+  if (request.release_channel && request.release_channel.type !== 'default') requireReleasePermission(user);
   const integration = await installableIntegration(db, user, request.integration, 'unprocessable');
-  const id = await insertCheckedTenant(db, owner(user), integration, request, { allowedInstalls: user.xti.allowed_installs, queueInitRun });
+  // No zone sent: the token's `tz` claim (the elements send the browser's zone when there is none).
+  const id = await insertCheckedTenant(db, owner(user), integration, { ...request, time_zone: request.time_zone ?? user.tz }, { allowedInstalls: user.xti.allowed_installs, queueInitRun });
   return getTenant(db, user, id);
 }
 
@@ -134,6 +141,7 @@ async function insertCheckedTenant(
   options: { allowedInstalls?: number; paused?: boolean; queueInitRun: QueueInitRun },
 ): Promise<string> {
   const schedule = request.schedule === undefined ? undefined : checkedSchedule(request.schedule);
+  const timeZone = request.time_zone === undefined ? 'UTC' : checkedTimeZone(request.time_zone);
   const channel = request.release_channel ?? { type: 'default' };
   const release = await channelRelease(db, integration.id, channel);
   const settings = settingsOnInstall(release.spec, userSettingsForm(release.spec, null), request.configs ?? {});
@@ -143,6 +151,8 @@ async function insertCheckedTenant(
     integrationId: integration.id,
     configs: settings.configs,
     schedule,
+    timeZone,
+    missedFires: request.missed_fires ?? 'once',
     channel,
     allowedInstalls: options.allowedInstalls,
     paused: options.paused,
@@ -177,7 +187,10 @@ export async function listUserTenants(db: Db, user: EndUser): Promise<Tenant[]> 
 /** Validates every part of the update against the tenant as it is now, then writes all of it or nothing. */
 export async function update(db: Db, user: EndUser, id: string, body: TenantUpdate): Promise<Tenant> {
   const found = await updateTenant(db, owner(user), id, async (client, current) => {
+    // Sending the channel the tenant already has is no change (a form may send it with every save).
+    if (body.release_channel && !sameChannel(body.release_channel, current)) requireReleasePermission(user);
     const schedule = body.schedule === undefined || body.schedule === 'default' ? body.schedule : checkedSchedule(body.schedule);
+    const timeZone = body.time_zone === undefined ? undefined : checkedTimeZone(body.time_zone);
     // Settings are checked against the release the tenant will run after this update.
     const release = body.release_channel ? await channelRelease(client, current.integration_id, body.release_channel) : current.release!;
     let configs: Record<string, unknown> | undefined;
@@ -186,10 +199,30 @@ export async function update(db: Db, user: EndUser, id: string, body: TenantUpda
       if (!settings.ok) throw settingsInvalid(settings.errors);
       configs = settings.configs;
     }
-    return { configs, schedule, channel: body.release_channel };
+    return { configs, schedule, timeZone, missedFires: body.missed_fires, channel: body.release_channel };
   });
   if (!found) throw notFound('Tenant');
   return getTenant(db, user, id);
+}
+
+/**
+ * The releases the user may choose for a tenant (the release channel picker), newest first, each
+ * with its settings form (so the page can re-render the form for the chosen one). Needs `release`.
+ */
+export async function listTenantReleases(db: Db, user: EndUser, id: string): Promise<TenantReleases> {
+  requireReleasePermission(user);
+  const row = await readTenant(db, owner(user), id);
+  if (!row) throw notFound('Tenant');
+  const releases = await listReleasesWithSpec(db, row.integration_id);
+  return {
+    releases: releases.map((release) => ({
+      id: release.id,
+      version: release.version,
+      created_at: release.created_at,
+      is_default: release.is_default,
+      settings_form: userSettingsForm(release.spec, row.dynamic_configs),
+    })),
+  };
 }
 
 export async function pause(db: Db, user: EndUser, id: string, paused: boolean): Promise<Tenant> {
@@ -201,6 +234,15 @@ export async function uninstall(db: Db, user: EndUser, id: string): Promise<void
   if (!(await archiveTenant(db, owner(user), id))) throw notFound('Tenant');
 }
 
+function requireReleasePermission(user: EndUser): void {
+  requirePermission(user, 'release', 'choose the release this integration runs');
+}
+
+function sameChannel(channel: ReleaseChannel, current: TenantRow): boolean {
+  if (channel.type !== current.release_channel) return false;
+  return channel.type !== 'pinned' || channel.release_id === current.pinned_release_id;
+}
+
 function checkedSchedule(value: object | null): Schedule | null {
   if (value === null) return null;
   const checked = checkSchedule(value);
@@ -210,6 +252,17 @@ function checkedSchedule(value: object | null): Schedule | null {
     });
   }
   return checked.schedule;
+}
+
+function checkedTimeZone(value: string): string {
+  const zone = checkTimeZone(value);
+  if (!zone) {
+    const message = `"${value}" is not an IANA time zone (such as "Europe/Berlin" or "UTC")`;
+    throw panError(ERRORS.SCHEDULE_TIME_ZONE_INVALID, `The schedule's time zone is not valid: ${message}`, {
+      errors: [{ field: 'time_zone', message }],
+    });
+  }
+  return zone;
 }
 
 async function channelRelease(db: Parameters<typeof findChannelRelease>[0], integrationId: string, channel: ReleaseChannel): Promise<ReleaseWithSpec> {

@@ -4,7 +4,7 @@
  * as its change, through the notifications module's outbox fragments.
  */
 import type pg from 'pg';
-import type { HostTenant, ReleaseChannel, Schedule } from '@pan/contract';
+import type { HostTenant, MissedFires, ReleaseChannel, Schedule } from '@pan/contract';
 import type { ReleaseWithSpec } from '../catalog/store.ts';
 import { withTransaction, type Db, type Queryable, type Scope } from '../../platform/db/pool.ts';
 import type { Paging } from '../../platform/paging.ts';
@@ -26,6 +26,8 @@ export interface TenantRow {
   paused: boolean;
   schedule_is_default: boolean;
   schedule: Schedule | null;
+  schedule_time_zone: string;
+  schedule_missed: MissedFires;
   release_channel: ReleaseChannel['type'];
   pinned_release_id: string | null;
   dynamic_configs: Record<string, unknown> | null;
@@ -38,8 +40,8 @@ export interface TenantRow {
 const TENANT_SELECT = `
   SELECT t.id, t.integration_id, i.slug AS integration_slug, i.name AS integration_name,
          i.logo_url AS integration_logo_url, i.default_schedule AS integration_default_schedule,
-         t.configs, t.paused, t.schedule_is_default, t.schedule, t.release_channel, t.pinned_release_id,
-         t.dynamic_configs, t.created_at, t.updated_at, r.release
+         t.configs, t.paused, t.schedule_is_default, t.schedule, t.schedule_time_zone, t.schedule_missed,
+         t.release_channel, t.pinned_release_id, t.dynamic_configs, t.created_at, t.updated_at, r.release
     FROM tenants t
     JOIN integrations i ON i.id = t.integration_id
     LEFT JOIN LATERAL (${channelReleaseSql('t.integration_id', 't.release_channel', 't.pinned_release_id')}) r ON true
@@ -76,6 +78,9 @@ export interface NewTenant {
   configs: Record<string, unknown>;
   /** `undefined`: follow the integration's default; `null`: no schedule. */
   schedule: Schedule | null | undefined;
+  /** The IANA zone the schedule is read in (checked). */
+  timeZone: string;
+  missedFires: MissedFires;
   channel: ReleaseChannel;
   /** `xti.allowed_installs`; undefined: no limit. */
   allowedInstalls?: number;
@@ -109,8 +114,8 @@ export async function insertTenant(db: Db, owner: TenantOwner, tenant: NewTenant
       const inserted = await client.query<{ id: string }>(
         `WITH inserted AS (
            INSERT INTO tenants (account_id, integration_id, user_sub, configs, schedule_is_default, schedule,
-                                release_channel, pinned_release_id, paused)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                                release_channel, pinned_release_id, paused, schedule_time_zone, schedule_missed)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
            RETURNING id, account_id, integration_id, user_sub, paused, archived_at
          ), queued AS (${queueTenantEventSql('inserted', "'tenant.installed'")})
          SELECT id, ${wakeDeliverersSql('queued')} AS queued FROM inserted`,
@@ -124,6 +129,8 @@ export async function insertTenant(db: Db, owner: TenantOwner, tenant: NewTenant
           tenant.channel.type,
           tenant.channel.type === 'pinned' ? tenant.channel.release_id : null,
           tenant.paused ?? false,
+          tenant.timeZone,
+          tenant.missedFires,
         ],
       );
       const id = inserted.rows[0]!.id;
@@ -141,6 +148,8 @@ export interface TenantChanges {
   configs?: Record<string, unknown>;
   /** `'default'`: follow the integration's default again. */
   schedule?: Schedule | null | 'default';
+  timeZone?: string;
+  missedFires?: MissedFires;
   channel?: ReleaseChannel;
 }
 
@@ -171,6 +180,8 @@ export async function updateTenant(
          schedule = CASE WHEN $3::boolean THEN $5::jsonb ELSE schedule END,
          release_channel = coalesce($6, release_channel),
          pinned_release_id = CASE WHEN $6::text IS NULL THEN pinned_release_id ELSE $7::uuid END,
+         schedule_time_zone = coalesce($8, schedule_time_zone),
+         schedule_missed = coalesce($9, schedule_missed),
          updated_at = now()
        WHERE id = $1`,
       [
@@ -181,6 +192,8 @@ export async function updateTenant(
         schedule === undefined || schedule === 'default' ? null : schedule,
         changes.channel?.type ?? null,
         changes.channel?.type === 'pinned' ? changes.channel.release_id : null,
+        changes.timeZone ?? null,
+        changes.missedFires ?? null,
       ],
     );
     return true;
@@ -309,7 +322,8 @@ const HOST_TENANT_SELECT = `
                       LEFT JOIN connectors c ON c.account_id = t.account_id AND c.name = wanted.name
                       LEFT JOIN connections cn ON cn.connector_id = c.id AND cn.account_id = t.account_id AND cn.user_sub = t.user_sub)
          ) AS status,
-         t.id AS uuid, i.slug AS integration_slug, t.user_sub AS user_name, t.metadata, t.archived_at AS archived_date
+         t.id AS uuid, i.slug AS integration_slug, t.user_sub AS user_name, t.metadata, t.archived_at AS archived_date,
+         t.schedule_time_zone AS time_zone, t.schedule_missed AS missed_fires
     FROM tenants t JOIN integrations i ON i.id = t.integration_id
     LEFT JOIN releases pr ON pr.id = t.pinned_release_id
    WHERE t.account_id = $1`;

@@ -2,21 +2,36 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
-import type pg from 'pg';
+import pg from 'pg';
 
 const migrationsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../migrations');
 
-/** Brings the database schema up to date; concurrent starts serialise on node-pg-migrate's advisory lock. */
-export async function migrate(databaseUrl: string, log: (line: string) => void = () => {}): Promise<void> {
-  await runner({
-    databaseUrl,
-    dir: migrationsDir,
-    direction: 'up',
-    migrationsTable: 'pan_migrations',
-    checkOrder: true,
-    advisoryLockMode: 'wait',
-    log,
-  });
+/**
+ * Brings the database schema up to date; concurrent starts serialise on node-pg-migrate's advisory
+ * lock. Returns the names of the migrations it applied (none: the schema was up to date).
+ */
+export async function migrate(databaseUrl: string, log: (line: string) => void = () => {}): Promise<string[]> {
+  // Our own client, ended (and awaited) here: node-pg-migrate ends its own without waiting, so a
+  // caller stopping the database right after (`pan db migrate` on the embedded cluster) would
+  // make that client fail with an unhandled error.
+  const client = new pg.Client({ connectionString: databaseUrl });
+  // A lost connection fails the query under way; its 'error' event alone must not end the process.
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    const applied = await runner({
+      dbClient: client,
+      dir: migrationsDir,
+      direction: 'up',
+      migrationsTable: 'pan_migrations',
+      checkOrder: true,
+      advisoryLockMode: 'wait',
+      log,
+    });
+    return applied.map((migration) => migration.name);
+  } finally {
+    await client.end();
+  }
 }
 
 /** The newest migration file's name, as node-pg-migrate records it (the file name without extension). */

@@ -159,6 +159,8 @@ describe('POST /v2/tenants', () => {
       [{ integration: 'hubspot-contacts' }, 400, 'PAN_ERR_REQUEST_INVALID'],
       [{ integration: 'hubspot-contacts', user_name: 'eve', colour: 'red' }, 400, 'PAN_ERR_REQUEST_INVALID'],
       [{ integration: 'hubspot-contacts', user_name: 'eve', schedule: { every: 'fortnight' } }, 422, 'PAN_ERR_SCHEDULE_INVALID'],
+      [{ integration: 'hubspot-contacts', user_name: 'eve', time_zone: 'Moon/Tranquility' }, 422, 'PAN_ERR_SCHEDULE_TIME_ZONE_INVALID'],
+      [{ integration: 'hubspot-contacts', user_name: 'eve', missed_fires: 'always' }, 400, 'PAN_ERR_REQUEST_INVALID'],
     ];
     for (const [body, status, code] of cases) {
       const response = await host('POST', '/v2/tenants', body);
@@ -181,6 +183,22 @@ describe('POST /v2/tenants', () => {
     expect(foreignNum.statusCode).toBe(404);
     expect(foreignNum.json()).toEqual(nobodys.json());
     expect(await count()).toBe(0);
+  });
+
+  it('sets the schedule\'s time zone and missed-fire policy (default UTC and once)', async () => {
+    const zoned = await host('POST', '/v2/tenants', {
+      integration: 'slack-alerts',
+      user_name: 'ines',
+      schedule: { type: 'cron', expression: '0 9 * * 1-5' },
+      time_zone: 'Asia/Kolkata',
+      missed_fires: 'skip',
+    });
+    expect(zoned.statusCode, zoned.body).toBe(201);
+    expect(zoned.json()).toMatchObject({ time_zone: 'Asia/Kolkata', missed_fires: 'skip' });
+    const { rows } = await stack.db.query('SELECT schedule_time_zone, schedule_missed FROM tenants WHERE id = $1', [zoned.json().uuid]);
+    expect(rows[0]).toEqual({ schedule_time_zone: 'Asia/Kolkata', schedule_missed: 'skip' });
+    const plain = await host('POST', '/v2/tenants', { integration: 'slack-alerts', user_name: 'jo' });
+    expect(plain.json()).toMatchObject({ time_zone: 'UTC', missed_fires: 'once' });
   });
 
   it('takes Pandium’s CreateTenant (name, integer integration_id) as well as our integration and user_name', async () => {

@@ -1,10 +1,10 @@
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { clockFrom } from '../../../src/platform/clock.ts';
 import { readConfig } from '../../../src/platform/config.ts';
-import { dueFireTime, queueDueCronTriggers } from '../../../src/modules/runs/scheduler.ts';
+import { dueFireTime, MISSED_FIRE_GRACE_MS, nextFireTime, queueDueCronTriggers, startScheduler } from '../../../src/modules/runs/scheduler.ts';
 import type { Schedule } from '@pan/contract';
 import { startTestStack, type TestStack } from '../../support/index.ts';
 import { call, endUserToken, install } from './run-support.ts';
@@ -26,6 +26,24 @@ describe('dueFireTime', () => {
   ];
   it.each(cases)('$name', ({ schedule, after, now, due }) => {
     expect(dueFireTime(schedule, anchor, at(after), at(now))?.toISOString() ?? null).toBe(due && at(due).toISOString());
+  });
+
+  it('reads a cron expression in its time zone, across DST changes both ways', () => {
+    const nine: Schedule = { type: 'cron', expression: '0 9 * * *' };
+    const next = (after: string, zone: string) => nextFireTime(nine, anchor, at(after), zone)?.toISOString();
+    // Europe/Berlin: CET (UTC+1) until 2026-03-29, CEST (UTC+2) until 2026-10-25.
+    expect(next('2026-03-28T08:00:00Z', 'Europe/Berlin')).toBe('2026-03-29T07:00:00.000Z');
+    expect(next('2026-10-24T07:00:00Z', 'Europe/Berlin')).toBe('2026-10-25T08:00:00.000Z');
+    expect(next('2026-03-28T08:00:00Z', 'UTC')).toBe('2026-03-28T09:00:00.000Z');
+    expect(dueFireTime(nine, anchor, at('2026-03-27T08:00:00Z'), at('2026-03-30T12:00:00Z'), 'Europe/Berlin')?.toISOString()).toBe('2026-03-30T07:00:00.000Z');
+    // A long downtime: the latest missed time, found without stepping through every one (Friday 17:55 in Berlin).
+    const workHours: Schedule = { type: 'cron', expression: '*/5 9-17 * * 1-5' };
+    expect(dueFireTime(workHours, anchor, at('2026-01-05T00:00:00Z'), at('2026-03-30T06:00:00Z'), 'Europe/Berlin')).toEqual(at('2026-03-27T16:55:00Z'));
+    expect(dueFireTime(workHours, anchor, at('2026-03-27T16:55:00Z'), at('2026-03-30T06:00:00Z'), 'Europe/Berlin')).toBeNull();
+    expect(dueFireTime({ type: 'cron', expression: '0 0 1 1 *' }, anchor, at('2020-06-01T00:00:00Z'), at('2026-03-30T06:00:00Z'), 'Asia/Tokyo')).toEqual(at('2025-12-31T15:00:00Z'));
+    // Intervals count real time from the anchor: the zone plays no part.
+    const hourly: Schedule = { type: 'interval', every: 1, unit: 'hours' };
+    expect(nextFireTime(hourly, anchor, at('2026-03-29T00:30:00Z'), 'Europe/Berlin')).toEqual(at('2026-03-29T01:00:00Z'));
   });
 });
 
@@ -110,6 +128,96 @@ describe('queueDueCronTriggers', () => {
     expect(await nextFire()).toBe(-Infinity);
     await queueDueCronTriggers(stack.db, m(34));
     expect(await nextFire()).toEqual(m(60));
+  });
+
+  it("missed fires: 'once' catches up with one run after downtime, 'skip' goes on at the next regular time", async () => {
+    const tenants: Record<'once' | 'skip', string> = { once: '', skip: '' };
+    for (const missed of ['once', 'skip'] as const) {
+      const jwt = await endUserToken(stack, `cron-missed-${missed}`);
+      const tenant = await install(stack, jwt, 'hubspot-contacts', { direction: 'both' });
+      const patched = await call(stack, 'PATCH', `/marketplace/tenants/${tenant.id}`, jwt, { schedule: { type: 'cron', expression: '0 * * * *' }, missed_fires: missed });
+      expect(patched.json()).toMatchObject({ missed_fires: missed, time_zone: 'UTC' });
+      tenants[missed] = tenant.id;
+    }
+    const { rows: created } = await stack.db.query<{ at: Date }>('SELECT max(created_at) AS at FROM tenants WHERE id = ANY($1::uuid[])', [Object.values(tenants)]);
+    const hour = 3_600_000;
+    const h = Math.ceil(created[0]!.at.getTime() / hour) * hour + hour;
+    const m = (minutes: number) => new Date(h + minutes * 60_000);
+    const fired = async (id: string) =>
+      (await stack.db.query<{ at: Date }>("SELECT scheduled_for AS at FROM triggers WHERE source = 'cron' AND tenant_id = $1 ORDER BY scheduled_for", [id])).rows.map((r) =>
+        r.at.toISOString(),
+      );
+    const iso = (...dates: Date[]) => dates.map((d) => d.toISOString());
+
+    // Down since the install, back half an hour after a fire time.
+    await queueDueCronTriggers(stack.db, m(30));
+    expect(await fired(tenants.once)).toEqual(iso(m(0)));
+    expect(await fired(tenants.skip)).toEqual([]);
+    // Both go on at the next regular time.
+    await queueDueCronTriggers(stack.db, m(60));
+    expect(await fired(tenants.once)).toEqual(iso(m(0), m(60)));
+    expect(await fired(tenants.skip)).toEqual(iso(m(60)));
+    // A pass a little late (a busy scheduler, within the grace) is not downtime: it fires.
+    await queueDueCronTriggers(stack.db, new Date(m(120).getTime() + MISSED_FIRE_GRACE_MS - 1000));
+    expect(await fired(tenants.skip)).toEqual(iso(m(60), m(120)));
+    // Down for hours: 'once' fires one catch-up for the latest missed time, 'skip' none.
+    await queueDueCronTriggers(stack.db, m(5 * 60 + 20));
+    expect(await fired(tenants.once)).toEqual(iso(m(0), m(60), m(120), m(300)));
+    expect(await fired(tenants.skip)).toEqual(iso(m(60), m(120)));
+    await queueDueCronTriggers(stack.db, m(360));
+    expect(await fired(tenants.once)).toEqual(iso(m(0), m(60), m(120), m(300), m(360)));
+    expect(await fired(tenants.skip)).toEqual(iso(m(60), m(120), m(360)));
+  });
+
+  it('DST: a daily 09:00 Europe/Berlin schedule fires at 08:00 UTC in winter and 07:00 UTC in summer (file clock)', async () => {
+    const jwt = await endUserToken(stack, 'cron-berlin');
+    const tenant = await install(stack, jwt, 'hubspot-contacts', { direction: 'both' });
+    const patched = await call(stack, 'PATCH', `/marketplace/tenants/${tenant.id}`, jwt, { schedule: { type: 'cron', expression: '0 9 * * *' }, time_zone: 'Europe/Berlin' });
+    expect(patched.statusCode, patched.body).toBe(200);
+    const { rows: created } = await stack.db.query<{ at: Date }>('SELECT created_at AS at FROM tenants WHERE id = $1', [tenant.id]);
+    // The EU switches to summer time on the last Sunday of March at 01:00 UTC; take next year's.
+    const year = created[0]!.at.getUTCFullYear() + 1;
+    const day = (offset: number, time: string) => {
+      const march31 = new Date(Date.UTC(year, 2, 31));
+      const sunday = 31 - march31.getUTCDay();
+      return new Date(`${year}-03-${String(sunday + offset).padStart(2, '0')}T${time}Z`);
+    };
+
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'pan-dst-'));
+    const file = path.join(dir, 'clock');
+    const set = async (time: Date) => {
+      await writeFile(`${file}.next`, time.toISOString());
+      await rename(`${file}.next`, file);
+    };
+    const fired = async () =>
+      (await stack.db.query<{ at: Date }>("SELECT scheduled_for AS at FROM triggers WHERE source = 'cron' AND tenant_id = $1 ORDER BY scheduled_for", [tenant.id])).rows.map((r) =>
+        r.at.toISOString(),
+      );
+    const nextFire = async () =>
+      (await stack.db.query<{ at: Date | null }>('SELECT next_fire_at AS at FROM tenant_schedules WHERE tenant_id = $1', [tenant.id])).rows[0]!.at;
+    // Moves the shared clock and waits for the running scheduler to have handled that moment.
+    const live = async (time: Date, expected: Date[]) => {
+      await set(time);
+      await vi.waitFor(async () => expect(await fired()).toEqual(expected.map((d) => d.toISOString())), { timeout: 20_000, interval: 50 });
+    };
+
+    await set(day(-2, '12:00:00'));
+    const scheduler = startScheduler(stack.db, 60_000, undefined, { clock: clockFrom(`file:${file}`) });
+    try {
+      // Friday noon: the catch-up for Friday's 09:00 CET, down since the install.
+      await vi.waitFor(async () => expect(await fired()).toEqual([day(-2, '08:00:00').toISOString()]), { timeout: 20_000, interval: 50 });
+      expect(await nextFire()).toEqual(day(-1, '08:00:00'));
+      // Saturday, winter time: 09:00 in Berlin is 08:00 UTC; the next, on the Sunday of the switch, 07:00 UTC.
+      await live(day(-1, '08:00:00'), [day(-2, '08:00:00'), day(-1, '08:00:00')]);
+      expect(await nextFire()).toEqual(day(0, '07:00:00'));
+      // Sunday and Monday, summer time: 07:00 UTC.
+      await live(day(0, '07:00:00'), [day(-2, '08:00:00'), day(-1, '08:00:00'), day(0, '07:00:00')]);
+      await live(day(1, '07:00:00'), [day(-2, '08:00:00'), day(-1, '08:00:00'), day(0, '07:00:00'), day(1, '07:00:00')]);
+      expect(await nextFire()).toEqual(day(2, '07:00:00'));
+    } finally {
+      await scheduler.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

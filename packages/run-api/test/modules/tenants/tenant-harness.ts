@@ -114,6 +114,8 @@ export interface TokenOptions {
   sub?: string;
   xti?: ExtraTenantInfo;
   otherAccount?: boolean;
+  /** Other claims (`tz`). */
+  claims?: Record<string, unknown>;
 }
 
 export interface Harness {
@@ -174,8 +176,8 @@ export async function startTenantHarness(clusterUrl: string): Promise<Harness> {
     await put('pokemon', DYNAMIC_YAML);
   }
 
-  const token = async ({ sub = 'alice', xti, otherAccount = false }: TokenOptions = {}) =>
-    signEndUserToken(otherAccount ? { ...other, audience: stack.audience } : stackSigner(stack), sub, { ...(xti ? { xti } : {}), lifetimeSeconds: 300 });
+  const token = async ({ sub = 'alice', xti, otherAccount = false, claims }: TokenOptions = {}) =>
+    signEndUserToken(otherAccount ? { ...other, audience: stack.audience } : stackSigner(stack), sub, { ...(xti ? { xti } : {}), claims, lifetimeSeconds: 300 });
 
   return {
     stack,
@@ -207,6 +209,8 @@ export interface TenantDbRow {
   pinned_release_id: string | null;
   schedule_is_default: boolean;
   schedule: Schedule | null;
+  schedule_time_zone: string;
+  schedule_missed: string;
   dynamic_configs: Record<string, unknown> | null;
   created_at: Date;
   updated_at: Date;

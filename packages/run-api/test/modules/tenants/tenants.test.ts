@@ -243,7 +243,7 @@ describe('install plan', () => {
     expect(plan.releases.map((r) => r.version)).toEqual(['r2', 'r1']);
     expect(plan.releases[1]).toEqual(plan.release);
     expect(plan.settings_form.fields).toEqual(['direction', 'records_per_page', 'include_archived', 'start_date', 'region', 'events']);
-    expect(Object.keys(plan).sort()).toEqual(['connectors', 'default_schedule', 'integration', 'release', 'releases', 'settings_form']);
+    expect(Object.keys(plan).sort()).toEqual(['connectors', 'default_schedule', 'integration', 'release', 'releases', 'settings_form', 'time_zone']);
     expect(response.headers['cache-control']).toBe('private, no-store');
   });
 
@@ -426,6 +426,66 @@ configs:
       - { type: Control, scope: '#/properties/channel' }
       - { type: Control, scope: '#/properties/mention' }
 `;
+
+describe('schedule time zone and missed fires', () => {
+  it('defaults to the token\'s tz claim, else UTC; a zone sent wins; the missed-fire policy defaults to once', async () => {
+    const plain = await installOk(await h.token({ sub: newUser() }), { integration: 'slack-alerts' });
+    expect(plain).toMatchObject({ time_zone: 'UTC', missed_fires: 'once' });
+    expect(await tenantRow(h.stack, plain.id)).toMatchObject({ schedule_time_zone: 'UTC', schedule_missed: 'once' });
+
+    const claimed = await installOk(await h.token({ sub: newUser(), claims: { tz: 'America/New_York' } }), { integration: 'slack-alerts' });
+    expect(claimed).toMatchObject({ time_zone: 'America/New_York' });
+    expect(await tenantRow(h.stack, claimed.id)).toMatchObject({ schedule_time_zone: 'America/New_York' });
+
+    // The elements send the zone they settled on; its spelling is made canonical.
+    const sent = await installOk(await h.token({ sub: newUser(), claims: { tz: 'America/New_York' } }), {
+      integration: 'slack-alerts',
+      time_zone: 'europe/berlin',
+      missed_fires: 'skip',
+    });
+    expect(sent).toMatchObject({ time_zone: 'Europe/Berlin', missed_fires: 'skip' });
+    expect(await tenantRow(h.stack, sent.id)).toMatchObject({ schedule_time_zone: 'Europe/Berlin', schedule_missed: 'skip' });
+  });
+
+  it('an unknown zone is 422 PAN_ERR_SCHEDULE_TIME_ZONE_INVALID naming time_zone, and nothing is saved', async () => {
+    const sub = newUser();
+    const jwt = await h.token({ sub });
+    for (const time_zone of ['Mars/Olympus_Mons', '+01:00', 'UTC; DROP TABLE tenants']) {
+      const response = await h.call('POST', '/marketplace/tenants', jwt, { integration: 'slack-alerts', time_zone });
+      expect(response.statusCode, time_zone).toBe(422);
+      expect(response.json()).toMatchObject({ code: 'PAN_ERR_SCHEDULE_TIME_ZONE_INVALID', errors: [{ field: 'time_zone' }] });
+    }
+    expect(await tenantRowsOf(h.stack, sub)).toEqual([]);
+
+    const tenant = await installOk(jwt, { integration: 'slack-alerts', time_zone: 'Asia/Tokyo' });
+    const before = await tenantRow(h.stack, tenant.id);
+    const bad = await h.call('PATCH', `/marketplace/tenants/${tenant.id}`, jwt, { time_zone: 'Asia/Atlantis', schedule: { type: 'cron', expression: '0 9 * * *' } });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json()).toMatchObject({ code: 'PAN_ERR_SCHEDULE_TIME_ZONE_INVALID', errors: [{ field: 'time_zone' }] });
+    expect(await tenantRow(h.stack, tenant.id)).toEqual(before);
+    // Not one of the two policies: the body schema refuses it.
+    const policy = await h.call('PATCH', `/marketplace/tenants/${tenant.id}`, jwt, { missed_fires: 'twice' });
+    expect(policy.statusCode).toBe(400);
+
+    const ok = await h.call('PATCH', `/marketplace/tenants/${tenant.id}`, jwt, { time_zone: 'Europe/Lisbon', missed_fires: 'skip' });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toMatchObject({ time_zone: 'Europe/Lisbon', missed_fires: 'skip' });
+    expect(await tenantRow(h.stack, tenant.id)).toMatchObject({ schedule_time_zone: 'Europe/Lisbon', schedule_missed: 'skip' });
+  });
+
+  it('the install plan tells the elements the token\'s zone (null without a tz claim)', async () => {
+    const zoned = await h.call('GET', '/marketplace/integrations/slack-alerts/install', await h.token({ sub: newUser(), claims: { tz: 'Australia/Adelaide' } }));
+    expect(zoned.json<InstallPlan>().time_zone).toBe('Australia/Adelaide');
+    const plain = await h.call('GET', '/marketplace/integrations/slack-alerts/install', await h.token({ sub: newUser() }));
+    expect(plain.json<InstallPlan>().time_zone).toBeNull();
+  });
+
+  it('a token whose tz claim is not a zone is refused', async () => {
+    const response = await h.call('GET', '/marketplace/tenants', await h.token({ sub: newUser(), claims: { tz: 'Nowhere/Else' } }));
+    expect(response.statusCode).toBe(401);
+    expect(response.json().code).toBe('PAN_ERR_AUTH_CLAIM_INVALID');
+  });
+});
 
 describe('pause and resume', () => {
   it('pause sets paused, resume clears it; both are idempotent', async () => {

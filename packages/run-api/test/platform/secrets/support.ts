@@ -41,7 +41,7 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `pan <args>` in its own process (bin/pan.js registers tsx) with exactly `env` (plus PATH). */
+/** Runs `pan <args>` in its own process (the compiled CLI) with exactly `env` (plus PATH). */
 export function pan(args: string[], env: Record<string, string>, stdin?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [panBin, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
