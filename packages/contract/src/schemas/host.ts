@@ -22,10 +22,25 @@ import type { ReleaseChannel, Schedule } from './tenants.ts';
 import { missedFiresSchema, timeZoneSchema } from './tenants.ts';
 import type { Refined, WireType } from './wire-type.ts';
 import { repositoryProperties } from './sourcecontrol.ts';
+import { publicIdSchema } from './public-ids.ts';
+
+export { hostRefSchema, publicIdSchema } from './public-ids.ts';
 
 const date = { type: 'string', format: 'date-time' } as const;
 const nullableDate = { type: ['string', 'null'], format: 'date-time' } as const;
 const anyObject = { type: 'object', additionalProperties: true } as const;
+
+
+/**
+ * A path's `:id` on the host API: the public integer id, or *(ours)* the UUID the marketplace API
+ * and the elements' events carry, so that a host can act on what an element told it.
+ */
+export const hostIdParamsSchema = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { anyOf: [publicIdSchema, { type: 'string', format: 'uuid' }] } },
+} as const;
+
 
 export const listOf = <T extends object>(item: T) => ({ type: 'array', items: item }) as const;
 
@@ -33,8 +48,9 @@ export const integrationSchema = {
   type: 'object',
   required: ['id', 'slug', 'name', 'type', 'created_date', 'modified_date'],
   properties: {
-    id: { type: 'string', format: 'uuid' },
-    slug: { type: 'string' },
+    id: publicIdSchema,
+    uuid: { type: 'string', format: 'uuid', description: '(ours) The id the marketplace API and the elements use' },
+    slug: { type: 'string', description: '(ours)' },
     name: { type: 'string' },
     type: { type: 'string', enum: ['internal', 'external'] },
     external_url: { type: ['string', 'null'] },
@@ -49,27 +65,35 @@ export const integrationSchema = {
     connectors: { type: 'array', items: { type: 'string' } },
     visible_to_groups: { type: 'array', items: { type: 'string' } },
     default_schedule: { anyOf: [{ type: 'null' }, anyObject] },
-    default_release_id: { type: ['string', 'null'], format: 'uuid' },
+    default_release_id: { anyOf: [{ type: 'null' }, publicIdSchema] },
     ...repositoryProperties,
     created_date: date,
     modified_date: date,
   },
 } as const;
 
+/** Pandium's IntegrationRelease; the fields marked *(ours)* are our extensions. */
 const releaseProperties = {
-  id: { type: 'string', format: 'uuid' },
-  integration_id: { type: 'string', format: 'uuid' },
-  version: { type: 'string' },
+  id: publicIdSchema,
+  integration_id: publicIdSchema,
+  name: { type: 'string', description: 'The release name: its version (a build from git: the tag)' },
+  tag: { type: 'string', description: 'Same as name' },
+  config_schema: { ...anyObject, description: "PANDIUM.yaml's configs ({schema, uischema}; {} when none)" },
+  config_version: { type: 'string', description: "PANDIUM.yaml's version ('' when it has none)" },
+  metadata_schema: { ...anyObject, description: "PANDIUM.yaml's metadata_schema ({} when none)" },
+  modified_date: { ...date, description: 'Releases never change: the creation time' },
+  uuid: { type: 'string', format: 'uuid', description: '(ours) The id the marketplace API uses' },
+  version: { type: 'string', description: '(ours) Same as name' },
   is_default: { type: 'boolean' },
-  archive_sha256: { type: 'string' },
-  archive_bytes: { type: 'integer' },
-  warnings: { type: 'array', items: anyObject },
+  archive_sha256: { type: 'string', description: '(ours)' },
+  archive_bytes: { type: 'integer', description: '(ours)' },
+  warnings: { type: 'array', items: anyObject, description: '(ours)' },
   created_date: date,
 } as const;
 
 export const releaseSchema = {
   type: 'object',
-  required: ['id', 'integration_id', 'version', 'is_default', 'created_date'],
+  required: ['id', 'integration_id', 'name', 'config_schema', 'config_version', 'metadata_schema', 'version', 'is_default', 'created_date', 'modified_date'],
   properties: releaseProperties,
 } as const;
 
@@ -81,22 +105,6 @@ export const releaseDetailSchema = {
     pandium_yaml: { type: 'string', description: 'The PANDIUM.yaml of the release, as uploaded' },
     spec: { ...anyObject, description: 'The parsed PANDIUM.yaml' },
   },
-} as const;
-
-/**
- * A public integer id: Pandium's published API names integrations, releases, tenants and runs by
- * integers (the server's `num_id`s; UUIDs stay inside and in the marketplace API).
- */
-export const publicIdSchema = { type: 'integer', minimum: 1, maximum: 9007199254740991 } as const;
-
-/**
- * A path's `:id` on the host API: the public integer id, or *(ours)* the UUID the marketplace API
- * and the elements' events carry, so that a host can act on what an element told it.
- */
-export const hostIdParamsSchema = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { anyOf: [publicIdSchema, { type: 'string', format: 'uuid' }] } },
 } as const;
 
 /** What Pandium's TenantStatus says of a run (`{}` when there is none). */
@@ -283,7 +291,7 @@ export const listingBodySchema = {
 export const listingSavedSchema = {
   type: 'object',
   required: ['id', 'slug'],
-  properties: { id: { type: 'string' }, slug: { type: 'string' } },
+  properties: { id: publicIdSchema, uuid: { type: 'string', format: 'uuid', description: '(ours)' }, slug: { type: 'string' } },
 } as const;
 
 /** Replaces the account's categories; their order here is their order in the marketplace. */
@@ -313,7 +321,8 @@ export const pushedReleaseSchema = {
   type: 'object',
   required: ['id', 'version', 'created_at', 'created', 'is_default', 'warnings'],
   properties: {
-    id: { type: 'string' },
+    id: { ...publicIdSchema, description: 'The release id' },
+    uuid: { type: 'string', format: 'uuid', description: '(ours)' },
     version: { type: 'string' },
     created_at: { type: 'string' },
     created: { type: 'boolean' },

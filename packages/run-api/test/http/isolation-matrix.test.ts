@@ -370,26 +370,40 @@ describe('tenant isolation matrix', () => {
   }
 
   it("answers another account's key for the victim's public integer ids exactly as for integers nobody has", async () => {
-    const numId = async (table: 'tenants' | 'runs', id: string) =>
+    const numId = async (table: 'tenants' | 'runs' | 'integrations' | 'releases', id: string) =>
       Number((await stack.db.query<{ num_id: string }>(`SELECT num_id FROM ${table} WHERE id = $1`, [id])).rows[0]!.num_id);
-    const tenantNum = await numId('tenants', victim.tenantId);
-    const runNum = await numId('runs', victim.runId);
+    const ids: [string, number][] = [
+      [victim.tenantId, await numId('tenants', victim.tenantId)],
+      [victim.runId, await numId('runs', victim.runId)],
+      [victim.integrationId, await numId('integrations', victim.integrationId)],
+      [victim.releaseId, await numId('releases', victim.releaseId)],
+    ];
+    // Every victim UUID in a path or JSON body, as its integer id (plus `offset`: integers nobody has).
+    const swap = (text: string, offset: number) =>
+      ids.reduce((swapped, [uuid, num]) => swapped.replaceAll(`"${uuid}"`, String(num + offset)).replaceAll(uuid, String(num + offset)), text);
     const before = await victimRows();
     let checked = 0;
     for (const [key, routeCase] of Object.entries(routeCases())) {
       if (!key.includes(' /v2/') || routeCase.otherAccount.expect !== 404) continue;
-      if (!routeCase.path.includes(victim.tenantId) && !routeCase.path.includes(victim.runId)) continue;
+      const jsonBody = routeCase.body === undefined || Buffer.isBuffer(routeCase.body) ? undefined : JSON.stringify(routeCase.body);
+      if (!ids.some(([uuid]) => routeCase.path.includes(uuid) || jsonBody?.includes(uuid))) continue;
       const method = key.split(' ')[0]!;
-      const path = (tenant: number, run: number) => routeCase.path.replaceAll(victim.tenantId, String(tenant)).replaceAll(victim.runId, String(run));
-      const response = await send(method, path(tenantNum, runNum), credentials('otherAccount', true), routeCase);
-      const nobodys = await send(method, path(tenantNum + 1_000_000, runNum + 1_000_000), credentials('otherAccount', true), routeCase);
+      const asIntegers = (offset: number) => ({
+        ...routeCase,
+        path: swap(routeCase.path, offset),
+        ...(jsonBody === undefined ? {} : { body: JSON.parse(swap(jsonBody, offset)) as unknown }),
+      });
+      const victims = asIntegers(0);
+      const response = await send(method, victims.path, credentials('otherAccount', true), victims);
+      const nobodys = await send(method, asIntegers(1_000_000).path, credentials('otherAccount', true), asIntegers(1_000_000));
       expect(response.statusCode, key).toBe(404);
       expect(response.body, key).toBe(nobodys.body);
-      expect(leakedMarkers(response.body, 'otherAccount', path(tenantNum, runNum)), key).toEqual([]);
+      expect(leakedMarkers(response.body, 'otherAccount', victims.path), key).toEqual([]);
       checked++;
     }
-    // Every tenant and run route of the host API: read, change, archive, sync, runs, log, replay, metadata, connectors.
-    expect(checked).toBeGreaterThanOrEqual(13);
+    // Every tenant, run, integration and release route of the host API: read, change, archive, sync,
+    // runs, log, replay, metadata, connectors, releases, uploads, builds, source webhooks.
+    expect(checked).toBeGreaterThanOrEqual(20);
     expect(await victimRows()).toBe(before);
   });
 

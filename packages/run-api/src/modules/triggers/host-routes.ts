@@ -10,6 +10,7 @@ import {
   appEventAcceptedSchema,
   appEventBodySchema,
   hostIdParamsSchema,
+  hostRefSchema,
   hostTriggerStatusSchema,
   idParamsSchema,
   secretSchema,
@@ -72,7 +73,7 @@ async function syncRoutes(app: TypedApp, options: IntakeRouteOptions): Promise<v
     '/integrations/:integration/sync',
     {
       schema: {
-        params: { type: 'object', required: ['integration'], properties: { integration: { type: 'string', maxLength: 200 } } },
+        params: { type: 'object', required: ['integration'], properties: { integration: hostRefSchema('The integration: its integer id, or (ours) its slug or UUID') } },
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -81,10 +82,11 @@ async function syncRoutes(app: TypedApp, options: IntakeRouteOptions): Promise<v
         },
         response: { 202: triggerAcceptedSchema },
       },
+      config: { publicIds: { params: { integration: 'integration' } } },
     },
     async (request, reply) => {
       const { accountId } = request.hostAccount;
-      const tenantId = await findUserTenantOf(app.db, { accountId, sub: request.query.user_name }, request.params.integration);
+      const tenantId = await findUserTenantOf(app.db, { accountId, sub: request.query.user_name }, request.internalIds.integration!);
       if (!tenantId) throw notFound('Tenant of that user for that integration');
       return sync(request, reply, tenantId, request.query.mode);
     },
