@@ -102,6 +102,25 @@ describe('GET /v2/openapi.json', () => {
     const list = document.paths['/v2/tenants']!.get!.parameters!.map((p) => p.name);
     expect(list).toEqual(expect.arrayContaining(['archived', 'integration_id']));
     expect(list).not.toContain('include_archived');
+    // Integrations and releases: integer ids in paths, bodies and answers; Pandium's IntegrationRelease.
+    const pathParam = (path: string, method: string, name: string) => document.paths[path]![method]!.parameters!.find((p) => p.in === 'path' && p.name === name)!;
+    for (const [path, method, name] of [
+      ['/v2/integrations/{integration}', 'get', 'integration'],
+      ['/v2/integrations/{integration}/releases', 'get', 'integration'],
+      ['/v2/integrations/{integration}/releases', 'post', 'integration'],
+      ['/v2/integrations/{integration}/releases/{release}', 'get', 'release'],
+      ['/v2/integrations/{integration}/sync', 'post', 'integration'],
+    ] as const) {
+      expect(pathParam(path, method, name).schema.anyOf![0]!.type, `${method} ${path}`).toBe('integer');
+    }
+    const integration = answer('/v2/integrations/{integration}', 'get', '200');
+    expect(integration.properties!.id!.type).toBe('integer');
+    expect(integration.properties!.default_release_id!.anyOf!.map((s) => s.type)).toEqual(['null', 'integer']);
+    const release = answer('/v2/integrations/{integration}/releases/{release}', 'get', '200');
+    expect(release.properties!.id!.type).toBe('integer');
+    expect(release.required).toEqual(expect.arrayContaining(['id', 'name', 'config_schema', 'config_version', 'metadata_schema', 'created_date', 'modified_date']));
+    const build = (document.paths['/v2/sourcecontrol/build']!.post! as unknown as { requestBody: { content: Record<string, { schema: Schema }> } }).requestBody;
+    expect(build.content['application/json']!.schema.properties!.integration_id!.anyOf![0]!.type).toBe('integer');
   });
 
   it('documents the replay of a failed run: 202 with the new trigger ids, and the run’s replay_of', async () => {

@@ -8,7 +8,10 @@ import { startTestStack, type TestStack } from '../support/index.ts';
  * published OpenAPI spec (as summarised in ../shared/SPEC.md), not from our contract, and every
  * answer is validated against them. It drives a session against the real server over HTTP:
  * create a tenant, resume it, list it, sync it, follow the trigger, read its runs and status,
- * archive it. Ids are integers, as a Pandium client validates them.
+ * archive it; read integrations and their releases, sync a tenant by its integration. Ids are
+ * integers, as a Pandium client validates them. Not yet compared: Integration's `type`
+ * (Pandium: Internal|External|Pandium, ours lower-case) and `connectors` (Pandium: [{name,
+ * isGlobal}], ours names), so this client's Integration schema leaves those two out.
  */
 
 const id = { type: 'integer' } as const;
@@ -71,10 +74,45 @@ const Run = {
     integration_id: id,
   },
 } as const;
+const Integration = {
+  type: 'object',
+  required: ['id', 'name', 'created_date', 'modified_date'],
+  properties: {
+    id,
+    name: { type: 'string' },
+    long_name: { type: 'string' },
+    repository_url: { type: ['string', 'null'] },
+    repository_path: { type: ['string', 'null'] },
+    repository_tracking_branch: { type: ['string', 'null'] },
+    categories: { type: 'array' },
+    tags: { type: 'array', items: { type: 'string' } },
+    default_release_id: { type: ['integer', 'null'] },
+    created_date: date,
+    modified_date: date,
+  },
+} as const;
+const IntegrationRelease = {
+  type: 'object',
+  required: ['id', 'name', 'config_schema', 'config_version', 'metadata_schema', 'created_date', 'modified_date'],
+  properties: {
+    id,
+    name: { type: 'string' },
+    tag: { type: 'string' },
+    run_command: { type: 'string' },
+    repository_tracking_branch: { type: ['string', 'null'] },
+    config_schema: { type: 'object' },
+    config_version: { type: 'string' },
+    metadata_schema: { type: 'object' },
+    created_date: date,
+    modified_date: date,
+  },
+} as const;
 const Trigger = { type: 'object', required: ['trigger_id'], properties: { trigger_id: { type: 'string' } } } as const;
 const TriggerStatus = { type: 'object', required: ['status'], properties: { status: { type: 'string' } } } as const;
 
 type PandiumTenant = { id: number; name: string; integration_id: number; paused: boolean; archived: boolean; status: Record<string, Record<string, unknown>> };
+type PandiumIntegration = { id: number; name: string; default_release_id: number | null };
+type PandiumRelease = { id: number; name: string; config_schema: Record<string, unknown>; config_version: string; metadata_schema: Record<string, unknown> };
 type PandiumRun = { id: number; mode: string; status: { phase: string }; triggers: { id: string; source: string }[]; tenant_id: number; integration_id: number };
 
 /** The client: a base URL, a key, and a validator per answer. */
@@ -106,6 +144,13 @@ function pandiumClient(base: string, apiKey: string) {
     archiveTenant: (tenantId: number) => request<void>('DELETE', `/v2/tenants/${tenantId}`, 204, null),
     syncTenant: (tenantId: number, mode: 'init' | 'normal') => request<{ trigger_id: string }>('POST', `/v2/tenants/${tenantId}/sync?mode=${mode}`, 202, Trigger, {}),
     triggerStatus: (triggerId: string) => request<{ status: string }>('GET', `/v2/runs/triggers/${triggerId}/status`, 200, TriggerStatus),
+    listIntegrations: () => request<PandiumIntegration[]>('GET', '/v2/integrations', 200, list(Integration)),
+    getIntegration: (integrationId: number) => request<PandiumIntegration>('GET', `/v2/integrations/${integrationId}`, 200, Integration),
+    listReleases: (integrationId: number) => request<PandiumRelease[]>('GET', `/v2/integrations/${integrationId}/releases`, 200, list(IntegrationRelease)),
+    getRelease: (integrationId: number, release: number | 'default' | 'latest') =>
+      request<PandiumRelease>('GET', `/v2/integrations/${integrationId}/releases/${release}`, 200, IntegrationRelease),
+    syncIntegration: (integrationId: number, userName: string) =>
+      request<{ trigger_id: string }>('POST', `/v2/integrations/${integrationId}/sync?mode=normal&user_name=${encodeURIComponent(userName)}`, 202, Trigger, {}),
     tenantRuns: (tenantId: number) => request<PandiumRun[]>('GET', `/v2/tenants/${tenantId}/runs`, 200, list(Run)),
   };
 }
@@ -154,5 +199,31 @@ describe("an unmodified client written for Pandium's API shapes", () => {
     await client.archiveTenant(created.id);
     expect((await client.listTenants('archived=false')).map((t) => t.id)).not.toContain(created.id);
     expect((await client.listTenants('archived=true')).map((t) => [t.id, t.archived])).toEqual([[created.id, true]]);
+  });
+
+  it('reads integrations and releases by integer id, and syncs a tenant by its integration; every answer valid', async () => {
+    const client = pandiumClient(stack.apiBase, stack.apiKey);
+
+    const integrations = await client.listIntegrations();
+    expect(integrations.map((i) => i.id)).toContain(integrationId);
+    const integration = await client.getIntegration(integrationId);
+    expect(integration).toEqual(integrations.find((i) => i.id === integrationId));
+    expect(integration.default_release_id).toEqual(expect.any(Number));
+
+    const releases = await client.listReleases(integrationId);
+    expect(releases.map((r) => r.id)).toContain(integration.default_release_id);
+    const byDefault = await client.getRelease(integrationId, 'default');
+    expect(byDefault.id).toBe(integration.default_release_id);
+    expect(await client.getRelease(integrationId, byDefault.id)).toEqual(byDefault);
+    // Read from the release's PANDIUM.yaml, as stored.
+    const { rows } = await stack.db.query<{ spec: { version: string; configs: object } }>('SELECT spec FROM releases WHERE num_id = $1', [byDefault.id]);
+    expect(byDefault).toMatchObject({ config_version: rows[0]!.spec.version, config_schema: rows[0]!.spec.configs, metadata_schema: {} });
+    expect(Object.keys(byDefault.config_schema)).toEqual(expect.arrayContaining(['schema', 'uischema']));
+
+    const tenant = await client.createTenant({ name: 'acme-43', integration_id: integrationId, configs: { direction: 'both', records_per_page: 1 } });
+    await client.updateTenant(tenant.id, { paused: false });
+    const { trigger_id: triggerId } = await client.syncIntegration(integrationId, 'acme-43');
+    await expect.poll(async () => (await client.triggerStatus(triggerId)).status, { timeout: 30_000 }).toBe('Succeeded');
+    expect((await client.tenantRuns(tenant.id)).flatMap((r) => r.triggers.map((t) => t.id))).toContain(triggerId);
   });
 });
