@@ -88,7 +88,10 @@ export async function pushRelease(
 
 /** Builds a release from the integration's git repository at `tag` (`POST /v2/sourcecontrol/build`). */
 export const buildRelease = (options: HostApiOptions, integration: string, tag: string, makeDefault = true) =>
-  call<BuiltRelease>(options, 'POST', paths.hostSourceControlBuild, { json: { tag, integration_id: integration, make_default: makeDefault } });
+  call<BuiltRelease>(options, 'POST', paths.hostSourceControlBuild, {
+    // Digits are the integration's integer id (Pandium's); anything else its slug or UUID (ours).
+    json: { tag, integration_id: /^[0-9]+$/.test(integration) ? Number(integration) : integration, make_default: makeDefault },
+  });
 
 /** Creates or replaces an integration's listing (`PUT /v2/integrations/:slug`); the server checks it (read from JSON, so untyped here). */
 export const putIntegrationListing = (options: HostApiOptions, slug: string, listing: Record<string, unknown>) =>
