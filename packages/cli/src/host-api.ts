@@ -88,7 +88,10 @@ export async function pushRelease(
 
 /** Builds a release from the integration's git repository at `tag` (`POST /v2/sourcecontrol/build`). */
 export const buildRelease = (options: HostApiOptions, integration: string, tag: string, makeDefault = true) =>
-  call<BuiltRelease>(options, 'POST', paths.hostSourceControlBuild, { json: { tag, integration_id: integration, make_default: makeDefault } });
+  call<BuiltRelease>(options, 'POST', paths.hostSourceControlBuild, {
+    // Digits are the integration's integer id (Pandium's); anything else its slug or UUID (ours).
+    json: { tag, integration_id: /^[0-9]+$/.test(integration) ? Number(integration) : integration, make_default: makeDefault },
+  });
 
 /** Creates or replaces an integration's listing (`PUT /v2/integrations/:slug`); the server checks it (read from JSON, so untyped here). */
 export const putIntegrationListing = (options: HostApiOptions, slug: string, listing: Record<string, unknown>) =>
@@ -111,24 +114,26 @@ export const rotateNotificationSecret = (options: HostApiOptions) => call<Secret
 export interface TenantQuery {
   /** The end user (the JWT's `sub`). */
   userName?: string;
-  /** Integration slug or id. */
+  /** Integration slug, or its integer id. */
   integration?: string;
   limit?: string;
   skip?: string;
   /** `<field>__ASC` or `<field>__DESC`. */
   sortBy?: string;
-  includeArchived?: boolean;
+  /** Archived tenants instead of the others. */
+  archived?: boolean;
 }
 
 /** `GET /v2/tenants` with its filters and paging (the server checks the values and names a bad one). */
 export function listTenants(options: HostApiOptions, query: TenantQuery = {}): Promise<HostTenant[]> {
   const params = new URLSearchParams();
   if (query.userName !== undefined) params.set('user_name', query.userName);
-  if (query.integration !== undefined) params.set('integration_id', query.integration);
+  // An integer is the integration's public id (Pandium's `integration_id`), anything else its slug.
+  if (query.integration !== undefined) params.set(/^\d+$/.test(query.integration) ? 'integration_id' : 'integration', query.integration);
   if (query.limit !== undefined) params.set('limit', query.limit);
   if (query.skip !== undefined) params.set('skip', query.skip);
   if (query.sortBy !== undefined) params.set('sort_by', query.sortBy);
-  if (query.includeArchived) params.set('include_archived', 'true');
+  if (query.archived) params.set('archived', 'true');
   const suffix = params.size > 0 ? `?${params}` : '';
   return call<HostTenant[]>(options, 'GET', `${paths.hostTenants}${suffix}`);
 }

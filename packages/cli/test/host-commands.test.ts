@@ -86,6 +86,10 @@ async function recordingProxy(target: string): Promise<{ url: string; requests: 
   };
 }
 
+/** The tenant's public integer id, as the host API shows it. */
+const numId = async (tenant: Tenant) =>
+  String((await stack.db.query<{ num_id: string }>('SELECT num_id FROM tenants WHERE id = $1', [tenant.id])).rows[0]!.num_id);
+
 const json = (text: string) => JSON.parse(text) as Array<Record<string, unknown>>;
 
 describe('pan tenants list', () => {
@@ -93,11 +97,11 @@ describe('pan tenants list', () => {
     const run = await pan(env, 'tenants', 'list');
     expect(run.code, run.stderr).toBe(0);
     const [header, ...rows] = run.stdout.trimEnd().split('\n');
-    expect(header!.split(/\s+/)).toEqual(['id', 'integration_slug', 'user_name', 'status', 'created_date']);
+    expect(header!.split(/\s+/)).toEqual(['id', 'integration_slug', 'name', 'paused', 'created_date']);
     expect(rows.map((row) => row.split(/\s+/).slice(0, 4))).toEqual([
-      [tenants.anaOther.id, 'cli-other', 'ana', 'active'],
-      [tenants.benTail.id, 'cli-tail', 'ben', 'active'],
-      [tenants.anaTail.id, 'cli-tail', 'ana', 'active'],
+      [await numId(tenants.anaOther), 'cli-other', 'ana', 'false'],
+      [await numId(tenants.benTail), 'cli-tail', 'ben', 'false'],
+      [await numId(tenants.anaTail), 'cli-tail', 'ana', 'false'],
     ]);
     expect(rows[0]!.split(/\s+/)[4]).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
@@ -108,10 +112,10 @@ describe('pan tenants list', () => {
       pan(env, 'tenants', 'list', '--integration', 'cli-tail', '--json'),
       pan(env, 'tenants', 'list', '--sort', 'created_date__ASC', '--limit', '1', '--skip', '1', '--json'),
     ]);
-    expect(json(byUser.stdout).map((t) => t.id)).toEqual([tenants.anaOther.id, tenants.anaTail.id]);
-    expect(json(byUser.stdout)[0]).toMatchObject({ integration_slug: 'cli-other', user_name: 'ana', status: 'active', configs: {} });
-    expect(json(byIntegration.stdout).map((t) => t.id)).toEqual([tenants.benTail.id, tenants.anaTail.id]);
-    expect(json(paged.stdout).map((t) => t.id)).toEqual([tenants.benTail.id]);
+    expect(json(byUser.stdout).map((t) => t.uuid)).toEqual([tenants.anaOther.id, tenants.anaTail.id]);
+    expect(json(byUser.stdout)[0]).toMatchObject({ id: Number(await numId(tenants.anaOther)), integration_slug: 'cli-other', name: 'ana', paused: false, configs: {} });
+    expect(json(byIntegration.stdout).map((t) => t.uuid)).toEqual([tenants.benTail.id, tenants.anaTail.id]);
+    expect(json(paged.stdout).map((t) => t.uuid)).toEqual([tenants.benTail.id]);
     expect([byUser.code, byIntegration.code, paged.code]).toEqual([0, 0, 0]);
   });
 
@@ -129,7 +133,7 @@ describe('pan tenants list', () => {
       pan({ ...env, PAN_API_BASE: `http://127.0.0.1:${closedPort}` }, 'tenants', 'list'),
     ]);
     expect(badSort.code).toBe(3);
-    expect(badSort.stderr).toBe('pan tenants list: 400 PAN_ERR_REQUEST_INVALID\nsort_by: must be <field>__ASC or <field>__DESC with a field among created_date, modified_date, user_name, id\n');
+    expect(badSort.stderr).toBe('pan tenants list: 400 PAN_ERR_REQUEST_INVALID\nsort_by: must be <field>__ASC or <field>__DESC with a field among created_date, modified_date, name, user_name, id\n');
     expect(wrongKey.code).toBe(3);
     expect(wrongKey.stderr).toContain('401 PAN_ERR_AUTH_API_KEY_INVALID');
     expect(noKey.code).toBe(2);
@@ -142,7 +146,7 @@ describe('pan tenants list', () => {
     const help = await pan({}, 'tenants', 'list', '--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: pan tenants list [options]');
-    for (const option of ['--user <user_name>', '--integration <slug-or-id>', '--limit <n>', '--skip <n>', '--sort <field__DIR>', '--json']) {
+    for (const option of ['--user <name>', '--integration <slug-or-id>', '--archived', '--limit <n>', '--skip <n>', '--sort <field__DIR>', '--json']) {
       expect(help.stdout).toContain(option);
     }
     expect(help.stdout).toContain('Examples:');

@@ -75,4 +75,14 @@ describe('pan release build', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^pan release build: 422 PAN_ERR_SOURCE_REF_NOT_FOUND\n.*v0\.0\.1/);
   });
+
+  it('takes the integration by its integer id and prints the release\'s integer id', async () => {
+    const env = { PAN_API_BASE: stack.apiBase, PAN_API_KEY: stack.apiKey };
+    const { rows } = await stack.db.query<{ num_id: string }>('SELECT num_id FROM integrations WHERE slug = $1 AND account_id = $2', ['git-built', stack.accountId]);
+    const built = await pan(env, 'release', 'build', '--integration', rows[0]!.num_id, '--tag', 'v2.1.0');
+    expect(built.stderr).toBe('');
+    expect(built.code).toBe(0);
+    const release = await stack.db.query<{ num_id: string }>("SELECT r.num_id FROM releases r JOIN integrations i ON i.id = r.integration_id WHERE i.slug = 'git-built' AND r.version = 'v2.1.0'");
+    expect(built.stdout).toBe(`Already built release v2.1.0 (${release.rows[0]!.num_id}) of ${rows[0]!.num_id} from ${commit}, now the default\n`);
+  });
 });

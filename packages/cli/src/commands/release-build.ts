@@ -6,7 +6,7 @@ export function registerReleaseBuild(release: Command): void {
   release
     .command('build')
     .description("Build a release from the integration's git repository (repository_url, repository_path) at a tag or branch, named by it")
-    .requiredOption('-i, --integration <slug>', 'the integration (slug or id)')
+    .requiredOption('-i, --integration <id|slug>', 'the integration (integer id, slug or UUID)')
     .requiredOption('-t, --tag <tag>', 'the tag (or branch) to build')
     .option('--no-default', "do not make this release the integration's default")
     .option('--api-base <url>', 'run API base URL (env PAN_API_BASE)', process.env.PAN_API_BASE ?? 'http://127.0.0.1:3100')

@@ -7,7 +7,7 @@ export function registerReleasePush(release: Command): void {
     .command('push')
     .description('Pack a directory (PANDIUM.yaml at its root) and upload it as a release of an integration')
     .argument('<dir>', 'the integration directory')
-    .requiredOption('-i, --integration <slug>', 'the integration (slug or id) the release belongs to')
+    .requiredOption('-i, --integration <id|slug>', 'the integration (integer id, slug or UUID) the release belongs to')
     .option('--version <version>', 'a version label (default: the next rN)')
     .option('--no-default', 'do not make this release the integration\'s default')
     .option('--api-base <url>', 'run API base URL (env PAN_API_BASE)', process.env.PAN_API_BASE ?? 'http://127.0.0.1:3100')

@@ -9,13 +9,13 @@ interface ListOptions {
   limit?: string;
   skip?: string;
   sort?: string;
-  includeArchived?: boolean;
+  archived?: boolean;
   json?: boolean;
   apiBase: string;
   apiKey?: string;
 }
 
-const COLUMNS = ['id', 'integration_slug', 'user_name', 'status', 'created_date'] as const;
+const COLUMNS = ['id', 'integration_slug', 'name', 'paused', 'created_date'] as const;
 
 export function registerTenants(program: Command): void {
   const tenants = program
@@ -27,12 +27,12 @@ export function registerTenants(program: Command): void {
     tenants
       .command('list')
       .description('List tenants (GET /v2/tenants), newest first')
-      .option('--user <user_name>', 'only the tenants of this end user (the JWT sub)')
-      .option('--integration <slug-or-id>', 'only the tenants of this integration')
+      .option('--user <name>', 'only the tenants of this end user (the JWT sub)')
+      .option('--integration <slug-or-id>', 'only the tenants of this integration (its slug or integer id)')
       .option('--limit <n>', 'at most this many (1-500, default 100)')
       .option('--skip <n>', 'skip this many first (paging)')
-      .option('--sort <field__DIR>', 'created_date, modified_date, user_name or id, then __ASC or __DESC (default created_date__DESC)')
-      .option('--include-archived', 'also list archived (uninstalled) tenants', false)
+      .option('--sort <field__DIR>', 'created_date, modified_date, name or id, then __ASC or __DESC (default created_date__DESC)')
+      .option('--archived', 'list archived (uninstalled) tenants instead', false)
       .option('--json', 'print the API\'s JSON array instead of a table'),
   )
     .addHelpText(
@@ -41,7 +41,7 @@ export function registerTenants(program: Command): void {
 Examples:
   pan tenants list
   pan tenants list --integration hubspot-contacts --user user-42
-  pan tenants list --sort user_name__ASC --limit 20 --skip 40
+  pan tenants list --sort name__ASC --limit 20 --skip 40
   pan tenants list --json | jq '.[].id'
 
 Exit codes: 0 listed, 2 usage (no API key), 3 the server refused (e.g. a bad --sort; its code and
@@ -58,7 +58,7 @@ message are printed) or could not be reached.`,
             limit: opts.limit,
             skip: opts.skip,
             sortBy: opts.sort,
-            includeArchived: opts.includeArchived,
+            archived: opts.archived,
           });
         } catch (error) {
           throw apiFailure(error, opts.apiBase);

@@ -15,7 +15,7 @@
  *
  * Schemas marked "answer shape" describe answers no route serialises with a schema (they are sent as built).
  */
-import { idParamsSchema } from './runs.ts';
+import { hostIdParamsSchema } from './host.ts';
 import { integrationRefSchema } from './tenants.ts';
 import type { WireType } from './wire-type.ts';
 
@@ -237,7 +237,7 @@ export const hostConnectorListSchema = {
 export const tenantConnectorParamsSchema = {
   type: 'object',
   required: ['id', 'name'],
-  properties: { ...idParamsSchema.properties, name: { type: 'string', pattern: connectorNamePattern } },
+  properties: { ...hostIdParamsSchema.properties, name: { type: 'string', pattern: connectorNamePattern } },
 } as const;
 
 /** The methods the connector proxy sends (either case). */

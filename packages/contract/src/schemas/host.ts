@@ -13,7 +13,7 @@
  *   GET  /v2/integrations/:integration/releases/:release    -> HostReleaseDetail
  *   GET  /v2/tenants                                        -> HostTenant[]
  *   POST /v2/tenants                                        HostInstallRequest -> 201 HostTenant
- *   GET  /v2/tenants/:id, PATCH /v2/tenants/:id             -> HostTenant
+ *   GET  /v2/tenants/:id, PATCH /v2/tenants/:id             -> HostTenant  (:id public integer id, or the UUID)
  *   POST /v2/tenants/:id/webhook-secret                     -> 201 SecretAnswer
  *   POST /v2/events                                         AppEvent -> 202 AppEventAccepted
  */
@@ -22,10 +22,25 @@ import type { ReleaseChannel, Schedule } from './tenants.ts';
 import { missedFiresSchema, timeZoneSchema } from './tenants.ts';
 import type { Refined, WireType } from './wire-type.ts';
 import { repositoryProperties } from './sourcecontrol.ts';
+import { publicIdSchema } from './public-ids.ts';
+
+export { hostRefSchema, publicIdSchema } from './public-ids.ts';
 
 const date = { type: 'string', format: 'date-time' } as const;
 const nullableDate = { type: ['string', 'null'], format: 'date-time' } as const;
 const anyObject = { type: 'object', additionalProperties: true } as const;
+
+
+/**
+ * A path's `:id` on the host API: the public integer id, or *(ours)* the UUID the marketplace API
+ * and the elements' events carry, so that a host can act on what an element told it.
+ */
+export const hostIdParamsSchema = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { anyOf: [publicIdSchema, { type: 'string', format: 'uuid' }] } },
+} as const;
+
 
 export const listOf = <T extends object>(item: T) => ({ type: 'array', items: item }) as const;
 
@@ -33,8 +48,9 @@ export const integrationSchema = {
   type: 'object',
   required: ['id', 'slug', 'name', 'type', 'created_date', 'modified_date'],
   properties: {
-    id: { type: 'string', format: 'uuid' },
-    slug: { type: 'string' },
+    id: publicIdSchema,
+    uuid: { type: 'string', format: 'uuid', description: '(ours) The id the marketplace API and the elements use' },
+    slug: { type: 'string', description: '(ours)' },
     name: { type: 'string' },
     type: { type: 'string', enum: ['internal', 'external'] },
     external_url: { type: ['string', 'null'] },
@@ -49,27 +65,35 @@ export const integrationSchema = {
     connectors: { type: 'array', items: { type: 'string' } },
     visible_to_groups: { type: 'array', items: { type: 'string' } },
     default_schedule: { anyOf: [{ type: 'null' }, anyObject] },
-    default_release_id: { type: ['string', 'null'], format: 'uuid' },
+    default_release_id: { anyOf: [{ type: 'null' }, publicIdSchema] },
     ...repositoryProperties,
     created_date: date,
     modified_date: date,
   },
 } as const;
 
+/** Pandium's IntegrationRelease; the fields marked *(ours)* are our extensions. */
 const releaseProperties = {
-  id: { type: 'string', format: 'uuid' },
-  integration_id: { type: 'string', format: 'uuid' },
-  version: { type: 'string' },
+  id: publicIdSchema,
+  integration_id: publicIdSchema,
+  name: { type: 'string', description: 'The release name: its version (a build from git: the tag)' },
+  tag: { type: 'string', description: 'Same as name' },
+  config_schema: { ...anyObject, description: "PANDIUM.yaml's configs ({schema, uischema}; {} when none)" },
+  config_version: { type: 'string', description: "PANDIUM.yaml's version ('' when it has none)" },
+  metadata_schema: { ...anyObject, description: "PANDIUM.yaml's metadata_schema ({} when none)" },
+  modified_date: { ...date, description: 'Releases never change: the creation time' },
+  uuid: { type: 'string', format: 'uuid', description: '(ours) The id the marketplace API uses' },
+  version: { type: 'string', description: '(ours) Same as name' },
   is_default: { type: 'boolean' },
-  archive_sha256: { type: 'string' },
-  archive_bytes: { type: 'integer' },
-  warnings: { type: 'array', items: anyObject },
+  archive_sha256: { type: 'string', description: '(ours)' },
+  archive_bytes: { type: 'integer', description: '(ours)' },
+  warnings: { type: 'array', items: anyObject, description: '(ours)' },
   created_date: date,
 } as const;
 
 export const releaseSchema = {
   type: 'object',
-  required: ['id', 'integration_id', 'version', 'is_default', 'created_date'],
+  required: ['id', 'integration_id', 'name', 'config_schema', 'config_version', 'metadata_schema', 'version', 'is_default', 'created_date', 'modified_date'],
   properties: releaseProperties,
 } as const;
 
@@ -83,25 +107,145 @@ export const releaseDetailSchema = {
   },
 } as const;
 
-export const hostTenantSchema = {
+/** What Pandium's TenantStatus says of a run (`{}` when there is none). */
+const tenantRunSummary = {
   type: 'object',
-  required: ['id', 'integration_id', 'integration_slug', 'user_name', 'status', 'created_date', 'modified_date'],
   properties: {
-    id: { type: 'string', format: 'uuid' },
-    integration_id: { type: 'string', format: 'uuid' },
-    integration_slug: { type: 'string' },
-    user_name: { type: 'string' },
-    status: { type: 'string', enum: ['active', 'paused', 'archived'] },
-    configs: anyObject,
-    release_channel: { type: 'string', enum: ['default', 'latest', 'pinned'] },
-    time_zone: { type: 'string', description: 'The IANA time zone its cron schedule is read in' },
-    missed_fires: missedFiresSchema,
-    metadata: anyObject,
-    created_date: date,
-    modified_date: date,
-    archived_date: nullableDate,
+    id: publicIdSchema,
+    mode: { type: 'string' },
+    phase: { type: 'string', enum: ['Running', 'Succeeded', 'Failed', 'Timeout'] },
+    startTime: date,
+    completionTime: nullableDate,
   },
 } as const;
+
+/** Pandium's TenantStatus: the runs that matter, the init run's options, the connections. */
+export const tenantStatusSchema = {
+  type: 'object',
+  required: ['last_run', 'current_run', 'last_successful_run', 'dynamic_configs', 'auth'],
+  properties: {
+    last_run: tenantRunSummary,
+    current_run: tenantRunSummary,
+    last_successful_run: tenantRunSummary,
+    dynamic_configs: anyObject,
+    auth: {
+      type: 'object',
+      required: ['connected', 'connectors'],
+      properties: {
+        connected: { type: 'boolean', description: 'Every connector of the integration is connected' },
+        connectors: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['name', 'status'],
+            properties: {
+              name: { type: 'string' },
+              status: { type: 'string', enum: ['connected', 'needs_reconnect', 'not_connected'] },
+              last_change: nullableDate,
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+/** Pandium's Tenant; the fields marked *(ours)* are our extensions. */
+export const hostTenantSchema = {
+  type: 'object',
+  required: ['id', 'name', 'integration_id', 'configs', 'paused', 'archived', 'created_date', 'modified_date', 'status'],
+  properties: {
+    id: publicIdSchema,
+    name: { type: 'string', description: "The end user's identity the tenant belongs to (the JWT's sub)" },
+    archived: { type: 'boolean' },
+    integration_id: publicIdSchema,
+    configs: anyObject,
+    created_date: date,
+    modified_date: date,
+    paused: { type: 'boolean' },
+    integration_release_id: { anyOf: [{ type: 'null' }, publicIdSchema], description: 'The pinned release, if any' },
+    integration_release_channel: { type: ['string', 'null'], enum: ['Latest', 'Default', null] },
+    status: tenantStatusSchema,
+    uuid: { type: 'string', format: 'uuid', description: '(ours) The id the marketplace API and the elements use' },
+    integration_slug: { type: 'string', description: '(ours)' },
+    user_name: { type: 'string', description: '(ours) Same as name' },
+    metadata: { ...anyObject, description: '(ours)' },
+    archived_date: { ...nullableDate, description: '(ours)' },
+    time_zone: { type: 'string', description: '(ours) The IANA time zone its cron schedule is read in' },
+    missed_fires: { ...missedFiresSchema, description: '(ours)' },
+  },
+} as const;
+
+/** Pandium's RunTrigger; `event` is ours (an app event's name). */
+export const hostRunTriggerSchema = {
+  type: 'object',
+  required: ['id', 'created_date', 'mode', 'source'],
+  properties: {
+    id: { type: 'string', description: 'The trigger id (`trigger_id` of the 202 that queued it)' },
+    created_date: date,
+    mode: { type: 'string' },
+    source: { type: 'string', enum: ['manual', 'api', 'webhook', 'cron'] },
+    event: { type: 'string', description: '(ours)' },
+  },
+} as const;
+
+/** Pandium's Run; the fields marked *(ours)* are our extensions. */
+export const hostRunSchema = {
+  type: 'object',
+  required: ['id', 'mode', 'status', 'triggers', 'started_date', 'completed_date', 'tenant_id', 'integration_id'],
+  properties: {
+    id: publicIdSchema,
+    mode: { type: 'string', enum: ['init', 'normal', 'webhook'] },
+    status: {
+      type: 'object',
+      required: ['phase', 'startTime', 'completionTime'],
+      properties: {
+        phase: { type: 'string', enum: ['Running', 'Succeeded', 'Failed', 'Timeout'] },
+        startTime: date,
+        completionTime: nullableDate,
+      },
+    },
+    triggers: { type: 'array', items: hostRunTriggerSchema },
+    started_date: date,
+    completed_date: nullableDate,
+    tenant_id: publicIdSchema,
+    integration_id: publicIdSchema,
+    uuid: { type: 'string', format: 'uuid', description: '(ours) The id the marketplace API and the elements use' },
+    detailed_status: {
+      type: 'string',
+      description: "(ours) The run's status in detail, e.g. `Failed (Integration Issue)`, `Failed (Metadata Validation)`, `Lost`",
+    },
+    release_id: { ...publicIdSchema, description: '(ours) The release it ran' },
+    release_version: { type: 'string', description: '(ours)' },
+    exit_code: { type: ['integer', 'null'], description: '(ours)' },
+    log_lines: { type: 'integer', description: '(ours) Log lines kept so far' },
+    log_truncated: { type: 'boolean', description: '(ours) The log was cut at the cap' },
+    output_note: { type: ['string', 'null'], description: "(ours) Why the run's stdout did not become the next context" },
+    replay_of: { anyOf: [{ type: 'null' }, publicIdSchema], description: '(ours) The failed run this one replays' },
+  },
+} as const;
+
+export type HostRun = WireType<typeof hostRunSchema>;
+
+/**
+ * Pandium's TriggerStatus (`status`: the run's phase, `Pending` until a run took the trigger,
+ * `Failed` when it was dead-lettered) and ours: `state`, `attempts`, the run's ids and detailed status.
+ */
+export const hostTriggerStatusSchema = {
+  type: 'object',
+  required: ['status', 'trigger_id', 'state', 'run_id'],
+  properties: {
+    status: { type: 'string', enum: ['Pending', 'Running', 'Succeeded', 'Failed', 'Timeout'] },
+    trigger_id: { type: 'string', description: '(ours)' },
+    state: { type: 'string', enum: ['pending', 'running', 'finished', 'dead_letter'], description: '(ours)' },
+    attempts: { type: 'integer', minimum: 0, description: '(ours)' },
+    run_id: { anyOf: [{ type: 'null' }, publicIdSchema], description: '(ours) The run that took it' },
+    run_uuid: { type: ['string', 'null'], description: '(ours) The same run by its UUID' },
+    detailed_status: { type: ['string', 'null'], description: "(ours) The run's detailed status" },
+  },
+} as const;
+
+export type HostTriggerStatus = WireType<typeof hostTriggerStatusSchema>;
 
 // ---- requests ----
 
@@ -147,7 +291,7 @@ export const listingBodySchema = {
 export const listingSavedSchema = {
   type: 'object',
   required: ['id', 'slug'],
-  properties: { id: { type: 'string' }, slug: { type: 'string' } },
+  properties: { id: publicIdSchema, uuid: { type: 'string', format: 'uuid', description: '(ours)' }, slug: { type: 'string' } },
 } as const;
 
 /** Replaces the account's categories; their order here is their order in the marketplace. */
@@ -177,7 +321,8 @@ export const pushedReleaseSchema = {
   type: 'object',
   required: ['id', 'version', 'created_at', 'created', 'is_default', 'warnings'],
   properties: {
-    id: { type: 'string' },
+    id: { ...publicIdSchema, description: 'The release id' },
+    uuid: { type: 'string', format: 'uuid', description: '(ours)' },
     version: { type: 'string' },
     created_at: { type: 'string' },
     created: { type: 'boolean' },
@@ -187,22 +332,32 @@ export const pushedReleaseSchema = {
 } as const;
 
 /** Installs an integration for one of the host's users (`integration` or, Pandium's name, `integration_id`: its slug or id). */
+/**
+ * Pandium's CreateTenant; the fields marked *(ours)* are our extensions. The user is `name` (or
+ * `user_name`), the integration `integration_id` (or `integration`, a slug).
+ */
 export const hostInstallBodySchema = {
   type: 'object',
-  required: ['user_name'],
-  // Pandium's clients name it integration_id; either is the integration's slug or id.
-  anyOf: [{ required: ['integration'] }, { required: ['integration_id'] }],
+  allOf: [
+    { anyOf: [{ required: ['name'] }, { required: ['user_name'] }] },
+    { anyOf: [{ required: ['integration_id'] }, { required: ['integration'] }] },
+  ],
   additionalProperties: false,
   properties: {
-    integration: { type: 'string', minLength: 1, maxLength: 100, description: 'The integration slug or id' },
-    integration_id: { type: 'string', minLength: 1, maxLength: 100, description: 'Same as integration (Pandium’s name for it)' },
-    user_name: { type: 'string', minLength: 1, maxLength: 255, description: "The end user's identity (the JWT's sub)" },
+    name: { type: 'string', minLength: 1, maxLength: 255, description: "The end user's identity the tenant belongs to (the JWT's sub)" },
+    integration_id: publicIdSchema,
+    user_schedule: { type: 'string', minLength: 1, maxLength: 200, description: 'A 5-field cron expression (UTC)' },
+    integration_release_id: { ...publicIdSchema, description: 'Pins the tenant to this release' },
+    integration_release_channel: { type: 'string', enum: ['Latest', 'Default'] },
     configs: { type: 'object', maxProperties: 200 },
-    schedule: { type: ['object', 'null'], maxProperties: 10 },
-    time_zone: { ...timeZoneSchema, description: 'The IANA time zone of the schedule (default UTC)' },
-    missed_fires: { ...missedFiresSchema, description: "After downtime: one catch-up run ('once', the default) or none ('skip')" },
+    user_name: { type: 'string', minLength: 1, maxLength: 255, description: '(ours) Same as name' },
+    integration: { type: 'string', minLength: 1, maxLength: 100, description: '(ours) The integration by slug' },
+    schedule: { type: ['object', 'null'], maxProperties: 10, description: '(ours) A schedule object, instead of user_schedule' },
+    time_zone: { ...timeZoneSchema, description: '(ours) The IANA time zone of the schedule (default UTC)' },
+    missed_fires: { ...missedFiresSchema, description: "(ours) After downtime: one catch-up run ('once', the default) or none ('skip')" },
     release_channel: {
       type: 'object',
+      description: '(ours) The channel as the marketplace API names it',
       required: ['type'],
       properties: { type: { type: 'string', enum: ['default', 'latest', 'pinned'] }, release_id: { type: 'string', format: 'uuid' } },
     },

@@ -3,6 +3,7 @@
  * them), `POST /v2/sourcecontrol/build` and the push-event webhook's URL and secret.
  */
 import type { WireType } from './wire-type.ts';
+import { hostRefSchema, publicIdSchema } from './public-ids.ts';
 
 /**
  * A tag or branch name as git allows it, narrowed: no `..`, `//`, `@{`, leading `-`/`.`/`/`,
@@ -37,7 +38,7 @@ export const sourceBuildBodySchema = {
   additionalProperties: false,
   properties: {
     tag: { type: 'string', minLength: 1, maxLength: 255, pattern: refNamePattern, description: 'The tag (or branch) to build; the release is named by it' },
-    integration_id: { type: 'string', minLength: 1, maxLength: 100, description: 'The integration (slug or id)' },
+    integration_id: hostRefSchema('The integration: its integer id, or (ours) its slug or UUID'),
     make_default: { type: 'boolean', default: true, description: "Make the release the integration's default (our extension)" },
   },
 } as const;
@@ -47,7 +48,8 @@ export const builtReleaseSchema = {
   type: 'object',
   required: ['id', 'version', 'created_at', 'created', 'is_default', 'warnings', 'commit'],
   properties: {
-    id: { type: 'string' },
+    id: { ...publicIdSchema, description: 'The release id' },
+    uuid: { type: 'string', format: 'uuid', description: '(ours)' },
     version: { type: 'string' },
     created_at: { type: 'string' },
     created: { type: 'boolean' },

@@ -85,6 +85,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onClose', async () => logHub.close());
   app.decorateRequest('endUser', null as never);
   app.decorateRequest('hostAccount', null as never);
+  app.decorateRequest('internalIds', null as never);
 
   installErrorHandler(app);
   installOps(app);

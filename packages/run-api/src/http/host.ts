@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { requireApiKey } from './hooks.ts';
+import { resolvePublicIds } from './host-ids.ts';
 import { retentionRoutes } from '../modules/accounts/host-routes.ts';
 import { integrationRoutes } from '../modules/catalog/host-routes.ts';
 import { marketplaceSettingsRoutes } from '../modules/catalog/marketplace-settings-routes.ts';
@@ -20,6 +21,8 @@ export async function hostRoutes(app: FastifyInstance): Promise<void> {
   app.addHook('onRequest', requireApiKey);
   app.addHook('onRequest', app.limits.perApiKey);
   app.addHook('onError', app.limits.countApiAuthFailure);
+  // Public integer ids become internal UUIDs here, once for every host route (host-ids.ts).
+  app.addHook('preHandler', resolvePublicIds);
   await app.register(marketplaceSettingsRoutes);
   await app.register(integrationRoutes);
   await app.register(hostTriggerRoutes, { answerWhenRunEnds });

@@ -369,6 +369,44 @@ describe('tenant isolation matrix', () => {
     });
   }
 
+  it("answers another account's key for the victim's public integer ids exactly as for integers nobody has", async () => {
+    const numId = async (table: 'tenants' | 'runs' | 'integrations' | 'releases', id: string) =>
+      Number((await stack.db.query<{ num_id: string }>(`SELECT num_id FROM ${table} WHERE id = $1`, [id])).rows[0]!.num_id);
+    const ids: [string, number][] = [
+      [victim.tenantId, await numId('tenants', victim.tenantId)],
+      [victim.runId, await numId('runs', victim.runId)],
+      [victim.integrationId, await numId('integrations', victim.integrationId)],
+      [victim.releaseId, await numId('releases', victim.releaseId)],
+    ];
+    // Every victim UUID in a path or JSON body, as its integer id (plus `offset`: integers nobody has).
+    const swap = (text: string, offset: number) =>
+      ids.reduce((swapped, [uuid, num]) => swapped.replaceAll(`"${uuid}"`, String(num + offset)).replaceAll(uuid, String(num + offset)), text);
+    const before = await victimRows();
+    let checked = 0;
+    for (const [key, routeCase] of Object.entries(routeCases())) {
+      if (!key.includes(' /v2/') || routeCase.otherAccount.expect !== 404) continue;
+      const jsonBody = routeCase.body === undefined || Buffer.isBuffer(routeCase.body) ? undefined : JSON.stringify(routeCase.body);
+      if (!ids.some(([uuid]) => routeCase.path.includes(uuid) || jsonBody?.includes(uuid))) continue;
+      const method = key.split(' ')[0]!;
+      const asIntegers = (offset: number) => ({
+        ...routeCase,
+        path: swap(routeCase.path, offset),
+        ...(jsonBody === undefined ? {} : { body: JSON.parse(swap(jsonBody, offset)) as unknown }),
+      });
+      const victims = asIntegers(0);
+      const response = await send(method, victims.path, credentials('otherAccount', true), victims);
+      const nobodys = await send(method, asIntegers(1_000_000).path, credentials('otherAccount', true), asIntegers(1_000_000));
+      expect(response.statusCode, key).toBe(404);
+      expect(response.body, key).toBe(nobodys.body);
+      expect(leakedMarkers(response.body, 'otherAccount', victims.path), key).toEqual([]);
+      checked++;
+    }
+    // Every tenant, run, integration and release route of the host API: read, change, archive, sync,
+    // runs, log, replay, metadata, connectors, releases, uploads, builds, source webhooks.
+    expect(checked).toBeGreaterThanOrEqual(20);
+    expect(await victimRows()).toBe(before);
+  });
+
   it('refuses an end-user token on every host route with 401, leaking nothing', async () => {
     const cases = routeCases();
     for (const route of stack.app.v2Routes) {

@@ -81,6 +81,48 @@ describe('GET /v2/openapi.json', () => {
     expect(document.paths['/v2/tenants/{id}/connectors/{name}/disconnect']!.patch).toBeDefined();
   });
 
+  it("documents Pandium's shapes: integer ids in paths and answers, Run[] for a tenant's runs, TenantStatus", async () => {
+    type Schema = { type?: string | string[]; anyOf?: Schema[]; items?: Schema; required?: string[]; properties?: Record<string, Schema> };
+    const document = (await fetchDocument()) as unknown as {
+      paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string; schema: Schema }>; responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>;
+    };
+    const answer = (path: string, method: string, status: string) => document.paths[path]![method]!.responses[status]!.content!['application/json']!.schema;
+    for (const [path, method] of [['/v2/tenants/{id}', 'get'], ['/v2/tenants/{id}/runs', 'get'], ['/v2/tenants/{id}/sync', 'post'], ['/v2/runs/{id}', 'get']] as const) {
+      const id = document.paths[path]![method]!.parameters!.find((p) => p.in === 'path' && p.name === 'id')!;
+      expect(id.schema.anyOf!.map((s) => s.type), path).toEqual(['integer', 'string']);
+    }
+    const tenant = answer('/v2/tenants/{id}', 'get', '200');
+    expect([tenant.properties!.id!.type, tenant.properties!.integration_id!.type]).toEqual(['integer', 'integer']);
+    expect(tenant.properties!.status!.required).toEqual(['last_run', 'current_run', 'last_successful_run', 'dynamic_configs', 'auth']);
+    const runs = answer('/v2/tenants/{id}/runs', 'get', '200');
+    expect(runs.type).toBe('array');
+    expect(runs.items!.required).toEqual(['id', 'mode', 'status', 'triggers', 'started_date', 'completed_date', 'tenant_id', 'integration_id']);
+    expect(runs.items!.properties!.status!.required).toEqual(['phase', 'startTime', 'completionTime']);
+    expect(answer('/v2/runs/triggers/{id}/status', 'get', '200').required).toContain('status');
+    const list = document.paths['/v2/tenants']!.get!.parameters!.map((p) => p.name);
+    expect(list).toEqual(expect.arrayContaining(['archived', 'integration_id']));
+    expect(list).not.toContain('include_archived');
+    // Integrations and releases: integer ids in paths, bodies and answers; Pandium's IntegrationRelease.
+    const pathParam = (path: string, method: string, name: string) => document.paths[path]![method]!.parameters!.find((p) => p.in === 'path' && p.name === name)!;
+    for (const [path, method, name] of [
+      ['/v2/integrations/{integration}', 'get', 'integration'],
+      ['/v2/integrations/{integration}/releases', 'get', 'integration'],
+      ['/v2/integrations/{integration}/releases', 'post', 'integration'],
+      ['/v2/integrations/{integration}/releases/{release}', 'get', 'release'],
+      ['/v2/integrations/{integration}/sync', 'post', 'integration'],
+    ] as const) {
+      expect(pathParam(path, method, name).schema.anyOf![0]!.type, `${method} ${path}`).toBe('integer');
+    }
+    const integration = answer('/v2/integrations/{integration}', 'get', '200');
+    expect(integration.properties!.id!.type).toBe('integer');
+    expect(integration.properties!.default_release_id!.anyOf!.map((s) => s.type)).toEqual(['null', 'integer']);
+    const release = answer('/v2/integrations/{integration}/releases/{release}', 'get', '200');
+    expect(release.properties!.id!.type).toBe('integer');
+    expect(release.required).toEqual(expect.arrayContaining(['id', 'name', 'config_schema', 'config_version', 'metadata_schema', 'created_date', 'modified_date']));
+    const build = (document.paths['/v2/sourcecontrol/build']!.post! as unknown as { requestBody: { content: Record<string, { schema: Schema }> } }).requestBody;
+    expect(build.content['application/json']!.schema.properties!.integration_id!.anyOf![0]!.type).toBe('integer');
+  });
+
   it('documents the replay of a failed run: 202 with the new trigger ids, and the run’s replay_of', async () => {
     const document = (await fetchDocument()) as Document & { paths: Record<string, Record<string, { responses: Record<string, any> }>> };
     const replay = document.paths['/v2/runs/{id}/replay']!.post!;

@@ -22,7 +22,7 @@ export const OPERATION_SUMMARIES: Record<string, string> = {
     "Call the connector's API with the tenant's stored credentials (target under its api_base_urls); {data, status}",
   'PATCH /v2/tenants/:id/connectors/:name/disconnect': "Remove the tenant's user's stored connection to the connector (404 when none)",
   'POST /v2/events': "Send an app event to every subscribed active tenant of a user",
-  'GET /v2/tenants': 'List tenants (filters: user_name, integration_id, include_archived)',
+  'GET /v2/tenants': 'List tenants (filters: integration_id, archived; ours: user_name, integration by slug)',
   'POST /v2/tenants': 'Install an integration for a user (the tenant starts paused)',
   'GET /v2/tenants/:id': 'Read a tenant',
   'PATCH /v2/tenants/:id': 'Pause or resume a tenant',

@@ -22,14 +22,20 @@ import {
   releaseDetailSchema,
   releaseSchema,
   slugPattern,
+  hostRefSchema,
+  publicIdSchema,
 } from '@pan/contract';
 import { readPaging } from '../../platform/paging.ts';
 
 const integrationParams = {
   type: 'object',
   required: ['integration'],
-  properties: { integration: { type: 'string', minLength: 1, maxLength: 100, description: 'The integration slug or id' } },
+  properties: { integration: hostRefSchema('The integration: its integer id, or (ours) its slug or UUID') },
 } as const;
+
+/** The path's `:integration` (and `:release`) as UUIDs, slugs passing through, in `request.internalIds` (http/host-ids.ts). */
+const integrationPath = { publicIds: { params: { integration: 'integration' } } } as const;
+const releasePath = { publicIds: { params: { integration: 'integration', release: 'release' } } } as const;
 
 export async function integrationRoutes(app: TypedApp): Promise<void> {
   /** The account's integrations, paged. */
@@ -44,19 +50,19 @@ export async function integrationRoutes(app: TypedApp): Promise<void> {
     return row;
   };
 
-  app.get('/integrations/:integration', { schema: { params: integrationParams, response: { 200: integrationSchema } } }, async (request) =>
-    readHostIntegration(request.hostAccount.accountId, request.params.integration),
+  app.get('/integrations/:integration', { schema: { params: integrationParams, response: { 200: integrationSchema } }, config: integrationPath }, async (request) =>
+    readHostIntegration(request.hostAccount.accountId, request.internalIds.integration!),
   );
 
   /** The integration's releases, newest first by default. */
   app.get(
     '/integrations/:integration/releases',
-    { schema: { params: integrationParams, querystring: pagingQuerySchema(RELEASE_SORT), response: { 200: listOf(releaseSchema) } } },
+    { schema: { params: integrationParams, querystring: pagingQuerySchema(RELEASE_SORT), response: { 200: listOf(releaseSchema) } }, config: integrationPath },
     async (request) => {
       const { accountId } = request.hostAccount;
-      const integration = await readHostIntegration(accountId, request.params.integration);
+      const integration = await readHostIntegration(accountId, request.internalIds.integration!);
       const paging = readPaging(request.query, RELEASE_SORT, 'created_date__DESC');
-      return listHostReleases(app.db, accountId, integration.id, paging);
+      return listHostReleases(app.db, accountId, integration.uuid!, paging);
     },
   );
 
@@ -70,17 +76,20 @@ export async function integrationRoutes(app: TypedApp): Promise<void> {
           required: ['integration', 'release'],
           properties: {
             ...integrationParams.properties,
-            release: { type: 'string', pattern: '^(default|latest|[0-9a-fA-F-]{36})$', description: '`default`, `latest` or a release id' },
+            release: {
+              anyOf: [publicIdSchema, { type: 'string', pattern: '^(default|latest|[0-9a-fA-F-]{36})$' }],
+              description: 'The release id, `default` or `latest` (or, ours, its UUID)',
+            },
           },
         },
         response: { 200: releaseDetailSchema },
       },
+      config: releasePath,
     },
     async (request) => {
       const { accountId } = request.hostAccount;
-      const integration = await readHostIntegration(accountId, request.params.integration);
-      const which = request.params.release;
-      const release = await readHostRelease(app.db, accountId, integration.id, which);
+      const integration = await readHostIntegration(accountId, request.internalIds.integration!);
+      const release = await readHostRelease(app.db, accountId, integration.uuid!, request.internalIds.release!);
       if (!release) throw notFound('Release');
       return release;
     },
@@ -131,7 +140,7 @@ export async function integrationRoutes(app: TypedApp): Promise<void> {
           unknown_categories: stored.unknownCategories,
         });
       }
-      return { id: stored.id, slug: listing.slug };
+      return { id: stored.numId, uuid: stored.id, slug: listing.slug };
     },
   );
 
@@ -147,7 +156,7 @@ export async function integrationRoutes(app: TypedApp): Promise<void> {
       {
         bodyLimit: app.config.releaseBodyLimit,
         schema: {
-          params: { type: 'object', required: ['integration'], properties: { integration: { type: 'string', maxLength: 100 } } },
+          params: integrationParams,
           querystring: {
             type: 'object',
             additionalProperties: false,
@@ -157,10 +166,11 @@ export async function integrationRoutes(app: TypedApp): Promise<void> {
             },
           },
         },
+        config: integrationPath,
       },
       async (request, reply) => {
         const { accountId } = request.hostAccount;
-        const integrationId = await findIntegrationId(app.db, accountId, request.params.integration);
+        const integrationId = await findIntegrationId(app.db, accountId, request.internalIds.integration!);
         if (!integrationId) throw notFound('Integration');
         if (!Buffer.isBuffer(request.body) || request.body.length === 0) {
           throw panError(ERRORS.RELEASE_EMPTY, 'Send the release as a tar.gz body (Content-Type: application/gzip)');

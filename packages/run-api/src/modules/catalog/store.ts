@@ -54,7 +54,7 @@ export async function upsertIntegration(
   db: Db,
   accountId: string,
   listing: IntegrationListing,
-): Promise<{ id: string } | { unknownCategories: string[] }> {
+): Promise<{ id: string; numId: number } | { unknownCategories: string[] }> {
   return withTransaction(db, async (client) => {
     const wanted = listing.categories ?? [];
     const categories = await client.query<{ id: string; slug: string }>(
@@ -65,7 +65,7 @@ export async function upsertIntegration(
     const unknownCategories = wanted.filter((slug) => !categories.rows.some((r) => r.slug === slug));
     if (unknownCategories.length > 0) return { unknownCategories };
 
-    const { rows } = await client.query<{ id: string }>(
+    const { rows } = await client.query<{ id: string; num_id: string }>(
       `INSERT INTO integrations (account_id, slug, name, type, external_url, logo_url, short_description,
          long_description, tags, flag_name, flag_color, connectors, visible_to_groups, default_schedule,
          repository_url, repository_path, repository_tracking_branch)
@@ -78,7 +78,7 @@ export async function upsertIntegration(
          default_schedule = EXCLUDED.default_schedule, repository_url = EXCLUDED.repository_url,
          repository_path = EXCLUDED.repository_path, repository_tracking_branch = EXCLUDED.repository_tracking_branch,
          archived_at = NULL, updated_at = now()
-       RETURNING id`,
+       RETURNING id, num_id`,
       [
         accountId,
         listing.slug,
@@ -105,7 +105,7 @@ export async function upsertIntegration(
       'INSERT INTO integration_categories (integration_id, category_id) SELECT $1, unnest($2::uuid[])',
       [id, categories.rows.map((r) => r.id)],
     );
-    return { id };
+    return { id, numId: Number(rows[0]!.num_id) };
   });
 }
 
@@ -267,8 +267,8 @@ export async function createRelease(db: Db, release: NewRelease): Promise<Stored
   return withTransaction(db, async (client) => {
     // Serialise pushes of one integration so `rN` numbering cannot race.
     await client.query('SELECT 1 FROM integrations WHERE id = $1 FOR UPDATE', [release.integrationId]);
-    const existing = await client.query<{ id: string; version: string; created_at: string }>(
-      'SELECT id, version, created_at FROM releases WHERE integration_id = $1 AND archive_sha256 = $2',
+    const existing = await client.query<{ id: string; num_id: string; version: string; created_at: string }>(
+      'SELECT id, num_id, version, created_at FROM releases WHERE integration_id = $1 AND archive_sha256 = $2',
       [release.integrationId, sha],
     );
     let row = existing.rows[0];
@@ -284,9 +284,9 @@ export async function createRelease(db: Db, release: NewRelease): Promise<Stored
           )
         ).rows[0]!.version;
       row = (
-        await client.query<{ id: string; version: string; created_at: string }>(
+        await client.query<{ id: string; num_id: string; version: string; created_at: string }>(
           `INSERT INTO releases (account_id, integration_id, version, pandium_yaml, spec, warnings, archive, archive_sha256)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, version, created_at`,
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, num_id, version, created_at`,
           [release.accountId, release.integrationId, version, release.pandiumYaml, JSON.stringify(release.spec),
             JSON.stringify(release.warnings), release.archive, sha],
         )
@@ -298,30 +298,35 @@ export async function createRelease(db: Db, release: NewRelease): Promise<Stored
         WHERE id = $1 RETURNING default_release_id`,
       [release.integrationId, release.makeDefault, row.id],
     );
-    return { ...row, created, is_default: rows[0]!.default_release_id === row.id };
+    // The host API's ids: the public integer id, the UUID as ours.
+    return { id: Number(row.num_id), uuid: row.id, version: row.version, created_at: row.created_at, created, is_default: rows[0]!.default_release_id === row.id };
   });
 }
 
 // ---- The host API's views of integrations and releases --------------------------------------------
 
 const INTEGRATION_SELECT = `
-  SELECT i.id, i.slug, i.name, i.type, i.external_url, i.logo_url, i.short_description, i.long_description, i.tags,
+  SELECT i.num_id AS id, i.id AS uuid, i.slug, i.name, i.type, i.external_url, i.logo_url, i.short_description, i.long_description, i.tags,
          coalesce((SELECT array_agg(c.slug ORDER BY c.slug) FROM integration_categories ic JOIN categories c ON c.id = ic.category_id
                     WHERE ic.integration_id = i.id), '{}') AS categories,
          CASE WHEN i.flag_name IS NULL THEN NULL ELSE json_build_object('name', i.flag_name, 'color', i.flag_color) END AS flag,
-         i.connectors, i.visible_to_groups, i.default_schedule, i.default_release_id,
+         i.connectors, i.visible_to_groups, i.default_schedule,
+         to_json((SELECT d.num_id FROM releases d WHERE d.id = i.default_release_id)) AS default_release_id, -- a JSON number (bigint comes as a string)
          i.repository_url, i.repository_path, i.repository_tracking_branch,
          i.created_at AS created_date, i.updated_at AS modified_date
     FROM integrations i
    WHERE i.account_id = $1 AND i.archived_at IS NULL`;
 
-export const INTEGRATION_SORT = { created_date: 'i.created_at', modified_date: 'i.updated_at', name: 'i.name', slug: 'i.slug', id: 'i.id' };
+export const INTEGRATION_SORT = { created_date: 'i.created_at', modified_date: 'i.updated_at', name: 'i.name', slug: 'i.slug', id: 'i.num_id' };
 
 /** A release as listed: no archive, no PANDIUM.yaml text (read one release for that). */
-const RELEASE_COLUMNS = `r.id, r.integration_id, r.version, (r.id = i.default_release_id) AS is_default, r.archive_sha256,
-         octet_length(r.archive) AS archive_bytes, r.warnings, r.created_at AS created_date`;
+const RELEASE_COLUMNS = `r.num_id AS id, i.num_id AS integration_id, r.version AS name, r.version AS tag,
+         COALESCE(r.spec->'configs', '{}'::jsonb) AS config_schema, COALESCE(r.spec->>'version', '') AS config_version,
+         COALESCE(r.spec->'metadata_schema', '{}'::jsonb) AS metadata_schema, r.id AS uuid,
+         r.version, (r.id = i.default_release_id) AS is_default, r.archive_sha256,
+         octet_length(r.archive) AS archive_bytes, r.warnings, r.created_at AS created_date, r.created_at AS modified_date`;
 
-export const RELEASE_SORT = { created_date: 'r.created_at', version: 'r.version', id: 'r.id' };
+export const RELEASE_SORT = { created_date: 'r.created_at', version: 'r.version', name: 'r.version', id: 'r.num_id' };
 
 export async function listHostIntegrations(q: Queryable, accountId: string, paging: Paging): Promise<HostIntegration[]> {
   const { rows } = await q.query<HostIntegration>(`${INTEGRATION_SELECT} ORDER BY ${paging.orderBy}, i.id LIMIT $2 OFFSET $3`, [accountId, paging.limit, paging.skip]);
@@ -431,4 +436,16 @@ export async function readIntegrationRepository(q: Queryable, accountId: string,
     [accountId, integration],
   );
   return rows[0] ?? null;
+}
+
+/** The UUID of this account's integration with public integer id `numId`, or null (one probe of the `num_id` index). */
+export async function integrationIdByNumId(q: Queryable, accountId: string, numId: number): Promise<string | null> {
+  const { rows } = await q.query<{ id: string }>('SELECT id FROM integrations WHERE num_id = $1 AND account_id = $2', [numId, accountId]);
+  return rows[0]?.id ?? null;
+}
+
+/** The UUID of this account's release with public integer id `numId`, or null (one probe of the `num_id` index). */
+export async function releaseIdByNumId(q: Queryable, accountId: string, numId: number): Promise<string | null> {
+  const { rows } = await q.query<{ id: string }>('SELECT id FROM releases WHERE num_id = $1 AND account_id = $2', [numId, accountId]);
+  return rows[0]?.id ?? null;
 }

@@ -28,19 +28,23 @@ export async function connectorProxyRoutes(app: TypedApp, options: ConnectorProx
 
   app.post(
     '/tenants/:id/connectors/:name/call',
-    { schema: { params: tenantConnectorParamsSchema, body: proxyCallBodySchema, response: { 200: proxyCallResponseSchema } } },
+    {
+      schema: { params: tenantConnectorParamsSchema, body: proxyCallBodySchema, response: { 200: proxyCallResponseSchema } },
+      config: { publicIds: { params: { id: 'tenant' } } },
+    },
     async (request) => {
       const { accountId } = request.hostAccount;
-      const { sub, connector } = await resolve(accountId, request.params.id, request.params.name);
+      const { sub, connector } = await resolve(accountId, request.internalIds.id!, request.params.name);
       const limits = { timeoutMs: app.config.proxyTimeoutMs, maxResponseBytes: app.config.proxyMaxResponseBytes };
       return callConnector({ db: app.db, box: app.box, egress: app.egress, limits }, accountId, sub, connector, request.body);
     },
   );
 
   /** Removes the user's stored credentials for the connector: 204; 404 when there are none (so a repeat is 404, and changes nothing). */
-  app.patch('/tenants/:id/connectors/:name/disconnect', { schema: { params: tenantConnectorParamsSchema } }, async (request, reply) => {
+  const disconnect = { schema: { params: tenantConnectorParamsSchema }, config: { publicIds: { params: { id: 'tenant' } } } } as const;
+  app.patch('/tenants/:id/connectors/:name/disconnect', disconnect, async (request, reply) => {
     const { accountId } = request.hostAccount;
-    const { sub, connector } = await resolve(accountId, request.params.id, request.params.name);
+    const { sub, connector } = await resolve(accountId, request.internalIds.id!, request.params.name);
     if (!(await deleteConnection(app.db, accountId, sub, connector.id))) {
       throw panError(ERRORS.NOT_FOUND, `The tenant's user has no connection to ${connector.display_name}`);
     }

@@ -5,7 +5,7 @@
  */
 import type pg from 'pg';
 import type { PandiumSpec } from '@pan/pandium-yaml';
-import type { Run, RunMode, RunPage, RunStatus, RunLogLine, RunTriggerSummary, Schedule, MissedFires } from '@pan/contract';
+import type { HostRun, Run, RunMode, RunPage, RunStatus, RunLogLine, RunTriggerSummary, Schedule, MissedFires } from '@pan/contract';
 import type { Queryable, Scope } from '../../platform/db/pool.ts';
 import type { LogLine } from '../runner/types.ts';
 import { tenantReleaseIdSql } from '../catalog/sql.ts';
@@ -270,6 +270,52 @@ export async function listRuns(
   return { runs, next_before: more ? runs[runs.length - 1]!.id : null };
 }
 
+// ---- The host API's view of runs (Pandium's Run) ---------------------------------------------------
+
+/** Pandium's Run, public integer ids, and our extensions (contract: hostRunSchema). */
+const HOST_RUN_SELECT = `
+  SELECT r.num_id AS id, r.mode,
+         json_build_object('phase', CASE r.status WHEN 'Running' THEN 'Running' WHEN 'Succeeded' THEN 'Succeeded'
+                                      WHEN 'Failed (Timeout)' THEN 'Timeout' ELSE 'Failed' END,
+                           'startTime', r.started_at, 'completionTime', r.ended_at) AS status,
+         r.triggers, r.started_at AS started_date, r.ended_at AS completed_date,
+         t.num_id AS tenant_id, i.num_id AS integration_id,
+         r.id AS uuid, r.status AS detailed_status, rel.num_id AS release_id, rel.version AS release_version,
+         r.exit_code, r.log_lines, r.log_truncated, r.output_note,
+         -- to_json: a JSON number or null (node-postgres reads bigint as a string, which a nullable schema refuses).
+         to_json((SELECT rr.num_id FROM triggers tr JOIN runs rr ON rr.id = tr.replay_of
+           WHERE tr.id IN (SELECT (e->>'id')::uuid FROM jsonb_array_elements(r.triggers) e) AND tr.replay_of IS NOT NULL
+           ORDER BY tr.created_at LIMIT 1)) AS replay_of
+    FROM runs r
+    JOIN tenants t ON t.id = r.tenant_id
+    JOIN integrations i ON i.id = t.integration_id
+    JOIN releases rel ON rel.id = r.release_id
+   WHERE r.account_id = $1`;
+
+/**
+ * A tenant's runs as the host API shows them, newest first by default; `before` (ours) is the
+ * integer id of the previous page's last run.
+ */
+export async function listHostRuns(
+  q: Queryable,
+  accountId: string,
+  tenantId: string,
+  page: { limit: number; before?: number; skip?: number; orderBy?: string },
+): Promise<HostRun[]> {
+  const { rows } = await q.query<HostRun>(
+    `${HOST_RUN_SELECT} AND r.tenant_id = $2
+       AND ($3::bigint IS NULL OR (r.started_at, r.id) < (SELECT started_at, id FROM runs WHERE num_id = $3 AND tenant_id = $2))
+     ORDER BY ${page.orderBy ?? 'r.started_at DESC'}, r.id DESC LIMIT $4 OFFSET $5`,
+    [accountId, tenantId, page.before ?? null, page.limit, page.skip ?? 0],
+  );
+  return rows;
+}
+
+export async function readHostRun(q: Queryable, accountId: string, runId: string): Promise<HostRun | null> {
+  const { rows } = await q.query<HostRun>(`${HOST_RUN_SELECT} AND r.id = $2`, [accountId, runId]);
+  return rows[0] ?? null;
+}
+
 // ---- Logs ------------------------------------------------------------------------------------------
 
 /** API processes LISTEN here for new log lines. Payload: the run id. */
@@ -424,4 +470,10 @@ export async function earliestFireTime(q: Queryable): Promise<number | null> {
     'SELECT extract(epoch FROM min(next_fire_at)) * 1000 AS at FROM tenant_schedules WHERE next_fire_at IS NOT NULL',
   );
   return rows[0]!.at === null ? null : Number(rows[0]!.at);
+}
+
+/** The UUID of this account's run with public integer id `numId`, or null (one probe of the `num_id` index). */
+export async function runIdByNumId(q: Queryable, accountId: string, numId: number): Promise<string | null> {
+  const { rows } = await q.query<{ id: string }>('SELECT id FROM runs WHERE num_id = $1 AND account_id = $2', [numId, accountId]);
+  return rows[0]?.id ?? null;
 }

@@ -6,17 +6,20 @@
 import type { TypedApp } from '../../platform/type-provider.ts';
 import { notFound } from '../../platform/errors.ts';
 import { findIntegrationId, readIntegrationRepository } from '../catalog/store.ts';
-import { builtReleaseSchema, sourceBuildBodySchema, sourceWebhookSchema } from '@pan/contract';
+import { builtReleaseSchema, hostRefSchema, sourceBuildBodySchema, sourceWebhookSchema } from '@pan/contract';
 import { buildFromRepository, createSourceWebhook } from './service.ts';
 
 export async function sourceControlRoutes(app: TypedApp): Promise<void> {
   /** Pandium's build: fetches the tag (or branch) and makes a release named by it. */
   app.post(
     '/sourcecontrol/build',
-    { schema: { body: sourceBuildBodySchema, response: { 200: builtReleaseSchema, 201: builtReleaseSchema } } },
+    {
+      schema: { body: sourceBuildBodySchema, response: { 200: builtReleaseSchema, 201: builtReleaseSchema } },
+      config: { publicIds: { body: { integration_id: 'integration' } } },
+    },
     async (request, reply) => {
       const { accountId } = request.hostAccount;
-      const integration = await readIntegrationRepository(app.db, accountId, request.body.integration_id);
+      const integration = await readIntegrationRepository(app.db, accountId, request.internalIds.integration_id!);
       if (!integration) throw notFound('Integration');
       const { tag } = request.body;
       const release = await buildFromRepository(app, accountId, integration, tag, {
@@ -32,13 +35,14 @@ export async function sourceControlRoutes(app: TypedApp): Promise<void> {
     '/integrations/:integration/sourcecontrol/webhook',
     {
       schema: {
-        params: { type: 'object', required: ['integration'], properties: { integration: { type: 'string', minLength: 1, maxLength: 100 } } },
+        params: { type: 'object', required: ['integration'], properties: { integration: hostRefSchema('The integration: its integer id, or (ours) its slug or UUID') } },
         response: { 201: sourceWebhookSchema },
       },
+      config: { publicIds: { params: { integration: 'integration' } } },
     },
     async (request, reply) => {
       const { accountId } = request.hostAccount;
-      const integrationId = await findIntegrationId(app.db, accountId, request.params.integration);
+      const integrationId = await findIntegrationId(app.db, accountId, request.internalIds.integration!);
       if (!integrationId) throw notFound('Integration');
       const { token, secret } = await createSourceWebhook(app.db, app.box, accountId, integrationId);
       return reply

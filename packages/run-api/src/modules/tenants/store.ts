@@ -290,29 +290,58 @@ export async function setWebhookSecret(q: Queryable, accountId: string, id: stri
 
 // ---- The host API's view of tenants --------------------------------------------------------------
 
-export const TENANT_SORT = { created_date: 't.created_at', modified_date: 't.updated_at', user_name: 't.user_sub', id: 't.id' };
+export const TENANT_SORT = { created_date: 't.created_at', modified_date: 't.updated_at', name: 't.user_sub', user_name: 't.user_sub', id: 't.num_id' };
 
+/** Pandium's phase of a run's detailed status. */
+const RUN_PHASE = (run: string) =>
+  `CASE ${run}.status WHEN 'Running' THEN 'Running' WHEN 'Succeeded' THEN 'Succeeded' WHEN 'Failed (Timeout)' THEN 'Timeout' ELSE 'Failed' END`;
+
+/** A run as TenantStatus shows it, `{}` when there is none. */
+const RUN_SUMMARY = (condition: string) => `COALESCE((
+    SELECT json_build_object('id', r.num_id, 'mode', r.mode, 'phase', ${RUN_PHASE('r')},
+                             'startTime', r.started_at, 'completionTime', r.ended_at)
+      FROM runs r WHERE r.tenant_id = t.id AND ${condition}
+     ORDER BY r.started_at DESC, r.id DESC LIMIT 1), '{}'::json)`;
+
+/** Pandium's Tenant (public integer ids, TenantStatus) and our extensions (contract: hostTenantSchema). */
 const HOST_TENANT_SELECT = `
-  SELECT t.id, t.integration_id, i.slug AS integration_slug, t.user_sub AS user_name,
-         CASE WHEN t.archived_at IS NOT NULL THEN 'archived' WHEN t.paused THEN 'paused' ELSE 'active' END AS status,
-         t.configs, t.release_channel, t.schedule_time_zone AS time_zone, t.schedule_missed AS missed_fires, t.metadata, t.created_at AS created_date, t.updated_at AS modified_date,
-         t.archived_at AS archived_date
+  SELECT t.num_id AS id, t.user_sub AS name, t.archived_at IS NOT NULL AS archived, i.num_id AS integration_id,
+         t.configs, t.created_at AS created_date, t.updated_at AS modified_date, t.paused,
+         to_json(pr.num_id) AS integration_release_id, -- a JSON number or null (bigint would come as a string)
+         CASE t.release_channel WHEN 'latest' THEN 'Latest' WHEN 'default' THEN 'Default' END AS integration_release_channel,
+         json_build_object(
+           'last_run', ${RUN_SUMMARY("r.status <> 'Running'")},
+           'current_run', ${RUN_SUMMARY("r.status = 'Running'")},
+           'last_successful_run', ${RUN_SUMMARY("r.status = 'Succeeded'")},
+           'dynamic_configs', COALESCE(t.dynamic_configs, '{}'::jsonb),
+           'auth', (SELECT json_build_object('connected', COALESCE(bool_and(cn.status IS NOT DISTINCT FROM 'connected'), true),
+                                             'connectors', COALESCE(json_agg(json_build_object(
+                                               'name', wanted.name, 'status', COALESCE(cn.status, 'not_connected'),
+                                               'last_change', cn.updated_at) ORDER BY wanted.name), '[]'::json))
+                      FROM unnest(i.connectors) AS wanted (name)
+                      LEFT JOIN connectors c ON c.account_id = t.account_id AND c.name = wanted.name
+                      LEFT JOIN connections cn ON cn.connector_id = c.id AND cn.account_id = t.account_id AND cn.user_sub = t.user_sub)
+         ) AS status,
+         t.id AS uuid, i.slug AS integration_slug, t.user_sub AS user_name, t.metadata, t.archived_at AS archived_date,
+         t.schedule_time_zone AS time_zone, t.schedule_missed AS missed_fires
     FROM tenants t JOIN integrations i ON i.id = t.integration_id
+    LEFT JOIN releases pr ON pr.id = t.pinned_release_id
    WHERE t.account_id = $1`;
 
 export async function listHostTenants(
   q: Queryable,
   accountId: string,
-  filter: { user?: string; integration?: string; includeArchived: boolean },
+  filter: { user?: string; integration?: string; integrationSlug?: string; archived: boolean },
   paging: Paging,
 ): Promise<HostTenant[]> {
   const { rows } = await q.query<HostTenant>(
     `${HOST_TENANT_SELECT}
        AND ($2::text IS NULL OR t.user_sub = $2)
-       AND ($3::text IS NULL OR i.slug = $3 OR i.id::text = $3)
-       AND ($4::boolean OR t.archived_at IS NULL)
+       AND ($3::uuid IS NULL OR i.id = $3)
+       AND ((t.archived_at IS NOT NULL) = $4)
+       AND ($7::text IS NULL OR i.slug = $7)
      ORDER BY ${paging.orderBy}, t.id LIMIT $5 OFFSET $6`,
-    [accountId, filter.user ?? null, filter.integration ?? null, filter.includeArchived, paging.limit, paging.skip],
+    [accountId, filter.user ?? null, filter.integration ?? null, filter.archived, paging.limit, paging.skip, filter.integrationSlug ?? null],
   );
   return rows;
 }
@@ -370,4 +399,13 @@ export async function applyRunEffects(q: Queryable, tenantId: string, effects: R
       effects.metadataPatch ? JSON.stringify(effects.metadataPatch) : null,
     ],
   );
+}
+
+/**
+ * The UUID of this account's tenant with public integer id `numId`, or null (missing, or another
+ * account's: the same single probe of the `num_id` unique index either way).
+ */
+export async function tenantIdByNumId(q: Queryable, accountId: string, numId: number): Promise<string | null> {
+  const { rows } = await q.query<{ id: string }>('SELECT id FROM tenants WHERE num_id = $1 AND account_id = $2', [numId, accountId]);
+  return rows[0]?.id ?? null;
 }

@@ -6,7 +6,23 @@ import { fanOutEvent } from './events.ts';
 import { payloadHeaders, queueTrigger, turnOnWebhookSignatures, wantsSynchronous } from './service.ts';
 import { readTriggerStatus } from './store.ts';
 import type { IntakeRouteOptions } from './webhook-routes.ts';
-import { appEventAcceptedSchema, appEventBodySchema, idParamsSchema, secretSchema, syncQuerySchema, triggerAcceptedSchema, triggerStatusSchema } from '@pan/contract';
+import {
+  appEventAcceptedSchema,
+  appEventBodySchema,
+  hostIdParamsSchema,
+  hostRefSchema,
+  hostTriggerStatusSchema,
+  idParamsSchema,
+  secretSchema,
+  syncQuerySchema,
+  triggerAcceptedSchema,
+} from '@pan/contract';
+
+/** The path's `:id` (a public integer id or a UUID) as a UUID in `request.internalIds.id` (http/host-ids.ts). */
+const tenantId = { publicIds: { params: { id: 'tenant' } } } as const;
+
+/** Pandium's phase of a run's detailed status. */
+const phase = (status: string) => (status === 'Running' || status === 'Succeeded' ? status : status === 'Failed (Timeout)' ? 'Timeout' : 'Failed');
 
 /** Host-side trigger intake (`X-API-KEY`): sync, app events, webhook signatures, trigger status. */
 export async function hostTriggerRoutes(app: TypedApp, options: IntakeRouteOptions): Promise<void> {
@@ -46,9 +62,9 @@ async function syncRoutes(app: TypedApp, options: IntakeRouteOptions): Promise<v
 
   app.post(
     '/tenants/:id/sync',
-    { schema: { params: idParamsSchema, querystring: syncQuerySchema, response: { 202: triggerAcceptedSchema } } },
+    { schema: { params: hostIdParamsSchema, querystring: syncQuerySchema, response: { 202: triggerAcceptedSchema } }, config: tenantId },
     async (request, reply) => {
-      return sync(request, reply, request.params.id, request.query.mode);
+      return sync(request, reply, request.internalIds.id!, request.query.mode);
     },
   );
 
@@ -57,7 +73,7 @@ async function syncRoutes(app: TypedApp, options: IntakeRouteOptions): Promise<v
     '/integrations/:integration/sync',
     {
       schema: {
-        params: { type: 'object', required: ['integration'], properties: { integration: { type: 'string', maxLength: 200 } } },
+        params: { type: 'object', required: ['integration'], properties: { integration: hostRefSchema('The integration: its integer id, or (ours) its slug or UUID') } },
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -66,10 +82,11 @@ async function syncRoutes(app: TypedApp, options: IntakeRouteOptions): Promise<v
         },
         response: { 202: triggerAcceptedSchema },
       },
+      config: { publicIds: { params: { integration: 'integration' } } },
     },
     async (request, reply) => {
       const { accountId } = request.hostAccount;
-      const tenantId = await findUserTenantOf(app.db, { accountId, sub: request.query.user_name }, request.params.integration);
+      const tenantId = await findUserTenantOf(app.db, { accountId, sub: request.query.user_name }, request.internalIds.integration!);
       if (!tenantId) throw notFound('Tenant of that user for that integration');
       return sync(request, reply, tenantId, request.query.mode);
     },
@@ -81,12 +98,13 @@ async function syncRoutes(app: TypedApp, options: IntakeRouteOptions): Promise<v
     '/tenants/:id/webhook-secret',
     {
       schema: {
-        params: idParamsSchema,
+        params: hostIdParamsSchema,
         response: { 201: secretSchema },
       },
+      config: tenantId,
     },
     async (request, reply) => {
-      const secret = await turnOnWebhookSignatures(app.db, app.box, request.hostAccount.accountId, request.params.id);
+      const secret = await turnOnWebhookSignatures(app.db, app.box, request.hostAccount.accountId, request.internalIds.id!);
       if (!secret) throw notFound('Tenant');
       return reply.status(201).header('cache-control', 'no-store').send({ secret });
     },
@@ -94,11 +112,19 @@ async function syncRoutes(app: TypedApp, options: IntakeRouteOptions): Promise<v
 
   app.get(
     '/runs/triggers/:id/status',
-    { schema: { params: idParamsSchema, response: { 200: triggerStatusSchema } } },
+    { schema: { params: idParamsSchema, response: { 200: hostTriggerStatusSchema } } },
     async (request) => {
-      const status = await readTriggerStatus(app.db, { accountId: request.hostAccount.accountId }, request.params.id);
-      if (!status) throw notFound('Trigger');
-      return status;
+      const found = await readTriggerStatus(app.db, { accountId: request.hostAccount.accountId }, request.params.id);
+      if (!found) throw notFound('Trigger');
+      return {
+        status: found.state === 'dead_letter' ? 'Failed' : found.run_status ? phase(found.run_status) : 'Pending',
+        trigger_id: found.trigger_id,
+        state: found.state,
+        attempts: found.attempts ?? 0,
+        run_id: found.run_num_id,
+        run_uuid: found.run_id,
+        detailed_status: found.run_status,
+      } as const;
     },
   );
 }

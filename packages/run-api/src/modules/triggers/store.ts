@@ -263,9 +263,10 @@ export async function readTriggerStatus(
   q: Queryable,
   scope: { accountId: string; sub?: string },
   triggerId: string,
-): Promise<TriggerStatus | null> {
-  const { rows } = await q.query<{ id: string; run_id: string | null; status: RunStatus | null; attempts: number; dead: boolean }>(
-    `SELECT tr.id, tr.run_id, r.status, tr.attempts, tr.dead_lettered_at IS NOT NULL AS dead
+): Promise<(TriggerStatus & { run_num_id: number | null }) | null> {
+  const { rows } = await q.query<{ id: string; run_id: string | null; run_num_id: number | null; status: RunStatus | null; attempts: number; dead: boolean }>(
+    // to_json: the run's public integer id as a JSON number (node-postgres reads bigint as a string).
+    `SELECT tr.id, tr.run_id, to_json(r.num_id) AS run_num_id, r.status, tr.attempts, tr.dead_lettered_at IS NOT NULL AS dead
        FROM triggers tr
        JOIN tenants t ON t.id = tr.tenant_id
        LEFT JOIN runs r ON r.id = tr.run_id
@@ -280,6 +281,7 @@ export async function readTriggerStatus(
     attempts: row.attempts,
     run_id: row.run_id,
     run_status: row.status,
+    run_num_id: row.run_num_id,
   };
 }
 

@@ -405,10 +405,10 @@ describe('integration detail', () => {
       `SELECT i.default_release_id, r.created_at FROM integrations i JOIN releases r ON r.id = i.default_release_id WHERE i.id = $1`,
       [integrationIdValue],
     );
-    expect(rows[0]!.default_release_id).toBe(release.id);
+    expect(rows[0]!.default_release_id).toBe(release.uuid);
 
     const after = (await get('/marketplace/integrations/slack-alerts', await token())).json<IntegrationDetail>();
-    expect(after.default_release).toEqual({ id: release.id, version: 'r1', created_at: expect.any(String) });
+    expect(after.default_release).toEqual({ id: release.uuid, version: 'r1', created_at: expect.any(String) });
     expect(new Date(after.default_release!.created_at!).getTime()).toBe(rows[0]!.created_at.getTime());
     // The catalog card stays a card: no release, no long description.
     const card = (await catalog(await token())).integrations.find((i) => i.slug === 'slack-alerts')!;

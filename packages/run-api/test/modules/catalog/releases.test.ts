@@ -116,6 +116,7 @@ function push(slug: string, archive: Buffer, query = '', apiKey: string | null =
 
 interface IntegrationRow {
   id: string;
+  num_id: string;
   account_id: string;
   slug: string;
   name: string;
@@ -146,6 +147,7 @@ async function integrationRow(slug: string, accountId = stack.accountId): Promis
 
 interface ReleaseRow {
   id: string;
+  num_id: string;
   account_id: string;
   version: string;
   pandium_yaml: string;
@@ -157,7 +159,7 @@ interface ReleaseRow {
 
 async function releaseRows(integrationId: string): Promise<ReleaseRow[]> {
   const { rows } = await stack.db.query<ReleaseRow>(
-    'SELECT id, account_id, version, pandium_yaml, spec, warnings, archive, archive_sha256 FROM releases WHERE integration_id = $1 ORDER BY created_at, version',
+    'SELECT id, num_id, account_id, version, pandium_yaml, spec, warnings, archive, archive_sha256 FROM releases WHERE integration_id = $1 ORDER BY created_at, version',
     [integrationId],
   );
   return rows;
@@ -168,11 +170,11 @@ async function countRows(table: 'releases' | 'integrations' | 'categories'): Pro
   return rows[0]!.n;
 }
 
-/** An internal integration ready for releases, created through the API. */
+/** An internal integration ready for releases, created through the API: its UUID. */
 async function createIntegration(slug: string): Promise<string> {
   const response = await put(`/v2/integrations/${slug}`, { name: slug, type: 'internal' });
   expect(response.statusCode, response.body).toBe(200);
-  return response.json<{ id: string }>().id;
+  return response.json<{ uuid: string }>().uuid;
 }
 
 describe('PUT /v2/marketplace/categories', () => {
@@ -246,10 +248,11 @@ describe('PUT /v2/integrations/:slug', () => {
   it('creates the listing', async () => {
     const response = await put('/v2/integrations/hubspot-contacts', listing);
     expect(response.statusCode, response.body).toBe(200);
-    const { id, slug } = response.json<{ id: string; slug: string }>();
+    const { id, uuid, slug } = response.json<{ id: number; uuid: string; slug: string }>();
     expect(slug).toBe('hubspot-contacts');
     expect(await integrationRow('hubspot-contacts')).toMatchObject({
-      id,
+      id: uuid,
+      num_id: String(id),
       account_id: stack.accountId,
       name: 'HubSpot Contacts',
       type: 'internal',
@@ -277,7 +280,7 @@ describe('PUT /v2/integrations/:slug', () => {
       visible_to_groups: [],
     });
     expect(response.statusCode, response.body).toBe(200);
-    expect(response.json().id).toBe(before.id);
+    expect(response.json()).toMatchObject({ id: Number(before.num_id), uuid: before.id });
     const after = (await integrationRow('hubspot-contacts'))!;
     expect(after).toMatchObject({
       id: before.id,
@@ -357,7 +360,8 @@ describe('PUT /v2/integrations/:slug', () => {
     const ours = (await integrationRow('hubspot-contacts'))!;
     const response = await put('/v2/integrations/hubspot-contacts', { name: 'Theirs', type: 'internal' }, other.apiKey);
     expect(response.statusCode).toBe(200);
-    expect(response.json().id).not.toBe(ours.id);
+    expect(response.json().uuid).not.toBe(ours.id);
+    expect(response.json().id).not.toBe(Number(ours.num_id));
     expect(await integrationRow('hubspot-contacts')).toEqual(ours);
     expect(await integrationRow('hubspot-contacts', other.id)).toMatchObject({ name: 'Theirs', account_id: other.id });
   });
@@ -378,10 +382,11 @@ describe('POST /v2/integrations/:slug/releases', () => {
     expect(response.statusCode, response.body).toBe(201);
     const body = response.json();
     expect(body).toMatchObject({ version: 'r1', created: true, is_default: true, warnings: [] });
-    firstReleaseId = body.id;
+    firstReleaseId = body.uuid;
 
     const rows = await releaseRows(integrationId);
     expect(rows).toHaveLength(1);
+    expect(body.id).toBe(Number(rows[0]!.num_id));
     expect(rows[0]).toMatchObject({
       id: firstReleaseId,
       account_id: stack.accountId,
@@ -400,14 +405,17 @@ describe('POST /v2/integrations/:slug/releases', () => {
     expect(again.equals(firstArchive)).toBe(true); // the CLI packs deterministically
     const response = await push('release-target', again);
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({ id: firstReleaseId, version: 'r1', created: false, is_default: true });
+    expect(response.json()).toMatchObject({ uuid: firstReleaseId, version: 'r1', created: false, is_default: true });
     expect(await releaseRows(integrationId)).toHaveLength(1);
   });
 
-  it('pushing by integration id works too', async () => {
+  it('pushing by integration id (integer, or the UUID) works too', async () => {
     const response = await push(integrationId, firstArchive);
     expect(response.statusCode).toBe(200);
-    expect(response.json().id).toBe(firstReleaseId);
+    expect(response.json().uuid).toBe(firstReleaseId);
+    const byInteger = await push(String((await integrationRow('release-target'))!.num_id), firstArchive);
+    expect(byInteger.statusCode, byInteger.body).toBe(200);
+    expect(byInteger.json().uuid).toBe(firstReleaseId);
   });
 
   it('new content is r2 and becomes the default', async () => {
@@ -416,7 +424,7 @@ describe('POST /v2/integrations/:slug/releases', () => {
     expect(response.json()).toMatchObject({ version: 'r2', created: true, is_default: true });
     const rows = await releaseRows(integrationId);
     expect(rows.map((r) => r.version)).toEqual(['r1', 'r2']);
-    expect((await integrationRow('release-target'))!.default_release_id).toBe(response.json().id);
+    expect((await integrationRow('release-target'))!.default_release_id).toBe(response.json().uuid);
   });
 
   it('an explicit ?version= is kept; the same version with other content is 409', async () => {
@@ -429,7 +437,7 @@ describe('POST /v2/integrations/:slug/releases', () => {
     expect(conflict.json()).toMatchObject({ statusCode: 409, code: 'PAN_ERR_RELEASE_VERSION_EXISTS' });
     const rows = await releaseRows(integrationId);
     expect(rows.map((r) => r.version)).toEqual(['r1', 'r2', '1.2.0']);
-    expect((await integrationRow('release-target'))!.default_release_id).toBe(v.json().id);
+    expect((await integrationRow('release-target'))!.default_release_id).toBe(v.json().uuid);
   });
 
   it('a bad ?version= is 400', async () => {
@@ -457,7 +465,7 @@ describe('POST /v2/integrations/:slug/releases', () => {
     );
     expect(response.statusCode, response.body).toBe(201);
     expect(response.json()).toMatchObject({ created: true, is_default: false });
-    expect((await releaseRows(integrationId)).map((r) => r.id)).toContain(response.json().id);
+    expect((await releaseRows(integrationId)).map((r) => r.id)).toContain(response.json().uuid);
     expect((await integrationRow('release-target'))!.default_release_id).toBe(defaultBefore);
   });
 
@@ -466,7 +474,7 @@ describe('POST /v2/integrations/:slug/releases', () => {
     const response = await push('first-default', await pack({ 'PANDIUM.yaml': VALID_YAML }), '?make_default=false');
     expect(response.statusCode).toBe(201);
     expect(response.json().is_default).toBe(true);
-    expect((await integrationRow('first-default'))!.default_release_id).toBe(response.json().id);
+    expect((await integrationRow('first-default'))!.default_release_id).toBe(response.json().uuid);
   });
 
   it('keeps the parser\'s warnings on the release', async () => {

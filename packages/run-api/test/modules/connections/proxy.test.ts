@@ -120,7 +120,7 @@ async function tenantWith(connections: Record<string, Record<string, string>>, e
     const expiresAt = connector.type === 'oauth2' ? new Date(Date.now() + expiresInMs) : null;
     await saveConnection(stack.db, stack.box, { accountId: stack.accountId, sub, connectorId: connector.id, secrets, expiresAt });
   }
-  return { tenantId: created.json<{ id: string }>().id, sub };
+  return { tenantId: String(created.json<{ id: number }>().id), sub };
 }
 
 const oauthSecrets = { access_token: 'stored-access-token', token_type: 'Bearer', refresh_token: 'stored-refresh-token' };

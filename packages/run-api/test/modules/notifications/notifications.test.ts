@@ -85,7 +85,9 @@ async function configure(key: string, url: string, events?: string[]): Promise<s
 async function installForUser(key: string, userName: string, integration = 'hubspot-contacts'): Promise<{ id: string; integration_id: string }> {
   const response = await host('POST', '/v2/tenants', { integration, user_name: userName }, key);
   expect(response.statusCode, response.body).toBe(201);
-  return response.json();
+  // Notifications name tenants and integrations by their UUIDs (the marketplace's ids).
+  const { rows } = await stack.db.query<{ integration_id: string }>('SELECT integration_id FROM tenants WHERE id = $1', [response.json().uuid]);
+  return { id: response.json().uuid, integration_id: rows[0]!.integration_id };
 }
 
 async function deliveries(key: string, query = ''): Promise<Delivery[]> {

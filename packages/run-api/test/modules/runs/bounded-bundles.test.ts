@@ -262,7 +262,7 @@ describe('bounded bundles', () => {
       run_status: 'Failed (Platform Issue)',
     });
     const host = await stack.app.inject({ method: 'GET', url: `/v2/runs/triggers/${huge}/status`, headers: { 'x-api-key': stack.apiKey } });
-    expect(host.json<TriggerStatus>()).toMatchObject({ state: 'dead_letter', attempts: MAX_ATTEMPTS });
+    expect(host.json<TriggerStatus>()).toMatchObject({ status: 'Failed', state: 'dead_letter', attempts: MAX_ATTEMPTS });
     // The host API's OpenAPI document says so too.
     const doc = JSON.stringify((await stack.app.inject({ method: 'GET', url: '/v2/openapi.json' })).json());
     expect(doc).toContain('"enum":["pending","running","finished","dead_letter"]');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { ReplayAccepted, Run, RunPage, Tenant } from '@pan/contract';
+import type { HostRun, ReplayAccepted, Run, RunPage, Tenant } from '@pan/contract';
 import { hostRunReplay, runReplay } from '@pan/contract/paths';
 import { createApiKey } from '../../../src/modules/accounts/api-key.ts';
 import { insertTrigger } from '../../../src/modules/triggers/store.ts';
@@ -85,10 +85,11 @@ describe('POST /v2/runs/:id/replay', () => {
     expect(replayed.id).not.toBe(run.id);
     expect(replayed.replay_of).toBe(run.id);
     expect(await logLines(stack, replayed.id)).toContain('payload: {"please":"fail"} marker: m-1');
-    expect((await host('GET', `/v2/runs/${replayed.id}`)).json<Run>().replay_of).toBe(run.id);
-    const page = (await host('GET', `/v2/tenants/${tenant.id}/runs`)).json<RunPage>();
-    expect(page.runs.map((r) => [r.id, r.replay_of])).toEqual([
-      [replayed.id, run.id],
+    const failedRun = (await host('GET', `/v2/runs/${run.id}`)).json<HostRun>();
+    expect((await host('GET', `/v2/runs/${replayed.id}`)).json<HostRun>().replay_of).toBe(failedRun.id);
+    const page = (await host('GET', `/v2/tenants/${tenant.id}/runs`)).json<HostRun[]>();
+    expect(page.map((r) => [r.uuid, r.replay_of])).toEqual([
+      [replayed.id, failedRun.id],
       [run.id, null],
     ]);
   });

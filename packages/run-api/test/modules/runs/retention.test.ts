@@ -138,7 +138,7 @@ describe('retention', () => {
     // The trigger still says what became of it.
     const status = await stack.app.inject({ method: 'GET', url: `/v2/runs/triggers/${cleared}/status`, headers: { 'x-api-key': stack.apiKey } });
     expect(status.statusCode, status.body).toBe(200);
-    expect(status.json()).toMatchObject({ state: 'finished', run_id: finished });
+    expect(status.json()).toMatchObject({ state: 'finished', run_uuid: finished });
   });
 
   it("honours the account's own periods (longer and shorter than the defaults)", async () => {

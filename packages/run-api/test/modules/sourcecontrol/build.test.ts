@@ -69,8 +69,8 @@ const listing = (extra: Record<string, unknown> = {}) => ({
 });
 
 async function releaseRows() {
-  const { rows } = await stack.db.query<{ version: string; archive: Buffer; pandium_yaml: string }>(
-    `SELECT r.version, r.archive, r.pandium_yaml FROM releases r JOIN integrations i ON i.id = r.integration_id
+  const { rows } = await stack.db.query<{ num_id: string; version: string; archive: Buffer; pandium_yaml: string }>(
+    `SELECT r.num_id, r.version, r.archive, r.pandium_yaml FROM releases r JOIN integrations i ON i.id = r.integration_id
       WHERE i.account_id = $1 AND i.slug = $2 ORDER BY r.created_at`,
     [stack.accountId, SLUG],
   );
@@ -146,18 +146,21 @@ describe('the repository fields of an integration', () => {
 describe('POST /v2/sourcecontrol/build', () => {
   it('builds a release named by the tag from repository_path at that tag, once', async () => {
     const head = await commit({ 'integ/PANDIUM.yaml': VALID_YAML, 'integ/index.js': 'console.log("v1")\n', 'README.md': 'not packed\n' }, { tag: 'v1.0.0' });
-    const built = await api('POST', '/v2/sourcecontrol/build', { tag: 'v1.0.0', integration_id: SLUG });
+    // Pandium's body: the integration's integer id.
+    const integrationId = Number((await stack.db.query<{ num_id: string }>('SELECT num_id FROM integrations WHERE account_id = $1 AND slug = $2', [stack.accountId, SLUG])).rows[0]!.num_id);
+    const built = await api('POST', '/v2/sourcecontrol/build', { tag: 'v1.0.0', integration_id: integrationId });
     expect(built.statusCode, built.body).toBe(201);
     expect(built.json()).toMatchObject({ version: 'v1.0.0', created: true, is_default: true, commit: head, ref: 'v1.0.0' });
 
     const rows = await releaseRows();
     expect(rows.map((r) => r.version)).toEqual(['v1.0.0']);
+    expect(built.json().id).toBe(Number(rows[0]!.num_id));
     expect(rows[0]!.pandium_yaml).toBe(VALID_YAML);
     // Only the integration's directory, at the archive's root.
     expect(await unpack(rows[0]!.archive)).toEqual({ 'PANDIUM.yaml': VALID_YAML, 'index.js': 'console.log("v1")\n' });
     expect(gunzipSync(rows[0]!.archive).length).toBeGreaterThan(0);
 
-    // The same tag again packs to the same bytes: the same release.
+    // The same tag again packs to the same bytes: the same release. (By slug: ours.)
     const again = await api('POST', '/v2/sourcecontrol/build', { tag: 'v1.0.0', integration_id: SLUG });
     expect(again.statusCode, again.body).toBe(200);
     expect(again.json()).toMatchObject({ id: built.json().id, created: false });
@@ -210,6 +213,10 @@ describe('POST /v2/sourcecontrol/build', () => {
   it('answers 404 for another account\'s or an unknown integration', async () => {
     const response = await api('POST', '/v2/sourcecontrol/build', { tag: 'v1.0.0', integration_id: 'no-such-integration' });
     expect(response.statusCode).toBe(404);
+    const { rows } = await stack.db.query<{ max: string }>('SELECT max(num_id) AS max FROM integrations');
+    const nobodys = await api('POST', '/v2/sourcecontrol/build', { tag: 'v1.0.0', integration_id: Number(rows[0]!.max) + 1 });
+    expect(nobodys.statusCode).toBe(404);
+    expect(nobodys.json().code).toBe(response.json().code);
   });
 
   it('answers 422 PAN_ERR_SOURCE_NO_REPOSITORY for an integration without a repository', async () => {

@@ -152,7 +152,7 @@ export async function startTenantHarness(clusterUrl: string): Promise<Harness> {
       archive: Buffer.from(`${slug}\n${yaml}`),
       makeDefault,
     });
-    return { id: stored.id, version: stored.version };
+    return { id: stored.uuid!, version: stored.version }; // the marketplace API names releases by UUID
   };
 
   const internal = (slug: string, name: string, default_schedule?: Schedule) =>

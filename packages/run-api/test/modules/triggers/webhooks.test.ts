@@ -184,7 +184,7 @@ describe('host API sync', () => {
     expect(row).toMatchObject({ source: 'api', mode: 'init' });
     expect(row!.payload.toString()).toBe(body);
     const status = await stack.app.inject({ method: 'GET', url: `/v2/runs/triggers/${id}/status`, headers: { 'x-api-key': stack.apiKey } });
-    expect(status.json()).toEqual({ trigger_id: id, state: 'pending', attempts: 0, run_id: null, run_status: null });
+    expect(status.json()).toEqual({ status: 'Pending', trigger_id: id, state: 'pending', attempts: 0, run_id: null, run_uuid: null, detailed_status: null });
   });
 
   it('syncs a tenant named by its integration and end user', async () => {
