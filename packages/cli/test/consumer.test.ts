@@ -308,9 +308,12 @@ describe('a consumer outside the repository', () => {
       await page.waitForFunction(() => customElements.get('pan-marketplace') !== undefined, undefined, { timeout: 30_000 });
       // The host's own script would set the token (a property, never an attribute); under this CSP the test does.
       await page.locator('pan-marketplace').evaluate((el, t) => ((el as HTMLElement & { token: string }).token = t), await signToken());
-      await page.locator('pan-marketplace').getByRole('button', { name: 'Consumer Notes' }).waitFor({ timeout: 30_000 });
+      const marketplace = page.locator('pan-marketplace');
+      await marketplace.getByRole('button', { name: 'Consumer Notes' }).click({ timeout: 30_000 });
+      // The integration page comes from a lazy chunk beside the bundle, under the same policy.
+      await marketplace.getByRole('heading', { level: 2, name: 'Consumer Notes' }).waitFor({ timeout: 30_000 });
       expect(violations).toEqual([]);
-      console.log(`consumer (b) plain HTML page: catalog rendered from ${scriptTag.src} (SRI ${scriptTag.integrity.slice(0, 16)}…), no CSP violation`);
+      console.log(`consumer (b) plain HTML page: catalog and a lazy chunk rendered from ${scriptTag.src} (SRI ${scriptTag.integrity.slice(0, 16)}…), no CSP violation`);
     } finally {
       await page.close();
     }
