@@ -6,7 +6,10 @@
  */
 import { useCallback, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
 import { flushSync } from 'react-dom';
-import { withTheme, type IChangeEvent } from '@rjsf/core';
+// Not from '@rjsf/core' itself: its index also exports getTestRegistry, which imports
+// @rjsf/validator-ajv8, a dev dependency of rjsf's, so a host's bundler fails to resolve it.
+import withTheme from '@rjsf/core/lib/withTheme.js';
+import type { IChangeEvent } from '@rjsf/core';
 import type Form from '@rjsf/core';
 import {
   deepEquals,
