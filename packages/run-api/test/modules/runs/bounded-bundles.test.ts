@@ -8,7 +8,7 @@ import { MAX_VARIABLE_BYTES } from '../../../src/modules/runner/environment.ts';
 import type { Executor } from '../../../src/modules/runner/types.ts';
 import { insertTrigger } from '../../../src/modules/triggers/store.ts';
 import { startTestStack, type TestStack } from '../../support/index.ts';
-import { call, endUserToken, install, scriptIntegration } from './run-support.ts';
+import { call, endUserToken, install, scriptIntegration, untilRunEnds } from './run-support.ts';
 
 /**
  * A tenant's backlog goes into runs of bounded size, oldest first, and a run that cannot start
@@ -89,27 +89,18 @@ async function triggerRows(tenantId: string): Promise<TriggerRow[]> {
 
 /** Waits (woken by each run's end) until every trigger of the tenant is in an ended run or dead-lettered. */
 async function settled(tenantId: string, timeoutMs = 120_000): Promise<TriggerRow[]> {
-  const client = await stack.db.connect();
-  try {
-    await client.query('LISTEN pan_run_end');
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
+  return untilRunEnds(
+    stack,
+    async () => {
       const rows = await triggerRows(tenantId);
-      if (rows.every((r) => r.dead || (r.run_id && r.status !== 'Running' && r.status !== 'Lost'))) return rows;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`triggers of ${tenantId} not settled: ${rows.filter((r) => !r.run_id || r.status === 'Running').length} left`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(left, 1000));
-        client.once('notification', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-  } finally {
-    await client.query('UNLISTEN pan_run_end').catch(() => {});
-    client.release();
-  }
+      return rows.every((r) => r.dead || (r.run_id && r.status !== 'Running' && r.status !== 'Lost')) ? rows : undefined;
+    },
+    timeoutMs,
+    async () => {
+      const rows = await triggerRows(tenantId);
+      return `triggers of ${tenantId} not settled: ${rows.filter((r) => !r.run_id || r.status === 'Running').length} left`;
+    },
+  );
 }
 
 async function runsOf(tenantId: string) {

@@ -21,26 +21,24 @@ export async function install(stack: TestStack, jwt: string, integration: string
 }
 
 /**
- * Waits until the trigger's run has ended (the run_end NOTIFY, with the status read back), and
- * returns the run. Polls the database on each notification, never sleeps blindly.
+ * Re-checks `check` on each run's end (the run_end NOTIFY; at least every second) until it
+ * returns a value, and returns it. Never sleeps blindly; `describe` says what was left at the timeout.
  */
-export async function runOfTrigger(stack: TestStack, triggerId: string, timeoutMs = 20_000): Promise<Run> {
+export async function untilRunEnds<T>(
+  stack: TestStack,
+  check: () => Promise<T | undefined>,
+  timeoutMs: number,
+  describe: () => Promise<string>,
+): Promise<T> {
   const client = await stack.db.connect();
   try {
     await client.query('LISTEN pan_run_end');
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const { rows } = await client.query<{ run_id: string | null; status: string | null }>(
-        'SELECT t.run_id, r.status FROM triggers t LEFT JOIN runs r ON r.id = t.run_id WHERE t.id = $1',
-        [triggerId],
-      );
-      const row = rows[0];
-      if (row?.run_id && row.status && row.status !== 'Running' && row.status !== 'Lost' && row.status !== 'Handed Back') {
-        const { rows: runs } = await stack.db.query<{ tenant_id: string }>('SELECT tenant_id FROM runs WHERE id = $1', [row.run_id]);
-        return readRunRow(stack, row.run_id, runs[0]!.tenant_id);
-      }
+      const found = await check();
+      if (found !== undefined) return found;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`trigger ${triggerId} did not finish within ${timeoutMs} ms (state: ${JSON.stringify(row)})`);
+      if (left <= 0) throw new Error(`not within ${timeoutMs} ms: ${await describe()}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(left, 1000));
         client.once('notification', () => {
@@ -55,7 +53,29 @@ export async function runOfTrigger(stack: TestStack, triggerId: string, timeoutM
   }
 }
 
-async function readRunRow(stack: TestStack, runId: string, _tenantId: string): Promise<Run> {
+/** Waits until the trigger's run has ended, and returns the run. */
+export async function runOfTrigger(stack: TestStack, triggerId: string, timeoutMs = 20_000): Promise<Run> {
+  const state = async () => {
+    const { rows } = await stack.db.query<{ run_id: string | null; status: string | null }>(
+      'SELECT t.run_id, r.status FROM triggers t LEFT JOIN runs r ON r.id = t.run_id WHERE t.id = $1',
+      [triggerId],
+    );
+    return rows[0];
+  };
+  const runId = await untilRunEnds(
+    stack,
+    async () => {
+      const row = await state();
+      const ended = row?.run_id && row.status && row.status !== 'Running' && row.status !== 'Lost' && row.status !== 'Handed Back';
+      return ended ? row.run_id! : undefined;
+    },
+    timeoutMs,
+    async () => `trigger ${triggerId} did not finish (state: ${JSON.stringify(await state())})`,
+  );
+  return readRunRow(stack, runId);
+}
+
+async function readRunRow(stack: TestStack, runId: string): Promise<Run> {
   const { readRun } = await import('../../../src/modules/runs/store.ts');
   const run = await readRun(stack.db, { accountId: stack.accountId }, runId);
   if (!run) throw new Error(`run ${runId} not found`);
