@@ -9,6 +9,7 @@ export default css`
     display: grid;
     gap: var(--pan-space-l);
     max-width: 46rem;
+    container-type: inline-size;
   }
 
   .flow__title {
@@ -96,7 +97,7 @@ export default css`
 
   .review__row {
     display: grid;
-    grid-template-columns: minmax(7rem, 10rem) 1fr;
+    grid-template-columns: minmax(7rem, 10rem) minmax(0, 1fr);
     gap: var(--pan-space-m);
   }
 
@@ -106,8 +107,21 @@ export default css`
 
   .review__settings > div {
     display: grid;
-    grid-template-columns: minmax(8rem, 1fr) 2fr;
+    grid-template-columns: minmax(8rem, 1fr) minmax(0, 2fr);
     gap: var(--pan-space-s);
+  }
+
+  /* A phone or a side panel: each term above its value. */
+  @container (max-width: 30rem) {
+    .review__row,
+    .review__settings > div {
+      grid-template-columns: minmax(0, 1fr);
+      gap: var(--pan-space-2xs);
+    }
+  }
+
+  .review dd {
+    overflow-wrap: anywhere;
   }
 
   .review__settings dt {
@@ -128,6 +142,7 @@ export default css`
 
   .actions {
     display: flex;
+    flex-wrap: wrap;
     gap: var(--pan-space-xs);
     align-items: center;
   }
