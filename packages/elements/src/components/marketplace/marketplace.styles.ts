@@ -527,9 +527,11 @@ export default [
     cursor: pointer;
   }
 
+  /* A phone's width keeps the three tabs on one row; narrower still, they wrap (never cut off). */
   @container (max-width: 30rem) {
     .tab {
       padding-inline: var(--pan-space-xs);
+      font-size: var(--pan-font-size-s);
     }
   }
 
