@@ -87,10 +87,12 @@ function sourceFiles(dir: string): string[] {
 describe('the elements’ styles are written in logical properties', () => {
   it('have no physical left/right outside :dir(rtl) rules', () => {
     const problems: string[] = [];
+    const scanned = new Set<string>();
     let declarations = 0;
     for (const file of sources.flatMap(sourceFiles)) {
       const relative = path.relative(root, file);
       for (const cssText of styleTemplates(file)) {
+        scanned.add(relative);
         postcss.parse(cssText).walkDecls((decl) => {
           declarations++;
           // The mirrored versions live in :dir(rtl) rules: physical there by design.
@@ -102,6 +104,8 @@ describe('the elements’ styles are written in logical properties', () => {
       }
     }
     // The scan found the style sheets (a change in how they are written would otherwise pass it).
+    const styleFiles = sourceFiles(sources[0]!).filter((f) => f.endsWith('.styles.ts')).map((f) => path.relative(root, f));
+    expect([...scanned]).toEqual(expect.arrayContaining([...styleFiles, 'packages/forms/src/styles.ts']));
     expect(declarations).toBeGreaterThan(500);
     expect(problems).toEqual([]);
   });
