@@ -101,6 +101,7 @@ for (const config of configs) {
     await shot('install-settings');
     await marketplace.getByRole('button', { name: 'Next' }).click();
     await expect(step).toContainText('Schedule');
+    await expect(marketplace.getByRole('radio', { name: /Custom/ })).toBeVisible();
     await shot('install-schedule');
     await marketplace.getByRole('button', { name: 'Next' }).click();
     await expect(step).toContainText('Review');
