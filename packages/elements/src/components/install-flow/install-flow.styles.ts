@@ -9,7 +9,6 @@ export default css`
     display: grid;
     gap: var(--pan-space-l);
     max-width: 46rem;
-    container-type: inline-size;
   }
 
   .flow__title {
@@ -95,29 +94,35 @@ export default css`
     gap: var(--pan-space-s);
   }
 
-  .review__row {
-    display: grid;
-    grid-template-columns: minmax(7rem, 10rem) minmax(0, 1fr);
-    gap: var(--pan-space-m);
+  /* Term beside value; in a narrow host (a phone, a side panel) the value wraps below its term.
+     Flex wrapping rather than a container query: the element stays sizable by its content. */
+  .review__row,
+  .review__settings > div {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--pan-space-2xs) var(--pan-space-m);
+  }
+
+  .review__row > dt {
+    flex: 0 0 10rem;
+  }
+
+  .review__row > dd {
+    flex: 1 1 14rem;
+    min-width: 0;
   }
 
   .review dt {
     font-weight: 600;
   }
 
-  .review__settings > div {
-    display: grid;
-    grid-template-columns: minmax(8rem, 1fr) minmax(0, 2fr);
-    gap: var(--pan-space-s);
+  .review__settings > div > dt {
+    flex: 1 1 8rem;
   }
 
-  /* A phone or a side panel: each term above its value. */
-  @container (max-width: 30rem) {
-    .review__row,
-    .review__settings > div {
-      grid-template-columns: minmax(0, 1fr);
-      gap: var(--pan-space-2xs);
-    }
+  .review__settings > div > dd {
+    flex: 2 1 12rem;
+    min-width: 0;
   }
 
   .review dd {
