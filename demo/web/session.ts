@@ -25,11 +25,32 @@ async function fetchToken(purpose: 'marketplace' | 'connect' = 'marketplace'): P
   return ((await response.json()) as { token: string }).token;
 }
 
+/**
+ * `?theme=light|dark`, `?dir=rtl|ltr` and `?lang=<tag>` show the page, and the marketplace in it,
+ * in that theme, direction and language (the e2e suite takes its screenshots this way). The
+ * marketplace reads `dir` and `lang` from the nearest ancestor, here the page's <html>.
+ */
+function applyDisplayOptions(marketplace: PanMarketplace): void {
+  const params = new URLSearchParams(location.search);
+  const root = document.documentElement;
+  const theme = params.get('theme');
+  if (theme === 'light' || theme === 'dark') {
+    root.dataset.theme = theme;
+    marketplace.theme = theme;
+  }
+  const dir = params.get('dir');
+  if (dir === 'rtl' || dir === 'ltr') root.dir = dir;
+  const lang = params.get('lang');
+  if (lang && /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i.test(lang)) root.lang = lang;
+}
+
 /** Connects the page's marketplace to the run API for the logged-in user and reports its events. */
 export async function connectMarketplace(
   configure: (marketplace: PanMarketplace) => void = () => {},
   purpose: 'marketplace' | 'connect' = 'marketplace',
 ): Promise<void> {
+  // Before anything waits on the network: the page does not flash light before turning dark.
+  applyDisplayOptions(document.querySelector('pan-marketplace')!);
   const response = await fetch('/api/session', { credentials: 'same-origin' });
   if (!response.ok) return location.assign('/login');
   const session = (await response.json()) as Session;

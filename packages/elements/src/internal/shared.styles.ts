@@ -60,6 +60,11 @@ export const baseStyles = css`
     stroke-linecap: round;
     stroke-linejoin: round;
   }
+
+  /* An arrow along the reading direction (Back) points the other way in right-to-left text. */
+  .icon--directional:dir(rtl) {
+    transform: scaleX(-1);
+  }
 `;
 
 /** `.button` and its variants: `--primary`, `--ghost`, `--small` (`--danger`: `danger.styles.ts`). */

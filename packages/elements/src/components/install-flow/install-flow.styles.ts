@@ -94,20 +94,39 @@ export default css`
     gap: var(--pan-space-s);
   }
 
-  .review__row {
-    display: grid;
-    grid-template-columns: minmax(7rem, 10rem) 1fr;
-    gap: var(--pan-space-m);
+  /* Term beside value; in a narrow host (a phone, a side panel) the value wraps below its term.
+     Flex wrapping rather than a container query: the element stays sizable by its content. */
+  .review__row,
+  .review__settings > div {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--pan-space-2xs) var(--pan-space-m);
+  }
+
+  .review__row > dt {
+    flex: 0 0 10rem;
+  }
+
+  .review__row > dd {
+    flex: 1 1 14rem;
+    min-width: 0;
   }
 
   .review dt {
     font-weight: 600;
   }
 
-  .review__settings > div {
-    display: grid;
-    grid-template-columns: minmax(8rem, 1fr) 2fr;
-    gap: var(--pan-space-s);
+  .review__settings > div > dt {
+    flex: 1 1 8rem;
+  }
+
+  .review__settings > div > dd {
+    flex: 2 1 12rem;
+    min-width: 0;
+  }
+
+  .review dd {
+    overflow-wrap: anywhere;
   }
 
   .review__settings dt {
@@ -128,6 +147,7 @@ export default css`
 
   .actions {
     display: flex;
+    flex-wrap: wrap;
     gap: var(--pan-space-xs);
     align-items: center;
   }

@@ -357,7 +357,7 @@ export class PanMarketplace extends PanElement {
     return html`
       <div class="detail-bar">
         <button type="button" class="button button--ghost" part="back-button" @click=${this.#router.back}>
-          <svg class="icon" viewBox="0 0 20 20" aria-hidden="true"><path d="M12.5 4.5 7 10l5.5 5.5" /></svg>
+          <svg class="icon icon--directional" viewBox="0 0 20 20" aria-hidden="true"><path d="M12.5 4.5 7 10l5.5 5.5" /></svg>
           All integrations
         </button>
       </div>

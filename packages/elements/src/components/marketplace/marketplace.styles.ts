@@ -98,7 +98,8 @@ export default [
 
   .search__input {
     width: 100%;
-    padding: var(--pan-space-xs) var(--pan-space-s) var(--pan-space-xs) 2.5rem;
+    padding-block: var(--pan-space-xs);
+    padding-inline: 2.5rem var(--pan-space-s);
     font: inherit;
     font-size: var(--pan-font-size-s);
     line-height: 1.5rem;
@@ -122,7 +123,12 @@ export default [
 
   .layout {
     display: grid;
+    grid-template-columns: minmax(0, 1fr);
     gap: var(--pan-space-l);
+  }
+
+  .nav {
+    min-width: 0;
   }
 
   @container (min-width: 48rem) {
@@ -133,12 +139,11 @@ export default [
 
     .nav {
       position: sticky;
-      top: var(--pan-space-m);
+      inset-block-start: var(--pan-space-m);
     }
 
     .nav__list {
       flex-direction: column;
-      overflow: visible;
     }
 
     .nav__item {
@@ -156,8 +161,8 @@ export default [
 
   .nav__list {
     display: flex;
+    flex-wrap: wrap;
     gap: var(--pan-space-2xs);
-    overflow-x: auto;
     padding: 2px;
   }
 
@@ -217,7 +222,8 @@ export default [
     display: inline-flex;
     align-items: center;
     gap: var(--pan-space-2xs);
-    padding: var(--pan-space-2xs) var(--pan-space-2xs) var(--pan-space-2xs) var(--pan-space-s);
+    padding-block: var(--pan-space-2xs);
+    padding-inline: var(--pan-space-s) var(--pan-space-2xs);
     font-size: var(--pan-font-size-s);
     line-height: 1.25rem;
     color: var(--pan-color-text-secondary);
@@ -504,6 +510,7 @@ export default [
 
   .tabs {
     display: flex;
+    flex-wrap: wrap;
     gap: var(--pan-space-2xs);
     margin-block-end: var(--pan-space-l);
     border-block-end: 1px solid var(--pan-color-border);
@@ -518,6 +525,14 @@ export default [
     border: 0;
     border-block-end: 2px solid transparent;
     cursor: pointer;
+  }
+
+  /* A phone's width keeps the three tabs on one row; narrower still, they wrap (never cut off). */
+  @container (max-width: 30rem) {
+    .tab {
+      padding-inline: var(--pan-space-xs);
+      font-size: var(--pan-font-size-s);
+    }
   }
 
   .tab:hover {

@@ -65,14 +65,20 @@ export default css`
     user-select: none;
   }
 
+  /* A script's output takes its direction from its own text: in a right-to-left page an English
+     line keeps its punctuation where it was written. */
+  .line__text {
+    unicode-bidi: plaintext;
+  }
+
   .line--pan .line__text {
     font-style: italic;
   }
 
   .jump {
     position: absolute;
-    right: var(--pan-space-s);
-    bottom: var(--pan-space-xs);
+    inset-inline-end: var(--pan-space-s);
+    inset-block-end: var(--pan-space-xs);
     box-shadow: var(--pan-shadow-m);
   }
 
