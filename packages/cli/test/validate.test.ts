@@ -104,6 +104,53 @@ describe('pan validate', () => {
     expect(lines(run.stdout)).toEqual([`${path.join(integrationDir, 'PANDIUM.yaml')}: ok`]);
   });
 
+  describe('i18n', () => {
+    const configs = [
+      'version: 0.4',
+      'run: node .',
+      'configs:',
+      '  schema:',
+      '    type: object',
+      '    properties:',
+      '      tone: {type: string, oneOf: [{title: Friendly, const: f}]}',
+      '  uischema:',
+      '    elements:',
+      '      - {type: Section, label: Message, elements: [{type: Control, scope: "#/properties/tone"}]}',
+    ];
+
+    it('accepts translations that point at real things', async () => {
+      const file = path.join(workDir, 'i18n-ok.yaml');
+      const german = ['i18n:', '  de:', '    "#/properties/tone/oneOf/0": {title: Freundlich}', '    "uischema#/elements/0": {label: Nachricht}'];
+      writeFileSync(file, [...configs, ...german, ''].join('\n'));
+      const run = await pan('validate', file);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(lines(run.stdout)).toEqual([`${file}: ok`]);
+    });
+
+    it('names the line:col of a bad locale tag and of keys that point at nothing', async () => {
+      const file = path.join(workDir, 'i18n-bad.yaml');
+      const broken = [
+        'i18n:', //                                                    11
+        '  de_DE:',
+        '    "#": {title: Einstellungen}',
+        '  fr:',
+        '    "#/properties/colour": {title: Couleur}', //             15
+        '    "uischema#/elements/1": {label: Deux}',
+        '    "uischema#/elements/0": {hint: Astuce}',
+      ];
+      writeFileSync(file, [...configs, ...broken, ''].join('\n'));
+      const run = await pan('validate', file);
+      expect(run.code).toBe(1);
+      expect(lines(run.stderr)).toEqual([
+        `${file}:12:3: \`de_DE\` is not a BCP 47 language tag (e.g. \`de\`, \`de-AT\`, \`pt-BR\`)`,
+        `${file}:15:5: \`#/properties/colour\` points at nothing in \`configs.schema\``,
+        `${file}:16:5: \`uischema#/elements/1\` points at nothing in \`configs.uischema\``,
+        `${file}:17:30: \`hint\` cannot be translated on a Section; it has \`label\`, \`subtitle\`, \`hintText\``,
+      ]);
+    });
+  });
+
   describe('--json', () => {
     it('prints one entry per file with errors and warnings, and nothing on stderr', async () => {
       const run = await pan('validate', '--json', misspelledRun, missingFile, ...fixtures);

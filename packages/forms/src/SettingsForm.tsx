@@ -19,7 +19,7 @@ import {
   type RJSFValidationError,
   type UiSchema,
 } from '@rjsf/utils';
-import { clearInvalidDependents, type SettingsError, type SettingsForm } from '@pan/pandium-yaml';
+import { clearInvalidDependents, localizeSettingsForm, type SettingsError, type SettingsForm } from '@pan/pandium-yaml';
 import { createRootDataStore, type SettingsFormContext } from './context.ts';
 import { generateTheme } from './Theme/Theme.ts';
 import validator, { cleanData, displayMessage, fieldLabel, validityChecker } from './validator/validator.ts';
@@ -28,6 +28,11 @@ export type SettingsValue = Record<string, unknown>;
 
 export interface SettingsFormProps {
   form: SettingsForm;
+  /**
+   * A BCP 47 tag: the integration author's strings show in it where `form.i18n` has them (`de-AT`
+   * falls back to `de`, then to the author's own words). A new locale keeps what the user typed.
+   */
+  locale?: string | undefined;
   /** The initial value. A new object (by identity) replaces what the user typed. Never mutated. */
   value: SettingsValue;
   /** Errors from the server (a 422), shown on their fields until the user changes those fields. */
@@ -90,7 +95,9 @@ function sameField(a: SettingsValue, b: SettingsValue, field: string): boolean {
 }
 
 export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<SettingsFormHandle> }) {
-  const { form, value, serverErrors, disabled, submitLabel = 'Save', noSubmit, loadingOptions, ref } = props;
+  const { form: authorForm, locale, value, serverErrors, disabled, submitLabel = 'Save', noSubmit, loadingOptions, ref } = props;
+  // Translated before anything reads it: labels, hints, titles and option titles in `locale`.
+  const form = useMemo(() => localizeSettingsForm(authorForm, locale), [authorForm, locale]);
   const idPrefix = props.idPrefix ?? DEFAULT_ID_PREFIX;
   const formRef = useRef<Form<SettingsValue, any, SettingsFormContext>>(null);
   const callbacks = useRef(props);

@@ -21,3 +21,13 @@ export {
   WRAPPER_KEYWORDS,
 } from './settings-form/messages.ts';
 export { locateTopLevelList, type LocatedValue } from './positions.ts';
+export {
+  canonicalLocale,
+  I18N_FIELDS,
+  I18N_SCHEMA_PREFIX,
+  I18N_UISCHEMA_PREFIX,
+  localeFallbacks,
+  localizeConfigs,
+  parseI18nTarget,
+} from './i18n.ts';
+export { localizeSettingsForm, settingsFormTranslations } from './settings-form/localize.ts';

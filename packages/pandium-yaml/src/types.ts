@@ -42,6 +42,25 @@ export interface PandiumSpec {
   webhook?: WebhookSection;
   /** *(ours)* App event names this release subscribes to. */
   events?: string[];
+  /** *(ours)* Translations of the author's strings, per BCP 47 tag (docs/pandium-yaml-i18n.md). */
+  i18n?: I18nSection;
+}
+
+/**
+ * `i18n`: per locale (a BCP 47 tag such as `de` or `de-AT`), the translated strings of one target.
+ * A target is a JSON pointer into `configs.schema` (`#/properties/x`, `#/definitions/d/oneOf/1`,
+ * `#` for the schema itself) or into `configs.uischema` (`uischema#/elements/0`).
+ */
+export type I18nSection = Record<string, Record<string, I18nStrings>>;
+
+/** The strings a target may translate; which ones apply depends on the target (see I18N_FIELDS). */
+export interface I18nStrings {
+  title?: string;
+  description?: string;
+  label?: string;
+  hintText?: string;
+  subtitle?: string;
+  text?: string;
 }
 
 export interface ConfigsSection {

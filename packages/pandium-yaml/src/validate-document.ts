@@ -1,7 +1,8 @@
-import { isScalar, type YAMLMap } from 'yaml';
+import { isMap, isScalar, type YAMLMap } from 'yaml';
 import { closestMatch, didYouMean } from './suggest.ts';
 import { SUPPORTED_VERSIONS } from './types.ts';
 import { emptySchemaIndex, validateConfigSchema } from './validate-schema.ts';
+import { validateI18n, type I18nTargets } from './validate-i18n.ts';
 import { validateUiSchema } from './validate-uischema.ts';
 import { scalarValue, type MapEntry, type YamlReader } from './yaml-nodes.ts';
 
@@ -15,6 +16,7 @@ export const TOP_LEVEL_KEYS = [
   'metadata_schema',
   'webhook',
   'events',
+  'i18n',
 ] as const;
 const CONFIGS_KEYS = ['schema', 'uischema'];
 const METADATA_SCHEMA_KEYS = ['schema', 'uischema'];
@@ -70,6 +72,10 @@ export function validateDocument(reader: YamlReader, root: YAMLMap): string | un
         break;
       case 'webhook':
         validateSchemaSection(reader, entry, WEBHOOK_KEYS);
+        break;
+      case 'i18n':
+        // Its keys point into `configs`, whatever the order of the two.
+        validateI18n(reader, entry, i18nTargets(reader, entries.find((other) => other.key === 'configs')));
         break;
       default: {
         // Prefer a key the file lacks: `rnu` next to an existing `run` is still most likely `run`.
@@ -138,6 +144,17 @@ function validateConfigs(reader: YamlReader, configs: YAMLMap, configsEntry: Map
       reader.report.warn(property.keyNode, property.path, `property \`${name}\` is not shown: no Control has scope \`#/properties/${name}\``);
     }
   }
+}
+
+/** `configs.schema` and `configs.uischema` as plain data, for resolving translation keys. */
+function i18nTargets(reader: YamlReader, configsEntry: MapEntry | undefined): I18nTargets {
+  const configs = configsEntry?.value;
+  if (!configs || !isMap(configs)) return { schema: undefined, uischema: undefined };
+  const part = (key: string) => {
+    const node = reader.resolve(configs.get(key, true));
+    return node === null ? undefined : reader.toJS(node);
+  };
+  return { schema: part('schema'), uischema: part('uischema') };
 }
 
 /** `metadata_schema` and `webhook`: a closed set of keys, each a free-form JSON Schema mapping. */

@@ -67,6 +67,11 @@ export class YamlReader {
     readonly report: DiagnosticCollector,
   ) {}
 
+  /** The plain data of a node, aliases resolved. */
+  toJS(node: YamlNode): unknown {
+    return node.toJS(this.doc);
+  }
+
   /** Follows aliases; `null` for missing values and explicit YAML nulls. */
   resolve(node: unknown): YamlNode | null {
     const target = isAlias(node) ? node.resolve(this.doc) : node;

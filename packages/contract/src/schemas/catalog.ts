@@ -56,10 +56,23 @@ const cardProperties = {
   reconnect_needed: { type: 'boolean' },
 } as const;
 
+/**
+ * The listing's words per locale (BCP 47 tag -> strings), as the host set them; the element shows
+ * the best match for its locale, else the listing's own. A card carries `name` and
+ * `short_description`, the integration page `long_description` too.
+ */
+export const listingTranslationsSchema = {
+  type: 'object',
+  additionalProperties: {
+    type: 'object',
+    properties: { name: { type: 'string' }, short_description: { type: 'string' }, long_description: { type: 'string' } },
+  },
+} as const;
+
 export const integrationCardSchema = {
   type: 'object',
   required: keysOf(cardProperties),
-  properties: cardProperties,
+  properties: { ...cardProperties, translations: listingTranslationsSchema },
 } as const;
 
 /** `long_description`: plain text with paragraphs separated by blank lines (never HTML). */
@@ -68,6 +81,7 @@ export const integrationDetailSchema = {
   required: [...keysOf(cardProperties), 'long_description', 'connectors', 'default_release'],
   properties: {
     ...cardProperties,
+    translations: listingTranslationsSchema,
     long_description: { type: 'string' },
     connectors: { type: 'array', items: { type: 'string' } },
     default_release: {

@@ -17,7 +17,7 @@
  *   POST /v2/tenants/:id/webhook-secret                     -> 201 SecretAnswer
  *   POST /v2/events                                         AppEvent -> 202 AppEventAccepted
  */
-import { slugPattern } from './catalog.ts';
+import { listingTranslationsSchema, slugPattern } from './catalog.ts';
 import type { ReleaseChannel, Schedule } from './tenants.ts';
 import { missedFiresSchema, timeZoneSchema } from './tenants.ts';
 import type { Refined, WireType } from './wire-type.ts';
@@ -66,6 +66,7 @@ export const integrationSchema = {
     visible_to_groups: { type: 'array', items: { type: 'string' } },
     default_schedule: { anyOf: [{ type: 'null' }, anyObject] },
     default_release_id: { anyOf: [{ type: 'null' }, publicIdSchema] },
+    translations: { ...listingTranslationsSchema, description: '(ours) The listing per locale (BCP 47 tag)' },
     ...repositoryProperties,
     created_date: date,
     modified_date: date,
@@ -284,6 +285,25 @@ export const listingBodySchema = {
     // Shape only here; `checkSchedule` answers 422 with the reason.
     default_schedule: { type: ['object', 'null'], maxProperties: 10 },
     ...repositoryProperties,
+    /**
+     * *(ours)* The listing's words per locale; each tag a well-formed BCP 47 tag (checked by the
+     * route: 422 PAN_ERR_INTEGRATION_TRANSLATION_LOCALE_INVALID), each string as long as the listing's own.
+     */
+    translations: {
+      type: 'object',
+      maxProperties: 50,
+      propertyNames: { type: 'string', minLength: 2, maxLength: 35 },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        minProperties: 1,
+        properties: {
+          name: { type: 'string', minLength: 1, maxLength: 200 },
+          short_description: { type: 'string', maxLength: 300 },
+          long_description: { type: 'string', maxLength: 20_000 },
+        },
+      },
+    },
   },
 } as const;
 

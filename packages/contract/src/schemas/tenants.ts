@@ -139,6 +139,8 @@ const settingsFormSchema = {
     uiSchema: anyObject,
     fields: { type: 'array', items: { type: 'string' } },
     dependents: { type: 'object', additionalProperties: { type: 'string' } },
+    /** The author's translations: per BCP 47 tag, JSON pointer into this form -> text. */
+    i18n: { type: 'object', additionalProperties: { type: 'object', additionalProperties: { type: 'string' } } },
   },
 } as const;
 

@@ -3,7 +3,7 @@
  * (rjsf with a no-eval validator) and the server (ajv) both validate with, and the rjsf
  * uiSchema that draws it. Built by `buildSettingsForm` (translate.ts), a pure function.
  */
-import type { EnumValue, OneOfOption } from '../types.ts';
+import type { EnumValue, I18nSection, OneOfOption } from '../types.ts';
 
 /** End users never see admin-only Controls; account administrators do. */
 export type Audience = 'user' | 'admin';
@@ -21,7 +21,15 @@ export interface BuildSettingsFormOptions {
   audience: Audience;
   /** The tenant's dynamic configs; `null`/absent: no init run has succeeded yet. */
   dynamicOptions?: DynamicOptions | null;
+  /** PANDIUM.yaml's `i18n`: the form then carries its translations (`SettingsForm.i18n`). */
+  i18n?: I18nSection;
 }
+
+/**
+ * Per BCP 47 tag, the translated strings of a built form, keyed by JSON pointer into it
+ * (`/schema/properties/x/title`, `/uiSchema/ui:options/layout/elements/0/label`).
+ */
+export type SettingsFormTranslations = Record<string, Record<string, string>>;
 
 /**
  * A JSON Schema object (draft 2019-09 keywords only; no `$ref`, everything inlined). One non-standard
@@ -76,6 +84,8 @@ export interface SettingsForm {
   fields: string[];
   /** Dependent selectors: child property -> parent property. */
   dependents: Record<string, string>;
+  /** The author's translations (absent when PANDIUM.yaml has none); see `localizeSettingsForm`. */
+  i18n?: SettingsFormTranslations;
 }
 
 /** One validation failure, named by field (a property name, or `a.b` / `a[2]` inside one). */

@@ -12,7 +12,9 @@
  * - A dynamic field whose options are not loaded, or loaded but empty, refuses every value and is
  *   never required; an array field refuses every non-empty list (rjsf may fill in `[]`).
  */
+import { localizeConfigs } from '../i18n.ts';
 import { definitionNameFromRef, propertyNameFromScope } from '../refs.ts';
+import { settingsFormTranslations } from './localize.ts';
 import type { ConfigsSection, EnumValue, OneOfOption, PropertyType } from '../types.ts';
 import type {
   BuildSettingsFormOptions,
@@ -96,6 +98,14 @@ const PASSTHROUGH_WIDGETS: Record<string, (plan: FieldPlan) => boolean> = {
 };
 
 export function buildSettingsForm(configs: ConfigsSection | undefined, options: BuildSettingsFormOptions): SettingsForm {
+  const form = buildForm(configs, options);
+  const i18n = options.i18n;
+  if (!configs || !isRecord(i18n)) return form;
+  const translations = settingsFormTranslations(form, Object.keys(i18n), (tag) => buildForm(localizeConfigs(configs, i18n, tag), options));
+  return Object.keys(translations).length > 0 ? { ...form, i18n: translations } : form;
+}
+
+function buildForm(configs: ConfigsSection | undefined, options: BuildSettingsFormOptions): SettingsForm {
   const configSchema: Dict = isRecord(configs?.schema) ? configs.schema : {};
   const properties: Dict = isRecord(configSchema.properties) ? configSchema.properties : {};
   const definitions: Dict = isRecord(configSchema.definitions) ? configSchema.definitions : {};

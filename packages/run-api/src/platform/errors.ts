@@ -125,6 +125,11 @@ export const ERRORS = {
     status: 422,
     description: 'An integration names categories the account does not have',
   },
+  INTEGRATION_TRANSLATION_LOCALE_INVALID: {
+    code: 'PAN_ERR_INTEGRATION_TRANSLATION_LOCALE_INVALID',
+    status: 422,
+    description: "A listing's translations are keyed by something that is not a BCP 47 language tag, or name one locale twice",
+  },
   RELEASE_EMPTY: { code: 'PAN_ERR_RELEASE_EMPTY', status: 400, description: 'A release upload has no tar.gz body' },
   RELEASE_BAD_ARCHIVE: { code: 'PAN_ERR_RELEASE_BAD_ARCHIVE', status: 422, description: 'A release body is not a safe, readable tar.gz with a PANDIUM.yaml at its root' },
   RELEASE_INVALID_PANDIUM_YAML: {

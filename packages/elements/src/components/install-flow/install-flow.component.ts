@@ -76,6 +76,12 @@ export class PanInstallFlow extends PanElement {
   /** The integration to install. */
   @property() slug = '';
 
+  /**
+   * The locale (a BCP 47 tag) the integration author's strings are shown in, where the integration
+   * translated them; passed to the settings form. Unset: the author's own words.
+   */
+  @property({ reflect: true }) locale?: string;
+
   @state() private step: Step = 'connect';
   @state() private configs: Record<string, unknown> = {};
   @state() private schedule: Schedule | null | undefined = undefined;
@@ -207,6 +213,7 @@ export class PanInstallFlow extends PanElement {
               no-submit
               exportparts=${settingsFormParts}
               .form=${plan.settings_form}
+              .locale=${this.locale}
               .value=${this.configs}
               .serverErrors=${this.serverErrors}
               @pan-settings-change=${(e: CustomEvent<{ value: Record<string, unknown> }>) => {

@@ -37,6 +37,12 @@ export class PanInstallPage extends PanElement {
 
   @property() slug = '';
 
+  /**
+   * The locale (a BCP 47 tag) the integration author's strings are shown in, where the integration
+   * translated them; passed to the install flow and tenant page. Unset: the author's own words.
+   */
+  @property({ reflect: true }) locale?: string;
+
   /** The user's installation of the integration ('' when there is none). */
   @state() private tenantId = '';
 
@@ -74,11 +80,13 @@ export class PanInstallPage extends PanElement {
           ? html`<pan-tenant-page
               exportparts=${settingsFormParts}
               tenant-id=${this.tenantId}
+              .locale=${this.locale}
               @pan-uninstalled=${() => (this.tenantId = '')}
             ></pan-tenant-page>`
           : html`<pan-install-flow
               exportparts=${settingsFormParts}
               slug=${this.slug}
+              .locale=${this.locale}
               @pan-installed=${(e: PanInstalledEvent) => (this.tenantId = e.detail.tenant.id)}
               @pan-navigate=${(e: PanNavigateEvent) => {
                 if (e.detail.view === 'tenant' && e.detail.tenantId) this.tenantId = e.detail.tenantId;

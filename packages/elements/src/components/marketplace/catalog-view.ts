@@ -9,6 +9,7 @@ import type { RunApiClient } from '../../internal/api-client.ts';
 import { renderError, renderFlag, renderInstalled, renderReconnect, safeUrl, type CardParts } from './marketplace-parts.ts';
 import type { PanMarketplace } from './marketplace.component.ts';
 import type * as paths from '@pan/contract/paths';
+import { localizedListing } from '../../internal/listing-locale.ts';
 
 /** Delay between the last keystroke in the search box and the catalog request. */
 const SEARCH_DELAY_MS = 250;
@@ -176,7 +177,8 @@ export class CatalogView implements ReactiveController {
     </ul>`;
   }
 
-  #renderCard(i: IntegrationCard): TemplateResult {
+  #renderCard(card: IntegrationCard): TemplateResult {
+    const i = localizedListing(card, this.#host.locale);
     const url = safeUrl(i);
     return html`<article class="card" part="card">
       <div class="card__top">${this.#borrowed.parts.renderLogo(i, 'card-logo')} ${renderFlag(i.flag)}</div>

@@ -57,6 +57,7 @@ export class MarketplaceViews {
       return html`<pan-install-flow
         exportparts=${settingsFormParts}
         slug=${router.installSlug}
+        .locale=${this.#marketplace.locale}
         @pan-installed=${this.#onInstalled}
         @pan-install-cancel=${this.#onInstallCancel}
         @pan-navigate=${this.#onNavigate}
@@ -78,7 +79,11 @@ export class MarketplaceViews {
           My integrations
         </button>
       </div>
-      <pan-tenant-page exportparts=${settingsFormParts} tenant-id=${router.tenantId} @pan-uninstalled=${this.#onUninstalled}></pan-tenant-page>`;
+      <pan-tenant-page
+        exportparts=${settingsFormParts}
+        tenant-id=${router.tenantId}
+        .locale=${this.#marketplace.locale}
+        @pan-uninstalled=${this.#onUninstalled}></pan-tenant-page>`;
   }
 
   /**
@@ -94,7 +99,7 @@ export class MarketplaceViews {
     if (!this.#api.ready) return html`<div class="state" aria-busy="true"><p class="state__title">Loading…</p></div>`;
     return mode === 'auth'
       ? html`<pan-auth-only heading=${label}></pan-auth-only>`
-      : html`<pan-install-page exportparts=${settingsFormParts} slug=${slug!}></pan-install-page>`;
+      : html`<pan-install-page exportparts=${settingsFormParts} slug=${slug!} .locale=${this.#marketplace.locale}></pan-install-page>`;
   }
 
   #onInstalled = (event: PanInstalledEvent): void => {

@@ -13,6 +13,7 @@ import type { MarketplaceViews } from './marketplace-views.ts';
 import { renderError, renderReconnect } from './marketplace-parts.ts';
 import styles from './marketplace.styles.ts';
 import type * as paths from '@pan/contract/paths';
+import { localizedListing } from '../../internal/listing-locale.ts';
 
 // Lazy chunks. Module-level functions: tsc rewrites `.ts` to `.js` in these imports (for the
 // published dist/), but not in an import() on the right of `??=`.
@@ -130,11 +131,19 @@ export class PanMarketplace extends PanElement {
     label: {},
     mode: { reflect: true },
     theme: { reflect: true },
+    locale: { reflect: true },
     refreshEpoch: { state: true },
   };
 
   /** `light` or `dark` (also sets `color-scheme`); unset, the theme follows `prefers-color-scheme`. */
   theme?: 'light' | 'dark';
+
+  /**
+   * The locale (a BCP 47 tag) of the words the host and the integrations' authors translated: an
+   * integration's name and descriptions (the catalog, its page) and its settings form. Unset, or
+   * untranslated: their own words.
+   */
+  locale?: string;
 
   /** The run API's base URL, e.g. `https://marketplace.example.com/api`. */
   apiBase?: string;
@@ -352,8 +361,9 @@ export class PanMarketplace extends PanElement {
     const status = this.#detail.status;
     const value = this.#detail.value;
     const detail = status !== TaskStatus.ERROR && value?.slug === slug ? value : undefined;
-    const head = page && (detail ?? (this.#preview?.slug === slug ? this.#preview : undefined));
-    const body = page && detail;
+    const shown = detail ?? (this.#preview?.slug === slug ? this.#preview : undefined);
+    const head = page && shown && localizedListing(shown, this.locale);
+    const body = page && detail && localizedListing(detail, this.locale);
     return html`
       <div class="detail-bar">
         <button type="button" class="button button--ghost" part="back-button" @click=${this.#router.back}>

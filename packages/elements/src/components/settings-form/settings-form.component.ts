@@ -118,6 +118,13 @@ export class PanSettingsForm extends PanElement {
   /** Every field (and the submit button) disabled. */
   @property({ type: Boolean, reflect: true }) disabled = false;
 
+  /**
+   * The locale (a BCP 47 tag) of the integration author's strings: labels, hints, Section and
+   * Group titles and option titles show in it where the integration translated them (PANDIUM.yaml
+   * `i18n`), `de-AT` falling back to `de`, then to the author's original.
+   */
+  @property({ reflect: true }) locale?: string;
+
   /** The submit button's text. */
   @property({ attribute: 'submit-label' }) submitLabel = 'Save';
 
@@ -180,6 +187,8 @@ export class PanSettingsForm extends PanElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     // A new form (say, with dynamic options just loaded) keeps what the user typed.
     if (changed.has('form') && changed.get('form') !== undefined) this.#seed = this.#value;
+    // So does a new locale (the form is drawn again in it).
+    if (changed.has('locale')) this.#seed = this.#value;
     if (this.form && this.status === 'idle') this.#load();
   }
 
@@ -207,6 +216,7 @@ export class PanSettingsForm extends PanElement {
     if (!container) return;
     const props: SettingsFormProps = {
       form: this.form,
+      locale: this.locale,
       value: this.#seed,
       serverErrors: this.serverErrors ?? [],
       disabled: this.disabled,

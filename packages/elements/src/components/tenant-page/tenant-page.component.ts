@@ -70,6 +70,12 @@ export class PanTenantPage extends PanElement {
 
   @property({ attribute: 'tenant-id' }) tenantId = '';
 
+  /**
+   * The locale (a BCP 47 tag) the integration author's strings are shown in, where the integration
+   * translated them; passed to the settings form. Unset: the author's own words.
+   */
+  @property({ reflect: true }) locale?: string;
+
   @state() private serverErrors: SettingsError[] = [];
   @state() private schedule: Schedule | null | 'default' | undefined;
   @state() private scheduleValid = true;
@@ -163,6 +169,7 @@ export class PanTenantPage extends PanElement {
               exportparts=${settingsFormParts}
               ?no-submit=${form.fields.length === 0}
               .form=${form}
+              .locale=${this.locale}
               .value=${tenant.configs}
               .serverErrors=${this.serverErrors}
               ?disabled=${this.busy === 'configs'}

@@ -6,7 +6,7 @@ export const OPERATION_SUMMARIES: Record<string, string> = {
   'PUT /v2/marketplace/categories': "Replace the marketplace's categories",
   'GET /v2/integrations': "List the account's integrations",
   'GET /v2/integrations/:integration': 'Read an integration (slug or id)',
-  'PUT /v2/integrations/:slug': "Create or replace an integration's listing",
+  'PUT /v2/integrations/:slug': "Create or replace an integration's listing (with its name and descriptions per locale, `translations`)",
   'GET /v2/integrations/:integration/releases': "List an integration's releases, newest first",
   'POST /v2/integrations/:integration/releases': 'Upload a release (tar.gz with PANDIUM.yaml at its root)',
   'GET /v2/integrations/:integration/releases/:release': 'Read a release: default, latest or by id, with its PANDIUM.yaml',

@@ -109,6 +109,7 @@ export async function integrationRoutes(app: TypedApp): Promise<void> {
       if (listing.type === 'external' && !listing.external_url) {
         throw panError(ERRORS.INTEGRATION_EXTERNAL_URL_REQUIRED, 'An external integration needs an external_url');
       }
+      if (listing.translations) listing.translations = checkTranslations(listing.translations);
       if (listing.default_schedule) {
         const checked = checkSchedule(listing.default_schedule);
         if (!checked.ok) {
@@ -187,4 +188,28 @@ export async function integrationRoutes(app: TypedApp): Promise<void> {
       },
     );
   });
+}
+
+/**
+ * The listing's translations keyed by canonical BCP 47 tags (`de-at` -> `de-AT`, so the elements'
+ * lookup matches), or 422 naming the first key that is not a well-formed tag or repeats a locale.
+ */
+function checkTranslations<T>(translations: Record<string, T>): Record<string, T> {
+  const checked: Record<string, T> = {};
+  for (const [tag, strings] of Object.entries(translations)) {
+    let canonical: string | undefined;
+    try {
+      canonical = Intl.getCanonicalLocales(tag)[0];
+    } catch {
+      canonical = undefined;
+    }
+    const problem =
+      canonical === undefined ? 'is not a BCP 47 language tag (e.g. de, de-AT, pt-BR)' : Object.hasOwn(checked, canonical) ? `is the same locale as ${canonical}` : undefined;
+    if (problem !== undefined || canonical === undefined) {
+      const field = `translations.${tag}`;
+      throw panError(ERRORS.INTEGRATION_TRANSLATION_LOCALE_INVALID, `${field} ${problem}`, { errors: [{ field, message: problem }] });
+    }
+    checked[canonical] = strings;
+  }
+  return checked;
 }

@@ -68,8 +68,8 @@ export async function upsertIntegration(
     const { rows } = await client.query<{ id: string; num_id: string }>(
       `INSERT INTO integrations (account_id, slug, name, type, external_url, logo_url, short_description,
          long_description, tags, flag_name, flag_color, connectors, visible_to_groups, default_schedule,
-         repository_url, repository_path, repository_tracking_branch)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+         repository_url, repository_path, repository_tracking_branch, translations)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
        ON CONFLICT (account_id, slug) DO UPDATE SET name = EXCLUDED.name, type = EXCLUDED.type,
          external_url = EXCLUDED.external_url, logo_url = EXCLUDED.logo_url,
          short_description = EXCLUDED.short_description, long_description = EXCLUDED.long_description,
@@ -77,7 +77,7 @@ export async function upsertIntegration(
          connectors = EXCLUDED.connectors, visible_to_groups = EXCLUDED.visible_to_groups,
          default_schedule = EXCLUDED.default_schedule, repository_url = EXCLUDED.repository_url,
          repository_path = EXCLUDED.repository_path, repository_tracking_branch = EXCLUDED.repository_tracking_branch,
-         archived_at = NULL, updated_at = now()
+         translations = EXCLUDED.translations, archived_at = NULL, updated_at = now()
        RETURNING id, num_id`,
       [
         accountId,
@@ -97,6 +97,7 @@ export async function upsertIntegration(
         listing.repository_url ?? null,
         listing.repository_path ?? null,
         listing.repository_tracking_branch ?? null,
+        JSON.stringify(listing.translations ?? {}),
       ],
     );
     const id = rows[0]!.id;
@@ -126,7 +127,11 @@ interface IntegrationRow {
   installed: boolean;
   reconnect_needed: boolean;
   default_release: { id: string; version: string; created_at: string } | null;
+  translations: ListingTranslations;
 }
+
+/** Per BCP 47 tag, the listing's words in that locale (`integrations.translations`). */
+type ListingTranslations = Record<string, { name?: string; short_description?: string; long_description?: string }>;
 
 /**
  * Every integration this end user may see: the account's, not archived, in one of the user's
@@ -136,7 +141,7 @@ async function visibleIntegrations(db: Db, user: EndUser, slug?: string): Promis
   const groups = user.xti.user_group === undefined ? [] : [user.xti.user_group].flat();
   const { rows } = await db.query<IntegrationRow>(
     `SELECT i.id, i.slug, i.name, i.type, i.external_url, i.logo_url, i.short_description, i.long_description,
-            i.tags, i.flag_name, i.flag_color,
+            i.tags, i.flag_name, i.flag_color, i.translations,
             -- The listing's connectors and those its default release needs.
             ARRAY(SELECT DISTINCT x FROM unnest(i.connectors || ARRAY(
                     SELECT jsonb_array_elements_text(coalesce(r.spec->'connectors', '[]'))
@@ -182,7 +187,18 @@ function toCard(row: IntegrationRow): IntegrationCard {
     external_url: row.external_url,
     installed: row.installed,
     reconnect_needed: row.reconnect_needed,
+    translations: pickTranslated(row.translations, ['name', 'short_description']),
   };
+}
+
+/** Only `fields` of each locale (a card needs no long description), locales left with none dropped. */
+function pickTranslated(translations: ListingTranslations, fields: readonly (keyof ListingTranslations[string])[]): ListingTranslations {
+  const picked: ListingTranslations = {};
+  for (const [tag, strings] of Object.entries(translations ?? {})) {
+    const kept = Object.fromEntries(fields.filter((field) => typeof strings[field] === 'string').map((field) => [field, strings[field]]));
+    if (Object.keys(kept).length > 0) picked[tag] = kept;
+  }
+  return picked;
 }
 
 export interface CatalogFilter {
@@ -210,7 +226,9 @@ export async function readCatalog(db: Db, user: EndUser, filter: CatalogFilter):
     if (filter.category && !row.categories.some((c) => c.slug === filter.category)) return false;
     if (!wantedTags.every((t) => row.tags.includes(t))) return false;
     if (words.length === 0) return true;
-    const haystack = [row.name, row.short_description, row.long_description, ...row.tags, ...row.categories.map((c) => c.name)]
+    // A user searching in their language finds the listing by its translated words too.
+    const translated = Object.values(row.translations ?? {}).flatMap((t) => [t.name, t.short_description, t.long_description]);
+    const haystack = [row.name, row.short_description, row.long_description, ...translated.filter(Boolean), ...row.tags, ...row.categories.map((c) => c.name)]
       .join('\n')
       .toLowerCase();
     return words.every((w) => haystack.includes(w));
@@ -229,6 +247,7 @@ export async function readIntegration(db: Db, user: EndUser, slug: string): Prom
   if (!row) return null;
   return {
     ...toCard(row),
+    translations: row.translations,
     long_description: row.long_description,
     connectors: row.connectors,
     default_release: row.default_release,
@@ -312,7 +331,7 @@ const INTEGRATION_SELECT = `
          CASE WHEN i.flag_name IS NULL THEN NULL ELSE json_build_object('name', i.flag_name, 'color', i.flag_color) END AS flag,
          i.connectors, i.visible_to_groups, i.default_schedule,
          to_json((SELECT d.num_id FROM releases d WHERE d.id = i.default_release_id)) AS default_release_id, -- a JSON number (bigint comes as a string)
-         i.repository_url, i.repository_path, i.repository_tracking_branch,
+         i.repository_url, i.repository_path, i.repository_tracking_branch, i.translations,
          i.created_at AS created_date, i.updated_at AS modified_date
     FROM integrations i
    WHERE i.account_id = $1 AND i.archived_at IS NULL`;

@@ -12,7 +12,12 @@ export type SettingsOutcome = { ok: true; configs: Configs } | { ok: false; erro
 
 /** The form an end user fills in for this release, with the tenant's dynamic options (null: no init run yet). */
 export function userSettingsForm(spec: PandiumSpec, dynamicConfigs: Record<string, unknown> | null): SettingsForm {
-  return buildSettingsForm(spec.configs ?? {}, { audience: 'user', dynamicOptions: (dynamicConfigs as DynamicOptions | null) ?? null });
+  // The translations ride along for the element; validation uses `schema` only, untranslated.
+  return buildSettingsForm(spec.configs ?? {}, {
+    audience: 'user',
+    dynamicOptions: (dynamicConfigs as DynamicOptions | null) ?? null,
+    ...(spec.i18n ? { i18n: spec.i18n } : {}),
+  });
 }
 
 /** What an end user may see of the stored configs: only the fields of their form (never admin-only values). */

@@ -384,6 +384,7 @@ describe('integration detail', () => {
       reconnect_needed: false,
       connectors: ['hubspot'],
       default_release: null,
+      translations: {},
     });
   });
 

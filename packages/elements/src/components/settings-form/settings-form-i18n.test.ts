@@ -1,0 +1,96 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { userEvent } from 'vitest/browser';
+import { parsePandiumYaml } from '@pan/pandium-yaml';
+import { axeViolations, cleanup, control, field, fixture, optionTexts, root, settingsForm, text } from '../../../test/settings-form-harness.ts';
+
+/** A PANDIUM.yaml with German (and a little Austrian) for some of its author's strings, not all. */
+const PANDIUM_YAML = `
+version: 0.4
+run: node .
+configs:
+  schema:
+    type: object
+    properties:
+      greeting: {type: string}
+      tone:
+        type: string
+        oneOf: [{title: Friendly, const: f}, {title: Formal, const: x}]
+      loud: {type: boolean, title: Loud}
+  uischema:
+    type: VerticalLayout
+    elements:
+      - type: Section
+        label: Message
+        hintText: What the bot says
+        elements:
+          - {type: Control, scope: "#/properties/greeting", label: Greeting, hintText: One line}
+          - {type: Control, scope: "#/properties/tone", label: Tone}
+      - type: Group
+        label: Extras
+        elements:
+          - {type: Control, scope: "#/properties/loud"}
+i18n:
+  de:
+    "uischema#/elements/0": {label: Nachricht, hintText: Was der Bot sagt}
+    "uischema#/elements/0/elements/0": {label: Begrüßung, hintText: Eine Zeile}
+    "#/properties/tone/oneOf/1": {title: Förmlich}
+  de-AT:
+    "uischema#/elements/0/elements/0": {label: Grüß Gott}
+`;
+
+const spec = parsePandiumYaml(PANDIUM_YAML).spec!;
+/** As the run API sends it: built for the end user, with the translations alongside. */
+const form = settingsForm(spec.configs!, { i18n: spec.i18n! });
+
+const sectionTitle = (el: HTMLElement) => text(root(el as never).querySelector('[part~="section-title"]'));
+const sectionHint = (el: HTMLElement) => text(root(el as never).querySelector('.layout--section [part~="field-hint"]'));
+const label = (el: HTMLElement, name: string) => text(field(el as never, name).querySelector('[part~="field-label"]'));
+const hint = (el: HTMLElement, name: string) => text(field(el as never, name).querySelector('[part~="field-hint"]'));
+const groupTitle = (el: HTMLElement) => text(root(el as never).querySelector('[part~="group-legend"]'));
+
+afterEach(cleanup);
+
+describe('<pan-settings-form> locale', () => {
+  it('shows the German label, hint, section title and option title for "de", the original where none', async () => {
+    const el = await fixture({ form, attributes: { locale: 'de' } });
+    expect(sectionTitle(el)).toBe('Nachricht');
+    expect(sectionHint(el)).toBe('Was der Bot sagt');
+    expect(label(el, 'greeting')).toBe('Begrüßung');
+    expect(hint(el, 'greeting')).toBe('Eine Zeile');
+    expect(optionTexts(el, 'tone')).toEqual(expect.arrayContaining(['Friendly', 'Förmlich']));
+    expect(optionTexts(el, 'tone')).not.toContain('Formal');
+    // Not translated: the author's own words.
+    expect(label(el, 'tone')).toBe('Tone');
+    expect(groupTitle(el)).toBe('Extras');
+    expect(text(field(el, 'loud'))).toContain('Loud');
+    expect(await axeViolations(el)).toEqual([]);
+  });
+
+  it('falls back from de-AT to de, string by string', async () => {
+    const el = await fixture({ form, attributes: { locale: 'de-AT' } });
+    expect(label(el, 'greeting')).toBe('Grüß Gott');
+    expect(hint(el, 'greeting')).toBe('Eine Zeile');
+    expect(sectionTitle(el)).toBe('Nachricht');
+  });
+
+  it('shows the original without a locale or for one without translations, and follows a change', async () => {
+    const el = await fixture({ form });
+    expect(sectionTitle(el)).toBe('Message');
+    expect(label(el, 'greeting')).toBe('Greeting');
+
+    // What the user typed survives the change of language.
+    await userEvent.fill(control(el, 'greeting'), 'Hallo');
+    await el.updateComplete;
+    expect(el.value).toEqual(expect.objectContaining({ greeting: 'Hallo' }));
+    el.locale = 'de';
+    await el.updateComplete;
+    expect(label(el, 'greeting')).toBe('Begrüßung');
+    expect(control<HTMLInputElement>(el, 'greeting').value).toBe('Hallo');
+    expect(el.value).toEqual(expect.objectContaining({ greeting: 'Hallo' }));
+
+    el.locale = 'fr';
+    await el.updateComplete;
+    expect(sectionTitle(el)).toBe('Message');
+    expect(optionTexts(el, 'tone')).toContain('Formal');
+  });
+});
