@@ -196,7 +196,8 @@ export default [
     font-weight: 600;
     line-height: 1.25rem;
     text-align: center;
-    color: var(--pan-color-text-muted);
+    /* Secondary, not muted: muted text on the muted surface is under 4.5:1 in the dark theme. */
+    color: var(--pan-color-text-secondary);
     background: var(--pan-color-surface-muted);
     border-radius: var(--pan-radius-pill);
   }
