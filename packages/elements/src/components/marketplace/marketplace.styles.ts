@@ -113,8 +113,9 @@ export default [
     color: var(--pan-color-text-subtle);
   }
 
+  /* The shared focus ring (the soft glow alone is under 3:1 against the surface), plus the glow. */
   .search__input:focus-visible {
-    outline: none;
+    outline-offset: 1px;
     border-color: var(--pan-color-accent);
     box-shadow: 0 0 0 3px var(--pan-color-accent-muted);
   }
