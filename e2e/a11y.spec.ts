@@ -13,7 +13,7 @@ const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 interface Configuration {
   name: string;
   colorScheme: 'light' | 'dark';
-  /** Set as an attribute on <pan-marketplace> (the element's own switch), besides the media query. */
+  /** The host's switch, an attribute on <pan-marketplace>: it wins over the media query. */
   theme?: 'dark';
   dir?: 'rtl';
 }
@@ -34,8 +34,8 @@ async function applyConfiguration(page: Page, configuration: Configuration): Pro
 
 /**
  * Runs axe over the whole page (axe enters open shadow roots) and returns its violations, one line
- * each. A contrast axe leaves undecided counts too: it leaves a failing contrast undecided when the
- * text is a character or two (a count badge), which is text all the same.
+ * each. An undecided contrast counts too: axe leaves a failing contrast undecided when the text is
+ * a character or two (a count badge), which is text all the same.
  */
 async function axeViolations(page: Page): Promise<string[]> {
   // Passes are not listed node by node (a good part of axe's time on these pages). options()
