@@ -215,9 +215,11 @@ export const settingsFormCss = `
   resize: vertical;
 }
 
+/* The elements' focus ring (the soft glow alone is under 3:1 against the surface), plus the glow. */
 .input:focus-visible,
 .select:focus-visible {
-  outline: none;
+  outline: var(--pan-focus-ring, 2px solid currentColor);
+  outline-offset: 1px;
   border-color: var(--pan-color-accent);
   box-shadow: 0 0 0 3px var(--pan-color-accent-muted);
 }

@@ -114,8 +114,9 @@ export default [
     color: var(--pan-color-text-subtle);
   }
 
+  /* The shared focus ring (the soft glow alone is under 3:1 against the surface), plus the glow. */
   .search__input:focus-visible {
-    outline: none;
+    outline-offset: 1px;
     border-color: var(--pan-color-accent);
     box-shadow: 0 0 0 3px var(--pan-color-accent-muted);
   }
@@ -201,7 +202,8 @@ export default [
     font-weight: 600;
     line-height: 1.25rem;
     text-align: center;
-    color: var(--pan-color-text-muted);
+    /* Secondary, not muted: muted text on the muted surface is under 4.5:1 in the dark theme. */
+    color: var(--pan-color-text-secondary);
     background: var(--pan-color-surface-muted);
     border-radius: var(--pan-radius-pill);
   }

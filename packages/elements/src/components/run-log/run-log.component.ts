@@ -129,7 +129,7 @@ export class PanRunLog extends PanElement {
     const truncated = this.truncated || this.foundTruncation;
     return html`<div class="run-log" part="base">
       <div class="toolbar" part="toolbar">
-        <span class="toolbar__status" part="status" role="status">${this.#renderStatus()}</span>
+        <span class="toolbar__status" part="status" role="status" aria-live="polite" aria-atomic="true">${this.#renderStatus()}</span>
         <span class="toolbar__note" role="status">${this.note}</span>
         <button type="button" class="button button--small" part="copy-button" ?disabled=${this.count === 0} @click=${this.#copy}>
           Copy

@@ -230,8 +230,19 @@ describe('<pan-run-log>', () => {
     const finished = followTrigger(api, triggerId, { firstDelay: 50, onChange: (s) => s.run_id && running(s.run_id) });
     // Mounted as soon as the run exists (it may have ended since: the log catches up either way).
     const el = await mountLog(api, await runIdKnown);
+    // The status is a polite live region, there from the start, whose text follows the run.
+    const region = shadowQuery(el, '[part="status"]')!;
+    expect([region.getAttribute('role'), region.getAttribute('aria-live')]).toEqual(['status', 'polite']);
+    const announced: string[] = [];
+    const observer = new MutationObserver(() => announced.push(region.textContent!.trim()));
+    observer.observe(region, { childList: true, characterData: true, subtree: true });
     await expect.element(page.getByText('contact 40 synced')).toBeVisible();
     await expect.poll(() => status(el)).toBe('Succeeded');
+    observer.disconnect();
+    expect(announced.at(-1)).toBe('Succeeded');
+    // Each change is a new text: nothing is read twice.
+    expect(announced.filter((text, i) => text === announced[i - 1])).toEqual([]);
+    expect(shadowQuery(el, '[part="status"]')).toBe(region);
     expect(lineTexts(el)).toHaveLength(42);
     expect((await finished).run_status).toBe('Succeeded');
   });

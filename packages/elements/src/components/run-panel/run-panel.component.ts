@@ -242,12 +242,15 @@ export class PanRunPanel extends PanElement {
           ${busy ? 'Running…' : 'Run now'}
         </button>
         ${reason ? html`<p id="run-reason" class="run-now__reason" part="run-reason">${reason}</p>` : nothing}
-        <p class="current" part="current" role="status">${this.#currentText()}</p>
+        <p class="current" part="current" role="status" aria-live="polite" aria-atomic="true">${this.#currentText()}</p>
       </div>
       <p class="problem" part="problem" role="alert">${this.problem || nothing}</p>`;
   }
 
-  /** The state of the run started here: queued, running, how it ended. */
+  /**
+   * The state of the run started here: queued, running, how it ended. Shown in a polite live region
+   * that is always rendered, so that each change is read once (Lit leaves unchanged text alone).
+   */
   #currentText(): TemplateResult | string {
     const active = this.active;
     if (!active) return '';

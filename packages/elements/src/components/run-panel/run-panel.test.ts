@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { page } from 'vitest/browser';
-import type { InstallRequest, Tenant } from '@pan/contract';
+import type { InstallRequest, Tenant, TriggerStatus } from '@pan/contract';
 import {
   axeViolations,
   cleanup,
@@ -248,5 +248,44 @@ describe('<pan-run-panel>', () => {
     // Three intervals with the panel gone: no request at all.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(requests.length).toBe(before);
+  });
+  it('announces the run status in a polite live region as it changes (queued, running, how it ended), each text once', async () => {
+    for (const [configs, ending] of [
+      [{ direction: 'both', records_per_page: 1 }, 'Run: Succeeded'],
+      [{ direction: 'both', records_per_page: 1, note: 'fail' }, 'Run: Failed (Integration Issue)'],
+    ] as const) {
+      const { api, el } = await mountPanel({ configs });
+      // A quick run may end between two polls, so that the panel never sees it running: the poll
+      // that first sees it finished answers "running" once, as it would a moment earlier.
+      const realGet = api.get.bind(api);
+      let sawRunning = false;
+      api.get = (async (path: string, ...rest: unknown[]) => {
+        const answer = await (realGet as (...args: unknown[]) => Promise<unknown>)(path, ...rest);
+        if (!path.includes('/triggers/')) return answer;
+        const status = answer as TriggerStatus;
+        if (status.state === 'running') sawRunning = true;
+        if (status.state !== 'finished' || sawRunning) return status;
+        sawRunning = true;
+        return { ...status, state: 'running', run_status: null };
+      }) as typeof api.get;
+
+      await expect.element(runButton()).toBeEnabled();
+      const region = shadowQuery(el, '[part="current"]')!;
+      expect(region.getAttribute('role')).toBe('status');
+      expect(region.getAttribute('aria-live')).toBe('polite');
+      // What a screen reader is handed: the region's text after each change to it.
+      const announced: string[] = [];
+      const observer = new MutationObserver(() => announced.push(region.textContent!.replace(/\s+/g, ' ').trim()));
+      observer.observe(region, { childList: true, characterData: true, subtree: true });
+      await runButton().click();
+      await expect.poll(() => current(el), { timeout: 15_000 }).toBe(ending);
+      await el.updateComplete;
+      observer.disconnect();
+
+      expect(announced).toEqual(['Run: starting…', 'Run: queued…', 'Run: running…', ending]);
+      // The same element all along (a region replaced by a new one is not announced).
+      expect(shadowQuery(el, '[part="current"]')).toBe(region);
+      cleanup();
+    }
   });
 });
