@@ -26,6 +26,7 @@ export const tableOwners: Record<string, string> = {
   notification_deliveries: 'notifications',
   notification_attempts: 'notifications',
   source_webhooks: 'sourcecontrol',
+  release_builds: 'sourcecontrol',
 };
 
 /** Files allowed to hold SQL: a module's store or SQL fragments, and the platform's database code. */

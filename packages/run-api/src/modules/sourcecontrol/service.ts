@@ -31,7 +31,7 @@ export async function buildFromRepository(
   accountId: string,
   integration: Repository,
   ref: string,
-  options: { version: (commit: string) => string; makeDefault: boolean },
+  options: { version: (commit: string) => string; makeDefault: boolean; branchPush?: boolean },
 ) {
   const { config } = context;
   if (!integration.repository_url) {
@@ -91,6 +91,7 @@ export async function buildFromRepository(
     version: options.version(fetched.commit),
     makeDefault: options.makeDefault,
     yamlName: subdir ? `${subdir}/PANDIUM.yaml` : 'PANDIUM.yaml',
+    source: { ref, commit: fetched.commit, branch: options.branchPush ? ref : null },
   });
   return { ...release, commit: fetched.commit, ref };
 }
@@ -143,7 +144,7 @@ export async function receivePush(context: BuildContext & { box: SecretBox }, to
     { id: target.integration_id, repository_url: target.repository_url, repository_path: target.repository_path },
     outcome.branch,
     // Release versions are one path segment: `feature/x` becomes `feature-x`.
-    { version: (commit) => `${outcome.branch.replace(/[^\w.+-]/g, '-')}-${commit.slice(0, 12)}`, makeDefault: true },
+    { version: (commit) => `${outcome.branch.replace(/[^\w.+-]/g, '-')}-${commit.slice(0, 12)}`, makeDefault: true, branchPush: true },
   );
   return { status: release.created ? 201 : 200, release };
 }
