@@ -43,6 +43,8 @@ beforeAll(async () => {
   stack = await startTestStack({
     clusterUrl: inject('pgClusterUrl'),
     config: { sourceControl: { allowFile: true, fetchTimeoutMs: 120_000, fetchMaxBytes: 64 * 1024 * 1024 } },
+    // The build worker alone (the server queues builds; a worker builds them).
+    runEngine: { worker: false, scheduler: false, notifications: false, retention: false, builds: true },
   });
   const saved = await stack.app.inject({
     method: 'PUT',
@@ -73,7 +75,7 @@ describe('pan release build', () => {
 
     const missing = await pan(env, 'release', 'build', '--integration', 'git-built', '--tag', 'v0.0.1');
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/^pan release build: 422 PAN_ERR_SOURCE_REF_NOT_FOUND\n.*v0\.0\.1/);
+    expect(missing.stderr).toMatch(/^pan release build: build failed PAN_ERR_SOURCE_REF_NOT_FOUND\n.*v0\.0\.1/);
   });
 
   it('takes the integration by its integer id and prints the release\'s integer id', async () => {

@@ -60,6 +60,68 @@ export const builtReleaseSchema = {
   },
 } as const;
 
+/**
+ * A build from git, queued by `POST /v2/sourcecontrol/build` or a push event and built by a worker
+ * (`GET /v2/sourcecontrol/builds/:id`): queued, running, then succeeded with its release or failed
+ * with the error the API would have answered (PANDIUM.yaml's with file:line:col in `message`).
+ */
+export const sourceBuildSchema = {
+  type: 'object',
+  required: ['id', 'state', 'integration_id', 'ref', 'commit', 'attempts', 'release', 'error', 'created_date', 'started_date', 'finished_date'],
+  properties: {
+    id: { type: 'string', format: 'uuid', description: 'The build id' },
+    state: { type: 'string', enum: ['queued', 'running', 'succeeded', 'failed'] },
+    integration_id: publicIdSchema,
+    ref: { type: 'string', description: 'The tag or branch fetched' },
+    commit: { type: ['string', 'null'], description: 'The commit built (once succeeded)' },
+    attempts: { type: 'integer', description: 'Claims so far (a build whose process died is claimed again)' },
+    release: {
+      anyOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          required: ['id', 'version', 'created', 'is_default'],
+          properties: {
+            id: { ...publicIdSchema, description: 'The release id' },
+            uuid: { type: 'string', format: 'uuid', description: '(ours)' },
+            version: { type: 'string' },
+            created: { type: 'boolean', description: 'false: that content was already this release' },
+            is_default: { type: 'boolean' },
+          },
+        },
+      ],
+    },
+    error: {
+      anyOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          required: ['message'],
+          properties: {
+            code: { type: 'string', description: 'PAN_ERR_...' },
+            message: { type: 'string' },
+            errors: { type: 'array', items: { type: 'object', additionalProperties: true } },
+          },
+        },
+      ],
+    },
+    created_date: { type: 'string', format: 'date-time' },
+    started_date: { type: ['string', 'null'], format: 'date-time' },
+    finished_date: { type: ['string', 'null'], format: 'date-time' },
+  },
+} as const;
+
+/** 202 of `POST /v2/sourcecontrol/build` and of a push event that builds: the queued build. */
+export const buildQueuedSchema = {
+  type: 'object',
+  required: ['build_id', 'state', 'status_url'],
+  properties: {
+    build_id: { type: 'string', format: 'uuid' },
+    state: { type: 'string', enum: ['queued'] },
+    status_url: { type: 'string', description: 'GET it (with the API key) until state is succeeded or failed' },
+  },
+} as const;
+
 /** An integration's push-event webhook: its URL and the secret (shown once, when made). */
 export const sourceWebhookSchema = {
   type: 'object',
@@ -70,13 +132,17 @@ export const sourceWebhookSchema = {
   },
 } as const;
 
-/** A push event that builds nothing (another branch, a tag, a ping): why. */
+/** 202 of a push event: the build it queued, or why it builds nothing (another branch, a tag, a ping). */
 export const sourcePushIgnoredSchema = {
   type: 'object',
-  required: ['ignored'],
-  properties: { ignored: { type: 'string' } },
+  properties: {
+    ignored: { type: 'string', description: 'Why nothing is built' },
+    ...buildQueuedSchema.properties,
+  },
 } as const;
 
 export type SourceBuildRequest = WireType<typeof sourceBuildBodySchema>;
 export type BuiltRelease = WireType<typeof builtReleaseSchema>;
+export type SourceBuild = WireType<typeof sourceBuildSchema>;
+export type BuildQueued = WireType<typeof buildQueuedSchema>;
 export type SourceWebhook = WireType<typeof sourceWebhookSchema>;
