@@ -35,6 +35,17 @@ CREATE TABLE release_builds (
 CREATE INDEX release_builds_claimable ON release_builds (created_at) WHERE state IN ('queued', 'running');
 CREATE INDEX release_builds_integration ON release_builds (integration_id, created_at);
 
+-- A private repository's credentials for an integration's builds: an HTTPS token (with the user
+-- name the host wants), sealed with the secret box, never returned; handed to git by askpass.
+CREATE TABLE source_credentials (
+  integration_id  uuid PRIMARY KEY REFERENCES integrations (id) ON DELETE CASCADE,
+  account_id      uuid NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+  username        text NOT NULL CHECK (length(username) <= 255),
+  secret_sealed   bytea NOT NULL,
+  created_at      timestamptz NOT NULL DEFAULT now()
+);
+
 -- Down Migration
+DROP TABLE source_credentials;
 DROP TABLE release_builds;
 ALTER TABLE releases DROP COLUMN source_branch, DROP COLUMN source_commit, DROP COLUMN source_ref;

@@ -122,6 +122,33 @@ export const buildQueuedSchema = {
   },
 } as const;
 
+/**
+ * `PUT /v2/integrations/:integration/sourcecontrol/credentials`: a private repository's HTTPS
+ * token (GitHub: a fine-grained token, user name `x-access-token`; GitLab: a deploy or project
+ * token and its user name; Bitbucket: an app password and the account's user name). Kept sealed,
+ * never returned or logged; builds hand it to git through askpass.
+ */
+export const sourceCredentialsBodySchema = {
+  type: 'object',
+  required: ['token'],
+  additionalProperties: false,
+  properties: {
+    username: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[^\\s:]+$', default: 'x-access-token', description: 'The user name the host wants with the token' },
+    token: { type: 'string', minLength: 1, maxLength: 4096, pattern: '^[\\x21-\\x7e]+$', description: 'The token (shown to no one afterwards)' },
+  },
+} as const;
+
+/** What may be said of an integration's repository credentials: never the token. */
+export const sourceCredentialsSchema = {
+  type: 'object',
+  required: ['type', 'username', 'created_date'],
+  properties: {
+    type: { type: 'string', enum: ['token'] },
+    username: { type: 'string' },
+    created_date: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
 /** An integration's push-event webhook: its URL and the secret (shown once, when made). */
 export const sourceWebhookSchema = {
   type: 'object',
@@ -144,5 +171,6 @@ export const sourcePushIgnoredSchema = {
 export type SourceBuildRequest = WireType<typeof sourceBuildBodySchema>;
 export type BuiltRelease = WireType<typeof builtReleaseSchema>;
 export type SourceBuild = WireType<typeof sourceBuildSchema>;
+export type SourceCredentials = WireType<typeof sourceCredentialsSchema>;
 export type BuildQueued = WireType<typeof buildQueuedSchema>;
 export type SourceWebhook = WireType<typeof sourceWebhookSchema>;

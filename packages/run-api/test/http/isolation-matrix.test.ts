@@ -131,6 +131,13 @@ function routeCases(): Record<string, RouteCase> {
     'POST /v2/integrations/:integration/sync': { path: `/v2/integrations/${i}/sync?user_name=alice`, body: { hello: 1 }, otherAccount: NOT_FOUND },
     'POST /v2/tenants/:id/webhook-secret': { path: `/v2/tenants/${t}/webhook-secret`, otherAccount: NOT_FOUND },
     'POST /v2/sourcecontrol/build': { path: '/v2/sourcecontrol/build', body: { tag: 'v1', integration_id: i }, otherAccount: NOT_FOUND },
+    'PUT /v2/integrations/:integration/sourcecontrol/credentials': {
+      path: `/v2/integrations/${i}/sourcecontrol/credentials`,
+      body: { token: 'someone-elses-token' },
+      otherAccount: NOT_FOUND,
+    },
+    'GET /v2/integrations/:integration/sourcecontrol/credentials': { path: `/v2/integrations/${i}/sourcecontrol/credentials`, otherAccount: NOT_FOUND },
+    'DELETE /v2/integrations/:integration/sourcecontrol/credentials': { path: `/v2/integrations/${i}/sourcecontrol/credentials`, otherAccount: NOT_FOUND },
     'GET /v2/sourcecontrol/builds/:id': { path: `/v2/sourcecontrol/builds/${victim.buildId}`, otherAccount: NOT_FOUND },
     'POST /v2/integrations/:integration/sourcecontrol/webhook': { path: `/v2/integrations/${i}/sourcecontrol/webhook`, otherAccount: NOT_FOUND },
     'GET /v2/runs/triggers/:id/status': { path: `/v2/runs/triggers/${victim.triggerId}/status`, otherAccount: NOT_FOUND },

@@ -27,6 +27,7 @@ export const tableOwners: Record<string, string> = {
   notification_attempts: 'notifications',
   source_webhooks: 'sourcecontrol',
   release_builds: 'sourcecontrol',
+  source_credentials: 'sourcecontrol',
 };
 
 /** Files allowed to hold SQL: a module's store or SQL fragments, and the platform's database code. */

@@ -154,7 +154,7 @@ export async function startRunEngine(options: RunEngineOptions): Promise<RunEngi
     !(options.builds ?? options.worker !== false) || buildConcurrency <= 0
       ? undefined
       : new BuildWorker({
-          context: { db, egress, config },
+          context: { db, box: options.box, egress, config },
           databaseUrl: options.databaseUrl,
           concurrency: buildConcurrency,
           leaseMs: config.sourceControl.buildLeaseMs ?? 30_000,

@@ -12,7 +12,7 @@
  * a file size limit (the pack is one file) and a time limit, after which its process group is killed.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os, { constants as osConstants } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,8 @@ export interface FetchTreeOptions {
   timeoutMs: number;
   /** The largest file git may write (its pack) and the largest archive produced. */
   maxBytes: number;
+  /** A private repository's HTTPS credentials: given to git by askpass through its environment, never on a command line. */
+  credentials?: { username: string; password: string };
 }
 
 export interface FetchedTree {
@@ -44,7 +46,7 @@ export interface FetchedTree {
 /** Why a fetch or pack failed; `kind` picks the API error. */
 export class GitError extends Error {
   constructor(
-    readonly kind: 'ref' | 'path' | 'limit' | 'egress',
+    readonly kind: 'ref' | 'path' | 'limit' | 'egress' | 'auth',
     message: string,
   ) {
     super(message);
@@ -66,6 +68,13 @@ export async function fetchTree(options: FetchTreeOptions): Promise<FetchedTree>
     const templates = path.join(work, 'templates');
     await mkdir(home);
     await mkdir(templates);
+    // git asks this for the user name and password of an http(s) repository; it answers from git's
+    // environment (set below, for these git processes only), so the secret is in no file or argv.
+    const askpass = path.join(work, 'askpass');
+    const useCredentials = options.credentials !== undefined && url.protocol !== 'file:';
+    if (useCredentials) {
+      await writeFile(askpass, '#!/bin/sh\ncase "$1" in\n  Username*) printf \'%s\\n\' "$PAN_GIT_USERNAME" ;;\n  *) printf \'%s\\n\' "$PAN_GIT_PASSWORD" ;;\nesac\n', { mode: 0o755 });
+    }
     await options.sandbox?.handOver(work);
 
     const scheme = url.protocol.replace(/:$/, '');
@@ -106,7 +115,9 @@ export async function fetchTree(options: FetchTreeOptions): Promise<FetchedTree>
       GIT_CONFIG_NOSYSTEM: '1',
       GIT_CONFIG_GLOBAL: '/dev/null',
       GIT_TERMINAL_PROMPT: '0',
-      GIT_ASKPASS: '/bin/false',
+      // No credentials: any prompt is answered with a failure (no terminal, no helper).
+      GIT_ASKPASS: useCredentials ? askpass : '/bin/false',
+      ...(useCredentials ? { PAN_GIT_USERNAME: options.credentials!.username, PAN_GIT_PASSWORD: options.credentials!.password } : {}),
       GIT_ALLOW_PROTOCOL: scheme,
       GIT_TEMPLATE_DIR: templates,
       GIT_NO_REPLACE_OBJECTS: '1',
@@ -169,6 +180,10 @@ interface GitResult {
 function failure(result: GitResult, kind: 'ref' | 'path', what: string): GitError {
   if (result.limit === 'time') return new GitError('limit', `${what}: git took longer than the time limit`);
   if (result.limit === 'size') return new GitError('limit', `${what}: more than the size limit`);
+  // The server wants credentials (none, or refused): git says so in these words.
+  if (/Authentication failed|could not read (Username|Password)|terminal prompts disabled|The requested URL returned error: 40[13]/.test(result.stderr)) {
+    return new GitError('auth', `${what}: the repository refused access (set its credentials: PUT /v2/integrations/<id>/sourcecontrol/credentials)`);
+  }
   // git's own words (its last fatal/error line) say why; they name the URL, which has no credentials.
   const said = result.stderr
     .split('\n')

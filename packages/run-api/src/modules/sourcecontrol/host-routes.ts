@@ -2,15 +2,24 @@
  * The host API's source control routes (`X-API-KEY`):
  *   POST /v2/sourcecontrol/build                       {tag, integration_id} -> 202 BuildQueued
  *   GET  /v2/sourcecontrol/builds/:id                  -> SourceBuild (queued, running, succeeded, failed)
+ *   PUT|GET|DELETE /v2/integrations/:integration/sourcecontrol/credentials  {username?, token} -> SourceCredentials (never the token)
  *   POST /v2/integrations/:integration/sourcecontrol/webhook  -> 201 {webhook_url, secret} (shown once)
  */
 import type { TypedApp } from '../../platform/type-provider.ts';
 import { notFound } from '../../platform/errors.ts';
 import { findIntegrationId, readIntegrationRepository } from '../catalog/store.ts';
-import { buildQueuedSchema, hostRefSchema, sourceBuildBodySchema, sourceBuildSchema, sourceWebhookSchema } from '@pan/contract';
+import {
+  buildQueuedSchema,
+  hostRefSchema,
+  sourceBuildBodySchema,
+  sourceBuildSchema,
+  sourceCredentialsBodySchema,
+  sourceCredentialsSchema,
+  sourceWebhookSchema,
+} from '@pan/contract';
 import { hostSourceControlBuildStatus } from '@pan/contract/paths';
-import { createSourceWebhook, requestBuild } from './service.ts';
-import { readBuild } from './store.ts';
+import { createSourceWebhook, requestBuild, setSourceCredential } from './service.ts';
+import { deleteSourceCredential, readBuild, readSourceCredentialInfo } from './store.ts';
 
 export async function sourceControlRoutes(app: TypedApp): Promise<void> {
   /**
@@ -46,6 +55,50 @@ export async function sourceControlRoutes(app: TypedApp): Promise<void> {
       const build = await readBuild(app.db, request.hostAccount.accountId, request.params.id);
       if (!build) throw notFound('Build');
       return build;
+    },
+  );
+
+  const integrationParams = {
+    type: 'object',
+    required: ['integration'],
+    properties: { integration: hostRefSchema('The integration: its integer id, or (ours) its slug or UUID') },
+  } as const;
+  const integrationPath = { publicIds: { params: { integration: 'integration' } } } as const;
+  const integrationOf = async (accountId: string, integration: string) => {
+    const id = await findIntegrationId(app.db, accountId, integration);
+    if (!id) throw notFound('Integration');
+    return id;
+  };
+
+  /** A private repository's token for the integration's builds (replacing any earlier one); never answered back. */
+  app.put(
+    '/integrations/:integration/sourcecontrol/credentials',
+    { schema: { params: integrationParams, body: sourceCredentialsBodySchema, response: { 200: sourceCredentialsSchema } }, config: integrationPath },
+    async (request) => {
+      const { accountId } = request.hostAccount;
+      const integrationId = await integrationOf(accountId, request.internalIds.integration!);
+      return setSourceCredential(app.db, app.box, accountId, integrationId, request.body.username ?? 'x-access-token', request.body.token);
+    },
+  );
+
+  app.get(
+    '/integrations/:integration/sourcecontrol/credentials',
+    { schema: { params: integrationParams, response: { 200: sourceCredentialsSchema } }, config: integrationPath },
+    async (request) => {
+      const { accountId } = request.hostAccount;
+      const info = await readSourceCredentialInfo(app.db, accountId, await integrationOf(accountId, request.internalIds.integration!));
+      if (!info) throw notFound('Credentials');
+      return { type: 'token' as const, ...info };
+    },
+  );
+
+  app.delete(
+    '/integrations/:integration/sourcecontrol/credentials',
+    { schema: { params: integrationParams }, config: integrationPath },
+    async (request, reply) => {
+      const { accountId } = request.hostAccount;
+      if (!(await deleteSourceCredential(app.db, accountId, await integrationOf(accountId, request.internalIds.integration!)))) throw notFound('Credentials');
+      return reply.status(204).send();
     },
   );
 

@@ -16,10 +16,12 @@ import type { IntegrationRepository } from '../catalog/store.ts';
 import { Sandbox } from '../runner/sandbox.ts';
 import { fetchTree, GitError } from './git.ts';
 import { pushedHead, providerOf, verifyPush } from './push-events.ts';
-import { queueBuild, readSourceWebhook, upsertSourceWebhook } from './store.ts';
+import { queueBuild, readSourceCredential, readSourceWebhook, upsertSourceCredential, upsertSourceWebhook } from './store.ts';
 
 export interface BuildContext {
   db: Db;
+  /** Opens a private repository's credentials. */
+  box: SecretBox;
   egress: EgressPolicy;
   config: Pick<RunApiConfig, 'sourceControl' | 'releaseBodyLimit' | 'runSandbox' | 'runUid' | 'runGid' | 'runLimits'>;
 }
@@ -44,9 +46,12 @@ export async function buildFromRepository(
         limits: { ...config.runLimits, maxFileBytes: config.sourceControl.fetchMaxBytes, cpuSeconds: Math.ceil(config.sourceControl.fetchTimeoutMs / 1000) },
       })
     : undefined;
+  const stored = await readSourceCredential(context.db, accountId, integration.id);
+  const credentials = stored ? { username: stored.username, password: context.box.open(stored.secret_sealed).toString('utf8') } : undefined;
   let fetched;
   try {
     fetched = await fetchTree({
+      ...(credentials ? { credentials } : {}),
       url,
       ref,
       subdir,
@@ -64,6 +69,8 @@ export async function buildFromRepository(
         throw panError(ERRORS.SOURCE_PATH_INVALID, error.message, { errors: [{ field: 'repository_path', message: error.message }] });
       case 'limit':
         throw panError(ERRORS.SOURCE_FETCH_LIMIT, error.message);
+      case 'auth':
+        throw panError(ERRORS.SOURCE_AUTH_FAILED, error.message);
       case 'egress':
         throw panError(ERRORS.EGRESS_REFUSED, `repository_url: ${error.message}`, { errors: [{ field: 'repository_url', message: error.message }] });
     }
@@ -117,6 +124,13 @@ export async function requestBuild(
 ): Promise<{ id: string }> {
   checkedRepository(context, integration);
   return queueBuild(context.db, { accountId, integrationId: integration.id, ref: tag, version: tag, branchPush: false, makeDefault });
+}
+
+/** Keeps a private repository's token for the integration's builds, sealed; answers what may be said of it. */
+export async function setSourceCredential(db: Db, box: SecretBox, accountId: string, integrationId: string, username: string, token: string) {
+  const saved = await upsertSourceCredential(db, accountId, integrationId, username, box.seal(token));
+  if (!saved) throw notFound('Integration');
+  return { type: 'token' as const, ...saved };
 }
 
 /**

@@ -140,3 +140,46 @@ export async function readBuild(q: Queryable, accountId: string, id: string) {
   );
   return rows[0] ?? null;
 }
+
+// ---- A private repository's credentials (source_credentials) ---------------------------------------
+
+/** Creates or replaces the integration's git credentials; null when the integration is not the account's. */
+export async function upsertSourceCredential(
+  q: Queryable,
+  accountId: string,
+  integrationId: string,
+  username: string,
+  secretSealed: Buffer,
+): Promise<{ username: string; created_date: string } | null> {
+  const { rows } = await q.query<{ username: string; created_date: string }>(
+    `INSERT INTO source_credentials (integration_id, account_id, username, secret_sealed)
+     SELECT id, account_id, $3, $4 FROM integrations WHERE id = $2 AND account_id = $1
+     ON CONFLICT (integration_id) DO UPDATE SET username = EXCLUDED.username, secret_sealed = EXCLUDED.secret_sealed, created_at = now()
+     RETURNING username, created_at AS created_date`,
+    [accountId, integrationId, username, secretSealed],
+  );
+  return rows[0] ?? null;
+}
+
+/** What may be said of the credentials: the user name and when they were set, never the secret. */
+export async function readSourceCredentialInfo(q: Queryable, accountId: string, integrationId: string): Promise<{ username: string; created_date: string } | null> {
+  const { rows } = await q.query<{ username: string; created_date: string }>(
+    'SELECT username, created_at AS created_date FROM source_credentials WHERE account_id = $1 AND integration_id = $2',
+    [accountId, integrationId],
+  );
+  return rows[0] ?? null;
+}
+
+/** The sealed credentials a build opens. */
+export async function readSourceCredential(q: Queryable, accountId: string, integrationId: string): Promise<{ username: string; secret_sealed: Buffer } | null> {
+  const { rows } = await q.query<{ username: string; secret_sealed: Buffer }>(
+    'SELECT username, secret_sealed FROM source_credentials WHERE account_id = $1 AND integration_id = $2',
+    [accountId, integrationId],
+  );
+  return rows[0] ?? null;
+}
+
+export async function deleteSourceCredential(q: Queryable, accountId: string, integrationId: string): Promise<boolean> {
+  const { rowCount } = await q.query('DELETE FROM source_credentials WHERE account_id = $1 AND integration_id = $2', [accountId, integrationId]);
+  return rowCount === 1;
+}
