@@ -43,23 +43,6 @@ export const sourceBuildBodySchema = {
   },
 } as const;
 
-/** What a build made: the release (as an upload answers) and the commit it was built from. */
-export const builtReleaseSchema = {
-  type: 'object',
-  required: ['id', 'version', 'created_at', 'created', 'is_default', 'warnings', 'commit'],
-  properties: {
-    id: { ...publicIdSchema, description: 'The release id' },
-    uuid: { type: 'string', format: 'uuid', description: '(ours)' },
-    version: { type: 'string' },
-    created_at: { type: 'string' },
-    created: { type: 'boolean' },
-    is_default: { type: 'boolean' },
-    warnings: { type: 'array', items: { type: 'string' } },
-    commit: { type: 'string', description: 'The commit (sha) the release was built from' },
-    ref: { type: 'string', description: 'The tag or branch fetched' },
-  },
-} as const;
-
 /**
  * A build from git, queued by `POST /v2/sourcecontrol/build` or a push event and built by a worker
  * (`GET /v2/sourcecontrol/builds/:id`): queued, running, then succeeded with its release or failed
@@ -169,7 +152,6 @@ export const sourcePushIgnoredSchema = {
 } as const;
 
 export type SourceBuildRequest = WireType<typeof sourceBuildBodySchema>;
-export type BuiltRelease = WireType<typeof builtReleaseSchema>;
 export type SourceBuild = WireType<typeof sourceBuildSchema>;
 export type SourceCredentials = WireType<typeof sourceCredentialsSchema>;
 export type BuildQueued = WireType<typeof buildQueuedSchema>;
