@@ -26,6 +26,8 @@ CREATE TABLE release_builds (
   release_id       uuid REFERENCES releases (id) ON DELETE SET NULL,
   release_created  boolean,
   commit           text,
+  -- PANDIUM.yaml's warnings (file:line:col), one line each, as the upload answers them.
+  warnings         jsonb,
   -- A failed build's error: {code, message, errors?} as the API would have answered it.
   error            jsonb,
   created_at       timestamptz NOT NULL DEFAULT clock_timestamp(),

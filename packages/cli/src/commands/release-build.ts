@@ -26,6 +26,7 @@ export function registerReleaseBuild(release: Command): void {
         const build = await waitForBuild(api, queued.build_id, Number(opts.waitTimeout) * 1000);
         if (build.state === 'succeeded' && build.release) {
           const { release } = build;
+          for (const warning of release.warnings ?? []) console.error(`warning: ${warning}`);
           console.log(
             `${release.created ? 'Built' : 'Already built'} release ${release.version} (${release.id}) of ${opts.integration} from ${build.commit}` +
               (release.is_default ? ', now the default' : ''),

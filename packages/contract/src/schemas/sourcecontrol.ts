@@ -70,6 +70,7 @@ export const sourceBuildSchema = {
             version: { type: 'string' },
             created: { type: 'boolean', description: 'false: that content was already this release' },
             is_default: { type: 'boolean' },
+            warnings: { type: 'array', items: { type: 'string' }, description: "PANDIUM.yaml's warnings, one line each (file:line:col)" },
           },
         },
       ],

@@ -99,7 +99,7 @@ export class BuildWorker {
           makeDefault: build.make_default,
           branchPush: build.branch_push,
         });
-        outcome = { ok: true, releaseId: release.uuid!, created: release.created, commit: release.commit };
+        outcome = { ok: true, releaseId: release.uuid!, created: release.created, commit: release.commit, warnings: release.warnings };
       }
     } catch (error) {
       if (error instanceof PanError) {

@@ -110,18 +110,18 @@ export async function renewBuildLease(q: Queryable, id: string, workerId: string
 }
 
 export type BuildOutcome =
-  | { ok: true; releaseId: string; created: boolean; commit: string }
+  | { ok: true; releaseId: string; created: boolean; commit: string; warnings: string[] }
   | { ok: false; error: { code?: string; message: string; errors?: unknown } };
 
 /** Records how a build this worker holds ended. */
 export async function finishBuild(q: Queryable, id: string, workerId: string, outcome: BuildOutcome): Promise<void> {
   await q.query(
-    `UPDATE release_builds SET state = $3, release_id = $4, release_created = $5, commit = $6, error = $7,
+    `UPDATE release_builds SET state = $3, release_id = $4, release_created = $5, commit = $6, error = $7, warnings = $8,
             finished_at = clock_timestamp(), worker_id = NULL, lease_expires_at = NULL
       WHERE id = $1 AND worker_id = $2 AND state = 'running'`,
     outcome.ok
-      ? [id, workerId, 'succeeded', outcome.releaseId, outcome.created, outcome.commit, null]
-      : [id, workerId, 'failed', null, null, null, JSON.stringify(outcome.error)],
+      ? [id, workerId, 'succeeded', outcome.releaseId, outcome.created, outcome.commit, null, JSON.stringify(outcome.warnings)]
+      : [id, workerId, 'failed', null, null, null, JSON.stringify(outcome.error), null],
   );
 }
 
@@ -131,7 +131,7 @@ export async function readBuild(q: Queryable, accountId: string, id: string) {
     `SELECT b.id, b.state, to_json(i.num_id) AS integration_id, b.ref, b.commit, b.attempts, b.error,
             CASE WHEN r.id IS NULL THEN NULL ELSE json_build_object(
               'id', r.num_id, 'uuid', r.id, 'version', r.version, 'created', b.release_created,
-              'is_default', r.id = i.default_release_id) END AS release,
+              'is_default', r.id = i.default_release_id, 'warnings', coalesce(b.warnings, '[]'::jsonb)) END AS release,
             b.created_at AS created_date, b.started_at AS started_date, b.finished_at AS finished_date
        FROM release_builds b JOIN integrations i ON i.id = b.integration_id
        LEFT JOIN releases r ON r.id = b.release_id
