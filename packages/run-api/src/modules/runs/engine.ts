@@ -177,7 +177,7 @@ export async function startRunEngine(options: RunEngineOptions): Promise<RunEngi
     builds,
     async stop() {
       await Promise.all([scheduler?.stop(), retention?.stop()]);
-      await Promise.all([worker?.stop(), notifications?.stop(), builds?.stop()]);
+      await Promise.all([worker?.stop(), notifications?.stop(), builds?.stop(config.shutdownGraceMs)]);
       await closeEgress();
     },
   };

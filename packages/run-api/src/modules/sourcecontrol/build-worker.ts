@@ -10,7 +10,7 @@ import { CoalescedPass } from '../../platform/coalesced-pass.ts';
 import { PanError } from '../../platform/errors.ts';
 import { readIntegrationRepository } from '../catalog/store.ts';
 import { buildFromRepository, pushVersion, type BuildContext } from './service.ts';
-import { BUILDS_CHANNEL, claimBuild, finishBuild, renewBuildLease, type BuildOutcome, type ClaimedBuild } from './store.ts';
+import { BUILDS_CHANNEL, claimBuild, finishBuild, handBackBuild, renewBuildLease, type BuildOutcome, type ClaimedBuild } from './store.ts';
 
 export interface BuildWorkerOptions {
   context: BuildContext;
@@ -32,7 +32,7 @@ export interface BuildWorkerOptions {
 export class BuildWorker {
   readonly id = `build-${randomUUID()}`;
   readonly #options: BuildWorkerOptions;
-  readonly #inFlight = new Set<Promise<void>>();
+  readonly #inFlight = new Map<Promise<void>, AbortController>();
   readonly #claims = new CoalescedPass(() => this.#claimLoop());
   #listener: ListenConnection | undefined;
   #poll: NodeJS.Timeout | undefined;
@@ -72,17 +72,18 @@ export class BuildWorker {
       }
       if (!claimed) return;
       const build = claimed;
-      const done = this.#build(build)
+      const abort = new AbortController();
+      const done = this.#build(build, abort.signal)
         .catch((error) => this.#log('recording a build failed', { build: build.id, error: String(error) }))
         .finally(() => {
           this.#inFlight.delete(done);
           this.wake();
         });
-      this.#inFlight.add(done);
+      this.#inFlight.set(done, abort);
     }
   }
 
-  async #build(build: ClaimedBuild): Promise<void> {
+  async #build(build: ClaimedBuild, signal: AbortSignal): Promise<void> {
     const { context, leaseMs } = this.#options;
     this.#options.onBuildStart?.(build);
     const renewal = setInterval(() => {
@@ -98,10 +99,17 @@ export class BuildWorker {
           version: (commit) => build.version ?? pushVersion(build.ref, commit),
           makeDefault: build.make_default,
           branchPush: build.branch_push,
+          signal,
         });
         outcome = { ok: true, releaseId: release.uuid!, created: release.created, commit: release.commit, warnings: release.warnings };
       }
     } catch (error) {
+      if (signal.aborted) {
+        // Stopped, not failed: the next worker (here after a restart, or elsewhere) builds it.
+        clearInterval(renewal);
+        await handBackBuild(context.db, build.id, this.id);
+        return;
+      }
       if (error instanceof PanError) {
         const errors = (error.details as { errors?: unknown } | undefined)?.errors;
         outcome = { ok: false, error: { code: error.code, message: error.message, ...(errors === undefined ? {} : { errors }) } };
@@ -116,12 +124,22 @@ export class BuildWorker {
     await finishBuild(context.db, build.id, this.id, outcome);
   }
 
-  /** Stops claiming and waits for the builds under way (each bounded by the fetch's time limit). */
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming; lets the builds under way finish for `graceMs`, then stops their git and gives
+   * them back to the queue (claimed again at once by another process, or by this one's next start).
+   */
+  async stop(graceMs = 10_000): Promise<void> {
     this.#stopping = true;
     clearInterval(this.#poll);
     await this.#claims.stop();
-    await Promise.all([...this.#inFlight]);
+    const all = Promise.all([...this.#inFlight.keys()]);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([all.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs)))]);
+    clearTimeout(timer);
+    if (timedOut) {
+      for (const abort of this.#inFlight.values()) abort.abort(new Error('build worker stopping'));
+      await all;
+    }
     await this.#listener?.close();
   }
 

@@ -32,6 +32,8 @@ export interface FetchTreeOptions {
   timeoutMs: number;
   /** The largest file git may write (its pack) and the largest archive produced. */
   maxBytes: number;
+  /** Ends the fetch (its git killed) when aborted: the server is stopping. */
+  signal?: AbortSignal;
   /** A private repository's HTTPS credentials: given to git by askpass through its environment, never on a command line. */
   credentials?: { username: string; password: string };
 }
@@ -46,7 +48,7 @@ export interface FetchedTree {
 /** Why a fetch or pack failed; `kind` picks the API error. */
 export class GitError extends Error {
   constructor(
-    readonly kind: 'ref' | 'path' | 'limit' | 'egress' | 'auth',
+    readonly kind: 'ref' | 'path' | 'limit' | 'egress' | 'auth' | 'aborted',
     message: string,
   ) {
     super(message);
@@ -131,8 +133,10 @@ export async function fetchTree(options: FetchTreeOptions): Promise<FetchedTree>
         sandbox: options.sandbox,
         readOnly: scheme === 'file' ? [fileURLToPath(url)] : [],
         timeoutMs: Math.max(1, deadline - performance.now()),
+        ...(options.signal ? { signal: options.signal } : {}),
         maxBytes: options.maxBytes,
       });
+      if (options.signal?.aborted) throw new GitError('aborted', 'the build was stopped');
       // A limit hit at any step ends the build with that reason.
       if (result.limit) throw failure(result, 'ref', `git ${args[0] === '-C' ? args[2] : args[0]}`);
       return result;
@@ -200,6 +204,7 @@ interface RunOptions {
   readOnly: string[];
   timeoutMs: number;
   maxBytes: number;
+  signal?: AbortSignal;
 }
 
 /** Runs git (no shell) in the sandbox when there is one, under prlimit's file size limit either way. */
@@ -233,6 +238,9 @@ function runGit(args: string[], options: RunOptions): Promise<GitResult> {
       }
     };
     const timer = setTimeout(() => kill('time'), options.timeoutMs);
+    const onAbort = () => kill('time');
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     child.stdout.on('data', (chunk: Buffer) => {
       outBytes += chunk.length;
       if (outBytes > options.maxBytes) return kill('size');
@@ -243,10 +251,12 @@ function runGit(args: string[], options: RunOptions): Promise<GitResult> {
     });
     child.on('error', (error) => {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
       reject(error);
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
       // SIGXFSZ: the pack outgrew the file size limit (bwrap reports 128 + the signal).
       // git's own children (index-pack, unpack-objects) die of it and git says so.
       if (!limit && (signal === 'SIGXFSZ' || code === 128 + osConstants.signals.SIGXFSZ || (/File size limit exceeded|File too large/.test(stderr) || stderr.includes(`died of signal ${osConstants.signals.SIGXFSZ}\n`)))) limit = 'size';

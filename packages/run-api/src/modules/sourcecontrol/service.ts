@@ -34,7 +34,7 @@ export async function buildFromRepository(
   accountId: string,
   integration: Repository,
   ref: string,
-  options: { version: (commit: string) => string; makeDefault: boolean; branchPush?: boolean },
+  options: { version: (commit: string) => string; makeDefault: boolean; branchPush?: boolean; signal?: AbortSignal },
 ) {
   const { config } = context;
   const { url, subdir } = checkedRepository(context, integration);
@@ -52,6 +52,7 @@ export async function buildFromRepository(
   try {
     fetched = await fetchTree({
       ...(credentials ? { credentials } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
       url,
       ref,
       subdir,
@@ -71,6 +72,8 @@ export async function buildFromRepository(
         throw panError(ERRORS.SOURCE_FETCH_LIMIT, error.message);
       case 'auth':
         throw panError(ERRORS.SOURCE_AUTH_FAILED, error.message);
+      case 'aborted':
+        throw error;
       case 'egress':
         throw panError(ERRORS.EGRESS_REFUSED, `repository_url: ${error.message}`, { errors: [{ field: 'repository_url', message: error.message }] });
     }

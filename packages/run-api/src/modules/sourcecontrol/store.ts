@@ -113,6 +113,17 @@ export type BuildOutcome =
   | { ok: true; releaseId: string; created: boolean; commit: string; warnings: string[] }
   | { ok: false; error: { code?: string; message: string; errors?: unknown } };
 
+/** Gives back a build this worker stopped (the server is stopping): queued again at once, the claim not counted. */
+export async function handBackBuild(q: Queryable, id: string, workerId: string): Promise<void> {
+  await q.query(
+    `WITH b AS (
+       UPDATE release_builds SET state = 'queued', worker_id = NULL, lease_expires_at = NULL, attempts = greatest(attempts - 1, 0)
+        WHERE id = $1 AND worker_id = $2 AND state = 'running' RETURNING id)
+     SELECT pg_notify('${BUILDS_CHANNEL}', '') FROM b`,
+    [id, workerId],
+  );
+}
+
 /** Records how a build this worker holds ended. */
 export async function finishBuild(q: Queryable, id: string, workerId: string, outcome: BuildOutcome): Promise<void> {
   await q.query(

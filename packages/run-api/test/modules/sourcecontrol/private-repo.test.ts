@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LOOPBACK_EGRESS_ALLOW, startTestStack, type TestStack } from '../../support/index.ts';
+import { BuildWorker } from '../../../src/modules/sourcecontrol/build-worker.ts';
 
 /**
  * A private repository: a local git smart-HTTP server (git http-backend behind node:http, on
@@ -25,10 +26,16 @@ let server: Server;
 let repoUrl: string;
 /** Every Authorization header the git server saw (to prove the token went over the wire). */
 const seenAuth: string[] = [];
+/** While set, the git server holds every request unanswered (a slow fetch), and says when one arrived. */
+let stall: { arrived: () => void } | undefined;
 
 /** git http-backend as a CGI program, for one request. */
 function serveGit(root: string): Server {
   return createServer((request, response) => {
+    if (stall) {
+      stall.arrived();
+      return;
+    }
     const auth = request.headers.authorization;
     if (auth) seenAuth.push(auth);
     if (auth !== `Basic ${Buffer.from(`${USER}:${TOKEN}`).toString('base64')}`) {
@@ -160,6 +167,36 @@ describe('a private repository over HTTPS-style Basic auth', () => {
     expect(JSON.stringify(errors.rows)).not.toContain(TOKEN);
     expect(stack.logLines.some((line) => line.includes(TOKEN))).toBe(false);
     expect(set.body + read.body).not.toContain(TOKEN);
+  });
+
+  it('a stopping server stops a slow build and gives it back to the queue; the next worker builds it', async () => {
+    expect((await api('PUT', '/v2/integrations/private-git/sourcecontrol/credentials', { token: TOKEN })).statusCode).toBe(200);
+    let arrived!: () => void;
+    const fetching = new Promise<void>((resolve) => (arrived = resolve));
+    stall = { arrived };
+    const queued = await api('POST', '/v2/sourcecontrol/build', { tag: 'v1.0.0', integration_id: 'private-git' });
+    const id = queued.json().build_id as string;
+    await fetching; // git is waiting for the server's answer
+    await stack.engine!.builds!.stop(0);
+    const { rows } = await stack.db.query<{ state: string; attempts: number; worker_id: string | null }>('SELECT state, attempts, worker_id FROM release_builds WHERE id = $1', [id]);
+    expect(rows[0]).toEqual({ state: 'queued', attempts: 0, worker_id: null });
+
+    stall = undefined;
+    // The next process's worker.
+    const next = new BuildWorker({
+      context: { db: stack.db, box: stack.box, egress: stack.app.egress, config: stack.config },
+      databaseUrl: stack.databaseUrl,
+      concurrency: 1,
+      leaseMs: 5_000,
+    });
+    await next.start();
+    try {
+      await expect
+        .poll(async () => (await api('GET', `/v2/sourcecontrol/builds/${id}`)).json().state, { timeout: 60_000, interval: 100 })
+        .toBe('succeeded');
+    } finally {
+      await next.stop();
+    }
   });
 
   it('refuses a token with spaces or control characters, naming the field', async () => {
