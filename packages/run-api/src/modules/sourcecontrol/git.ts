@@ -4,7 +4,8 @@
  *
  * git runs with nothing of the server: no shell, an environment of its own (no PAN_*, no
  * DATABASE_URL, no proxy or credential variables), no system or global config, no credential
- * helper or prompt, no hooks (`core.hooksPath=/dev/null`, an empty template), no submodules, only
+ * helper or prompt (a private repository's token comes from an askpass program reading git's own
+ * environment, never argv or the URL), no hooks (`core.hooksPath=/dev/null`, an empty template), no submodules, only
  * the transports allowed (`GIT_ALLOW_PROTOCOL` and `protocol.allow`: https/http, or file when the
  * operator allows it; never ext::, ssh, git://), redirects not followed, and for http(s) the host's
  * addresses decided by the egress policy and pinned (`http.curloptResolve`). With the run sandbox

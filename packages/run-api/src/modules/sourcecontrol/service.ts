@@ -151,8 +151,8 @@ export type PushAnswer = { build_id: string } | { ignored: string };
 
 /**
  * A push event to `/webhooks/sourcecontrol/<token>`: an unknown token is 404, a missing or wrong
- * signature 401 (checked before the body is parsed), a push to the tracking branch builds its
- * head (named `<branch>-<commit12>`), anything else is 202 with the reason it built nothing.
+ * signature 401 (checked before the body is parsed), a push to the tracking branch queues a build
+ * of its head (named `<branch>-<commit12>`), anything else is 202 with the reason it builds nothing.
  */
 export async function receivePush(context: BuildContext & { box: SecretBox }, token: string, headers: Record<string, string | string[] | undefined>, body: Buffer): Promise<PushAnswer> {
   const target = await readSourceWebhook(context.db, token);
