@@ -318,12 +318,13 @@ console.log(JSON.stringify({ note: ${JSON.stringify(MARKERS.stdout)} }));
     else await new Promise((resolve) => setTimeout(resolve, 25));
   }
   const host = { 'x-api-key': stack.apiKey };
-  // A build of the victim's (built or failed by the worker meanwhile: its id is what is probed).
+  // A build of the victim's, already ended (a queued one would change under the snapshots as a worker took it).
   victim.buildId = (
-    await stack.db.query<{ id: string }>("INSERT INTO release_builds (account_id, integration_id, ref, version) VALUES ($1, $2, 'v1', 'v1') RETURNING id", [
-      stack.accountId,
-      victim.integrationId,
-    ])
+    await stack.db.query<{ id: string }>(
+      `INSERT INTO release_builds (account_id, integration_id, ref, version, state, error, finished_at)
+       VALUES ($1, $2, 'v1', 'v1', 'failed', '{"message": "no repository"}', now()) RETURNING id`,
+      [stack.accountId, victim.integrationId],
+    )
   ).rows[0]!.id;
   await stack.app.inject({ method: 'PATCH', url: `/v2/tenants/${victim.tenantId}/metadata`, headers: host, payload: { note: MARKERS.metadata } });
   victim.webhookSecret = (await stack.app.inject({ method: 'POST', url: `/v2/tenants/${victim.tenantId}/webhook-secret`, headers: host })).json().secret;
