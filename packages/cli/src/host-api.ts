@@ -1,5 +1,5 @@
 import type {
-  BuiltRelease,
+  BuildQueued,
   CategoriesRequest,
   HostConnector,
   HostTenant,
@@ -8,6 +8,7 @@ import type {
   NotificationSettings,
   PushedRelease,
   SecretAnswer,
+  SourceBuild,
 } from '@pan/contract';
 import * as paths from '@pan/contract/paths';
 import { packReleaseDirectory } from './release-archive.ts';
@@ -86,12 +87,25 @@ export async function pushRelease(
   return call<PushedRelease>(options, 'POST', `${paths.hostReleases(integration)}${suffix}`, { gzip: archive });
 }
 
-/** Builds a release from the integration's git repository at `tag` (`POST /v2/sourcecontrol/build`). */
+/** Queues a build of a release from the integration's git repository at `tag` (`POST /v2/sourcecontrol/build`). */
 export const buildRelease = (options: HostApiOptions, integration: string, tag: string, makeDefault = true) =>
-  call<BuiltRelease>(options, 'POST', paths.hostSourceControlBuild, {
+  call<BuildQueued>(options, 'POST', paths.hostSourceControlBuild, {
     // Digits are the integration's integer id (Pandium's); anything else its slug or UUID (ours).
     json: { tag, integration_id: /^[0-9]+$/.test(integration) ? Number(integration) : integration, make_default: makeDefault },
   });
+
+/** A build's state (`GET /v2/sourcecontrol/builds/:id`). */
+export const readBuild = (options: HostApiOptions, buildId: string) => call<SourceBuild>(options, 'GET', paths.hostSourceControlBuildStatus(buildId));
+
+/** Polls a build until it succeeded or failed (or `timeoutMs` passed: then its last state). */
+export async function waitForBuild(options: HostApiOptions, buildId: string, timeoutMs: number, intervalMs = 500): Promise<SourceBuild> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const build = await readBuild(options, buildId);
+    if (build.state === 'succeeded' || build.state === 'failed' || Date.now() >= deadline) return build;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
 
 /** Creates or replaces an integration's listing (`PUT /v2/integrations/:slug`); the server checks it (read from JSON, so untyped here). */
 export const putIntegrationListing = (options: HostApiOptions, slug: string, listing: Record<string, unknown>) =>

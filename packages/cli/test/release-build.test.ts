@@ -37,12 +37,19 @@ beforeAll(async () => {
   git('commit', '-q', '-m', 'first');
   git('tag', 'v2.1.0');
   commit = git('rev-parse', 'HEAD');
+  // A looser file (`base: Node` warns), tagged on a later commit.
+  writeFileSync(path.join(work, 'sync', 'PANDIUM.yaml'), 'version: 1.0\nbase: Node\nrun: node index.js\n');
+  git('commit', '-q', '-am', 'loose base');
+  git('tag', 'loose');
+  git('checkout', '-q', 'v2.1.0');
   execFileSync('git', ['clone', '-q', '--bare', work, bare], { env });
   execFileSync('chmod', ['-R', 'a+rX', bare]);
 
   stack = await startTestStack({
     clusterUrl: inject('pgClusterUrl'),
     config: { sourceControl: { allowFile: true, fetchTimeoutMs: 120_000, fetchMaxBytes: 64 * 1024 * 1024 } },
+    // The build worker alone (the server queues builds; a worker builds them).
+    runEngine: { worker: false, scheduler: false, notifications: false, retention: false, builds: true },
   });
   const saved = await stack.app.inject({
     method: 'PUT',
@@ -73,7 +80,15 @@ describe('pan release build', () => {
 
     const missing = await pan(env, 'release', 'build', '--integration', 'git-built', '--tag', 'v0.0.1');
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/^pan release build: 422 PAN_ERR_SOURCE_REF_NOT_FOUND\n.*v0\.0\.1/);
+    expect(missing.stderr).toMatch(/^pan release build: build failed PAN_ERR_SOURCE_REF_NOT_FOUND\n.*v0\.0\.1/);
+  });
+
+  it("prints PANDIUM.yaml's warnings with the built file's path, line and column", async () => {
+    const env = { PAN_API_BASE: stack.apiBase, PAN_API_KEY: stack.apiKey };
+    const built = await pan(env, 'release', 'build', '--integration', 'git-built', '--tag', 'loose');
+    expect(built.code, built.stderr).toBe(0);
+    expect(built.stderr).toMatch(/^warning: sync\/PANDIUM\.yaml:2:\d+: /);
+    expect(built.stdout).toMatch(/^Built release loose \(\d+\) of git-built from [0-9a-f]{40}, now the default\n$/);
   });
 
   it('takes the integration by its integer id and prints the release\'s integer id', async () => {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { buildRelease, HostApiError } from '../host-api.ts';
+import { buildRelease, HostApiError, waitForBuild } from '../host-api.ts';
 
 /** `pan release build`: the server fetches a tag of the integration's repository and makes a release of it. */
 export function registerReleaseBuild(release: Command): void {
@@ -9,22 +9,35 @@ export function registerReleaseBuild(release: Command): void {
     .requiredOption('-i, --integration <id|slug>', 'the integration (integer id, slug or UUID)')
     .requiredOption('-t, --tag <tag>', 'the tag (or branch) to build')
     .option('--no-default', "do not make this release the integration's default")
+    .option('--wait-timeout <seconds>', 'how long to wait for the build to end', '600')
     .option('--api-base <url>', 'run API base URL (env PAN_API_BASE)', process.env.PAN_API_BASE ?? 'http://127.0.0.1:3100')
     .option('--api-key <key>', 'account API key (env PAN_API_KEY; prefer the env var)', process.env.PAN_API_KEY)
-    .addHelpText('after', '\nExit codes: 0 built (or already there), 1 rejected (no such tag, invalid PANDIUM.yaml, bad repository_path), 2 usage, 3 server or network error.')
-    .action(async (opts: { integration: string; tag: string; default: boolean; apiBase: string; apiKey?: string }) => {
+    .addHelpText('after', '\nExit codes: 0 built (or already there), 1 rejected or failed (no such tag, invalid PANDIUM.yaml with file:line:col, bad repository_path), 2 usage, 3 server or network error, or still building at --wait-timeout.')
+    .action(async (opts: { integration: string; tag: string; default: boolean; waitTimeout: string; apiBase: string; apiKey?: string }) => {
       if (!opts.apiKey) {
         console.error('pan release build: an API key is required (set PAN_API_KEY or pass --api-key)');
         process.exitCode = 2;
         return;
       }
       try {
-        const built = await buildRelease({ apiBase: opts.apiBase, apiKey: opts.apiKey }, opts.integration, opts.tag, opts.default);
-        for (const warning of built.warnings) console.error(`warning: ${warning}`);
-        console.log(
-          `${built.created ? 'Built' : 'Already built'} release ${built.version} (${built.id}) of ${opts.integration} from ${built.commit}` +
-            (built.is_default ? ', now the default' : ''),
-        );
+        const api = { apiBase: opts.apiBase, apiKey: opts.apiKey };
+        // The server queues the build (202) and a worker builds it: wait for its end.
+        const queued = await buildRelease(api, opts.integration, opts.tag, opts.default);
+        const build = await waitForBuild(api, queued.build_id, Number(opts.waitTimeout) * 1000);
+        if (build.state === 'succeeded' && build.release) {
+          const { release } = build;
+          for (const warning of release.warnings ?? []) console.error(`warning: ${warning}`);
+          console.log(
+            `${release.created ? 'Built' : 'Already built'} release ${release.version} (${release.id}) of ${opts.integration} from ${build.commit}` +
+              (release.is_default ? ', now the default' : ''),
+          );
+        } else if (build.state === 'failed') {
+          console.error(`pan release build: build failed ${build.error?.code ?? ''}\n${build.error?.message ?? ''}`);
+          process.exitCode = 1;
+        } else {
+          console.error(`pan release build: build ${build.id} still ${build.state} after ${opts.waitTimeout} s (GET ${queued.status_url})`);
+          process.exitCode = 3;
+        }
       } catch (error) {
         if (error instanceof HostApiError) {
           console.error(`pan release build: ${error.status} ${error.code}\n${error.message}`);

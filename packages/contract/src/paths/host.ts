@@ -11,4 +11,5 @@ export const hostTenants = '/v2/tenants';
 export const hostRunReplay = (id: string) => `/v2/runs/${e(id)}/replay`;
 export const hostRunLog = (id: string) => `/v2/runs/${e(id)}/log`;
 export const hostSourceControlBuild = '/v2/sourcecontrol/build';
+export const hostSourceControlBuildStatus = (id: string) => `/v2/sourcecontrol/builds/${e(id)}`;
 export const hostSourceWebhook = (integration: string) => `/v2/integrations/${e(integration)}/sourcecontrol/webhook`;

@@ -46,13 +46,14 @@ export const listOf = <T extends object>(item: T) => ({ type: 'array', items: it
 
 export const integrationSchema = {
   type: 'object',
-  required: ['id', 'slug', 'name', 'type', 'created_date', 'modified_date'],
+  required: ['id', 'slug', 'name', 'long_name', 'type', 'connectors', 'default_release_channel', 'created_date', 'modified_date'],
   properties: {
     id: publicIdSchema,
     uuid: { type: 'string', format: 'uuid', description: '(ours) The id the marketplace API and the elements use' },
     slug: { type: 'string', description: '(ours)' },
-    name: { type: 'string' },
-    type: { type: 'string', enum: ['internal', 'external'] },
+    name: { type: 'string', description: 'The display name (Pandium: a short name; ours is `slug`)' },
+    long_name: { type: 'string', description: 'The display name' },
+    type: { type: 'string', enum: ['Internal', 'External'], description: 'Pandium\'s spelling; Internal runs a script, External is a tile opening `external_url`' },
     external_url: { type: ['string', 'null'] },
     logo_url: { type: ['string', 'null'] },
     short_description: { type: 'string' },
@@ -62,11 +63,23 @@ export const integrationSchema = {
     flag: {
       anyOf: [{ type: 'null' }, { type: 'object', properties: { name: { type: 'string' }, color: { type: 'string' } } }],
     },
-    connectors: { type: 'array', items: { type: 'string' } },
+    connectors: {
+      type: 'array',
+      description: "Pandium's shape: the listing's connectors and those its default release's PANDIUM.yaml names",
+      items: {
+        type: 'object',
+        required: ['name', 'isGlobal'],
+        properties: {
+          name: { type: 'string' },
+          isGlobal: { type: 'boolean', description: 'Always false: every connection here is a tenant\'s own (no account-wide credentials)' },
+        },
+      },
+    },
     visible_to_groups: { type: 'array', items: { type: 'string' } },
     default_schedule: { anyOf: [{ type: 'null' }, anyObject] },
     default_release_id: { anyOf: [{ type: 'null' }, publicIdSchema] },
     translations: { ...listingTranslationsSchema, description: '(ours) The listing per locale (BCP 47 tag)' },
+    default_release_channel: { type: 'string', enum: ['Default'], description: 'The channel a new tenant follows (POST /v2/tenants may pick another)' },
     ...repositoryProperties,
     created_date: date,
     modified_date: date,
@@ -79,6 +92,13 @@ const releaseProperties = {
   integration_id: publicIdSchema,
   name: { type: 'string', description: 'The release name: its version (a build from git: the tag)' },
   tag: { type: 'string', description: 'Same as name' },
+  run_command: { type: 'string', description: "PANDIUM.yaml's run" },
+  repository_tracking_branch: {
+    type: ['string', 'null'],
+    description: 'The branch a push built it from (null: uploaded, or built from a tag by POST /v2/sourcecontrol/build)',
+  },
+  source_ref: { type: ['string', 'null'], description: '(ours) The tag or branch it was built from (null: uploaded)' },
+  source_commit: { type: ['string', 'null'], description: '(ours) The commit it was built from (null: uploaded)' },
   config_schema: { ...anyObject, description: "PANDIUM.yaml's configs ({schema, uischema}; {} when none)" },
   config_version: { type: 'string', description: "PANDIUM.yaml's version ('' when it has none)" },
   metadata_schema: { ...anyObject, description: "PANDIUM.yaml's metadata_schema ({} when none)" },
@@ -94,7 +114,7 @@ const releaseProperties = {
 
 export const releaseSchema = {
   type: 'object',
-  required: ['id', 'integration_id', 'name', 'config_schema', 'config_version', 'metadata_schema', 'version', 'is_default', 'created_date', 'modified_date'],
+  required: ['id', 'integration_id', 'name', 'run_command', 'config_schema', 'config_version', 'metadata_schema', 'version', 'is_default', 'created_date', 'modified_date'],
   properties: releaseProperties,
 } as const;
 
@@ -186,6 +206,15 @@ export const hostRunTriggerSchema = {
     created_date: date,
     mode: { type: 'string' },
     source: { type: 'string', enum: ['manual', 'api', 'webhook', 'cron'] },
+    payload: {
+      type: 'object',
+      description: 'A webhook or API trigger\'s body: the headers as sent (credentials never kept) and its size; none for manual and cron',
+      required: ['headers'],
+      properties: {
+        headers: { type: 'object', additionalProperties: { type: 'string' } },
+        bytes: { type: 'integer', description: '(ours) The body\'s size' },
+      },
+    },
     event: { type: 'string', description: '(ours)' },
   },
 } as const;
@@ -257,7 +286,7 @@ export const listingBodySchema = {
   additionalProperties: false,
   properties: {
     name: { type: 'string', minLength: 1, maxLength: 200 },
-    type: { type: 'string', enum: ['internal', 'external'] },
+    type: { type: 'string', enum: ['internal', 'external', 'Internal', 'External'] },
     external_url: { type: ['string', 'null'], format: 'uri', pattern: '^https?://', maxLength: 2000 },
     // Logos may be inline SVG/PNG data URLs; keep them small.
     logo_url: { type: ['string', 'null'], pattern: '^(https?://|data:image/)', maxLength: 200_000 },

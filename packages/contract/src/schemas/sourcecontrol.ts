@@ -43,20 +43,93 @@ export const sourceBuildBodySchema = {
   },
 } as const;
 
-/** What a build made: the release (as an upload answers) and the commit it was built from. */
-export const builtReleaseSchema = {
+/**
+ * A build from git, queued by `POST /v2/sourcecontrol/build` or a push event and built by a worker
+ * (`GET /v2/sourcecontrol/builds/:id`): queued, running, then succeeded with its release or failed
+ * with the error the API would have answered (PANDIUM.yaml's with file:line:col in `message`).
+ */
+export const sourceBuildSchema = {
   type: 'object',
-  required: ['id', 'version', 'created_at', 'created', 'is_default', 'warnings', 'commit'],
+  required: ['id', 'state', 'integration_id', 'ref', 'commit', 'attempts', 'release', 'error', 'created_date', 'started_date', 'finished_date'],
   properties: {
-    id: { ...publicIdSchema, description: 'The release id' },
-    uuid: { type: 'string', format: 'uuid', description: '(ours)' },
-    version: { type: 'string' },
-    created_at: { type: 'string' },
-    created: { type: 'boolean' },
-    is_default: { type: 'boolean' },
-    warnings: { type: 'array', items: { type: 'string' } },
-    commit: { type: 'string', description: 'The commit (sha) the release was built from' },
+    id: { type: 'string', format: 'uuid', description: 'The build id' },
+    state: { type: 'string', enum: ['queued', 'running', 'succeeded', 'failed'] },
+    integration_id: publicIdSchema,
     ref: { type: 'string', description: 'The tag or branch fetched' },
+    commit: { type: ['string', 'null'], description: 'The commit built (once succeeded)' },
+    attempts: { type: 'integer', description: 'Claims so far (a build whose process died is claimed again)' },
+    release: {
+      anyOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          required: ['id', 'version', 'created', 'is_default'],
+          properties: {
+            id: { ...publicIdSchema, description: 'The release id' },
+            uuid: { type: 'string', format: 'uuid', description: '(ours)' },
+            version: { type: 'string' },
+            created: { type: 'boolean', description: 'false: that content was already this release' },
+            is_default: { type: 'boolean' },
+            warnings: { type: 'array', items: { type: 'string' }, description: "PANDIUM.yaml's warnings, one line each (file:line:col)" },
+          },
+        },
+      ],
+    },
+    error: {
+      anyOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          required: ['message'],
+          properties: {
+            code: { type: 'string', description: 'PAN_ERR_...' },
+            message: { type: 'string' },
+            errors: { type: 'array', items: { type: 'object', additionalProperties: true } },
+          },
+        },
+      ],
+    },
+    created_date: { type: 'string', format: 'date-time' },
+    started_date: { type: ['string', 'null'], format: 'date-time' },
+    finished_date: { type: ['string', 'null'], format: 'date-time' },
+  },
+} as const;
+
+/** 202 of `POST /v2/sourcecontrol/build` and of a push event that builds: the queued build. */
+export const buildQueuedSchema = {
+  type: 'object',
+  required: ['build_id', 'state', 'status_url'],
+  properties: {
+    build_id: { type: 'string', format: 'uuid' },
+    state: { type: 'string', enum: ['queued'] },
+    status_url: { type: 'string', description: 'GET it (with the API key) until state is succeeded or failed' },
+  },
+} as const;
+
+/**
+ * `PUT /v2/integrations/:integration/sourcecontrol/credentials`: a private repository's HTTPS
+ * token (GitHub: a fine-grained token, user name `x-access-token`; GitLab: a deploy or project
+ * token and its user name; Bitbucket: an app password and the account's user name). Kept sealed,
+ * never returned or logged; builds hand it to git through askpass.
+ */
+export const sourceCredentialsBodySchema = {
+  type: 'object',
+  required: ['token'],
+  additionalProperties: false,
+  properties: {
+    username: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[^\\s:]+$', default: 'x-access-token', description: 'The user name the host wants with the token' },
+    token: { type: 'string', minLength: 1, maxLength: 4096, pattern: '^[\\x21-\\x7e]+$', description: 'The token (shown to no one afterwards)' },
+  },
+} as const;
+
+/** What may be said of an integration's repository credentials: never the token. */
+export const sourceCredentialsSchema = {
+  type: 'object',
+  required: ['type', 'username', 'created_date'],
+  properties: {
+    type: { type: 'string', enum: ['token'] },
+    username: { type: 'string' },
+    created_date: { type: 'string', format: 'date-time' },
   },
 } as const;
 
@@ -70,13 +143,17 @@ export const sourceWebhookSchema = {
   },
 } as const;
 
-/** A push event that builds nothing (another branch, a tag, a ping): why. */
+/** 202 of a push event: the build it queued, or why it builds nothing (another branch, a tag, a ping). */
 export const sourcePushIgnoredSchema = {
   type: 'object',
-  required: ['ignored'],
-  properties: { ignored: { type: 'string' } },
+  properties: {
+    ignored: { type: 'string', description: 'Why nothing is built' },
+    ...buildQueuedSchema.properties,
+  },
 } as const;
 
 export type SourceBuildRequest = WireType<typeof sourceBuildBodySchema>;
-export type BuiltRelease = WireType<typeof builtReleaseSchema>;
+export type SourceBuild = WireType<typeof sourceBuildSchema>;
+export type SourceCredentials = WireType<typeof sourceCredentialsSchema>;
+export type BuildQueued = WireType<typeof buildQueuedSchema>;
 export type SourceWebhook = WireType<typeof sourceWebhookSchema>;

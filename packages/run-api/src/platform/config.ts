@@ -85,7 +85,15 @@ export interface RunApiConfig {
   /** Fastify's `trustProxy`: whose X-Forwarded-For gives the client IP (default false: the socket's address). */
   trustProxy: boolean | string[];
   /** Releases built from git (modules/sourcecontrol): `file://` repositories allowed (PAN_SOURCECONTROL_ALLOW_FILE, default off), fetch limits. */
-  sourceControl: { allowFile: boolean; fetchTimeoutMs: number; fetchMaxBytes: number };
+  sourceControl: {
+    allowFile: boolean;
+    fetchTimeoutMs: number;
+    fetchMaxBytes: number;
+    /** Builds at once per worker process (PAN_SOURCECONTROL_BUILD_CONCURRENCY, default 2; 0: this process builds nothing). */
+    buildConcurrency?: number;
+    /** How long a build's claim holds unrenewed: after a crash, its build is claimed again this long after (PAN_SOURCECONTROL_BUILD_LEASE_MS, default 30 s). */
+    buildLeaseMs?: number;
+  };
   /** Run integration scripts and builds in the bubblewrap sandbox (default true; PAN_RUN_SANDBOX=off: false). */
   runSandbox: boolean;
   /** The uid and gid sandboxed runs execute as when the server runs as root (default 65534). */
@@ -211,6 +219,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunApiConfig {
       allowFile: readBoolean(env, 'PAN_SOURCECONTROL_ALLOW_FILE', false),
       fetchTimeoutMs: Math.max(1_000, readInteger(env, 'PAN_SOURCECONTROL_FETCH_TIMEOUT_MS', 120_000)),
       fetchMaxBytes: Math.max(1 * MiB, readInteger(env, 'PAN_SOURCECONTROL_FETCH_MAX_BYTES', 512 * MiB)),
+      buildConcurrency: Math.max(0, readInteger(env, 'PAN_SOURCECONTROL_BUILD_CONCURRENCY', 2)),
+      buildLeaseMs: Math.max(1_000, readInteger(env, 'PAN_SOURCECONTROL_BUILD_LEASE_MS', 30_000)),
     },
     runSandbox: readSwitch(env, 'PAN_RUN_SANDBOX', true),
     runUid: readInteger(env, 'PAN_RUN_UID', 65534),

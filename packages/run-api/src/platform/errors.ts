@@ -281,6 +281,11 @@ export const ERRORS = {
     status: 422,
     description: 'The repository has no tag or branch of that name, or could not be fetched (the message says why)',
   },
+  SOURCE_AUTH_FAILED: {
+    code: 'PAN_ERR_SOURCE_AUTH_FAILED',
+    status: 422,
+    description: 'The repository asked for credentials and the integration has none, or refused them (PUT /v2/integrations/{integration}/sourcecontrol/credentials)',
+  },
   SOURCE_FETCH_LIMIT: {
     code: 'PAN_ERR_SOURCE_FETCH_LIMIT',
     status: 422,

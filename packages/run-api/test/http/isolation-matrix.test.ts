@@ -50,6 +50,7 @@ const victim = {
   webhookSecret: '',
   notificationSecret: '',
   deliveryId: '',
+  buildId: '',
 };
 let receiver: Receiver;
 const MARKERS = {
@@ -130,6 +131,14 @@ function routeCases(): Record<string, RouteCase> {
     'POST /v2/integrations/:integration/sync': { path: `/v2/integrations/${i}/sync?user_name=alice`, body: { hello: 1 }, otherAccount: NOT_FOUND },
     'POST /v2/tenants/:id/webhook-secret': { path: `/v2/tenants/${t}/webhook-secret`, otherAccount: NOT_FOUND },
     'POST /v2/sourcecontrol/build': { path: '/v2/sourcecontrol/build', body: { tag: 'v1', integration_id: i }, otherAccount: NOT_FOUND },
+    'PUT /v2/integrations/:integration/sourcecontrol/credentials': {
+      path: `/v2/integrations/${i}/sourcecontrol/credentials`,
+      body: { token: 'someone-elses-token' },
+      otherAccount: NOT_FOUND,
+    },
+    'GET /v2/integrations/:integration/sourcecontrol/credentials': { path: `/v2/integrations/${i}/sourcecontrol/credentials`, otherAccount: NOT_FOUND },
+    'DELETE /v2/integrations/:integration/sourcecontrol/credentials': { path: `/v2/integrations/${i}/sourcecontrol/credentials`, otherAccount: NOT_FOUND },
+    'GET /v2/sourcecontrol/builds/:id': { path: `/v2/sourcecontrol/builds/${victim.buildId}`, otherAccount: NOT_FOUND },
     'POST /v2/integrations/:integration/sourcecontrol/webhook': { path: `/v2/integrations/${i}/sourcecontrol/webhook`, otherAccount: NOT_FOUND },
     'GET /v2/runs/triggers/:id/status': { path: `/v2/runs/triggers/${victim.triggerId}/status`, otherAccount: NOT_FOUND },
     'PUT /v2/connectors/:name': {
@@ -309,6 +318,14 @@ console.log(JSON.stringify({ note: ${JSON.stringify(MARKERS.stdout)} }));
     else await new Promise((resolve) => setTimeout(resolve, 25));
   }
   const host = { 'x-api-key': stack.apiKey };
+  // A build of the victim's, already ended (a queued one would change under the snapshots as a worker took it).
+  victim.buildId = (
+    await stack.db.query<{ id: string }>(
+      `INSERT INTO release_builds (account_id, integration_id, ref, version, state, error, finished_at)
+       VALUES ($1, $2, 'v1', 'v1', 'failed', '{"message": "no repository"}', now()) RETURNING id`,
+      [stack.accountId, victim.integrationId],
+    )
+  ).rows[0]!.id;
   await stack.app.inject({ method: 'PATCH', url: `/v2/tenants/${victim.tenantId}/metadata`, headers: host, payload: { note: MARKERS.metadata } });
   victim.webhookSecret = (await stack.app.inject({ method: 'POST', url: `/v2/tenants/${victim.tenantId}/webhook-secret`, headers: host })).json().secret;
   victim.webhookToken = (await call(stack, 'GET', `/marketplace/tenants/${victim.tenantId}/webhook`, victimToken)).json<{ url: string }>().url.split('/').pop()!;

@@ -116,9 +116,16 @@ describe('GET /v2/openapi.json', () => {
     const integration = answer('/v2/integrations/{integration}', 'get', '200');
     expect(integration.properties!.id!.type).toBe('integer');
     expect(integration.properties!.default_release_id!.anyOf!.map((s) => s.type)).toEqual(['null', 'integer']);
+    // Pandium's Integration: type spelled Internal/External, connectors [{name, isGlobal}], long_name, the default channel.
+    expect((integration.properties!.type as { enum?: string[] }).enum).toEqual(['Internal', 'External']);
+    expect(integration.properties!.connectors!.items!.required).toEqual(['name', 'isGlobal']);
+    expect(integration.required).toEqual(expect.arrayContaining(['long_name', 'connectors', 'default_release_channel']));
     const release = answer('/v2/integrations/{integration}/releases/{release}', 'get', '200');
     expect(release.properties!.id!.type).toBe('integer');
-    expect(release.required).toEqual(expect.arrayContaining(['id', 'name', 'config_schema', 'config_version', 'metadata_schema', 'created_date', 'modified_date']));
+    expect(release.required).toEqual(expect.arrayContaining(['id', 'name', 'run_command', 'config_schema', 'config_version', 'metadata_schema', 'created_date', 'modified_date']));
+    expect(Object.keys(release.properties!)).toContain('repository_tracking_branch');
+    // Pandium's RunTrigger has a payload.
+    expect(runs.items!.properties!.triggers!.items!.properties!.payload!.required).toEqual(['headers']);
     const build = (document.paths['/v2/sourcecontrol/build']!.post! as unknown as { requestBody: { content: Record<string, { schema: Schema }> } }).requestBody;
     expect(build.content['application/json']!.schema.properties!.integration_id!.anyOf![0]!.type).toBe('integer');
   });

@@ -9,9 +9,7 @@ import { startTestStack, type TestStack } from '../support/index.ts';
  * answer is validated against them. It drives a session against the real server over HTTP:
  * create a tenant, resume it, list it, sync it, follow the trigger, read its runs and status,
  * archive it; read integrations and their releases, sync a tenant by its integration. Ids are
- * integers, as a Pandium client validates them. Not yet compared: Integration's `type`
- * (Pandium: Internal|External|Pandium, ours lower-case) and `connectors` (Pandium: [{name,
- * isGlobal}], ours names), so this client's Integration schema leaves those two out.
+ * integers, as a Pandium client validates them.
  */
 
 const id = { type: 'integer' } as const;
@@ -55,6 +53,7 @@ const Tenant = {
 } as const;
 const RunTrigger = {
   type: 'object',
+  required: ['id', 'created_date', 'mode', 'source'],
   properties: { id: { type: 'string' }, created_date: date, mode: { type: 'string' }, source: { type: 'string' }, payload: { type: 'object' } },
 } as const;
 const Run = {
@@ -76,11 +75,17 @@ const Run = {
 } as const;
 const Integration = {
   type: 'object',
-  required: ['id', 'name', 'created_date', 'modified_date'],
+  required: ['id', 'name', 'type', 'created_date', 'modified_date'],
   properties: {
     id,
     name: { type: 'string' },
     long_name: { type: 'string' },
+    type: { type: 'string', enum: ['Internal', 'External', 'Pandium'] },
+    connectors: {
+      type: 'array',
+      items: { type: 'object', required: ['name', 'isGlobal'], properties: { name: { type: 'string' }, isGlobal: { type: 'boolean' } } },
+    },
+    default_release_channel: { type: ['string', 'null'], enum: ['Latest', 'Default', null] },
     repository_url: { type: ['string', 'null'] },
     repository_path: { type: ['string', 'null'] },
     repository_tracking_branch: { type: ['string', 'null'] },
@@ -111,9 +116,32 @@ const Trigger = { type: 'object', required: ['trigger_id'], properties: { trigge
 const TriggerStatus = { type: 'object', required: ['status'], properties: { status: { type: 'string' } } } as const;
 
 type PandiumTenant = { id: number; name: string; integration_id: number; paused: boolean; archived: boolean; status: Record<string, Record<string, unknown>> };
-type PandiumIntegration = { id: number; name: string; default_release_id: number | null };
-type PandiumRelease = { id: number; name: string; config_schema: Record<string, unknown>; config_version: string; metadata_schema: Record<string, unknown> };
-type PandiumRun = { id: number; mode: string; status: { phase: string }; triggers: { id: string; source: string }[]; tenant_id: number; integration_id: number };
+type PandiumIntegration = {
+  id: number;
+  name: string;
+  long_name: string;
+  type: string;
+  connectors: { name: string; isGlobal: boolean }[];
+  default_release_id: number | null;
+  default_release_channel: string | null;
+};
+type PandiumRelease = {
+  id: number;
+  name: string;
+  run_command: string;
+  repository_tracking_branch: string | null;
+  config_schema: Record<string, unknown>;
+  config_version: string;
+  metadata_schema: Record<string, unknown>;
+};
+type PandiumRun = {
+  id: number;
+  mode: string;
+  status: { phase: string };
+  triggers: { id: string; source: string; payload?: { headers?: Record<string, string> } }[];
+  tenant_id: number;
+  integration_id: number;
+};
 
 /** The client: a base URL, a key, and a validator per answer. */
 function pandiumClient(base: string, apiKey: string) {
@@ -142,7 +170,8 @@ function pandiumClient(base: string, apiKey: string) {
     updateTenant: (tenantId: number, body: { paused: boolean }) => request<PandiumTenant>('PATCH', `/v2/tenants/${tenantId}`, 200, Tenant, body),
     listTenants: (query: string) => request<PandiumTenant[]>('GET', `/v2/tenants?${query}`, 200, list(Tenant)),
     archiveTenant: (tenantId: number) => request<void>('DELETE', `/v2/tenants/${tenantId}`, 204, null),
-    syncTenant: (tenantId: number, mode: 'init' | 'normal') => request<{ trigger_id: string }>('POST', `/v2/tenants/${tenantId}/sync?mode=${mode}`, 202, Trigger, {}),
+    syncTenant: (tenantId: number, mode: 'init' | 'normal', body: object = {}) =>
+      request<{ trigger_id: string }>('POST', `/v2/tenants/${tenantId}/sync?mode=${mode}`, 202, Trigger, body),
     triggerStatus: (triggerId: string) => request<{ status: string }>('GET', `/v2/runs/triggers/${triggerId}/status`, 200, TriggerStatus),
     listIntegrations: () => request<PandiumIntegration[]>('GET', '/v2/integrations', 200, list(Integration)),
     getIntegration: (integrationId: number) => request<PandiumIntegration>('GET', `/v2/integrations/${integrationId}`, 200, Integration),
@@ -183,13 +212,17 @@ describe("an unmodified client written for Pandium's API shapes", () => {
     expect(await client.getTenant(created.id)).toEqual(resumed);
     expect((await client.listTenants(`integration_id=${integrationId}&archived=false`)).map((t) => t.id)).toContain(created.id);
 
-    const { trigger_id: triggerId } = await client.syncTenant(created.id, 'normal');
+    const { trigger_id: triggerId } = await client.syncTenant(created.id, 'normal', { order: 42 });
     await expect.poll(async () => (await client.triggerStatus(triggerId)).status, { timeout: 30_000 }).toBe('Succeeded');
 
     const runs = await client.tenantRuns(created.id);
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ mode: 'normal', status: { phase: 'Succeeded' }, tenant_id: created.id, integration_id: integrationId });
-    expect(runs[0]!.triggers).toEqual([expect.objectContaining({ id: triggerId, source: 'api' })]);
+    expect(runs[0]!.triggers).toEqual([expect.objectContaining({ id: triggerId, source: 'api', mode: 'normal' })]);
+    // The API trigger's payload: the headers the client sent (content-type among them), and (ours) the body's size.
+    const payload = runs[0]!.triggers[0]!.payload as { headers: Record<string, string>; bytes: number };
+    expect(Object.entries(payload.headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1]).toBe('application/json');
+    expect(payload.bytes).toBe(JSON.stringify({ order: 42 }).length);
 
     const after = await client.getTenant(created.id);
     expect(after.status.last_run).toMatchObject({ id: runs[0]!.id, phase: 'Succeeded' });
@@ -209,6 +242,15 @@ describe("an unmodified client written for Pandium's API shapes", () => {
     const integration = await client.getIntegration(integrationId);
     expect(integration).toEqual(integrations.find((i) => i.id === integrationId));
     expect(integration.default_release_id).toEqual(expect.any(Number));
+    expect(integration).toMatchObject({ type: 'Internal', default_release_channel: 'Default', long_name: expect.any(String) });
+    // Pandium's connectors: the integration's and its default release's (hubspot-contacts needs hubspot).
+    const { rows: needed } = await stack.db.query<{ name: string }>(
+      `SELECT DISTINCT x AS name FROM integrations i, unnest(i.connectors || ARRAY(SELECT jsonb_array_elements_text(coalesce(r.spec->'connectors', '[]'))
+          FROM releases r WHERE r.id = i.default_release_id)) x WHERE i.num_id = $1 ORDER BY 1`,
+      [integrationId],
+    );
+    expect(needed.length).toBeGreaterThan(0);
+    expect(integration.connectors).toEqual(needed.map(({ name }) => ({ name, isGlobal: false })));
 
     const releases = await client.listReleases(integrationId);
     expect(releases.map((r) => r.id)).toContain(integration.default_release_id);
@@ -219,6 +261,9 @@ describe("an unmodified client written for Pandium's API shapes", () => {
     const { rows } = await stack.db.query<{ spec: { version: string; configs: object } }>('SELECT spec FROM releases WHERE num_id = $1', [byDefault.id]);
     expect(byDefault).toMatchObject({ config_version: rows[0]!.spec.version, config_schema: rows[0]!.spec.configs, metadata_schema: {} });
     expect(Object.keys(byDefault.config_schema)).toEqual(expect.arrayContaining(['schema', 'uischema']));
+    // An uploaded release: its run command, no tracking branch.
+    const { rows: spec } = await stack.db.query<{ run: string }>("SELECT spec->>'run' AS run FROM releases WHERE num_id = $1", [byDefault.id]);
+    expect(byDefault).toMatchObject({ run_command: spec[0]!.run, repository_tracking_branch: null });
 
     const tenant = await client.createTenant({ name: 'acme-43', integration_id: integrationId, configs: { direction: 'both', records_per_page: 1 } });
     await client.updateTenant(tenant.id, { paused: false });

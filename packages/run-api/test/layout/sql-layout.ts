@@ -26,6 +26,8 @@ export const tableOwners: Record<string, string> = {
   notification_deliveries: 'notifications',
   notification_attempts: 'notifications',
   source_webhooks: 'sourcecontrol',
+  release_builds: 'sourcecontrol',
+  source_credentials: 'sourcecontrol',
 };
 
 /** Files allowed to hold SQL: a module's store or SQL fragments, and the platform's database code. */

@@ -105,7 +105,8 @@ export async function integrationRoutes(app: TypedApp): Promise<void> {
       },
     },
     async (request) => {
-      const listing: IntegrationListing = { ...request.body, slug: request.params.slug };
+      // Pandium spells the type Internal/External; stored lower-case.
+      const listing: IntegrationListing = { ...request.body, type: request.body.type.toLowerCase() as 'internal' | 'external', slug: request.params.slug };
       if (listing.type === 'external' && !listing.external_url) {
         throw panError(ERRORS.INTEGRATION_EXTERNAL_URL_REQUIRED, 'An external integration needs an external_url');
       }

@@ -8,7 +8,7 @@ import type { Db } from '../../platform/db/pool.ts';
 import { ERRORS, panError } from '../../platform/errors.ts';
 import { listConnectors } from '../connections/store.ts';
 import { ArchiveError, readReleaseArchive } from './release-archive.ts';
-import { createRelease, type StoredRelease } from './store.ts';
+import { createRelease, type ReleaseSource, type StoredRelease } from './store.ts';
 
 export interface ReleaseIntake {
   accountId: string;
@@ -18,6 +18,8 @@ export interface ReleaseIntake {
   makeDefault: boolean;
   /** How errors name PANDIUM.yaml (`path/in/repo/PANDIUM.yaml` for a git build). */
   yamlName?: string;
+  /** A build from git: where it came from. */
+  source?: ReleaseSource;
 }
 
 export async function ingestRelease(db: Db, intake: ReleaseIntake): Promise<StoredRelease & { warnings: string[] }> {
@@ -57,6 +59,7 @@ export async function ingestRelease(db: Db, intake: ReleaseIntake): Promise<Stor
       warnings: parsed.warnings,
       archive: intake.archive,
       makeDefault: intake.makeDefault,
+      ...(intake.source ? { source: intake.source } : {}),
     });
     return { ...release, warnings: parsed.warnings.map((w) => formatDiagnostic(yamlName, w)) };
   } catch (error) {

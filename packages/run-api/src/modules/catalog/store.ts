@@ -273,8 +273,17 @@ export interface NewRelease {
   pandiumYaml: string;
   spec: unknown;
   warnings: unknown[];
+  /** Where a build from git fetched it (none: uploaded). */
+  source?: ReleaseSource;
   archive: Buffer;
   makeDefault: boolean;
+}
+
+/** A release built from git: the ref fetched, its commit, and the branch when a push to it built it. */
+export interface ReleaseSource {
+  ref: string;
+  commit: string;
+  branch: string | null;
 }
 
 /** The upload's answer but its warnings (`created`: false when the same archive was already a release of this integration). */
@@ -304,10 +313,12 @@ export async function createRelease(db: Db, release: NewRelease): Promise<Stored
         ).rows[0]!.version;
       row = (
         await client.query<{ id: string; num_id: string; version: string; created_at: string }>(
-          `INSERT INTO releases (account_id, integration_id, version, pandium_yaml, spec, warnings, archive, archive_sha256)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, num_id, version, created_at`,
+          `INSERT INTO releases (account_id, integration_id, version, pandium_yaml, spec, warnings, archive, archive_sha256,
+                                 source_ref, source_commit, source_branch)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id, num_id, version, created_at`,
           [release.accountId, release.integrationId, version, release.pandiumYaml, JSON.stringify(release.spec),
-            JSON.stringify(release.warnings), release.archive, sha],
+            JSON.stringify(release.warnings), release.archive, sha,
+            release.source?.ref ?? null, release.source?.commit ?? null, release.source?.branch ?? null],
         )
       ).rows[0]!;
     }
@@ -325,11 +336,17 @@ export async function createRelease(db: Db, release: NewRelease): Promise<Stored
 // ---- The host API's views of integrations and releases --------------------------------------------
 
 const INTEGRATION_SELECT = `
-  SELECT i.num_id AS id, i.id AS uuid, i.slug, i.name, i.type, i.external_url, i.logo_url, i.short_description, i.long_description, i.tags,
+  SELECT i.num_id AS id, i.id AS uuid, i.slug, i.name, i.name AS long_name,
+         CASE i.type WHEN 'internal' THEN 'Internal' ELSE 'External' END AS type, i.external_url, i.logo_url, i.short_description, i.long_description, i.tags,
          coalesce((SELECT array_agg(c.slug ORDER BY c.slug) FROM integration_categories ic JOIN categories c ON c.id = ic.category_id
                     WHERE ic.integration_id = i.id), '{}') AS categories,
          CASE WHEN i.flag_name IS NULL THEN NULL ELSE json_build_object('name', i.flag_name, 'color', i.flag_color) END AS flag,
-         i.connectors, i.visible_to_groups, i.default_schedule,
+         -- Pandium's connectors: the listing's and those its default release names (as the marketplace shows them).
+         coalesce((SELECT json_agg(json_build_object('name', x, 'isGlobal', false) ORDER BY x)
+                     FROM (SELECT DISTINCT x FROM unnest(i.connectors || ARRAY(
+                             SELECT jsonb_array_elements_text(coalesce(r.spec->'connectors', '[]'))
+                               FROM releases r WHERE r.id = i.default_release_id)) x) c), '[]') AS connectors,
+         i.visible_to_groups, i.default_schedule, 'Default' AS default_release_channel,
          to_json((SELECT d.num_id FROM releases d WHERE d.id = i.default_release_id)) AS default_release_id, -- a JSON number (bigint comes as a string)
          i.repository_url, i.repository_path, i.repository_tracking_branch, i.translations,
          i.created_at AS created_date, i.updated_at AS modified_date
@@ -340,6 +357,7 @@ export const INTEGRATION_SORT = { created_date: 'i.created_at', modified_date: '
 
 /** A release as listed: no archive, no PANDIUM.yaml text (read one release for that). */
 const RELEASE_COLUMNS = `r.num_id AS id, i.num_id AS integration_id, r.version AS name, r.version AS tag,
+         COALESCE(r.spec->>'run', '') AS run_command, r.source_branch AS repository_tracking_branch, r.source_ref, r.source_commit,
          COALESCE(r.spec->'configs', '{}'::jsonb) AS config_schema, COALESCE(r.spec->>'version', '') AS config_version,
          COALESCE(r.spec->'metadata_schema', '{}'::jsonb) AS metadata_schema, r.id AS uuid,
          r.version, (r.id = i.default_release_id) AS is_default, r.archive_sha256,

@@ -11,6 +11,7 @@ import { EgressPolicy } from '../../platform/egress.ts';
 import { clockFrom } from '../../platform/clock.ts';
 import { readReleaseArchive } from '../catalog/store.ts';
 import { NotificationDeliverer } from '../notifications/deliverer.ts';
+import { BuildWorker, type BuildWorkerOptions } from '../sourcecontrol/build-worker.ts';
 import { ProcessExecutor } from '../runner/process-executor.ts';
 import { ReleaseDirectories } from '../runner/release-dir.ts';
 import { Sandbox } from '../runner/sandbox.ts';
@@ -42,6 +43,10 @@ export interface RunEngineOptions {
   onLogWriter?: RunWorkerOptions['onLogWriter'];
   /** The egress policy of token refreshes and notifications (default: one from `config.egressAllow`). */
   egress?: EgressPolicy;
+  /** Start the build worker (releases from git) too (default: with the worker, when `config.sourceControl.buildConcurrency` > 0). */
+  builds?: boolean;
+  /** Observes each build's start (tests). */
+  onBuildStart?: BuildWorkerOptions['onBuildStart'];
 }
 
 export interface RunEngine {
@@ -51,6 +56,8 @@ export interface RunEngine {
   notifications: NotificationDeliverer | undefined;
   /** The retention pruner; undefined when turned off. */
   retention: RetentionPruner | undefined;
+  /** Builds releases from git; undefined when turned off. */
+  builds: BuildWorker | undefined;
   stop(): Promise<void>;
 }
 
@@ -142,13 +149,35 @@ export async function startRunEngine(options: RunEngineOptions): Promise<RunEngi
           ...(options.log ? { log: options.log } : {}),
         });
   retention?.start();
+  const buildConcurrency = config.sourceControl.buildConcurrency ?? 2;
+  const builds =
+    !(options.builds ?? options.worker !== false) || buildConcurrency <= 0
+      ? undefined
+      : new BuildWorker({
+          context: { db, box: options.box, egress, config },
+          databaseUrl: options.databaseUrl,
+          concurrency: buildConcurrency,
+          leaseMs: config.sourceControl.buildLeaseMs ?? 30_000,
+          ...(options.pollMs ? { pollMs: options.pollMs } : {}),
+          ...(options.log ? { log: options.log } : {}),
+          ...(options.onBuildStart ? { onBuildStart: options.onBuildStart } : {}),
+        });
+  try {
+    await builds?.start();
+  } catch (error) {
+    await Promise.all([scheduler?.stop(), retention?.stop()]);
+    await Promise.all([worker?.stop(), notifications?.stop()]);
+    await closeEgress();
+    throw error;
+  }
   return {
     worker,
     notifications,
     retention,
+    builds,
     async stop() {
       await Promise.all([scheduler?.stop(), retention?.stop()]);
-      await Promise.all([worker?.stop(), notifications?.stop()]);
+      await Promise.all([worker?.stop(), notifications?.stop(), builds?.stop(config.shutdownGraceMs)]);
       await closeEgress();
     },
   };

@@ -278,7 +278,15 @@ const HOST_RUN_SELECT = `
          json_build_object('phase', CASE r.status WHEN 'Running' THEN 'Running' WHEN 'Succeeded' THEN 'Succeeded'
                                       WHEN 'Failed (Timeout)' THEN 'Timeout' ELSE 'Failed' END,
                            'startTime', r.started_at, 'completionTime', r.ended_at) AS status,
-         r.triggers, r.started_at AS started_date, r.ended_at AS completed_date,
+         -- Pandium's RunTrigger: a trigger with a body has a payload (its headers as sent, its size);
+         -- manual and cron have none. A trigger row already pruned leaves the summary as it was.
+         (SELECT coalesce(jsonb_agg(CASE WHEN tr.payload IS NULL THEN e
+                                         ELSE e || jsonb_build_object('payload', jsonb_build_object(
+                                                'headers', coalesce(tr.payload_headers, '{}'::jsonb), 'bytes', octet_length(tr.payload))) END
+                                    ORDER BY n), '[]'::jsonb)
+            FROM jsonb_array_elements(r.triggers) WITH ORDINALITY AS x(e, n)
+            LEFT JOIN triggers tr ON tr.id = (e->>'id')::uuid AND tr.tenant_id = r.tenant_id) AS triggers,
+         r.started_at AS started_date, r.ended_at AS completed_date,
          t.num_id AS tenant_id, i.num_id AS integration_id,
          r.id AS uuid, r.status AS detailed_status, rel.num_id AS release_id, rel.version AS release_version,
          r.exit_code, r.log_lines, r.log_truncated, r.output_note,

@@ -4,7 +4,8 @@
  *
  * git runs with nothing of the server: no shell, an environment of its own (no PAN_*, no
  * DATABASE_URL, no proxy or credential variables), no system or global config, no credential
- * helper or prompt, no hooks (`core.hooksPath=/dev/null`, an empty template), no submodules, only
+ * helper or prompt (a private repository's token comes from an askpass program reading git's own
+ * environment, never argv or the URL), no hooks (`core.hooksPath=/dev/null`, an empty template), no submodules, only
  * the transports allowed (`GIT_ALLOW_PROTOCOL` and `protocol.allow`: https/http, or file when the
  * operator allows it; never ext::, ssh, git://), redirects not followed, and for http(s) the host's
  * addresses decided by the egress policy and pinned (`http.curloptResolve`). With the run sandbox
@@ -12,7 +13,7 @@
  * a file size limit (the pack is one file) and a time limit, after which its process group is killed.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os, { constants as osConstants } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +33,10 @@ export interface FetchTreeOptions {
   timeoutMs: number;
   /** The largest file git may write (its pack) and the largest archive produced. */
   maxBytes: number;
+  /** Ends the fetch (its git killed) when aborted: the server is stopping. */
+  signal?: AbortSignal;
+  /** A private repository's HTTPS credentials: given to git by askpass through its environment, never on a command line. */
+  credentials?: { username: string; password: string };
 }
 
 export interface FetchedTree {
@@ -44,7 +49,7 @@ export interface FetchedTree {
 /** Why a fetch or pack failed; `kind` picks the API error. */
 export class GitError extends Error {
   constructor(
-    readonly kind: 'ref' | 'path' | 'limit' | 'egress',
+    readonly kind: 'ref' | 'path' | 'limit' | 'egress' | 'auth' | 'aborted',
     message: string,
   ) {
     super(message);
@@ -66,6 +71,13 @@ export async function fetchTree(options: FetchTreeOptions): Promise<FetchedTree>
     const templates = path.join(work, 'templates');
     await mkdir(home);
     await mkdir(templates);
+    // git asks this for the user name and password of an http(s) repository; it answers from git's
+    // environment (set below, for these git processes only), so the secret is in no file or argv.
+    const askpass = path.join(work, 'askpass');
+    const useCredentials = options.credentials !== undefined && url.protocol !== 'file:';
+    if (useCredentials) {
+      await writeFile(askpass, '#!/bin/sh\ncase "$1" in\n  Username*) printf \'%s\\n\' "$PAN_GIT_USERNAME" ;;\n  *) printf \'%s\\n\' "$PAN_GIT_PASSWORD" ;;\nesac\n', { mode: 0o755 });
+    }
     await options.sandbox?.handOver(work);
 
     const scheme = url.protocol.replace(/:$/, '');
@@ -106,7 +118,9 @@ export async function fetchTree(options: FetchTreeOptions): Promise<FetchedTree>
       GIT_CONFIG_NOSYSTEM: '1',
       GIT_CONFIG_GLOBAL: '/dev/null',
       GIT_TERMINAL_PROMPT: '0',
-      GIT_ASKPASS: '/bin/false',
+      // No credentials: any prompt is answered with a failure (no terminal, no helper).
+      GIT_ASKPASS: useCredentials ? askpass : '/bin/false',
+      ...(useCredentials ? { PAN_GIT_USERNAME: options.credentials!.username, PAN_GIT_PASSWORD: options.credentials!.password } : {}),
       GIT_ALLOW_PROTOCOL: scheme,
       GIT_TEMPLATE_DIR: templates,
       GIT_NO_REPLACE_OBJECTS: '1',
@@ -120,8 +134,10 @@ export async function fetchTree(options: FetchTreeOptions): Promise<FetchedTree>
         sandbox: options.sandbox,
         readOnly: scheme === 'file' ? [fileURLToPath(url)] : [],
         timeoutMs: Math.max(1, deadline - performance.now()),
+        ...(options.signal ? { signal: options.signal } : {}),
         maxBytes: options.maxBytes,
       });
+      if (options.signal?.aborted) throw new GitError('aborted', 'the build was stopped');
       // A limit hit at any step ends the build with that reason.
       if (result.limit) throw failure(result, 'ref', `git ${args[0] === '-C' ? args[2] : args[0]}`);
       return result;
@@ -169,6 +185,10 @@ interface GitResult {
 function failure(result: GitResult, kind: 'ref' | 'path', what: string): GitError {
   if (result.limit === 'time') return new GitError('limit', `${what}: git took longer than the time limit`);
   if (result.limit === 'size') return new GitError('limit', `${what}: more than the size limit`);
+  // The server wants credentials (none, or refused): git says so in these words.
+  if (/Authentication failed|could not read (Username|Password)|terminal prompts disabled|The requested URL returned error: 40[13]/.test(result.stderr)) {
+    return new GitError('auth', `${what}: the repository refused access (set its credentials: PUT /v2/integrations/<id>/sourcecontrol/credentials)`);
+  }
   // git's own words (its last fatal/error line) say why; they name the URL, which has no credentials.
   const said = result.stderr
     .split('\n')
@@ -185,6 +205,7 @@ interface RunOptions {
   readOnly: string[];
   timeoutMs: number;
   maxBytes: number;
+  signal?: AbortSignal;
 }
 
 /** Runs git (no shell) in the sandbox when there is one, under prlimit's file size limit either way. */
@@ -218,6 +239,9 @@ function runGit(args: string[], options: RunOptions): Promise<GitResult> {
       }
     };
     const timer = setTimeout(() => kill('time'), options.timeoutMs);
+    const onAbort = () => kill('time');
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     child.stdout.on('data', (chunk: Buffer) => {
       outBytes += chunk.length;
       if (outBytes > options.maxBytes) return kill('size');
@@ -228,10 +252,12 @@ function runGit(args: string[], options: RunOptions): Promise<GitResult> {
     });
     child.on('error', (error) => {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
       reject(error);
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
       // SIGXFSZ: the pack outgrew the file size limit (bwrap reports 128 + the signal).
       // git's own children (index-pack, unpack-objects) die of it and git says so.
       if (!limit && (signal === 'SIGXFSZ' || code === 128 + osConstants.signals.SIGXFSZ || (/File size limit exceeded|File too large/.test(stderr) || stderr.includes(`died of signal ${osConstants.signals.SIGXFSZ}\n`)))) limit = 'size';

@@ -1,7 +1,8 @@
 /**
  * Releases built from git: `buildFromRepository` fetches a tag or branch of the integration's
  * repository and hands the packed `repository_path` to the catalog's `ingestRelease`, the same
- * code an upload goes through. Push webhooks (`receivePush`) build the tracking branch's head.
+ * code an upload goes through. Requests (`requestBuild`) and push webhooks (`receivePush`, the
+ * tracking branch's head) only queue a build; the worker role builds it (build-worker.ts).
  */
 import { randomBytes } from 'node:crypto';
 import type { RunApiConfig } from '../../platform/config.ts';
@@ -15,10 +16,12 @@ import type { IntegrationRepository } from '../catalog/store.ts';
 import { Sandbox } from '../runner/sandbox.ts';
 import { fetchTree, GitError } from './git.ts';
 import { pushedHead, providerOf, verifyPush } from './push-events.ts';
-import { readSourceWebhook, upsertSourceWebhook } from './store.ts';
+import { queueBuild, readSourceCredential, readSourceWebhook, upsertSourceCredential, upsertSourceWebhook } from './store.ts';
 
 export interface BuildContext {
   db: Db;
+  /** Opens a private repository's credentials. */
+  box: SecretBox;
   egress: EgressPolicy;
   config: Pick<RunApiConfig, 'sourceControl' | 'releaseBodyLimit' | 'runSandbox' | 'runUid' | 'runGid' | 'runLimits'>;
 }
@@ -31,24 +34,10 @@ export async function buildFromRepository(
   accountId: string,
   integration: Repository,
   ref: string,
-  options: { version: (commit: string) => string; makeDefault: boolean },
+  options: { version: (commit: string) => string; makeDefault: boolean; branchPush?: boolean; signal?: AbortSignal },
 ) {
   const { config } = context;
-  if (!integration.repository_url) {
-    throw panError(ERRORS.SOURCE_NO_REPOSITORY, 'The integration names no repository_url (PUT /v2/integrations/<slug> with repository_url)');
-  }
-  const checked = checkRepositoryUrl(integration.repository_url, { allowFile: config.sourceControl.allowFile, egress: context.egress });
-  if (!checked.ok) {
-    throw panError(checked.egress ? ERRORS.EGRESS_REFUSED : ERRORS.SOURCE_REPOSITORY_URL_INVALID, `repository_url: ${checked.message}`, {
-      errors: [{ field: 'repository_url', message: checked.message }],
-    });
-  }
-  const subdir = normalRepositoryPath(integration.repository_path);
-  if (subdir === null) {
-    throw panError(ERRORS.SOURCE_PATH_INVALID, 'repository_path: must be a relative path inside the repository (no leading /, no ..)', {
-      errors: [{ field: 'repository_path', message: 'leaves the repository' }],
-    });
-  }
+  const { url, subdir } = checkedRepository(context, integration);
   // The fetch's own limits: its pack may be as large as fetchMaxBytes, its CPU as long as its time.
   const sandbox = config.runSandbox
     ? new Sandbox({
@@ -57,10 +46,14 @@ export async function buildFromRepository(
         limits: { ...config.runLimits, maxFileBytes: config.sourceControl.fetchMaxBytes, cpuSeconds: Math.ceil(config.sourceControl.fetchTimeoutMs / 1000) },
       })
     : undefined;
+  const stored = await readSourceCredential(context.db, accountId, integration.id);
+  const credentials = stored ? { username: stored.username, password: context.box.open(stored.secret_sealed).toString('utf8') } : undefined;
   let fetched;
   try {
     fetched = await fetchTree({
-      url: checked.url,
+      ...(credentials ? { credentials } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      url,
       ref,
       subdir,
       egress: context.egress,
@@ -77,6 +70,10 @@ export async function buildFromRepository(
         throw panError(ERRORS.SOURCE_PATH_INVALID, error.message, { errors: [{ field: 'repository_path', message: error.message }] });
       case 'limit':
         throw panError(ERRORS.SOURCE_FETCH_LIMIT, error.message);
+      case 'auth':
+        throw panError(ERRORS.SOURCE_AUTH_FAILED, error.message);
+      case 'aborted':
+        throw error;
       case 'egress':
         throw panError(ERRORS.EGRESS_REFUSED, `repository_url: ${error.message}`, { errors: [{ field: 'repository_url', message: error.message }] });
     }
@@ -91,8 +88,52 @@ export async function buildFromRepository(
     version: options.version(fetched.commit),
     makeDefault: options.makeDefault,
     yamlName: subdir ? `${subdir}/PANDIUM.yaml` : 'PANDIUM.yaml',
+    source: { ref, commit: fetched.commit, branch: options.branchPush ? ref : null },
   });
   return { ...release, commit: fetched.commit, ref };
+}
+
+/** The repository fields checked as a build needs them (422 when they cannot work); before queueing and again when building. */
+export function checkedRepository(context: Pick<BuildContext, 'egress' | 'config'>, integration: Pick<Repository, 'repository_url' | 'repository_path'>): { url: URL; subdir: string } {
+  const { config } = context;
+  if (!integration.repository_url) {
+    throw panError(ERRORS.SOURCE_NO_REPOSITORY, 'The integration names no repository_url (PUT /v2/integrations/<slug> with repository_url)');
+  }
+  const checked = checkRepositoryUrl(integration.repository_url, { allowFile: config.sourceControl.allowFile, egress: context.egress });
+  if (!checked.ok) {
+    throw panError(checked.egress ? ERRORS.EGRESS_REFUSED : ERRORS.SOURCE_REPOSITORY_URL_INVALID, `repository_url: ${checked.message}`, {
+      errors: [{ field: 'repository_url', message: checked.message }],
+    });
+  }
+  const subdir = normalRepositoryPath(integration.repository_path);
+  if (subdir === null) {
+    throw panError(ERRORS.SOURCE_PATH_INVALID, 'repository_path: must be a relative path inside the repository (no leading /, no ..)', {
+      errors: [{ field: 'repository_path', message: 'leaves the repository' }],
+    });
+  }
+  return { url: checked.url, subdir };
+}
+
+/**
+ * Pandium's `POST /v2/sourcecontrol/build`, off the request path: the repository fields are
+ * checked now, the fetch and build are queued for a worker (`GET /v2/sourcecontrol/builds/:id`).
+ */
+export async function requestBuild(
+  context: Pick<BuildContext, 'db' | 'egress' | 'config'>,
+  accountId: string,
+  integration: Repository,
+  tag: string,
+  makeDefault: boolean,
+): Promise<{ id: string }> {
+  checkedRepository(context, integration);
+  return queueBuild(context.db, { accountId, integrationId: integration.id, ref: tag, version: tag, branchPush: false, makeDefault });
+}
+
+/** Keeps a private repository's token for the integration's builds, sealed; answers what may be said of it. */
+export async function setSourceCredential(db: Db, box: SecretBox, accountId: string, integrationId: string, username: string, token: string) {
+  const saved = await upsertSourceCredential(db, accountId, integrationId, username, box.seal(token));
+  if (!saved) throw notFound('Integration');
+  return { type: 'token' as const, ...saved };
 }
 
 /**
@@ -106,12 +147,12 @@ export async function createSourceWebhook(db: Db, box: SecretBox, accountId: str
   return { token, secret };
 }
 
-export type PushAnswer = { status: 201 | 200; release: Awaited<ReturnType<typeof buildFromRepository>> } | { status: 202; ignored: string };
+export type PushAnswer = { build_id: string } | { ignored: string };
 
 /**
  * A push event to `/webhooks/sourcecontrol/<token>`: an unknown token is 404, a missing or wrong
- * signature 401 (checked before the body is parsed), a push to the tracking branch builds its
- * head (named `<branch>-<commit12>`), anything else is 202 with the reason it built nothing.
+ * signature 401 (checked before the body is parsed), a push to the tracking branch queues a build
+ * of its head (named `<branch>-<commit12>`), anything else is 202 with the reason it builds nothing.
  */
 export async function receivePush(context: BuildContext & { box: SecretBox }, token: string, headers: Record<string, string | string[] | undefined>, body: Buffer): Promise<PushAnswer> {
   const target = await readSourceWebhook(context.db, token);
@@ -126,7 +167,7 @@ export async function receivePush(context: BuildContext & { box: SecretBox }, to
     throw panError(ERRORS.SOURCE_SIGNATURE_INVALID, `The ${what} header is missing or does not match the webhook's secret`);
   }
   const tracking = target.repository_tracking_branch;
-  if (!tracking) return { status: 202, ignored: 'the integration has no repository_tracking_branch' };
+  if (!tracking) return { ignored: 'the integration has no repository_tracking_branch' };
   let parsed: unknown;
   try {
     parsed = JSON.parse(jsonText(headers, body));
@@ -135,18 +176,21 @@ export async function receivePush(context: BuildContext & { box: SecretBox }, to
   }
   const outcome = pushedHead(sender.provider, sender.event, parsed, tracking);
   if (!outcome) throw panError(ERRORS.SOURCE_EVENT_UNSUPPORTED, `Not a ${sender.provider} push event body (ref and head missing)`);
-  if ('ignored' in outcome) return { status: 202, ignored: outcome.ignored };
-  // The branch is fetched again (events carry no content); its head may have moved on since.
-  const release = await buildFromRepository(
-    context,
-    target.account_id,
-    { id: target.integration_id, repository_url: target.repository_url, repository_path: target.repository_path },
-    outcome.branch,
-    // Release versions are one path segment: `feature/x` becomes `feature-x`.
-    { version: (commit) => `${outcome.branch.replace(/[^\w.+-]/g, '-')}-${commit.slice(0, 12)}`, makeDefault: true },
-  );
-  return { status: release.created ? 201 : 200, release };
+  if ('ignored' in outcome) return { ignored: outcome.ignored };
+  // The branch is fetched when built (events carry no content); its head may have moved on by then.
+  const build = await queueBuild(context.db, {
+    accountId: target.account_id,
+    integrationId: target.integration_id,
+    ref: outcome.branch,
+    version: null,
+    branchPush: true,
+    makeDefault: true,
+  });
+  return { build_id: build.id };
 }
+
+/** A push build's release name: one path segment (`feature/x` becomes `feature-x`) and the commit. */
+export const pushVersion = (branch: string, commit: string) => `${branch.replace(/[^\w.+-]/g, '-')}-${commit.slice(0, 12)}`;
 
 /** GitHub may send `application/x-www-form-urlencoded` with the JSON in `payload`. */
 function jsonText(headers: Record<string, string | string[] | undefined>, body: Buffer): string {

@@ -4,7 +4,8 @@
  */
 import type { TypedApp } from '../../platform/type-provider.ts';
 import { notFound } from '../../platform/errors.ts';
-import { builtReleaseSchema, sourcePushIgnoredSchema } from '@pan/contract';
+import { sourcePushIgnoredSchema } from '@pan/contract';
+import { hostSourceControlBuildStatus } from '@pan/contract/paths';
 import { receivePush } from './service.ts';
 
 export async function sourceWebhookRoutes(app: TypedApp): Promise<void> {
@@ -16,7 +17,7 @@ export async function sourceWebhookRoutes(app: TypedApp): Promise<void> {
     {
       schema: {
         params: { type: 'object', required: ['token'], properties: { token: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,128}$' } } },
-        response: { 200: builtReleaseSchema, 201: builtReleaseSchema, 202: sourcePushIgnoredSchema },
+        response: { 202: sourcePushIgnoredSchema },
       },
       // A malformed token is 404 like an unknown one.
       schemaErrorFormatter: () => notFound('Webhook'),
@@ -25,8 +26,11 @@ export async function sourceWebhookRoutes(app: TypedApp): Promise<void> {
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const answer = await receivePush(app, request.params.token, request.headers, body);
       reply.header('cache-control', 'no-store');
-      if (answer.status === 202) return reply.status(202).send({ ignored: answer.ignored });
-      return reply.status(answer.status).send(answer.release);
+      if ('ignored' in answer) return reply.status(202).send({ ignored: answer.ignored });
+      // The build's status needs the account's API key; the sender gets its id.
+      return reply
+        .status(202)
+        .send({ build_id: answer.build_id, state: 'queued', status_url: `${app.config.publicUrl}${hostSourceControlBuildStatus(answer.build_id)}` });
     },
   );
 }

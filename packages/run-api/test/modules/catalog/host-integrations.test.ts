@@ -69,7 +69,7 @@ describe('GET /v2/integrations', () => {
       'SELECT r.num_id FROM releases r JOIN integrations i ON r.id = i.default_release_id WHERE i.id = $1',
       [hubspot.uuid],
     );
-    expect(hubspot).toMatchObject({ type: 'internal', created_date: expect.any(String), default_release_id: Number(defaultRelease.rows[0]!.num_id) });
+    expect(hubspot).toMatchObject({ type: 'Internal', long_name: expect.any(String), default_release_channel: 'Default', created_date: expect.any(String), default_release_id: Number(defaultRelease.rows[0]!.num_id) });
   });
 
   it('answers 400 naming a bad parameter', async () => {

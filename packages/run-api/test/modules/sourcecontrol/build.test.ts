@@ -7,13 +7,15 @@ import { pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Parser } from 'tar';
-import { startTestStack, type TestStack } from '../../support/index.ts';
+import { createApiKey } from '../../../src/modules/accounts/api-key.ts';
+import { createOtherAccount, startTestStack, type TestStack } from '../../support/index.ts';
 
 /**
  * Releases built from git: a local bare repository (file://, in a temp directory; never the
  * network) with an integration in `integ/`. Builds by tag through `POST /v2/sourcecontrol/build`,
- * and by signed push events to `POST /webhooks/sourcecontrol/<token>`; every answer is checked
- * against what PostgreSQL holds afterwards.
+ * and by signed push events to `POST /webhooks/sourcecontrol/<token>`, both queued (202) and built
+ * by the build worker (one at a time here), followed at `GET /v2/sourcecontrol/builds/:id`; every
+ * answer is checked against what PostgreSQL holds afterwards.
  */
 
 let stack: TestStack;
@@ -57,6 +59,41 @@ async function commit(files: Record<string, string>, options: { branch?: string;
 
 function api(method: 'GET' | 'PUT' | 'POST', url: string, payload?: unknown) {
   return stack.app.inject({ method, url, headers: { 'x-api-key': stack.apiKey }, ...(payload === undefined ? {} : { payload: payload as object }) });
+}
+
+type Build = {
+  id: string;
+  state: string;
+  ref: string;
+  commit: string | null;
+  attempts: number;
+  release: { id: number; version: string; created: boolean; is_default: boolean } | null;
+  error: { code?: string; message: string } | null;
+};
+
+/** Follows a queued build at its status route until it ended. */
+async function ended(buildId: string): Promise<Build> {
+  let build: Build | undefined;
+  await expect
+    .poll(
+      async () => {
+        const response = await api('GET', `/v2/sourcecontrol/builds/${buildId}`);
+        expect(response.statusCode, response.body).toBe(200);
+        build = response.json();
+        return build!.state;
+      },
+      { timeout: 60_000, interval: 100 },
+    )
+    .toMatch(/^(succeeded|failed)$/);
+  return build!;
+}
+
+/** POST /v2/sourcecontrol/build: 202 with the queued build, then its end. */
+async function build(body: Record<string, unknown>): Promise<Build> {
+  const queued = await api('POST', '/v2/sourcecontrol/build', body);
+  expect(queued.statusCode, queued.body).toBe(202);
+  expect(queued.json()).toMatchObject({ state: 'queued', status_url: expect.stringMatching(new RegExp(`/v2/sourcecontrol/builds/${queued.json().build_id}$`)) });
+  return ended(queued.json().build_id);
 }
 
 const listing = (extra: Record<string, unknown> = {}) => ({
@@ -108,7 +145,9 @@ beforeAll(async () => {
   stack = await startTestStack({
     clusterUrl: inject('pgClusterUrl'),
     listen: false,
-    config: { sourceControl: { allowFile: true, fetchTimeoutMs: 120_000, fetchMaxBytes: 64 * 1024 * 1024 } },
+    config: { sourceControl: { allowFile: true, fetchTimeoutMs: 120_000, fetchMaxBytes: 64 * 1024 * 1024, buildConcurrency: 1, buildLeaseMs: 2_000 } },
+    // The build worker alone, one build at a time.
+    runEngine: { worker: false, scheduler: false, notifications: false, retention: false, builds: true },
   });
 });
 
@@ -148,39 +187,37 @@ describe('POST /v2/sourcecontrol/build', () => {
     const head = await commit({ 'integ/PANDIUM.yaml': VALID_YAML, 'integ/index.js': 'console.log("v1")\n', 'README.md': 'not packed\n' }, { tag: 'v1.0.0' });
     // Pandium's body: the integration's integer id.
     const integrationId = Number((await stack.db.query<{ num_id: string }>('SELECT num_id FROM integrations WHERE account_id = $1 AND slug = $2', [stack.accountId, SLUG])).rows[0]!.num_id);
-    const built = await api('POST', '/v2/sourcecontrol/build', { tag: 'v1.0.0', integration_id: integrationId });
-    expect(built.statusCode, built.body).toBe(201);
-    expect(built.json()).toMatchObject({ version: 'v1.0.0', created: true, is_default: true, commit: head, ref: 'v1.0.0' });
+    const built = await build({ tag: 'v1.0.0', integration_id: integrationId });
+    expect(built).toMatchObject({ state: 'succeeded', commit: head, ref: 'v1.0.0', error: null, release: { version: 'v1.0.0', created: true, is_default: true } });
 
     const rows = await releaseRows();
     expect(rows.map((r) => r.version)).toEqual(['v1.0.0']);
-    expect(built.json().id).toBe(Number(rows[0]!.num_id));
+    expect(built.release!.id).toBe(Number(rows[0]!.num_id));
+    // Pandium's IntegrationRelease: built from a tag, so no tracking branch; (ours) where it came from.
+    const release = await api('GET', `/v2/integrations/${integrationId}/releases/${built.release!.id}`);
+    expect(release.json()).toMatchObject({ run_command: 'node index.js', repository_tracking_branch: null, source_ref: 'v1.0.0', source_commit: head });
     expect(rows[0]!.pandium_yaml).toBe(VALID_YAML);
     // Only the integration's directory, at the archive's root.
     expect(await unpack(rows[0]!.archive)).toEqual({ 'PANDIUM.yaml': VALID_YAML, 'index.js': 'console.log("v1")\n' });
     expect(gunzipSync(rows[0]!.archive).length).toBeGreaterThan(0);
 
     // The same tag again packs to the same bytes: the same release. (By slug: ours.)
-    const again = await api('POST', '/v2/sourcecontrol/build', { tag: 'v1.0.0', integration_id: SLUG });
-    expect(again.statusCode, again.body).toBe(200);
-    expect(again.json()).toMatchObject({ id: built.json().id, created: false });
+    const again = await build({ tag: 'v1.0.0', integration_id: SLUG });
+    expect(again).toMatchObject({ state: 'succeeded', release: { id: built.release!.id, created: false } });
     expect((await releaseRows()).length).toBe(1);
   });
 
   it('answers an invalid PANDIUM.yaml with file:line:col and stores nothing', async () => {
     await commit({ 'integ/PANDIUM.yaml': `${VALID_YAML}schedule: every tuesday\nrun: 12\n` }, { tag: 'broken' });
-    const response = await api('POST', '/v2/sourcecontrol/build', { tag: 'broken', integration_id: SLUG });
-    expect(response.statusCode, response.body).toBe(422);
-    expect(response.json().code).toBe('PAN_ERR_RELEASE_INVALID_PANDIUM_YAML');
-    expect(response.json().message).toMatch(/^integ\/PANDIUM\.yaml:\d+:\d+: /m);
+    const failed = await build({ tag: 'broken', integration_id: SLUG });
+    expect(failed).toMatchObject({ state: 'failed', release: null, error: { code: 'PAN_ERR_RELEASE_INVALID_PANDIUM_YAML' } });
+    expect(failed.error!.message).toMatch(/^integ\/PANDIUM\.yaml:\d+:\d+: /m);
     expect((await releaseRows()).map((r) => r.version)).toEqual(['v1.0.0']);
     await commit({ 'integ/PANDIUM.yaml': VALID_YAML });
   });
 
-  it('answers an unknown tag with PAN_ERR_SOURCE_REF_NOT_FOUND', async () => {
-    const response = await api('POST', '/v2/sourcecontrol/build', { tag: 'v9.9.9', integration_id: SLUG });
-    expect(response.statusCode, response.body).toBe(422);
-    expect(response.json()).toMatchObject({ code: 'PAN_ERR_SOURCE_REF_NOT_FOUND' });
+  it('fails a build of an unknown tag with PAN_ERR_SOURCE_REF_NOT_FOUND', async () => {
+    expect(await build({ tag: 'v9.9.9', integration_id: SLUG })).toMatchObject({ state: 'failed', error: { code: 'PAN_ERR_SOURCE_REF_NOT_FOUND' } });
   });
 
   it('refuses a tag that could be read as an option', async () => {
@@ -201,9 +238,7 @@ describe('POST /v2/sourcecontrol/build', () => {
       await symlink('..', path.join(work, 'up'));
       await commit({}, { tag: 'with-link' });
       await stack.db.query("UPDATE integrations SET repository_path = 'up' WHERE id = $1", [rows[0]!.id]);
-      const linked = await api('POST', '/v2/sourcecontrol/build', { tag: 'with-link', integration_id: SLUG });
-      expect(linked.statusCode, linked.body).toBe(422);
-      expect(linked.json().code).toBe('PAN_ERR_SOURCE_PATH_INVALID');
+      expect(await build({ tag: 'with-link', integration_id: SLUG })).toMatchObject({ state: 'failed', error: { code: 'PAN_ERR_SOURCE_PATH_INVALID' } });
     } finally {
       await stack.db.query("UPDATE integrations SET repository_path = 'integ' WHERE id = $1", [rows[0]!.id]);
     }
@@ -224,6 +259,50 @@ describe('POST /v2/sourcecontrol/build', () => {
     const response = await api('POST', '/v2/sourcecontrol/build', { tag: 'v1.0.0', integration_id: 'no-repo' });
     expect(response.statusCode, response.body).toBe(422);
     expect(response.json().code).toBe('PAN_ERR_SOURCE_NO_REPOSITORY');
+  });
+
+  it("answers 404 for another account's build and an unknown one", async () => {
+    const { rows } = await stack.db.query<{ id: string }>('SELECT id FROM release_builds LIMIT 1');
+    const other = await createOtherAccount(stack);
+    const otherKey = await createApiKey(stack.db, other.id, 'other');
+    const theirs = await stack.app.inject({ method: 'GET', url: `/v2/sourcecontrol/builds/${rows[0]!.id}`, headers: { 'x-api-key': otherKey } });
+    expect(theirs.statusCode).toBe(404);
+    const unknown = await api('GET', '/v2/sourcecontrol/builds/00000000-0000-4000-8000-000000000000');
+    expect(unknown.statusCode).toBe(404);
+    expect(theirs.json().code).toBe(unknown.json().code);
+  });
+
+  it('builds one at a time at a concurrency of 1, in the order queued', async () => {
+    await commit({ 'integ/PANDIUM.yaml': VALID_YAML, 'integ/index.js': 'console.log("c")\n' }, { tag: 'c1' });
+    await commit({ 'integ/index.js': 'console.log("c2")\n' }, { tag: 'c2' });
+    await commit({ 'integ/index.js': 'console.log("c3")\n' }, { tag: 'c3' });
+    const queued = await Promise.all(['c1', 'c2', 'c3'].map((tag) => api('POST', '/v2/sourcecontrol/build', { tag, integration_id: SLUG })));
+    const ids = queued.map((r) => r.json().build_id as string);
+    for (const id of ids) expect((await ended(id)).state).toBe('succeeded');
+    const { rows } = await stack.db.query<{ started_at: Date; finished_at: Date }>(
+      'SELECT started_at, finished_at FROM release_builds WHERE id = ANY($1) ORDER BY started_at',
+      [ids],
+    );
+    // Each started after the one before it had finished.
+    for (let i = 1; i < rows.length; i++) expect(rows[i]!.started_at.getTime()).toBeGreaterThanOrEqual(rows[i - 1]!.finished_at.getTime());
+  });
+
+  it('claims again a build whose process died (its lease ran out), and fails one that died too often', async () => {
+    const { rows: integration } = await stack.db.query<{ id: string }>('SELECT id FROM integrations WHERE account_id = $1 AND slug = $2', [stack.accountId, SLUG]);
+    // As a worker that claimed them and then died leaves them: running, under a lease already over.
+    const { rows } = await stack.db.query<{ id: string; attempts: number }>(
+      `INSERT INTO release_builds (account_id, integration_id, ref, version, state, attempts, worker_id, lease_expires_at, started_at)
+       VALUES ($1, $2, 'v1.0.0', 'v1.0.0', 'running', 1, 'build-dead', now() - interval '1 second', now()),
+              ($1, $2, 'v1.0.0', 'v1.0.0', 'running', 3, 'build-dead', now() - interval '1 second', now())
+       RETURNING id, attempts`,
+      [stack.accountId, integration[0]!.id],
+    );
+    stack.engine!.builds!.wake();
+    const reclaimed = await ended(rows[0]!.id);
+    expect(reclaimed).toMatchObject({ state: 'succeeded', attempts: 2, release: { version: 'v1.0.0' } });
+    const given = await ended(rows[1]!.id);
+    expect(given).toMatchObject({ state: 'failed', attempts: 3, release: null });
+    expect(given.error!.message).toMatch(/stopped 3 times/);
   });
 });
 
@@ -252,8 +331,12 @@ describe('POST /webhooks/sourcecontrol/<token>', () => {
     const head = await commit({ 'integ/index.js': 'console.log("github")\n' });
     const body = JSON.stringify({ ref: 'refs/heads/main', after: head, deleted: false, repository: { full_name: 'acme/x' } });
     const response = await send({ 'x-github-event': 'push', 'x-hub-signature-256': sign(body) }, body);
-    expect(response.statusCode, response.body).toBe(201);
-    expect(response.json()).toMatchObject({ version: `main-${head.slice(0, 12)}`, commit: head, created: true });
+    expect(response.statusCode, response.body).toBe(202);
+    const built = await ended(response.json().build_id);
+    expect(built).toMatchObject({ state: 'succeeded', commit: head, release: { version: `main-${head.slice(0, 12)}`, created: true } });
+    // Pandium's IntegrationRelease: built from the tracking branch.
+    const release = await api('GET', `/v2/integrations/${SLUG}/releases/${built.release!.id}`);
+    expect(release.json()).toMatchObject({ repository_tracking_branch: 'main', source_ref: 'main', source_commit: head });
     const rows = await releaseRows();
     expect(rows.at(-1)!.version).toBe(`main-${head.slice(0, 12)}`);
     expect((await unpack(rows.at(-1)!.archive))['index.js']).toBe('console.log("github")\n');
@@ -263,8 +346,8 @@ describe('POST /webhooks/sourcecontrol/<token>', () => {
     const head = await commit({ 'integ/index.js': 'console.log("gitlab")\n' });
     const body = JSON.stringify({ object_kind: 'push', ref: 'refs/heads/main', before: '0'.repeat(40), after: head, checkout_sha: head });
     const response = await send({ 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': secret }, body);
-    expect(response.statusCode, response.body).toBe(201);
-    expect(response.json()).toMatchObject({ version: `main-${head.slice(0, 12)}`, commit: head });
+    expect(response.statusCode, response.body).toBe(202);
+    expect(await ended(response.json().build_id)).toMatchObject({ commit: head, release: { version: `main-${head.slice(0, 12)}` } });
     expect((await unpack((await releaseRows()).at(-1)!.archive))['index.js']).toBe('console.log("gitlab")\n');
   });
 
@@ -272,8 +355,8 @@ describe('POST /webhooks/sourcecontrol/<token>', () => {
     const head = await commit({ 'integ/index.js': 'console.log("bitbucket")\n' });
     const body = JSON.stringify({ push: { changes: [{ new: { type: 'branch', name: 'main', target: { hash: head } } }] } });
     const response = await send({ 'x-event-key': 'repo:push', 'x-hub-signature': sign(body) }, body);
-    expect(response.statusCode, response.body).toBe(201);
-    expect(response.json()).toMatchObject({ commit: head });
+    expect(response.statusCode, response.body).toBe(202);
+    expect(await ended(response.json().build_id)).toMatchObject({ state: 'succeeded', commit: head });
   });
 
   it.each([

@@ -122,6 +122,8 @@ describe('pan secrets rotate while the server keeps serving', () => {
     expect((await host('POST', '/v2/notifications/secret?previous_valid_seconds=3600')).status).toBe(201);
     // The integration's push webhook secret (releases from git).
     expect((await host('POST', '/v2/integrations/vault-sync/sourcecontrol/webhook')).status).toBe(201);
+    // A private repository's token.
+    expect((await host('PUT', '/v2/integrations/vault-sync/sourcecontrol/credentials', { token: 'repo-token-1' })).status).toBe(200);
     const before = await countSealedValues(stack.db);
     const columns = before.map((c) => `${c.table}.${c.column}`);
     expect(columns).toEqual([
@@ -131,6 +133,7 @@ describe('pan secrets rotate while the server keeps serving', () => {
       'notification_endpoints.previous_secret_sealed',
       'notification_endpoints.secret_sealed',
       'oauth_states.code_verifier_sealed',
+      'source_credentials.secret_sealed',
       'source_webhooks.secret_sealed',
       'tenants.webhook_secret_sealed',
     ]);
