@@ -469,22 +469,38 @@ export async function fireSchedules(
 }
 
 /**
- * The fast path of a pass: up to `limit` schedules due by `now` (and not before `notBefore`, so
- * that a late fire takes the slow path, which applies the missed-fire policy) whose next fire time
- * after this one is known already (`following`, later than `now`). Each fires `next_fire_at` and
- * moves on to `following` in this one statement (autocommitted: one round trip, no code between
- * claim and fire); `following` is left to be computed again (`prepareSchedules`). Rows others hold
- * are skipped, as in `claimDueSchedules`. Returns the tenants fired.
+ * The fast path of a pass, first its list: the tenants whose schedule is due by `now` (and not
+ * before `notBefore`, so that a late fire takes the slow path, which applies the missed-fire
+ * policy) and whose next fire time after this one is known already (`following`, later than
+ * `now`), earliest first. One read per pass; `fireDueSchedules` fires them in batches. (The
+ * batches go by these ids, not by `ORDER BY next_fire_at LIMIT n`: a due time moves every pass,
+ * so the statistics never know how many rows a time range holds, and a misestimate made each
+ * batch sort every due row.)
  */
-export async function fireDueSchedules(q: Queryable, now: Date, notBefore: Date, limit: number): Promise<string[]> {
+export async function readySchedules(q: Queryable, now: Date, notBefore: Date): Promise<string[]> {
+  const { rows } = await q.query<{ tenant_id: string }>(
+    `SELECT tenant_id FROM tenant_schedules
+      WHERE next_fire_at <= $1 AND next_fire_at >= $2 AND following > $1
+      ORDER BY next_fire_at`,
+    [now, notBefore],
+  );
+  return rows.map((r) => r.tenant_id);
+}
+
+/**
+ * Of `tenantIds` (from `readySchedules`), those still due and ready (checked again under the row
+ * lock: another scheduler may have fired them meanwhile) fire `next_fire_at` and move on to
+ * `following`, in this one statement (autocommitted: one round trip, no code between claim and
+ * fire); `following` is left to be computed again (`prepareSchedules`). Rows others hold are
+ * skipped, as in `claimDueSchedules`. Returns the tenants fired.
+ */
+export async function fireDueSchedules(q: Queryable, tenantIds: readonly string[], now: Date, notBefore: Date): Promise<string[]> {
   const { rows } = await q.query<{ fired: string[] | null }>(
     `WITH due AS (
        SELECT s.tenant_id, t.account_id, s.next_fire_at AS fired, s.following
          FROM tenant_schedules s
          JOIN tenants t ON t.id = s.tenant_id
-        WHERE s.next_fire_at <= $1 AND s.next_fire_at >= $2 AND s.following > $1
-        ORDER BY s.next_fire_at
-        LIMIT $3
+        WHERE s.tenant_id = ANY($1::uuid[]) AND s.next_fire_at <= $2 AND s.next_fire_at >= $3 AND s.following > $2
           FOR UPDATE OF s SKIP LOCKED
           FOR KEY SHARE OF t SKIP LOCKED
      ), moved AS (
@@ -494,7 +510,7 @@ export async function fireDueSchedules(q: Queryable, now: Date, notBefore: Date,
      SELECT array_agg(tenant_id) AS fired,
             CASE WHEN count(*) > 0 THEN pg_notify('${TRIGGERS_CHANNEL}', '') END AS woken
        FROM queued`,
-    [now, notBefore, limit],
+    [tenantIds, now, notBefore],
   );
   return rows[0]!.fired ?? [];
 }
