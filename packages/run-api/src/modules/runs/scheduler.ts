@@ -5,8 +5,10 @@
  * in small batches (`FOR UPDATE SKIP LOCKED`, earliest first) and, in each batch's transaction,
  * queues their triggers (each with the fire time it stands for) and moves `next_fire_at` on: several
  * schedulers on one database fire each time exactly once, and a batch holds few locks for a short
- * time, so run claims never wait long on it. Between passes the scheduler sleeps until the earliest
- * next fire time (or `intervalMs`, which bounds how late it sees a schedule changed elsewhere).
+ * time, so run claims never wait long on it. A row also keeps the fire time after its next
+ * (`following`), so that on time it fires in one statement with no code in between (the fast path,
+ * `queueDueCronTriggers`). Between passes the scheduler sleeps until the earliest next fire time
+ * (or `intervalMs`, which bounds how late it sees a schedule changed elsewhere).
  *
  * Semantics (unchanged from the scan-everything scheduler it replaced):
  * - intervals count from the tenant's creation; cron expressions are read in the tenant's IANA time
