@@ -146,7 +146,9 @@ async function startScraper() {
 
 // PAN_METRICS_QUEUE_DEPTH_MS=0 renders /metrics at every scrape (to compare with the default 1 s).
 const renderMs = process.env.PAN_METRICS_QUEUE_DEPTH_MS ? { metricsQueueDepthMs: Number(process.env.PAN_METRICS_QUEUE_DEPTH_MS) } : {};
-const stack = await startTestStack({ seedReleases: true, config: { logLevel: 'info', rateLimits, metricsToken: METRICS_TOKEN, ...renderMs } });
+// BENCH_POOL: the API's pool size (the test stack's 5 unless set; a server's default is 10); the baseline gets the same.
+const poolOption = process.env.BENCH_POOL ? { poolSize: Number(process.env.BENCH_POOL) } : {};
+const stack = await startTestStack({ seedReleases: true, ...poolOption, config: { logLevel: 'info', rateLimits, metricsToken: METRICS_TOKEN, ...renderMs } });
 const scrapes = { ok: 0, failed: 0, times: [] as number[], series: 0 };
 let baselineServer: http.Server | undefined;
 let baselinePool: pg.Pool | undefined;
