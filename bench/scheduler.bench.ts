@@ -2,8 +2,11 @@
  * `npm run bench -- scheduler [tenants] [minutes]`: the cron scheduler at scale, on the embedded
  * PostgreSQL. `tenants` (default 10,000) tenants on a per-minute cron (`* * * * *`, written
  * straight into the table: the API's floor is 5 minutes). The scheduler goes by a clock this bench
- * moves to 1.5 s before each minute, so a minute costs seconds, not a minute; everything else is
- * real (one pool, batches of 500, SKIP LOCKED claims).
+ * moves to BENCH_LEAD_MS (default 5 s) before each minute, so a minute costs seconds, not a minute;
+ * everything else is real (one pool, batches of 500, SKIP LOCKED claims). The lead leaves the
+ * scheduler the time it has in real use to finish its work after a pass (computing each fired
+ * schedule's fire time after the next, 1 to 2 s here under load) before the next minute: with a
+ * lead shorter than that, the next pass would start late, which a real minute never sees.
  *
  * Shown: fire lag, the time from the scheduled minute (in real time) to the trigger row's insert
  * (`created_at`), p50/p99/max over `minutes` (default 5) minutes; and the latency of run claims
@@ -11,12 +14,12 @@
  * once) while the scheduler fires, against a same-run baseline where each minute's triggers are
  * written by one INSERT instead (same rows, same backlog, no scheduler). Each minute's triggers
  * still waiting are cleared before the next, in both phases, so the backlog is the same.
- * BENCH_BATCH (default 500) and BENCH_LANES (default 2) set the scheduler's batch size and lanes.
+ * BENCH_BATCH (default 500) and BENCH_LANES (default 4, the scheduler's) set the scheduler's batch size and lanes.
  */
 import os from 'node:os';
 import type { Clock } from '../packages/run-api/src/platform/clock.ts';
 import { claimNextRun, finishRun } from '../packages/run-api/src/modules/runs/queue.ts';
-import { startScheduler } from '../packages/run-api/src/modules/runs/scheduler.ts';
+import { DEFAULT_LANES, startScheduler } from '../packages/run-api/src/modules/runs/scheduler.ts';
 import { insertTrigger } from '../packages/run-api/src/modules/triggers/store.ts';
 import { findIntegrationId } from '../packages/run-api/src/modules/catalog/store.ts';
 import { startTestStack } from '../packages/run-api/test/support/index.ts';
@@ -24,8 +27,8 @@ import { startTestStack } from '../packages/run-api/test/support/index.ts';
 const tenantCount = Number(process.argv[3] ?? 10_000);
 const minutes = Number(process.argv[4] ?? 5);
 const batchSize = Number(process.env.BENCH_BATCH ?? 500);
-const lanes = Number(process.env.BENCH_LANES ?? 2);
-const LEAD_MS = 1_500;
+const lanes = Number(process.env.BENCH_LANES ?? DEFAULT_LANES);
+const LEAD_MS = Number(process.env.BENCH_LEAD_MS ?? 5_000);
 const PROBES = 20;
 
 /** System time plus an offset the bench moves; a move wakes a scheduler waiting on it. */

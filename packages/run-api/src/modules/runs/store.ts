@@ -413,6 +413,7 @@ export interface DueSchedule {
   account_id: string;
   /** The schedule changed (or is new): its next fire time is to be computed, not fired. */
   stale: boolean;
+  next_fire_at: Date;
   last_fire_at: Date | null;
   created_at: Date;
   /** The tenant's effective schedule; null when none, paused or archived. */
@@ -423,6 +424,11 @@ export interface DueSchedule {
   missed: MissedFires;
 }
 
+const DUE_SCHEDULE_COLUMNS = `s.tenant_id, t.account_id, s.next_fire_at = '-infinity' AS stale, s.next_fire_at, s.last_fire_at, t.created_at,
+            t.schedule_time_zone AS time_zone, t.schedule_missed AS missed,
+            CASE WHEN t.archived_at IS NULL AND NOT t.paused
+                 THEN CASE WHEN t.schedule_is_default THEN i.default_schedule ELSE t.schedule END END AS schedule`;
+
 /**
  * Up to `limit` schedules due by `now`, earliest first, locked for this transaction. Rows another
  * scheduler holds are skipped, and so are tenants a claim or an update holds right now (they are
@@ -430,10 +436,7 @@ export interface DueSchedule {
  */
 export async function claimDueSchedules(client: pg.PoolClient, now: Date, limit: number): Promise<DueSchedule[]> {
   const { rows } = await client.query<DueSchedule>(
-    `SELECT s.tenant_id, t.account_id, s.next_fire_at = '-infinity' AS stale, s.last_fire_at, t.created_at,
-            t.schedule_time_zone AS time_zone, t.schedule_missed AS missed,
-            CASE WHEN t.archived_at IS NULL AND NOT t.paused
-                 THEN CASE WHEN t.schedule_is_default THEN i.default_schedule ELSE t.schedule END END AS schedule
+    `SELECT ${DUE_SCHEDULE_COLUMNS}
        FROM tenant_schedules s
        JOIN tenants t ON t.id = s.tenant_id
        JOIN integrations i ON i.id = t.integration_id
@@ -449,27 +452,104 @@ export async function claimDueSchedules(client: pg.PoolClient, now: Date, limit:
 
 /**
  * Moves claimed schedules on, and queues a cron trigger for each that fired, in one statement:
- * `next` is the next fire time (null: none), `fired` the fire time handled now (null: none).
- * With any trigger queued, the workers are woken with the commit. Returns the triggers queued.
+ * `next` is the next fire time (null: none), `following` the one after it (null: none or not
+ * known), `fired` the fire time handled now (null: none). With any trigger queued, the workers are
+ * woken with the commit. Returns the triggers queued.
  */
 export async function fireSchedules(
   q: Queryable,
-  rows: { tenantId: string; accountId: string; next: Date | null; fired: Date | null }[],
+  rows: { tenantId: string; accountId: string; next: Date | null; following: Date | null; fired: Date | null }[],
 ): Promise<number> {
   if (rows.length === 0) return 0;
   const { rows: result } = await q.query<{ queued: number }>(
-    `WITH f (tenant_id, account_id, next, fired) AS (
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[])
+    `WITH f (tenant_id, account_id, next, following, fired) AS (
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[])
      ), moved AS (
-       UPDATE tenant_schedules s SET next_fire_at = f.next, last_fire_at = coalesce(f.fired, s.last_fire_at)
+       UPDATE tenant_schedules s SET next_fire_at = f.next, following = f.following, last_fire_at = coalesce(f.fired, s.last_fire_at)
          FROM f WHERE s.tenant_id = f.tenant_id
      ), queued AS (${insertCronTriggersSql('f')})
      SELECT count(*)::int AS queued,
             CASE WHEN count(*) > 0 THEN pg_notify('${TRIGGERS_CHANNEL}', '') END AS woken
        FROM queued`,
-    [rows.map((r) => r.tenantId), rows.map((r) => r.accountId), rows.map((r) => r.next), rows.map((r) => r.fired)],
+    [rows.map((r) => r.tenantId), rows.map((r) => r.accountId), rows.map((r) => r.next), rows.map((r) => r.following), rows.map((r) => r.fired)],
   );
   return result[0]!.queued;
+}
+
+/**
+ * The fast path of a pass, first its list: the tenants whose schedule is due by `now` (and not
+ * before `notBefore`, so that a late fire takes the slow path, which applies the missed-fire
+ * policy) and whose next fire time after this one is known already (`following`, later than
+ * `now`), earliest first. One read per pass; `fireDueSchedules` fires them in batches. (The
+ * batches go by these ids, not by `ORDER BY next_fire_at LIMIT n`: a due time moves every pass,
+ * so the statistics never know how many rows a time range holds, and a misestimate made each
+ * batch sort every due row.)
+ */
+export async function readySchedules(q: Queryable, now: Date, notBefore: Date): Promise<string[]> {
+  const { rows } = await q.query<{ tenant_id: string }>(
+    `SELECT tenant_id FROM tenant_schedules
+      WHERE next_fire_at <= $1 AND next_fire_at >= $2 AND following > $1
+      ORDER BY next_fire_at`,
+    [now, notBefore],
+  );
+  return rows.map((r) => r.tenant_id);
+}
+
+/**
+ * Of `tenantIds` (from `readySchedules`), those still due and ready (checked again under the row
+ * lock: another scheduler may have fired them meanwhile) fire `next_fire_at` and move on to
+ * `following`, in this one statement (autocommitted: one round trip, no code between claim and
+ * fire); `following` is left to be computed again (`prepareSchedules`). Rows others hold are
+ * skipped, as in `claimDueSchedules`. Returns the tenants fired.
+ */
+export async function fireDueSchedules(q: Queryable, tenantIds: readonly string[], now: Date, notBefore: Date): Promise<string[]> {
+  const { rows } = await q.query<{ fired: string[] | null }>(
+    `WITH due AS (
+       SELECT s.tenant_id, t.account_id, s.next_fire_at AS fired, s.following
+         FROM tenant_schedules s
+         JOIN tenants t ON t.id = s.tenant_id
+        WHERE s.tenant_id = ANY($1::uuid[]) AND s.next_fire_at <= $2 AND s.next_fire_at >= $3 AND s.following > $2
+          FOR UPDATE OF s SKIP LOCKED
+          FOR KEY SHARE OF t SKIP LOCKED
+     ), moved AS (
+       UPDATE tenant_schedules s SET next_fire_at = due.following, following = NULL, last_fire_at = due.fired
+         FROM due WHERE s.tenant_id = due.tenant_id
+     ), queued AS (${insertCronTriggersSql('due')})
+     SELECT array_agg(tenant_id) AS fired,
+            CASE WHEN count(*) > 0 THEN pg_notify('${TRIGGERS_CHANNEL}', '') END AS woken
+       FROM queued`,
+    [tenantIds, now, notBefore],
+  );
+  return rows[0]!.fired ?? [];
+}
+
+/**
+ * Of `tenantIds`, the schedules whose fire time after the next is still to be computed, locked for
+ * this transaction (so that a schedule change, whose database trigger writes the same row, waits
+ * and is not overwritten); rows others hold are skipped. Same columns as `claimDueSchedules`.
+ */
+export async function claimUnpreparedSchedules(client: pg.PoolClient, tenantIds: string[]): Promise<DueSchedule[]> {
+  const { rows } = await client.query<DueSchedule>(
+    `SELECT ${DUE_SCHEDULE_COLUMNS}
+       FROM tenant_schedules s
+       JOIN tenants t ON t.id = s.tenant_id
+       JOIN integrations i ON i.id = t.integration_id
+      WHERE s.tenant_id = ANY($1::uuid[]) AND s.following IS NULL AND s.next_fire_at > '-infinity'
+        FOR UPDATE OF s SKIP LOCKED`,
+    [tenantIds],
+  );
+  return rows;
+}
+
+/** Stores the fire times after the next of claimed schedules (`following`, null: none). */
+export async function setFollowingFireTimes(q: Queryable, rows: { tenantId: string; following: Date | null }[]): Promise<void> {
+  if (rows.length === 0) return;
+  await q.query(
+    `UPDATE tenant_schedules s SET following = f.following
+       FROM unnest($1::uuid[], $2::timestamptz[]) f (tenant_id, following)
+      WHERE s.tenant_id = f.tenant_id`,
+    [rows.map((r) => r.tenantId), rows.map((r) => r.following)],
+  );
 }
 
 /** The earliest next fire time of any schedule (-Infinity: one is waiting to be computed), or null. */

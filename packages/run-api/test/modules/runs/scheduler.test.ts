@@ -92,6 +92,8 @@ describe('queueDueCronTriggers', () => {
     const m = (minutes: number, seconds = 0) => new Date(h + minutes * 60_000 + seconds * 1000);
     const nextFire = async () =>
       (await stack.db.query<{ at: Date | null }>('SELECT next_fire_at AS at FROM tenant_schedules WHERE tenant_id = $1', [tenant.id])).rows[0]!.at;
+    const following = async () =>
+      (await stack.db.query<{ at: Date | null }>('SELECT following AS at FROM tenant_schedules WHERE tenant_id = $1', [tenant.id])).rows[0]!.at;
     const fired = async () =>
       (
         await stack.db.query<{ at: Date }>("SELECT scheduled_for AS at FROM triggers WHERE source = 'cron' AND tenant_id = $1 ORDER BY scheduled_for", [tenant.id])
@@ -106,6 +108,8 @@ describe('queueDueCronTriggers', () => {
     expect(await fired()).toHaveLength(1);
     await queueDueCronTriggers(stack.db, m(5));
     expect(await fired()).toEqual([m(0), m(5)].map((d) => d.toISOString()));
+    // The time after the next is computed ahead, so that the next fire is one statement (the fast path).
+    expect(await following()).toEqual(m(15));
 
     // A new schedule takes over from the last fire: nothing due until its own next time.
     await call(stack, 'PATCH', `/marketplace/tenants/${tenant.id}`, jwt, { schedule: { type: 'cron', expression: '30 * * * *' } });
@@ -114,6 +118,7 @@ describe('queueDueCronTriggers', () => {
     expect(await nextFire()).toEqual(m(30));
     await queueDueCronTriggers(stack.db, m(31));
     expect(await fired()).toEqual([m(0), m(5), m(30)].map((d) => d.toISOString()));
+    expect([await nextFire(), await following()]).toEqual([m(90), m(150)]);
 
     // Paused: no next time.
     await call(stack, 'POST', `/marketplace/tenants/${tenant.id}/pause`, jwt);
