@@ -3,6 +3,7 @@
  * the machine's processes: spawning and following them line by line, and looking at /proc.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { SOURCE_CONDITION } from '../../../../vite.conditions.ts';
 import { readdir, readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -112,11 +113,17 @@ export function followProcess(child: ChildProcess, name = 'the process'): Follow
   };
 }
 
-/** A TypeScript entry point of the repository (`packages/run-api/src/server.ts`, `demo/src/start.ts`) run by node with tsx. */
+/**
+ * An entry point of the repository run by node: built JavaScript (`packages/run-api/dist/server.js`)
+ * as is, TypeScript (`demo/src/start.ts`) with tsx.
+ */
 export function spawnScript(script: string, env: NodeJS.ProcessEnv, options: { detached?: boolean } = {}): FollowedProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const typescript = script.endsWith('.ts');
+  // Built JavaScript loads the packages' dist/, as an installed package does: not their sources.
+  const nodeOptions = typescript ? process.env.NODE_OPTIONS : process.env.NODE_OPTIONS?.replaceAll(`--conditions=${SOURCE_CONDITION}`, '').trim();
+  const child = spawn(process.execPath, [...(typescript ? ['--import', 'tsx'] : []), script], {
     cwd: repoRoot,
-    env: { ...process.env, ...env },
+    env: { ...process.env, NODE_OPTIONS: nodeOptions ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: options.detached ?? false,
   });
@@ -129,11 +136,12 @@ export interface ServerProcess extends FollowedProcess {
 }
 
 /**
- * Starts `packages/run-api/src/server.ts` with `env` (over this process's environment and quiet
+ * Starts the built server (`packages/run-api/dist/server.js`, as `pan serve` runs it; the test
+ * setup rebuilds a stale dist, and it starts in half the time of the sources through tsx) with `env` (over this process's environment and quiet
  * logs) and resolves once it listens; rejects with its output if it exits first.
  */
 export async function startServerProcess(env: NodeJS.ProcessEnv, options: { detached?: boolean } = {}): Promise<ServerProcess> {
-  const server = spawnScript('packages/run-api/src/server.ts', { PAN_LOG_LEVEL: 'warn', ...env }, options);
+  const server = spawnScript('packages/run-api/dist/server.js', { PAN_LOG_LEVEL: 'warn', ...env }, options);
   try {
     const line = await server.waitForLine('stdout', /listening on http:\/\/\S+/);
     return Object.assign(server, { url: /listening on (http:\/\/\S+)/.exec(line)![1]! });

@@ -18,7 +18,7 @@ import { signEndUserToken } from '../../support/tokens.ts';
 import { repoRoot, startServerProcess, until } from '../../support/processes.ts';
 
 /**
- * Crash test: PostgreSQL restarted under a running server (a real `tsx src/server.ts` process)
+ * Crash test: PostgreSQL restarted under a running server (a real server process)
  * with a live log open. The server stays up, answers 503 PAN_ERR_DATABASE_UNAVAILABLE during the
  * outage, gets its LISTEN connections back (wake-ups return: a new trigger runs), and still exits
  * 0 on SIGTERM. The cluster is the test's own (DATABASE_URL), restarted with pg_ctl.
