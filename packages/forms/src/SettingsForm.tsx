@@ -21,6 +21,7 @@ import {
 } from '@rjsf/utils';
 import { clearInvalidDependents, type SettingsError, type SettingsForm } from '@pan/pandium-yaml';
 import { createRootDataStore, type SettingsFormContext } from './context.ts';
+import { FormString, stringTranslator } from './strings.ts';
 import { generateTheme } from './Theme/Theme.ts';
 import validator, { cleanData, displayMessage, fieldLabel, validityChecker } from './validator/validator.ts';
 
@@ -41,6 +42,16 @@ export interface SettingsFormProps {
   loadingOptions?: readonly string[];
   /** The prefix of every field id. Default `pan-settings`. */
   idPrefix?: string;
+  /**
+   * The locale the form speaks (a BCP 47 tag), set as its `lang`; `<pan-settings-form>` passes the
+   * locale its element resolved.
+   */
+  locale?: string;
+  /**
+   * Translations of the form's strings, keyed by their English text: rjsf's `TranslatableString`
+   * values and `FormString`'s (strings.ts), with `%1`-style parameters. Missing ones stay English.
+   */
+  strings?: Readonly<Record<string, string>>;
   /** Every change the user makes (after dependent values were cleared), with its validity. */
   onChange?: (value: SettingsValue, valid: boolean) => void;
   /** A submit with a valid value. */
@@ -90,7 +101,10 @@ function sameField(a: SettingsValue, b: SettingsValue, field: string): boolean {
 }
 
 export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<SettingsFormHandle> }) {
-  const { form, value, serverErrors, disabled, submitLabel = 'Save', noSubmit, loadingOptions, ref } = props;
+  const { form, value, serverErrors, disabled, noSubmit, loadingOptions, locale, strings, ref } = props;
+  const translateString = useMemo(() => stringTranslator(strings), [strings]);
+  const submitLabel = props.submitLabel ?? translateString(FormString.Save);
+
   const idPrefix = props.idPrefix ?? DEFAULT_ID_PREFIX;
   const formRef = useRef<Form<SettingsValue, any, SettingsFormContext>>(null);
   const callbacks = useRef(props);
@@ -213,6 +227,7 @@ export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<Settings
   return (
     <div
       className="settings-form__wrapper"
+      lang={locale}
       onSubmitCapture={() => {
         submitted.current = true;
       }}
@@ -228,6 +243,8 @@ export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<Settings
         validator={validator}
         idPrefix={idPrefix}
         disabled={disabled}
+        translateString={translateString}
+
         noHtml5Validate
         showErrorList={false}
         focusOnFirstError={false}

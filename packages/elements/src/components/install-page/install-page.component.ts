@@ -9,6 +9,7 @@ import type { PanInstalledEvent } from '../../events/pan-installed.ts';
 import type { PanNavigateEvent } from '../../events/pan-navigate.ts';
 import type { RunApiClient } from '../../internal/api-client.ts';
 import { apiContext } from '../../internal/api-context.ts';
+import { msg } from '../../internal/locale.ts';
 import { PanElement } from '../../internal/pan-element.ts';
 import { stateStyles } from '../../internal/shared.styles.ts';
 import { describeError } from '../../internal/views.ts';
@@ -64,9 +65,10 @@ export class PanInstallPage extends PanElement {
 
   override render() {
     return this.#existing.render({
-      pending: () => html`<div class="state" aria-busy="true"><p class="state__title">Loading…</p></div>`,
+      pending: () => html`<div class="state" aria-busy="true"><p class="state__title">${msg('Loading…')}</p></div>`,
       error: (error) => html`<div class="state state--error" role="alert">
-        <p class="state__title">Couldn't load this integration</p>
+        <p class="state__title">${msg("Couldn't load this integration")}</p>
+
         <p class="state__text">${describeError(error)}</p>
       </div>`,
       complete: () =>

@@ -3,7 +3,9 @@ import { property, state } from 'lit/decorators.js';
 import type { SettingsError, SettingsForm } from '@pan/pandium-yaml';
 import type { SettingsFormController, SettingsFormProps } from '@pan/forms';
 import type {} from '../../events/events.ts';
+import { msg, renderIn, resolveLocale } from '../../internal/locale.ts';
 import { PanElement } from '../../internal/pan-element.ts';
+import { formStrings } from './form-strings.ts';
 import styles from './settings-form.styles.ts';
 
 type FormsModule = typeof import('@pan/forms');
@@ -118,8 +120,8 @@ export class PanSettingsForm extends PanElement {
   /** Every field (and the submit button) disabled. */
   @property({ type: Boolean, reflect: true }) disabled = false;
 
-  /** The submit button's text. */
-  @property({ attribute: 'submit-label' }) submitLabel = 'Save';
+  /** The submit button's text (default: "Save", in the element's language). */
+  @property({ attribute: 'submit-label' }) submitLabel?: string;
 
   /** No built-in submit button: drive the form with `reportValidity()` and `value` (a wizard). */
   @property({ type: Boolean, attribute: 'no-submit', reflect: true }) noSubmit = false;
@@ -210,8 +212,11 @@ export class PanSettingsForm extends PanElement {
       value: this.#seed,
       serverErrors: this.serverErrors ?? [],
       disabled: this.disabled,
-      submitLabel: this.submitLabel,
+      ...(this.submitLabel === undefined ? {} : { submitLabel: this.submitLabel }),
       noSubmit: this.noSubmit,
+      // The form speaks the element's language: rjsf's strings and the form's own.
+      locale: resolveLocale(this),
+      strings: renderIn(this, formStrings),
       loadingOptions: this.loadingOptions ?? [],
       onChange: this.#onChange,
       onSubmit: this.#onSubmit,
@@ -225,14 +230,15 @@ export class PanSettingsForm extends PanElement {
     return html`<div class="base" part="base" aria-busy=${this.status === 'loading' ? 'true' : 'false'}>
       ${this.status === 'loading'
         ? html`<div class="state state--loading" part="loading" role="status">
-            <span class="spinner" aria-hidden="true"></span>Loading the settings form…
+            <span class="spinner" aria-hidden="true"></span>${msg('Loading the settings form…')}
           </div>`
         : nothing}
       ${this.status === 'error'
         ? html`<div class="state state--error" part="error" role="alert">
-            <p class="state__title">Couldn't load the settings form</p>
-            <p class="state__text">Check your connection and try again.</p>
-            <button type="button" class="button" part="retry-button" @click=${this.#retry}>Retry</button>
+            <p class="state__title">${msg("Couldn't load the settings form")}</p>
+            <p class="state__text">${msg('Check your connection and try again.')}</p>
+            <button type="button" class="button" part="retry-button" @click=${this.#retry}>${msg('Retry')}</button>
+
           </div>`
         : nothing}
       <div class="form" part="form" ?hidden=${this.status !== 'ready' || !this.form}></div>
