@@ -12,6 +12,9 @@ export { PanScheduleEditor } from './components/schedule-editor/schedule-editor.
 export { PanSettingsForm } from './components/settings-form/settings-form.component.ts';
 export { PanTenantPage } from './components/tenant-page/tenant-page.component.ts';
 export { PanElement } from './internal/pan-element.ts';
+export { currentLocale, registerLocale, resolveLocale } from './internal/locale.ts';
+export type { LocaleLoader, LocaleTemplates } from './internal/locale.ts';
+
 export { PanApiError, RunApiClient } from './internal/api-client.ts';
 export type { RunApiClientOptions } from './internal/api-client.ts';
 export type * from './events/events.ts';

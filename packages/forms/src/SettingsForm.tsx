@@ -153,8 +153,11 @@ export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<Settings
       labels,
       loadingOptions: loadingOptions ?? [],
       onLoadOptions: (definition, field) => callbacks.current.onLoadOptions?.(definition, field),
+      ...(locale === undefined ? {} : { locale }),
+      ...(strings === undefined ? {} : { strings }),
     }),
-    [rootData, labels, loadingOptions],
+    [rootData, labels, loadingOptions, locale, strings],
+
   );
 
 

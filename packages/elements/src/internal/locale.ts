@@ -68,7 +68,13 @@ export function registerLocale(locale: string, load: LocaleLoader): void {
   refresh();
 }
 
+/** The catalogue `msg()` reads now: the locale's, or `en` while it loads (a cache key). */
+export function currentCatalogue(): string {
+  return catalogue;
+}
+
 /** The locale (BCP 47 tag) of the element rendering now, for `Intl`. */
+
 export function currentLocale(): string {
   return tag;
 }
@@ -89,7 +95,7 @@ export function resolveLocale(el: Element): string {
     if (langed && (langed as HTMLElement).lang) return langed.getAttribute('lang')!;
     node = ((langed ?? node).getRootNode() as ShadowRoot).host ?? null;
   }
-  return tokenLocale ?? globalThis.navigator?.language ?? 'en';
+  return tokenLocale || globalThis.navigator?.language || 'en';
 }
 
 /** The catalogue for `locale`: exactly known, else its language's (`de-AT` → `de`), else `en`. */

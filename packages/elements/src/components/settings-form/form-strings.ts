@@ -4,12 +4,13 @@
  * text; `%1`, `%2` are rjsf's parameters and stay as they are in every translation.
  * Call it while the element renders (`renderIn`): `msg()` reads the locale then.
  */
-import { currentLocale, msg } from '../../internal/locale.ts';
+import { currentCatalogue, msg } from '../../internal/locale.ts';
 
 const cache = new Map<string, Readonly<Record<string, string>>>();
 
 export function formStrings(): Readonly<Record<string, string>> {
-  const locale = currentLocale();
+  const locale = currentCatalogue();
+
   let strings = cache.get(locale);
   if (strings) return strings;
   strings = {
