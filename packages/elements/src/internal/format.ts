@@ -30,9 +30,11 @@ export function formatNumber(value: number, options: Intl.NumberFormatOptions = 
   return cached('number', options, (l) => new Intl.NumberFormat(l, options)).format(value);
 }
 
+/** "a, b and c" (`conjunction`), or "a, b, c" (`unit`: a plain enumeration). */
 export function formatList(items: string[], type: Intl.ListFormatType = 'conjunction'): string {
-  return cached('list', { type }, (l) => new Intl.ListFormat(l, { type, style: type === 'unit' ? 'narrow' : 'long' })).format(items);
+  return cached('list', { type }, (l) => new Intl.ListFormat(l, { type, style: type === 'unit' ? 'short' : 'long' })).format(items);
 }
+
 
 /** "3 minutes ago", "in 2 hours", "yesterday", relative to `now`. */
 export function formatRelative(date: Date | string | number, now = Date.now()): string {

@@ -1,6 +1,7 @@
 import { css } from 'lit';
 import type { RunStatus, TriggerSource } from '@pan/contract';
-import { msg } from './locale.ts';
+import { msg, str } from './locale.ts';
+
 import { formatList, formatNumber } from './format.ts';
 
 /** The badge class of a run status: `run-status--ok`, `--failed`, `--running` or `--lost`. */
@@ -36,16 +37,15 @@ export function describeRunStatus(status: RunStatus | string): string {
   return words[status] ?? status;
 }
 
-/** A run's duration: "0.4 s", "12 s", "3 min, 4 s", "1 h, 2 min" (units as `Intl` writes them). */
+/** A run's duration: "0.4 s", "12 s", "3 min 4 s", "1 h 2 min" (numbers as `Intl` writes them). */
 export function formatDuration(ms: number): string {
-  const unit = (value: number, name: string, digits = 0) =>
-    formatNumber(value, { style: 'unit', unit: name, unitDisplay: 'short', maximumFractionDigits: digits, minimumFractionDigits: digits });
-  if (ms < 10_000) return unit(ms / 1000, 'second', 1);
+  const n = (value: number, digits = 0) => formatNumber(value, { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  if (ms < 10_000) return msg(str`${n(ms / 1000, 1)} s`);
   const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return unit(seconds, 'second');
+  if (seconds < 60) return msg(str`${n(seconds)} s`);
   const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return formatList([unit(minutes, 'minute'), unit(seconds % 60, 'second')], 'unit');
-  return formatList([unit(Math.floor(minutes / 60), 'hour'), unit(minutes % 60, 'minute')], 'unit');
+  if (minutes < 60) return msg(str`${n(minutes)} min ${n(seconds % 60)} s`);
+  return msg(str`${n(Math.floor(minutes / 60))} h ${n(minutes % 60)} min`);
 }
 
 

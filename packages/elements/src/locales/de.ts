@@ -266,4 +266,7 @@ export const templates = {
   s074811a7b25a8022: "Das ist nicht mehr verfügbar.",
   s52fe12d875334ed1: "Bei uns ist etwas schiefgelaufen. Bitte versuchen Sie es erneut.",
   sa9350d4c200e9d10: "Pflichtfelder sind mit einem Sternchen (*) markiert. Sie werden verschlüsselt gespeichert und nie wieder angezeigt.",
+  s984a3118d85b20e0: {"strTag":true,"strings":[""," s"],"values":[0]},
+  s1f8c783aa758012e: {"strTag":true,"strings":[""," Min. "," s"],"values":[0,1]},
+  s672809d8ddbb4f27: {"strTag":true,"strings":[""," Std. "," Min."],"values":[0,1]},
 };

@@ -266,4 +266,7 @@ export const templates = {
   s074811a7b25a8022: "Esto ya no está disponible.",
   s52fe12d875334ed1: "Algo salió mal por nuestra parte. Inténtalo de nuevo.",
   sa9350d4c200e9d10: "Los campos obligatorios están marcados con un asterisco (*). Se guardan cifrados y nunca se vuelven a mostrar.",
+  s984a3118d85b20e0: {"strTag":true,"strings":[""," s"],"values":[0]},
+  s1f8c783aa758012e: {"strTag":true,"strings":[""," min "," s"],"values":[0,1]},
+  s672809d8ddbb4f27: {"strTag":true,"strings":[""," h "," min"],"values":[0,1]},
 };

@@ -266,4 +266,7 @@ export const templates = {
   s074811a7b25a8022: "Ce n’est plus disponible.",
   s52fe12d875334ed1: "Une erreur s’est produite de notre côté. Veuillez réessayer.",
   sa9350d4c200e9d10: "Les champs obligatoires sont marqués d’un astérisque (*). Ils sont stockés chiffrés et ne sont plus jamais affichés.",
+  s984a3118d85b20e0: {"strTag":true,"strings":[""," s"],"values":[0]},
+  s1f8c783aa758012e: {"strTag":true,"strings":[""," min "," s"],"values":[0,1]},
+  s672809d8ddbb4f27: {"strTag":true,"strings":[""," h "," min"],"values":[0,1]},
 };

@@ -266,4 +266,7 @@ export const templates = {
   s074811a7b25a8022: "これはすでに利用できません。",
   s52fe12d875334ed1: "サーバー側で問題が発生しました。もう一度お試しください。",
   sa9350d4c200e9d10: "必須項目にはアスタリスク (*) が付いています。暗号化して保存され、二度と表示されません。",
+  s984a3118d85b20e0: {"strTag":true,"strings":[""," 秒"],"values":[0]},
+  s1f8c783aa758012e: {"strTag":true,"strings":[""," 分 "," 秒"],"values":[0,1]},
+  s672809d8ddbb4f27: {"strTag":true,"strings":[""," 時間 "," 分"],"values":[0,1]},
 };

@@ -245,7 +245,7 @@ export class PanConnections extends PanElement {
     }
     if (c.status === 'connected' && c.type === 'api_key' && c.stored_fields.length) {
       const label = (name: string) => c.fields?.find((f) => f.name === name)?.label ?? name;
-      return html`<p class="connection__detail" part="detail">${msg(str`Saved: ${formatList(c.stored_fields.map(label))}`)}</p>`;
+      return html`<p class="connection__detail" part="detail">${msg(str`Saved: ${formatList(c.stored_fields.map(label), 'unit')}`)}</p>`;
     }
     return nothing;
   }
