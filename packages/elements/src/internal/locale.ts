@@ -15,7 +15,6 @@
  * `PanElement` sets it around each render (`renderIn`), which is synchronous, and `msg()` reads it.
  */
 import type { LitElement } from 'lit';
-
 import type { MsgFn, MsgOptions, TemplateLike, TemplateMap } from '@lit/localize/internal/types.js';
 import type { str as litStr, StrResult } from '@lit/localize/internal/str-tag.js';
 
@@ -24,8 +23,9 @@ let translate: ((template: TemplateLike, options: MsgOptions | undefined) => unk
 
 /**
  * lit-localize's `msg()` and `str`, written out here rather than imported: the first load then
- * shares no module with the lazy runtime, which keeps it one chunk (the bundler splits shared
- * modules out). Typed as lit-localize's, so `lit-localize extract` finds every message.
+ * shares none of lit-localize's modules with the lazy runtime (the bundler splits modules shared
+ * that way out of the first load's chunk). Typed as lit-localize's, so `lit-localize extract`
+ * finds every message.
  */
 export const msg = ((template: TemplateLike, options?: MsgOptions) =>
   translate
@@ -35,7 +35,6 @@ export const msg = ((template: TemplateLike, options?: MsgOptions) =>
       : template) as MsgFn;
 
 export const str = ((strings: TemplateStringsArray, ...values: unknown[]): StrResult => ({ strTag: true, strings, values })) as typeof litStr;
-
 
 /** A catalogue: lit-localize's runtime `templates` (message id → translation). */
 export type LocaleTemplates = TemplateMap;
@@ -50,7 +49,6 @@ export const hostLocales = new Map<string, LocaleLoader>();
 export const catalogues = new Map<string, LocaleTemplates | null>();
 const elements = new Set<LitElement>();
 let observer: MutationObserver | undefined;
-
 let tokenLocale: string | undefined;
 /** The locale of the render in progress (or of the last one): its Intl tag and its catalogue. */
 let tag = 'en';
@@ -74,11 +72,9 @@ export function currentCatalogue(): string {
 }
 
 /** The locale (BCP 47 tag) of the element rendering now, for `Intl`. */
-
 export function currentLocale(): string {
   return tag;
 }
-
 
 /** The token's `locale` claim, as the run API's answers carry it (`Content-Language`). */
 export function setTokenLocale(locale: string): void {
@@ -105,7 +101,6 @@ export function matchCatalogue(locale: string): string {
   const language = key.split('-')[0]!;
   return has(key) ? key : has(language) ? language : 'en';
 }
-
 
 /**
  * Runs `render` in the locale of `el` (what `PanElement.update` does). A language not loaded yet
@@ -143,8 +138,16 @@ export function setRuntimeImport(load: () => Promise<Runtime>): void {
 
 /** Loads the catalogue `key` (a host's first): a failed load leaves it empty, i.e. English. */
 async function load(key: string): Promise<void> {
-  const runtime = await importRuntime!();
-
+  let runtime: Runtime | undefined;
+  try {
+    runtime = await importRuntime?.();
+  } catch {
+    // Offline, say: English for now; the next render of an element in that language tries again.
+  }
+  if (!runtime) {
+    catalogues.delete(key);
+    return;
+  }
   translate ??= (template, options) => runtime.runtimeMsg(catalogues.get(catalogue) ?? undefined, template, options);
   const loader = hostLocales.get(key) ?? runtime.shipped[key]!;
   const { templates } = (await loader().catch(() => ({ templates: {} }))) as { templates: LocaleTemplates };
@@ -153,8 +156,8 @@ async function load(key: string): Promise<void> {
   refresh();
 }
 
-/** The element renders in its locale from now on
-, and again when a `lang` above it changes. */
+/** The element renders in its locale from now on, and again when a `lang` above it changes. */
+
 export function localize(el: LitElement): void {
   elements.add(el);
   observer ??= new MutationObserver(refresh);
