@@ -30,6 +30,12 @@ interface Measured {
   settingsFiles: string[];
   /** React or rjsf modules in the first load (must be none). */
   reactInFirstLoad: string[];
+  /** Each shipped catalogue's chunk (src/locales/<locale>.ts), lazy, gzip. */
+  locales: Map<string, number>;
+  /** lit-localize's lookup, loaded with the first catalogue (internal/locale-runtime.ts). */
+  localeRuntime: number;
+  /** Catalogue modules in the first load (must be none). */
+  localesInFirstLoad: string[];
 }
 
 const SETTINGS_ENTRY = path.join('packages', 'forms', 'src', 'index.ts');
@@ -86,7 +92,23 @@ async function measure(entry: string): Promise<Measured> {
     const reactInFirstLoad = [...firstLoad]
       .flatMap((file) => chunks.get(file)?.moduleIds ?? [])
       .filter((id) => /node_modules\/(react|react-dom|@rjsf)\//.test(id));
+    const locales = new Map<string, number>();
+    let localeRuntime = 0;
+    for (const chunk of chunks.values()) {
+      // By the modules a chunk holds (a dynamic entry's facade is not always set).
+      const ids = chunk.moduleIds.map((id) => id.split(path.sep).join('/'));
+      const locale = ids.map((id) => /elements\/src\/locales\/([\w-]+)\.ts$/.exec(id)?.[1]).find(Boolean);
+      if (locale) locales.set(locale, gz(chunk.fileName));
+      if (ids.some((id) => id.endsWith('internal/locale-runtime.ts'))) localeRuntime = gz(chunk.fileName);
+
+    }
+    const localesInFirstLoad = [...firstLoad]
+      .flatMap((file) => chunks.get(file)?.moduleIds ?? [])
+      .filter((id) => /src\/locales\//.test(id));
     return {
+      locales: new Map([...locales].sort()),
+      localeRuntime,
+      localesInFirstLoad,
       firstLoad: size,
       firstLoadRaw: sizeRaw,
       lazy,
@@ -115,6 +137,11 @@ console.log(
   `settings chunk (opening a <pan-settings-form>): ${kB(catalog.settings)} gzip, ${catalog.settingsFiles.length} file(s)`,
 );
 console.log(`  goal <= ${kB(SETTINGS_GOAL_BYTES)}: ${catalog.settings <= SETTINGS_GOAL_BYTES ? 'met' : 'NOT met'}`);
+console.log('locale chunks (lazy, loaded for an element whose language is not English):');
+console.log(`  lit-localize lookup (locale-runtime): ${kB(catalog.localeRuntime)} gzip`);
+for (const [locale, bytes] of catalog.locales) console.log(`  ${locale}: ${kB(bytes)} gzip = ${bytes} B`);
+console.log(`  catalogues in the first load: ${catalog.localesInFirstLoad.length ? catalog.localesInFirstLoad.join(', ') : 'none'}`);
+
 
 // The script-tag bundle as the run API serves it (GET /elements/<version>/…, gzip), from its build.
 const served = await readBundle(path.join(root, 'packages/elements'));

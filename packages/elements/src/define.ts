@@ -5,6 +5,7 @@
  * catalog's first load stays small. Elements already in the page upgrade when they arrive;
  * `customElements.whenDefined('pan-run-log')` tells when.
  */
+import './internal/locale-loader.ts';
 import './components/marketplace/pan-marketplace.ts';
 
 // The settings form apart from the others: opening a form then loads React and rjsf, not them.

@@ -1,4 +1,5 @@
 /** Every element class, and the API client; importing this registers nothing (see `define.ts`). */
+import './internal/locale-loader.ts';
 export { PanAuthOnly } from './components/auth-only/auth-only.component.ts';
 export { PanConnections } from './components/connections/connections.component.ts';
 export { PanInstallFlow } from './components/install-flow/install-flow.component.ts';
@@ -11,6 +12,9 @@ export { PanScheduleEditor } from './components/schedule-editor/schedule-editor.
 export { PanSettingsForm } from './components/settings-form/settings-form.component.ts';
 export { PanTenantPage } from './components/tenant-page/tenant-page.component.ts';
 export { PanElement } from './internal/pan-element.ts';
+export { currentLocale, registerLocale, resolveLocale } from './internal/locale.ts';
+export type { LocaleLoader, LocaleTemplates } from './internal/locale.ts';
+
 export { PanApiError, RunApiClient } from './internal/api-client.ts';
 export type { RunApiClientOptions } from './internal/api-client.ts';
 export type * from './events/events.ts';

@@ -21,6 +21,7 @@ import {
 } from '@rjsf/utils';
 import { clearInvalidDependents, localizeSettingsForm, type SettingsError, type SettingsForm } from '@pan/pandium-yaml';
 import { createRootDataStore, type SettingsFormContext } from './context.ts';
+import { FormString, stringTranslator } from './strings.ts';
 import { generateTheme } from './Theme/Theme.ts';
 import validator, { cleanData, displayMessage, fieldLabel, validityChecker } from './validator/validator.ts';
 
@@ -28,17 +29,12 @@ export type SettingsValue = Record<string, unknown>;
 
 export interface SettingsFormProps {
   form: SettingsForm;
-  /**
-   * A BCP 47 tag: the integration author's strings show in it where `form.i18n` has them (`de-AT`
-   * falls back to `de`, then to the author's own words). A new locale keeps what the user typed.
-   */
-  locale?: string | undefined;
   /** The initial value. A new object (by identity) replaces what the user typed. Never mutated. */
   value: SettingsValue;
   /** Errors from the server (a 422), shown on their fields until the user changes those fields. */
   serverErrors?: readonly SettingsError[];
   disabled?: boolean;
-  /** The submit button's text. Default "Save". */
+  /** The submit button's text. Default "Save" in `locale`. */
   submitLabel?: string;
   /** No submit button (a wizard drives the form with `reportValidity()`). */
   noSubmit?: boolean;
@@ -46,6 +42,17 @@ export interface SettingsFormProps {
   loadingOptions?: readonly string[];
   /** The prefix of every field id. Default `pan-settings`. */
   idPrefix?: string;
+  /**
+   * The locale the form speaks (a BCP 47 tag), set as its `lang`; `<pan-settings-form>` passes the
+   * locale its element resolved. The integration author's strings show in it where `form.i18n`
+   * has them (`de-AT` falls back to `de`, then to the author's own words).
+   */
+  locale?: string | undefined;
+  /**
+   * Translations of the form's strings, keyed by their English text: rjsf's `TranslatableString`
+   * values and `FormString`'s (strings.ts), with `%1`-style parameters. Missing ones stay English.
+   */
+  strings?: Readonly<Record<string, string>>;
   /** Every change the user makes (after dependent values were cleared), with its validity. */
   onChange?: (value: SettingsValue, valid: boolean) => void;
   /** A submit with a valid value. */
@@ -95,9 +102,12 @@ function sameField(a: SettingsValue, b: SettingsValue, field: string): boolean {
 }
 
 export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<SettingsFormHandle> }) {
-  const { form: authorForm, locale, value, serverErrors, disabled, submitLabel = 'Save', noSubmit, loadingOptions, ref } = props;
+  const { form: authorForm, value, serverErrors, disabled, noSubmit, loadingOptions, locale, strings, ref } = props;
   // Translated before anything reads it: labels, hints, titles and option titles in `locale`.
   const form = useMemo(() => localizeSettingsForm(authorForm, locale), [authorForm, locale]);
+  const translateString = useMemo(() => stringTranslator(strings), [strings]);
+  const submitLabel = props.submitLabel ?? translateString(FormString.Save);
+
   const idPrefix = props.idPrefix ?? DEFAULT_ID_PREFIX;
   const formRef = useRef<Form<SettingsValue, any, SettingsFormContext>>(null);
   const callbacks = useRef(props);
@@ -146,8 +156,11 @@ export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<Settings
       labels,
       loadingOptions: loadingOptions ?? [],
       onLoadOptions: (definition, field) => callbacks.current.onLoadOptions?.(definition, field),
+      ...(locale === undefined ? {} : { locale }),
+      ...(strings === undefined ? {} : { strings }),
     }),
-    [rootData, labels, loadingOptions],
+    [rootData, labels, loadingOptions, locale, strings],
+
   );
 
 
@@ -220,6 +233,7 @@ export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<Settings
   return (
     <div
       className="settings-form__wrapper"
+      lang={locale}
       onSubmitCapture={() => {
         submitted.current = true;
       }}
@@ -235,6 +249,8 @@ export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<Settings
         validator={validator}
         idPrefix={idPrefix}
         disabled={disabled}
+        translateString={translateString}
+
         noHtml5Validate
         showErrorList={false}
         focusOnFirstError={false}

@@ -18,7 +18,14 @@ export interface SettingsFormContext {
   labels?: Readonly<Record<string, string>>;
   /** The root data store (one per form); without it, one per root schema is made. */
   rootData?: RootDataStore;
+  /**
+   * The form's locale and its strings' table: in the context so that a change re-renders every
+   * field (rjsf compares props deeply but ignores functions such as `translateString`).
+   */
+  locale?: string;
+  strings?: Readonly<Record<string, string>>;
 }
+
 
 /** The form's root data, and who wants to know when it changes. */
 export interface RootDataStore {

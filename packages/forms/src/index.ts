@@ -11,6 +11,7 @@ export { generateTheme, default as Theme } from './Theme/Theme.ts';
 export { generateTemplates } from './Templates/Templates.ts';
 export { generateWidgets } from './Widgets/Widgets.ts';
 export type { SettingsFormContext } from './context.ts';
+export { FormString, stringTranslator } from './strings.ts';
 export {
   CfworkerValidator,
   createValidator,

@@ -32,6 +32,8 @@ export interface RunApiClientOptions {
   onTokenRefreshed(token: string): void;
   /** The token expired and could not be renewed (reported once per token). */
   onTokenExpired(reason: PanTokenExpiredDetail['reason']): void;
+  /** The token's `locale` claim, which the run API echoes as `Content-Language` on each answer. */
+  onLocale?(locale: string): void;
 }
 
 type Query = Record<string, string | string[] | undefined>;
@@ -119,7 +121,10 @@ export class RunApiClient {
       if (signal?.aborted) throw error;
       throw new PanApiError(0, 'PAN_ERR_NETWORK', 'The marketplace could not be reached.');
     }
+    const locale = response.headers.get('Content-Language');
+    if (locale) this.#options.onLocale?.(locale);
     if (!response.ok) {
+
       const apiError: Partial<ApiError> = (await response.json().catch(() => undefined)) ?? {};
       throw new PanApiError(
         response.status,

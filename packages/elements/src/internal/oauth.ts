@@ -10,7 +10,7 @@ import type { RunApiClient } from './api-client.ts';
 export type SignInOutcome =
   /** The callback page said so (confirm with the API: the message only tells when to look). */
   | { status: 'connected' }
-  /** The provider refused, the user denied access, or the sign-in expired: `message` says which. */
+  /** The provider refused, the user denied access, or the sign-in expired: `message` says which (or is empty). */
   | { status: 'error'; message: string }
   /** The window was closed before a result came (or the result was lost: ask the API). */
   | { status: 'closed' }
@@ -111,7 +111,7 @@ export async function signIn(
       finish(
         data.status === 'connected'
           ? { status: 'connected' }
-          : { status: 'error', message: shorten(data.message) || 'The sign-in did not complete.' },
+          : { status: 'error', message: shorten(data.message) },
       );
     };
     const onAbort = () => {

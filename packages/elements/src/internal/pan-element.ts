@@ -1,4 +1,5 @@
-import { LitElement } from 'lit';
+import { LitElement, type PropertyValues } from 'lit';
+import { localize, renderIn, unlocalize } from './locale.ts';
 
 /** Names of the `pan-*` events declared in `GlobalEventHandlersEventMap` (see `src/events/`). */
 export type PanEventName = {
@@ -19,8 +20,25 @@ export interface PanEmitOptions<K extends PanEventName> {
   composed?: boolean;
 }
 
-/** The base class of every `pan-*` element. */
+/**
+ * The base class of every `pan-*` element. It renders in its locale (see `locale.ts`): `msg()`
+ * during `render()` translates into the `lang` of the element or its nearest ancestor.
+ */
 export class PanElement extends LitElement {
+  override connectedCallback(): void {
+    super.connectedCallback();
+    localize(this);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    unlocalize(this);
+  }
+
+  protected override update(changed: PropertyValues): void {
+    renderIn(this, () => super.update(changed));
+  }
+
   readonly #internals: ElementInternals | undefined =
     typeof this.attachInternals === 'function' ? this.attachInternals() : undefined;
 

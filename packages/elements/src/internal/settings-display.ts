@@ -3,6 +3,8 @@
  * catalog's first load, which shares views.ts, does not carry it.
  */
 import type { SettingsForm } from '@pan/contract';
+import { formatList } from './format.ts';
+import { msg } from './locale.ts';
 
 /** A settings field's label as the form shows it. */
 export function fieldLabel(form: SettingsForm, field: string): string {
@@ -15,11 +17,12 @@ export function fieldLabel(form: SettingsForm, field: string): string {
 /** A settings value for reading (option titles instead of raw values, Yes/No, lists joined). */
 export function displayValue(form: SettingsForm, field: string, value: unknown): string {
   if (value === undefined || value === null || value === '') return '—';
-  if (typeof value === 'boolean') return value ? 'Yes' : 'No';
+  if (typeof value === 'boolean') return value ? msg('Yes') : msg('No');
   const schema = (form.schema.properties as Record<string, { oneOf?: { const: unknown; title?: string }[]; items?: { oneOf?: { const: unknown; title?: string }[] } }> | undefined)?.[field];
   const title = (v: unknown, options?: { const: unknown; title?: string }[]) =>
     options?.find((o) => o.const === v)?.title ?? String(v);
-  if (Array.isArray(value)) return value.length ? value.map((v) => title(v, schema?.items?.oneOf)).join(', ') : '—';
+  if (Array.isArray(value)) return value.length ? formatList(value.map((v) => title(v, schema?.items?.oneOf))) : '—';
+
   if (typeof value === 'object') return JSON.stringify(value);
   return title(value, schema?.oneOf);
 }

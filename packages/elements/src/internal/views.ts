@@ -1,12 +1,14 @@
 import { PanApiError } from './api-client.ts';
+import { msg } from './locale.ts';
 
 /** What to tell the user about a failed call, in plain words (the server's message when it is meant for them). */
-export function describeError(error: unknown, notFound = 'This is not available any more.'): string {
-  if (!(error instanceof PanApiError)) return 'Something went wrong. Please try again.';
-  if (error.tokenExpired || error.status === 401) return 'Your session has expired. Please sign in again.';
-  if (error.status === 0) return 'The marketplace could not be reached. Check your connection and retry.';
-  if (error.status === 404) return notFound;
-  if (error.status >= 500) return 'Something went wrong on our side. Please try again.';
+export function describeError(error: unknown, notFound?: string): string {
+  if (!(error instanceof PanApiError)) return msg('Something went wrong. Please try again.');
+  if (error.tokenExpired || error.status === 401) return msg('Your session has expired. Please sign in again.');
+  if (error.status === 0) return msg('The marketplace could not be reached. Check your connection and retry.');
+  if (error.status === 404) return notFound ?? msg('This is not available any more.');
+  if (error.status >= 500) return msg('Something went wrong on our side. Please try again.');
+
   return error.message;
 }
 

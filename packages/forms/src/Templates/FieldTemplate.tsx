@@ -7,7 +7,9 @@ import {
   type FormContextType,
   type RJSFSchema,
   type StrictRJSFSchema,
+  type TranslatableString,
 } from '@rjsf/utils';
+import { FormString } from '../strings.ts';
 import { noOptionsForParentMessage } from '@pan/pandium-yaml';
 import { dynamicInfo, hasValue, useRootValue, type SettingsFormContext } from '../context.ts';
 import { describedBy } from './aria.ts';
@@ -130,7 +132,7 @@ export default function FieldTemplate<
         {rawDescription ? description : null}
         <div className="dynamic">
           <p className="dynamic__text" id={noticeId}>
-            The options for this field are not loaded yet.
+            {registry.translateString(FormString.OptionsNotLoaded as TranslatableString)}
           </p>
           <button
             type="button"
@@ -143,13 +145,14 @@ export default function FieldTemplate<
               if (!busy) context.onLoadOptions?.(dynamic.definition, name);
             }}
           >
-            Load options
+            {registry.translateString(FormString.LoadOptions as TranslatableString)}
           </button>
+
           <p className="field__status" role="status">
             {loading && (
               <>
                 <Spinner />
-                Loading options…
+                {registry.translateString(FormString.LoadingOptions as TranslatableString)}
               </>
             )}
           </p>
@@ -178,7 +181,7 @@ export default function FieldTemplate<
           {loading && (
             <>
               <Spinner />
-              Loading options…
+              {registry.translateString(FormString.LoadingOptions as TranslatableString)}
             </>
           )}
         </p>

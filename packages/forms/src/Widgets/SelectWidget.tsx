@@ -7,8 +7,10 @@ import {
   type FormContextType,
   type RJSFSchema,
   type StrictRJSFSchema,
+  type TranslatableString,
   type WidgetProps,
 } from '@rjsf/utils';
+import { FormString } from '../strings.ts';
 import { hasValue } from '../context.ts';
 import { describedBy, invalid } from '../Templates/aria.ts';
 import CheckboxesWidget from './CheckboxesWidget.tsx';
@@ -68,7 +70,7 @@ export default function SelectWidget<
       onBlur={handleBlur}
       onFocus={handleFocus}
     >
-      {(schema.default === undefined || !hasValue(value)) && <option value="">{placeholder || 'Choose…'}</option>}
+      {(schema.default === undefined || !hasValue(value)) && <option value="">{placeholder || props.registry.translateString(FormString.Choose as TranslatableString)}</option>}
       {enumOptions.map(({ value: optionValue, label }, i) => (
         <option
           key={String(optionValue)}

@@ -57,13 +57,16 @@ export async function refuseDuplicateCredentials(request: FastifyRequest): Promi
   }
 }
 
-export async function requireEndUser(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+export async function requireEndUser(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const header = request.headers.authorization;
   if (!header) throw panError(ERRORS.AUTH_MISSING, 'An Authorization: Bearer <token> header is required');
   const match = /^Bearer ([\w.~+/=-]+)$/.exec(header);
   if (!match) throw panError(ERRORS.AUTH_MALFORMED, 'The Authorization header must be "Bearer <token>"');
   request.endUser = await request.server.tokens.verify(match[1]!);
+  // The token's `locale` claim, for the elements (a CORS-safelisted header: readable cross-origin).
+  if (request.endUser.locale) void reply.header('Content-Language', request.endUser.locale);
 }
+
 
 export async function requireApiKey(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
   const key = request.headers['x-api-key'];

@@ -7,6 +7,7 @@ import * as paths from '@pan/contract/paths';
 import type {} from '../../events/events.ts';
 import { PanApiError, type RunApiClient } from '../../internal/api-client.ts';
 import { apiContext } from '../../internal/api-context.ts';
+import { msg, str } from '../../internal/locale.ts';
 import { PanElement } from '../../internal/pan-element.ts';
 import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.styles.ts';
 import { statusStyles } from '../../internal/status.styles.ts';
@@ -53,12 +54,14 @@ export class PanAuthOnly extends PanElement {
   @property({ attribute: false })
   api?: RunApiClient;
 
-  /** The title (level-2 heading). */
-  @property() heading = 'Connect your accounts';
+  /** The title (level-2 heading). Default: "Connect your accounts", in the element's language. */
+  @property() heading?: string;
 
   /** Slugs being installed. */
   @state() private installing: readonly string[] = [];
-  @state() private problems: Readonly<Record<string, string>> = {};
+  /** The error of each integration that could not be set up (described at render, in the element's language). */
+  @state() private problems: Readonly<Record<string, unknown>> = {};
+
 
   /** Slugs whose install failed: not tried again until a connection changes. */
   readonly #failed = new Set<string>();
@@ -77,17 +80,17 @@ export class PanAuthOnly extends PanElement {
   override render(): TemplateResult {
     // Not a landmark of its own: the marketplace around it is one, with the same name.
     return html`<div class="auth">
-      <h2 id="auth-title" class="title" tabindex="-1">${this.heading}</h2>
+      <h2 id="auth-title" class="title" tabindex="-1">${this.heading ?? msg('Connect your accounts')}</h2>
       ${this.#view.render({
         pending: () =>
           this.#view.value
             ? this.#renderList(this.#view.value)
-            : html`<div class="state" aria-busy="true"><p class="state__title">Loading…</p></div>`,
+            : html`<div class="state" aria-busy="true"><p class="state__title">${msg('Loading…')}</p></div>`,
         complete: (view) => this.#renderList(view),
         error: (error) => html`<div class="state state--error" role="alert">
-          <p class="state__title">This could not be loaded</p>
+          <p class="state__title">${msg('This could not be loaded')}</p>
           <p class="state__text">${describeError(error)}</p>
-          <button type="button" class="button" @click=${() => this.#view.run()}>Retry</button>
+          <button type="button" class="button" @click=${() => this.#view.run()}>${msg('Retry')}</button>
         </div>`,
       })}
     </div>`;
@@ -95,9 +98,9 @@ export class PanAuthOnly extends PanElement {
 
   #renderList(view: AuthOnlyView): TemplateResult {
     if (view.integrations.length === 0) {
-      return html`<div class="state" part="empty"><p class="state__title">There is nothing to connect here</p></div>`;
+      return html`<div class="state" part="empty"><p class="state__title">${msg('There is nothing to connect here')}</p></div>`;
     }
-    return html`<p class="intro">Connect these accounts: each integration is set up as soon as its accounts are connected.</p>
+    return html`<p class="intro">${msg('Connect these accounts: each integration is set up as soon as its accounts are connected.')}</p>
       <ul class="list" role="list">
         ${view.integrations.map((entry) => this.#renderEntry(entry))}
       </ul>`;
@@ -106,7 +109,9 @@ export class PanAuthOnly extends PanElement {
   #renderEntry(entry: Entry): TemplateResult {
     const { integration, connections, tenant } = entry;
     const installing = this.installing.includes(integration.slug);
-    const problem = this.problems[integration.slug];
+    const problem = integration.slug in this.problems
+      ? msg(str`${integration.name} could not be set up: ${describeError(this.problems[integration.slug], msg('it is not available any more.'))}`)
+      : '';
     const titleId = `integration-${integration.slug}`;
     return html`<li class="integration" part="integration">
       <div class="integration__head">
@@ -118,7 +123,7 @@ export class PanAuthOnly extends PanElement {
           class=${tenant ? 'status' : 'status status--off'}
           part="integration-status"
           role="status"
-        >${tenant ? 'Installed' : installing ? 'Setting up…' : 'Not set up'}</span>
+        >${tenant ? msg('Installed') : installing ? msg('Setting up…') : msg('Not set up')}</span>
       </div>
       ${connections.length
         ? html`<pan-connections
@@ -128,7 +133,7 @@ export class PanAuthOnly extends PanElement {
             @pan-connected=${this.#onConnectionChange}
             @pan-disconnected=${this.#onConnectionChange}
           ></pan-connections>`
-        : html`<p class="integration__text">Nothing to connect.</p>`}
+        : html`<p class="integration__text">${msg('Nothing to connect.')}</p>`}
       ${problem ? html`<p class="problem" part="problem" role="alert">${problem}</p>` : nothing}
     </li>`;
   }
@@ -140,7 +145,7 @@ export class PanAuthOnly extends PanElement {
     if (!this.api || tenant || this.installing.includes(slug) || this.#failed.has(slug)) return;
     if (!connections.every((c) => c.status === 'connected')) return;
     this.installing = [...this.installing, slug];
-    this.#setProblem(slug, '');
+    this.#setProblem(slug, undefined);
     try {
       const created = await this.api.request<Tenant>('POST', paths.authOnlyInstall(slug));
       this.emit('pan-installed', {
@@ -150,7 +155,7 @@ export class PanAuthOnly extends PanElement {
       // Installed meanwhile (another tab): the reload shows it.
       if (!(error instanceof PanApiError && error.code === 'PAN_ERR_TENANT_ALREADY_INSTALLED')) {
         this.#failed.add(slug);
-        this.#setProblem(slug, `${integration.name} could not be set up: ${describeError(error, 'it is not available any more.')}`);
+        this.#setProblem(slug, error);
       }
     } finally {
       this.installing = this.installing.filter((s) => s !== slug);
@@ -163,9 +168,10 @@ export class PanAuthOnly extends PanElement {
     void this.#view.run();
   };
 
-  #setProblem(slug: string, text: string): void {
+  #setProblem(slug: string, error: unknown): void {
     const { [slug]: _old, ...rest } = this.problems;
-    this.problems = text ? { ...rest, [slug]: text } : rest;
+    this.problems = error === undefined ? rest : { ...rest, [slug]: error };
+
   }
 }
 

@@ -8,7 +8,10 @@ import type {} from '../../events/events.ts';
 import { PanApiError, type RunApiClient } from '../../internal/api-client.ts';
 import { CLOSE_WINDOW, signIn, takeRedirectResult } from '../../internal/oauth.ts';
 import { apiContext } from '../../internal/api-context.ts';
+import { formatList } from '../../internal/format.ts';
+import { msg, str } from '../../internal/locale.ts';
 import { PanElement } from '../../internal/pan-element.ts';
+
 import { dangerButtonStyles } from '../../internal/danger.styles.ts';
 import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.styles.ts';
 import { statusStyles } from '../../internal/status.styles.ts';
@@ -33,11 +36,8 @@ const namesConverter = {
   toAttribute: (value: string[] | undefined) => value?.join(' '),
 };
 
-const STATUS_TEXT: Record<Connection['status'], string> = {
-  connected: 'Connected',
-  not_connected: 'Not connected',
-  needs_reconnect: 'Reconnect needed',
-};
+const statusText = (status: Connection['status']): string =>
+  ({ connected: msg('Connected'), not_connected: msg('Not connected'), needs_reconnect: msg('Reconnect needed') })[status];
 
 /**
  * @summary The user's connections to the systems integrations work with: status, Connect,
@@ -116,8 +116,9 @@ export class PanConnections extends PanElement {
   /** The connector whose disconnection is being confirmed. */
   @state() private confirming = '';
   @state() private fieldErrors: SettingsError[] = [];
-  @state() private problems: Readonly<Record<string, string>> = {};
-  @state() private notice = '';
+  /** Problems and the notice are called at render, so that they speak the element's language then. */
+  @state() private problems: Readonly<Record<string, () => string>> = {};
+  @state() private notice: (() => string) | undefined;
 
   #signInAbort: AbortController | undefined;
   /**
@@ -175,17 +176,17 @@ export class PanConnections extends PanElement {
 
   override render(): TemplateResult {
     const body = html`${this.heading ? html`<h2 id="connections-title" class="title" tabindex="-1">${this.heading}</h2>` : nothing}
-      <p class="notice" part="notice" role="status">${this.notice}</p>
+      <p class="notice" part="notice" role="status">${this.notice?.() ?? ''}</p>
       ${this.#list.render({
         pending: () =>
           this.#list.value
             ? this.#renderList(this.#list.value)
-            : html`<div class="state" aria-busy="true"><p class="state__title">Loading…</p></div>`,
+            : html`<div class="state" aria-busy="true"><p class="state__title">${msg('Loading…')}</p></div>`,
         complete: (list) => this.#renderList(list),
         error: (error) => html`<div class="state state--error" role="alert">
-          <p class="state__title">Your connections could not be loaded</p>
+          <p class="state__title">${msg('Your connections could not be loaded')}</p>
           <p class="state__text">${describeError(error)}</p>
-          <button type="button" class="button" @click=${() => this.#list.run()}>Retry</button>
+          <button type="button" class="button" @click=${() => this.#list.run()}>${msg('Retry')}</button>
         </div>`,
       })}`;
     return this.heading
@@ -201,7 +202,7 @@ export class PanConnections extends PanElement {
   #renderList(list: readonly Connection[]): TemplateResult {
     const rows = this.#rows(list);
     if (rows.length === 0) {
-      return html`<p class="empty" part="empty">Nothing to connect: no integration here needs an account.</p>`;
+      return html`<p class="empty" part="empty">${msg('Nothing to connect: no integration here needs an account.')}</p>`;
     }
     return html`<ul class="list" role="list">
       ${rows.map((row) => (isKnown(row) ? this.#renderConnection(row) : this.#renderUnknown(row)))}
@@ -212,21 +213,21 @@ export class PanConnections extends PanElement {
     return html`<li class="connection" part="connection connection-unknown">
       <div class="connection__head">
         <span class="connection__name" part="connection-name">${row.connector}</span>
-        <span class="status status--off" part="status status-unavailable">Not available</span>
+        <span class="status status--off" part="status status-unavailable">${msg('Not available')}</span>
       </div>
       <p class="connection__detail" part="detail">
-        “${row.connector}” is not set up in this marketplace, so it can't be connected. Ask the marketplace's administrator.
+        ${msg(str`“${row.connector}” is not set up in this marketplace, so it can't be connected. Ask the marketplace's administrator.`)}
       </p>
     </li>`;
   }
 
   #renderConnection(c: Connection): TemplateResult {
-    const problem = this.problems[c.connector];
+    const problem = this.problems[c.connector]?.();
     const stateClass = c.status === 'connected' ? 'status' : c.status === 'needs_reconnect' ? 'status status--warn' : 'status status--off';
     return html`<li class="connection" part="connection" data-connector=${c.connector}>
       <div class="connection__head">
         <span class="connection__name" part="connection-name">${c.display_name}</span>
-        <span class=${stateClass} part=${`status status-${c.status.replace('_', '-')}`}>${STATUS_TEXT[c.status]}</span>
+        <span class=${stateClass} part=${`status status-${c.status.replace('_', '-')}`}>${statusText(c.status)}</span>
         <span class="connection__actions">${this.#renderActions(c)}</span>
       </div>
       ${this.#renderDetail(c)}
@@ -239,12 +240,12 @@ export class PanConnections extends PanElement {
   #renderDetail(c: Connection): TemplateResult | typeof nothing {
     if (c.status === 'needs_reconnect') {
       return html`<p class="connection__detail" part="detail">
-        ${c.status_reason ?? 'Its sign-in expired.'} Runs that need ${c.display_name} fail until you reconnect it.
+        ${c.status_reason ?? msg('Its sign-in expired.')} ${msg(str`Runs that need ${c.display_name} fail until you reconnect it.`)}
       </p>`;
     }
     if (c.status === 'connected' && c.type === 'api_key' && c.stored_fields.length) {
       const label = (name: string) => c.fields?.find((f) => f.name === name)?.label ?? name;
-      return html`<p class="connection__detail" part="detail">Saved: ${c.stored_fields.map(label).join(', ')}</p>`;
+      return html`<p class="connection__detail" part="detail">${msg(str`Saved: ${formatList(c.stored_fields.map(label), 'unit')}`)}</p>`;
     }
     return nothing;
   }
@@ -252,9 +253,9 @@ export class PanConnections extends PanElement {
   #renderActions(c: Connection): TemplateResult {
     const name = html`<span class="sr-only"> ${c.display_name}</span>`;
     if (this.signingIn === c.connector) {
-      return html`<span class="connection__waiting">Waiting for the sign-in window…</span>
+      return html`<span class="connection__waiting">${msg('Waiting for the sign-in window…')}</span>
         <button type="button" class="button button--small" part="cancel-sign-in-button" @click=${this.#cancelSignIn}>
-          Cancel<span class="sr-only"> signing in to ${c.display_name}</span>
+          ${msg('Cancel')}<span class="sr-only"> ${msg(str`signing in to ${c.display_name}`)}</span>
         </button>`;
     }
     const disabled = this.busy !== '' || this.signingIn !== '';
@@ -266,22 +267,22 @@ export class PanConnections extends PanElement {
       ?disabled=${disabled}
       @click=${() => this.#askDisconnect(c)}
     >
-      Disconnect${name}
+      ${msg('Disconnect')}${name}
     </button>`;
     if (c.status === 'not_connected') {
       return html`<button type="button" class="button button--small button--primary" part="connect-button" ?disabled=${disabled} @click=${open}>
-        Connect${name}
+        ${msg('Connect')}${name}
       </button>`;
     }
     if (c.status === 'needs_reconnect') {
       return html`<button type="button" class="button button--small button--primary" part="reconnect-button" ?disabled=${disabled} @click=${open}>
-          Reconnect${name}
+          ${msg('Reconnect')}${name}
         </button>
         ${disconnect}`;
     }
     return html`${c.type === 'api_key'
       ? html`<button type="button" class="button button--small" part="update-button" ?disabled=${disabled} @click=${open}>
-          Update${name}
+          ${msg('Update')}${name}
         </button>`
       : nothing}
     ${disconnect}`;
@@ -290,12 +291,12 @@ export class PanConnections extends PanElement {
   #renderConfirm(c: Connection): TemplateResult {
     const id = `confirm-${c.connector}`;
     return html`<div class="confirm" part="confirm" role="group" aria-labelledby=${id}>
-      <p id=${id}>Disconnect ${c.display_name}? Integrations that use it will run without it until you connect it again.</p>
+      <p id=${id}>${msg(str`Disconnect ${c.display_name}? Integrations that use it will run without it until you connect it again.`)}</p>
       <div class="confirm__actions">
         <button type="button" class="button button--small button--danger" part="confirm-disconnect-button" ?disabled=${this.busy !== ''} @click=${() => this.#disconnect(c)}>
-          ${this.busy === c.connector ? 'Disconnecting…' : 'Yes, disconnect'}
+          ${this.busy === c.connector ? msg('Disconnecting…') : msg('Yes, disconnect')}
         </button>
-        <button type="button" class="button button--small" part="cancel-button" @click=${() => this.#closeConfirm(c)}>Cancel</button>
+        <button type="button" class="button button--small" part="cancel-button" @click=${() => this.#closeConfirm(c)}>${msg('Cancel')}</button>
       </div>
     </div>`;
   }
@@ -305,10 +306,10 @@ export class PanConnections extends PanElement {
     const errorOf = (field: string) => this.fieldErrors.find((e) => e.field === field)?.message;
     const others = this.fieldErrors.filter((e) => !fields.some((f) => f.name === e.field));
     const saving = this.busy === c.connector;
-    return html`<form class="form" part="form" novalidate aria-label=${`${c.display_name} credentials`} @submit=${(e: SubmitEvent) => this.#save(e, c)}>
+    return html`<form class="form" part="form" novalidate aria-label=${msg(str`${c.display_name} credentials`)} @submit=${(e: SubmitEvent) => this.#save(e, c)}>
       <p class="form__intro">
-        Required fields are marked with <span aria-hidden="true">*</span><span class="sr-only">an asterisk</span>. They are stored
-        encrypted and never shown again.
+        ${msg('Required fields are marked with an asterisk (*). They are stored encrypted and never shown again.')}
+
       </p>
       ${fields.map((f) => {
         const id = `field-${c.connector}-${f.name}`;
@@ -340,13 +341,14 @@ export class PanConnections extends PanElement {
         : nothing}
       <div class="form__actions">
         <button type="submit" class="button button--small button--primary" part="save-button" ?disabled=${saving}>
-          ${saving ? 'Saving…' : 'Save'}<span class="sr-only"> ${c.display_name}</span>
+          ${saving ? msg('Saving…') : msg('Save')}<span class="sr-only"> ${c.display_name}</span>
         </button>
         <button type="button" class="button button--small" part="cancel-button" ?disabled=${saving} @click=${() => this.#closeForm(c)}>
-          Cancel
+          ${msg('Cancel')}
         </button>
       </div>
     </form>`;
+
   }
 
   // ---- behaviour ---------------------------------------------------------------------------------
@@ -373,22 +375,22 @@ export class PanConnections extends PanElement {
     if (!result) return;
     const c = shown.find((s) => s.connector === result.connector)!;
     if (result.status === 'connected' && c.status === 'connected') this.#announceConnected(c);
-    else if (result.status === 'error') this.#setProblem(c.connector, result.message ?? `${c.display_name} was not connected.`);
-    else this.#setProblem(c.connector, `${c.display_name} is still not connected. Please try again.`);
+    else if (result.status === 'error') this.#setProblem(c.connector, () => result.message ?? msg(str`${c.display_name} was not connected.`));
+    else this.#setProblem(c.connector, () => msg(str`${c.display_name} is still not connected. Please try again.`));
   }
 
   #find(connector: string): Connection | undefined {
     return this.#list.value?.find((c) => c.connector === connector);
   }
 
-  #setProblem(connector: string, text: string): void {
+  #setProblem(connector: string, text: (() => string) | undefined): void {
     const { [connector]: _old, ...rest } = this.problems;
     this.problems = text ? { ...rest, [connector]: text } : rest;
   }
 
   #announceConnected(c: Connection): void {
     this.#unfinished.delete(c.connector);
-    this.notice = `${c.display_name} connected.`;
+    this.notice = () => msg(str`${c.display_name} connected.`);
     this.emit('pan-connected', { detail: { connector: c.connector } });
   }
 
@@ -418,8 +420,8 @@ export class PanConnections extends PanElement {
     this.editing = c.connector;
     this.confirming = '';
     this.fieldErrors = [];
-    this.notice = '';
-    this.#setProblem(c.connector, '');
+    this.notice = undefined;
+    this.#setProblem(c.connector, undefined);
     this.#focus = `#field-${CSS.escape(c.connector)}-${CSS.escape(c.fields?.[0]?.name ?? '')}`;
   }
 
@@ -441,8 +443,8 @@ export class PanConnections extends PanElement {
     const data = new FormData(form);
     const fields = Object.fromEntries((c.fields ?? []).map((f) => [f.name, String(data.get(f.name) ?? '')]));
     this.busy = c.connector;
-    this.notice = '';
-    this.#setProblem(c.connector, '');
+    this.notice = undefined;
+    this.#setProblem(c.connector, undefined);
     try {
       await this.api.request<Connection>('PUT', paths.connection(c.connector), { body: { fields } });
       // The values leave the page with the form.
@@ -459,7 +461,7 @@ export class PanConnections extends PanElement {
         const first = (c.fields ?? []).find((f) => error.errors.some((e) => e.field === f.name));
         if (first) this.#focus = `#field-${CSS.escape(c.connector)}-${CSS.escape(first.name)}`;
       } else {
-        this.#setProblem(c.connector, describeError(error, 'This connection is not available any more.'));
+        this.#setProblem(c.connector, () => describeError(error, msg('This connection is not available any more.')));
       }
     } finally {
       this.busy = '';
@@ -474,34 +476,34 @@ export class PanConnections extends PanElement {
     this.signingIn = c.connector;
     this.editing = '';
     this.confirming = '';
-    this.notice = `Finish signing in to ${c.display_name} in the window that opened.`;
-    this.#setProblem(c.connector, '');
+    this.notice = () => msg(str`Finish signing in to ${c.display_name} in the window that opened.`);
+    this.#setProblem(c.connector, undefined);
     this.#unfinished.delete(c.connector);
     try {
       const outcome = await signIn(this.api, c.connector, { ...(this.tenantId ? { tenantId: this.tenantId } : {}), signal: abort.signal });
       if (outcome.status === 'redirected') return;
       if (outcome.status === 'cancelled') {
-        if (this.#signInAbort === abort) this.notice = '';
+        if (this.#signInAbort === abort) this.notice = undefined;
         return;
       }
       await this.#list.run();
       const now = this.#find(c.connector);
       if (outcome.status === 'error') {
-        this.notice = '';
-        this.#setProblem(c.connector, outcome.message);
+        this.notice = undefined;
+        this.#setProblem(c.connector, () => outcome.message || msg('The sign-in did not complete.'));
       } else if (now?.status === 'connected') {
         this.#announceConnected(now);
         this.#changed();
       } else if (outcome.status === 'closed') {
         this.#unfinished.add(c.connector);
-        this.notice = `The sign-in window was closed before ${c.display_name} was connected.`;
+        this.notice = () => msg(str`The sign-in window was closed before ${c.display_name} was connected.`);
       } else {
-        this.notice = '';
-        this.#setProblem(c.connector, `${c.display_name} is still not connected. Please try again.`);
+        this.notice = undefined;
+        this.#setProblem(c.connector, () => msg(str`${c.display_name} is still not connected. Please try again.`));
       }
     } catch (error) {
-      this.notice = '';
-      this.#setProblem(c.connector, describeError(error, 'This connection is not available any more.'));
+      this.notice = undefined;
+      this.#setProblem(c.connector, () => describeError(error, msg('This connection is not available any more.')));
     } finally {
       if (this.#signInAbort === abort) {
         this.#signInAbort = undefined;
@@ -518,7 +520,7 @@ export class PanConnections extends PanElement {
   #askDisconnect(c: Connection): void {
     this.confirming = c.connector;
     this.editing = '';
-    this.notice = '';
+    this.notice = undefined;
     this.#focus = `[data-connector="${CSS.escape(c.connector)}"] [part~="cancel-button"]`;
   }
 
@@ -530,17 +532,17 @@ export class PanConnections extends PanElement {
   async #disconnect(c: Connection): Promise<void> {
     if (!this.api || this.busy) return;
     this.busy = c.connector;
-    this.#setProblem(c.connector, '');
+    this.#setProblem(c.connector, undefined);
     try {
       await this.api.request<void>('DELETE', paths.connection(c.connector));
       this.confirming = '';
       await this.#list.run();
-      this.notice = `${c.display_name} disconnected.`;
+      this.notice = () => msg(str`${c.display_name} disconnected.`);
       this.emit('pan-disconnected', { detail: { connector: c.connector } });
       this.#focusAction(c);
       this.#changed();
     } catch (error) {
-      this.#setProblem(c.connector, describeError(error, 'This connection is not available any more.'));
+      this.#setProblem(c.connector, () => describeError(error, msg('This connection is not available any more.')));
     } finally {
       this.busy = '';
     }

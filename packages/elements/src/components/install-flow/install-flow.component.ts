@@ -7,6 +7,8 @@ import * as paths from '@pan/contract/paths';
 import type {} from '../../events/events.ts';
 import { PanApiError, type RunApiClient } from '../../internal/api-client.ts';
 import { apiContext } from '../../internal/api-context.ts';
+import { formatList } from '../../internal/format.ts';
+import { msg, str } from '../../internal/locale.ts';
 import { PanElement } from '../../internal/pan-element.ts';
 import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.styles.ts';
 import { browserTimeZone, describeSchedule, type MissedFires } from '../schedule-editor/schedule.ts';
@@ -18,12 +20,8 @@ import { settingsFormParts } from '../../internal/form-parts.ts';
 
 type Step = 'connect' | 'settings' | 'schedule' | 'review';
 
-const STEP_TITLES: Record<Step, string> = {
-  connect: 'Connect',
-  settings: 'Settings',
-  schedule: 'Schedule',
-  review: 'Review and enable',
-};
+const stepTitle = (step: Step): string =>
+  ({ connect: msg('Connect'), settings: msg('Settings'), schedule: msg('Schedule'), review: msg('Review and enable') })[step];
 
 /**
  * @summary Installs one integration: connect, settings, schedule, then review and enable.
@@ -76,12 +74,6 @@ export class PanInstallFlow extends PanElement {
   /** The integration to install. */
   @property() slug = '';
 
-  /**
-   * The locale (a BCP 47 tag) the integration author's strings are shown in, where the integration
-   * translated them; passed to the settings form. Unset: the author's own words.
-   */
-  @property({ reflect: true }) locale?: string;
-
   @state() private step: Step = 'connect';
   @state() private configs: Record<string, unknown> = {};
   @state() private schedule: Schedule | null | undefined = undefined;
@@ -91,7 +83,8 @@ export class PanInstallFlow extends PanElement {
   @state() private missedFires: MissedFires = 'once';
   @state() private serverErrors: SettingsError[] = [];
   @state() private enabling = false;
-  @state() private problem: { message: string; tenantId?: string } | undefined;
+  /** `message` is called at render, so that it speaks the element's language then. */
+  @state() private problem: { message: () => string; tenantId?: string } | undefined;
   /** Display names of the needed connections that are not connected (as last seen on the Connect step). */
   @state() private unconnected: string[] = [];
 
@@ -124,11 +117,11 @@ export class PanInstallFlow extends PanElement {
 
   override render() {
     return this.#plan.render({
-      pending: () => html`<div class="state" aria-busy="true"><p class="state__title">Loading…</p></div>`,
+      pending: () => html`<div class="state" aria-busy="true"><p class="state__title">${msg('Loading…')}</p></div>`,
       error: (error) => html`<div class="state state--error" role="alert">
-        <p class="state__title">This integration can't be installed</p>
+        <p class="state__title">${msg("This integration can't be installed")}</p>
         <p class="state__text">${describeError(error)}</p>
-        <button type="button" class="button" @click=${() => this.#plan.run()}>Retry</button>
+        <button type="button" class="button" @click=${() => this.#plan.run()}>${msg('Retry')}</button>
       </div>`,
       complete: (plan) => this.#renderFlow(plan),
     });
@@ -143,7 +136,7 @@ export class PanInstallFlow extends PanElement {
     const index = steps.indexOf(this.step);
     const last = index === steps.length - 1;
     return html`<section class="flow" aria-labelledby="flow-title">
-      <h2 id="flow-title" class="flow__title">Install ${plan.integration.name}</h2>
+      <h2 id="flow-title" class="flow__title">${msg(str`Install ${plan.integration.name}`)}</h2>
       <ol class="steps" part="steps">
         ${steps.map((step, i) => {
           const current = i === index;
@@ -154,30 +147,30 @@ export class PanInstallFlow extends PanElement {
             aria-current=${current ? 'step' : 'false'}
           >
             <span class="step__number" aria-hidden="true">${i + 1}</span>
-            <span class="step__title"><span class="sr-only">Step ${i + 1} of ${steps.length}: </span>${STEP_TITLES[step]}</span>
+            <span class="step__title"><span class="sr-only">${msg(str`Step ${i + 1} of ${steps.length}:`)} </span>${stepTitle(step)}</span>
           </li>`;
         })}
       </ol>
       <div class="panel">
-        <h3 id="step-title" class="panel__title" tabindex="-1">${STEP_TITLES[this.step]}</h3>
+        <h3 id="step-title" class="panel__title" tabindex="-1">${stepTitle(this.step)}</h3>
         ${this.#renderStep(plan)}
         ${this.problem
           ? html`<div class="problem" role="alert">
-              <p>${this.problem.message}</p>
+              <p>${this.problem.message()}</p>
               ${this.problem.tenantId
                 ? html`<button type="button" class="button button--small" @click=${() => this.#openTenant(this.problem!.tenantId!)}>
-                    Open it
+                    ${msg('Open it')}
                   </button>`
                 : nothing}
             </div>`
           : nothing}
       </div>
       <div class="actions">
-        <button type="button" class="button button--ghost" part="cancel-button" @click=${() => this.#cancel(plan)}>Cancel</button>
+        <button type="button" class="button button--ghost" part="cancel-button" @click=${() => this.#cancel(plan)}>${msg('Cancel')}</button>
         <span class="actions__spacer"></span>
         ${index > 0
           ? html`<button type="button" class="button" part="back-button" ?disabled=${this.enabling} @click=${() => this.#go(steps[index - 1]!)}>
-              Back
+              ${msg('Back')}
             </button>`
           : nothing}
         ${last
@@ -188,10 +181,10 @@ export class PanInstallFlow extends PanElement {
               ?disabled=${this.enabling}
               @click=${() => this.#enable(plan)}
             >
-              ${this.enabling ? 'Enabling…' : 'Enable'}
+              ${this.enabling ? msg('Enabling…') : msg('Enable')}
             </button>`
           : html`<button type="button" class="button button--primary" part="next-button" @click=${() => this.#next(plan, steps)}>
-              Next
+              ${msg('Next')}
             </button>`}
       </div>
     </section>`;
@@ -200,20 +193,19 @@ export class PanInstallFlow extends PanElement {
   #renderStep(plan: InstallPlan): TemplateResult {
     switch (this.step) {
       case 'connect':
-        return html`<p class="panel__text">${plan.integration.name} works with your accounts in these systems.</p>
+        return html`<p class="panel__text">${msg(str`${plan.integration.name} works with your accounts in these systems.`)}</p>
           <pan-connections part="connections" .connectors=${plan.connectors}></pan-connections>
           <p class="panel__hint">
-            Connect them now, or continue and connect them later on its page: until then, its runs won't have their credentials.
+            ${msg("Connect them now, or continue and connect them later on its page: until then, its runs won't have their credentials.")}
           </p>`;
       case 'settings':
         return !formShowsSomething(plan.settings_form)
-          ? html`<p class="panel__text">${plan.integration.name} needs no settings.</p>`
+          ? html`<p class="panel__text">${msg(str`${plan.integration.name} needs no settings.`)}</p>`
           : html`<pan-settings-form
               nested
               no-submit
               exportparts=${settingsFormParts}
               .form=${plan.settings_form}
-              .locale=${this.locale}
               .value=${this.configs}
               .serverErrors=${this.serverErrors}
               @pan-settings-change=${(e: CustomEvent<{ value: Record<string, unknown> }>) => {
@@ -222,7 +214,7 @@ export class PanInstallFlow extends PanElement {
             ></pan-settings-form>`;
       case 'schedule':
         return html`<pan-schedule-editor
-          legend="When should it run?"
+          legend=${msg('When should it run?')}
           .value=${this.schedule}
           .defaultSchedule=${plan.default_schedule}
           .timeZone=${this.#timeZone(plan)}
@@ -245,7 +237,7 @@ export class PanInstallFlow extends PanElement {
     return html`<dl class="review">
       ${form.fields.length
         ? html`<div class="review__row">
-            <dt>Settings</dt>
+            <dt>${msg('Settings')}</dt>
             <dd>
               <dl class="review__settings">
                 ${form.fields.map(
@@ -258,22 +250,23 @@ export class PanInstallFlow extends PanElement {
             </dd>
           </div>`
         : nothing}
-      <div class="review__row"><dt>Schedule</dt><dd>${describeSchedule(schedule, this.#timeZone(plan))}</dd></div>
+      <div class="review__row"><dt>${msg('Schedule')}</dt><dd>${describeSchedule(schedule, this.#timeZone(plan))}</dd></div>
       ${plan.connectors.length
         ? html`<div class="review__row">
-            <dt>Connects to</dt>
-            <dd>${this.#connectorNames(plan).join(', ')}${this.unconnected.length ? this.#renderUnconnected() : nothing}</dd>
+            <dt>${msg('Connects to')}</dt>
+            <dd>${formatList(this.#connectorNames(plan))}${this.unconnected.length ? this.#renderUnconnected() : nothing}</dd>
           </div>`
         : nothing}
-      <div class="review__row"><dt>Version</dt><dd>${plan.release.version}</dd></div>
+      <div class="review__row"><dt>${msg('Version')}</dt><dd>${plan.release.version}</dd></div>
     </dl>`;
   }
 
   #renderUnconnected(): TemplateResult {
-    const them = this.unconnected.length === 1 ? 'it' : 'them';
+    const names = formatList(this.unconnected);
     return html`<p class="panel__hint panel__hint--warning" part="connect-warning">
-      Not connected: ${this.unconnected.join(', ')}. You can enable it anyway, but its runs won't have access to ${them}
-      until you connect ${them} on its page.
+      ${this.unconnected.length === 1
+        ? msg(str`Not connected: ${names}. You can enable it anyway, but its runs won't have access to it until you connect it on its page.`)
+        : msg(str`Not connected: ${names}. You can enable it anyway, but its runs won't have access to them until you connect them on its page.`)}
     </p>`;
   }
 
@@ -333,13 +326,14 @@ export class PanInstallFlow extends PanElement {
       if (error instanceof PanApiError && error.code === 'PAN_ERR_SETTINGS_INVALID') {
         this.serverErrors = error.errors;
         this.#go('settings');
-        this.problem = { message: 'Some settings need attention.' };
+        this.problem = { message: () => msg('Some settings need attention.') };
       } else if (error instanceof PanApiError && error.code === 'PAN_ERR_TENANT_ALREADY_INSTALLED') {
         const tenants = await this.api.get<TenantList>(paths.tenants).catch(() => ({ tenants: [] }));
         const existing = tenants.tenants.find((t) => t.integration.slug === plan.integration.slug);
-        this.problem = { message: error.message, ...(existing ? { tenantId: existing.id } : {}) };
+        this.problem = { message: () => msg(str`${plan.integration.name} is already installed.`), ...(existing ? { tenantId: existing.id } : {}) };
       } else {
-        this.problem = { message: describeError(error) };
+        this.problem = { message: () => describeError(error) };
+
       }
     } finally {
       this.enabling = false;

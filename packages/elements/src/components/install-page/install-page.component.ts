@@ -9,6 +9,7 @@ import type { PanInstalledEvent } from '../../events/pan-installed.ts';
 import type { PanNavigateEvent } from '../../events/pan-navigate.ts';
 import type { RunApiClient } from '../../internal/api-client.ts';
 import { apiContext } from '../../internal/api-context.ts';
+import { msg } from '../../internal/locale.ts';
 import { PanElement } from '../../internal/pan-element.ts';
 import { stateStyles } from '../../internal/shared.styles.ts';
 import { describeError } from '../../internal/views.ts';
@@ -37,12 +38,6 @@ export class PanInstallPage extends PanElement {
 
   @property() slug = '';
 
-  /**
-   * The locale (a BCP 47 tag) the integration author's strings are shown in, where the integration
-   * translated them; passed to the install flow and tenant page. Unset: the author's own words.
-   */
-  @property({ reflect: true }) locale?: string;
-
   /** The user's installation of the integration ('' when there is none). */
   @state() private tenantId = '';
 
@@ -70,9 +65,10 @@ export class PanInstallPage extends PanElement {
 
   override render() {
     return this.#existing.render({
-      pending: () => html`<div class="state" aria-busy="true"><p class="state__title">Loading…</p></div>`,
+      pending: () => html`<div class="state" aria-busy="true"><p class="state__title">${msg('Loading…')}</p></div>`,
       error: (error) => html`<div class="state state--error" role="alert">
-        <p class="state__title">Couldn't load this integration</p>
+        <p class="state__title">${msg("Couldn't load this integration")}</p>
+
         <p class="state__text">${describeError(error)}</p>
       </div>`,
       complete: () =>
@@ -80,13 +76,11 @@ export class PanInstallPage extends PanElement {
           ? html`<pan-tenant-page
               exportparts=${settingsFormParts}
               tenant-id=${this.tenantId}
-              .locale=${this.locale}
               @pan-uninstalled=${() => (this.tenantId = '')}
             ></pan-tenant-page>`
           : html`<pan-install-flow
               exportparts=${settingsFormParts}
               slug=${this.slug}
-              .locale=${this.locale}
               @pan-installed=${(e: PanInstalledEvent) => (this.tenantId = e.detail.tenant.id)}
               @pan-navigate=${(e: PanNavigateEvent) => {
                 if (e.detail.view === 'tenant' && e.detail.tenantId) this.tenantId = e.detail.tenantId;

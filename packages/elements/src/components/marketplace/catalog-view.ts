@@ -6,6 +6,7 @@ import { initialState, Task, TaskStatus } from '@lit/task';
 import { html, nothing, type ReactiveController, type TemplateResult } from 'lit';
 import type { Catalog, IntegrationCard } from '@pan/contract';
 import type { RunApiClient } from '../../internal/api-client.ts';
+import { currentLocale, msg, str } from '../../internal/locale.ts';
 import { renderError, renderFlag, renderInstalled, renderReconnect, safeUrl, type CardParts } from './marketplace-parts.ts';
 import type { PanMarketplace } from './marketplace.component.ts';
 import type * as paths from '@pan/contract/paths';
@@ -81,9 +82,9 @@ export class CatalogView implements ReactiveController {
     const busy = status === TaskStatus.PENDING || status === TaskStatus.INITIAL;
     return html`
       <header class="header">
-        <h2 class="header__title" part="heading">${this.#host.label}</h2>
+        <h2 class="header__title" part="heading">${this.#host.heading}</h2>
         <form class="search" role="search" @submit=${this.#onSearchSubmit}>
-          <label class="sr-only" for="search">Search integrations</label>
+          <label class="sr-only" for="search">${msg('Search integrations')}</label>
           <svg class="search__icon" viewBox="0 0 20 20" aria-hidden="true">
             <circle cx="8.5" cy="8.5" r="5.5" /><path d="m13 13 4.5 4.5" />
           </svg>
@@ -92,7 +93,7 @@ export class CatalogView implements ReactiveController {
             class="search__input"
             part="search"
             type="search"
-            placeholder="Search integrations"
+            placeholder=${msg('Search integrations')}
             autocomplete="off"
             maxlength="200"
             .value=${this.#query}
@@ -110,7 +111,7 @@ export class CatalogView implements ReactiveController {
               initial: () => this.#renderSkeleton(),
               pending: () => (this.task.value ? this.#renderGrid(this.task.value, true) : this.#renderSkeleton()),
               complete: (value) => this.#renderGrid(value, false),
-              error: (error) => renderError(error, "Couldn't load integrations", () => this.task.run()),
+              error: (error) => renderError(error, msg("Couldn't load integrations"), () => this.task.run()),
             })}
           </div>
         </div>
@@ -120,9 +121,9 @@ export class CatalogView implements ReactiveController {
 
   #summary(status: TaskStatus): string {
     if (status === TaskStatus.ERROR) return '';
-    if (status !== TaskStatus.COMPLETE) return 'Loading integrations…';
+    if (status !== TaskStatus.COMPLETE) return msg('Loading integrations…');
     const count = this.task.value?.integrations.length ?? 0;
-    return `${count} ${count === 1 ? 'integration' : 'integrations'}`;
+    return count === 1 ? msg('1 integration') : msg(str`${count.toLocaleString(currentLocale())} integrations`);
   }
 
   #renderNav(catalog: Catalog): TemplateResult {
@@ -144,16 +145,16 @@ export class CatalogView implements ReactiveController {
         </button>
       </li>`;
     };
-    return html`<nav class="nav" part="nav" aria-label="Categories">
+    return html`<nav class="nav" part="nav" aria-label=${msg('Categories')}>
       <ul class="nav__list" role="list">
-        ${item('', 'All', this.#totalCount)}
+        ${item('', msg('All'), this.#totalCount)}
         ${catalog.categories.map((c) => item(c.slug!, c.name!, c.count))}
       </ul>
     </nav>`;
   }
 
   #renderTags(catalog: Catalog): TemplateResult {
-    return html`<div class="tags" part="tags" role="group" aria-label="Filter by tag">
+    return html`<div class="tags" part="tags" role="group" aria-label=${msg('Filter by tag')}>
       ${catalog.tags.map((tag) => {
         const pressed = this.#selectedTags.includes(tag.name!);
         return html`<button
@@ -178,7 +179,7 @@ export class CatalogView implements ReactiveController {
   }
 
   #renderCard(card: IntegrationCard): TemplateResult {
-    const i = localizedListing(card, this.#host.locale);
+    const i = localizedListing(card, currentLocale());
     const url = safeUrl(i);
     return html`<article class="card" part="card">
       <div class="card__top">${this.#borrowed.parts.renderLogo(i, 'card-logo')} ${renderFlag(i.flag)}</div>
@@ -227,11 +228,11 @@ export class CatalogView implements ReactiveController {
   #renderEmpty(): TemplateResult {
     const filtered = this.#filtered;
     return html`<div class="state" part="empty">
-      <p class="state__title">${filtered ? 'No integrations match' : 'No integrations yet'}</p>
+      <p class="state__title">${filtered ? msg('No integrations match') : msg('No integrations yet')}</p>
       <p class="state__text">
         ${filtered
-          ? 'Try another search, or clear the filters to see everything.'
-          : 'Integrations will appear here once they are published.'}
+          ? msg('Try another search, or clear the filters to see everything.')
+          : msg('Integrations will appear here once they are published.')}
       </p>
       ${filtered
         ? html`<button
@@ -240,8 +241,9 @@ export class CatalogView implements ReactiveController {
             part="clear-filters-button"
             @click=${this.#clearFilters}
           >
-            Clear filters
+            ${msg('Clear filters')}
           </button>`
+
         : nothing}
     </div>`;
   }

@@ -4,6 +4,7 @@
  */
 import { css, html, nothing, type TemplateResult } from 'lit';
 import type { IntegrationCard, IntegrationDetail } from '@pan/contract';
+import { msg } from '../../internal/locale.ts';
 import { renderFlag, renderInstalled, safeUrl, type CardParts } from './marketplace-parts.ts';
 
 /** What the page borrows from the marketplace that shows it. */
@@ -29,7 +30,7 @@ function renderAction(host: IntegrationPageHost, i: IntegrationCard): TemplateRe
   if (i.type === 'external') return nothing;
   if (i.installed) return renderInstalled();
   return html`<button type="button" class="button button--primary" part="install-button" @click=${() => host.install(i)}>
-    Install
+    ${msg('Install')}
   </button>`;
 }
 
@@ -51,11 +52,12 @@ export function renderBody(i: IntegrationDetail, categoryNames: ReadonlyMap<stri
       ${paragraphs(i.long_description).map((p) => html`<p>${p}</p>`)}
     </div>
     <dl class="meta" part="meta">
-      ${row('Categories', i.categories.map((slug) => categoryNames.get(slug) ?? slug))}
-      ${row('Tags', i.tags)} ${row('Connects to', i.connectors)}
+      ${row(msg('Categories'), i.categories.map((slug) => categoryNames.get(slug) ?? slug))}
+      ${row(msg('Tags'), i.tags)} ${row(msg('Connects to'), i.connectors)}
       ${i.default_release
         ? html`<div class="meta__row">
-            <dt>Version</dt>
+            <dt>${msg('Version')}</dt>
+
             <dd>${i.default_release.version}</dd>
           </div>`
         : nothing}

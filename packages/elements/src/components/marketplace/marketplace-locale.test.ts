@@ -20,9 +20,8 @@ describe('<pan-marketplace> locale', () => {
     const el = await fixture();
     const english = cardNames(el);
     expect(english).toContain('HubSpot Contacts');
-    el.locale = 'de-AT';
-    await el.updateComplete;
-    expect(cardNames(el)).toEqual(english.map((name) => (name === 'HubSpot Contacts' ? 'HubSpot-Kontakte' : name)));
+    el.lang = 'de-AT';
+    await expect.poll(() => cardNames(el)).toEqual(english.map((name) => (name === 'HubSpot Contacts' ? 'HubSpot-Kontakte' : name)));
     expect(text(card(el, 'HubSpot-Kontakte').querySelector('[part~="card-description"]'))).toBe(GERMAN.short_description);
 
     cardButton(el, 'HubSpot-Kontakte').click();
@@ -30,9 +29,8 @@ describe('<pan-marketplace> locale', () => {
     expect(text(part(el, 'detail-title'))).toBe('HubSpot-Kontakte (AT)');
     expect(text(part(el, 'description'))).toBe('Auf Deutsch.');
 
-    el.locale = 'fr';
-    await el.updateComplete;
-    expect(text(part(el, 'detail-title'))).toBe('HubSpot Contacts');
+    el.lang = 'fr';
+    await expect.poll(() => text(part(el, 'detail-title'))).toBe('HubSpot Contacts');
   });
 });
 

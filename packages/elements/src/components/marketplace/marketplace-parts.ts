@@ -3,6 +3,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Flag, IntegrationCard } from '@pan/contract';
+import { msg } from '../../internal/locale.ts';
 import { describeError } from '../../internal/views.ts';
 
 /** The pieces of a card that need the marketplace's state or events: it renders them for both. */
@@ -50,20 +51,21 @@ export function renderFlag(flag: Flag | null): TemplateResult | typeof nothing {
 export function renderInstalled(): TemplateResult {
   return html`<span class="installed" part="installed-badge">
     <svg class="icon" viewBox="0 0 20 20" aria-hidden="true"><path d="m4.5 10.5 3.5 3.5 7.5-8" /></svg>
-    Installed
+    ${msg('Installed')}
   </span>`;
 }
 
 /** A connection this integration needs must be made again (its refresh was refused). */
 export function renderReconnect(): TemplateResult {
-  return html`<span class="installed installed--warn" part="reconnect-badge">Reconnect</span>`;
+  return html`<span class="installed installed--warn" part="reconnect-badge">${msg('Reconnect')}</span>`;
 }
 
 /** A failed request of the catalog or an integration page, with Retry. */
 export function renderError(error: unknown, title: string, retry: () => void): TemplateResult {
   return html`<div class="state state--error" part="error" role="alert">
     <p class="state__title">${title}</p>
-    <p class="state__text">${describeError(error, 'This integration is not available.')}</p>
-    <button type="button" class="button" part="retry-button" @click=${retry}>Retry</button>
+    <p class="state__text">${describeError(error, msg('This integration is not available.'))}</p>
+    <button type="button" class="button" part="retry-button" @click=${retry}>${msg('Retry')}</button>
+
   </div>`;
 }

@@ -9,6 +9,7 @@ import type { PanInstalledEvent } from '../../events/pan-installed.ts';
 import type { PanNavigateEvent } from '../../events/pan-navigate.ts';
 import type { RunApiClient } from '../../internal/api-client.ts';
 import { apiContext } from '../../internal/api-context.ts';
+import { msg } from '../../internal/locale.ts';
 import type { PanMarketplace } from './marketplace.component.ts';
 import type { MarketplaceRouter, View } from './marketplace-router.ts';
 import '../install-flow/pan-install-flow.ts';
@@ -57,7 +58,6 @@ export class MarketplaceViews {
       return html`<pan-install-flow
         exportparts=${settingsFormParts}
         slug=${router.installSlug}
-        .locale=${this.#marketplace.locale}
         @pan-installed=${this.#onInstalled}
         @pan-install-cancel=${this.#onInstallCancel}
         @pan-navigate=${this.#onNavigate}
@@ -65,7 +65,7 @@ export class MarketplaceViews {
     }
     if (view === 'connections') {
       return html`<pan-connections
-        heading="Connections"
+        heading=${msg('Connections')}
         @pan-connected=${this.#refresh}
         @pan-disconnected=${this.#refresh}
       ></pan-connections>`;
@@ -76,13 +76,13 @@ export class MarketplaceViews {
     return html`<div class="detail-bar">
         <button type="button" class="button button--ghost" part="back-button" @click=${router.showMine}>
           <svg class="icon icon--directional" viewBox="0 0 20 20" aria-hidden="true"><path d="M12.5 4.5 7 10l5.5 5.5" /></svg>
-          My integrations
+          ${msg('My integrations')}
+
         </button>
       </div>
       <pan-tenant-page
         exportparts=${settingsFormParts}
         tenant-id=${router.tenantId}
-        .locale=${this.#marketplace.locale}
         @pan-uninstalled=${this.#onUninstalled}></pan-tenant-page>`;
   }
 
@@ -91,15 +91,16 @@ export class MarketplaceViews {
    * settings page) and `auth` (the connect buttons of the integrations the token names).
    */
   renderMode(): TemplateResult {
-    const { mode, slug, label } = this.#marketplace;
+    const { mode, slug, heading: label } = this.#marketplace;
     if (mode !== 'auth' && !slug) {
-      return html`<p class="state" part="error" role="alert">Set the integration attribute to the integration to install.</p>`;
+      return html`<p class="state" part="error" role="alert">${msg('Set the integration attribute to the integration to install.')}</p>`;
     }
     // Nothing to ask the API before the host has set a token.
-    if (!this.#api.ready) return html`<div class="state" aria-busy="true"><p class="state__title">Loading…</p></div>`;
+    if (!this.#api.ready) return html`<div class="state" aria-busy="true"><p class="state__title">${msg('Loading…')}</p></div>`;
+
     return mode === 'auth'
       ? html`<pan-auth-only heading=${label}></pan-auth-only>`
-      : html`<pan-install-page exportparts=${settingsFormParts} slug=${slug!} .locale=${this.#marketplace.locale}></pan-install-page>`;
+      : html`<pan-install-page exportparts=${settingsFormParts} slug=${slug!}></pan-install-page>`;
   }
 
   #onInstalled = (event: PanInstalledEvent): void => {

@@ -4,6 +4,9 @@ import type { IntegrationCard, IntegrationDetail } from '@pan/contract';
 import type {} from '../../events/events.ts';
 import type { PanIntegrationRef } from '../../events/pan-install-request.ts';
 import { RunApiClient } from '../../internal/api-client.ts';
+import { currentLocale, msg, setTokenLocale, str } from '../../internal/locale.ts';
+
+
 import { PanElement } from '../../internal/pan-element.ts';
 import { initials } from '../../internal/views.ts';
 import { CatalogView } from './catalog-view.ts';
@@ -131,19 +134,11 @@ export class PanMarketplace extends PanElement {
     label: {},
     mode: { reflect: true },
     theme: { reflect: true },
-    locale: { reflect: true },
     refreshEpoch: { state: true },
   };
 
   /** `light` or `dark` (also sets `color-scheme`); unset, the theme follows `prefers-color-scheme`. */
   theme?: 'light' | 'dark';
-
-  /**
-   * The locale (a BCP 47 tag) of the words the host and the integrations' authors translated: an
-   * integration's name and descriptions (the catalog, its page) and its settings form. Unset, or
-   * untranslated: their own words.
-   */
-  locale?: string;
 
   /** The run API's base URL, e.g. `https://marketplace.example.com/api`. */
   apiBase?: string;
@@ -170,8 +165,14 @@ export class PanMarketplace extends PanElement {
   /** The integration page shown, by slug; `null` shows the catalog. Set it to open a page directly. */
   slug: string | null = null;
 
-  /** The marketplace's title and accessible name. */
-  label = 'Integrations';
+  /** The marketplace's title and accessible name (default: "Integrations", in the element's language). */
+  label?: string;
+
+  /** `label`, else its default in the language rendering now. @internal */
+  get heading(): string {
+    return this.label ?? msg('Integrations');
+  }
+
 
   /**
    * `full`: catalog, integration pages, install flow, My integrations and Connections. `install`: only
@@ -201,6 +202,7 @@ export class PanMarketplace extends PanElement {
     onTokenExpired: (reason) => {
       this.emit('pan-token-expired', { detail: { reason } });
     },
+    onLocale: setTokenLocale,
   });
 
   readonly #router: MarketplaceRouter = new MarketplaceRouter(
@@ -229,7 +231,7 @@ export class PanMarketplace extends PanElement {
       part="visit-button"
       @click=${() => this.#onVisit(i, url)}
     >
-      Visit<span class="sr-only"> ${i.name} (opens in a new tab)</span>
+      ${msg('Visit')}<span class="sr-only"> ${msg(str`${i.name} (opens in a new tab)`)}</span>
       <svg class="icon" viewBox="0 0 20 20" aria-hidden="true">
         <path d="M8 4.5H4.5v11h11V12M11 4.5h4.5V9M15.5 4.5 9 11" />
       </svg>
@@ -317,7 +319,7 @@ export class PanMarketplace extends PanElement {
   }
 
   override render(): TemplateResult {
-    return html`<section class="marketplace" part="base" aria-label=${this.label}>
+    return html`<section class="marketplace" part="base" aria-label=${this.heading}>
       ${this.mode === 'full'
         ? html`${this.#renderTabs()}${this.#renderFullMode()}`
         : this.#views
@@ -337,21 +339,21 @@ export class PanMarketplace extends PanElement {
     const router = this.#router;
     const view = router.view;
     const mine = view === 'my-integrations' || view === 'tenant';
-    return html`<nav class="tabs" part="tabs" aria-label="Marketplace sections">
+    return html`<nav class="tabs" part="tabs" aria-label=${msg('Marketplace sections')}>
       <button type="button" class="tab" part="tab" aria-current=${mine || view === 'connections' ? 'false' : 'page'} @click=${router.showBrowse}>
-        Browse
+        ${msg('Browse')}
       </button>
       <button type="button" class="tab" part="tab" aria-current=${mine ? 'page' : 'false'} @click=${router.showMine}>
-        My integrations
+        ${msg('My integrations')}
       </button>
       <button type="button" class="tab" part="tab" aria-current=${view === 'connections' ? 'page' : 'false'} @click=${router.showConnections}>
-        Connections ${this.#catalog.task.value?.integrations.some((i) => i.reconnect_needed) ? renderReconnect() : nothing}
+        ${msg('Connections')} ${this.#catalog.task.value?.integrations.some((i) => i.reconnect_needed) ? renderReconnect() : nothing}
       </button>
     </nav>`;
   }
 
   #renderViewLoading(): TemplateResult {
-    return html`<div class="state" aria-busy="true"><p class="state__title">Loading…</p></div>`;
+    return html`<div class="state" aria-busy="true"><p class="state__title">${msg('Loading…')}</p></div>`;
   }
 
   // ---- integration page --------------------------------------------------------------------------
@@ -362,25 +364,26 @@ export class PanMarketplace extends PanElement {
     const value = this.#detail.value;
     const detail = status !== TaskStatus.ERROR && value?.slug === slug ? value : undefined;
     const shown = detail ?? (this.#preview?.slug === slug ? this.#preview : undefined);
-    const head = page && shown && localizedListing(shown, this.locale);
-    const body = page && detail && localizedListing(detail, this.locale);
+    const head = page && shown && localizedListing(shown, currentLocale());
+    const body = page && detail && localizedListing(detail, currentLocale());
     return html`
       <div class="detail-bar">
         <button type="button" class="button button--ghost" part="back-button" @click=${this.#router.back}>
           <svg class="icon icon--directional" viewBox="0 0 20 20" aria-hidden="true"><path d="M12.5 4.5 7 10l5.5 5.5" /></svg>
-          All integrations
+          ${msg('All integrations')}
         </button>
       </div>
       <article
         class="detail"
         part="detail"
         aria-labelledby=${head ? 'detail-title' : nothing}
-        aria-label=${head ? nothing : 'Integration'}
+        aria-label=${head ? nothing : msg('Integration')}
         aria-busy=${body || status === TaskStatus.ERROR ? 'false' : 'true'}
       >
         ${head ? page.renderHeader(this.#cardParts, head) : nothing}
         ${status === TaskStatus.ERROR
-          ? renderError(this.#detail.error, "Couldn't load this integration", () =>
+          ? renderError(this.#detail.error, msg("Couldn't load this integration"), () =>
+
               this.#detail.run(),
             )
           : body

@@ -104,7 +104,7 @@ describe('<pan-marketplace>', () => {
       expect(el.token).toBeUndefined();
       expect(el.tokenProvider).toBeUndefined();
       expect(el.slug).toBeNull();
-      expect(el.label).toBe('Integrations');
+      expect(el.label).toBeUndefined();
     });
 
     it('requests nothing until a token is set, then loads', async () => {

@@ -7,6 +7,7 @@ import * as paths from '@pan/contract/paths';
 import type {} from '../../events/events.ts';
 import type { RunApiClient } from '../../internal/api-client.ts';
 import { apiContext } from '../../internal/api-context.ts';
+import { msg } from '../../internal/locale.ts';
 import { PanElement } from '../../internal/pan-element.ts';
 import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.styles.ts';
 import { statusStyles } from '../../internal/status.styles.ts';
@@ -45,7 +46,8 @@ export class PanMyIntegrations extends PanElement {
   api?: RunApiClient;
 
   @state() private busy = '';
-  @state() private problem = '';
+  /** Called at render, so that it speaks the element's language then. */
+  @state() private problem: (() => string) | undefined;
 
   readonly #tenants = new Task(this, {
     args: () => [this.api] as const,
@@ -57,17 +59,17 @@ export class PanMyIntegrations extends PanElement {
 
   override render() {
     return html`<section class="mine" aria-labelledby="mine-title">
-      <h2 id="mine-title" class="mine__title" tabindex="-1">My integrations</h2>
-      <p class="problem" role="alert">${this.problem || nothing}</p>
+      <h2 id="mine-title" class="mine__title" tabindex="-1">${msg('My integrations')}</h2>
+      <p class="problem" role="alert">${this.problem?.() || nothing}</p>
       ${this.#tenants.render({
         pending: () =>
           this.#tenants.value
             ? this.#renderList(this.#tenants.value)
-            : html`<div class="state" aria-busy="true"><p class="state__title">Loading…</p></div>`,
+            : html`<div class="state" aria-busy="true"><p class="state__title">${msg('Loading…')}</p></div>`,
         error: (error) => html`<div class="state state--error" role="alert">
-          <p class="state__title">Your integrations could not be loaded</p>
+          <p class="state__title">${msg('Your integrations could not be loaded')}</p>
           <p class="state__text">${describeError(error)}</p>
-          <button type="button" class="button" @click=${() => this.#tenants.run()}>Retry</button>
+          <button type="button" class="button" @click=${() => this.#tenants.run()}>${msg('Retry')}</button>
         </div>`,
         complete: (tenants) => this.#renderList(tenants),
       })}
@@ -77,9 +79,9 @@ export class PanMyIntegrations extends PanElement {
   #renderList(tenants: Tenant[]): TemplateResult {
     if (tenants.length === 0) {
       return html`<div class="state">
-        <p class="state__title">Nothing installed yet</p>
-        <p class="state__text">Browse the integrations and install one to see it here.</p>
-        <button type="button" class="button button--primary" @click=${this.#browse}>Browse integrations</button>
+        <p class="state__title">${msg('Nothing installed yet')}</p>
+        <p class="state__text">${msg('Browse the integrations and install one to see it here.')}</p>
+        <button type="button" class="button button--primary" @click=${this.#browse}>${msg('Browse integrations')}</button>
       </div>`;
     }
     return html`<ul class="list" role="list">
@@ -89,7 +91,7 @@ export class PanMyIntegrations extends PanElement {
           <div class="tenant__main">
             <h3 class="tenant__name">${t.integration.name}</h3>
             <p class="tenant__meta">
-              <span class=${paused ? 'status status--paused' : 'status'} part="status">${paused ? 'Paused' : 'Active'}</span>
+              <span class=${paused ? 'status status--paused' : 'status'} part="status">${paused ? msg('Paused') : msg('Active')}</span>
               <span>${describeSchedule(t.schedule, t.time_zone)}</span>
             </p>
           </div>
@@ -101,10 +103,10 @@ export class PanMyIntegrations extends PanElement {
               ?disabled=${this.busy === t.id}
               @click=${() => this.#setPaused(t, !paused)}
             >
-              ${paused ? 'Resume' : 'Pause'}<span class="sr-only"> ${t.integration.name}</span>
+              ${paused ? msg('Resume') : msg('Pause')}<span class="sr-only"> ${t.integration.name}</span>
             </button>
             <button type="button" class="button button--primary" part="manage-button" @click=${() => this.#open(t)}>
-              Manage<span class="sr-only"> ${t.integration.name}</span>
+              ${msg('Manage')}<span class="sr-only"> ${t.integration.name}</span>
             </button>
           </div>
         </li>`;
@@ -123,14 +125,15 @@ export class PanMyIntegrations extends PanElement {
   async #setPaused(tenant: Tenant, paused: boolean): Promise<void> {
     if (!this.api) return;
     this.busy = tenant.id;
-    this.problem = '';
+    this.problem = undefined;
     try {
       const saved = await this.api.request<Tenant>('POST', paused ? paths.tenantPause(tenant.id) : paths.tenantResume(tenant.id));
       const { id, slug, name } = saved.integration;
       this.emit('pan-settings-saved', { detail: { tenant: { id: saved.id, integration: { id, slug, name } }, changed: ['status'] } });
       await this.#tenants.run();
     } catch (error) {
-      this.problem = describeError(error);
+      this.problem = () => describeError(error);
+
     } finally {
       this.busy = '';
     }

@@ -6,7 +6,10 @@ import { followRunLog, RunLogStreamError } from '@pan/contract/run-log-stream';
 import { PanApiError, type RunApiClient } from '../../internal/api-client.ts';
 import { apiContext } from '../../internal/api-context.ts';
 import { PanElement } from '../../internal/pan-element.ts';
-import { runStatusClass, runStatusStyles } from '../../internal/run-status.ts';
+import { formatDate } from '../../internal/format.ts';
+import { msg, renderIn, resolveLocale, str } from '../../internal/locale.ts';
+import { describeRunStatus, runStatusClass, runStatusStyles } from '../../internal/run-status.ts';
+
 import { baseStyles, buttonStyles } from '../../internal/shared.styles.ts';
 import { describeError } from '../../internal/views.ts';
 import { parseAnsi, PLAIN, stripAnsi, type AnsiStyle } from './ansi.ts';
@@ -21,13 +24,9 @@ const LINES_PER_FRAME = 400;
 const TAIL_SLACK = 16;
 const TRUNCATED = /^\[pan\] log truncated\b/;
 
-const timeFormat = new Intl.DateTimeFormat(undefined, {
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  fractionalSecondDigits: 3,
-  hourCycle: 'h23',
-});
+/** A line's time, in the locale of the element rendering (see `renderIn`). */
+const formatLineTime = (at: Date): string =>
+  formatDate(at, { hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3, hourCycle: 'h23' });
 
 /**
  * @summary The log of one run, live: its lines as the run writes them (Server-Sent Events, resumed
@@ -79,9 +78,12 @@ export class PanRunLog extends PanElement {
 
   @state() private connection: Connection = 'idle';
   @state() private status: RunStatus | undefined;
-  @state() private problem = '';
+  /** The problem and the note are worded at render, in the element's language then. */
+  @state() private problem: (() => string) | undefined;
   @state() private following = true;
-  @state() private note = '';
+  @state() private note: (() => string) | undefined;
+  /** The locale the line times are written in. */
+  #timesLocale = '';
   @state() private foundTruncation = false;
   @state() private count = 0;
 
@@ -121,6 +123,17 @@ export class PanRunLog extends PanElement {
   }
 
   protected override updated(): void {
+    // Drawn outside render (by batches), the line times follow a change of language here.
+    const locale = resolveLocale(this);
+    if (locale !== this.#timesLocale) {
+      this.#timesLocale = locale;
+      renderIn(this, () => {
+        for (const time of this.renderRoot.querySelectorAll<HTMLTimeElement>('time.line__time')) {
+          const at = new Date(time.dateTime);
+          if (!Number.isNaN(at.getTime())) time.textContent = formatLineTime(at);
+        }
+      });
+    }
     this.toggleState('following', this.following);
     this.toggleState('ended', this.connection === 'ended' && this.#pending.length === 0);
   }
@@ -130,17 +143,17 @@ export class PanRunLog extends PanElement {
     return html`<div class="run-log" part="base">
       <div class="toolbar" part="toolbar">
         <span class="toolbar__status" part="status" role="status" aria-live="polite" aria-atomic="true">${this.#renderStatus()}</span>
-        <span class="toolbar__note" role="status">${this.note}</span>
+        <span class="toolbar__note" role="status">${this.note?.() ?? ''}</span>
         <button type="button" class="button button--small" part="copy-button" ?disabled=${this.count === 0} @click=${this.#copy}>
-          Copy
+          ${msg('Copy')}
         </button>
         <button type="button" class="button button--small" part="download-button" ?disabled=${!this.runId} @click=${this.#download}>
-          Download
+          ${msg('Download')}
         </button>
       </div>
       ${truncated
         ? html`<p class="truncated" part="truncated">
-            The log was cut at its size limit: its last lines were not kept.
+            ${msg('The log was cut at its size limit: its last lines were not kept.')}
           </p>`
         : nothing}
       <div class="log">
@@ -149,23 +162,23 @@ export class PanRunLog extends PanElement {
           part="lines"
           role="log"
           aria-live="polite"
-          aria-label="Run log"
+          aria-label=${msg('Run log')}
           tabindex="0"
           @scroll=${this.#onScroll}
         ></div>
         ${this.following
           ? nothing
           : html`<button type="button" class="button button--small jump" part="jump-button" @click=${this.jumpToLatest}>
-              Jump to latest
+              ${msg('Jump to latest')}
             </button>`}
       </div>
       ${this.connection === 'ended' && this.count === 0 && this.#pending.length === 0
-        ? html`<p class="empty">This run wrote no log lines.</p>`
+        ? html`<p class="empty">${msg('This run wrote no log lines.')}</p>`
         : nothing}
       ${this.problem
         ? html`<div class="error" part="error" role="alert">
-            <span>${this.problem}</span>
-            <button type="button" class="button button--small" @click=${() => this.#start(true)}>Retry</button>
+            <span>${this.problem()}</span>
+            <button type="button" class="button button--small" @click=${() => this.#start(true)}>${msg('Retry')}</button>
           </div>`
         : nothing}
     </div>`;
@@ -181,14 +194,14 @@ export class PanRunLog extends PanElement {
   };
 
   #renderStatus() {
-    if (this.status) return html`<span class=${runStatusClass(this.status)}>${this.status}</span>`;
+    if (this.status) return html`<span class=${runStatusClass(this.status)}>${describeRunStatus(this.status)}</span>`;
     switch (this.connection) {
       case 'connecting':
-        return 'Connecting…';
+        return msg('Connecting…');
       case 'reconnecting':
-        return 'Reconnecting…';
+        return msg('Reconnecting…');
       case 'live':
-        return 'Live';
+        return msg('Live');
       default:
         return '';
     }
@@ -205,8 +218,8 @@ export class PanRunLog extends PanElement {
     this.#style = PLAIN;
     this.count = 0;
     this.status = undefined;
-    this.problem = '';
-    this.note = '';
+    this.problem = undefined;
+    this.note = undefined;
     this.foundTruncation = false;
     this.following = true;
     this.connection = 'idle';
@@ -220,7 +233,7 @@ export class PanRunLog extends PanElement {
     if (!api || !runId) return;
     const abort = new AbortController();
     this.#abort = abort;
-    this.problem = '';
+    this.problem = undefined;
     this.connection = 'connecting';
     const path = paths.runLog(runId);
     followRunLog(
@@ -251,7 +264,7 @@ export class PanRunLog extends PanElement {
         // Given up after the stream kept dropping: say so as for any unreachable API.
         const reason = error instanceof RunLogStreamError ? new PanApiError(0, 'PAN_ERR_NETWORK', error.message) : error;
         this.connection = 'error';
-        this.problem = `The log could not be shown: ${describeError(reason, 'This run is not available any more.')}`;
+        this.problem = () => msg(str`The log could not be shown: ${describeError(reason, msg('This run is not available any more.'))}`);
       },
     );
   }
@@ -277,7 +290,9 @@ export class PanRunLog extends PanElement {
     if (!container) return;
     const batch = this.#pending.splice(0, LINES_PER_FRAME);
     const fragment = document.createDocumentFragment();
-    for (const line of batch) fragment.append(this.#lineNode(line));
+    renderIn(this, () => {
+      for (const line of batch) fragment.append(this.#lineNode(line));
+    });
     container.append(fragment);
     this.count += batch.length;
     if (this.following) container.scrollTop = container.scrollHeight;
@@ -295,7 +310,7 @@ export class PanRunLog extends PanElement {
     time.setAttribute('part', 'line-time');
     time.dateTime = line.at;
     const at = new Date(line.at);
-    time.textContent = Number.isNaN(at.getTime()) ? line.at : timeFormat.format(at);
+    time.textContent = Number.isNaN(at.getTime()) ? line.at : formatLineTime(at);
     const text = document.createElement('span');
     text.className = 'line__text';
     text.setAttribute('part', 'line-text');
@@ -329,15 +344,15 @@ export class PanRunLog extends PanElement {
   #copy = async (): Promise<void> => {
     try {
       await navigator.clipboard.writeText(this.text);
-      this.note = 'Copied.';
+      this.note = () => msg('Copied.');
     } catch {
-      this.note = 'Copy failed: select the lines and copy them instead.';
+      this.note = () => msg('Copy failed: select the lines and copy them instead.');
     }
   };
 
   #download = async (): Promise<void> => {
     if (!this.api || !this.runId) return;
-    this.note = '';
+    this.note = undefined;
     try {
       const response = await this.api.send('GET', paths.runLog(this.runId), {
         headers: { Accept: 'text/plain' },
@@ -354,7 +369,7 @@ export class PanRunLog extends PanElement {
       // Revoked once the browser had time to start the download.
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (error) {
-      this.note = `Download failed: ${describeError(error)}`;
+      this.note = () => msg(str`Download failed: ${describeError(error)}`);
     }
   };
 }

@@ -8,7 +8,10 @@ import type {} from '../../events/events.ts';
 import type { RunApiClient } from '../../internal/api-client.ts';
 import { apiContext } from '../../internal/api-context.ts';
 import { PanElement } from '../../internal/pan-element.ts';
-import { describeSources, formatDuration, runStatusClass, runStatusStyles } from '../../internal/run-status.ts';
+import { formatDate, formatRelative } from '../../internal/format.ts';
+import { msg, str } from '../../internal/locale.ts';
+import { describeRunStatus, describeSources, formatDuration, runStatusClass, runStatusStyles } from '../../internal/run-status.ts';
+
 import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.styles.ts';
 import { followTrigger, startRun, triggerEnded } from '../../internal/trigger.ts';
 import { describeError } from '../../internal/views.ts';
@@ -29,13 +32,9 @@ interface ActiveRun {
   status: RunStatus | null;
 }
 
-const dateFormat = new Intl.DateTimeFormat(undefined, {
-  day: 'numeric',
-  month: 'short',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
+/** A run's start, in the locale of the element rendering. */
+const formatStart = (date: Date | string): string =>
+  formatDate(date, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 /** A run that Replay may queue again: every `Failed (...)` status (Lost and Handed Back runs ran again already). */
 const replayable = (run: Run) => run.status.startsWith('Failed');
@@ -106,7 +105,8 @@ export class PanRunPanel extends PanElement {
 
   @state() private mode: Mode = 'normal';
   @state() private active: ActiveRun | undefined;
-  @state() private problem = '';
+  /** Worded at render, in the element's language then. */
+  @state() private problem: (() => string) | undefined;
   /** Runs loaded with Load more (older than the first page). */
   @state() private older: Run[] = [];
   @state() private olderNext: string | null | undefined;
@@ -188,7 +188,7 @@ export class PanRunPanel extends PanElement {
       this.older = [];
       this.olderNext = undefined;
       this.openRun = '';
-      this.problem = '';
+      this.problem = undefined;
     }
   }
 
@@ -211,23 +211,23 @@ export class PanRunPanel extends PanElement {
     const { run, run_init: runInit } = tenant.permissions;
     const busy = Boolean(this.active && !triggerEnded(this.active.state));
     const reason = !run
-      ? 'Your account does not allow you to run this integration.'
+      ? msg('Your account does not allow you to run this integration.')
       : tenant.status === 'paused'
-        ? 'Paused: resume it to run it.'
+        ? msg('Paused: resume it to run it.')
         : '';
     const mode: Mode = runInit ? this.mode : 'normal';
     return html`<div class="run-now" part="run-now">
         ${run && runInit
           ? html`<label class="run-now__mode">
-              <span>Mode</span>
+              <span>${msg('Mode')}</span>
               <select
                 part="mode-select"
                 .value=${mode}
                 ?disabled=${busy || Boolean(reason)}
                 @change=${(e: Event) => (this.mode = (e.target as HTMLSelectElement).value as Mode)}
               >
-                <option value="normal">Normal</option>
-                <option value="init">Init (load options)</option>
+                <option value="normal">${msg('Normal')}</option>
+                <option value="init">${msg('Init (load options)')}</option>
               </select>
             </label>`
           : nothing}
@@ -239,12 +239,12 @@ export class PanRunPanel extends PanElement {
           ?disabled=${busy || Boolean(reason)}
           @click=${() => this.#runNow(tenant, mode)}
         >
-          ${busy ? 'Running…' : 'Run now'}
+          ${busy ? msg('Running…') : msg('Run now')}
         </button>
         ${reason ? html`<p id="run-reason" class="run-now__reason" part="run-reason">${reason}</p>` : nothing}
         <p class="current" part="current" role="status" aria-live="polite" aria-atomic="true">${this.#currentText()}</p>
       </div>
-      <p class="problem" part="problem" role="alert">${this.problem || nothing}</p>`;
+      <p class="problem" part="problem" role="alert">${this.problem?.() || nothing}</p>`;
   }
 
   /**
@@ -254,16 +254,16 @@ export class PanRunPanel extends PanElement {
   #currentText(): TemplateResult | string {
     const active = this.active;
     if (!active) return '';
-    const what = active.replayOf ? 'Replay' : active.mode === 'init' ? 'Init run' : 'Run';
+    const what = active.replayOf ? msg('Replay') : active.mode === 'init' ? msg('Init run') : msg('Run');
     switch (active.state) {
       case 'starting':
-        return `${what}: starting…`;
+        return msg(str`${what}: starting…`);
       case 'pending':
-        return `${what}: queued…`;
+        return msg(str`${what}: queued…`);
       case 'running':
-        return `${what}: running…`;
+        return msg(str`${what}: running…`);
       default:
-        return html`${what}: <span class=${runStatusClass(active.status ?? 'Lost')}>${active.status ?? 'finished'}</span>`;
+        return html`${msg(str`${what}:`)} <span class=${runStatusClass(active.status ?? 'Lost')}>${active.status ? describeRunStatus(active.status) : msg('finished')}</span>`;
     }
   }
 
@@ -277,16 +277,16 @@ export class PanRunPanel extends PanElement {
 
   #renderHistory(): TemplateResult {
     return html`<div class="history">
-      <p class="history__title" id="history-title">Recent runs</p>
+      <p class="history__title" id="history-title">${msg('Recent runs')}</p>
       ${this.#history.render({
         pending: () =>
           this.#history.value
             ? this.#renderRuns(this.#history.value)
-            : html`<p class="history__empty" aria-busy="true">Loading…</p>`,
+            : html`<p class="history__empty" aria-busy="true">${msg('Loading…')}</p>`,
         complete: (page) => this.#renderRuns(page),
         error: (error) => html`<div class="state state--error" role="alert">
-          <p class="state__text">The run history could not be loaded: ${describeError(error)}</p>
-          <button type="button" class="button" @click=${() => this.#history.run()}>Retry</button>
+          <p class="state__text">${msg(str`The run history could not be loaded: ${describeError(error)}`)}</p>
+          <button type="button" class="button" @click=${() => this.#history.run()}>${msg('Retry')}</button>
         </div>`,
       })}
     </div>`;
@@ -296,7 +296,7 @@ export class PanRunPanel extends PanElement {
     const seen = new Set(first.runs.map((r) => r.id));
     const runs = [...first.runs, ...this.older.filter((r) => !seen.has(r.id))];
     const next = this.olderNext === undefined ? first.next_before : this.olderNext;
-    if (runs.length === 0) return html`<p class="history__empty">No runs yet.</p>`;
+    if (runs.length === 0) return html`<p class="history__empty">${msg('No runs yet.')}</p>`;
     const tenant = this.#tenantTask.value;
     const logs = tenant?.permissions.logs ?? false;
     const started = new Map(runs.map((r) => [r.id, r.started_at]));
@@ -311,7 +311,7 @@ export class PanRunPanel extends PanElement {
             ?disabled=${this.loadingMore}
             @click=${() => this.#loadMore(next)}
           >
-            ${this.loadingMore ? 'Loading…' : 'Load more'}
+            ${this.loadingMore ? msg('Loading…') : msg('Load more')}
           </button>`
         : nothing}`;
   }
@@ -327,13 +327,13 @@ export class PanRunPanel extends PanElement {
     const original = run.replay_of ? startedOf.get(run.replay_of) : undefined;
     return html`<li class="run" part="run" data-run=${run.id}>
       <div class="run__summary">
-        <span class=${runStatusClass(run.status)} part="run-status">${run.status}</span>
-        <time class="run__started" datetime=${run.started_at}>${dateFormat.format(started)}</time>
-        <span class="run__duration">${run.duration_ms === null ? 'running' : formatDuration(run.duration_ms)}</span>
-        <span class="run__sources">${sources}${run.mode === 'init' ? ' · Init' : ''}</span>
+        <span class=${runStatusClass(run.status)} part="run-status">${describeRunStatus(run.status)}</span>
+        <time class="run__started" datetime=${run.started_at} title=${formatRelative(started)}>${formatStart(started)}</time>
+        <span class="run__duration">${run.duration_ms === null ? msg('running') : formatDuration(run.duration_ms)}</span>
+        <span class="run__sources">${sources}${run.mode === 'init' ? ` · ${msg('Init')}` : ''}</span>
         ${run.replay_of
           ? html`<span class="run__replay" part="run-replay" data-replay-of=${run.replay_of}
-              >${original ? `Replay of the run of ${dateFormat.format(new Date(original))}` : 'Replay'}</span
+              >${original ? msg(str`Replay of the run of ${formatStart(original)}`) : msg('Replay')}</span
             >`
           : nothing}
         ${mayReplay
@@ -344,7 +344,7 @@ export class PanRunPanel extends PanElement {
               ?disabled=${busy}
               @click=${() => this.#replay(run)}
             >
-              Replay<span class="sr-only"> the run of ${dateFormat.format(started)}</span>
+              ${msg('Replay')}<span class="sr-only"> ${msg(str`the run of ${formatStart(started)}`)}</span>
             </button>`
           : nothing}
         ${logs
@@ -356,7 +356,7 @@ export class PanRunPanel extends PanElement {
               aria-controls=${`log-${run.id}`}
               @click=${() => (this.openRun = open ? '' : run.id)}
             >
-              ${open ? 'Hide log' : 'Show log'}<span class="sr-only"> of the run of ${dateFormat.format(started)}</span>
+              ${open ? msg('Hide log') : msg('Show log')}<span class="sr-only"> ${msg(str`of the run of ${formatStart(started)}`)}</span>
             </button>`
           : nothing}
       </div>
@@ -380,7 +380,7 @@ export class PanRunPanel extends PanElement {
       this.older = [...this.older, ...page.runs.filter((r) => !seen.has(r.id))];
       this.olderNext = page.next_before;
     } catch (error) {
-      this.problem = `Older runs could not be loaded: ${describeError(error)}`;
+      this.problem = () => msg(str`Older runs could not be loaded: ${describeError(error)}`);
     } finally {
       this.loadingMore = false;
     }
@@ -390,12 +390,12 @@ export class PanRunPanel extends PanElement {
     if (!this.api) return;
     const active: ActiveRun = { mode, tenantId: tenant.id, triggerId: '', state: 'starting', runId: null, status: null };
     this.active = active;
-    this.problem = '';
+    this.problem = undefined;
     try {
       active.triggerId = await startRun(this.api, tenant.id, mode);
     } catch (error) {
       if (this.active === active) this.active = undefined;
-      this.problem = describeError(error);
+      this.problem = () => describeError(error);
       return;
     }
     if (this.active !== active) return;
@@ -410,13 +410,13 @@ export class PanRunPanel extends PanElement {
     const mode: Mode = run.mode === 'init' ? 'init' : 'normal';
     const active: ActiveRun = { mode, tenantId: run.tenant_id, triggerId: '', replayOf: run.id, state: 'starting', runId: null, status: null };
     this.active = active;
-    this.problem = '';
+    this.problem = undefined;
     try {
       const accepted = await this.api.request<ReplayAccepted>('POST', paths.runReplay(run.id));
       active.triggerId = accepted.trigger_id;
     } catch (error) {
       if (this.active === active) this.active = undefined;
-      this.problem = `The run could not be replayed: ${describeError(error)}`;
+      this.problem = () => msg(str`The run could not be replayed: ${describeError(error)}`);
       return;
     }
     if (this.active !== active) return;
@@ -451,7 +451,7 @@ export class PanRunPanel extends PanElement {
       }
     } catch (error) {
       if (follow.signal.aborted) return;
-      this.problem = `The run's state could not be followed: ${describeError(error)}`;
+      this.problem = () => msg(str`The run's state could not be followed: ${describeError(error)}`);
     } finally {
       if (this.#follow === follow) this.#follow = undefined;
     }

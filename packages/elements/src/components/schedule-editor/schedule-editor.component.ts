@@ -2,6 +2,8 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { Schedule } from '@pan/contract';
 import type {} from '../../events/events.ts';
+import { formatDate } from '../../internal/format.ts';
+import { msg, str } from '../../internal/locale.ts';
 import { PanElement } from '../../internal/pan-element.ts';
 import { baseStyles } from '../../internal/shared.styles.ts';
 import {
@@ -15,29 +17,16 @@ import {
   timeZones,
   type IntervalUnit,
   type MissedFires,
+  unitName,
 } from './schedule.ts';
 import styles from './schedule-editor.styles.ts';
 
 type Mode = 'default' | 'interval' | 'cron' | 'none';
 
 /** The next run times as their wall-clock time in the schedule's zone, with the zone's short name. */
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-function dateFormat(timeZone: string): Intl.DateTimeFormat {
-  let format = dateFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat(undefined, {
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      timeZone,
-      timeZoneName: 'short',
-    });
-    dateFormats.set(timeZone, format);
-  }
-  return format;
-}
+/** A next run, in the element's locale and the schedule's zone. */
+const formatRun = (date: Date, timeZone: string): string =>
+  formatDate(date, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone, timeZoneName: 'short' });
 
 /**
  * @summary Picks when an integration runs: its default, every N minutes/hours/days/weeks, a cron
@@ -70,7 +59,8 @@ export class PanScheduleEditor extends PanElement {
   /** The integration's default schedule (`null`: it has none). */
   @property({ attribute: false }) defaultSchedule: Schedule | null = null;
 
-  @property() legend = 'Schedule';
+  /** Default: "Schedule", in the element's language. */
+  @property() legend?: string;
 
   /** The IANA time zone the schedule is read in (the tenant's, or the default for a new one). */
   @property({ attribute: 'time-zone' }) timeZone = 'UTC';
@@ -128,17 +118,17 @@ export class PanScheduleEditor extends PanElement {
     const zone = this.timeZone || SCHEDULE_TIMEZONE;
     const runs = problem ? [] : nextRuns(effective, 3, new Date(), zone);
     return html`<fieldset>
-      <legend>${this.legend}</legend>
+      <legend>${this.legend ?? msg('Schedule')}</legend>
       ${this.#option(
         'default',
-        'The integration\'s default',
+        msg("The integration's default"),
         html`<span class="option__hint">${describeSchedule(this.defaultSchedule, zone)}</span>`,
       )}
       ${this.#option(
         'interval',
-        'Repeat',
+        msg('Repeat'),
         html`<span class="option__controls">
-          <label for="every">Every</label>
+          <label for="every">${msg('Every')}</label>
           <input
             id="every"
             type="number"
@@ -152,21 +142,21 @@ export class PanScheduleEditor extends PanElement {
             aria-describedby="schedule-error"
             @input=${(e: Event) => this.#set({ every: Number((e.target as HTMLInputElement).value) })}
           />
-          <label class="sr-only" for="unit">Unit</label>
+          <label class="sr-only" for="unit">${msg('Unit')}</label>
           <select
             id="unit"
             ?disabled=${this.mode !== 'interval'}
             @change=${(e: Event) => this.#set({ unit: (e.target as HTMLSelectElement).value as IntervalUnit })}
           >
-            ${INTERVAL_UNITS.map((u) => html`<option value=${u} ?selected=${u === this.unit}>${u}</option>`)}
+            ${INTERVAL_UNITS.map((u) => html`<option value=${u} ?selected=${u === this.unit}>${unitName(u)}</option>`)}
           </select>
         </span>`,
       )}
       ${this.#option(
         'cron',
-        `Custom (cron expression, ${zone})`,
+        msg(str`Custom (cron expression, ${zone})`),
         html`<span class="option__controls">
-          <label class="sr-only" for="cron">Cron expression</label>
+          <label class="sr-only" for="cron">${msg('Cron expression')}</label>
           <input
             id="cron"
             type="text"
@@ -183,27 +173,28 @@ export class PanScheduleEditor extends PanElement {
       )}
       ${this.#option(
         'none',
-        'Only when triggered',
-        html`<span class="option__hint">Runs when you press Run now, or on webhooks and events.</span>`,
+        msg('Only when triggered'),
+        html`<span class="option__hint">${msg('Runs when you press Run now, or on webhooks and events.')}</span>`,
       )}
       <div class="zone">
-        <label for="time-zone">Time zone</label>
+        <label for="time-zone">${msg('Time zone')}</label>
         <select id="time-zone" @change=${(e: Event) => this.#set({ timeZone: (e.target as HTMLSelectElement).value })}>
           ${timeZones(zone).map((z) => html`<option value=${z} ?selected=${z === zone}>${z}</option>`)}
         </select>
-        <label for="missed-fires">After downtime</label>
+        <label for="missed-fires">${msg('After downtime')}</label>
         <select id="missed-fires" @change=${(e: Event) => this.#set({ missedFires: (e.target as HTMLSelectElement).value as MissedFires })}>
-          <option value="once" ?selected=${this.missedFires === 'once'}>Run once to catch up</option>
-          <option value="skip" ?selected=${this.missedFires === 'skip'}>Skip to the next time</option>
+          <option value="once" ?selected=${this.missedFires === 'once'}>${msg('Run once to catch up')}</option>
+          <option value="skip" ?selected=${this.missedFires === 'skip'}>${msg('Skip to the next time')}</option>
         </select>
       </div>
       <p id="schedule-error" class="error" role="alert">${problem ?? nothing}</p>
       <div id="schedule-preview" class="preview" part="preview" aria-live="polite">
-        <p class="preview__summary">${problem ? 'Fix the schedule to see when it runs.' : describeSchedule(effective, zone)}</p>
+        <p class="preview__summary">${problem ? msg('Fix the schedule to see when it runs.') : describeSchedule(effective, zone)}</p>
         ${runs.length
-          ? html`<p>Next runs:</p>
+          ? html`<p>${msg('Next runs:')}</p>
               <ol>
-                ${runs.map((d) => html`<li><time datetime=${d.toISOString()}>${dateFormat(zone).format(d)}</time></li>`)}
+                ${runs.map((d) => html`<li><time datetime=${d.toISOString()}>${formatRun(d, zone)}</time>
+</li>`)}
               </ol>`
           : nothing}
       </div>

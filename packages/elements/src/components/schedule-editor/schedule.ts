@@ -1,6 +1,7 @@
 import { Cron } from 'croner';
 import cronstrue from 'cronstrue';
 import type { Schedule } from '@pan/contract';
+import { currentLocale, msg, refreshLocales, str } from '../../internal/locale.ts';
 
 /** The zone a schedule is read in when none is known. */
 export const SCHEDULE_TIMEZONE = 'UTC';
@@ -20,6 +21,10 @@ export function timeZones(current: string): string[] {
 export type MissedFires = 'once' | 'skip';
 
 export type IntervalUnit = Extract<Schedule, { type: 'interval' }>['unit'];
+
+/** A unit's name, for the unit picker. */
+export const unitName = (unit: IntervalUnit): string =>
+  ({ minutes: msg('minutes'), hours: msg('hours'), days: msg('days'), weeks: msg('weeks') })[unit];
 export const INTERVAL_UNITS: readonly IntervalUnit[] = ['minutes', 'hours', 'days', 'weeks'];
 /** The shortest interval per unit the run API accepts. */
 export const INTERVAL_MINIMUM: Record<IntervalUnit, number> = { minutes: 5, hours: 1, days: 1, weeks: 1 };
@@ -36,7 +41,12 @@ export function scheduleProblem(schedule: Schedule | null): string | undefined {
     const min = INTERVAL_MINIMUM[schedule.unit];
     const max = INTERVAL_MAXIMUM[schedule.unit];
     if (!Number.isInteger(schedule.every) || schedule.every < min || schedule.every > max) {
-      return `Enter a whole number of ${schedule.unit} from ${min} to ${max}`;
+      return {
+        minutes: () => msg(str`Enter a whole number of minutes from ${min} to ${max}`),
+        hours: () => msg(str`Enter a whole number of hours from ${min} to ${max}`),
+        days: () => msg(str`Enter a whole number of days from ${min} to ${max}`),
+        weeks: () => msg(str`Enter a whole number of weeks from ${min} to ${max}`),
+      }[schedule.unit]();
     }
     return undefined;
   }
@@ -47,42 +57,77 @@ export function scheduleProblem(schedule: Schedule | null): string | undefined {
     if (cronProblems.size >= 100) cronProblems.clear();
     cronProblems.set(expression, problem);
   }
-  return problem || undefined;
+  return problem?.();
 }
 
 /** The expression as the run API reads it: trimmed, single spaces. */
 const normalize = (expression: string) => expression.trim().replace(/\s+/g, ' ');
 
-/** Checked expressions ('' = fine): the editor asks again at every render. */
-const cronProblems = new Map<string, string>();
+/** Checked expressions (null = fine): the editor asks again at every render. A problem is worded when asked, in the language of then. */
+const cronProblems = new Map<string, (() => string) | null>();
 
-function cronProblem(expression: string): string {
-  if (expression.split(' ').length !== 5) return 'A cron expression has 5 fields: minute hour day-of-month month day-of-week';
+function cronProblem(expression: string): (() => string) | null {
+  if (expression.split(' ').length !== 5) return () => msg('A cron expression has 5 fields: minute hour day-of-month month day-of-week');
   let runs: Date[];
   try {
     // `utcOffset: 0` is UTC, several times faster to step through than `timezone: 'UTC'`.
     runs = new Cron(expression, { paused: true, utcOffset: 0 }).nextRuns(100);
   } catch (error) {
-    return `Not a valid cron expression: ${(error as Error).message.replace(/^CronPattern: /, '')}`;
+    // croner's reason stays English: it names the field.
+    const reason = (error as Error).message.replace(/^CronPattern: /, '');
+    return () => msg(str`Not a valid cron expression: ${reason}`);
   }
-  if (runs.length === 0) return 'This cron expression never fires';
+  if (runs.length === 0) return () => msg('This cron expression never fires');
   for (let i = 1; i < runs.length; i++) {
     if (runs[i]!.getTime() - runs[i - 1]!.getTime() < MIN_CRON_GAP_MS) {
-      return `Runs must be at least ${INTERVAL_MINIMUM.minutes} minutes apart`;
+      return () => msg(str`Runs must be at least ${INTERVAL_MINIMUM.minutes} minutes apart`);
     }
   }
-  return '';
+  return null;
+}
+
+/** cronstrue's own translations of the shipped languages, loaded when first needed. */
+const cronLocales: Record<string, () => Promise<unknown>> = {
+  ar: () => import('cronstrue/locales/ar.js'),
+  de: () => import('cronstrue/locales/de.js'),
+  es: () => import('cronstrue/locales/es.js'),
+  fr: () => import('cronstrue/locales/fr.js'),
+  ja: () => import('cronstrue/locales/ja.js'),
+};
+const cronLocalesLoaded = new Map<string, boolean>([['en', true]]);
+
+/** The cronstrue locale of the element rendering, or English while (or if) it is not loaded. */
+function cronLocale(): string {
+  const language = currentLocale().split('-')[0]!.toLowerCase();
+  const load = cronLocales[language];
+  if (!load) return 'en';
+  if (!cronLocalesLoaded.has(language)) {
+    cronLocalesLoaded.set(language, false);
+    void load()
+      .then(() => cronLocalesLoaded.set(language, true))
+      .catch(() => {})
+      .finally(refreshLocales);
+  }
+  return cronLocalesLoaded.get(language) ? language : 'en';
 }
 
 /** "Every 2 hours", "At 09:00, Monday through Friday (Europe/Berlin)", "Only when triggered". */
 export function describeSchedule(schedule: Schedule | null, timeZone = SCHEDULE_TIMEZONE): string {
-  if (!schedule) return 'Only when triggered';
+  if (!schedule) return msg('Only when triggered');
   if (schedule.type === 'interval') {
-    const unit = schedule.unit.slice(0, -1);
-    return schedule.every === 1 ? `Every ${unit}` : `Every ${schedule.every} ${schedule.unit}`;
+    const every = schedule.every;
+    if (every === 1) return { minutes: msg('Every minute'), hours: msg('Every hour'), days: msg('Every day'), weeks: msg('Every week') }[schedule.unit];
+    return {
+      minutes: () => msg(str`Every ${every} minutes`),
+      hours: () => msg(str`Every ${every} hours`),
+      days: () => msg(str`Every ${every} days`),
+      weeks: () => msg(str`Every ${every} weeks`),
+    }[schedule.unit]();
   }
   if (scheduleProblem(schedule)) return schedule.expression;
-  return `${cronstrue.toString(normalize(schedule.expression), { use24HourTimeFormat: true, verbose: false })} (${timeZone})`;
+  const words = cronstrue.toString(normalize(schedule.expression), { use24HourTimeFormat: true, verbose: false, locale: cronLocale() });
+  return `${words} (${timeZone})`;
+
 }
 
 /**

@@ -52,7 +52,7 @@ afterEach(cleanup);
 
 describe('<pan-settings-form> locale', () => {
   it('shows the German label, hint, section title and option title for "de", the original where none', async () => {
-    const el = await fixture({ form, attributes: { locale: 'de' } });
+    const el = await fixture({ form, attributes: { lang: 'de' } });
     expect(sectionTitle(el)).toBe('Nachricht');
     expect(sectionHint(el)).toBe('Was der Bot sagt');
     expect(label(el, 'greeting')).toBe('Begrüßung');
@@ -67,7 +67,7 @@ describe('<pan-settings-form> locale', () => {
   });
 
   it('falls back from de-AT to de, string by string', async () => {
-    const el = await fixture({ form, attributes: { locale: 'de-AT' } });
+    const el = await fixture({ form, attributes: { lang: 'de-AT' } });
     expect(label(el, 'greeting')).toBe('Grüß Gott');
     expect(hint(el, 'greeting')).toBe('Eine Zeile');
     expect(sectionTitle(el)).toBe('Nachricht');
@@ -82,15 +82,14 @@ describe('<pan-settings-form> locale', () => {
     await userEvent.fill(control(el, 'greeting'), 'Hallo');
     await el.updateComplete;
     expect(el.value).toEqual(expect.objectContaining({ greeting: 'Hallo' }));
-    el.locale = 'de';
-    await el.updateComplete;
-    expect(label(el, 'greeting')).toBe('Begrüßung');
+    el.lang = 'de';
+    // A new lang is seen by a MutationObserver, then the German catalogue loads: await the label.
+    await expect.poll(() => label(el, 'greeting')).toBe('Begrüßung');
     expect(control<HTMLInputElement>(el, 'greeting').value).toBe('Hallo');
     expect(el.value).toEqual(expect.objectContaining({ greeting: 'Hallo' }));
 
-    el.locale = 'fr';
-    await el.updateComplete;
-    expect(sectionTitle(el)).toBe('Message');
+    el.lang = 'fr';
+    await expect.poll(() => sectionTitle(el)).toBe('Message');
     expect(optionTexts(el, 'tone')).toContain('Formal');
   });
 });

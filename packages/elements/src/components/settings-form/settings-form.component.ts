@@ -3,7 +3,9 @@ import { property, state } from 'lit/decorators.js';
 import type { SettingsError, SettingsForm } from '@pan/pandium-yaml';
 import type { SettingsFormController, SettingsFormProps } from '@pan/forms';
 import type {} from '../../events/events.ts';
+import { msg, renderIn, resolveLocale } from '../../internal/locale.ts';
 import { PanElement } from '../../internal/pan-element.ts';
+import { formStrings } from './form-strings.ts';
 import styles from './settings-form.styles.ts';
 
 type FormsModule = typeof import('@pan/forms');
@@ -118,15 +120,8 @@ export class PanSettingsForm extends PanElement {
   /** Every field (and the submit button) disabled. */
   @property({ type: Boolean, reflect: true }) disabled = false;
 
-  /**
-   * The locale (a BCP 47 tag) of the integration author's strings: labels, hints, Section and
-   * Group titles and option titles show in it where the integration translated them (PANDIUM.yaml
-   * `i18n`), `de-AT` falling back to `de`, then to the author's original.
-   */
-  @property({ reflect: true }) locale?: string;
-
-  /** The submit button's text. */
-  @property({ attribute: 'submit-label' }) submitLabel = 'Save';
+  /** The submit button's text (default: "Save", in the element's language). */
+  @property({ attribute: 'submit-label' }) submitLabel?: string;
 
   /** No built-in submit button: drive the form with `reportValidity()` and `value` (a wizard). */
   @property({ type: Boolean, attribute: 'no-submit', reflect: true }) noSubmit = false;
@@ -153,6 +148,8 @@ export class PanSettingsForm extends PanElement {
   #pristine: Settings = {};
   /** What the form starts from: replaced (a new object) when the host sets a value or form. */
   #seed: Settings = {};
+  /** The language the form was last drawn in. */
+  #formLocale: string | undefined;
   #valid: boolean | undefined;
   #loading: Promise<void> | undefined;
   #forms: FormsModule | undefined;
@@ -187,8 +184,6 @@ export class PanSettingsForm extends PanElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     // A new form (say, with dynamic options just loaded) keeps what the user typed.
     if (changed.has('form') && changed.get('form') !== undefined) this.#seed = this.#value;
-    // So does a new locale (the form is drawn again in it).
-    if (changed.has('locale')) this.#seed = this.#value;
     if (this.form && this.status === 'idle') this.#load();
   }
 
@@ -214,14 +209,20 @@ export class PanSettingsForm extends PanElement {
     if (this.status !== 'ready' || !this.#forms) return;
     const container = this.renderRoot.querySelector<HTMLElement>('.form');
     if (!container) return;
+    // The form speaks the element's language: rjsf's strings, the form's own and the author's
+    // translations (PANDIUM.yaml `i18n`). A new language draws it again, keeping what was typed.
+    const locale = resolveLocale(this);
+    if (this.#formLocale !== undefined && locale !== this.#formLocale) this.#seed = this.#value;
+    this.#formLocale = locale;
     const props: SettingsFormProps = {
       form: this.form,
-      locale: this.locale,
       value: this.#seed,
       serverErrors: this.serverErrors ?? [],
       disabled: this.disabled,
-      submitLabel: this.submitLabel,
+      ...(this.submitLabel === undefined ? {} : { submitLabel: this.submitLabel }),
       noSubmit: this.noSubmit,
+      locale,
+      strings: renderIn(this, formStrings),
       loadingOptions: this.loadingOptions ?? [],
       onChange: this.#onChange,
       onSubmit: this.#onSubmit,
@@ -235,14 +236,15 @@ export class PanSettingsForm extends PanElement {
     return html`<div class="base" part="base" aria-busy=${this.status === 'loading' ? 'true' : 'false'}>
       ${this.status === 'loading'
         ? html`<div class="state state--loading" part="loading" role="status">
-            <span class="spinner" aria-hidden="true"></span>Loading the settings form…
+            <span class="spinner" aria-hidden="true"></span>${msg('Loading the settings form…')}
           </div>`
         : nothing}
       ${this.status === 'error'
         ? html`<div class="state state--error" part="error" role="alert">
-            <p class="state__title">Couldn't load the settings form</p>
-            <p class="state__text">Check your connection and try again.</p>
-            <button type="button" class="button" part="retry-button" @click=${this.#retry}>Retry</button>
+            <p class="state__title">${msg("Couldn't load the settings form")}</p>
+            <p class="state__text">${msg('Check your connection and try again.')}</p>
+            <button type="button" class="button" part="retry-button" @click=${this.#retry}>${msg('Retry')}</button>
+
           </div>`
         : nothing}
       <div class="form" part="form" ?hidden=${this.status !== 'ready' || !this.form}></div>

@@ -149,7 +149,7 @@ describe('<pan-settings-form>', () => {
       expect(el.value).toEqual({});
       expect(el.serverErrors).toEqual([]);
       expect(el.disabled).toBe(false);
-      expect(el.submitLabel).toBe('Save');
+      expect(el.submitLabel).toBeUndefined();
       expect(el.noSubmit).toBe(false);
       expect(el.loadingOptions).toEqual([]);
       expect(el.nested).toBe(false);

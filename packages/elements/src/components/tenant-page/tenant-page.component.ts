@@ -10,7 +10,10 @@ import type { PanSettingsSavedDetail } from '../../events/pan-settings-saved.ts'
 import type { PanScheduleChangeEvent } from '../../events/pan-schedule-change.ts';
 import { PanApiError, type RunApiClient } from '../../internal/api-client.ts';
 import { apiContext } from '../../internal/api-context.ts';
+import { formatDate } from '../../internal/format.ts';
+import { msg, str } from '../../internal/locale.ts';
 import { PanElement } from '../../internal/pan-element.ts';
+import { describeRunStatus } from '../../internal/run-status.ts';
 import { followTrigger, startRun } from '../../internal/trigger.ts';
 import { dangerButtonStyles } from '../../internal/danger.styles.ts';
 import { baseStyles, buttonStyles, stateStyles } from '../../internal/shared.styles.ts';
@@ -70,19 +73,14 @@ export class PanTenantPage extends PanElement {
 
   @property({ attribute: 'tenant-id' }) tenantId = '';
 
-  /**
-   * The locale (a BCP 47 tag) the integration author's strings are shown in, where the integration
-   * translated them; passed to the settings form. Unset: the author's own words.
-   */
-  @property({ reflect: true }) locale?: string;
-
   @state() private serverErrors: SettingsError[] = [];
   @state() private schedule: Schedule | null | 'default' | undefined;
   @state() private scheduleValid = true;
   /** The zone and missed-fire policy chosen with the unsaved schedule. */
   private scheduleZone: Pick<TenantUpdate, 'time_zone' | 'missed_fires'> = {};
   @state() private busy: '' | 'configs' | 'schedule' | 'status' | 'uninstall' = '';
-  @state() private notice: { text: string; error?: boolean } | undefined;
+  /** `text` is called at render, so that it speaks the element's language then. */
+  @state() private notice: { text: () => string; error?: boolean } | undefined;
   /** The tenant as last loaded or saved (saves answer with the new state: no reload needed). */
   @state() private current: Tenant | undefined;
   /** The release channel picked but not saved yet (undefined: the tenant's own). */
@@ -127,11 +125,11 @@ export class PanTenantPage extends PanElement {
       pending: () =>
         this.current
           ? this.#renderTenant(this.current)
-          : html`<div class="state" aria-busy="true"><p class="state__title">Loading…</p></div>`,
+          : html`<div class="state" aria-busy="true"><p class="state__title">${msg('Loading…')}</p></div>`,
       error: (error) => html`<div class="state state--error" role="alert">
-        <p class="state__title">This integration could not be loaded</p>
+        <p class="state__title">${msg('This integration could not be loaded')}</p>
         <p class="state__text">${describeError(error)}</p>
-        <button type="button" class="button" @click=${() => this.#tenant.run()}>Retry</button>
+        <button type="button" class="button" @click=${() => this.#tenant.run()}>${msg('Retry')}</button>
       </div>`,
       complete: (tenant) => this.#renderTenant(this.current ?? tenant),
     });
@@ -144,7 +142,7 @@ export class PanTenantPage extends PanElement {
       <header class="tenant__header" part="header">
         <div class="tenant__intro">
           <h2 id="tenant-title" class="tenant__title" tabindex="-1">${tenant.integration.name}</h2>
-          <span class=${paused ? 'status status--paused' : 'status'} part="status">${paused ? 'Paused' : 'Active'}</span>
+          <span class=${paused ? 'status status--paused' : 'status'} part="status">${paused ? msg('Paused') : msg('Active')}</span>
         </div>
         <button
           type="button"
@@ -153,15 +151,15 @@ export class PanTenantPage extends PanElement {
           ?disabled=${this.busy !== ''}
           @click=${() => this.#setPaused(tenant, !paused)}
         >
-          ${paused ? 'Resume' : 'Pause'}
+          ${paused ? msg('Resume') : msg('Pause')}
         </button>
       </header>
       <p class="notice" part="notice" role="status">
-        ${this.notice ? html`<span class=${this.notice.error ? 'notice--error' : ''}>${this.notice.text}</span>` : nothing}
+        ${this.notice ? html`<span class=${this.notice.error ? 'notice--error' : ''}>${this.notice.text()}</span>` : nothing}
       </p>
 
       <section class="section" aria-labelledby="settings-title">
-        <h3 id="settings-title" class="section__title">Settings</h3>
+        <h3 id="settings-title" class="section__title">${msg('Settings')}</h3>
         ${this.#renderReleasePicker(tenant, form)}
         ${formShowsSomething(form)
           ? html`<pan-settings-form
@@ -169,25 +167,24 @@ export class PanTenantPage extends PanElement {
               exportparts=${settingsFormParts}
               ?no-submit=${form.fields.length === 0}
               .form=${form}
-              .locale=${this.locale}
               .value=${tenant.configs}
               .serverErrors=${this.serverErrors}
               ?disabled=${this.busy === 'configs'}
               .loadingOptions=${this.loadingOptions}
-              submit-label="Save settings"
+              submit-label=${msg('Save settings')}
               @pan-load-options=${(e: PanLoadOptionsEvent) => void this.#loadOptions(tenant, e.detail.definition)}
               @pan-settings-submit=${(e: CustomEvent<{ value: Record<string, unknown> }>) => {
                 e.preventDefault();
                 void this.#save(tenant, { configs: e.detail.value, ...this.#channelChange(tenant) }, 'configs');
               }}
             ></pan-settings-form>`
-          : html`<p class="section__text">This integration has no settings.</p>`}
+          : html`<p class="section__text">${msg('This integration has no settings.')}</p>`}
       </section>
 
       <section class="section" aria-labelledby="schedule-title">
-        <h3 id="schedule-title" class="section__title">Schedule</h3>
+        <h3 id="schedule-title" class="section__title">${msg('Schedule')}</h3>
         <pan-schedule-editor
-          legend="When it runs"
+          legend=${msg('When it runs')}
           .value=${tenant.schedule_is_default ? undefined : tenant.schedule}
           .defaultSchedule=${tenant.default_schedule}
           .timeZone=${tenant.time_zone}
@@ -206,20 +203,20 @@ export class PanTenantPage extends PanElement {
             ?disabled=${this.schedule === undefined || !this.scheduleValid || this.busy !== ''}
             @click=${() => this.#save(tenant, { schedule: this.schedule!, ...this.scheduleZone }, 'schedule')}
           >
-            Save schedule
+            ${msg('Save schedule')}
           </button>
         </div>
       </section>
 
       ${this.#connectors.value?.length
         ? html`<section class="section" aria-labelledby="connections-title">
-            <h3 id="connections-title" class="section__title">Connections</h3>
+            <h3 id="connections-title" class="section__title">${msg('Connections')}</h3>
             <pan-connections part="connections" .connectors=${this.#connectors.value} tenant-id=${tenant.id}></pan-connections>
           </section>`
         : nothing}
 
       <section class="section" aria-labelledby="runs-title">
-        <h3 id="runs-title" class="section__title">Runs</h3>
+        <h3 id="runs-title" class="section__title">${msg('Runs')}</h3>
         <pan-run-panel
           part="run-panel"
           .tenant=${tenant}
@@ -229,22 +226,22 @@ export class PanTenantPage extends PanElement {
       </section>
 
       <section class="section section--danger" aria-labelledby="uninstall-title">
-        <h3 id="uninstall-title" class="section__title">Uninstall</h3>
-        <p class="section__text">Stops ${tenant.integration.name} for your account. Its run history is kept.</p>
+        <h3 id="uninstall-title" class="section__title">${msg('Uninstall')}</h3>
+        <p class="section__text">${msg(str`Stops ${tenant.integration.name} for your account. Its run history is kept.`)}</p>
         <div class="section__actions">
           <button type="button" class="button button--danger" part="uninstall-button" @click=${this.#confirmUninstall}>
-            Uninstall…
+            ${msg('Uninstall…')}
           </button>
         </div>
       </section>
 
       <dialog part="confirm-dialog" aria-labelledby="confirm-title" aria-describedby="confirm-text" @close=${this.#onDialogClose}>
         <form method="dialog" class="dialog">
-          <h3 id="confirm-title" class="section__title">Uninstall ${tenant.integration.name}?</h3>
-          <p id="confirm-text">It will stop running and its settings will no longer apply. You can install it again later.</p>
+          <h3 id="confirm-title" class="section__title">${msg(str`Uninstall ${tenant.integration.name}?`)}</h3>
+          <p id="confirm-text">${msg('It will stop running and its settings will no longer apply. You can install it again later.')}</p>
           <div class="section__actions">
-            <button class="button" value="cancel" autofocus>Cancel</button>
-            <button class="button button--danger" value="uninstall">Uninstall</button>
+            <button class="button" value="cancel" autofocus>${msg('Cancel')}</button>
+            <button class="button button--danger" value="uninstall">${msg('Uninstall')}</button>
           </div>
         </form>
       </dialog>
@@ -260,7 +257,7 @@ export class PanTenantPage extends PanElement {
     const defaultRelease = releases.find((r) => r.is_default);
     const needsOwnSave = !formShowsSomething(form) || form.fields.length === 0;
     return html`<div class="release">
-      <label class="release__label" for="release-channel">Release</label>
+      <label class="release__label" for="release-channel">${msg('Release')}</label>
       <select
         id="release-channel"
         class="release__select"
@@ -271,15 +268,15 @@ export class PanTenantPage extends PanElement {
           this.channel = parseChannel((e.target as HTMLSelectElement).value);
         }}
       >
-        <option value="default" ?selected=${selected === 'default'}>${`Default${defaultRelease ? ` (${describeRelease(defaultRelease)})` : ''}`}</option>
-        <option value="latest" ?selected=${selected === 'latest'}>Latest (${describeRelease(releases[0]!)})</option>
+        <option value="default" ?selected=${selected === 'default'}>${defaultRelease ? msg(str`Default (${describeRelease(defaultRelease)})`) : msg('Default')}</option>
+        <option value="latest" ?selected=${selected === 'latest'}>${msg(str`Latest (${describeRelease(releases[0]!)})`)}</option>
         ${releases.map(
           (r) => html`<option value=${`pinned:${r.id}`} ?selected=${selected === `pinned:${r.id}`}>${describeRelease(r)}</option>`,
         )}
       </select>
       <p id="release-hint" class="release__hint">
-        Default follows the release your provider recommends; Latest follows the newest; a release stays until you change it.
-        ${needsOwnSave ? '' : 'Saved with the settings.'}
+        ${msg('Default follows the release your provider recommends; Latest follows the newest; a release stays until you change it.')}
+        ${needsOwnSave ? '' : msg('Saved with the settings.')}
       </p>
       ${needsOwnSave
         ? html`<div class="section__actions">
@@ -338,11 +335,11 @@ export class PanTenantPage extends PanElement {
       this.#replace(saved);
       // Only a saved schedule settles the schedule choice (a settings save keeps an unsaved one).
       if (what === 'schedule') this.schedule = undefined;
-      this.notice = { text: what === 'configs' ? 'Settings saved.' : 'Schedule saved.' };
+      this.notice = { text: () => (what === 'configs' ? msg('Settings saved.') : msg('Schedule saved.')) };
       this.#emitSaved(saved, [what]);
     } catch (error) {
       if (error instanceof PanApiError && error.errors.length && what === 'configs') this.serverErrors = error.errors;
-      this.notice = { text: describeError(error), error: true };
+      this.notice = { text: () => describeError(error), error: true };
     } finally {
       this.busy = '';
     }
@@ -355,10 +352,10 @@ export class PanTenantPage extends PanElement {
     try {
       const saved = await this.api.request<Tenant>('POST', paused ? paths.tenantPause(tenant.id) : paths.tenantResume(tenant.id));
       this.#replace(saved);
-      this.notice = { text: paused ? 'Paused: it will not run until you resume it.' : 'Resumed.' };
+      this.notice = { text: () => (paused ? msg('Paused: it will not run until you resume it.') : msg('Resumed.')) };
       this.#emitSaved(saved, ['status']);
     } catch (error) {
-      this.notice = { text: describeError(error), error: true };
+      this.notice = { text: () => describeError(error), error: true };
     } finally {
       this.busy = '';
     }
@@ -371,7 +368,7 @@ export class PanTenantPage extends PanElement {
       await this.api.request<void>('DELETE', paths.tenant(tenant.id));
       this.emit('pan-uninstalled', { detail: { tenant: { id: tenant.id, integration: integrationRef(tenant) } } });
     } catch (error) {
-      this.notice = { text: describeError(error), error: true };
+      this.notice = { text: () => describeError(error), error: true };
     } finally {
       this.busy = '';
     }
@@ -394,25 +391,29 @@ export class PanTenantPage extends PanElement {
     this.#loadingOptions = abort;
     this.notice = undefined;
     try {
-      let failed = '';
+      let failed: (() => string) | undefined;
       try {
         const triggerId = await startRun(this.api, tenant.id, 'init');
         const done = await followTrigger(this.api, triggerId, { signal: abort.signal });
-        if (done.run_status !== 'Succeeded') failed = `the init run ended with "${done.run_status ?? 'no status'}".`;
+        const status = done.run_status;
+        if (status !== 'Succeeded') {
+          failed = () => msg(str`the init run ended with "${status ? describeRunStatus(status) : msg('no status')}".`);
+        }
       } catch (error) {
         if (abort.signal.aborted) return;
-        failed = describeError(error);
+        failed = () => describeError(error);
       }
       if (failed) {
-        this.notice = { text: `The options could not be loaded: ${failed}`, error: true };
+        const reason = failed;
+        this.notice = { text: () => msg(str`The options could not be loaded: ${reason()}`), error: true };
         return;
       }
       const fresh = await this.api.get<Tenant>(paths.tenant(tenant.id), {}, abort.signal);
       this.#replace(fresh);
       this.renderRoot.querySelector('pan-run-panel')?.refresh();
-      if (!fresh.dynamic_configs_loaded) this.notice = { text: 'The integration published no options.', error: true };
+      if (!fresh.dynamic_configs_loaded) this.notice = { text: () => msg('The integration published no options.'), error: true };
     } catch (error) {
-      if (!abort.signal.aborted) this.notice = { text: `The options could not be loaded: ${describeError(error)}`, error: true };
+      if (!abort.signal.aborted) this.notice = { text: () => msg(str`The options could not be loaded: ${describeError(error)}`), error: true };
     } finally {
       if (this.#loadingOptions === abort) {
         this.#loadingOptions = undefined;
@@ -449,7 +450,8 @@ function parseChannel(value: string): ReleaseChannel {
 
 /** "r2, 2 Dec 2026": the release's name and the day it was pushed. */
 function describeRelease(release: TenantReleaseChoice): string {
-  return `${release.version}, ${new Date(release.created_at).toLocaleDateString(undefined, { dateStyle: 'medium' })}`;
+  return `${release.version}, ${formatDate(release.created_at, { dateStyle: 'medium' })}`;
+
 }
 
 function integrationRef(tenant: Tenant) {

@@ -28,6 +28,8 @@ export interface EndUser {
   email?: string;
   /** The `tz` claim: the IANA time zone a new schedule defaults to (checked with Intl). */
   tz?: string;
+  /** The `locale` claim: the language the elements speak when no `lang` says (a BCP 47 tag, canonical). */
+  locale?: string;
   xti: ExtraTenantInfo;
 }
 
@@ -291,7 +293,23 @@ function toEndUser(accountId: string, payload: JWTPayload): EndUser {
     if (!tz) throw panError(ERRORS.AUTH_CLAIM_INVALID, 'The token\'s "tz" is not an IANA time zone');
     user.tz = tz;
   }
+  if (payload.locale !== undefined) {
+    const locale = canonicalLocale(payload.locale);
+    if (!locale) throw panError(ERRORS.AUTH_CLAIM_INVALID, 'The token\'s "locale" is not a BCP 47 language tag');
+    user.locale = locale;
+  }
   return user;
+}
+
+/** `de-at` → `de-AT`; undefined for what Intl does not take as one language tag. */
+function canonicalLocale(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length > 35) return undefined;
+  try {
+    return Intl.getCanonicalLocales(value)[0];
+  } catch {
+    return undefined;
+  }
+
 }
 
 function parseXti(raw: unknown): ExtraTenantInfo {

@@ -480,7 +480,19 @@ describe('schedule time zone and missed fires', () => {
     expect(plain.json<InstallPlan>().time_zone).toBeNull();
   });
 
+  it('answers carry the token\'s locale claim as Content-Language (canonical), none without one; an invalid one is refused', async () => {
+    const claimed = await h.call('GET', '/marketplace/tenants', await h.token({ sub: newUser(), claims: { locale: 'de-at' } }));
+    expect(claimed.statusCode, claimed.body).toBe(200);
+    expect(claimed.headers['content-language']).toBe('de-AT');
+    const plain = await h.call('GET', '/marketplace/tenants', await h.token({ sub: newUser() }));
+    expect(plain.headers['content-language']).toBeUndefined();
+    const invalid = await h.call('GET', '/marketplace/tenants', await h.token({ sub: newUser(), claims: { locale: 'not a tag' } }));
+    expect(invalid.statusCode).toBe(401);
+    expect(invalid.json().code).toBe('PAN_ERR_AUTH_CLAIM_INVALID');
+  });
+
   it('a token whose tz claim is not a zone is refused', async () => {
+
     const response = await h.call('GET', '/marketplace/tenants', await h.token({ sub: newUser(), claims: { tz: 'Nowhere/Else' } }));
     expect(response.statusCode).toBe(401);
     expect(response.json().code).toBe('PAN_ERR_AUTH_CLAIM_INVALID');

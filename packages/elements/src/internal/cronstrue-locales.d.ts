@@ -1,0 +1,2 @@
+/** cronstrue's locale files register themselves with cronstrue when imported. */
+declare module 'cronstrue/locales/*.js';
