@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { callApi, cardNames, expect, logInAs, test } from './fixtures.ts';
+import { callApi, cardNames, expect, logInAs, test, translatorFor } from './fixtures.ts';
 
 /**
  * Every view of the marketplace at the widths hosts give it (a phone, a side panel, a tablet) and
@@ -63,6 +63,8 @@ async function overflow(page: Page): Promise<{ scrollWidth: number; innerWidth: 
 for (const config of configs) {
   test(`every view at ${config.width} px (${config.name}) fits the screen`, async ({ page, cspViolations }) => {
     await page.setViewportSize({ width: config.width, height: config.height });
+    // The elements' words in the configuration's language (Arabic in RTL).
+    const t = await translatorFor(new URLSearchParams(config.query).get('lang') ?? undefined);
     await logInAs(page, 'Grace Hopper');
     const marketplace = page.locator('pan-marketplace');
 
@@ -91,27 +93,27 @@ for (const config of configs) {
     await expect(marketplace.getByRole('heading', { level: 2, name: 'GitHub Issues' })).toBeVisible();
     await expect(marketplace.locator('[part="meta"]')).toBeVisible();
     await shot('integration');
-    await marketplace.getByRole('button', { name: 'Install' }).click();
+    await marketplace.getByRole('button', { name: t('Install') }).click();
     const step = marketplace.locator('[aria-current="step"]');
-    await expect(step).toContainText('Connect');
+    await expect(step).toContainText(t('Connect'));
     await shot('install-connect');
-    await marketplace.getByRole('button', { name: 'Next' }).click();
-    await expect(step).toContainText('Settings');
+    await marketplace.getByRole('button', { name: t('Next') }).click();
+    await expect(step).toContainText(t('Settings'));
     await marketplace.getByLabel(/Repository/).fill('acme/app');
     await shot('install-settings');
-    await marketplace.getByRole('button', { name: 'Next' }).click();
-    await expect(step).toContainText('Schedule');
-    await expect(marketplace.getByRole('radio', { name: /Custom/ })).toBeVisible();
+    await marketplace.getByRole('button', { name: t('Next') }).click();
+    await expect(step).toContainText(t('Schedule'));
+    await expect(marketplace.getByRole('radio').last()).toBeVisible();
     await shot('install-schedule');
-    await marketplace.getByRole('button', { name: 'Next' }).click();
-    await expect(step).toContainText('Review');
+    await marketplace.getByRole('button', { name: t('Next') }).click();
+    await expect(step).toContainText(t('Review and enable'));
     await shot('install-review');
-    await marketplace.getByRole('button', { name: 'Cancel' }).click();
+    await marketplace.getByRole('button', { name: t('Cancel') }).click();
     await expect(marketplace.getByRole('heading', { level: 2, name: 'GitHub Issues' })).toBeVisible();
 
     // My integrations, the tenant page, a run and its log.
-    await marketplace.locator('[part="tab"]', { hasText: 'My integrations' }).click();
-    await expect(marketplace.getByRole('heading', { name: 'My integrations' })).toBeVisible();
+    await marketplace.locator('[part="tab"]', { hasText: t('My integrations') }).click();
+    await expect(marketplace.getByRole('heading', { name: t('My integrations') })).toBeVisible();
     await expect(marketplace.locator('li', { hasText: 'Slack Notifications' })).toBeVisible();
     await shot('my-integrations');
     await marketplace.locator('li', { hasText: 'Slack Notifications' }).locator('[part="manage-button"]').click();
@@ -121,29 +123,29 @@ for (const config of configs) {
     // The README's configurations show a run started now, its log streaming in; the others the
     // log of an earlier run from the history, when there is one (fewer runs: a shorter suite).
     const logButton = marketplace.locator('[part="log-button"]').first();
-    await expect(logButton.or(marketplace.getByText('No runs yet.'))).toBeVisible();
+    await expect(logButton.or(marketplace.getByText(t('No runs yet.')))).toBeVisible();
     const fromHistory = config.width < 1280 && (await logButton.isVisible());
     if (fromHistory) {
       await logButton.click();
     } else {
       await marketplace.locator('[part="run-button"]').click();
-      await expect(marketplace.locator('[part="current"]')).toContainText('Succeeded', { timeout: 20_000 });
+      await expect(marketplace.locator('[part="current"]')).toContainText(t('Succeeded'), { timeout: 20_000 });
     }
     const log = marketplace.locator(fromHistory ? '[part="history"] pan-run-log' : '[part="current-log"]');
     await expect(log.getByText(/Posting \d+ event\(s\) to #deals/)).toBeVisible();
     await log.scrollIntoViewIfNeeded();
     await shot('run-log');
 
-    await marketplace.locator('[part="tab"]', { hasText: 'Connections' }).click();
-    await expect(marketplace.getByRole('heading', { name: 'Connections' })).toBeVisible();
+    await marketplace.locator('[part="tab"]', { hasText: t('Connections') }).click();
+    await expect(marketplace.getByRole('heading', { name: t('Connections') })).toBeVisible();
     await shot('connections');
 
     // The host pages that embed one mode: the install flow alone, the connect buttons alone.
     await page.goto(`/install/github-issues${config.query}`);
-    await expect(marketplace.getByRole('heading', { name: 'Install GitHub Issues' })).toBeVisible();
+    await expect(marketplace.getByRole('heading', { name: t`Install ${'GitHub Issues'}` })).toBeVisible();
     await shot('install-only');
     await page.goto(`/connect${config.query}`);
-    await expect(marketplace.getByRole('button', { name: 'Connect Acme Billing' })).toBeVisible();
+    await expect(marketplace.getByRole('button', { name: `${t('Connect')} Acme Billing` })).toBeVisible();
     await shot('auth-only');
     expect(cspViolations).toEqual([]);
   });
