@@ -27,14 +27,15 @@ import {
 } from '@pan/contract';
 import { readPaging } from '../../platform/paging.ts';
 
-const integrationParams = {
+/** A host route's `:integration` (integrations, their releases, their source control). */
+export const integrationParams = {
   type: 'object',
   required: ['integration'],
   properties: { integration: hostRefSchema('The integration: its integer id, or (ours) its slug or UUID') },
 } as const;
 
 /** The path's `:integration` (and `:release`) as UUIDs, slugs passing through, in `request.internalIds` (http/host-ids.ts). */
-const integrationPath = { publicIds: { params: { integration: 'integration' } } } as const;
+export const integrationPath = { publicIds: { params: { integration: 'integration' } } } as const;
 const releasePath = { publicIds: { params: { integration: 'integration', release: 'release' } } } as const;
 
 export async function integrationRoutes(app: TypedApp): Promise<void> {

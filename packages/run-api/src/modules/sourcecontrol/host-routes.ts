@@ -8,6 +8,7 @@
 import type { TypedApp } from '../../platform/type-provider.ts';
 import { notFound } from '../../platform/errors.ts';
 import { findIntegrationId, readIntegrationRepository } from '../catalog/store.ts';
+import { integrationParams, integrationPath } from '../catalog/host-routes.ts';
 import {
   buildQueuedSchema,
   hostRefSchema,
@@ -58,12 +59,6 @@ export async function sourceControlRoutes(app: TypedApp): Promise<void> {
     },
   );
 
-  const integrationParams = {
-    type: 'object',
-    required: ['integration'],
-    properties: { integration: hostRefSchema('The integration: its integer id, or (ours) its slug or UUID') },
-  } as const;
-  const integrationPath = { publicIds: { params: { integration: 'integration' } } } as const;
   const integrationOf = async (accountId: string, integration: string) => {
     const id = await findIntegrationId(app.db, accountId, integration);
     if (!id) throw notFound('Integration');
