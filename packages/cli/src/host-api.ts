@@ -2,6 +2,7 @@ import type {
   BuiltRelease,
   CategoriesRequest,
   HostConnector,
+  HostReleaseDetail,
   HostTenant,
   IntegrationListingSaved,
   NotificationEndpointWithSecret,
@@ -12,7 +13,7 @@ import type {
 import * as paths from '@pan/contract/paths';
 import { packReleaseDirectory } from './release-archive.ts';
 
-export type { HostTenant, PushedRelease };
+export type { HostReleaseDetail, HostTenant, PushedRelease };
 
 /** Where the run API is and the account key to call it with (`PAN_API_BASE`, `PAN_API_KEY`). */
 export interface HostApiOptions {
@@ -85,6 +86,10 @@ export async function pushRelease(
   const suffix = query.size > 0 ? `?${query}` : '';
   return call<PushedRelease>(options, 'POST', `${paths.hostReleases(integration)}${suffix}`, { gzip: archive });
 }
+
+/** One release of an integration with its PANDIUM.yaml: `default`, `latest` or a release id. */
+export const readRelease = (options: HostApiOptions, integration: string, release: string) =>
+  call<HostReleaseDetail>(options, 'GET', `${paths.hostReleases(integration)}/${encodeURIComponent(release)}`);
 
 /** Builds a release from the integration's git repository at `tag` (`POST /v2/sourcecontrol/build`). */
 export const buildRelease = (options: HostApiOptions, integration: string, tag: string, makeDefault = true) =>
