@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -92,6 +92,25 @@ describe('pan serve', () => {
     expect(help.stdout).toContain('Usage: pan serve [options]');
     for (const option of ['--port <n>', '--host <host>', '--data-dir <dir>']) expect(help.stdout).toContain(option);
     expect(help.stdout).toContain('Examples:\n  pan serve\n');
+  });
+
+  // As root, PostgreSQL (the postgres user) and the sandbox (uid 65534) run as other users.
+  it.runIf(process.getuid?.() === 0)('as root, a data directory inside a 0700 directory of another user: exit 3 naming it and what to do, nothing started', async () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'pan-private-home-'));
+    try {
+      chownSync(home, 1000, 1000);
+      chmodSync(home, 0o700);
+      const inside = path.join(home, 'pan-data');
+      const run = await pan({ DATABASE_URL: '' }, 'serve', '--port', '0', '--data-dir', inside);
+      expect(run.code, run.stderr).toBe(3);
+      expect(run.stderr).toContain(`The data directory ${inside} is inside ${home} (mode 0700, owner uid 1000)`);
+      expect(run.stderr).toContain(`chmod o+x ${home}`);
+      expect(run.stderr).toContain('PAN_DATA_DIR');
+      expect(run.stderr).not.toMatch(/EACCES|\n\s+at /); // one message, no stack trace
+      expect(existsSync(inside)).toBe(false);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it('a fresh server is usable: pan accounts create prints a key and a token secret that the served API accepts', async () => {

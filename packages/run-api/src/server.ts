@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { readConfig, type RunApiConfig } from './platform/config.ts';
 import { loadSecretBox } from './platform/crypto/secret-box.ts';
-import { secureDataDir } from './platform/data-dir.ts';
+import { checkReachableByOthers, secureDataDir } from './platform/data-dir.ts';
 import { ensureDatabase, startEmbeddedDatabase, type EmbeddedDatabase } from './platform/db/embedded.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { createPool } from './platform/db/pool.ts';
@@ -36,6 +36,10 @@ export async function startServer(config: RunApiConfig = readConfig(), log = (li
   // loading) load while the sandbox is probed and PostgreSQL starts, which is mostly waiting.
   const appModule = import('./http/app.ts');
   appModule.catch(() => {}); // awaited below; a start that fails before must not also report this
+  if (process.getuid?.() === 0) {
+    const others = [!config.databaseUrl && 'the embedded PostgreSQL (the postgres OS user)', runsHere && config.runSandbox && `the run sandbox (uid ${config.runUid})`].filter(Boolean);
+    if (others.length > 0) await checkReachableByOthers(config.dataDir, others.join(' and '));
+  }
   if (runsHere) await checkRunSandbox(config, log);
   // Before the app, so its every request is traced; nothing is loaded unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
   const telemetry = await startTelemetry();
