@@ -45,6 +45,17 @@ describe('pan serve', () => {
     const script = await fetch(src!);
     expect(script.status).toBe(200);
     expect(integrity).toBe(`sha384-${createHash('sha384').update(Buffer.from(await script.arrayBuffer())).digest('base64')}`);
+    // The import map of the lazy chunks' hashes, each the served chunk's, and the CSP hash of its text.
+    const mapLine = await live.waitForLine('stdout', /^Elements import map /);
+    const [, cspHash, json] = /CSP script-src ('sha256-[^']+')\): <script type="importmap">(.*)<\/script>$/.exec(mapLine)!;
+    expect(cspHash).toBe(`'sha256-${createHash('sha256').update(json!).digest('base64')}'`);
+    const chunks = Object.entries((JSON.parse(json!) as { integrity: Record<string, string> }).integrity);
+    expect(chunks.length).toBeGreaterThan(0);
+    for (const [chunkUrl, chunkIntegrity] of chunks) {
+      expect(chunkUrl.startsWith(`${url}/elements/${elementsVersion}/chunks/`)).toBe(true);
+      const chunk = Buffer.from(await (await fetch(chunkUrl)).arrayBuffer());
+      expect(chunkIntegrity).toBe(`sha384-${createHash('sha384').update(chunk).digest('base64')}`);
+    }
     const postmaster = Number(readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
     expect(isRunning(postmaster)).toBe(true);
 
