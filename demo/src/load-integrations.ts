@@ -33,27 +33,19 @@ export async function loadDemoIntegrations(
   const categories = JSON.parse(await readFile(path.join(dir, 'categories.json'), 'utf8')) as { slug: string; name: string }[];
   await putCategories(api, categories);
   const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-  // The listings one after the other (integrations get their integer ids in this order), then the
-  // releases all at once: each is a round trip the server spends mostly waiting on its database.
-  const releases: string[] = [];
   for (const slug of entries) {
     const folder = path.join(dir, slug);
     const listing = JSON.parse(await readFile(path.join(folder, 'integration.json'), 'utf8')) as Record<string, unknown>;
     const logo = path.join(folder, 'logo.svg');
     if (existsSync(logo)) listing.logo_url = `data:image/svg+xml;base64,${(await readFile(logo)).toString('base64')}`;
     await putIntegrationListing(api, slug, listing);
-    if (existsSync(path.join(folder, 'PANDIUM.yaml'))) releases.push(slug);
-  }
-  const pushed = await Promise.all(
-    releases.map((slug) =>
-      withRewrites(path.join(dir, slug), options.rewrites ?? {}, async (source) =>
+    if (existsSync(path.join(folder, 'PANDIUM.yaml'))) {
+      const release = await withRewrites(folder, options.rewrites ?? {}, async (source) =>
         (await isDefaultRelease(api, slug, source)) ? undefined : pushRelease(api, source, slug),
-      ),
-    ),
-  );
-  pushed.forEach((release, i) => {
-    for (const warning of release?.warnings ?? []) log(`  ${releases[i]}: warning: ${warning}`);
-  });
+      );
+      for (const warning of release?.warnings ?? []) log(`  ${slug}: warning: ${warning}`);
+    }
+  }
   return entries.length;
 }
 
