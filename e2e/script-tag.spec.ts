@@ -1,13 +1,15 @@
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadElementsBundle, type ElementsBundle } from '../packages/run-api/src/http/elements-bundle.ts';
+import { elementsImportMap, loadElementsBundle, type ElementsBundle } from '../packages/run-api/src/http/elements-bundle.ts';
 import { cardNames, expect, logInAs, test } from './fixtures.ts';
 
 /**
  * A host page that is plain HTML on another origin loads the elements with one script tag from the
  * run API (`/elements/<version>/pan-elements.js`, with the SRI hash `pan serve` prints), under a
  * Content-Security-Policy that allows scripts from the run API alone: no 'unsafe-eval', no
- * 'unsafe-inline', nothing of its own.
+ * 'unsafe-inline', nothing of its own but the import map that gives the lazy chunks their SRI
+ * hashes (allowed by its own hash).
  */
 let host: Server;
 let hostUrl: string;
@@ -44,6 +46,7 @@ test('a plain HTML page on another origin renders the catalog from the run APIâ€
   const apiOrigin = new URL(apiBase).origin;
   expect(apiOrigin).not.toBe(hostUrl);
   const src = `${apiBase}${bundle.scriptPath}`;
+  const importMap = elementsImportMap(bundle, apiBase);
 
   // What the served file weighs on the wire (reported by the test run).
   const served = await browser.request.get(src);
@@ -57,7 +60,7 @@ test('a plain HTML page on another origin renders the catalog from the run APIâ€
   page = {
     csp: [
       "default-src 'none'",
-      `script-src ${apiOrigin}`,
+      `script-src ${apiOrigin} ${importMap.cspHash}`,
       `connect-src ${apiOrigin}`,
       'img-src * data:',
       // lit's styles are constructable style sheets (adoptedStyleSheets), which style-src does not govern.
@@ -70,6 +73,7 @@ test('a plain HTML page on another origin renders the catalog from the run APIâ€
   <head>
     <meta charset="utf-8" />
     <title>Host page</title>
+    ${importMap.html}
     <script type="module" src="${src}" integrity="${bundle.integrity}" crossorigin="anonymous"></script>
   </head>
   <body>
@@ -107,4 +111,20 @@ test('a tampered bundle does not run: the integrity check blocks it', async ({ p
   await browser.goto(hostUrl);
   await blocked;
   expect(await browser.evaluate(() => customElements.get('pan-marketplace') === undefined)).toBe(true);
+});
+
+test('a tampered lazy chunk does not run: the import map\'s integrity blocks it', async ({ page: browser }) => {
+  await logInAs(browser, 'Ada Lovelace');
+  const apiBase = await browser.evaluate(async () => (await (await fetch('/api/session')).json()).apiBase as string);
+  // The real import map with every chunk's hash replaced: the entry still runs, its chunks do not.
+  const { html } = elementsImportMap(bundle, apiBase);
+  const json = html.replace(/sha384-[A-Za-z0-9+/=]+/g, `sha384-${Buffer.alloc(48).toString('base64')}`).replace(/^<script type="importmap">|<\/script>$/g, '');
+  const hash = `'sha256-${createHash('sha256').update(json).digest('base64')}'`;
+  page = {
+    csp: `default-src 'none'; script-src ${new URL(apiBase).origin} ${hash}; connect-src ${new URL(apiBase).origin}`,
+    html: `<!doctype html><html lang="en"><head><title>Host</title><script type="importmap">${json}</script><script type="module" src="${apiBase}${bundle.scriptPath}" integrity="${bundle.integrity}" crossorigin="anonymous"></script></head><body><pan-marketplace api-base="${apiBase}"></pan-marketplace></body></html>`,
+  };
+  const blocked = browser.waitForEvent('console', (message) => /integrity/i.test(message.text()) && message.text().includes('/chunks/'));
+  await browser.goto(hostUrl);
+  await blocked;
 });

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { putCategories, putConnector, putIntegrationListing, pushRelease, type HostApiOptions } from '@pan/cli';
+import { HostApiError, packReleaseDirectory, putCategories, putConnector, putIntegrationListing, pushRelease, readRelease, type HostApiOptions } from '@pan/cli';
 
 export interface LoadOptions {
   /**
@@ -15,7 +16,8 @@ export interface LoadOptions {
 /**
  * Loads `demo/integrations/*` through the host API exactly as an account would:
  * connectors (`connectors.json`; a release may only name defined ones), categories, then each listing (integration.json, logo.svg), then a release of each folder
- * with a PANDIUM.yaml, the same way `pan release push` does.
+ * with a PANDIUM.yaml, the same way `pan release push` does, unless the integration's default release
+ * already is that content (the archive is byte-identical for identical files): a restart pushes nothing.
  */
 export async function loadDemoIntegrations(
   api: HostApiOptions,
@@ -38,11 +40,24 @@ export async function loadDemoIntegrations(
     if (existsSync(logo)) listing.logo_url = `data:image/svg+xml;base64,${(await readFile(logo)).toString('base64')}`;
     await putIntegrationListing(api, slug, listing);
     if (existsSync(path.join(folder, 'PANDIUM.yaml'))) {
-      const release = await withRewrites(folder, options.rewrites ?? {}, (source) => pushRelease(api, source, slug));
-      for (const warning of release.warnings) log(`  ${slug}: warning: ${warning}`);
+      const release = await withRewrites(folder, options.rewrites ?? {}, async (source) =>
+        (await isDefaultRelease(api, slug, source)) ? undefined : pushRelease(api, source, slug),
+      );
+      for (const warning of release?.warnings ?? []) log(`  ${slug}: warning: ${warning}`);
     }
   }
   return entries.length;
+}
+
+/** Whether the integration's default release has the archive `dir` packs into. */
+async function isDefaultRelease(api: HostApiOptions, slug: string, dir: string): Promise<boolean> {
+  const sha = createHash('sha256').update(await packReleaseDirectory(dir)).digest('hex');
+  try {
+    return (await readRelease(api, slug, 'default')).archive_sha256 === sha;
+  } catch (error) {
+    if (error instanceof HostApiError && error.status === 404) return false; // no release yet
+    throw error;
+  }
 }
 
 /** Runs `push` on the folder itself, or on a rewritten copy when some of its files contain a rewritten text. */

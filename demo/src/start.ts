@@ -2,9 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { putConnector, putNotifications, rotateNotificationSecret } from '@pan/cli';
 import { createApiKey, readConfig, SandboxUnavailableError, startServer, stopOnSignals, stopWhenStarted, upsertAccount } from '@pan/run-api';
-import { ACME_PASSWORD, acmeConnectors, acmeUsers, startAcme, type Acme } from './acme/index.ts';
+import type { Acme } from './acme/index.ts';
 import { loadDemoSecrets } from './demo-secrets.ts';
-import { buildHostApp } from './host-app.ts';
 import { loadDemoIntegrations } from './load-integrations.ts';
 
 /**
@@ -34,7 +33,7 @@ const ISSUER = 'acme-demo';
 const AUDIENCE = 'pan-marketplace';
 
 let acme: Acme | undefined;
-let host: Awaited<ReturnType<typeof buildHostApp>> | undefined;
+let host: Awaited<ReturnType<typeof import('./host-app.ts').buildHostApp>> | undefined;
 /** Set by SIGINT/SIGTERM: the setup stops at its next step, then everything closes in order. */
 let stopping = false;
 class Stopped extends Error {}
@@ -42,12 +41,18 @@ const step = () => {
   if (stopping) throw new Stopped('stopped during setup');
 };
 let setup: Promise<void> | undefined;
+// While the run API starts (PostgreSQL's start is mostly waiting), the demo's secrets are read (or
+// made, with the Acme CRM's signing key), and the modules of the Acme CRM (oidc-provider) and of the
+// host app load.
+const preparing = Promise.all([loadDemoSecrets(config.dataDir), import('./acme/index.ts'), import('./host-app.ts')]);
+preparing.catch(() => {}); // awaited in setUp; a start that fails first must not also report this
 const starting = startServer({ ...config, logLevel: process.env.PAN_LOG_LEVEL ?? 'warn' }, log);
 // Hooked before anything starts: a signal at any point stops what started, in order.
 stopOnSignals({
   async close() {
     stopping = true;
     await starting.catch(() => {});
+    await preparing.catch(() => {});
     await setup?.catch(() => {});
     await host?.close();
     await acme?.close();
@@ -80,7 +85,7 @@ try {
  * is known, so that its page never answers before the demo works (or while it stops).
  */
 async function setUp(): Promise<void> {
-  const secrets = await loadDemoSecrets(config.dataDir);
+  const [secrets, { ACME_PASSWORD, acmeConnectors, acmeUsers, startAcme }, { buildHostApp }] = await preparing;
   step();
   try {
     acme = await startAcme({
@@ -89,6 +94,7 @@ async function setUp(): Promise<void> {
       // The run API's OAuth callback, as it names it (PAN_PUBLIC_URL) and as it listens.
       redirectUris: [`${config.publicUrl}/oauth/callback`, `${server.url.replace(/\/+$/, '')}/oauth/callback`],
       secret: secrets.jwtSecret,
+      signingKey: secrets.acmeSigningKey,
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {

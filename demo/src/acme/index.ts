@@ -1,9 +1,11 @@
+import type { JsonWebKey } from 'node:crypto';
 import { startAcmeApi, type AcmeApi } from './api.ts';
 import { billingAccounts, deriveSecret, type BillingAccount } from './data.ts';
 import { ACME_API_CLIENT_ID, ACME_API_RESOURCE, startAcmeProvider, type AcmeProvider } from './provider.ts';
 
 export { ACME_PASSWORD, acmeUsers } from './data.ts';
 export { ACME_CLIENT_ID } from './provider.ts';
+export { generateAcmeSigningKey } from './signing-key.ts';
 
 export interface AcmeOptions {
   host?: string;
@@ -15,6 +17,8 @@ export interface AcmeOptions {
   redirectUris: string[];
   /** A persisted secret the client secret and the billing API keys are derived from (stable across restarts). */
   secret: string;
+  /** The provider's signing key (a private JWK); a new one when unset. */
+  signingKey?: JsonWebKey;
 }
 
 export interface Acme {
@@ -34,6 +38,7 @@ export async function startAcme(options: AcmeOptions): Promise<Acme> {
     clientSecret,
     redirectUris: options.redirectUris,
     apiClientSecret: deriveSecret(options.secret, 'acme-crm:client-secret:acme-api'),
+    signingKey: options.signingKey,
   });
   let api: AcmeApi;
   try {

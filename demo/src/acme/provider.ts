@@ -1,9 +1,10 @@
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, type JsonWebKey } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ClientMetadata, InteractionDetails, KoaContextWithOIDC, Provider } from 'oidc-provider';
 import { ACME_PASSWORD, acmeUsers, checkAcmeLogin, findAcmeUser } from './data.ts';
 import { createMemoryAdapterFactory } from './memory-adapter.ts';
+import { generateAcmeSigningKey } from './signing-key.ts';
 import { consentPage, errorPage, homePage, loggedOutPage, loginPage, logoutPage, stylesheet, STYLESHEET_PATH } from './pages.ts';
 
 /**
@@ -51,6 +52,8 @@ export interface AcmeProviderOptions {
   /** The Acme API's secret for the introspection endpoint. */
   apiClientSecret: string;
   accessTokenTtlSeconds?: number;
+  /** The RS256 signing key (a private JWK, see `generateAcmeSigningKey`); a new one when unset. */
+  signingKey?: JsonWebKey;
 }
 
 export interface AcmeProvider {
@@ -95,8 +98,7 @@ export async function startAcmeProvider(options: AcmeProviderOptions): Promise<A
     token_endpoint_auth_method: 'client_secret_basic',
   };
 
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: randomUUID(), alg: 'RS256', use: 'sig' };
+  const signingKey = options.signingKey ?? (await generateAcmeSigningKey());
 
   // Acme asks who you are at every authorization (the demo's two users share one browser).
   const policy = oidc.interactionPolicy.base();

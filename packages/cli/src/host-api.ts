@@ -2,6 +2,7 @@ import type {
   BuildQueued,
   CategoriesRequest,
   HostConnector,
+  HostReleaseDetail,
   HostTenant,
   IntegrationListingSaved,
   NotificationEndpointWithSecret,
@@ -13,7 +14,7 @@ import type {
 import * as paths from '@pan/contract/paths';
 import { packReleaseDirectory } from './release-archive.ts';
 
-export type { HostTenant, PushedRelease };
+export type { HostReleaseDetail, HostTenant, PushedRelease };
 
 /** Where the run API is and the account key to call it with (`PAN_API_BASE`, `PAN_API_KEY`). */
 export interface HostApiOptions {
@@ -86,6 +87,10 @@ export async function pushRelease(
   const suffix = query.size > 0 ? `?${query}` : '';
   return call<PushedRelease>(options, 'POST', `${paths.hostReleases(integration)}${suffix}`, { gzip: archive });
 }
+
+/** One release of an integration with its PANDIUM.yaml: `default`, `latest` or a release id. */
+export const readRelease = (options: HostApiOptions, integration: string, release: string) =>
+  call<HostReleaseDetail>(options, 'GET', `${paths.hostReleases(integration)}/${encodeURIComponent(release)}`);
 
 /** Queues a build of a release from the integration's git repository at `tag` (`POST /v2/sourcecontrol/build`). */
 export const buildRelease = (options: HostApiOptions, integration: string, tag: string, makeDefault = true) =>

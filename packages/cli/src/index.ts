@@ -7,8 +7,10 @@ export {
   putConnector,
   putIntegrationListing,
   putNotifications,
+  readRelease,
   rotateNotificationSecret,
   HostApiError, type HostApiOptions,
+  type HostReleaseDetail,
   type PushedRelease,
 } from './host-api.ts';
 export { packReleaseDirectory } from './release-archive.ts';

@@ -27,6 +27,7 @@ interface Manifest {
   exports?: Record<string, string | Record<string, string>>;
   customElements?: string;
   dependencies?: Record<string, string>;
+  repository?: { type: string; url: string; directory?: string };
 }
 const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Manifest & { workspaces: string[] };
 const workspaces = read(path.join(root, 'package.json')).workspaces.map((dir) => ({ dir: path.join(root, dir), manifest: read(path.join(root, dir, 'package.json')) }));
@@ -43,6 +44,12 @@ describe('published packages', () => {
   });
 
   describe.each(published)('$manifest.name', ({ dir, manifest }) => {
+    it("names the root's repository (the one place of its URL) and its own directory in it", () => {
+      const repository = read(path.join(root, 'package.json')).repository!;
+      expect(repository.url).toMatch(/^git\+https:\/\/github\.com\/[^/]+\/[^/]+\.git$/);
+      expect(manifest.repository).toEqual({ ...repository, directory: path.relative(root, dir) });
+    });
+
     it('packs with its license, README, compiled JavaScript and types; publint and attw pass', async () => {
       expect(manifest.license).toBe('Apache-2.0');
       expect(manifest.engines?.node).toBe('>=20.19');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -45,6 +45,17 @@ describe('pan serve', () => {
     const script = await fetch(src!);
     expect(script.status).toBe(200);
     expect(integrity).toBe(`sha384-${createHash('sha384').update(Buffer.from(await script.arrayBuffer())).digest('base64')}`);
+    // The import map of the lazy chunks' hashes, each the served chunk's, and the CSP hash of its text.
+    const mapLine = await live.waitForLine('stdout', /^Elements import map /);
+    const [, cspHash, json] = /CSP script-src ('sha256-[^']+')\): <script type="importmap">(.*)<\/script>$/.exec(mapLine)!;
+    expect(cspHash).toBe(`'sha256-${createHash('sha256').update(json!).digest('base64')}'`);
+    const chunks = Object.entries((JSON.parse(json!) as { integrity: Record<string, string> }).integrity);
+    expect(chunks.length).toBeGreaterThan(0);
+    for (const [chunkUrl, chunkIntegrity] of chunks) {
+      expect(chunkUrl.startsWith(`${url}/elements/${elementsVersion}/chunks/`)).toBe(true);
+      const chunk = Buffer.from(await (await fetch(chunkUrl)).arrayBuffer());
+      expect(chunkIntegrity).toBe(`sha384-${createHash('sha384').update(chunk).digest('base64')}`);
+    }
     const postmaster = Number(readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
     expect(isRunning(postmaster)).toBe(true);
 
@@ -92,6 +103,25 @@ describe('pan serve', () => {
     expect(help.stdout).toContain('Usage: pan serve [options]');
     for (const option of ['--port <n>', '--host <host>', '--data-dir <dir>']) expect(help.stdout).toContain(option);
     expect(help.stdout).toContain('Examples:\n  pan serve\n');
+  });
+
+  // As root, PostgreSQL (the postgres user) and the sandbox (uid 65534) run as other users.
+  it.runIf(process.getuid?.() === 0)('as root, a data directory inside a 0700 directory of another user: exit 3 naming it and what to do, nothing started', async () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'pan-private-home-'));
+    try {
+      chownSync(home, 1000, 1000);
+      chmodSync(home, 0o700);
+      const inside = path.join(home, 'pan-data');
+      const run = await pan({ DATABASE_URL: '' }, 'serve', '--port', '0', '--data-dir', inside);
+      expect(run.code, run.stderr).toBe(3);
+      expect(run.stderr).toContain(`The data directory ${inside} is inside ${home} (mode 0700, owner uid 1000)`);
+      expect(run.stderr).toContain(`chmod o+x ${home}`);
+      expect(run.stderr).toContain('PAN_DATA_DIR');
+      expect(run.stderr).not.toMatch(/EACCES|\n\s+at /); // one message, no stack trace
+      expect(existsSync(inside)).toBe(false);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it('a fresh server is usable: pan accounts create prints a key and a token secret that the served API accepts', async () => {

@@ -1,5 +1,7 @@
-export { buildApp, type AppOptions } from './http/app.ts';
-export { loadElementsBundle, elementsScriptTag, type ElementsBundle } from './http/elements-bundle.ts';
+// Loaded at its first call: a server started by `startServer` loads it while its database starts.
+export { buildApp } from './http/build-app.ts';
+export type { AppOptions } from './http/app.ts';
+export { loadElementsBundle, elementsImportMap, elementsScriptTag, type ElementsBundle } from './http/elements-bundle.ts';
 export { readConfig, type RunApiConfig } from './platform/config.ts';
 export { startServer, stopOnSignals, stopWhenStarted, type RunningServer } from './server.ts';
 export { startEmbeddedDatabase, ensureDatabase, connectionUrl, freePort, type EmbeddedDatabase } from './platform/db/embedded.ts';

@@ -1,10 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './http/app.ts';
 import { readConfig, type RunApiConfig } from './platform/config.ts';
 import { loadSecretBox } from './platform/crypto/secret-box.ts';
-import { secureDataDir } from './platform/data-dir.ts';
+import { checkReachableByOthers, secureDataDir } from './platform/data-dir.ts';
 import { ensureDatabase, startEmbeddedDatabase, type EmbeddedDatabase } from './platform/db/embedded.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { createPool } from './platform/db/pool.ts';
@@ -33,6 +32,14 @@ export async function startServer(config: RunApiConfig = readConfig(), log = (li
   const runsHere = config.roles.has('worker') && config.workerConcurrency > 0;
   const schedulesHere = config.roles.has('scheduler');
   const deliversHere = config.roles.has('deliverer') && config.notifyConcurrency > 0;
+  // The HTTP app's modules (Fastify, its plugins, every route: a large part of the start's module
+  // loading) load while the sandbox is probed and PostgreSQL starts, which is mostly waiting.
+  const appModule = import('./http/app.ts');
+  appModule.catch(() => {}); // awaited below; a start that fails before must not also report this
+  if (process.getuid?.() === 0) {
+    const others = [!config.databaseUrl && 'the embedded PostgreSQL (the postgres OS user)', runsHere && config.runSandbox && `the run sandbox (uid ${config.runUid})`].filter(Boolean);
+    if (others.length > 0) await checkReachableByOthers(config.dataDir, others.join(' and '));
+  }
   if (runsHere) await checkRunSandbox(config, log);
   // Before the app, so its every request is traced; nothing is loaded unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
   const telemetry = await startTelemetry();
@@ -50,6 +57,7 @@ export async function startServer(config: RunApiConfig = readConfig(), log = (li
     await migrate(databaseUrl);
     const db = createPool(databaseUrl);
     const box = await loadSecretBox(config.secretKey, config.dataDir);
+    const { buildApp } = await appModule;
     const app = await buildApp({ db, box, config, api: config.roles.has('api'), telemetry });
     const url = await app.listen({ host: config.host, port: config.port });
     let engine: RunEngine | undefined;

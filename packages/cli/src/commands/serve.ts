@@ -35,7 +35,8 @@ PostgreSQL instead of the embedded one), PAN_PUBLIC_URL, PAN_SECRET_KEY, PAN_COR
 PAN_RUN_TIMEOUT_MS, PAN_WORKER_CONCURRENCY, PAN_LOG_LEVEL (default here: warn), PAN_ROLES (which
 of api, worker, scheduler, deliverer run here; default all: see docs/scaling.md), PAN_METRICS_TOKEN...
 Prints "Run API listening on <url>" once it answers, then the <script> tag (with its SRI hash)
-that loads the elements from this server (GET /elements/<version>/pan-elements.js); Ctrl-C (SIGINT) or SIGTERM stops accepting,
+that loads the elements from this server (GET /elements/<version>/pan-elements.js) and the import
+map that gives its lazy chunks their SRI hashes (with the CSP hash it needs); Ctrl-C (SIGINT) or SIGTERM stops accepting,
 lets the runs under way finish for PAN_SHUTDOWN_GRACE_MS (default 10 s; then they are stopped and
 handed back, to run again at the next start), stops the database last, then exits 0. A second
 signal exits at once (1). A PostgreSQL that a killed server left running in the data directory is
@@ -83,6 +84,11 @@ unusable data directory or database, a data directory another server uses).`,
         const bundle = await api.loadElementsBundle();
         const base = env.PAN_PUBLIC_URL ? config.publicUrl : server.url;
         log(bundle ? `Elements script tag: ${api.elementsScriptTag(bundle, base)}` : 'No elements bundle in @pan/elements (npm run build:bundle -w @pan/elements): /elements/ answers 404');
+        if (bundle && bundle.files.size > 1) {
+          // The script tag's integrity covers pan-elements.js; its lazy chunks are checked through an import map.
+          const importMap = api.elementsImportMap(bundle, base);
+          log(`Elements import map (the lazy chunks' integrity; before the script tag; CSP script-src ${importMap.cspHash}): ${importMap.html}`);
+        }
         return ExitCode.Ok;
       });
     });

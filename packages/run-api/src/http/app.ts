@@ -20,6 +20,7 @@ import { elementsBundleRoutes, loadElementsBundle, type ElementsBundle } from '.
 import { installRateLimits } from './rate-limits.ts';
 import { installOps } from './ops.ts';
 import { RunLogHub } from '../modules/runs/log-hub.ts';
+import { lazyCompilers } from './lazy-compilers.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -67,7 +68,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Behind a proxy, the client IP the rate limits count by comes from X-Forwarded-For (PAN_TRUST_PROXY).
     trustProxy: config.trustProxy,
     // Fastify strips unknown properties by default; with `additionalProperties: false` they must be refused.
-    ajv: { customOptions: { removeAdditional: false } },
+    // validateSchema: our route schemas are checked against the meta-schema by the OpenAPI test, not
+    // at every start (compiling the meta-schema's validator was a large part of the first requests).
+    ajv: { customOptions: { removeAdditional: false, validateSchema: false } },
+    // Each route's schemas compiled at its first request, not all at start.
+    schemaController: { compilersFactory: lazyCompilers() },
     frameworkErrors: answerFrameworkError,
   });
   // First, so that every hook and route after it is inside the request's span.

@@ -69,6 +69,28 @@ export async function readBundle(packageDir: string): Promise<ElementsBundle | n
   return { version, files, integrity, scriptPath: `/elements/${version}/${ELEMENTS_ENTRY}` };
 }
 
+/**
+ * The import map that gives the lazy chunks their Subresource Integrity, and its CSP hash. The
+ * script tag's `integrity` covers pan-elements.js only: the module loader fetches its chunks
+ * (static and dynamic imports) without integrity, unless an import map's `integrity` names them
+ * (Chromium 127+, Firefox 138+, Safari 18+; other browsers ignore it and load the chunks
+ * unchecked). An import map is an inline script: a page under a CSP without 'unsafe-inline' adds
+ * `cspHash` to its `script-src`. Put it before the script tag.
+ */
+export function elementsImportMap(bundle: ElementsBundle, baseUrl: string): { html: string; cspHash: string } {
+  const dir = `${baseUrl.replace(/\/+$/, '')}${bundle.scriptPath.slice(0, -ELEMENTS_ENTRY.length)}`;
+  const integrity: Record<string, string> = {};
+  for (const [name, { body }] of bundle.files) {
+    if (name !== ELEMENTS_ENTRY) integrity[`${dir}${name}`] = `sha384-${createHash('sha384').update(body).digest('base64')}`;
+  }
+  const json = JSON.stringify({ integrity });
+  return {
+    html: `<script type="importmap">${json}</script>`,
+    // CSP hashes an inline script's text: exactly what is between the tags.
+    cspHash: `'sha256-${createHash('sha256').update(json).digest('base64')}'`,
+  };
+}
+
 /** The tag a host page loads the elements with, from the run API at `baseUrl` (e.g. `https://pan.example.com`, PAN_PUBLIC_URL). */
 export function elementsScriptTag(bundle: ElementsBundle, baseUrl: string): string {
   return `<script type="module" src="${baseUrl.replace(/\/+$/, '')}${bundle.scriptPath}" integrity="${bundle.integrity}" crossorigin="anonymous"></script>`;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, link, lstat, mkdir, open, readdir, unlink } from 'node:fs/promises';
+import { chmod, link, lstat, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -69,4 +69,31 @@ export async function createPrivateFile(file: string, text: string): Promise<boo
   } finally {
     await unlink(temp);
   }
+}
+
+/** The first directory above `dir` that others may not traverse (no `o+x`), if any. */
+export async function untraversableAncestor(dir: string): Promise<string | undefined> {
+  for (let current = path.dirname(path.resolve(dir)); ; current = path.dirname(current)) {
+    const mode = await stat(current).then((s) => s.mode, () => 0o777);
+    if (!(mode & 0o001)) return current;
+    if (current === path.dirname(current)) return undefined;
+  }
+}
+
+/**
+ * As root, the embedded PostgreSQL runs as the `postgres` OS user and the run sandbox as
+ * PAN_RUN_UID: both must traverse every directory above the data directory. Checked before
+ * anything starts, so that a data directory under a private one (`pan serve` run as root in a
+ * 0700 home directory of another user) is one clear message rather than an EACCES deep in initdb
+ * or bwrap. `who` names those users for the message.
+ */
+export async function checkReachableByOthers(dir: string, who: string): Promise<void> {
+  const blocked = await untraversableAncestor(dir);
+  if (!blocked) return;
+  const info = await stat(blocked);
+  throw new Error(
+    `The data directory ${path.resolve(dir)} is inside ${blocked} (mode ${(info.mode & 0o7777).toString(8).padStart(4, '0')}, owner uid ${info.uid}), ` +
+      `which ${who} cannot enter: running as root, they are other users. Make it traversable (chmod o+x ${blocked}) ` +
+      'or set PAN_DATA_DIR (pan serve --data-dir) to a directory every user can reach, such as /var/lib/pan',
+  );
 }

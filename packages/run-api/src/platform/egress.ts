@@ -13,7 +13,7 @@
 import { lookup as dnsLookup } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { Agent, buildConnector, fetch as undiciFetch, type RequestInit as UndiciRequestInit } from 'undici';
+import type { Agent, RequestInit as UndiciRequestInit } from 'undici';
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
 
@@ -114,11 +114,25 @@ export interface EgressPolicyOptions {
 export class EgressPolicy {
   readonly #allow: AllowList;
   readonly #resolve: EgressResolver;
-  readonly #agent: Agent;
+  readonly #connectTimeoutMs: number;
+  /**
+   * undici (its Agent and fetch) is loaded at the first request, not at start: it is a large part
+   * of the server's module loading, and a process may never call out.
+   */
+  #dispatcher: Promise<{ agent: Agent; fetch: typeof import('undici').fetch }> | undefined;
 
   constructor(options: EgressPolicyOptions) {
     this.#allow = parseEgressAllow(options.allow);
     this.#resolve = options.resolve ?? systemResolve;
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+  }
+
+  #dispatch(): Promise<{ agent: Agent; fetch: typeof import('undici').fetch }> {
+    this.#dispatcher ??= import('undici').then(({ Agent, buildConnector, fetch }) => ({ agent: this.#createAgent(Agent, buildConnector), fetch }));
+    return this.#dispatcher;
+  }
+
+  #createAgent(AgentClass: typeof Agent, buildConnector: typeof import('undici').buildConnector): Agent {
     const lookup: LookupFunction = (hostname, lookupOptions, callback) => {
       this.#resolveChecked(hostname).then(
         (addresses) => {
@@ -136,8 +150,8 @@ export class EgressPolicy {
         (error: NodeJS.ErrnoException) => callback(error, '', 0),
       );
     };
-    const connector = buildConnector({ lookup, timeout: options.connectTimeoutMs ?? 10_000 });
-    this.#agent = new Agent({
+    const connector = buildConnector({ lookup, timeout: this.#connectTimeoutMs });
+    return new AgentClass({
       connect: (connectOptions, callback) => {
         // net.connect skips `lookup` for a literal address: check it here.
         const host = connectOptions.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -177,10 +191,11 @@ export class EgressPolicy {
 
   /** `fetch` through the policy; a 3xx answer is returned as it is (never followed). */
   async fetch(url: string | URL, init: RequestInit = {}): Promise<Response> {
-    const response = await undiciFetch(url, {
+    const { agent, fetch } = await this.#dispatch();
+    const response = await fetch(url, {
       ...(init as UndiciRequestInit),
       redirect: 'manual',
-      dispatcher: this.#agent,
+      dispatcher: agent,
     });
     return response as unknown as Response;
   }
@@ -210,7 +225,7 @@ export class EgressPolicy {
   }
 
   async close(): Promise<void> {
-    await this.#agent.close();
+    if (this.#dispatcher) await (await this.#dispatcher).agent.close();
   }
 
   async #resolveChecked(hostname: string): Promise<Array<{ address: string; family: number }>> {

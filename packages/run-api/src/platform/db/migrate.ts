@@ -1,7 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runner } from 'node-pg-migrate';
 import pg from 'pg';
 
 const migrationsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../migrations');
@@ -19,6 +18,10 @@ export async function migrate(databaseUrl: string, log: (line: string) => void =
   client.on('error', () => {});
   await client.connect();
   try {
+    // Most starts have nothing to apply: one query says so, and node-pg-migrate (with its
+    // TypeScript loader, a large part of the start's module loading) is only loaded when needed.
+    if (await allApplied(client)) return [];
+    const { runner } = await import('node-pg-migrate');
     const applied = await runner({
       dbClient: client,
       dir: migrationsDir,
@@ -34,10 +37,25 @@ export async function migrate(databaseUrl: string, log: (line: string) => void =
   }
 }
 
+/** The migration files' names, as node-pg-migrate records them (the file name without extension). */
+async function migrationNames(): Promise<string[]> {
+  return (await readdir(migrationsDir)).filter((f) => /\.(sql|js|ts)$/.test(f)).map((f) => f.replace(/\.[^.]+$/, '')).sort();
+}
+
+/**
+ * Whether the database recorded exactly this build's migrations. Anything else (a missing table,
+ * a migration to apply, one recorded that this build lacks) is for node-pg-migrate to apply or refuse.
+ */
+async function allApplied(client: pg.Client): Promise<boolean> {
+  const { rows: [table] } = await client.query<{ exists: boolean }>("SELECT to_regclass('pan_migrations') IS NOT NULL AS exists");
+  if (!table?.exists) return false;
+  const { rows } = await client.query<{ name: string }>('SELECT name FROM pan_migrations');
+  return rows.map((row) => row.name).sort().join('\0') === (await migrationNames()).join('\0');
+}
+
 /** The newest migration file's name, as node-pg-migrate records it (the file name without extension). */
 async function latestMigration(): Promise<string | undefined> {
-  const names = (await readdir(migrationsDir)).filter((f) => /\.(sql|js|ts)$/.test(f)).map((f) => f.replace(/\.[^.]+$/, ''));
-  return names.sort().at(-1);
+  return (await migrationNames()).at(-1);
 }
 
 /**
