@@ -21,7 +21,7 @@ import {
 } from '@rjsf/utils';
 import { clearInvalidDependents, localizeSettingsForm, type SettingsError, type SettingsForm } from '@pan/pandium-yaml';
 import { createRootDataStore, type SettingsFormContext } from './context.ts';
-import { FormString, stringTranslator } from './strings.ts';
+import { FormString, localizeErrors, stringTranslator } from './strings.ts';
 import { generateTheme } from './Theme/Theme.ts';
 import validator, { cleanData, displayMessage, fieldLabel, validityChecker } from './validator/validator.ts';
 
@@ -107,6 +107,11 @@ export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<Settings
   const form = useMemo(() => localizeSettingsForm(authorForm, locale), [authorForm, locale]);
   const translateString = useMemo(() => stringTranslator(strings), [strings]);
   const submitLabel = props.submitLabel ?? translateString(FormString.Save);
+  // Validation messages in `locale` too; without a locale or strings, the validator's English.
+  const transformErrors = useMemo(
+    () => (locale === undefined && strings === undefined ? undefined : localizeErrors(translateString, locale)),
+    [translateString, locale, strings],
+  );
 
   const idPrefix = props.idPrefix ?? DEFAULT_ID_PREFIX;
   const formRef = useRef<Form<SettingsValue, any, SettingsFormContext>>(null);
@@ -250,6 +255,7 @@ export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<Settings
         idPrefix={idPrefix}
         disabled={disabled}
         translateString={translateString}
+        {...(transformErrors ? { transformErrors } : {})}
 
         noHtml5Validate
         showErrorList={false}
