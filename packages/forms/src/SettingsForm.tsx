@@ -4,7 +4,7 @@
  * seeds it); errors show once a field was left or the user tried to submit; dependent values the
  * parent no longer allows are cleared; server errors show on their fields until those change.
  */
-import { useCallback, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
+import { useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
 import { flushSync } from 'react-dom';
 // Not from '@rjsf/core' itself: its index also exports getTestRegistry, which imports
 // @rjsf/validator-ajv8, a dev dependency of rjsf's, so a host's bundler fails to resolve it.
@@ -112,6 +112,15 @@ export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<Settings
     () => (locale === undefined && strings === undefined ? undefined : localizeErrors(translateString, locale)),
     [translateString, locale, strings],
   );
+  // Errors on screen follow new strings (a catalogue that arrives after the form is checked).
+  const shownIn = useRef(transformErrors);
+  useEffect(() => {
+    if (shownIn.current === transformErrors) return;
+    shownIn.current = transformErrors;
+    if (!submitted.current) return;
+    quiet.current = true;
+    if (formRef.current?.validateForm() !== false) quiet.current = false;
+  }, [transformErrors]);
 
   const idPrefix = props.idPrefix ?? DEFAULT_ID_PREFIX;
   const formRef = useRef<Form<SettingsValue, any, SettingsFormContext>>(null);

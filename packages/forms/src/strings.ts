@@ -46,9 +46,12 @@ function formatsFor(locale: string | undefined) {
     } catch {
       tag = 'en';
     }
-    const and = new Intl.ListFormat(tag, { type: 'unit', style: 'short' });
-    // The locale's own comma ("、" in Japanese, "، " in Arabic), for a list cut short with "…".
-    const comma = and.formatToParts(['a', 'b', 'c']).find((part) => part.type === 'literal')?.value ?? ', ';
+    // The locale's own comma ("、" in Japanese, "، " in Arabic), for a list cut short with "…":
+    // the first separator of a list of three, without its "and" where the locale puts one there.
+    const first = (type: 'conjunction' | 'unit') =>
+      new Intl.ListFormat(tag, { type, style: 'short' }).formatToParts(['a', 'b', 'c']).find((p) => p.type === 'literal')?.value ?? ', ';
+    let comma = first('conjunction');
+    if (/\p{L}/u.test(comma)) comma = first('unit').replace(/\p{L}+/gu, '').trimEnd() + ' ';
     formats = { number: new Intl.NumberFormat(tag), or: new Intl.ListFormat(tag, { type: 'disjunction' }), comma };
     intl.set(key, formats);
   }
