@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { parsePandiumYaml, SETTINGS_MESSAGE_TEMPLATES, TYPE_WORDS } from '@pan/pandium-yaml';
+import { settingsCorpus } from '../../../../pandium-yaml/test/settings-corpus.ts';
 import { formStrings } from './form-strings.ts';
 import { axeViolations, cleanup, control, errorText, field, fixture, optionTexts, root, settingsForm, text } from '../../../test/settings-form-harness.ts';
 
@@ -155,5 +156,17 @@ configs:
         return errorText(el, 'name');
       })
       .toBe('Name est obligatoire');
+  });
+
+  it("are German for a dependent field's refusals, which the form builder writes into the schema", async () => {
+    const food = settingsCorpus.find((c) => c.name === 'dependent: a child of its parent')!;
+    const el = await fixture({
+      form: settingsForm(food.configs, { dynamicOptions: food.dynamicOptions }),
+      value: { favorite_food: 'Caramel' },
+      attributes: { lang: 'de' },
+    });
+    await expect.poll(() => optionTexts(el, 'favorite_food')).toEqual(['Wählen Sie zuerst Food type']);
+    expect(el.reportValidity()).toBe(false);
+    await expect.poll(() => errorText(el, 'favorite_food')).toBe('Wählen Sie zuerst „Food type“');
   });
 });
