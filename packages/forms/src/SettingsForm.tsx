@@ -4,7 +4,7 @@
  * seeds it); errors show once a field was left or the user tried to submit; dependent values the
  * parent no longer allows are cleared; server errors show on their fields until those change.
  */
-import { useCallback, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
+import { useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
 import { flushSync } from 'react-dom';
 // Not from '@rjsf/core' itself: its index also exports getTestRegistry, which imports
 // @rjsf/validator-ajv8, a dev dependency of rjsf's, so a host's bundler fails to resolve it.
@@ -21,7 +21,7 @@ import {
 } from '@rjsf/utils';
 import { clearInvalidDependents, localizeSettingsForm, type SettingsError, type SettingsForm } from '@pan/pandium-yaml';
 import { createRootDataStore, type SettingsFormContext } from './context.ts';
-import { FormString, stringTranslator } from './strings.ts';
+import { FormString, localizeErrors, stringTranslator } from './strings.ts';
 import { generateTheme } from './Theme/Theme.ts';
 import validator, { cleanData, displayMessage, fieldLabel, validityChecker } from './validator/validator.ts';
 
@@ -107,6 +107,20 @@ export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<Settings
   const form = useMemo(() => localizeSettingsForm(authorForm, locale), [authorForm, locale]);
   const translateString = useMemo(() => stringTranslator(strings), [strings]);
   const submitLabel = props.submitLabel ?? translateString(FormString.Save);
+  // Validation messages in `locale` too; without a locale or strings, the validator's English.
+  const transformErrors = useMemo(
+    () => (locale === undefined && strings === undefined ? undefined : localizeErrors(translateString, locale)),
+    [translateString, locale, strings],
+  );
+  // Errors on screen follow new strings (a catalogue that arrives after the form is checked).
+  const shownIn = useRef(transformErrors);
+  useEffect(() => {
+    if (shownIn.current === transformErrors) return;
+    shownIn.current = transformErrors;
+    if (!submitted.current) return;
+    quiet.current = true;
+    if (formRef.current?.validateForm() !== false) quiet.current = false;
+  }, [transformErrors]);
 
   const idPrefix = props.idPrefix ?? DEFAULT_ID_PREFIX;
   const formRef = useRef<Form<SettingsValue, any, SettingsFormContext>>(null);
@@ -250,6 +264,7 @@ export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<Settings
         idPrefix={idPrefix}
         disabled={disabled}
         translateString={translateString}
+        {...(transformErrors ? { transformErrors } : {})}
 
         noHtml5Validate
         showErrorList={false}

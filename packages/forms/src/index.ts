@@ -11,7 +11,7 @@ export { generateTheme, default as Theme } from './Theme/Theme.ts';
 export { generateTemplates } from './Templates/Templates.ts';
 export { generateWidgets } from './Widgets/Widgets.ts';
 export type { SettingsFormContext } from './context.ts';
-export { FormString, stringTranslator } from './strings.ts';
+export { FormString, localizeErrors, settingsMessageText, stringTranslator, type Translate } from './strings.ts';
 export {
   CfworkerValidator,
   createValidator,
@@ -21,5 +21,6 @@ export {
   toSchemaErrors,
   validateSettings,
   type SchemaError,
+  type SettingsErrorParams,
 } from './validator/validator.ts';
 export { adoptSettingsFormStyles, settingsFormCss, settingsFormStyles } from './styles.ts';

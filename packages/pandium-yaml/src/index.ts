@@ -10,15 +10,23 @@ export {
   chooseParentFirstMessage,
   DATE_TIME_ZONE_PATTERN,
   ERROR_MESSAGE_KEYWORD,
+  fillTemplate,
   formatMessage,
+  formatSettingsMessage,
   NO_OPTIONS_MESSAGE,
   noOptionsForParentMessage,
   NOT_LOADED_MESSAGE,
   REQUIRED_MESSAGE,
   settingsErrorMessage,
+  settingsErrorTemplate,
+  SETTINGS_MESSAGE_TEMPLATES,
   TIME_PATTERN,
+  TYPE_WORDS,
   UNKNOWN_FIELD_MESSAGE,
+  wholeValueTemplate,
   WRAPPER_KEYWORDS,
+  type SettingsMessage,
+  type SettingsMessageArg,
 } from './settings-form/messages.ts';
 export { locateTopLevelList, type LocatedValue } from './positions.ts';
 export {

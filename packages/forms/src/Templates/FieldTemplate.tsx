@@ -10,7 +10,7 @@ import {
   type TranslatableString,
 } from '@rjsf/utils';
 import { FormString } from '../strings.ts';
-import { noOptionsForParentMessage } from '@pan/pandium-yaml';
+import { SETTINGS_MESSAGE_TEMPLATES } from '@pan/pandium-yaml';
 import { dynamicInfo, hasValue, useRootValue, type SettingsFormContext } from '../context.ts';
 import { describedBy } from './aria.ts';
 
@@ -211,11 +211,12 @@ function DependentField(
   const parentValue = useRootValue(registry, parent);
   const labels = (registry.formContext as SettingsFormContext | undefined)?.labels;
   const parentLabel = labels?.[parent] ?? parent;
+  const translate = registry.translateString as (key: string, params?: string[]) => string;
   const reason = !hasValue(parentValue)
-    ? `Choose ${parentLabel} first`
+    ? translate(FormString.ChooseParentFirst, [parentLabel])
     : hasOptions(schema)
       ? undefined
-      : noOptionsForParentMessage(parentLabel);
+      : translate(SETTINGS_MESSAGE_TEMPLATES.noOptionsForParent, [parentLabel]);
   if (!reason) return props.children;
   return (
     <div className={`${props.className} field--waiting`} part="field">

@@ -27,8 +27,8 @@ import {
   validationDataMerge,
   withIdRefPrefix,
 } from '@rjsf/utils';
-import { ERROR_MESSAGE_KEYWORD, settingsErrorMessage, WRAPPER_KEYWORDS } from '@pan/pandium-yaml';
-import type { SettingsError, SettingsForm } from '@pan/pandium-yaml';
+import { ERROR_MESSAGE_KEYWORD, formatSettingsMessage, settingsErrorTemplate, wholeValueTemplate, WRAPPER_KEYWORDS } from '@pan/pandium-yaml';
+import type { SettingsError, SettingsForm, SettingsMessage } from '@pan/pandium-yaml';
 
 const DRAFT = '2019-09';
 
@@ -40,6 +40,8 @@ export interface SchemaError {
   keyword: string;
   /** The friendly message, without the field's label: "must be at least 1". */
   message: string;
+  /** `message` as a template and its values, for showing it in another language. */
+  template?: SettingsMessage;
   /** Where in the schema, as a JSON pointer (`#/properties/a/minimum`). */
   schemaPath: string;
 }
@@ -193,11 +195,12 @@ export function toSchemaErrors(
       typeof (holder as Record<string, unknown> | undefined)?.[ERROR_MESSAGE_KEYWORD] === 'string' &&
       name !== 'required' &&
       name !== 'additionalProperties';
-    let message = settingsErrorMessage(name, holder);
-    if (path.length === 0) message = `The settings ${message}`;
+    let template = settingsErrorTemplate(name, holder);
+    if (path.length === 0) template = wholeValueTemplate(template);
+    const message = formatSettingsMessage(template);
     const field = fieldName(path);
     const list = byField.get(field) ?? [];
-    list.push({ path, keyword: name, message, schemaPath: keywordLocation, custom });
+    list.push({ path, keyword: name, message, template, schemaPath: keywordLocation, custom });
     byField.set(field, list);
   }
 
@@ -379,6 +382,11 @@ export function displayMessage(label: string, message: string): string {
   return label && /^[a-z]/.test(message) ? `${label} ${message}` : message;
 }
 
+/** What an rjsf error's `params` hold for the form to show it in its language (`localizeErrors`). */
+export interface SettingsErrorParams {
+  settingsMessage: SettingsMessage;
+}
+
 function toRjsfError(error: SchemaError, schema: unknown, uiSchema?: unknown): RJSFValidationError {
   const title = error.path.length ? fieldLabel(error.path, schema, uiSchema) : '';
   const message = displayMessage(title, error.message);
@@ -389,6 +397,7 @@ function toRjsfError(error: SchemaError, schema: unknown, uiSchema?: unknown): R
     stack: message,
     schemaPath: error.schemaPath,
     title,
+    ...(error.template ? { params: { settingsMessage: error.template } satisfies SettingsErrorParams } : {}),
   };
 }
 

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
-import { parsePandiumYaml } from '@pan/pandium-yaml';
-import { axeViolations, cleanup, control, field, fixture, optionTexts, root, settingsForm, text } from '../../../test/settings-form-harness.ts';
+import { parsePandiumYaml, SETTINGS_MESSAGE_TEMPLATES, TYPE_WORDS } from '@pan/pandium-yaml';
+import { settingsCorpus } from '../../../../pandium-yaml/test/settings-corpus.ts';
+import { formStrings } from './form-strings.ts';
+import { axeViolations, cleanup, control, errorText, field, fixture, optionTexts, root, settingsForm, text } from '../../../test/settings-form-harness.ts';
 
 /** A PANDIUM.yaml with German (and a little Austrian) for some of its author's strings, not all. */
 const PANDIUM_YAML = `
@@ -91,5 +93,80 @@ describe('<pan-settings-form> locale', () => {
     el.lang = 'fr';
     await expect.poll(() => sectionTitle(el)).toBe('Message');
     expect(optionTexts(el, 'tone')).toContain('Formal');
+  });
+});
+
+describe('<pan-settings-form> validation messages', () => {
+  it('all have a translation key in the form\'s strings', () => {
+    const keys = Object.keys(formStrings());
+    const templates = [...Object.values(SETTINGS_MESSAGE_TEMPLATES), ...Object.values(TYPE_WORDS)];
+    expect(templates.filter((template) => !keys.includes(template))).toEqual([]);
+  });
+
+  /** A required name, a count from 1 to 12345, a list of one to three tags from four. */
+  const RULES = settingsForm(
+    parsePandiumYaml(`
+version: 0.4
+run: node .
+configs:
+  schema:
+    type: object
+    required: [name]
+    properties:
+      name: {type: string, title: Name}
+      count: {type: integer, title: Count, minimum: 1, maximum: 12345}
+      size: {type: string, title: Size, enum: [s, m, l]}
+  uischema:
+    type: VerticalLayout
+    elements:
+      - {type: Control, scope: "#/properties/name"}
+      - {type: Control, scope: "#/properties/count"}
+      - {type: Control, scope: "#/properties/size"}
+`).spec!.configs!,
+  );
+
+  it('are German in a German form: "required" and "minimum", after the field\'s label', async () => {
+    const el = await fixture({ form: RULES, value: { count: 0 }, attributes: { lang: 'de' } });
+    expect(el.reportValidity()).toBe(false);
+    await expect.poll(() => errorText(el, 'name')).toBe('Name ist erforderlich');
+    expect(errorText(el, 'count')).toBe('Count muss mindestens 1 sein');
+    expect(await axeViolations(el)).toEqual([]);
+  });
+
+  it('are Japanese in a Japanese form, numbers and lists formatted by Intl in Japanese', async () => {
+    const el = await fixture({ form: RULES, value: { name: 'x', count: 20000, size: 'xl' }, attributes: { lang: 'ja' } });
+    expect(el.reportValidity()).toBe(false);
+    // 12345 as Intl writes it in Japanese ("12,345"), not as the schema holds it.
+    const max = new Intl.NumberFormat('ja').format(12345);
+    expect(max).not.toBe('12345');
+    await expect.poll(() => errorText(el, 'count')).toBe(`Countは${max}以下である必要があります`);
+    const sizes = new Intl.ListFormat('ja', { type: 'disjunction' }).format(['s', 'm', 'l']);
+    expect(errorText(el, 'size')).toBe(`Sizeは次のいずれかである必要があります: ${sizes}`);
+  });
+
+  it('are English without a language, and follow a change of it at the next check', async () => {
+    const el = await fixture({ form: RULES, value: {} });
+    expect(el.reportValidity()).toBe(false);
+    await expect.poll(() => errorText(el, 'name')).toBe('Name is required');
+    el.lang = 'fr';
+    // The French catalogue loads, the form is rebuilt in French (and starts without errors).
+    await expect
+      .poll(() => {
+        el.reportValidity();
+        return errorText(el, 'name');
+      })
+      .toBe('Name est obligatoire');
+  });
+
+  it("are German for a dependent field's refusals, which the form builder writes into the schema", async () => {
+    const food = settingsCorpus.find((c) => c.name === 'dependent: a child of its parent')!;
+    const el = await fixture({
+      form: settingsForm(food.configs, { dynamicOptions: food.dynamicOptions }),
+      value: { favorite_food: 'Caramel' },
+      attributes: { lang: 'de' },
+    });
+    await expect.poll(() => optionTexts(el, 'favorite_food')).toEqual(['Wählen Sie zuerst Food type']);
+    expect(el.reportValidity()).toBe(false);
+    await expect.poll(() => errorText(el, 'favorite_food')).toBe('Wählen Sie zuerst „Food type“');
   });
 });
