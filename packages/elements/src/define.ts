@@ -5,7 +5,6 @@
  * catalog's first load stays small. Elements already in the page upgrade when they arrive;
  * `customElements.whenDefined('pan-run-log')` tells when.
  */
-import './internal/locale-loader.ts';
 import './components/marketplace/pan-marketplace.ts';
 
 // Every other element (the settings form too) in one lazy chunk. A second dynamic import here for

@@ -124,16 +124,8 @@ export function renderIn<T>(el: LitElement, render: () => T): T {
   }
 }
 
-/**
- * Imports `locale-runtime.ts`; set by `locale-loader.ts`, which only the entry modules import: a
- * module that lazy chunks share with the first load must not hold the dynamic import, or the
- * bundler splits the first load into several files.
- */
-let importRuntime: (() => Promise<typeof import('./locale-runtime.ts')>) | undefined;
-
-export function setRuntimeImport(load: typeof importRuntime): void {
-  importRuntime = load;
-}
+/** lit-localize's lookup and the catalogues' loading: a lazy chunk (it imports only types from here). */
+const importRuntime = () => import('./locale-runtime.ts');
 
 /** What `locale-runtime.ts` needs of this module (passed in: it must not import the first load). */
 export interface LocaleState {
@@ -160,9 +152,9 @@ const state: LocaleState = {
  * next render of an element in that language tries again.
  */
 function load(key: string): void {
-  const loading = importRuntime?.().then((runtime) => runtime.load(key, state));
-  if (loading) loading.catch(() => catalogues.delete(key));
-  else catalogues.delete(key);
+  importRuntime()
+    .then((runtime) => runtime.load(key, state))
+    .catch(() => catalogues.delete(key));
 }
 
 /** The element renders in its locale from now on, and again when a `lang` above it changes. */
