@@ -36,6 +36,8 @@ interface Measured {
   localeRuntime: number;
   /** Catalogue modules in the first load (must be none). */
   localesInFirstLoad: string[];
+  /** First-load modules by rendered (minified) length, each gzip-estimated on its own. */
+  modules: { id: string; raw: number; gzip: number }[];
 }
 
 const SETTINGS_ENTRY = path.join('packages', 'forms', 'src', 'index.ts');
@@ -105,7 +107,17 @@ async function measure(entry: string): Promise<Measured> {
     const localesInFirstLoad = [...firstLoad]
       .flatMap((file) => chunks.get(file)?.moduleIds ?? [])
       .filter((id) => /src\/locales\//.test(id));
+    const modules = [...firstLoad]
+      .flatMap((file) => Object.entries(chunks.get(file)?.modules ?? {}))
+      .map(([id, m]) => ({
+        id: path.relative(root, id.replace(/\0/g, '')).split(path.sep).join('/'),
+        raw: m.renderedLength,
+        gzip: m.code ? gzipSync(m.code, { level: 9 }).length : 0,
+      }))
+      .filter((m) => m.raw > 0)
+      .sort((a, b) => b.gzip - a.gzip);
     return {
+      modules,
       locales: new Map([...locales].sort()),
       localeRuntime,
       localesInFirstLoad,
@@ -132,6 +144,8 @@ console.log(`  catalog (@pan/elements/define): ${kB(catalog.firstLoad)} gzip = $
 console.log(`  lazy chunks (not in first load): ${kB(catalog.lazy)} gzip`);
 console.log(`  ours over the baseline:         ${kB(catalog.firstLoad - baseline.firstLoad)}`);
 console.log(`  goal <= ${kB(GOAL_BYTES)}: ${catalog.firstLoad <= GOAL_BYTES ? 'met' : 'NOT met'}`);
+console.log('  top first-load modules (minified; gzip of each alone, an over-estimate of its share):');
+for (const m of catalog.modules.slice(0, 25)) console.log(`    ${String(m.gzip).padStart(6)} B gzip ${String(m.raw).padStart(7)} B  ${m.id}`);
 console.log(`  React/rjsf in the first load:   ${catalog.reactInFirstLoad.length ? catalog.reactInFirstLoad.join(', ') : 'none'}`);
 console.log(
   `settings chunk (opening a <pan-settings-form>): ${kB(catalog.settings)} gzip, ${catalog.settingsFiles.length} file(s)`,

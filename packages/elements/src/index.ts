@@ -1,5 +1,4 @@
 /** Every element class, and the API client; importing this registers nothing (see `define.ts`). */
-import './internal/locale-loader.ts';
 export { PanAuthOnly } from './components/auth-only/auth-only.component.ts';
 export { PanConnections } from './components/connections/connections.component.ts';
 export { PanInstallFlow } from './components/install-flow/install-flow.component.ts';

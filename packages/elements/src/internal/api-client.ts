@@ -1,5 +1,8 @@
 import type { ApiError, SettingsError } from '@pan/contract';
 import type { PanTokenExpiredDetail } from '../events/pan-token-expired.ts';
+import type { TokenRenewal } from './token-renewal.ts';
+
+const loadRenewal = () => import('./token-renewal.ts');
 
 export const TOKEN_EXPIRED = 'PAN_ERR_AUTH_TOKEN_EXPIRED';
 
@@ -54,8 +57,7 @@ export interface RequestOptions {
  */
 export class RunApiClient {
   readonly #options: RunApiClientOptions;
-  #refreshing: Promise<string> | undefined;
-  #expiredReportedFor: string | undefined;
+  #renewal: TokenRenewal | undefined;
 
   constructor(options: RunApiClientOptions) {
     this.#options = options;
@@ -87,15 +89,11 @@ export class RunApiClient {
       return await this.#send(method, path, options, token);
     } catch (error) {
       if (!(error instanceof PanApiError && error.tokenExpired)) throw error;
-      const renewed = await this.#renew(token, error);
-      try {
-        return await this.#send(method, path, options, renewed);
-      } catch (retryError) {
-        if (retryError instanceof PanApiError && retryError.tokenExpired) {
-          this.#reportExpired(renewed, 'still-expired');
-        }
-        throw retryError;
-      }
+      // Renewing is rare: its code is a chunk of its own, out of the catalog's first load. If that
+      // chunk cannot load (offline), the request fails with its own error.
+      const { TokenRenewal } = await loadRenewal().catch(() => Promise.reject(error));
+      this.#renewal ??= new TokenRenewal(this.#options);
+      return this.#renewal.retry(token, error, (renewed) => this.#send(method, path, options, renewed));
     }
   }
 
@@ -136,39 +134,4 @@ export class RunApiClient {
     }
     return response;
   }
-
-  /** A fresh token after `expired` was refused, or throws (and reports it) if there is none. */
-  #renew(expired: string, error: PanApiError): Promise<string> {
-    const current = this.#options.token();
-    // The host (or a concurrent request) already replaced the token: just use the new one.
-    if (current && current !== expired) return Promise.resolve(current);
-    if (this.#refreshing) return this.#refreshing;
-    const provider = this.#options.tokenProvider();
-    if (!provider) {
-      this.#reportExpired(expired, 'no-provider');
-      return Promise.reject(error);
-    }
-    this.#refreshing = (async () => {
-      let token: string;
-      try {
-        token = await provider();
-        if (typeof token !== 'string' || !token) throw new TypeError('tokenProvider returned no token');
-      } catch {
-        this.#reportExpired(expired, 'provider-failed');
-        throw error;
-      }
-      this.#options.onTokenRefreshed(token);
-      return token;
-    })().finally(() => {
-      this.#refreshing = undefined;
-    });
-    return this.#refreshing;
-  }
-
-  #reportExpired(token: string, reason: PanTokenExpiredDetail['reason']): void {
-    if (this.#expiredReportedFor === token) return;
-    this.#expiredReportedFor = token;
-    this.#options.onTokenExpired(reason);
-  }
 }
-

@@ -124,36 +124,37 @@ export function renderIn<T>(el: LitElement, render: () => T): T {
   }
 }
 
-type Runtime = typeof import('./locale-runtime.ts');
-/**
- * Imports `locale-runtime.ts`; set by `locale-loader.ts`, which only the entry modules import: a
- * module that lazy chunks share with the first load must not hold the dynamic import, or the
- * bundler splits the first load into several files.
- */
-let importRuntime: (() => Promise<Runtime>) | undefined;
+/** lit-localize's lookup and the catalogues' loading: a lazy chunk (it imports only types from here). */
+const importRuntime = () => import('./locale-runtime.ts');
 
-export function setRuntimeImport(load: () => Promise<Runtime>): void {
-  importRuntime = load;
+/** What `locale-runtime.ts` needs of this module (passed in: it must not import the first load). */
+export interface LocaleState {
+  catalogues: typeof catalogues;
+  hostLocales: typeof hostLocales;
+  /** The catalogue `msg()` reads now. */
+  current(): string;
+  /** Installs lit-localize's lookup as `msg()`. */
+  translate(lookup: NonNullable<typeof translate>): void;
+  refresh(): void;
 }
 
-/** Loads the catalogue `key` (a host's first): a failed load leaves it empty, i.e. English. */
-async function load(key: string): Promise<void> {
-  let runtime: Runtime | undefined;
-  try {
-    runtime = await importRuntime?.();
-  } catch {
-    // Offline, say: English for now; the next render of an element in that language tries again.
-  }
-  if (!runtime) {
-    catalogues.delete(key);
-    return;
-  }
-  translate ??= (template, options) => runtime.runtimeMsg(catalogues.get(catalogue) ?? undefined, template, options);
-  const loader = hostLocales.get(key) ?? runtime.shipped[key]!;
-  const { templates } = (await loader().catch(() => ({ templates: {} }))) as { templates: LocaleTemplates };
-  // Unless registerLocale() replaced it meanwhile (that one loads instead).
-  if (catalogues.has(key) && (hostLocales.get(key) ?? runtime.shipped[key]) === loader) catalogues.set(key, templates);
-  refresh();
+const state: LocaleState = {
+  catalogues,
+  hostLocales,
+  current: () => catalogue,
+  translate: (lookup) => (translate ??= lookup),
+  refresh,
+};
+
+/**
+ * Loads the catalogue `key` with the runtime (its `load`, which leaves a failed catalogue empty,
+ * i.e. English). Failing to load the runtime itself (offline, say) leaves English for now: the
+ * next render of an element in that language tries again.
+ */
+function load(key: string): void {
+  importRuntime()
+    .then((runtime) => runtime.load(key, state))
+    .catch(() => catalogues.delete(key));
 }
 
 /** The element renders in its locale from now on, and again when a `lang` above it changes. */

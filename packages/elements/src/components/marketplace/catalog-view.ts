@@ -10,7 +10,12 @@ import { currentLocale, msg, str } from '../../internal/locale.ts';
 import { renderError, renderFlag, renderInstalled, renderReconnect, safeUrl, type CardParts } from './marketplace-parts.ts';
 import type { PanMarketplace } from './marketplace.component.ts';
 import type * as paths from '@pan/contract/paths';
-import { localizedListing } from '../../internal/listing-locale.ts';
+
+/**
+ * The host's translations of listings (their names and descriptions per locale): a lazy chunk,
+ * loaded with a catalog that has some. A catalog without any renders as it comes.
+ */
+const loadListingLocale = () => import('../../internal/listing-locale.ts');
 
 /** Delay between the last keystroke in the search box and the catalog request. */
 const SEARCH_DELAY_MS = 250;
@@ -42,6 +47,8 @@ export class CatalogView implements ReactiveController {
   /** The last catalog received: its facets stay on screen while a new request is pending. */
   last: Catalog | undefined;
   #totalCount: number | undefined;
+  /** listing-locale.ts, once a catalog with translations has loaded it. */
+  #listingLocale: typeof import('../../internal/listing-locale.ts') | undefined;
 
   readonly task: Task<unknown[], Catalog>;
 
@@ -57,11 +64,17 @@ export class CatalogView implements ReactiveController {
         // The first load has a size budget: the catalog's two paths are written out (as the
         // contract's functions, shared with the lazy views, they cost it ~20 B gzip) and
         // `satisfies` checks them against @pan/contract/paths.
-        return borrowed.api.get<Catalog>(
+        const catalog = await borrowed.api.get<Catalog>(
           '/marketplace/catalog' satisfies typeof paths.catalog,
           { q: this.#searchTerm, category: this.#category, tag: [...this.#selectedTags] },
           signal,
         );
+        // Translated listings render translated from the start: their code arrives first. (If it
+        // cannot load, they show as they are.)
+        if (!this.#listingLocale && catalog.integrations.some((i) => i.translations)) {
+          this.#listingLocale = await loadListingLocale().catch(() => undefined);
+        }
+        return catalog;
       },
       // Only the latest request completes here (superseded ones are ignored by the task).
       onComplete: (catalog) => {
@@ -179,7 +192,7 @@ export class CatalogView implements ReactiveController {
   }
 
   #renderCard(card: IntegrationCard): TemplateResult {
-    const i = localizedListing(card, currentLocale());
+    const i = this.#listingLocale?.localizedListing(card, currentLocale()) ?? card;
     const url = safeUrl(i);
     return html`<article class="card" part="card">
       <div class="card__top">${this.#borrowed.parts.renderLogo(i, 'card-logo')} ${renderFlag(i.flag)}</div>

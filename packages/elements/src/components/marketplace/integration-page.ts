@@ -2,14 +2,87 @@
  * An integration page's header and body, with their styles: loaded when a page first opens (or
  * once the catalog has rendered), so the catalog's first load does not carry them.
  */
-import { css, html, nothing, type TemplateResult } from 'lit';
+import { initialState, Task, TaskStatus } from '@lit/task';
+import { css, html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { IntegrationCard, IntegrationDetail } from '@pan/contract';
-import { msg } from '../../internal/locale.ts';
-import { renderFlag, renderInstalled, safeUrl, type CardParts } from './marketplace-parts.ts';
+import type * as paths from '@pan/contract/paths';
+import type { RunApiClient } from '../../internal/api-client.ts';
+import { localizedListing } from '../../internal/listing-locale.ts';
+import { currentLocale, msg } from '../../internal/locale.ts';
+import { renderError, renderFlag, renderInstalled, safeUrl, type CardParts } from './marketplace-parts.ts';
 
 /** What the page borrows from the marketplace that shows it. */
 export interface IntegrationPageHost extends CardParts {
   install(i: IntegrationCard): void;
+}
+
+/** What the page needs of the marketplace that shows it. */
+export interface IntegrationPageOptions {
+  api: RunApiClient;
+  parts: IntegrationPageHost;
+  /** What the detail depends on: the API's base URL, the token's epoch, the slug, the mode. */
+  args(): readonly [string | undefined, number, string | null, string];
+  /** The card the page was opened from, shown until the detail arrives. */
+  preview(): IntegrationCard | undefined;
+  /** The catalog's categories, for their names. */
+  categories(): readonly { slug?: string; name?: string }[] | undefined;
+}
+
+/**
+ * An integration's page: its detail (loaded from the run API) and how it renders below the
+ * marketplace's back bar. The marketplace creates it once this chunk has arrived.
+ */
+export class IntegrationPage {
+  readonly #options: IntegrationPageOptions;
+
+  readonly task: Task<readonly [string | undefined, number, string | null, string], IntegrationDetail>;
+
+  constructor(host: ReactiveControllerHost, options: IntegrationPageOptions) {
+    this.#options = options;
+    this.task = new Task(host, {
+      args: options.args,
+      task: async ([, , slug, mode], { signal }) => {
+        // The other modes show no integration page: nothing to load.
+        if (!slug || !options.api.ready || mode !== 'full') return initialState;
+        return options.api.get<IntegrationDetail>(
+          `/marketplace/integrations/${encodeURIComponent(slug)}` satisfies ReturnType<typeof paths.integration>,
+          {},
+          signal,
+        );
+      },
+    });
+  }
+
+  /** The page of `slug`: header, then body, skeleton or error. */
+  render(slug: string): TemplateResult {
+    const { status, value } = this.task;
+    const failed = status === TaskStatus.ERROR;
+    const detail = !failed && value?.slug === slug ? value : undefined;
+    const preview = this.#options.preview();
+    const shown = detail ?? (preview?.slug === slug ? preview : undefined);
+    const head = shown && localizedListing(shown, currentLocale());
+    const body = detail && localizedListing(detail, currentLocale());
+    return html`<article
+      class="detail"
+      part="detail"
+      aria-labelledby=${head ? 'detail-title' : nothing}
+      aria-label=${head ? nothing : msg('Integration')}
+      aria-busy=${body || failed ? 'false' : 'true'}
+    >
+      ${head ? renderHeader(this.#options.parts, head) : nothing}
+      ${failed
+        ? renderError(this.task.error, msg("Couldn't load this integration"), () => this.task.run())
+        : body
+          ? renderBody(body, new Map(this.#options.categories()?.map((c) => [c.slug!, c.name!])))
+          : html`<div class="detail__loading" aria-hidden="true">
+              ${head ? nothing : html`<span class="skeleton skeleton--logo"></span>`}
+              <span class="skeleton skeleton--title"></span>
+              <span class="skeleton skeleton--line"></span>
+              <span class="skeleton skeleton--line"></span>
+              <span class="skeleton skeleton--line skeleton--short"></span>
+            </div>`}
+    </article>`;
+  }
 }
 
 export function renderHeader(host: IntegrationPageHost, i: IntegrationCard): TemplateResult {
@@ -74,6 +147,27 @@ export function paragraphs(text: string): string[] {
 }
 
 export const styles = css`
+  .detail {
+    display: grid;
+    gap: var(--pan-space-l);
+    padding: var(--pan-space-l);
+    background: var(--pan-marketplace-card-background);
+    border: 1px solid var(--pan-color-border);
+    border-radius: var(--pan-marketplace-card-radius);
+    box-shadow: var(--pan-shadow-s);
+  }
+
+  @container (min-width: 40rem) {
+    .detail {
+      padding: var(--pan-space-xl);
+    }
+  }
+
+  .detail__loading {
+    display: grid;
+    gap: var(--pan-space-s);
+  }
+
   .logo--large {
     --pan-marketplace-logo-size: 4.5rem;
     border-radius: var(--pan-radius-l);

@@ -1,22 +1,20 @@
-import { initialState, Task, TaskStatus } from '@lit/task';
+import { TaskStatus } from '@lit/task';
 import { adoptStyles, html, nothing, type TemplateResult } from 'lit';
-import type { IntegrationCard, IntegrationDetail } from '@pan/contract';
+import type { IntegrationCard } from '@pan/contract';
 import type {} from '../../events/events.ts';
 import type { PanIntegrationRef } from '../../events/pan-install-request.ts';
 import { RunApiClient } from '../../internal/api-client.ts';
-import { currentLocale, msg, setTokenLocale, str } from '../../internal/locale.ts';
+import { msg, setTokenLocale, str } from '../../internal/locale.ts';
 
 
 import { PanElement } from '../../internal/pan-element.ts';
 import { initials } from '../../internal/views.ts';
 import { CatalogView } from './catalog-view.ts';
-import type { IntegrationPageHost } from './integration-page.ts';
+import type { IntegrationPage, IntegrationPageHost } from './integration-page.ts';
 import { MarketplaceRouter } from './marketplace-router.ts';
 import type { MarketplaceViews } from './marketplace-views.ts';
 import { renderError, renderReconnect } from './marketplace-parts.ts';
 import styles from './marketplace.styles.ts';
-import type * as paths from '@pan/contract/paths';
-import { localizedListing } from '../../internal/listing-locale.ts';
 
 // Lazy chunks. Module-level functions: tsc rewrites `.ts` to `.js` in these imports (for the
 // published dist/), but not in an import() on the right of `??=`.
@@ -207,7 +205,7 @@ export class PanMarketplace extends PanElement {
 
   readonly #router: MarketplaceRouter = new MarketplaceRouter(
     this,
-    () => (this.slug ? this.#detail : this.#catalog.task).status === TaskStatus.PENDING,
+    () => (this.slug ? this.#pageStatus() : this.#catalog.task.status) === TaskStatus.PENDING,
   );
 
   /** What the catalog and the integration page borrow: the pieces that need this element's state or events. */
@@ -256,37 +254,40 @@ export class PanMarketplace extends PanElement {
     focusSearch: () => this.#router.focusSearch(),
   });
 
-  readonly #detail = new Task(this, {
-    args: () => [this.apiBase, this.#authEpoch + this.refreshEpoch, this.slug, this.mode] as const,
-    task: async ([, , slug, mode], { signal }) => {
-      // The other modes show no integration page: nothing to load.
-      if (!slug || !this.#api.ready || mode !== 'full') return initialState;
-      // The page shows nothing of the detail before its chunk has arrived: it loads until both have.
-      this.#loadPage();
-      const detail = await this.#api.get<IntegrationDetail>(
-        `/marketplace/integrations/${encodeURIComponent(slug)}` satisfies ReturnType<typeof paths.integration>,
-        {},
-        signal,
-      );
-      await this.#pageLoading;
-      return detail;
-    },
-  });
-
   /** The views beyond the catalog (install flow, My integrations, a tenant), once loaded. */
   #views: MarketplaceViews | undefined;
   #viewsLoading: Promise<unknown> | undefined;
-  /** The integration page's module, once loaded (see #loadPage). */
-  #page: typeof import('./integration-page.ts') | undefined;
+  /** The integration page (its detail and renderers), once its chunk has loaded (see #loadPage). */
+  #page: IntegrationPage | undefined;
   #pageLoading: Promise<void> | undefined;
+  /** Why the page's chunk did not load (offline, say): shown with Retry. */
+  #pageFailed: unknown;
 
-  /** Loads the integration page's renderers and adds its styles to this shadow root. */
+  /** Loads the integration page's chunk and adds its styles to this shadow root. */
   #loadPage(): void {
-    this.#pageLoading ??= loadIntegrationPage().then((page) => {
-      adoptStyles(this.renderRoot as ShadowRoot, [...PanMarketplace.elementStyles, page.styles]);
-      this.#page = page;
-      this.requestUpdate();
-    });
+    this.#pageLoading ??= loadIntegrationPage().then(
+      ({ IntegrationPage, styles }) => {
+        adoptStyles(this.renderRoot as ShadowRoot, [...PanMarketplace.elementStyles, styles]);
+        this.#page = new IntegrationPage(this, {
+          api: this.#api,
+          parts: this.#cardParts,
+          args: () => [this.apiBase, this.#authEpoch + this.refreshEpoch, this.slug, this.mode],
+          preview: () => this.#preview,
+          categories: () => this.#catalog.last?.categories,
+        });
+        this.requestUpdate();
+      },
+      (error: unknown) => {
+        this.#pageLoading = undefined;
+        this.#pageFailed = error;
+        this.requestUpdate();
+      },
+    );
+  }
+
+  /** The integration page's: pending until its chunk has loaded. */
+  #pageStatus(): TaskStatus {
+    return this.#pageFailed !== undefined ? TaskStatus.ERROR : (this.#page?.task.status ?? TaskStatus.PENDING);
   }
 
   #loadViews(): void {
@@ -301,15 +302,16 @@ export class PanMarketplace extends PanElement {
   }
 
   protected override willUpdate(): void {
-    // (An integration page's chunk is loaded by its detail task, and prefetched once the catalog shows.)
+    // An integration page's chunk is loaded when one opens (and prefetched once the catalog shows).
+    if (this.slug) this.#loadPage();
     if (this.mode !== 'full' || this.#router.view !== 'browse') this.#loadViews();
   }
 
   protected override updated(): void {
     const catalog = this.#catalog.task;
-    const task = this.slug ? this.#detail : catalog;
-    this.toggleState('loading', task.status === TaskStatus.PENDING);
-    this.toggleState('error', task.status === TaskStatus.ERROR);
+    const status = this.slug ? this.#pageStatus() : catalog.status;
+    this.toggleState('loading', status === TaskStatus.PENDING);
+    this.toggleState('error', status === TaskStatus.ERROR);
     this.toggleState('empty', !this.slug && catalog.status === TaskStatus.COMPLETE && !catalog.value?.integrations.length);
   }
 
@@ -360,12 +362,6 @@ export class PanMarketplace extends PanElement {
 
   #renderDetail(slug: string): TemplateResult {
     const page = this.#page;
-    const status = this.#detail.status;
-    const value = this.#detail.value;
-    const detail = status !== TaskStatus.ERROR && value?.slug === slug ? value : undefined;
-    const shown = detail ?? (this.#preview?.slug === slug ? this.#preview : undefined);
-    const head = page && shown && localizedListing(shown, currentLocale());
-    const body = page && detail && localizedListing(detail, currentLocale());
     return html`
       <div class="detail-bar">
         <button type="button" class="button button--ghost" part="back-button" @click=${this.#router.back}>
@@ -373,29 +369,14 @@ export class PanMarketplace extends PanElement {
           ${msg('All integrations')}
         </button>
       </div>
-      <article
-        class="detail"
-        part="detail"
-        aria-labelledby=${head ? 'detail-title' : nothing}
-        aria-label=${head ? nothing : msg('Integration')}
-        aria-busy=${body || status === TaskStatus.ERROR ? 'false' : 'true'}
-      >
-        ${head ? page.renderHeader(this.#cardParts, head) : nothing}
-        ${status === TaskStatus.ERROR
-          ? renderError(this.#detail.error, msg("Couldn't load this integration"), () =>
-
-              this.#detail.run(),
-            )
-          : body
-            ? page.renderBody(body, new Map(this.#catalog.last?.categories.map((c) => [c.slug!, c.name!])))
-            : html`<div class="detail__loading" aria-hidden="true">
-                ${head ? nothing : html`<span class="skeleton skeleton--logo"></span>`}
-                <span class="skeleton skeleton--title"></span>
-                <span class="skeleton skeleton--line"></span>
-                <span class="skeleton skeleton--line"></span>
-                <span class="skeleton skeleton--line skeleton--short"></span>
-              </div>`}
-      </article>
+      ${page
+        ? page.render(slug)
+        : this.#pageFailed !== undefined
+          ? renderError(this.#pageFailed, msg("Couldn't load this integration"), () => {
+              this.#pageFailed = undefined;
+              this.requestUpdate();
+            })
+          : this.#renderViewLoading()}
     `;
   }
 

@@ -488,27 +488,6 @@ export default [
     margin-block-end: var(--pan-space-m);
   }
 
-  .detail {
-    display: grid;
-    gap: var(--pan-space-l);
-    padding: var(--pan-space-l);
-    background: var(--pan-marketplace-card-background);
-    border: 1px solid var(--pan-color-border);
-    border-radius: var(--pan-marketplace-card-radius);
-    box-shadow: var(--pan-shadow-s);
-  }
-
-  @container (min-width: 40rem) {
-    .detail {
-      padding: var(--pan-space-xl);
-    }
-  }
-
-  .detail__loading {
-    display: grid;
-    gap: var(--pan-space-s);
-  }
-
 
   .tabs {
     display: flex;
