@@ -110,6 +110,30 @@ describe('the element locale', () => {
     }
   });
 
+  it('mirrors an element in a right-to-left language by itself, unless the host chose a direction', async () => {
+    const el = await editor('ar');
+    try {
+      await expect.poll(() => el.getAttribute('dir')).toBe('rtl');
+      expect(getComputedStyle(el.shadowRoot!.querySelector('legend')!).direction).toBe('rtl');
+      // Back to a left-to-right language: the direction it gave itself goes.
+      el.lang = 'de';
+      await expect.poll(() => legend(el)).toBe('Zeitplan');
+      expect(el.hasAttribute('dir')).toBe(false);
+      // The host's choice wins: a dir above the element.
+      const host = document.createElement('div');
+      host.dir = 'ltr';
+      document.body.append(host);
+      host.append(el);
+      el.lang = 'ar';
+      await expect.poll(() => legend(el)).not.toBe('Zeitplan');
+      expect(el.hasAttribute('dir')).toBe(false);
+      expect(getComputedStyle(el.shadowRoot!.querySelector('legend')!).direction).toBe('ltr');
+      host.remove();
+    } finally {
+      el.remove();
+    }
+  });
+
   it('lets a host add a language with registerLocale', async () => {
     registerLocale('pt-BR', async () => ({ templates: { [generateMsgId('Schedule', false)]: 'Agendamento' } }));
     const el = await editor('pt-BR');

@@ -117,12 +117,16 @@ export function renderIn<T>(el: LitElement, render: () => T): T {
     }
     catalogue = 'en';
   }
+  direct?.(el, tag);
   try {
     return render();
   } finally {
     [tag, catalogue] = previous as [string, string];
   }
 }
+
+/** Sets the element's direction from its language (the runtime's `followDirection`, once loaded). */
+let direct: ((el: HTMLElement, locale: string) => void) | undefined;
 
 /** lit-localize's lookup and the catalogues' loading: a lazy chunk (it imports only types from here). */
 const importRuntime = () => import('./locale-runtime.ts');
@@ -135,6 +139,8 @@ export interface LocaleState {
   current(): string;
   /** Installs lit-localize's lookup as `msg()`. */
   translate(lookup: NonNullable<typeof translate>): void;
+  /** Installs what gives an element in a right-to-left language `dir="rtl"`. */
+  direct(follow: NonNullable<typeof direct>): void;
   refresh(): void;
 }
 
@@ -143,6 +149,7 @@ const state: LocaleState = {
   hostLocales,
   current: () => catalogue,
   translate: (lookup) => (translate ??= lookup),
+  direct: (follow) => (direct ??= follow),
   refresh,
 };
 
