@@ -3,6 +3,9 @@
  * can render (the entry chunk and its static imports, minified, gzip). Lazy chunks (dynamic
  * imports, e.g. the settings form) are listed but not counted. Baseline: lit + a bare element.
  * Also: the settings chunk (React + rjsf + the validator, loaded when a settings form opens).
+ * The catalog's card renderer (categories, tags, cards, empty state: catalog-cards.ts) is a lazy
+ * chunk fetched in parallel with the catalog's request (not after it); its size is printed on its
+ * own line, since a catalog does not paint its cards without it.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -36,6 +39,8 @@ interface Measured {
   localeRuntime: number;
   /** Catalogue modules in the first load (must be none). */
   localesInFirstLoad: string[];
+  /** The catalog's card renderer (catalog-cards.ts): lazy, fetched with the catalog's data. */
+  cards: number;
   /** First-load modules by rendered (minified) length, each gzip-estimated on its own. */
   modules: { id: string; raw: number; gzip: number }[];
 }
@@ -96,12 +101,14 @@ async function measure(entry: string): Promise<Measured> {
       .filter((id) => /node_modules\/(react|react-dom|@rjsf)\//.test(id));
     const locales = new Map<string, number>();
     let localeRuntime = 0;
+    let cards = 0;
     for (const chunk of chunks.values()) {
       // By the modules a chunk holds (a dynamic entry's facade is not always set).
       const ids = chunk.moduleIds.map((id) => id.split(path.sep).join('/'));
       const locale = ids.map((id) => /elements\/src\/locales\/([\w-]+)\.ts$/.exec(id)?.[1]).find(Boolean);
       if (locale) locales.set(locale, gz(chunk.fileName));
       if (ids.some((id) => id.endsWith('internal/locale-runtime.ts'))) localeRuntime = gz(chunk.fileName);
+      if (ids.some((id) => id.endsWith('marketplace/catalog-cards.ts'))) cards = gz(chunk.fileName);
 
     }
     const localesInFirstLoad = [...firstLoad]
@@ -117,6 +124,7 @@ async function measure(entry: string): Promise<Measured> {
       .filter((m) => m.raw > 0)
       .sort((a, b) => b.gzip - a.gzip);
     return {
+      cards,
       modules,
       locales: new Map([...locales].sort()),
       localeRuntime,
@@ -142,6 +150,7 @@ console.log('size: first-load JavaScript, minified + gzip -9');
 console.log(`  baseline (lit + bare element):  ${kB(baseline.firstLoad)} gzip (${kB(baseline.firstLoadRaw)} raw)`);
 console.log(`  catalog (@pan/elements/define): ${kB(catalog.firstLoad)} gzip = ${catalog.firstLoad} B (${kB(catalog.firstLoadRaw)} raw), ${catalog.files.length} file(s)`);
 console.log(`  lazy chunks (not in first load): ${kB(catalog.lazy)} gzip`);
+console.log(`  card renderer (lazy, fetched in parallel with the catalog's data): ${kB(catalog.cards)} gzip = ${catalog.cards} B`);
 console.log(`  ours over the baseline:         ${kB(catalog.firstLoad - baseline.firstLoad)}`);
 console.log(`  goal <= ${kB(GOAL_BYTES)}: ${catalog.firstLoad <= GOAL_BYTES ? 'met' : 'NOT met'}`);
 console.log('  top first-load modules (minified; gzip of each alone, an over-estimate of its share):');

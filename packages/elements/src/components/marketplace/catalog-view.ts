@@ -1,13 +1,15 @@
 /**
  * The catalog: search, categories, tag filters and the integration cards, loaded from the run API
- * as the filters change. Part of the marketplace's first load.
+ * as the filters change. The search box and the loading state are in the marketplace's first load;
+ * what renders a loaded catalog (catalog-cards.ts) is a lazy chunk, fetched with the catalog.
  */
 import { initialState, Task, TaskStatus } from '@lit/task';
 import { html, nothing, type ReactiveController, type TemplateResult } from 'lit';
 import type { Catalog, IntegrationCard } from '@pan/contract';
 import type { RunApiClient } from '../../internal/api-client.ts';
 import { currentLocale, msg, str } from '../../internal/locale.ts';
-import { renderError, renderFlag, renderInstalled, renderReconnect, safeUrl, type CardParts } from './marketplace-parts.ts';
+import type * as Cards from './catalog-cards.ts';
+import { renderError, type CardParts } from './marketplace-parts.ts';
 import type { PanMarketplace } from './marketplace.component.ts';
 import type * as paths from '@pan/contract/paths';
 
@@ -16,6 +18,8 @@ import type * as paths from '@pan/contract/paths';
  * loaded with a catalog that has some. A catalog without any renders as it comes.
  */
 const loadListingLocale = () => import('../../internal/listing-locale.ts');
+/** Renders a loaded catalog: fetched together with the catalog's first request, never after it. */
+const loadCards = () => import('./catalog-cards.ts');
 
 /** Delay between the last keystroke in the search box and the catalog request. */
 const SEARCH_DELAY_MS = 250;
@@ -49,6 +53,8 @@ export class CatalogView implements ReactiveController {
   #totalCount: number | undefined;
   /** listing-locale.ts, once a catalog with translations has loaded it. */
   #listingLocale: typeof import('../../internal/listing-locale.ts') | undefined;
+  /** catalog-cards.ts, once loaded (a completed task implies it). */
+  #cards: typeof Cards | undefined;
 
   readonly task: Task<unknown[], Catalog>;
 
@@ -64,11 +70,17 @@ export class CatalogView implements ReactiveController {
         // The first load has a size budget: the catalog's two paths are written out (as the
         // contract's functions, shared with the lazy views, they cost it ~20 B gzip) and
         // `satisfies` checks them against @pan/contract/paths.
-        const catalog = await borrowed.api.get<Catalog>(
-          '/marketplace/catalog' satisfies typeof paths.catalog,
-          { q: this.#searchTerm, category: this.#category, tag: [...this.#selectedTags] },
-          signal,
-        );
+        // The renderer's chunk and the data in parallel: the cards paint when both have arrived.
+        // If the chunk fails to load, the task fails and its error state offers Retry.
+        const [catalog, cards] = await Promise.all([
+          borrowed.api.get<Catalog>(
+            '/marketplace/catalog' satisfies typeof paths.catalog,
+            { q: this.#searchTerm, category: this.#category, tag: [...this.#selectedTags] },
+            signal,
+          ),
+          this.#cards ?? loadCards(),
+        ]);
+        this.#cards = cards;
         // Translated listings render translated from the start: their code arrives first. (If it
         // cannot load, they show as they are.)
         if (!this.#listingLocale && catalog.integrations.some((i) => i.translations)) {
@@ -93,6 +105,8 @@ export class CatalogView implements ReactiveController {
     const status = this.task.status;
     const catalog = this.last;
     const busy = status === TaskStatus.PENDING || status === TaskStatus.INITIAL;
+    const cards = this.#cards;
+    const context = this.#context();
     return html`
       <header class="header">
         <h2 class="header__title" part="heading">${this.#host.heading}</h2>
@@ -115,15 +129,16 @@ export class CatalogView implements ReactiveController {
         </form>
       </header>
       <div class="layout">
-        ${catalog ? this.#renderNav(catalog) : nothing}
+        ${catalog && cards ? cards.renderNav(context, catalog) : nothing}
         <div class="main">
-          ${catalog?.tags.length ? this.#renderTags(catalog) : nothing}
+          ${catalog?.tags.length && cards ? cards.renderTags(context, catalog) : nothing}
           <div class="results" part="results" aria-busy=${busy ? 'true' : 'false'}>
             <p class="results__summary" role="status">${this.#summary(status)}</p>
             ${this.task.render({
               initial: () => this.#renderSkeleton(),
-              pending: () => (this.task.value ? this.#renderGrid(this.task.value, true) : this.#renderSkeleton()),
-              complete: (value) => this.#renderGrid(value, false),
+              pending: () =>
+                this.task.value && cards ? cards.renderGrid(context, this.task.value, true) : this.#renderSkeleton(),
+              complete: (value) => (cards ? cards.renderGrid(context, value, false) : this.#renderSkeleton()),
               error: (error) => renderError(error, msg("Couldn't load integrations"), () => this.task.run()),
             })}
           </div>
@@ -139,85 +154,20 @@ export class CatalogView implements ReactiveController {
     return count === 1 ? msg('1 integration') : msg(str`${count.toLocaleString(currentLocale())} integrations`);
   }
 
-  #renderNav(catalog: Catalog): TemplateResult {
-    const item = (slug: string, name: string, count: number | undefined) => {
-      const current = this.#category === slug;
-      return html`<li>
-        <button
-          type="button"
-          class="nav__item"
-          part=${current ? 'category category-current' : 'category'}
-          aria-current=${current ? 'true' : 'false'}
-          data-category=${slug}
-          @click=${this.#onCategoryClick}
-        >
-          <span class="nav__name">${name}</span>
-          ${count === undefined
-            ? nothing
-            : html`<span class="count"><span class="sr-only">, </span>${count}</span>`}
-        </button>
-      </li>`;
+  /** What catalog-cards.ts renders from. */
+  #context(): Cards.CardsContext {
+    return {
+      parts: this.#borrowed.parts,
+      category: this.#category,
+      selectedTags: this.#selectedTags,
+      totalCount: this.#totalCount,
+      filtered: this.#filtered,
+      listingLocale: this.#listingLocale,
+      onCategoryClick: this.#onCategoryClick,
+      onTagClick: this.#onTagClick,
+      onCardClick: this.#onCardClick,
+      clearFilters: this.#clearFilters,
     };
-    return html`<nav class="nav" part="nav" aria-label=${msg('Categories')}>
-      <ul class="nav__list" role="list">
-        ${item('', msg('All'), this.#totalCount)}
-        ${catalog.categories.map((c) => item(c.slug!, c.name!, c.count))}
-      </ul>
-    </nav>`;
-  }
-
-  #renderTags(catalog: Catalog): TemplateResult {
-    return html`<div class="tags" part="tags" role="group" aria-label=${msg('Filter by tag')}>
-      ${catalog.tags.map((tag) => {
-        const pressed = this.#selectedTags.includes(tag.name!);
-        return html`<button
-          type="button"
-          class="tag"
-          part=${pressed ? 'tag tag-pressed' : 'tag'}
-          aria-pressed=${pressed ? 'true' : 'false'}
-          data-tag=${tag.name}
-          @click=${this.#onTagClick}
-        >
-          ${tag.name}<span class="count"><span class="sr-only">, </span>${tag.count}</span>
-        </button>`;
-      })}
-    </div>`;
-  }
-
-  #renderGrid(catalog: Catalog, stale: boolean): TemplateResult {
-    if (!catalog.integrations.length) return this.#renderEmpty();
-    return html`<ul class=${stale ? 'grid grid--stale' : 'grid'} role="list">
-      ${catalog.integrations.map((i) => html`<li class="grid__item">${this.#renderCard(i)}</li>`)}
-    </ul>`;
-  }
-
-  #renderCard(card: IntegrationCard): TemplateResult {
-    const i = this.#listingLocale?.localizedListing(card, currentLocale()) ?? card;
-    const url = safeUrl(i);
-    return html`<article class="card" part="card">
-      <div class="card__top">${this.#borrowed.parts.renderLogo(i, 'card-logo')} ${renderFlag(i.flag)}</div>
-      <h3 class="card__title" part="card-title">
-        <button
-          type="button"
-          class="card__open"
-          part="card-button"
-          data-slug=${i.slug}
-          aria-describedby=${`card-desc-${i.slug}`}
-          @click=${this.#onCardClick}
-        >
-          ${i.name}
-        </button>
-      </h3>
-      <p class="card__description" part="card-description" id=${`card-desc-${i.slug}`}>
-        ${i.short_description}
-      </p>
-      ${i.installed || i.reconnect_needed || url
-        ? html`<div class="card__footer">
-            ${i.installed ? renderInstalled() : nothing} ${i.reconnect_needed ? renderReconnect() : nothing}
-            ${url ? this.#borrowed.parts.renderVisit(i, url, 'button button--small card__visit') : nothing}
-          </div>`
-        : nothing}
-    </article>`;
   }
 
   #renderSkeleton(): TemplateResult {
@@ -236,29 +186,6 @@ export class CatalogView implements ReactiveController {
 
   get #filtered(): boolean {
     return Boolean(this.#searchTerm || this.#category || this.#selectedTags.length);
-  }
-
-  #renderEmpty(): TemplateResult {
-    const filtered = this.#filtered;
-    return html`<div class="state" part="empty">
-      <p class="state__title">${filtered ? msg('No integrations match') : msg('No integrations yet')}</p>
-      <p class="state__text">
-        ${filtered
-          ? msg('Try another search, or clear the filters to see everything.')
-          : msg('Integrations will appear here once they are published.')}
-      </p>
-      ${filtered
-        ? html`<button
-            type="button"
-            class="button"
-            part="clear-filters-button"
-            @click=${this.#clearFilters}
-          >
-            ${msg('Clear filters')}
-          </button>`
-
-        : nothing}
-    </div>`;
   }
 
   // ---- behaviour ---------------------------------------------------------------------------------
