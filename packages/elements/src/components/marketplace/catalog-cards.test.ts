@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cardNames, cleanup, fixture, part, settled } from '../../../test/harness.ts';
+import { cardNames, cleanup, fixture, part, settled, shadowQuery } from '../../../test/harness.ts';
 
 // The card renderer's chunk, watched: when its import starts, and a first load that fails.
 const chunk = vi.hoisted(() => ({ imports: 0, failNext: false }));
@@ -32,5 +32,17 @@ describe('<pan-marketplace> card renderer chunk', () => {
     release();
     await settled(el);
     expect(cardNames(el).length).toBeGreaterThan(0);
+  });
+
+  it("keeps the cards' styles, which arrive with their chunk, once an integration page's styles are added", async () => {
+    const el = await fixture();
+    const styled = () => getComputedStyle(shadowQuery(el, '.nav__list')!).display;
+    expect(styled()).toBe('flex');
+    el.slug = 'slack-alerts';
+    await settled(el);
+    expect(part(el, 'detail')).not.toBeNull();
+    el.slug = null;
+    await settled(el);
+    expect(styled()).toBe('flex');
   });
 });

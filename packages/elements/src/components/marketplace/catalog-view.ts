@@ -37,6 +37,8 @@ export interface CatalogHost {
   open(card: IntegrationCard): void;
   /** The filters were cleared: the search box should take the focus. */
   focusSearch(): void;
+  /** Adds the styles of a lazy chunk (the card renderer's) to the marketplace's. */
+  addStyles(styles: Cards.CardsStyles): void;
 }
 
 /** The catalog of a `<pan-marketplace>`: its filters, its request and what it renders. */
@@ -80,6 +82,7 @@ export class CatalogView implements ReactiveController {
           ),
           this.#cards ?? loadCards(),
         ]);
+        if (!this.#cards) borrowed.addStyles(cards.styles);
         this.#cards = cards;
         // Translated listings render translated from the start: their code arrives first. (If it
         // cannot load, they show as they are.)

@@ -1,5 +1,5 @@
 import { TaskStatus } from '@lit/task';
-import { adoptStyles, html, nothing, type TemplateResult } from 'lit';
+import { adoptStyles, html, nothing, type CSSResultGroup, type CSSResultOrNative, type TemplateResult } from 'lit';
 import type { IntegrationCard } from '@pan/contract';
 import type {} from '../../events/events.ts';
 import type { PanIntegrationRef } from '../../events/pan-install-request.ts';
@@ -252,6 +252,7 @@ export class PanMarketplace extends PanElement {
       this.#router.openPage(card.slug);
     },
     focusSearch: () => this.#router.focusSearch(),
+    addStyles: (styles) => this.#addStyles(styles),
   });
 
   /** The views beyond the catalog (install flow, My integrations, a tenant), once loaded. */
@@ -263,11 +264,21 @@ export class PanMarketplace extends PanElement {
   /** Why the page's chunk did not load (offline, say): shown with Retry. */
   #pageFailed: unknown;
 
+  /** Styles that arrived with lazy chunks (the card renderer's, the integration page's). */
+  readonly #lazyStyles: CSSResultGroup[] = [];
+
+  /** Adds a lazy chunk's styles to this shadow root, after the element's own. */
+  #addStyles(styles: CSSResultGroup): void {
+    if (this.#lazyStyles.includes(styles)) return;
+    this.#lazyStyles.push(styles);
+    adoptStyles(this.renderRoot as ShadowRoot, [...PanMarketplace.elementStyles, ...this.#lazyStyles] as CSSResultOrNative[]);
+  }
+
   /** Loads the integration page's chunk and adds its styles to this shadow root. */
   #loadPage(): void {
     this.#pageLoading ??= loadIntegrationPage().then(
       ({ IntegrationPage, styles }) => {
-        adoptStyles(this.renderRoot as ShadowRoot, [...PanMarketplace.elementStyles, styles]);
+        this.#addStyles(styles);
         this.#page = new IntegrationPage(this, {
           api: this.#api,
           parts: this.#cardParts,

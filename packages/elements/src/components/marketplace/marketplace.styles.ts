@@ -4,8 +4,8 @@ import { darkTokenDeclarations, tokenDeclarations } from '../../internal/tokens.
 
 /*
  * Global tokens (--pan-*) first, then the component knobs (--pan-marketplace-*): set either on the
- * element to theme it. Notes kept out of the template so they do not ship:
- * - .card__open::after stretches the title button over the whole card (one big target);
+ * element to theme it. The cards', categories' and tags' own rules arrive with their renderer
+ * (catalog-cards.ts). Notes kept out of the template so they do not ship:
  * - .main sits in the last column, also before the categories have loaded;
  */
 
@@ -143,13 +143,6 @@ export default [
       inset-block-start: var(--pan-space-m);
     }
 
-    .nav__list {
-      flex-direction: column;
-    }
-
-    .nav__item {
-      width: 100%;
-    }
   }
 
   .main {
@@ -157,97 +150,6 @@ export default [
     display: grid;
     gap: var(--pan-space-m);
     min-width: 0;
-  }
-
-
-  .nav__list {
-    display: flex;
-    flex-wrap: wrap;
-    gap: var(--pan-space-2xs);
-    padding: 2px;
-  }
-
-  .nav__item {
-    display: flex;
-    align-items: center;
-    justify-content: space-between;
-    gap: var(--pan-space-xs);
-    padding: var(--pan-space-xs) var(--pan-space-s);
-    font-size: var(--pan-font-size-s);
-    font-weight: 500;
-    white-space: nowrap;
-    text-align: start;
-    color: var(--pan-color-text-secondary);
-    background: transparent;
-    border: 0;
-    border-radius: var(--pan-radius-m);
-    cursor: pointer;
-  }
-
-  .nav__item:hover {
-    background: var(--pan-color-surface-muted);
-    color: var(--pan-color-text);
-  }
-
-  .nav__item[aria-current='true'] {
-    background: var(--pan-color-accent-subtle);
-    color: var(--pan-color-accent-strong);
-    font-weight: 600;
-  }
-
-  .count {
-    min-width: 1.5rem;
-    padding: 0 var(--pan-space-2xs);
-    font-size: var(--pan-font-size-xs);
-    font-weight: 600;
-    line-height: 1.25rem;
-    text-align: center;
-    /* Secondary, not muted: muted text on the muted surface is under 4.5:1 in the dark theme. */
-    color: var(--pan-color-text-secondary);
-    background: var(--pan-color-surface-muted);
-    border-radius: var(--pan-radius-pill);
-  }
-
-  [aria-current='true'] > .count {
-    color: var(--pan-color-accent-strong);
-    background: var(--pan-color-surface);
-  }
-
-
-  .tags {
-    display: flex;
-    flex-wrap: wrap;
-    gap: var(--pan-space-xs);
-  }
-
-  .tag {
-    display: inline-flex;
-    align-items: center;
-    gap: var(--pan-space-2xs);
-    padding-block: var(--pan-space-2xs);
-    padding-inline: var(--pan-space-s) var(--pan-space-2xs);
-    font-size: var(--pan-font-size-s);
-    line-height: 1.25rem;
-    color: var(--pan-color-text-secondary);
-    background: var(--pan-color-surface);
-    border: 1px solid var(--pan-color-border-strong);
-    border-radius: var(--pan-radius-pill);
-    cursor: pointer;
-  }
-
-  .tag:hover {
-    border-color: var(--pan-color-text-subtle);
-  }
-
-  .tag[aria-pressed='true'] {
-    color: var(--pan-color-on-accent);
-    background: var(--pan-color-accent);
-    border-color: var(--pan-color-accent);
-  }
-
-  .tag[aria-pressed='true'] > .count {
-    color: var(--pan-color-accent-strong);
-    background: var(--pan-color-surface);
   }
 
 
@@ -267,15 +169,6 @@ export default [
     gap: var(--pan-marketplace-card-gap);
   }
 
-  .grid--stale {
-    opacity: 0.6;
-  }
-
-  .grid__item {
-    display: flex;
-  }
-
-
   .card {
     position: relative;
     display: flex;
@@ -287,71 +180,6 @@ export default [
     border: 1px solid var(--pan-color-border);
     border-radius: var(--pan-marketplace-card-radius);
     box-shadow: var(--pan-shadow-s);
-  }
-
-  .card:not(.card--skeleton):hover {
-    border-color: var(--pan-color-border-strong);
-    box-shadow: var(--pan-shadow-m);
-    transform: translateY(-2px);
-  }
-
-  .card:has(.card__open:focus-visible) {
-    outline: var(--pan-focus-ring);
-    outline-offset: 2px;
-  }
-
-  .card__top {
-    display: flex;
-    align-items: flex-start;
-    justify-content: space-between;
-    gap: var(--pan-space-xs);
-    margin-block-end: var(--pan-space-2xs);
-  }
-
-  .card__title {
-    font-size: var(--pan-font-size-m);
-    font-weight: 600;
-    line-height: 1.4;
-  }
-
-  .card__open {
-    padding: 0;
-    font-weight: inherit;
-    text-align: start;
-    background: none;
-    border: 0;
-    cursor: pointer;
-  }
-
-  .card__open::after {
-    content: '';
-    position: absolute;
-    inset: 0;
-    border-radius: inherit;
-  }
-
-  .card__open:focus-visible {
-    outline: none;
-  }
-
-  .card__description {
-    flex: 1;
-    font-size: var(--pan-font-size-s);
-    color: var(--pan-color-text-muted);
-  }
-
-  .card__footer {
-    display: flex;
-    align-items: center;
-    justify-content: space-between;
-    gap: var(--pan-space-xs);
-    margin-block-start: var(--pan-space-xs);
-  }
-
-  .card__visit {
-    position: relative;
-    z-index: 1;
-    margin-inline-start: auto;
   }
 
   .logo {
