@@ -154,6 +154,36 @@ describe('renderSettingsForm', () => {
       expect(r.form.value).toEqual({ name: 'Other' });
     });
 
+    // rjsf re-derives its data from `formData` whenever another prop changes: the form must hand
+    // it what the user typed, not the seed (a Save that disables the form put the old value back).
+    it('keeps what was typed when any other prop changes, and across a change of form', async () => {
+      const r = render({ form: user(KITCHEN), value: { name: 'Acme', region: 'us-east-1', count: 42 } });
+      await userEvent.fill(control(r, 'name'), 'Typed');
+      await userEvent.fill(control(r, 'count'), '75');
+      await expect.poll(() => r.changes.at(-1)?.value).toMatchObject({ name: 'Typed', count: 75 });
+      const shown = () => [(control(r, 'name') as HTMLInputElement).value, (control(r, 'count') as HTMLInputElement).value];
+      const changes: Array<[string, Parameters<typeof r.update>[0]]> = [
+        ['disabled', { disabled: true }],
+        ['enabled again', { disabled: false }],
+        ['options loading', { loadingOptions: ['channels'] }],
+        ['server errors', { serverErrors: [{ field: 'region', message: 'is not one of the options' }] }],
+        ['strings', { strings: { Save: 'Speichern' } }],
+        ['language', { locale: 'de' }],
+        ['no submit button', { noSubmit: true }],
+        ['a new form', { form: user(KITCHEN) }],
+      ];
+      for (const [what, props] of changes) {
+        r.update(props);
+        expect(shown(), what).toEqual(['Typed', '75']);
+        expect(r.form.value, what).toMatchObject({ name: 'Typed', region: 'us-east-1', count: 75 });
+      }
+      // Another release's form without these fields, then back: they come back as typed.
+      r.update({ form: user(LAYOUT) });
+      expect(r.form.value).toEqual({});
+      r.update({ form: user(KITCHEN) });
+      expect(shown()).toEqual(['Typed', '75']);
+    });
+
     it('reports validity with each change', async () => {
       const r = render({ form: user(KITCHEN), value: { region: 'us-east-1' } });
       await userEvent.type(control(r, 'count'), '0');

@@ -96,6 +96,12 @@ function serverErrorSchema(form: SettingsForm, errors: readonly SettingsError[])
   return builder.ErrorSchema;
 }
 
+/** `value` without the properties of `form` (theirs come from the form's own data). */
+function withoutFieldsOf(form: SettingsForm, value: SettingsValue): SettingsValue {
+  const properties = (form.schema.properties ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !Object.hasOwn(properties, key)));
+}
+
 function sameField(a: SettingsValue, b: SettingsValue, field: string): boolean {
   const top = toPath(field)[0] ?? '';
   return deepEquals(a[top], b[top]);
@@ -136,13 +142,24 @@ export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<Settings
   /** A re-validation after a change is under way: its errors are shown, focus stays put. */
   const quiet = useRef(false);
   const current = useRef<SettingsValue>(seeded.data);
+  // What rjsf shows, handed back to it on every render: rjsf re-derives its data from `formData`
+  // whenever any other prop changes (disabled while saving, a new language, options loading), so
+  // passing the seed there would put the seed back over what the user typed.
+  const [formData, setFormData] = useState(seeded.data);
+  // Every value known, for a switch of forms: this form's data, and what the host's value or an
+  // earlier form held for fields this one lacks (switching back to that form finds them again).
+  const known = useRef<SettingsValue>(value);
   const lastReported = useRef<SettingsValue | undefined>(undefined);
   if (seeded.form !== form || seeded.value !== value) {
-    const data = seedFor(form, value);
     // A new value from the host starts the fields afresh (rjsf's number fields keep what was typed
-    // while it reads as the same number: '500' stays on screen for 5). A new form keeps them.
-    const generation = seeded.value !== value ? seeded.generation + 1 : seeded.generation;
+    // while it reads as the same number: '500' stays on screen for 5). A new form (options loaded,
+    // another release's, another language's) keeps what the user typed, in the same fields.
+    const fresh = seeded.value !== value;
+    if (fresh) known.current = value;
+    const data = seedFor(form, known.current);
+    const generation = fresh ? seeded.generation + 1 : seeded.generation;
     setSeeded({ form, value, data, generation });
+    setFormData(data);
     submitted.current = false;
     current.current = data;
     lastReported.current = undefined;
@@ -196,6 +213,8 @@ export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<Settings
         }
       }
       current.current = cleared;
+      setFormData(cleared);
+      known.current = { ...withoutFieldsOf(form, known.current), ...cleared };
       if (submitted.current) {
         // After a submit, errors follow the data as it changes (an onError follows only when invalid).
         quiet.current = true;
@@ -258,7 +277,7 @@ export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<Settings
         className="settings-form"
         schema={form.schema as any}
         uiSchema={uiSchema}
-        formData={seeded.data}
+        formData={formData}
         formContext={formContext}
         validator={validator}
         idPrefix={idPrefix}

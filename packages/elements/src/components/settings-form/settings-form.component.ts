@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { SettingsError, SettingsForm } from '@pan/pandium-yaml';
 import type { SettingsFormController, SettingsFormProps } from '@pan/forms';
@@ -97,7 +97,8 @@ export class PanSettingsForm extends PanElement {
   /**
    * The settings. Setting it replaces what the form shows; the object you pass is never changed.
    * Reading it gives the current settings as the user edited them (a plain object: replace it,
-   * do not edit it). Keys the form does not have are dropped.
+   * do not edit it). Keys the form does not have are dropped. Setting an equal copy of the
+   * settings last set (say, after a refresh) keeps what the user typed.
    */
   @property({ attribute: false })
   get value(): Settings {
@@ -105,10 +106,16 @@ export class PanSettingsForm extends PanElement {
   }
   set value(value: Settings | null | undefined) {
     const next = value ?? {};
-    // A host storing what `pan-settings-change` gave it and setting it back changes nothing.
-    if (equal(next, this.#value)) return;
+    // Changes nothing: a host storing what `pan-settings-change` gave it and setting it back, or
+    // setting again the settings it set before (a page refreshed in the background brings a fresh
+    // copy of the same stored settings, which must not wipe what the user is typing).
+    if (equal(next, this.#value) || equal(next, this.#given)) {
+      this.#given = copy(next);
+      return;
+    }
     const old = this.#value;
     this.#value = copy(next);
+    this.#given = this.#value;
     this.#pristine = this.#value;
     this.#seed = this.#value;
     this.requestUpdate('value', old);
@@ -144,12 +151,12 @@ export class PanSettingsForm extends PanElement {
   @state() private status: Status = 'idle';
 
   #value: Settings = {};
+  /** The settings the host last set (or set back): setting them again keeps the user's edits. */
+  #given: Settings = {};
   /** What "not dirty" means: the last value the host set, or the last one submitted. */
   #pristine: Settings = {};
-  /** What the form starts from: replaced (a new object) when the host sets a value or form. */
+  /** What the form starts from: replaced (a new object) when the host sets a value. */
   #seed: Settings = {};
-  /** The language the form was last drawn in. */
-  #formLocale: string | undefined;
   #valid: boolean | undefined;
   #loading: Promise<void> | undefined;
   #forms: FormsModule | undefined;
@@ -181,9 +188,7 @@ export class PanSettingsForm extends PanElement {
     this.#unmount();
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    // A new form (say, with dynamic options just loaded) keeps what the user typed.
-    if (changed.has('form') && changed.get('form') !== undefined) this.#seed = this.#value;
+  protected override willUpdate(): void {
     if (this.form && this.status === 'idle') this.#load();
   }
 
@@ -210,10 +215,9 @@ export class PanSettingsForm extends PanElement {
     const container = this.renderRoot.querySelector<HTMLElement>('.form');
     if (!container) return;
     // The form speaks the element's language: rjsf's strings, the form's own and the author's
-    // translations (PANDIUM.yaml `i18n`). A new language draws it again, keeping what was typed.
+    // translations (PANDIUM.yaml `i18n`). A new language, like a new form (options loaded), keeps
+    // what the user typed: only a new `value` replaces it.
     const locale = resolveLocale(this);
-    if (this.#formLocale !== undefined && locale !== this.#formLocale) this.#seed = this.#value;
-    this.#formLocale = locale;
     const props: SettingsFormProps = {
       form: this.form,
       value: this.#seed,

@@ -270,6 +270,17 @@ describe('<pan-settings-form>', () => {
       expect(errorText(el, 'count')).toBe('');
       expect(el.matches(':state(dirty)')).toBe(false);
     });
+
+    it('keeps what the user typed when the host sets a fresh copy of the same settings (a refresh)', async () => {
+      const el = await fixture({ form: settingsForm(KITCHEN), value: { name: 'Acme', count: 5 } });
+      await userEvent.fill(control(el, 'count'), '50');
+      await expect.poll(() => el.value).toEqual({ name: 'Acme', count: 50 });
+      el.value = { name: 'Acme', count: 5 };
+      await el.updateComplete;
+      expect(control<HTMLInputElement>(el, 'count').value).toBe('50');
+      expect(el.value).toEqual({ name: 'Acme', count: 50 });
+      expect(el.matches(':state(dirty)')).toBe(true);
+    });
   });
 
   describe('submit', () => {

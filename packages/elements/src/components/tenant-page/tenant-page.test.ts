@@ -143,6 +143,17 @@ describe('<pan-tenant-page>', () => {
     await expect.element(perPage()).toHaveValue(75);
   });
 
+  it('keeps unsaved settings when the tenant comes back from the server (a pause), and saves them', async () => {
+    const { api, tenant, el } = await mountTenant();
+    await perPage().fill('75');
+    await button('Pause').click();
+    await expect.poll(() => status(el)).toBe('Paused');
+    await expect.element(perPage()).toHaveValue(75);
+    await button('Save settings').click();
+    await expect.poll(() => notice(el)).toBe('Settings saved.');
+    expect((await stored(api, tenant.id)).configs).toEqual({ direction: 'to_hubspot', records_per_page: 75, note: 'hello' });
+  });
+
   it('shows the field error for an invalid value and saves nothing', async () => {
     const saved = listen('pan-settings-saved');
     const fetchSpy = vi.spyOn(globalThis, 'fetch');
