@@ -61,7 +61,8 @@ function parse(...lines: string[]) {
 }
 
 describe('i18n in PANDIUM.yaml', () => {
-  const sharedDir = fileURLToPath(new URL('../../../../shared/fixtures/pandium-yaml/', import.meta.url));
+  // The real files (copied unchanged from the shared fixtures, as parse-pandium-yaml.test.ts reads them).
+  const sharedDir = fileURLToPath(new URL('./fixtures/', import.meta.url));
   const shared = readdirSync(sharedDir).filter((name) => name.endsWith('.yaml'));
 
   it.each(shared)('leaves the real file %s valid, with or without an i18n block', (name) => {
