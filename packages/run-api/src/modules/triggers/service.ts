@@ -11,7 +11,8 @@ import { withTransaction, type Db, type Scope } from '../../platform/db/pool.ts'
 import { ERRORS, notFound, panError } from '../../platform/errors.ts';
 import { triggersAccepted } from '../../platform/metrics.ts';
 import { findTenantInScope, setWebhookSecret } from '../tenants/store.ts';
-import { insertTrigger, insertWebhookTriggerIfOpen, readWebhookTenant, recordWebhookReceipt, wakeWorkers } from './store.ts';
+import { insertTrigger, readWebhookTenant, recordWebhookReceipt, wakeWorkers } from './store.ts';
+import { storeWebhookIfOpen } from './webhook-batches.ts';
 import { validateWebhookBody } from './webhook-schema.ts';
 
 export interface TriggerRequest {
@@ -119,7 +120,7 @@ export async function acceptWebhook(
   pendingCap = 0,
 ): Promise<string> {
   const triggerId =
-    (await insertWebhookTriggerIfOpen(db, token, body, headers, pendingCap)) ?? (await slowPath(db, box, token, body, headers, parsed, pendingCap));
+    (await storeWebhookIfOpen(db, { token, body, headers }, pendingCap)) ?? (await slowPath(db, box, token, body, headers, parsed, pendingCap));
   triggersAccepted.inc({ source: 'webhook' });
   wakeWorkers(db);
   return triggerId;

@@ -111,42 +111,58 @@ export async function queueInitRun(q: Queryable, tenant: { accountId: string; te
   return insertTrigger(q, { accountId: tenant.accountId, tenantId: tenant.tenantId, source: 'manual', mode: 'init' });
 }
 
+/** One webhook for `insertWebhookTriggersIfOpen`: its token, body and headers (`payload.headers`). */
+export interface WebhookIntake {
+  token: string;
+  body: Buffer;
+  headers: Record<string, string>;
+}
+
 /**
- * The common webhook case in one statement: a trigger for the active, unpaused, unsigned tenant
- * of `token` whose release checks no bodies, counted into its backlog row if that exists and stays
- * within `pendingCap`. Null otherwise: no such tenant, no backlog row yet, or a full backlog (then
- * the caller finds out which, on the slow path, whose `insertTrigger` creates the row or refuses).
- * Leaner than `insertTriggersSql` (a plain UPDATE of the backlog, one row, no grouping): it is the
- * statement a webhook flood runs. Same lock order: the tenant's row, then its backlog row.
+ * The common webhook case, for many webhooks in one statement (one commit): a trigger for each
+ * webhook whose token addresses an active, unpaused, unsigned tenant whose release checks no
+ * bodies, counted into that tenant's backlog row if it exists and the tenant's webhooks of this
+ * statement, together, keep it within `pendingCap`. The answer, in the order of `intakes`, is each
+ * one's trigger id, or null: no such tenant, no backlog row yet, or a full backlog (the caller finds
+ * out which, one by one, on the slow path, whose `insertTrigger` creates the row or refuses).
+ * It is the statement a webhook flood runs. Rows are created in the order given (`created_at` is
+ * `clock_timestamp()`), so a tenant's queue keeps the order of arrival. Lock order as everywhere:
+ * the tenants' rows, then their backlog rows, in tenant id order.
  */
-export async function insertWebhookTriggerIfOpen(
-  q: Queryable,
-  token: string,
-  body: Buffer,
-  headers: Record<string, string>,
-  pendingCap: number,
-): Promise<string | null> {
-  const { rows } = await q.query<{ id: string }>({
+export async function insertWebhookTriggersIfOpen(q: Queryable, intakes: readonly WebhookIntake[], pendingCap: number): Promise<Array<string | null>> {
+  const { rows } = await q.query<{ n: string; id: string }>({
     // Named: prepared once per connection, so the busiest statement is not planned per request.
     name: 'pan-webhook-intake',
-    text: `WITH r AS (
-         SELECT t.account_id, t.id AS tenant_id, p.payload, p.payload_headers, ${payloadBytesSql('p')} AS bytes
-           FROM tenants t, (SELECT $2::bytea AS payload, $3::jsonb AS payload_headers) p
-          WHERE t.webhook_token = $1 AND t.archived_at IS NULL AND NOT t.paused AND t.webhook_secret_sealed IS NULL
+    text: `WITH i AS (SELECT * FROM unnest($1::text[], $2::bytea[], $3::jsonb[]) WITH ORDINALITY AS i (token, payload, payload_headers, n)),
+       r AS MATERIALIZED (
+         SELECT i.n, gen_random_uuid() AS id, t.account_id, t.id AS tenant_id, i.payload, i.payload_headers, ${payloadBytesSql('i')} AS bytes
+           FROM i JOIN tenants t ON t.webhook_token = i.token
+          WHERE t.archived_at IS NULL AND NOT t.paused AND t.webhook_secret_sealed IS NULL
             AND NOT EXISTS (SELECT 1 FROM releases r WHERE r.id = ${tenantReleaseIdSql('t')} AND r.has_webhook_schema)
+          ORDER BY t.id, i.n
             FOR KEY SHARE OF t
        ),
+       wanted AS (SELECT tenant_id, sum(bytes) AS bytes FROM r GROUP BY tenant_id),
+       locked AS (
+         SELECT b.tenant_id FROM trigger_backlogs b WHERE b.tenant_id IN (SELECT tenant_id FROM wanted) ORDER BY b.tenant_id FOR UPDATE
+       ),
        counted AS (
-         UPDATE trigger_backlogs b SET pending_bytes = b.pending_bytes + r.bytes
-           FROM r WHERE b.tenant_id = r.tenant_id AND b.pending_bytes + r.bytes <= $4::bigint
+         UPDATE trigger_backlogs b SET pending_bytes = b.pending_bytes + w.bytes
+           FROM wanted w, locked l WHERE b.tenant_id = w.tenant_id AND l.tenant_id = w.tenant_id AND b.pending_bytes + w.bytes <= $4::bigint
          RETURNING b.tenant_id
+       ),
+       stored AS (
+         INSERT INTO triggers (id, account_id, tenant_id, source, mode, payload, payload_headers)
+         SELECT id, account_id, tenant_id, 'webhook', 'webhook', payload, payload_headers FROM r
+          WHERE tenant_id IN (SELECT tenant_id FROM counted) ORDER BY n
+         RETURNING id
        )
-       INSERT INTO triggers (account_id, tenant_id, source, mode, payload, payload_headers)
-       SELECT account_id, tenant_id, 'webhook', 'webhook', payload, payload_headers FROM r WHERE tenant_id IN (SELECT tenant_id FROM counted)
-       RETURNING id`,
-    values: [token, body, JSON.stringify(headers), capValue(pendingCap)],
+       SELECT r.n, r.id FROM r JOIN stored s ON s.id = r.id`,
+    values: [intakes.map((x) => x.token), intakes.map((x) => x.body), intakes.map((x) => JSON.stringify(x.headers)), capValue(pendingCap)],
   });
-  return rows[0]?.id ?? null;
+  const ids: Array<string | null> = intakes.map(() => null);
+  for (const row of rows) ids[Number(row.n) - 1] = row.id;
+  return ids;
 }
 
 /** The tenant a webhook token addresses, with what the intake checks (null: no active tenant). */
