@@ -1,14 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cardNames, cleanup, fixture, part, settled, shadowQuery } from '../../../test/harness.ts';
 
-// The card renderer's chunk, watched: when its import starts, and a first load that fails.
-const chunk = vi.hoisted(() => ({ imports: 0, failNext: false }));
+// The card renderer's chunk, watched: when its import starts (catalog-cards-retry.test.ts: a load that fails).
+const chunk = vi.hoisted(() => ({ imports: 0 }));
 vi.mock('./catalog-cards.ts', async (importOriginal) => {
   chunk.imports++;
-  if (chunk.failNext) {
-    chunk.failNext = false;
-    throw new TypeError('Failed to fetch dynamically imported module');
-  }
   return importOriginal();
 });
 

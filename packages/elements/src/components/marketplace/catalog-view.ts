@@ -18,8 +18,11 @@ import type * as paths from '@pan/contract/paths';
  * loaded with a catalog that has some. A catalog without any renders as it comes.
  */
 const loadListingLocale = () => import('../../internal/listing-locale.ts');
-/** Renders a loaded catalog: fetched together with the catalog's first request, never after it. */
-const loadCards = () => import('./catalog-cards.ts');
+/**
+ * Renders a loaded catalog: fetched together with the catalog's first request, never after it.
+ * (An object, so that a test can make one load fail as a network would.)
+ */
+export const cardsChunk = { load: () => import('./catalog-cards.ts') };
 
 /** Delay between the last keystroke in the search box and the catalog request. */
 const SEARCH_DELAY_MS = 250;
@@ -80,7 +83,7 @@ export class CatalogView implements ReactiveController {
             { q: this.#searchTerm, category: this.#category, tag: [...this.#selectedTags] },
             signal,
           ),
-          this.#cards ?? loadCards(),
+          this.#cards ?? cardsChunk.load(),
         ]);
         if (!this.#cards) borrowed.addStyles(cards.styles);
         this.#cards = cards;
