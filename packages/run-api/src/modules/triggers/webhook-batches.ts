@@ -4,6 +4,10 @@
  * statement is one commit, so a flood costs PostgreSQL one WAL flush per batch instead of one per
  * webhook, while a lone webhook goes at once (no timer, no added latency when the API is quiet).
  * Every webhook is answered only once the statement that stored it has committed.
+ *
+ * A pool has a few lanes, each running one statement at a time; a tenant's webhooks (by their
+ * token) always take the same lane, so statements running at once touch different tenants (no
+ * waiting on each other's backlog rows) and a tenant's webhooks are stored in the order they came.
  */
 import type { Db } from '../../platform/db/pool.ts';
 import { insertWebhookTriggersIfOpen, type WebhookIntake } from './store.ts';
@@ -21,9 +25,13 @@ interface Waiting {
   reject: (error: unknown) => void;
 }
 
+interface Lane {
+  queue: Waiting[];
+  busy: boolean;
+}
+
 class WebhookBatches {
-  readonly #queue: Waiting[] = [];
-  #inFlight = 0;
+  readonly #lanes: Lane[] = Array.from({ length: LANES }, () => ({ queue: [], busy: false }));
 
   constructor(
     private readonly db: Db,
@@ -32,26 +40,25 @@ class WebhookBatches {
 
   add(intake: WebhookIntake): Promise<string | null> {
     return new Promise((resolve, reject) => {
-      this.#queue.push({ intake, bytes: intake.body.length, resolve, reject });
-      this.#pump();
+      const lane = this.#lanes[laneOf(intake.token)]!;
+      lane.queue.push({ intake, bytes: intake.body.length, resolve, reject });
+      if (!lane.busy) void this.#run(lane);
     });
   }
 
-  #pump(): void {
-    while (this.#inFlight < LANES && this.#queue.length > 0) {
+  /** Stores the lane's webhooks, a batch at a time, until none is waiting. */
+  async #run(lane: Lane): Promise<void> {
+    lane.busy = true;
+    while (lane.queue.length > 0) {
       let bytes = 0;
       let count = 0;
-      while (count < this.#queue.length && count < MAX_BATCH && (count === 0 || bytes + this.#queue[count]!.bytes <= MAX_BATCH_BYTES)) {
-        bytes += this.#queue[count]!.bytes;
+      while (count < lane.queue.length && count < MAX_BATCH && (count === 0 || bytes + lane.queue[count]!.bytes <= MAX_BATCH_BYTES)) {
+        bytes += lane.queue[count]!.bytes;
         count += 1;
       }
-      const batch = this.#queue.splice(0, count);
-      this.#inFlight += 1;
-      void this.#store(batch).finally(() => {
-        this.#inFlight -= 1;
-        this.#pump();
-      });
+      await this.#store(lane.queue.splice(0, count));
     }
+    lane.busy = false;
   }
 
   async #store(batch: Waiting[]): Promise<void> {
@@ -68,6 +75,13 @@ class WebhookBatches {
       for (const w of batch) w.reject(error);
     }
   }
+}
+
+/** The lane of a token (FNV-1a): the same for all of a tenant's webhooks. */
+function laneOf(token: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < token.length; i++) hash = Math.imul(hash ^ token.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % LANES;
 }
 
 const batchesByPool = new WeakMap<Db, Map<number, WebhookBatches>>();

@@ -85,7 +85,7 @@ describe('webhook intake in batches', () => {
 
   it('a value PostgreSQL refuses fails only its own webhook; the rest of its batch is stored', async () => {
     const t = await hooked();
-    // Four lanes take the first four alone; the rest wait and go together, the bad one among them.
+    // One tenant, one lane: the first goes alone, the rest wait and go together, the bad one among them.
     const intakes = Array.from({ length: 10 }, (_, k) => ({
       token: t.token,
       body: body(`g${k}`),
