@@ -259,6 +259,23 @@ describe('renderSettingsForm', () => {
       expect(r.submits).toHaveLength(1);
     });
 
+    it("shows the server's errors in the form's language, after the field's label", () => {
+      const r = render({
+        form: user(KITCHEN),
+        value: { name: 'Acme', region: 'us-east-1', count: 5000 },
+        locale: 'de',
+        strings: { 'must be at most %1': 'darf höchstens %1 sein', 'is not one of the options': 'ist keine der Optionen', '%1 %2': '%1 %2' },
+        serverErrors: [
+          { field: 'count', message: 'must be at most 1000' },
+          { field: 'region', message: 'is not one of the options' },
+          { field: 'name', message: 'Not available on your plan' },
+        ],
+      });
+      expect(errorText(r, 'count')).toBe('Count darf höchstens 1.000 sein');
+      expect(errorText(r, 'region')).toBe('Region ist keine der Optionen');
+      expect(errorText(r, 'name')).toBe('Not available on your plan');
+    });
+
     it('has no submit button with noSubmit, and names it with submitLabel', () => {
       const r = render({ form: user(KITCHEN), submitLabel: 'Save settings' });
       expect(text(r.root.querySelector('button[type=submit]'))).toBe('Save settings');

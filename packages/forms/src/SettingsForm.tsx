@@ -21,7 +21,7 @@ import {
 } from '@rjsf/utils';
 import { clearInvalidDependents, localizeSettingsForm, type SettingsError, type SettingsForm } from '@pan/pandium-yaml';
 import { createRootDataStore, type SettingsFormContext } from './context.ts';
-import { FormString, localizeErrors, stringTranslator } from './strings.ts';
+import { FormString, localizeErrors, serverMessageText, stringTranslator, type Translate } from './strings.ts';
 import { generateTheme } from './Theme/Theme.ts';
 import validator, { cleanData, displayMessage, fieldLabel, validityChecker } from './validator/validator.ts';
 
@@ -85,13 +85,16 @@ function seedFor(form: SettingsForm, value: SettingsValue | null | undefined): S
   return seed;
 }
 
-/** Server errors as rjsf `extraErrors`, worded like the browser's own. */
-function serverErrorSchema(form: SettingsForm, errors: readonly SettingsError[]): ErrorSchema<SettingsValue> {
+/** Server errors as rjsf `extraErrors`, worded like the browser's own, in the form's language. */
+function serverErrorSchema(form: SettingsForm, errors: readonly SettingsError[], translate: Translate, locale?: string): ErrorSchema<SettingsValue> {
   const builder = new ErrorSchemaBuilder<SettingsValue>();
   for (const { field, message } of errors) {
     const path = toPath(field);
     const segments = path.map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-    builder.addErrors(displayMessage(fieldLabel(segments, form.schema, form.uiSchema), message), path);
+    const label = fieldLabel(segments, form.schema, form.uiSchema);
+    const text = serverMessageText(message, translate, locale);
+    // A phrase follows the field's label ("%1 %2"), as in the browser's own errors.
+    builder.addErrors(label && /^[a-z]/.test(message) ? translate(FormString.LabelAndPhrase, [label, text]) : displayMessage(label, text), path);
   }
   return builder.ErrorSchema;
 }
@@ -171,8 +174,8 @@ export function SettingsFormView(props: SettingsFormProps & { ref?: Ref<Settings
     setServer({ errors: serverErrors, baseline: current.current, shown: serverErrors ?? [] });
   }
   const extraErrors = useMemo(
-    () => (server.shown.length ? serverErrorSchema(form, server.shown) : undefined),
-    [form, server.shown],
+    () => (server.shown.length ? serverErrorSchema(form, server.shown, translateString, locale) : undefined),
+    [form, server.shown, translateString, locale],
   );
 
   const labels = useMemo(() => {

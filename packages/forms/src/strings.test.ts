@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatSettingsMessage, settingsErrorTemplate, SETTINGS_MESSAGE_TEMPLATES, wholeValueTemplate } from '@pan/pandium-yaml';
-import { settingsMessageText, stringTranslator } from './strings.ts';
+import { serverMessageText, settingsMessageText, stringTranslator } from './strings.ts';
 
 const german = stringTranslator({
   'must be at least %1': 'muss mindestens %1 sein',
@@ -50,5 +50,24 @@ describe('settingsMessageText', () => {
       'must have at most 3 options',
     );
     expect(formatSettingsMessage(settingsErrorTemplate('type', { type: ['string', 'null'] }))).toBe('must be text or empty');
+  });
+});
+
+describe('serverMessageText', () => {
+  it("puts the run API's English messages (the same templates) into the form's language", () => {
+    // Each template filled as the server fills it, then matched back.
+    expect(serverMessageText(formatSettingsMessage(settingsErrorTemplate('minimum', { minimum: 1500 })), german, 'de')).toBe('muss mindestens 1.500 sein');
+    expect(serverMessageText(formatSettingsMessage(settingsErrorTemplate('type', { type: 'integer' })), german, 'de')).toBe('muss eine ganze Zahl sein');
+    expect(serverMessageText(formatSettingsMessage(wholeValueTemplate(settingsErrorTemplate('type', { type: 'array' }))), german, 'de')).toBe(
+      'Die Einstellungen: muss eine Liste sein',
+    );
+    // The most specific template wins: "must be at least %1" is not "must be %1" with "at least 5".
+    expect(serverMessageText('must be at least 5', german, 'de')).toBe('muss mindestens 5 sein');
+    expect(serverMessageText('must be one of: a, b, … (12 in all)', german, 'de')).toBe('muss einer dieser Werte sein: a, b, … (insgesamt 12)');
+  });
+
+  it('shows a message no template gives (an errorMessage) as written, and English where a translation is missing', () => {
+    expect(serverMessageText('Not available on your plan', german, 'de')).toBe('Not available on your plan');
+    expect(serverMessageText(SETTINGS_MESSAGE_TEMPLATES.required, german, 'de')).toBe(SETTINGS_MESSAGE_TEMPLATES.required);
   });
 });

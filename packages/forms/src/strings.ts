@@ -1,5 +1,5 @@
 import { replaceStringParameters, type RJSFValidationError, type TranslatableString } from '@rjsf/utils';
-import type { SettingsMessage } from '@pan/pandium-yaml';
+import { SETTINGS_MESSAGE_TEMPLATES, type SettingsMessage } from '@pan/pandium-yaml';
 import type { SettingsErrorParams } from './validator/validator.ts';
 
 /**
@@ -98,4 +98,36 @@ export function localizeErrors(translate: Translate, locale?: string) {
       const message = error.title && phrase ? translate(FormString.LabelAndPhrase, [error.title, text]) : text;
       return { ...error, message, stack: message };
     });
+}
+
+// ---- the run API's messages (a 422's `errors`) in the form's language --------------------------
+
+/** The validator's templates as patterns, the most specific first ("must be at least %1" before "must be %1"). */
+let serverPatterns: Array<{ template: string; pattern: RegExp }> | undefined;
+
+/**
+ * A message of the run API (its words are the same templates as the browser's, filled in English)
+ * in the form's language: matched back to its template, whose values are put into words again
+ * (a number through `Intl`, a phrase inside a phrase in turn). A message no template gives (the
+ * schema's own `errorMessage`) is shown as written.
+ */
+export function serverMessageText(message: string, translate: Translate, locale?: string): string {
+  serverPatterns ??= [...new Set(Object.values(SETTINGS_MESSAGE_TEMPLATES))]
+    .sort((a, b) => b.replace(/%\d/g, '').length - a.replace(/%\d/g, '').length)
+    .map((template) => ({
+      template,
+      pattern: new RegExp(`^${template.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%\d/g, '(.+)')}$`, 's'),
+    }));
+  for (const { template, pattern } of serverPatterns) {
+    const match = pattern.exec(message);
+    if (match) return translate(template, match.slice(1).map((value) => serverValueText(value, translate, locale)));
+  }
+  return message;
+}
+
+function serverValueText(value: string, translate: Translate, locale?: string): string {
+  if (/^-?\d+(\.\d+)?$/.test(value)) return formatsFor(locale).number.format(Number(value));
+  const phrase = serverMessageText(value, translate, locale);
+  // A kind of value ("a whole number") is a template of its own.
+  return phrase === value ? translate(value) : phrase;
 }
