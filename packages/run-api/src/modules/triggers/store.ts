@@ -28,7 +28,7 @@ const capValue = (cap: number) => (cap > 0 ? cap : Number.MAX_SAFE_INTEGER);
 
 /**
  * Every trigger row is written by this one statement (and the leaner forms of it of the webhook fast
- * path, `insertWebhookTriggerIfOpen`, and of the scheduler, `insertCronTriggersSql`): `rows` is a SELECT (or VALUES) that yields
+ * path, `insertWebhookTriggersIfOpen`, and of the scheduler, `insertCronTriggersSql`): `rows` is a SELECT (or VALUES) that yields
  * account_id, tenant_id, source, mode, event, payload, payload_headers and scheduled_for, in that order (`created_at` is the
  * default, `clock_timestamp()`). Intake paths differ only in where the rows come
  * from (a single trigger, the open tenant of a webhook token, an event's listeners, a due schedule).
